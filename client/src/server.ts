@@ -1,0 +1,168 @@
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  State,
+  TransportKind,
+} from 'vscode-languageclient/node';
+
+/** The client id: VS Code reads `isms.trace.server` because of it. */
+const CLIENT_ID = 'isms';
+const CLIENT_NAME = 'ISMS Author';
+
+/** Restarts after a crash before giving up; the window is 3 minutes (vscode-languageclient). */
+const MAX_RESTARTS = 5;
+
+/**
+ * vscode-languageclient shows its own notification when the server fails to start; this extension
+ * reports that case itself (once, with a "Show output" action), so only the log entry is kept.
+ */
+class IsmsLanguageClient extends LanguageClient {
+  override error(message: string, data?: unknown, showNotification: boolean | 'force' = true): void {
+    const starting = this.state === State.Starting || this.state === State.StartFailed;
+    super.error(message, data, starting ? false : showNotification);
+  }
+}
+
+/** Thrown by {@link IsmsServer.running} when there is no running server to ask. */
+export class ServerNotRunningError extends Error {
+  constructor() {
+    super('The ISMS language server is not running.');
+  }
+}
+
+/**
+ * Owns the language client: starts it, reports when it cannot start, and restarts it on demand,
+ * creating a fresh client when the previous one failed to start (a failed client cannot restart).
+ */
+export class IsmsServer implements vscode.Disposable {
+  private client: IsmsLanguageClient | undefined;
+  private clientDisposables: vscode.Disposable[] = [];
+  private readonly serverModule: string;
+
+  constructor(
+    context: vscode.ExtensionContext,
+    private readonly outputChannel: vscode.LogOutputChannel,
+  ) {
+    this.serverModule = context.asAbsolutePath('dist/server.js');
+  }
+
+  /** Starts the server; failures are reported to the user, never thrown. */
+  async start(): Promise<void> {
+    if (!fs.existsSync(this.serverModule)) {
+      this.outputChannel.error(`Language server not found: ${this.serverModule}`);
+      this.reportStartFailure('its program file dist/server.js is missing (run `npm run build` when developing)');
+      return;
+    }
+    const client = this.createClient();
+    try {
+      await client.start();
+    } catch (err) {
+      // The state listener has already told the user; keep the cause in the log.
+      this.outputChannel.error(`Starting the language server failed: ${errorMessage(err)}`);
+    }
+  }
+
+  /** `ISMS: Restart language server`. */
+  async restart(): Promise<void> {
+    const client = this.client;
+    if (client && client.state !== State.StartFailed) {
+      try {
+        await client.restart();
+      } catch (err) {
+        this.outputChannel.error(`Restarting the language server failed: ${errorMessage(err)}`);
+      }
+      return;
+    }
+    await this.disposeClient();
+    await this.start();
+  }
+
+  /**
+   * The client to send custom requests through; it queues them while the server is still
+   * starting. Throws {@link ServerNotRunningError} when there is no server to ask.
+   */
+  get running(): LanguageClient {
+    const client = this.client;
+    if (!client || client.state === State.StartFailed || client.state === State.Stopped) {
+      throw new ServerNotRunningError();
+    }
+    return client;
+  }
+
+  /** Stops the server (on deactivation). */
+  dispose(): Promise<void> {
+    return this.disposeClient();
+  }
+
+  private createClient(): IsmsLanguageClient {
+    const serverOptions: ServerOptions = {
+      run: { module: this.serverModule, transport: TransportKind.ipc },
+      debug: {
+        module: this.serverModule,
+        transport: TransportKind.ipc,
+        options: { execArgv: ['--nolazy', '--inspect=6009'] },
+      },
+    };
+
+    // Which Markdown and YAML files are ISMS documents or NHI inventories is the server's call;
+    // it stays silent on the others.
+    const fileEvents = vscode.workspace.createFileSystemWatcher('**/{*.md,*.yaml,*.yml,.isms.yaml}');
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: 'file', language: 'markdown' },
+        { scheme: 'file', language: 'yaml' },
+        { scheme: 'untitled', language: 'markdown' },
+        { scheme: 'untitled', language: 'yaml' },
+      ],
+      synchronize: {
+        // Settings are also pulled live by the server (workspace/configuration, section 'isms').
+        configurationSection: 'isms',
+        fileEvents,
+      },
+      outputChannel: this.outputChannel,
+      diagnosticCollectionName: 'isms',
+      connectionOptions: { maxRestartCount: MAX_RESTARTS },
+      // Report initialization failures once, through the state listener below.
+      initializationFailedHandler: () => false,
+    };
+
+    const client = new IsmsLanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+    this.client = client;
+    this.clientDisposables = [
+      fileEvents,
+      client.onDidChangeState(({ newState }) => {
+        if (newState === State.StartFailed) this.reportStartFailure();
+      }),
+    ];
+    return client;
+  }
+
+  private async disposeClient(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    for (const d of this.clientDisposables.splice(0)) d.dispose();
+    if (!client) return;
+    try {
+      await client.dispose();
+    } catch {
+      // A client that never started may refuse to stop; there is nothing left to clean up.
+    }
+  }
+
+  private reportStartFailure(reason?: string): void {
+    const message =
+      `ISMS Author: the language server could not start${reason ? ` (${reason})` : ''}, ` +
+      'so ISMS documents and NHI inventories are not checked. ' +
+      'Run "ISMS: Restart language server" to try again.';
+    void vscode.window.showErrorMessage(message, 'Show output').then((choice) => {
+      if (choice) this.outputChannel.show(true);
+    });
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

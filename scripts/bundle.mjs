@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// Bundles the extension client, the language server and the CLI into dist/ with esbuild.
+//
+//   node scripts/bundle.mjs            one build
+//   node scripts/bundle.mjs --watch    rebuild on change (for F5 debugging)
+//   node scripts/bundle.mjs --minify   smaller output
+//
+// Type checking is `tsc -b`'s job; this script only bundles. Entries that do not exist yet are
+// skipped with a warning so the build keeps working while the tree is being written.
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const watch = args.has('--watch');
+const minify = args.has('--minify');
+
+/** @type {{ name: string, entry: string, out: string, external: string[] }[]} */
+const targets = [
+  { name: 'client', entry: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] },
+  { name: 'server', entry: 'server/src/lsp/main.ts', out: 'dist/server.js', external: [] },
+  { name: 'cli', entry: 'server/src/cli/main.ts', out: 'dist/cli.js', external: [] },
+];
+
+// ESM-only dependencies (unified, remark-parse, …) become CommonJS here. Should any of them read
+// `import.meta.url`, give it the bundle's own file URL instead of esbuild's empty `import.meta`.
+const importMetaShim = "const __import_meta_url = require('node:url').pathToFileURL(__filename).href;";
+
+/** @type {esbuild.BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  sourcesContent: false,
+  minify,
+  logLevel: 'warning',
+  metafile: true,
+  banner: { js: importMetaShim },
+  define: { 'import.meta.url': '__import_meta_url' },
+};
+
+const present = [];
+for (const t of targets) {
+  if (existsSync(join(root, t.entry))) {
+    present.push(t);
+  } else {
+    console.warn(`\x1b[33mbundle: WARNING: ${t.entry} does not exist yet; skipping ${t.out}\x1b[0m`);
+    // Never ship a stale bundle for a missing entry.
+    rmSync(join(root, t.out), { force: true });
+    rmSync(join(root, `${t.out}.map`), { force: true });
+  }
+}
+
+/** @param {typeof targets[number]} t */
+const options = (t) => ({
+  ...common,
+  absWorkingDir: root,
+  entryPoints: [t.entry],
+  outfile: t.out,
+  external: t.external,
+});
+
+if (watch) {
+  for (const t of present) {
+    const ctx = await esbuild.context({
+      ...options(t),
+      plugins: [
+        {
+          name: 'report',
+          setup(build) {
+            build.onEnd((r) => {
+              const status = r.errors.length ? `failed (${r.errors.length} errors)` : 'ok';
+              console.log(`[${new Date().toLocaleTimeString()}] ${t.out}: ${status}`);
+            });
+          },
+        },
+      ],
+    });
+    await ctx.watch();
+  }
+  console.log('bundle: watching for changes…');
+} else {
+  let failed = false;
+  for (const t of present) {
+    try {
+      const result = await esbuild.build(options(t));
+      const bytes = result.metafile?.outputs[t.out]?.bytes ?? 0;
+      console.log(`bundle: ${relative(root, join(root, t.out))}  ${(bytes / 1024).toFixed(0)} KiB`);
+    } catch {
+      // esbuild has already printed the errors.
+      failed = true;
+      console.error(`bundle: ${t.out} FAILED`);
+    }
+  }
+  if (failed) process.exitCode = 1;
+}

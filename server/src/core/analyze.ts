@@ -1,0 +1,98 @@
+/** Classifies a file and runs every check on it. Pure: text and config in, findings out. */
+import type { Config } from './config';
+import { matchesAny } from './glob';
+import { LineIndex } from './text';
+import { Reporter, type RawFinding } from './report';
+import type { DocumentKind, SourceFile } from './types';
+import { scanReferences, type ControlRef } from './refs/scan';
+import { reportControlRefs } from './rules/controls';
+import { analyzeYaml, shiftRef } from './lang/yaml-controls';
+import { proseSegments } from './lang/markdown-prose';
+import { defineRule } from './rules/registry';
+
+export const fileUnreadable = defineRule({
+  id: 'file-unreadable',
+  description: 'The file is binary or too large to check; nothing in it was checked.',
+  defaultSeverity: 'warning',
+  scope: 'both',
+  fixable: false,
+});
+
+/** Files above this size are not analysed (a clear finding says so). */
+export const MAX_FILE_CHARS = 20 * 1024 * 1024;
+
+export interface Analysis {
+  uri: string;
+  kind: DocumentKind;
+  lines: LineIndex;
+  findings: RawFinding[];
+  /** Every control reference, offsets in the document. */
+  refs: ControlRef[];
+  /** Offset range of the YAML front matter body (Markdown only). */
+  frontMatter?: { start: number; end: number };
+}
+
+/** Workspace-relative path of a URI for glob matching ("file:///ws/a/b.md" -> "a/b.md"). */
+export type RelativePath = (uri: string) => string;
+
+const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)(?:^|\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
+const ISMS_KEYS = /^(?:type|owner|owners|review_cadence|review_frequency|controls)\s*:/m;
+
+export function frontMatterRange(text: string): { start: number; end: number } | undefined {
+  const m = FRONT_MATTER.exec(text);
+  if (!m) return undefined;
+  const start = m[0].indexOf('\n') + 1;
+  return { start, end: start + m[1].length };
+}
+
+export function classify(uri: string, text: string, config: Config, rel: string = uri): DocumentKind {
+  const lower = uri.toLowerCase();
+  if (/\.ya?ml$/.test(lower)) {
+    if (/\.nhi\.ya?ml$/.test(lower) || matchesAny(rel, config.inventoryGlobs)) return 'inventory';
+    if (/^kind:\s*["']?nhi-inventory["']?\s*$/m.test(text.slice(0, 4096))) return 'inventory';
+    return 'other';
+  }
+  if (/\.(md|markdown)$/.test(lower)) {
+    if (matchesAny(rel, config.documentGlobs)) return 'process-document';
+    const fm = frontMatterRange(text);
+    if (fm && ISMS_KEYS.test(text.slice(fm.start, fm.end))) return 'process-document';
+    return 'other';
+  }
+  return 'other';
+}
+
+export function isBinary(text: string): boolean {
+  return text.slice(0, 8192).includes('\u0000');
+}
+
+export function analyze(file: SourceFile, config: Config, rel: string = file.uri): Analysis {
+  const lines = new LineIndex(file.text);
+  const kind = classify(file.uri, file.text, config, rel);
+  const r = new Reporter(lines);
+  const result: Analysis = { uri: file.uri, kind, lines, findings: r.findings, refs: [] };
+  if (kind === 'other') return result;
+  if (isBinary(file.text) || file.text.length > MAX_FILE_CHARS) {
+    const why = isBinary(file.text) ? 'it looks binary (it contains NUL bytes)' : `it is larger than ${MAX_FILE_CHARS / 1024 / 1024} MB`;
+    r.add(fileUnreadable.id, 0, 0, `This file was not checked: ${why}.`);
+    return result;
+  }
+  if (kind === 'inventory') {
+    result.refs = analyzeYaml(file.text, 0, config, r).refs;
+    return result;
+  }
+  // Process document: front matter, then prose.
+  const fm = frontMatterRange(file.text);
+  let bodyLine = 0;
+  if (fm) {
+    result.frontMatter = fm;
+    result.refs.push(...analyzeYaml(file.text.slice(fm.start, fm.end), fm.start, config, r).refs);
+    bodyLine = lines.positionAt(fm.end).line + 1;
+  }
+  for (const seg of proseSegments(lines, bodyLine)) {
+    const found = scanReferences(seg.text, { frameworks: config.frameworks, mode: 'prose' });
+    if (!found.length) continue;
+    reportControlRefs(found, seg.start, r);
+    result.refs.push(...found.map((x) => shiftRef(x, seg.start)));
+  }
+  return result;
+}

@@ -1,0 +1,136 @@
+import type { SeveritySetting } from './types';
+
+export const FRAMEWORK_IDS = ['csf', 'iso27001', 'iso27002', 'soc2', 'nhi', 'sp800-53'] as const;
+export type FrameworkId = (typeof FRAMEWORK_IDS)[number];
+
+/**
+ * Everything a check depends on besides the text. The VS Code settings (`isms.*`) and the
+ * repository file `.isms.yaml` both map onto this one shape, so the editor and the CLI agree.
+ */
+export interface Config {
+  /** Frameworks whose references are checked and offered. */
+  frameworks: FrameworkId[];
+  /** Per-rule severity overrides; 'off' disables a rule. */
+  rules: Record<string, SeveritySetting>;
+  /** Globs (workspace-relative) of YAML files that are NHI inventories, besides `*.nhi.yaml`. */
+  inventoryGlobs: string[];
+  /** Globs of Markdown files that are ISMS process documents whatever their front matter. */
+  documentGlobs: string[];
+  /** Globs the CLI and the workspace index skip. */
+  ignoreGlobs: string[];
+  /** The day dates are judged against (YYYY-MM-DD); undefined = the real clock. */
+  today?: string;
+  nhi: {
+    staleAfterDays: number;
+    maxRotationDays: number;
+  };
+  documents: {
+    /** Required sections per document type; merged over the defaults. */
+    requiredSections: Record<string, string[]>;
+    /** Extra front matter key aliases: alias -> canonical key. */
+    keyAliases: Record<string, string>;
+  };
+}
+
+export const DEFAULT_FRAMEWORKS: FrameworkId[] = ['csf', 'iso27001', 'iso27002', 'soc2', 'nhi'];
+
+export function defaultConfig(): Config {
+  return {
+    frameworks: [...DEFAULT_FRAMEWORKS],
+    rules: {},
+    inventoryGlobs: [],
+    documentGlobs: [],
+    ignoreGlobs: ['**/node_modules/**', '**/.git/**'],
+    nhi: { staleAfterDays: 90, maxRotationDays: 90 },
+    documents: { requiredSections: {}, keyAliases: {} },
+  };
+}
+
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
+
+/**
+ * Merges a loosely typed settings object (from VS Code or `.isms.yaml`) over a base config.
+ * Unknown or ill-typed values are reported, never thrown, and leave the base value in place.
+ */
+export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[] = []): Config {
+  const out: Config = structuredClone(base);
+  if (raw === undefined || raw === null) return out;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    problems.push({ path: '', message: 'configuration must be a mapping' });
+    return out;
+  }
+  const r = raw as Record<string, unknown>;
+  const strings = (key: string, v: unknown): string[] | undefined => {
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+    problems.push({ path: key, message: `${key} must be a list of strings` });
+    return undefined;
+  };
+  for (const [key, value] of Object.entries(r)) {
+    switch (key) {
+      case 'frameworks': {
+        const list = strings(key, value);
+        if (!list) break;
+        const ok: FrameworkId[] = [];
+        for (const f of list) {
+          const id = f.toLowerCase() as FrameworkId;
+          if ((FRAMEWORK_IDS as readonly string[]).includes(id)) ok.push(id);
+          else problems.push({ path: key, message: `unknown framework '${f}' (known: ${FRAMEWORK_IDS.join(', ')})` });
+        }
+        out.frameworks = ok;
+        break;
+      }
+      case 'rules':
+        if (value && typeof value === 'object' && !Array.isArray(value)) {
+          for (const [rule, sev] of Object.entries(value as Record<string, unknown>)) {
+            if (typeof sev === 'string' && SEVERITIES.has(sev)) out.rules[rule] = sev as SeveritySetting;
+            else problems.push({ path: `rules.${rule}`, message: `severity must be one of ${[...SEVERITIES].join(', ')}` });
+          }
+        } else problems.push({ path: key, message: 'rules must be a mapping of rule id to severity' });
+        break;
+      case 'inventoryGlobs':
+      case 'documentGlobs':
+      case 'ignoreGlobs': {
+        const list = strings(key, value);
+        if (list) out[key] = list;
+        break;
+      }
+      case 'today':
+        if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) out.today = value;
+        else problems.push({ path: key, message: 'today must be a date YYYY-MM-DD' });
+        break;
+      case 'nhi':
+        if (value && typeof value === 'object') {
+          for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+            if ((k === 'staleAfterDays' || k === 'maxRotationDays') && typeof v === 'number' && v > 0) out.nhi[k] = v;
+            else problems.push({ path: `nhi.${k}`, message: 'expected staleAfterDays or maxRotationDays, a positive number' });
+          }
+        }
+        break;
+      case 'documents':
+        if (value && typeof value === 'object') {
+          const d = value as Record<string, unknown>;
+          if (d.requiredSections && typeof d.requiredSections === 'object') {
+            for (const [t, list] of Object.entries(d.requiredSections as Record<string, unknown>)) {
+              const l = strings(`documents.requiredSections.${t}`, list);
+              if (l) out.documents.requiredSections[t] = l;
+            }
+          }
+          if (d.keyAliases && typeof d.keyAliases === 'object') {
+            for (const [a, c] of Object.entries(d.keyAliases as Record<string, unknown>)) {
+              if (typeof c === 'string') out.documents.keyAliases[a] = c;
+              else problems.push({ path: `documents.keyAliases.${a}`, message: 'alias target must be a key name' });
+            }
+          }
+        }
+        break;
+      default:
+        problems.push({ path: key, message: `unknown setting '${key}'` });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+/**
+ * A cheap line scanner over Markdown that yields the prose segments (text outside fenced and indented
+ * code blocks, inline code, HTML comments and link destinations) with their offsets. Control references
+ * are read from these segments only.
+ */
+import type { LineIndex } from '../text';
+
+export interface Segment {
+  start: number;
+  text: string;
+}
+
+export function proseSegments(lines: LineIndex, fromLine: number): Segment[] {
+  const out: Segment[] = [];
+  let fence: string | undefined;
+  let inComment = false;
+  let prevBlank = true;
+  let inList = false;
+  for (let ln = fromLine; ln < lines.lineCount; ln++) {
+    const text = lines.lineText(ln);
+    const start = lines.lineStarts[ln];
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(text);
+    if (fence) {
+      if (f && f[1][0] === fence[0] && f[1].length >= fence.length && text.trim() === f[1]) fence = undefined;
+      continue;
+    }
+    if (f) {
+      fence = f[1];
+      continue;
+    }
+    const blank = text.trim() === '';
+    if (!blank && /^ {0,3}(?:[-*+]|\d+[.)])\s/.test(text)) inList = true;
+    else if (!blank && !/^\s/.test(text)) inList = false;
+    if (!blank && prevBlank && !inList && /^( {4}|\t)/.test(text)) {
+      prevBlank = false;
+      continue; // indented code block
+    }
+    prevBlank = blank;
+    if (blank) continue;
+    // Blank out inline code, comments and link destinations, keeping offsets.
+    let masked = text;
+    if (inComment || masked.includes('<!--')) {
+      let s = '';
+      let i = 0;
+      while (i < masked.length) {
+        if (inComment) {
+          const e = masked.indexOf('-->', i);
+          if (e < 0) {
+            s += ' '.repeat(masked.length - i);
+            i = masked.length;
+          } else {
+            s += ' '.repeat(e + 3 - i);
+            i = e + 3;
+            inComment = false;
+          }
+        } else {
+          const b = masked.indexOf('<!--', i);
+          if (b < 0) {
+            s += masked.slice(i);
+            i = masked.length;
+          } else {
+            s += masked.slice(i, b);
+            i = b;
+            inComment = true;
+          }
+        }
+      }
+      masked = s;
+    }
+    masked = masked.replace(/(`+)(.+?)\1/g, (m) => ' '.repeat(m.length));
+    masked = masked.replace(/\]\(([^)\s]*)(\s+"[^"]*")?\)/g, (m) => '](' + ' '.repeat(m.length - 3) + ')');
+    masked = masked.replace(/<https?:[^>]*>|https?:\/\/\S+/g, (m) => ' '.repeat(m.length));
+    out.push({ start, text: masked });
+  }
+  return out;
+}

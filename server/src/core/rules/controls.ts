@@ -1,0 +1,122 @@
+/** The control-reference rules: control-unknown, control-legacy, control-malformed, control-out-of-scope. */
+import { catalog } from '../catalog/catalog';
+import { FRAMEWORKS } from '../catalog/frameworks';
+import type { Reporter } from '../report';
+import type { Fix } from '../types';
+import type { ControlRef } from '../refs/scan';
+import { defineRule } from './registry';
+
+export const controlUnknown = defineRule({
+  id: 'control-unknown',
+  description: 'A reference shaped like a control ID of a framework that is not in its catalog.',
+  defaultSeverity: 'error',
+  scope: 'both',
+  fixable: false,
+});
+
+export const controlLegacy = defineRule({
+  id: 'control-legacy',
+  description: 'An ID of an earlier edition (CSF 1.1, ISO/IEC 27001:2013, withdrawn SP 800-53 controls).',
+  defaultSeverity: 'warning',
+  scope: 'both',
+  fixable: true,
+});
+
+export const controlMalformed = defineRule({
+  id: 'control-malformed',
+  description: 'A near miss of a real control ID (padding, dots, case).',
+  defaultSeverity: 'warning',
+  scope: 'both',
+  fixable: true,
+});
+
+export const controlOutOfScope = defineRule({
+  id: 'control-out-of-scope',
+  description: 'A reference to a framework that the workspace has not enabled.',
+  defaultSeverity: 'warning',
+  scope: 'both',
+  fixable: false,
+});
+
+/**
+ * Reports the findings for references found in a document. `base` is the offset of the scanned
+ * text in the document (references carry offsets relative to what was scanned).
+ */
+export function reportControlRefs(refs: readonly ControlRef[], base: number, r: Reporter): void {
+  const cat = catalog();
+  for (const ref of refs) {
+    const fw = FRAMEWORKS[ref.framework];
+    const start = base + ref.start;
+    const end = base + ref.end;
+    const data = { framework: ref.framework, id: ref.id };
+    switch (ref.status) {
+      case 'unknown':
+        r.add(controlUnknown.id, start, end, `'${ref.raw}' is not in ${fw.name}: ${ref.reason ?? 'unknown ID'}.`, [], data);
+        break;
+      case 'malformed': {
+        const fix: Fix = {
+          title: `Change to ${ref.canonical}`,
+          edits: [r.edit(base + ref.bodyStart, base + ref.bodyEnd, ref.canonical!)],
+          isPreferred: true,
+          safe: true,
+        };
+        r.add(controlMalformed.id, start, end, `'${ref.raw}' is not written as ${fw.name} writes it: use ${ref.canonical}.`, [fix], data);
+        break;
+      }
+      case 'legacy': {
+        const old = ref.legacy!;
+        const fixes: Fix[] = old.successors.map((s) => ({
+          title: `Replace with ${s} (${cat.get(ref.framework, s)?.title ?? ''})`.replace(' ()', ''),
+          edits: [r.edit(base + ref.bodyStart, base + ref.bodyEnd, s)],
+          isPreferred: old.successors.length === 1,
+        }));
+        r.add(controlLegacy.id, start, end, legacyMessage(ref), fixes, { ...data, successors: old.successors });
+        break;
+      }
+      case 'out-of-scope':
+        r.add(
+          controlOutOfScope.id,
+          start,
+          end,
+          `'${ref.raw}' refers to ${fw.name}, which this workspace has not enabled (setting isms.frameworks / 'frameworks' in .isms.yaml).`,
+          [],
+          data,
+        );
+        break;
+    }
+  }
+}
+
+function legacyMessage(ref: ControlRef): string {
+  const old = ref.legacy!;
+  const cat = catalog();
+  const list = (ids: string[]) => ids.map((s) => `${s} ${quoteTitle(cat.get(ref.framework, s)?.title)}`).join(', ');
+  switch (ref.framework) {
+    case 'csf': {
+      const what = `'${ref.raw}' is a CSF 1.1 ${old.kind} (${truncate(old.title)})`;
+      if (old.status === 'withdrawn') {
+        return old.successors.length
+          ? `${what}, withdrawn in CSF 2.0: ${old.reason}. Use ${list(old.successors)}.`
+          : `${what}, withdrawn in CSF 2.0: ${old.reason}; NIST names no single successor.`;
+      }
+      const verb = old.status === 'reworded' ? 'kept in CSF 2.0 with a reworded outcome' : 'kept in CSF 2.0';
+      return `${what}, ${verb} as ${list(old.successors)}.`;
+    }
+    case 'iso27001':
+    case 'iso27002': {
+      const scope = old.kind === 'control' ? 'control' : old.kind === 'domain' ? 'chapter' : 'control objective';
+      const change = old.change === 'merged' ? ', merged with others' : old.change === 'split' ? ', split' : '';
+      return `'${ref.raw}' is an ISO/IEC 27001:2013 Annex A ${scope} (${old.title}); in the 2022 edition it is covered by ${list(old.successors)}${change}.`;
+    }
+    default:
+      return `'${ref.raw}' was withdrawn from SP 800-53 Rev. 5: ${old.reason}.`;
+  }
+}
+
+function quoteTitle(title: string | undefined): string {
+  return title ? `"${truncate(title)}"` : '';
+}
+
+function truncate(s: string, n = 70): string {
+  return s.length > n ? s.slice(0, n - 1) + '…' : s;
+}

@@ -1,0 +1,241 @@
+/**
+ * The engine's facade, in editor terms. The LSP adapter and the CLI each build one with their own
+ * Workspace; neither adds checks of its own.
+ */
+import { catalog, type Control } from './catalog/catalog';
+import { FRAMEWORKS } from './catalog/frameworks';
+import { defaultConfig, type Config, type FrameworkId } from './config';
+import { analyze, type Analysis } from './analyze';
+import { ruleMeta } from './rules/registry';
+import type { Finding, Fix, Position, Range, Severity, SourceFile, TextEdit } from './types';
+import type { ControlRef } from './refs/scan';
+import { comparePos, rangesOverlap } from './text';
+import { templateFor, type TemplateKind } from './templates';
+
+/** What the engine needs from its host. Paths are URIs or workspace-relative paths, used as keys. */
+export interface Workspace {
+  /** Path relative to the workspace root with forward slashes, for glob matching. */
+  relativePath(uri: string): string;
+}
+
+export interface CompletionItem {
+  label: string;
+  kind: 'control' | 'value' | 'key' | 'snippet';
+  detail?: string;
+  documentation?: string;
+  filterText?: string;
+  sortText?: string;
+  textEdit: TextEdit;
+}
+
+export interface Hover {
+  contents: string;
+  range: Range;
+}
+
+export interface CodeAction {
+  title: string;
+  kind: 'quickfix' | 'source.fixAll';
+  edits: TextEdit[];
+  isPreferred?: boolean;
+  /** The findings the action resolves. */
+  findings: Finding[];
+}
+
+export interface CatalogItem {
+  ref: string;
+  framework: FrameworkId;
+  frameworkName: string;
+  id: string;
+  title: string;
+  detail?: string;
+}
+
+export class IsmsService {
+  private cache = new Map<string, { text: string; analysis: Analysis }>();
+
+  constructor(
+    private readonly workspace: Workspace,
+    private config: Config = defaultConfig(),
+  ) {}
+
+  setConfig(config: Config): void {
+    this.config = config;
+    this.cache.clear();
+  }
+
+  getConfig(): Config {
+    return this.config;
+  }
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+
+  analysis(file: SourceFile): Analysis {
+    const hit = this.cache.get(file.uri);
+    if (hit && hit.text === file.text) return hit.analysis;
+    const a = analyze(file, this.config, this.workspace.relativePath(file.uri));
+    this.cache.set(file.uri, { text: file.text, analysis: a });
+    return a;
+  }
+
+  /** Findings with the configured severities, sorted by position; rules set to 'off' are dropped. */
+  check(file: SourceFile): Finding[] {
+    const out: Finding[] = [];
+    for (const f of this.analysis(file).findings) {
+      const sev = this.severity(f.ruleId);
+      if (sev) out.push({ ...f, severity: sev });
+    }
+    return out.sort((a, b) => comparePos(a.range.start, b.range.start) || a.ruleId.localeCompare(b.ruleId));
+  }
+
+  severity(ruleId: string): Severity | undefined {
+    const s = this.config.rules[ruleId] ?? ruleMeta(ruleId)?.defaultSeverity ?? 'warning';
+    return s === 'off' ? undefined : s;
+  }
+
+  hover(file: SourceFile, pos: Position): Hover | undefined {
+    const a = this.analysis(file);
+    const offset = a.lines.offsetAt(pos);
+    const ref = a.refs.find((r) => r.start <= offset && offset <= r.end);
+    if (!ref) return undefined;
+    return { contents: hoverForRef(ref), range: a.lines.range(ref.start, ref.end) };
+  }
+
+  complete(file: SourceFile, pos: Position): CompletionItem[] {
+    const a = this.analysis(file);
+    if (a.kind === 'other') return [];
+    const offset = a.lines.offsetAt(pos);
+    const lineStart = a.lines.lineStarts[pos.line];
+    const before = file.text.slice(lineStart, offset);
+    const token = /[A-Za-z0-9.:()\-]*$/.exec(before)![0];
+    const inYaml = a.kind === 'inventory' || (a.frontMatter !== undefined && offset >= a.frontMatter.start && offset <= a.frontMatter.end);
+    const inList = inYaml && inControlsList(a, pos.line, before);
+    const prefixed = /^(CSF|ISO2700[12]|SOC2|NHI|SP800-53):/i.test(token);
+    if (!inList && !prefixed) return [];
+    const range = a.lines.range(offset - token.length, offset);
+    const query = prefixed ? token.slice(token.indexOf(':') + 1) : token;
+    const fws = prefixed ? this.frameworksForPrefix(token.slice(0, token.indexOf(':'))) : this.config.frameworks;
+    return controlItems(catalog().search(query, fws, 2000), range, prefixed ? token.slice(0, token.indexOf(':') + 1) : undefined);
+  }
+
+  codeActions(file: SourceFile, range: Range): CodeAction[] {
+    const findings = this.check(file);
+    const out: CodeAction[] = [];
+    for (const f of findings) {
+      if (!rangesOverlap(f.range, range)) continue;
+      for (const fix of f.fixes) out.push({ title: fix.title, kind: 'quickfix', edits: fix.edits, isPreferred: fix.isPreferred, findings: [f] });
+    }
+    const fixAll = this.fixAll(findings);
+    if (fixAll.edits.length) out.push(fixAll);
+    return out;
+  }
+
+  /** All safe fixes of a document that do not overlap each other. */
+  fixAll(findings: Finding[]): CodeAction {
+    const edits: TextEdit[] = [];
+    const used: Finding[] = [];
+    for (const f of findings) {
+      const safe = f.fixes.find((x: Fix) => x.safe);
+      if (!safe) continue;
+      if (safe.edits.some((e) => edits.some((o) => rangesOverlap(o.range, e.range)))) continue;
+      edits.push(...safe.edits);
+      used.push(f);
+    }
+    return { title: 'Fix all safe ISMS findings', kind: 'source.fixAll', edits, findings: used };
+  }
+
+  catalogItems(query: string): CatalogItem[] {
+    const cat = catalog();
+    return cat.search(query, this.config.frameworks).map((c) => ({
+      ref: cat.ref(c),
+      framework: c.framework,
+      frameworkName: FRAMEWORKS[c.framework].name,
+      id: c.id,
+      title: c.title,
+      detail: c.kind,
+    }));
+  }
+
+  template(kind: TemplateKind, today: string): { text: string; languageId: string } {
+    return templateFor(kind, today);
+  }
+
+  private frameworksForPrefix(prefix: string): FrameworkId[] {
+    const p = prefix.toUpperCase();
+    const fw = (Object.values(FRAMEWORKS).find((f) => f.prefix === p)?.id ?? 'csf') as FrameworkId;
+    return [fw];
+  }
+}
+
+function inControlsList(a: Analysis, line: number, before: string): boolean {
+  if (/^\s*(?:-\s+)?controls\s*:\s*\[[^\]]*$/.test(before) || /^\s*(?:-\s+)?controls\s*:\s*[^\[\s]/.test(before)) return true;
+  if (!/^\s*-\s*[^:]*$/.test(before)) return false;
+  const indent = before.search(/\S/);
+  for (let l = line - 1; l >= 0 && l >= line - 500; l--) {
+    const t = a.lines.lineText(l);
+    if (t.trim() === '' || /^\s*#/.test(t)) continue;
+    const ind = t.search(/\S/);
+    if (ind < indent || (ind === indent && !/^\s*-/.test(t))) return /^\s*(?:-\s+)?controls\s*:\s*$/.test(t);
+    if (ind === indent && /^\s*-/.test(t)) continue;
+  }
+  return false;
+}
+
+function controlItems(controls: Control[], range: Range, keepPrefix?: string): CompletionItem[] {
+  const cat = catalog();
+  return controls.map((c, i) => {
+    const ref = cat.ref(c);
+    const insert = keepPrefix ? keepPrefix + c.id : ref;
+    return {
+      label: insert,
+      kind: 'control',
+      detail: c.title,
+      documentation: controlMarkdown(c),
+      filterText: `${insert} ${c.id} ${c.title}`,
+      sortText: String(i).padStart(5, '0'),
+      textEdit: { range, newText: insert },
+    };
+  });
+}
+
+/** Markdown describing one control: ID, title, NIST text, framework and its assurance role, crosswalk. */
+export function controlMarkdown(c: Control): string {
+  const cat = catalog();
+  const fw = FRAMEWORKS[c.framework];
+  const parts: string[] = [`**${cat.ref(c)}** ${c.kind === 'subcategory' ? '' : c.title}`.trim()];
+  if (c.text) parts.push(c.text);
+  if (c.kind === 'subcategory' && c.parent) parts.push(`Category ${c.parent}: ${cat.get('csf', c.parent)?.title ?? ''}`);
+  if (c.examples?.length) parts.push('Implementation examples:\n' + c.examples.slice(0, 4).map((e) => `- ${e.text}`).join('\n'));
+  if (c.withdrawn) parts.push(`Withdrawn: ${c.withdrawn}`);
+  if (c.fullId) parts.push(`${c.fullId} — ${c.url}`);
+  parts.push(`*${fw.name}*: ${fw.assuranceRole}`);
+  const xw = cat.crosswalk(c.framework, c.id);
+  if (xw.length) {
+    const shown = xw.slice(0, 12).map((k) => `${cat.ref(k)}${cat.get(k.framework, k.id) ? ` ${cat.get(k.framework, k.id)!.title}` : ''}`);
+    parts.push('Related (NIST informative references):\n' + shown.map((s) => `- ${s}`).join('\n') + (xw.length > 12 ? `\n- … ${xw.length - 12} more` : ''));
+  }
+  if (c.framework === 'iso27001' || c.framework === 'iso27002' || c.framework === 'soc2') parts.push(`_${fw.licence}._`);
+  return parts.join('\n\n');
+}
+
+function hoverForRef(ref: ControlRef): string {
+  const cat = catalog();
+  const fw = FRAMEWORKS[ref.framework];
+  if (ref.status === 'legacy' && ref.legacy) {
+    const l = ref.legacy;
+    const succ = l.successors.map((s) => `- ${fw.prefix}:${s} ${cat.get(ref.framework, s)?.title ?? ''}`).join('\n');
+    return `**${ref.raw}** — earlier edition: ${l.title}\n\n${l.reason ?? (l.status === 'reworded' ? 'Kept with a reworded outcome' : 'Kept')}\n\nCurrent:\n${succ}\n\n*${fw.name}*: ${fw.assuranceRole}`;
+  }
+  if (ref.status === 'unknown') return `**${ref.raw}** is not in ${fw.name}: ${ref.reason ?? ''}`;
+  if (ref.members) {
+    return ref.members
+      .map((id) => cat.get(ref.framework, id))
+      .filter((c): c is Control => !!c)
+      .map((c) => `**${cat.ref(c)}** ${c.title}`)
+      .join('\n\n') + `\n\n*${fw.name}*: ${fw.assuranceRole}`;
+  }
+  const c = cat.get(ref.framework, ref.id);
+  return c ? controlMarkdown(c) : `**${ref.raw}** (${fw.name})`;
+}

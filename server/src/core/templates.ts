@@ -1,0 +1,55 @@
+/** Templates for new process documents and inventories (command palette and snippets share the shape). */
+export type TemplateKind = 'policy' | 'standard' | 'procedure' | 'runbook' | 'inventory';
+
+const SECTIONS: Record<Exclude<TemplateKind, 'inventory'>, string[]> = {
+  policy: ['Purpose', 'Scope', 'Roles and responsibilities', 'Policy statements', 'Exceptions', 'Evidence', 'Review'],
+  standard: ['Purpose', 'Scope', 'Requirements', 'Exceptions', 'Evidence', 'Review'],
+  procedure: ['Purpose', 'Scope', 'Roles and responsibilities', 'Procedure', 'Evidence', 'Review'],
+  runbook: ['Purpose', 'Prerequisites', 'Steps', 'Rollback', 'Evidence', 'Review'],
+};
+
+export function templateFor(kind: TemplateKind, today: string): { text: string; languageId: string } {
+  if (kind === 'inventory') {
+    return {
+      languageId: 'yaml',
+      text: `kind: nhi-inventory
+defaults:
+  review_cadence: quarterly
+  environment: prod
+identities:
+  - id: svc-example
+    name: example-service-account
+    type: service-account
+    owner: team@example.com
+    purpose: Describe what this identity does
+    privilege: scoped
+    credential: federated
+    secret_store: none
+    rotation: P90D
+    last_rotated: ${today}
+    last_reviewed: ${today}
+    offboarding: runbooks/offboard-service-account.md
+    controls: [CSF:PR.AA-01, ISO27001:A.5.16, NHI:NHI1]
+`,
+    };
+  }
+  const title = kind[0].toUpperCase() + kind.slice(1);
+  return {
+    languageId: 'markdown',
+    text: `---
+title: New ${kind}
+type: ${kind}
+owner: owner@example.com
+approver: approver@example.com
+review_cadence: annual
+last_reviewed: ${today}
+status: draft
+version: 0.1
+scope: Describe the scope
+controls: []
+---
+# ${title}
+
+${SECTIONS[kind].map((s) => `## ${s}\n`).join('\n')}`,
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Plain data the engine speaks. Positions are 0-based line / UTF-16 character, like LSP, but nothing
+ * here depends on the protocol: the LSP adapter converts, the CLI prints.
+ */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** A fix is data: the edits it makes, never a callback. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** The one fix an editor may apply without asking (Ctrl+. default). */
+  isPreferred?: boolean;
+  /** Safe to apply in a "fix all" pass: changes nothing but the finding's own text. */
+  safe?: boolean;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  fixes: Fix[];
+  /** Rule-specific facts (e.g. the control a finding is about); travels as LSP diagnostic data. */
+  data?: Record<string, unknown>;
+}
+
+/** What kind of file the engine thinks a document is. */
+export type DocumentKind = 'inventory' | 'process-document' | 'other';
+
+export interface SourceFile {
+  /** A file:// URI or a workspace-relative path; the engine treats it as an opaque key. */
+  uri: string;
+  text: string;
+}

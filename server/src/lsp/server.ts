@@ -1,0 +1,177 @@
+/**
+ * The LSP adapter: converts between the protocol and the core's plain data. Request handlers look up
+ * the document and call IsmsService; no check lives here.
+ */
+import {
+  CodeActionKind,
+  createConnection,
+  DiagnosticSeverity,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  CompletionItemKind,
+  MarkupKind,
+  type Connection,
+  type Diagnostic,
+  type CodeAction as LspCodeAction,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { IsmsService } from '../core/service';
+import { defaultConfig, mergeConfig } from '../core/config';
+import { ruleDocsUrl } from '../core/rules/registry';
+import type { Finding, Severity } from '../core/types';
+import type { TemplateKind } from '../core/templates';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toDiagnostic(f: Finding): Diagnostic {
+  return {
+    range: f.range,
+    severity: SEVERITY[f.severity],
+    code: f.ruleId,
+    codeDescription: { href: ruleDocsUrl(f.ruleId) },
+    source: 'isms',
+    message: f.message,
+    data: { ruleId: f.ruleId, ...(f.data ?? {}) },
+  };
+}
+
+export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
+  const documents = new TextDocuments(TextDocument);
+  let root: string | undefined;
+  const service = new IsmsService({
+    relativePath: (uri) => {
+      const path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+      return (root ? relative(root, path) : path).split('\\').join('/');
+    },
+  });
+  let pullConfig = false;
+
+  connection.onInitialize((params) => {
+    const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+    root = folder?.startsWith('file:') ? fileURLToPath(folder) : undefined;
+    pullConfig = !!params.capabilities.workspace?.configuration;
+    loadConfig(undefined);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [':', '[', ',', ' ', '-', '.'], resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+      },
+      serverInfo: { name: 'isms-author' },
+    };
+  });
+
+  function loadConfig(settings: unknown): void {
+    let config = defaultConfig();
+    if (root) {
+      try {
+        const text = readFileSync(join(root, '.isms.yaml'), 'utf8');
+        config = mergeConfig(config, parseYaml(text));
+      } catch {
+        /* no repository config */
+      }
+    }
+    if (settings && typeof settings === 'object') {
+      const s = settings as Record<string, unknown>;
+      const picked: Record<string, unknown> = {};
+      for (const k of ['frameworks', 'rules', 'inventoryGlobs', 'documentGlobs', 'ignoreGlobs', 'nhi', 'documents']) {
+        if (s[k] !== undefined && !(k === 'rules' && Object.keys(s[k] as object).length === 0)) picked[k] = s[k];
+      }
+      config = mergeConfig(config, picked);
+    }
+    service.setConfig(config);
+  }
+
+  async function refreshConfig(): Promise<void> {
+    if (pullConfig) {
+      try {
+        loadConfig(await connection.workspace.getConfiguration('isms'));
+      } catch {
+        loadConfig(undefined);
+      }
+    }
+    for (const d of documents.all()) validate(d);
+  }
+
+  connection.onInitialized(() => void refreshConfig());
+  connection.onDidChangeConfiguration(() => void refreshConfig());
+  connection.onDidChangeWatchedFiles(() => void refreshConfig());
+
+  const file = (d: TextDocument) => ({ uri: d.uri, text: d.getText() });
+
+  function validate(d: TextDocument): void {
+    let diagnostics: Diagnostic[];
+    try {
+      diagnostics = service.check(file(d)).map(toDiagnostic);
+    } catch (e) {
+      connection.console.error(`isms: check failed for ${d.uri}: ${(e as Error).stack ?? e}`);
+      diagnostics = [];
+    }
+    void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
+  }
+
+  documents.onDidChangeContent((e) => validate(e.document));
+  documents.onDidClose((e) => {
+    service.forget(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onHover((p) => {
+    const d = documents.get(p.textDocument.uri);
+    if (!d) return null;
+    const h = service.hover(file(d), p.position);
+    return h ? { contents: { kind: MarkupKind.Markdown, value: h.contents }, range: h.range } : null;
+  });
+
+  connection.onCompletion((p) => {
+    const d = documents.get(p.textDocument.uri);
+    if (!d) return [];
+    return service.complete(file(d), p.position).map((c) => ({
+      label: c.label,
+      kind: c.kind === 'control' ? CompletionItemKind.Reference : CompletionItemKind.Value,
+      detail: c.detail,
+      documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
+      filterText: c.filterText,
+      sortText: c.sortText,
+      textEdit: c.textEdit,
+    }));
+  });
+
+  connection.onCodeAction((p) => {
+    const d = documents.get(p.textDocument.uri);
+    if (!d) return [];
+    const only = p.context.only;
+    const out: LspCodeAction[] = [];
+    for (const a of service.codeActions(file(d), p.range)) {
+      const kind = a.kind === 'quickfix' ? CodeActionKind.QuickFix : `${CodeActionKind.SourceFixAll}.isms`;
+      if (only && !only.some((o) => kind === o || kind.startsWith(o + '.'))) continue;
+      if (!only && a.kind === 'source.fixAll') continue;
+      out.push({
+        title: a.title,
+        kind,
+        isPreferred: a.isPreferred,
+        diagnostics: a.findings.map(toDiagnostic),
+        edit: { changes: { [d.uri]: a.edits } },
+      });
+    }
+    return out;
+  });
+
+  connection.onRequest('isms/catalogSearch', (p: { query?: string }) => ({ items: service.catalogItems(p?.query ?? '') }));
+  connection.onRequest('isms/template', (p: { kind: TemplateKind; today: string }) => service.template(p.kind, p.today));
+
+  documents.listen(connection);
+  connection.listen();
+  return connection;
+}

@@ -1,0 +1,208 @@
+/**
+ * Control references: valid and invalid cases per rule, ESLint style. Each invalid case names the
+ * rule, the flagged text and, for fixable rules, the text after the preferred fix.
+ */
+import * as assert from 'node:assert/strict';
+import { server } from './helpers/root';
+
+const { IsmsService } = server('core/service.js');
+const { defaultConfig } = server('core/config.js');
+
+function svc(frameworks?: string[]) {
+  const cfg = defaultConfig();
+  if (frameworks) cfg.frameworks = frameworks;
+  return new IsmsService({ relativePath: (p: string) => p }, cfg);
+}
+
+/** A process document whose body is `prose` and whose front matter lists `controls`. */
+function doc(prose: string, controls = '[]'): string {
+  return `---\ntype: policy\nowner: a@example.com\ncontrols: ${controls}\n---\n# Policy\n\n${prose}\n`;
+}
+
+function check(text: string, uri = 'p.md', frameworks?: string[]) {
+  return svc(frameworks).check({ uri, text });
+}
+
+function applyPreferred(text: string, f: any): string {
+  const fix = f.fixes.find((x: any) => x.isPreferred) ?? f.fixes[0];
+  assert.ok(fix, `no fix for ${f.ruleId}`);
+  const lines = text.split('\n');
+  const offset = (p: any) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  let out = text;
+  for (const e of [...fix.edits].sort((a: any, b: any) => offset(b.range.start) - offset(a.range.start))) {
+    out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  }
+  return out;
+}
+
+function flaggedText(text: string, f: any): string {
+  const lines = text.split('\n');
+  return lines[f.range.start.line].slice(f.range.start.character, f.range.end.character);
+}
+
+const valid: string[] = [
+  'CSF:PR.AA-01', 'ISO27001:A.5.16', 'ISO27002:5.16', 'SOC2:CC6.1', 'NHI:NHI7', 'PR.AA-01', 'A.5.16', 'CC6.1',
+  'NHI7:2025', 'NHI7', 'ISO 27001 A.5.16', 'A 5.16', 'CC6.1-CC6.4', 'CC6.1–CC6.4', 'A.5.15–5.18', 'ISO27001:6.1.2',
+  'SOC 2 CC7.2', 'ISO/IEC 27001:2022 A.8.5', 'GV.OC', 'CSF:GV', 'A1.2', 'PI1.3',
+  // Not references at all:
+  'e.g. the U.S. team', 'see PR-12 and CVE-2024-1234', 'version 4.1 of the tool', 'https://example.com/PR.AC-4',
+  'inline `PR.AC-4` code', '<!-- PR.AC-4 -->', 'AC-2 is out of scope here',
+];
+
+describe('control references: valid', () => {
+  for (const v of valid) {
+    it(`accepts ${JSON.stringify(v)} in prose`, () => {
+      assert.deepEqual(check(doc(v)).map((f: any) => `${f.ruleId}: ${f.message}`), []);
+    });
+  }
+  it('accepts every valid form in a controls list', () => {
+    assert.deepEqual(check(doc('', '[CSF:PR.AA-01, A.5.16, "SOC2:CC6.1", NHI7, ISO27002:5.16]')), []);
+  });
+  it('ignores references inside fenced and indented code', () => {
+    assert.deepEqual(check(doc('```yaml\ncontrols: [PR.AC-4]\n```\n\n~~~\nA.9.2.1\n~~~\n\n    PR.AC-4 indented\n')), []);
+  });
+  it('understands SP 800-53 spellings once the framework is enabled', () => {
+    assert.deepEqual(check(doc('AC-2, AC-2(1), IA-2 (1) and SP800-53:AC-2(1)'), 'p.md', ['csf', 'sp800-53']), []);
+  });
+  it('leaves other Markdown alone', () => {
+    assert.deepEqual(check('# README\n\nPR.AC-4 and CC6.9\n', 'README.md'), []);
+  });
+});
+
+interface Invalid {
+  text: string;
+  rule: string;
+  flagged: string;
+  fixed?: string;
+  message?: RegExp;
+  frameworks?: string[];
+}
+
+const invalid: Invalid[] = [
+  { text: 'PR.AA-07', rule: 'control-unknown', flagged: 'PR.AA-07', message: /PR\.AA-01 to PR\.AA-06/ },
+  { text: 'A.5.38', rule: 'control-unknown', flagged: 'A.5.38', message: /A\.5\.1 to A\.5\.37/ },
+  { text: 'CC6.9', rule: 'control-unknown', flagged: 'CC6.9', message: /CC6\.1 to CC6\.8/ },
+  { text: 'NHI11', rule: 'control-unknown', flagged: 'NHI11' },
+  { text: 'CC6.1-CC6.9', rule: 'control-unknown', flagged: 'CC6.1-CC6.9' },
+  { text: 'PR.AC-4', rule: 'control-legacy', flagged: 'PR.AC-4', fixed: 'PR.AA-05', message: /CSF 1\.1.*withdrawn.*PR\.AA-05/ },
+  { text: 'PR.AC-04', rule: 'control-legacy', flagged: 'PR.AC-04', fixed: 'PR.AA-05' },
+  { text: 'ID.AM-1', rule: 'control-legacy', flagged: 'ID.AM-1', fixed: 'ID.AM-01', message: /reworded/ },
+  { text: 'A.9.2.1', rule: 'control-legacy', flagged: 'A.9.2.1', fixed: 'A.5.16', message: /27001:2013/ },
+  { text: 'A.9', rule: 'control-legacy', flagged: 'A.9', message: /chapter.*A\.5\.15.*A\.8\.18/ },
+  { text: 'CSF:PR.AC-4', rule: 'control-legacy', flagged: 'CSF:PR.AC-4', fixed: 'CSF:PR.AA-05' },
+  { text: 'SP800-53:AC-13', rule: 'control-legacy', flagged: 'SP800-53:AC-13', message: /AC-2 and AU-6/, frameworks: ['sp800-53'] },
+  { text: 'PR.AA-1', rule: 'control-malformed', flagged: 'PR.AA-1', fixed: 'PR.AA-01' },
+  { text: 'A5.16', rule: 'control-malformed', flagged: 'A5.16', fixed: 'A.5.16' },
+  { text: 'NHI-01', rule: 'control-malformed', flagged: 'NHI-01', fixed: 'NHI1' },
+  { text: 'NHI07', rule: 'control-malformed', flagged: 'NHI07', fixed: 'NHI7' },
+  { text: 'cc6.1', rule: 'control-malformed', flagged: 'cc6.1', fixed: 'CC6.1' },
+  { text: 'ISO27001:5.16', rule: 'control-malformed', flagged: 'ISO27001:5.16', fixed: 'ISO27001:A.5.16' },
+  { text: 'ISO27002:A.5.16', rule: 'control-malformed', flagged: 'ISO27002:A.5.16', fixed: 'ISO27002:5.16' },
+  { text: 'SP800-53:AC-2(1)', rule: 'control-out-of-scope', flagged: 'SP800-53:AC-2(1)' },
+  { text: 'CC6.1', rule: 'control-out-of-scope', flagged: 'CC6.1', frameworks: ['csf'] },
+];
+
+describe('control references: invalid', () => {
+  for (const c of invalid) {
+    for (const where of ['prose', 'list'] as const) {
+      it(`${c.rule}: ${c.text} (${where})`, () => {
+        const text = where === 'prose' ? doc(`We rely on ${c.text} here.`) : doc('', `[${c.text}]`);
+        const findings = check(text, 'p.md', c.frameworks);
+        assert.equal(findings.length, 1, JSON.stringify(findings, null, 1));
+        const f = findings[0];
+        assert.equal(f.ruleId, c.rule);
+        assert.equal(flaggedText(text, f), c.flagged);
+        if (c.message) assert.match(f.message, c.message);
+        if (c.fixed) {
+          const after = applyPreferred(text, f);
+          assert.ok(after.includes(c.fixed), after);
+          assert.deepEqual(check(after, 'p.md', c.frameworks), [], 'the fixed text re-checks clean');
+        }
+      });
+    }
+  }
+
+  it('offers one fix per successor for a legacy ID with several', () => {
+    const f = check(doc('A.9.2'))[0];
+    assert.equal(f.ruleId, 'control-legacy');
+    assert.deepEqual(f.fixes.map((x: any) => x.edits[0].newText), ['A.5.16', 'A.5.17', 'A.5.18', 'A.8.2']);
+    assert.ok(f.fixes.every((x: any) => !x.isPreferred));
+  });
+
+  it('flags a controls item that is no reference at all', () => {
+    const f = check(doc('', '[CSF:PR.AA-01, access reviews]'));
+    assert.deepEqual(f.map((x: any) => [x.ruleId, x.severity]), [['control-unknown', 'error']]);
+  });
+
+  it('applies configured severities and turns rules off', () => {
+    const s = svc();
+    s.setConfig({ ...s.getConfig(), rules: { 'control-legacy': 'error', 'control-malformed': 'off' } });
+    const f = s.check({ uri: 'p.md', text: doc('PR.AC-4 and PR.AA-1') });
+    assert.deepEqual(f.map((x: any) => [x.ruleId, x.severity]), [['control-legacy', 'error']]);
+  });
+
+  it('reads controls from an inventory and from block lists', () => {
+    const text = 'kind: nhi-inventory\nidentities:\n  - id: a\n    controls:\n      - PR.AC-4 # legacy\n      - CSF:PR.AA-01\n';
+    const f = check(text, 'inv.nhi.yaml');
+    assert.deepEqual(f.map((x: any) => [x.ruleId, x.range.start.line]), [['control-legacy', 4]]);
+  });
+
+  it('reports YAML syntax errors instead of crashing', () => {
+    const f = check('kind: nhi-inventory\nidentities: [\n  - id: "unterminated\n', 'bad.nhi.yaml');
+    assert.ok(f.some((x: any) => x.ruleId === 'syntax-error'));
+  });
+
+  it('does not expand YAML alias bombs', () => {
+    const bomb = ['kind: nhi-inventory', 'a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 0; i < 9; i++) bomb.push(`${'bcdefghij'[i]}: &${'bcdefghij'[i]} [${Array(9).fill('*' + 'abcdefghij'[i]).join(',')}]`);
+    bomb.push('controls: [*j]');
+    const f = check(bomb.join('\n') + '\n', 'bomb.nhi.yaml');
+    assert.ok(Array.isArray(f));
+  });
+
+  it('says a binary file was not checked', () => {
+    const f = check('kind: nhi-inventory\n\u0000\u0001\u0002', 'bin.nhi.yaml');
+    assert.deepEqual(f.map((x: any) => x.ruleId), ['file-unreadable']);
+  });
+});
+
+describe('hover and completion on references', () => {
+  it('hover shows NIST text, the assurance role and crosswalk equivalents', () => {
+    const text = doc('Identities follow PR.AA-01.');
+    const line = text.split('\n').findIndex((l) => l.includes('PR.AA-01.'));
+    const h = svc().hover({ uri: 'p.md', text }, { line, character: 20 });
+    assert.ok(h);
+    assert.match(h.contents, /Identities and credentials for authorized users, services, and hardware are managed/);
+    assert.match(h.contents, /voluntary outcomes framework/);
+    assert.match(h.contents, /ISO27001:A\.5\.15 Access control/);
+  });
+
+  it('hover on a legacy ID names its successors', () => {
+    const text = doc('PR.AC-4');
+    const line = text.split('\n').findIndex((l) => l === 'PR.AC-4');
+    const h = svc().hover({ uri: 'p.md', text }, { line, character: 2 });
+    assert.match(h.contents, /CSF:PR\.AA-05/);
+  });
+
+  it('completes control IDs in a controls list by ID prefix and by title words', () => {
+    const text = doc('', '[PR.AA');
+    const line = text.split('\n').findIndex((l) => l.startsWith('controls:'));
+    const items = svc().complete({ uri: 'p.md', text }, { line, character: 'controls: [PR.AA'.length });
+    assert.deepEqual(items.map((i: any) => i.label), ['CSF:PR.AA', 'CSF:PR.AA-01', 'CSF:PR.AA-02', 'CSF:PR.AA-03', 'CSF:PR.AA-04', 'CSF:PR.AA-05', 'CSF:PR.AA-06']);
+    assert.match(items[1].detail, /Identities and credentials/);
+    const byTitle = svc().complete({ uri: 'p.md', text: doc('', '[offboarding') }, { line, character: 'controls: [offboarding'.length });
+    assert.ok(byTitle.some((i: any) => i.label === 'NHI:NHI1'), byTitle.map((i: any) => i.label).join());
+  });
+
+  it('completes after a framework prefix in prose', () => {
+    const text = doc('See SOC2:CC6.');
+    const line = text.split('\n').findIndex((l) => l.startsWith('See'));
+    const items = svc().complete({ uri: 'p.md', text }, { line, character: 'See SOC2:CC6.'.length });
+    assert.deepEqual(items.map((i: any) => i.label).slice(0, 3), ['SOC2:CC6.1', 'SOC2:CC6.2', 'SOC2:CC6.3']);
+  });
+
+  it('offers nothing outside a reference position', () => {
+    const text = doc('plain words');
+    assert.deepEqual(svc().complete({ uri: 'p.md', text }, { line: 7, character: 5 }), []);
+  });
+});
