@@ -258,16 +258,28 @@ describe('control catalogs (catalog-data.json vs catalog-src/)', () => {
     assert.equal(active.length, 106);
     assert.equal(withdrawn.length, 79);
     for (const w of withdrawn) assert.deepEqual(w.riskParty, [], `OSCAL withdrawn ${w.id} has a risk party`);
+    // (OSCAL lists controls in ID order; the catalog keeps NIST's core order, GV.OC, GV.RM, GV.RR, …)
     assert.deepEqual(
-      active.map((s) => s.id),
-      subs.map((s) => s.id),
+      active.map((s) => s.id).sort(),
+      subs.map((s) => s.id).sort(),
     );
+    const bracketDiffs: string[] = [];
     for (const o of active) {
       const c = mustGet('csf', o.id);
       assert.equal(c.text, o.statement, `${o.id} text differs from NIST OSCAL`);
       assert.equal(c.title, o.statement, `${o.id} title differs from NIST OSCAL`);
-      assert.deepEqual(c.examples, o.examples, `${o.id} examples differ from NIST OSCAL`);
+      // Examples: same IDs and wording; the 2024 CPRT export (the source of csf-2.0-core.json) writes two
+      // parentheticals in square brackets where the 2025 OSCAL catalog uses round ones.
+      const brackets = (t: string) => t.replace(/\[/g, '(').replace(/\]/g, ')');
+      assert.deepEqual(
+        c.examples?.map((e) => ({ id: e.id, text: brackets(e.text) })),
+        o.examples.map((e) => ({ id: e.id, text: brackets(e.text) })),
+        `${o.id} examples differ from NIST OSCAL`,
+      );
+      for (const [i, e] of (c.examples ?? []).entries()) if (e.text !== o.examples[i]!.text) bracketDiffs.push(e.id);
     }
+    // Known: only these two (fixing them in catalog-src is fine; any new difference is not).
+    for (const id of bracketDiffs) assert.ok(['GV.RM-07.030', 'ID.RA-06.166'].includes(id), `${id} example differs from NIST OSCAL`);
     assert.equal(
       active.reduce((n, s) => n + s.examples.length, 0),
       363,
@@ -280,13 +292,20 @@ describe('control catalogs (catalog-data.json vs catalog-src/)', () => {
     );
     for (const w of wd.withdrawn) assert.equal(catalog().get('csf', w.id), undefined, `withdrawn ${w.id} is an active ID`);
 
-    // Category statements and function overviews agree with OSCAL as well.
+    // Category statements and function overviews agree with OSCAL as well (whitespace-normalised: the
+    // shipped PR.AA text has a double space, "hardware and  managed", inherited from csf-2.0-core.json).
     for (const c of cats) {
       const o = oscal.categories.get(c.id);
       assert.ok(o, `${c.id} missing from OSCAL`);
       assert.equal(c.title, o.title, `${c.id} title`);
-      assert.equal(c.text, o.statement, `${c.id} text`);
+      assert.equal(norm(c.text!), o.statement, `${c.id} text`);
     }
+    const irregular = catalog()
+      .all('csf')
+      .flatMap((c) => [c.title, c.text ?? '', ...(c.examples ?? []).map((e) => e.text)].map((t) => [c.id, t] as const))
+      .filter(([, t]) => t !== norm(t))
+      .map(([id]) => id);
+    for (const id of irregular) assert.ok(id === 'PR.AA', `${id} has irregular whitespace`);
     for (const f of fns) {
       const o = oscal.functions.get(f.id);
       assert.ok(o, `${f.id} missing from OSCAL`);
@@ -457,7 +476,7 @@ describe('control catalogs (catalog-data.json vs catalog-src/)', () => {
       assert.deepEqual(l.successors, [...l.successors].sort(compareDotted), `${c.id} successors are sorted`);
       for (const s of l.successors) mustGet('iso27001', s);
     }
-    assert.deepEqual(mustLegacy('iso27001', 'A.9.2').successors, ['A.5.16', 'A.5.18', 'A.8.2', 'A.8.5']);
+    assert.deepEqual(mustLegacy('iso27001', 'A.9.2').successors, ['A.5.16', 'A.5.17', 'A.5.18', 'A.8.2']);
 
     // The backward table is the inverse of the forward one; 82 controls have predecessors, 11 are new.
     assert.equal(m.backward_2022_to_2013.length, 93);
@@ -645,7 +664,7 @@ describe('control catalogs (catalog-data.json vs catalog-src/)', () => {
       if (m.iso_id === '*' || m.suspect) continue;
       mustGet('csf', m.csf_id);
       const target = mustGet('iso27001', m.iso_id);
-      assert.equal(target.kind, m.iso_type === 'annex_a' ? 'control' : target.kind);
+      assert.equal(target.kind, m.iso_type === 'annex_a' ? 'control' : 'clause', `${m.iso_id} is ${m.iso_type}`);
       assert.ok(hasKey(catalog().crosswalk('csf', m.csf_id), 'iso27001', m.iso_id), `csf ${m.csf_id} -> iso27001 ${m.iso_id}`);
       assert.ok(hasKey(catalog().crosswalk('iso27001', m.iso_id), 'csf', m.csf_id), `iso27001 ${m.iso_id} -> csf ${m.csf_id}`);
       isoPairs.add(`${m.csf_id}|${m.iso_id}`);

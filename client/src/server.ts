@@ -40,6 +40,8 @@ export class ServerNotRunningError extends Error {
 export class IsmsServer implements vscode.Disposable {
   private client: IsmsLanguageClient | undefined;
   private clientDisposables: vscode.Disposable[] = [];
+  /** A failing start can pass through StartFailed more than once; tell the user only once. */
+  private startFailureReported = false;
   private readonly serverModule: string;
 
   constructor(
@@ -68,11 +70,17 @@ export class IsmsServer implements vscode.Disposable {
   /** `ISMS: Restart language server`. */
   async restart(): Promise<void> {
     const client = this.client;
+    if (client?.state === State.Starting) {
+      void vscode.window.showInformationMessage('ISMS Author: the language server is still starting.');
+      return;
+    }
+    this.startFailureReported = false;
     if (client && client.state !== State.StartFailed) {
       try {
         await client.restart();
       } catch (err) {
         this.outputChannel.error(`Restarting the language server failed: ${errorMessage(err)}`);
+        this.reportStartFailure();
       }
       return;
     }
@@ -134,7 +142,8 @@ export class IsmsServer implements vscode.Disposable {
     this.clientDisposables = [
       fileEvents,
       client.onDidChangeState(({ newState }) => {
-        if (newState === State.StartFailed) this.reportStartFailure();
+        if (newState === State.Running) this.startFailureReported = false;
+        else if (newState === State.StartFailed) this.reportStartFailure();
       }),
     ];
     return client;
@@ -153,6 +162,8 @@ export class IsmsServer implements vscode.Disposable {
   }
 
   private reportStartFailure(reason?: string): void {
+    if (this.startFailureReported) return;
+    this.startFailureReported = true;
     const message =
       `ISMS Author: the language server could not start${reason ? ` (${reason})` : ''}, ` +
       'so ISMS documents and NHI inventories are not checked. ' +

@@ -1,0 +1,121 @@
+/** CLI tests: spawn bin/isms.js as CI would. */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ROOT } from './helpers/root';
+
+function isms(args: string[], cwd = ROOT) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function workspace(files: Record<string, string | Buffer>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-cli-'));
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), content);
+  }
+  return dir;
+}
+
+const POLICY = '---\ntype: policy\nowner: a@example.com\ncontrols: [CSF:PR.AA-01, A.5.16]\n---\n# Policy\n\nSee SOC2:CC6.1.\n';
+const BAD = '---\ntype: policy\ncontrols: [CC6.9, PR.AC-4]\n---\n# Bad\n';
+
+describe('isms CLI', function () {
+  this.timeout(20000);
+
+  it('exits 0 on a clean workspace and prints a coverage summary', () => {
+    const r = isms(['check', workspace({ 'policy.md': POLICY, 'README.md': '# x\n\nCC6.9\n' })]);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /1 files checked \(1 process documents, 0 inventories\): 0 errors, 0 warnings/);
+    assert.match(r.out, /Controls referenced: CSF 1\/106, ISO27001 1\/93, ISO27002 0\/93, SOC2 1\/61, NHI 0\/10/);
+  });
+
+  it('exits 1 when errors are found and prints file:line:col', () => {
+    const dir = workspace({ 'bad.md': BAD });
+    const r = isms(['check', dir]);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /bad\.md:3:12 +error +'CC6\.9' is not in AICPA SOC 2/);
+    assert.match(r.out, /bad\.md:3:19 +warning .*PR\.AA-05.*\[control-legacy\]/);
+  });
+
+  it('writes JSON with rule, severity, message, 0-based range and fixes', () => {
+    const r = isms(['check', workspace({ 'bad.md': BAD }), '--format', 'json']);
+    const j = JSON.parse(r.out);
+    const f = j.files[0].findings[1];
+    assert.equal(f.ruleId, 'control-legacy');
+    assert.equal(f.severity, 'warning');
+    assert.deepEqual(f.range, { start: { line: 2, character: 18 }, end: { line: 2, character: 25 } });
+    assert.equal(f.fixes[0].edits[0].newText, 'PR.AA-05');
+  });
+
+  it('writes SARIF 2.1.0 with rules and 1-based regions', () => {
+    const r = isms(['check', workspace({ 'bad.md': BAD }), '--format=sarif']);
+    const s = JSON.parse(r.out);
+    assert.equal(s.version, '2.1.0');
+    const run = s.runs[0];
+    assert.deepEqual(run.tool.driver.rules.map((x: any) => x.id).sort(), ['control-legacy', 'control-unknown']);
+    const res = run.results[0];
+    assert.equal(res.level, 'error');
+    assert.equal(run.tool.driver.rules[res.ruleIndex].id, res.ruleId);
+    assert.deepEqual(res.locations[0].physicalLocation.region, { startLine: 3, startColumn: 12, endLine: 3, endColumn: 17 });
+    assert.match(res.locations[0].physicalLocation.artifactLocation.uri, /bad\.md$/);
+  });
+
+  it('reads .isms.yaml: frameworks and rule severities', () => {
+    const dir = workspace({ '.isms.yaml': 'frameworks: [csf]\nrules:\n  control-legacy: error\n', 'bad.md': BAD });
+    const r = isms(['check', dir, '--format', 'json']);
+    const j = JSON.parse(r.out);
+    assert.deepEqual(j.files[0].findings.map((f: any) => [f.ruleId, f.severity]), [
+      ['control-out-of-scope', 'warning'],
+      ['control-legacy', 'error'],
+    ]);
+  });
+
+  it('exits 2 on usage and configuration errors', () => {
+    assert.equal(isms(['check', '--format', 'xml']).code, 2);
+    assert.equal(isms(['check', '/no/such/path']).code, 2);
+    assert.equal(isms(['frobnicate']).code, 2);
+    const r = isms(['check', workspace({ '.isms.yaml': 'frameworks: [csf, cobit]\n', 'p.md': POLICY })]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /unknown framework 'cobit'/);
+  });
+
+  it('survives binary, empty, huge and malformed files', () => {
+    const big = '---\ntype: runbook\nowner: a@example.com\n---\n' + 'Step with PR.AA-01 and CC6.1.\n'.repeat(100000);
+    const dir = workspace({
+      'bin.nhi.yaml': Buffer.from([0x6b, 0x69, 0x6e, 0x64, 0x00, 0x01, 0xff, 0xfe]),
+      'empty.nhi.yaml': '',
+      'broken.nhi.yaml': 'kind: nhi-inventory\nidentities: [\n  - {id: x\n',
+      'huge.md': big,
+      'utf16.md': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(BAD, 'utf16le')]),
+    });
+    const r = isms(['check', dir, '--format', 'json']);
+    assert.equal(r.code, 1, r.err);
+    const j = JSON.parse(r.out);
+    const by = Object.fromEntries(j.files.map((f: any) => [path.basename(f.path), f.findings.map((x: any) => x.ruleId)]));
+    assert.deepEqual(by['bin.nhi.yaml'], ['file-unreadable']);
+    assert.deepEqual(by['empty.nhi.yaml'], []);
+    assert.ok(by['broken.nhi.yaml'].includes('syntax-error'));
+    assert.deepEqual(by['huge.md'], []);
+    assert.deepEqual(by['utf16.md'], ['control-unknown', 'control-legacy']);
+  });
+
+  it('shows and searches the catalogs', () => {
+    const show = isms(['catalog', 'show', 'CSF:PR.AA-01']);
+    assert.equal(show.code, 0);
+    assert.match(show.out, /Identities and credentials/);
+    const search = isms(['catalog', 'search', 'identity', 'management']);
+    assert.match(search.out, /ISO27001:A\.5\.16 +Identity management/);
+    assert.equal(isms(['catalog', 'show', 'PR.AA-99']).code, 1);
+  });
+
+  it('runs on the bundled examples workspace', () => {
+    const r = isms(['check', 'examples', '--today', '2026-11-23']);
+    assert.ok(r.code === 0 || r.code === 1, r.err);
+    assert.match(r.out, /files checked/);
+    assert.match(r.out, /\[control-legacy\]/);
+  });
+});

@@ -1,0 +1,207 @@
+/**
+ * Protocol tests: start the real server (dist/server.js, as the extension ships it) over stdio, speak
+ * LSP to it, and check diagnostics, hover, completion, code actions and the custom requests. Also
+ * checks that the CLI and the server return the same findings for the same files.
+ */
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from './helpers/root';
+
+class LspClient {
+  private proc: ChildProcessWithoutNullStreams;
+  private buf = Buffer.alloc(0);
+  private nextId = 1;
+  private pending = new Map<number, (msg: any) => void>();
+  private listeners: ((msg: any) => void)[] = [];
+
+  constructor(args: string[]) {
+    this.proc = spawn(process.execPath, args, { cwd: ROOT });
+    this.proc.stdout.on('data', (d: Buffer) => this.onData(d));
+    this.proc.stderr.on('data', () => undefined);
+  }
+
+  private onData(d: Buffer) {
+    this.buf = Buffer.concat([this.buf, d]);
+    for (;;) {
+      const sep = this.buf.indexOf('\r\n\r\n');
+      if (sep < 0) return;
+      const len = Number(/Content-Length: (\d+)/i.exec(this.buf.subarray(0, sep).toString())![1]);
+      if (this.buf.length < sep + 4 + len) return;
+      const msg = JSON.parse(this.buf.subarray(sep + 4, sep + 4 + len).toString('utf8'));
+      this.buf = this.buf.subarray(sep + 4 + len);
+      if (msg.id !== undefined && this.pending.has(msg.id) && msg.method === undefined) {
+        this.pending.get(msg.id)!(msg);
+        this.pending.delete(msg.id);
+      } else if (msg.method === 'workspace/configuration') {
+        this.send({ jsonrpc: '2.0', id: msg.id, result: msg.params.items.map(() => this.settings) });
+      } else if (msg.id !== undefined && msg.method) {
+        this.send({ jsonrpc: '2.0', id: msg.id, result: null });
+      } else this.listeners.forEach((l) => l(msg));
+    }
+  }
+
+  settings: unknown = {};
+
+  private send(msg: unknown) {
+    const body = Buffer.from(JSON.stringify(msg), 'utf8');
+    this.proc.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
+    this.proc.stdin.write(body);
+  }
+
+  request(method: string, params: unknown): Promise<any> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, (m) => (m.error ? reject(new Error(m.error.message)) : resolve(m.result)));
+      this.send({ jsonrpc: '2.0', id, method, params });
+    });
+  }
+
+  notify(method: string, params: unknown) {
+    this.send({ jsonrpc: '2.0', method, params });
+  }
+
+  /** The next publishDiagnostics for a URI (optionally for a given version). */
+  diagnostics(uri: string, version?: number): Promise<any> {
+    return new Promise((resolve) => {
+      const l = (m: any) => {
+        if (m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && (version === undefined || m.params.version === version)) {
+          this.listeners = this.listeners.filter((x) => x !== l);
+          resolve(m.params);
+        }
+      };
+      this.listeners.push(l);
+    });
+  }
+
+  async stop() {
+    await this.request('shutdown', null);
+    this.notify('exit', null);
+    await new Promise((r) => this.proc.once('exit', r));
+  }
+}
+
+const EXAMPLE = `---
+type: runbook
+owner: sre@example.com
+controls: [PR.AC-4, PR.AA-1, CSF:PR.AA-01]
+---
+# Rotate keys
+
+Follows ISO 27001 A.5.17 and SOC2:CC6.
+`;
+
+describe('language server over stdio', function () {
+  this.timeout(30000);
+  let client: LspClient;
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'isms-lsp-'));
+  const uri = pathToFileURL(path.join(dir, 'rotate.md')).href;
+
+  before(async () => {
+    client = new LspClient([path.join(ROOT, 'dist', 'server.js'), '--stdio']);
+    const init = await client.request('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(dir).href,
+      workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'ws' }],
+      capabilities: { workspace: { configuration: true } },
+    });
+    assert.equal(init.serverInfo.name, 'isms-author');
+    assert.ok(init.capabilities.hoverProvider);
+    client.notify('initialized', {});
+  });
+
+  after(async () => client.stop());
+
+  it('publishes diagnostics with rule codes, doc links and the document version', async () => {
+    const pending = client.diagnostics(uri, 1);
+    client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version: 1, text: EXAMPLE } });
+    const d = await pending;
+    assert.equal(d.version, 1);
+    assert.deepEqual(
+      d.diagnostics.map((x: any) => [x.code, x.range.start.line, x.range.start.character, x.severity, x.source]),
+      [
+        ['control-legacy', 3, 11, 2, 'isms'],
+        ['control-malformed', 3, 20, 2, 'isms'],
+      ],
+    );
+    assert.match(d.diagnostics[0].codeDescription.href, /docs\/rules\/control-legacy\.md$/);
+  });
+
+  it('hovers a CSF ID with NIST text and the framework role', async () => {
+    const h = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 35 } });
+    assert.match(h.contents.value, /Identities and credentials for authorized users/);
+    assert.match(h.contents.value, /voluntary outcomes framework/);
+  });
+
+  it('completes after a prefix', async () => {
+    const items = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 7, character: 44 } });
+    const labels = items.map((i: any) => i.label);
+    assert.ok(labels.includes('SOC2:CC6.1') && labels.includes('SOC2:CC6.8'), labels.join());
+  });
+
+  it('offers the successor as a quick fix and the change clears the diagnostic', async () => {
+    const diagnosticsNow = await (async () => {
+      const p = client.diagnostics(uri, 2);
+      client.notify('textDocument/didChange', {
+        textDocument: { uri, version: 2 },
+        contentChanges: [{ range: { start: { line: 7, character: 0 }, end: { line: 7, character: 0 } }, text: '' }],
+      });
+      return (await p).diagnostics;
+    })();
+    const legacy = diagnosticsNow.find((x: any) => x.code === 'control-legacy');
+    const actions = await client.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: legacy.range,
+      context: { diagnostics: [legacy] },
+    });
+    const fix = actions.find((a: any) => a.kind === 'quickfix' && a.isPreferred);
+    assert.equal(fix.title.startsWith('Replace with PR.AA-05'), true, fix.title);
+    const edit = fix.edit.changes[uri][0];
+    assert.equal(edit.newText, 'PR.AA-05');
+    const p = client.diagnostics(uri, 3);
+    client.notify('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ range: edit.range, text: edit.newText }] });
+    const after = await p;
+    assert.deepEqual(after.diagnostics.map((x: any) => x.code), ['control-malformed']);
+  });
+
+  it('offers a fix-all for the safe fixes when asked for source.fixAll', async () => {
+    const actions = await client.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    });
+    assert.equal(actions.length, 1);
+    assert.equal(actions[0].kind, 'source.fixAll.isms');
+    assert.deepEqual(actions[0].edit.changes[uri].map((e: any) => e.newText), ['PR.AA-01']);
+  });
+
+  it('answers the catalog search and template requests', async () => {
+    const res = await client.request('isms/catalogSearch', { query: 'identity management' });
+    assert.ok(res.items.some((i: any) => i.ref === 'ISO27001:A.5.16'));
+    const t = await client.request('isms/template', { kind: 'runbook', today: '2026-11-23' });
+    assert.equal(t.languageId, 'markdown');
+    assert.match(t.text, /last_reviewed: 2026-11-23/);
+  });
+
+  it('stays silent on ordinary Markdown', async () => {
+    const other = pathToFileURL(path.join(dir, 'README.md')).href;
+    const p = client.diagnostics(other, 1);
+    client.notify('textDocument/didOpen', { textDocument: { uri: other, languageId: 'markdown', version: 1, text: '# Notes\n\nPR.AC-4\n' } });
+    assert.deepEqual((await p).diagnostics, []);
+  });
+
+  it('returns the same findings as the CLI for the same file', async () => {
+    const file = path.join(dir, 'same.md');
+    fs.writeFileSync(file, EXAMPLE);
+    const u = pathToFileURL(file).href;
+    const p = client.diagnostics(u, 1);
+    client.notify('textDocument/didOpen', { textDocument: { uri: u, languageId: 'markdown', version: 1, text: EXAMPLE } });
+    const fromServer = (await p).diagnostics.map((x: any) => [x.code, x.range, x.message]);
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'check', file, '--format', 'json'], { encoding: 'utf8' });
+    const json = JSON.parse(cli.stdout);
+    const fromCli = json.files[0].findings.map((x: any) => [x.ruleId, x.range, x.message]);
+    assert.deepEqual(fromCli, fromServer);
+  });
+});
