@@ -86,7 +86,7 @@ export function buildCatalogData() {
       id: it.csf11_id,
       kind: it.type,
       title: it.type === 'subcategory' ? it.csf11_text : (it.csf11_title ?? csf11Titles.get(it.csf11_id)),
-      status: it.status === 'withdrawn' ? 'withdrawn' : it.text_changed ? 'reworded' : 'retained',
+      status: it.status === 'withdrawn' ? 'withdrawn' : it.text_changed || it.title_changed ? 'reworded' : 'retained',
     };
     if (it.status === 'withdrawn') {
       e.reason = it.withdraw_reason;
