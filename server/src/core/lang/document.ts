@@ -1,0 +1,184 @@
+/**
+ * Structure of an ISMS Markdown document for the document rules: the top-level front matter entries
+ * (with offsets) and the ATX headings outside code fences. A line scanner, not a full Markdown parse:
+ * it runs on every keystroke.
+ */
+import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import type { LineIndex } from '../text';
+
+export interface FmEntry {
+  /** The key as written. */
+  key: string;
+  /** Document offsets of the key. */
+  keyStart: number;
+  keyEnd: number;
+  /** The value node (offsets relative to the front matter body, which starts at `base`). */
+  value: Node | null;
+  base: number;
+  /** First and last line (document) the entry covers. */
+  line: number;
+  lastLine: number;
+}
+
+export interface FrontMatter {
+  /** Offsets of the body (between the fences). */
+  start: number;
+  end: number;
+  entries: FmEntry[];
+  /** The YAML could not be read as a mapping (syntax-error reports why). */
+  broken: boolean;
+  /** Line of the opening and closing fence. */
+  openLine: number;
+  closeLine: number;
+}
+
+export function readFrontMatter(text: string, lines: LineIndex, fm: { start: number; end: number }): FrontMatter {
+  const body = text.slice(fm.start, fm.end);
+  const openLine = Math.max(0, lines.positionAt(fm.start).line - 1);
+  const closeLine = fm.end > fm.start ? lines.positionAt(fm.end).line + 1 : openLine + 1;
+  const out: FrontMatter = { start: fm.start, end: fm.end, entries: [], broken: false, openLine, closeLine };
+  const doc = parseDocument(body, { uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length || (doc.contents && !isMap(doc.contents))) {
+    out.broken = doc.errors.length > 0 || doc.contents !== null;
+    if (!isMap(doc.contents)) return out;
+  }
+  if (!isMap(doc.contents)) return out;
+  for (const pair of doc.contents.items) {
+    if (!isScalar(pair.key) || !pair.key.range) continue;
+    const [ks, ke] = pair.key.range;
+    const value = (pair.value as Node | null) ?? null;
+    const vEnd = value && value.range ? value.range[1] : ke;
+    let endOff = Math.max(ke, vEnd);
+    // A value's range may include its trailing line break; stay on the last line of content.
+    while (endOff > ks && /[\r\n]/.test(body[endOff - 1] ?? '')) endOff--;
+    out.entries.push({
+      key: String(pair.key.value),
+      keyStart: fm.start + ks,
+      keyEnd: fm.start + ke,
+      value,
+      base: fm.start,
+      line: lines.positionAt(fm.start + ks).line,
+      lastLine: lines.positionAt(fm.start + endOff).line,
+    });
+  }
+  return out;
+}
+
+export function scalarString(node: Node | null): string | undefined {
+  if (!node || !isScalar(node) || node.value === null || node.value === undefined) return undefined;
+  return String(node.value);
+}
+
+export function isEmptyValue(node: Node | null): boolean {
+  if (!node) return true;
+  if (isScalar(node)) return node.value === null || String(node.value).trim() === '';
+  if (isSeq(node)) return node.items.length === 0;
+  return false;
+}
+
+export interface Heading {
+  level: number;
+  text: string;
+  line: number;
+  /** Document offset of the heading text. */
+  start: number;
+  end: number;
+}
+
+export interface BodyLine {
+  line: number;
+  start: number;
+  /** The line with inline code blanked out (offsets kept). */
+  masked: string;
+}
+
+export interface BodyScan {
+  headings: Heading[];
+  /** Lines outside fenced code blocks. */
+  lines: BodyLine[];
+  /** Anchors declared with HTML (`<a name="x">`, `id="x"`). */
+  htmlAnchors: Set<string>;
+}
+
+/** Headings and lines outside fenced code, from `fromLine`. */
+export function scanBody(lines: LineIndex, fromLine: number): BodyScan {
+  const headings: Heading[] = [];
+  const body: BodyLine[] = [];
+  const htmlAnchors = new Set<string>();
+  let fence: string | undefined;
+  for (let ln = fromLine; ln < lines.lineCount; ln++) {
+    const text = lines.lineText(ln);
+    const start = lines.lineStarts[ln];
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(text);
+    if (fence) {
+      if (f && f[1][0] === fence[0] && f[1].length >= fence.length && text.trim() === f[1]) fence = undefined;
+      continue;
+    }
+    if (f) {
+      fence = f[1];
+      continue;
+    }
+    const masked = text.replace(/(`+)(.+?)\1/g, (m) => ' '.repeat(m.length));
+    body.push({ line: ln, start, masked });
+    const h = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(text);
+    if (h) {
+      const t = (h[2] ?? '').trim();
+      const s = t ? start + text.indexOf(t, h[1].length) : start;
+      headings.push({ level: h[1].length, text: t, line: ln, start: s, end: s + t.length });
+    }
+    for (const m of masked.matchAll(/<a\s[^>]*?(?:name|id)\s*=\s*["']([^"']+)["']/gi)) htmlAnchors.add(m[1]);
+  }
+  return { headings, lines: body, htmlAnchors };
+}
+
+/** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */
+export function githubSlug(heading: string): string {
+  return heading
+    .replace(/`/g, '')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} \-]/gu, '')
+    .replace(/ /g, '-');
+}
+
+/** The anchors of a document's headings, with GitHub's -1, -2 suffixes for repeats. */
+export function headingSlugs(headings: readonly Heading[]): Set<string> {
+  const seen = new Map<string, number>();
+  const out = new Set<string>();
+  for (const h of headings) {
+    const base = githubSlug(h.text);
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    out.add(n === 0 ? base : `${base}-${n}`);
+  }
+  return out;
+}
+
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+/** The closest candidate within a distance that grows with the word's length. */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  const max = word.length <= 4 ? 1 : word.length <= 8 ? 2 : 3;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return bestD <= max ? best : undefined;
+}

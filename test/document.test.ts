@@ -1,0 +1,144 @@
+/**
+ * Document rules (server/src/core/rules/document.ts), run directly through checkDocument: each rule
+ * flagged and not flagged, and each preferred fix applied and re-checked.
+ */
+import * as assert from 'node:assert/strict';
+import { server } from './helpers/root';
+
+const { checkDocument } = server('core/rules/document.js');
+const { frontMatterRange } = server('core/analyze.js');
+const { LineIndex } = server('core/text.js');
+const { Reporter } = server('core/report.js');
+const { defaultConfig } = server('core/config.js');
+
+function run(text: string): any[] {
+  const lines = new LineIndex(text);
+  const r = new Reporter(lines);
+  checkDocument(text, lines, frontMatterRange(text), defaultConfig(), r);
+  return r.findings;
+}
+
+function apply(text: string, f: any): string {
+  const fix = f.fixes.find((x: any) => x.isPreferred) ?? f.fixes[0];
+  assert.ok(fix, `no fix for ${f.ruleId}`);
+  const lines = new LineIndex(text);
+  let out = text;
+  for (const e of [...fix.edits].sort((a: any, b: any) => lines.offsetAt(b.range.start) - lines.offsetAt(a.range.start))) {
+    out = out.slice(0, lines.offsetAt(e.range.start)) + e.newText + out.slice(lines.offsetAt(e.range.end));
+  }
+  return out;
+}
+
+const POLICY = `---
+title: Access
+type: policy
+owner: a@example.com
+approver: ciso@example.com
+review_cadence: annual
+last_reviewed: 2026-03-01
+status: approved
+controls: [ISO27001:A.5.16]
+---
+# Access
+
+## Purpose
+## Scope
+## Roles and responsibilities
+## Policy statements
+Identities are unique (A.5.16). See [scope](#scope).
+## Review
+`;
+
+const ids = (t: string) => run(t).map((f) => f.ruleId);
+
+describe('document rules', () => {
+  it('a complete policy has no findings', () => assert.deepEqual(run(POLICY), []));
+
+  it('front-matter-missing, fixed by inserting a front matter', () => {
+    const t = '# Access Policy\n\nText.\n';
+    const f = run(t).find((x) => x.ruleId === 'front-matter-missing');
+    assert.equal(f.range.start.line, 0);
+    assert.match(f.message, /no front matter/);
+    const fixed = apply(t, f);
+    assert.ok(fixed.endsWith(t));
+    assert.ok(!ids(fixed).includes('front-matter-missing'));
+  });
+
+  it('front-matter-invalid: alias renamed to the canonical key', () => {
+    const t = POLICY.replace('review_cadence:', 'review_frequency:');
+    const f = run(t).find((x) => x.ruleId === 'front-matter-invalid');
+    assert.equal(f.range.start.line, 5);
+    assert.match(f.message, /read as 'review_cadence'/);
+    assert.deepEqual(run(apply(t, f)), []);
+  });
+
+  it('front-matter-invalid: unknown key with did you mean', () => {
+    const t = POLICY.replace('approver:', 'aprover:');
+    const f = run(t).find((x) => x.ruleId === 'front-matter-invalid');
+    assert.match(f.message, /did you mean 'approver'/);
+    assert.deepEqual(run(apply(t, f)), []);
+  });
+
+  it('front-matter-invalid: bad date and unknown type value', () => {
+    const t = POLICY.replace('2026-03-01', '2026-13-01').replace('status: approved', 'status: aproved');
+    const fs = run(t).filter((x) => x.ruleId === 'front-matter-invalid');
+    assert.deepEqual(fs.map((x) => x.range.start.line), [6, 7]);
+    assert.match(fs[1].message, /did you mean 'approved'/);
+  });
+
+  it('approver-missing, fixed by inserting approver after owner', () => {
+    const t = POLICY.replace('approver: ciso@example.com\n', '');
+    const f = run(t).find((x) => x.ruleId === 'approver-missing');
+    assert.match(f.message, /names no approver/);
+    const fixed = apply(t, f);
+    assert.match(fixed, /owner: a@example.com\napprover: \n/);
+    // The inserted field is empty until someone fills it in: the finding becomes "is empty".
+    assert.deepEqual(run(fixed).map((x) => x.message.includes('is empty')), [true]);
+  });
+
+  it('section-missing with synonyms, fixed by appending sections', () => {
+    const t = POLICY.replace('## Roles and responsibilities', '## Responsibilities').replace('## Review\n', '');
+    const f = run(t).find((x) => x.ruleId === 'section-missing');
+    assert.deepEqual(f.data.missing, ['Review']);
+    assert.deepEqual(run(apply(t, f)), []);
+  });
+
+  it('evidence-missing for a runbook, fixed by appending Evidence', () => {
+    const t = POLICY.replace('type: policy', 'type: runbook').replace('## Scope', '## Steps').replace('(#scope)', '(#steps)');
+    assert.deepEqual(ids(t).sort(), ['evidence-missing', 'section-missing']);
+    const f = run(t).find((x) => x.ruleId === 'evidence-missing');
+    assert.deepEqual(run(apply(t, f)), []);
+  });
+
+  it('controls-missing and control-unlisted, fixed in the front matter', () => {
+    const t = POLICY.replace('controls: [ISO27001:A.5.16]\n', '');
+    const f = run(t).find((x) => x.ruleId === 'controls-missing');
+    assert.deepEqual(run(apply(t, f)), []);
+    const u = POLICY.replace('(A.5.16)', '(A.5.16, PR.AA-01)');
+    const g = run(u).find((x) => x.ruleId === 'control-unlisted');
+    assert.equal(g.range.start.line, 16);
+    const fixed = apply(u, g);
+    assert.match(fixed, /controls: \[ISO27001:A.5.16, CSF:PR.AA-01\]/);
+    assert.deepEqual(run(fixed), []);
+  });
+
+  it('placeholder outside code only; headings in fences ignored', () => {
+    const t = POLICY.replace('## Review\n', 'TODO: finish. Owner is [owner].\n\n```\nTODO\n## Review\n```\n');
+    const fs = run(t);
+    assert.deepEqual(fs.map((x) => x.ruleId).sort(), ['placeholder', 'placeholder', 'section-missing']);
+  });
+
+  it('link-broken for a missing heading anchor, fixed to the nearest', () => {
+    const t = POLICY.replace('(#scope)', '(#scop)');
+    const f = run(t).find((x) => x.ruleId === 'link-broken');
+    assert.match(f.message, /did you mean '#scope'/);
+    assert.deepEqual(run(apply(t, f)), []);
+  });
+
+  it('CRLF documents: findings and fixes keep CRLF', () => {
+    const t = POLICY.replace('approver: ciso@example.com\n', '').replace(/\n/g, '\r\n');
+    const f = run(t).find((x) => x.ruleId === 'approver-missing');
+    const fixed = apply(t, f);
+    assert.ok(!/[^\r]\n/.test(fixed));
+  });
+});
