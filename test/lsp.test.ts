@@ -86,11 +86,17 @@ class LspClient {
 const EXAMPLE = `---
 type: runbook
 owner: sre@example.com
-controls: [PR.AC-4, PR.AA-1, CSF:PR.AA-01]
+controls: [PR.AC-4, PR.AA-1, CSF:PR.AA-01, ISO27001:A.5.17]
+review_cadence: annual
+last_reviewed: 2026-11-01
 ---
 # Rotate keys
 
 Follows ISO 27001 A.5.17 and SOC2:CC6.
+
+## Purpose
+## Steps
+## Evidence
 `;
 
 describe('language server over stdio', function () {
@@ -107,6 +113,7 @@ describe('language server over stdio', function () {
       workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'ws' }],
       capabilities: { workspace: { configuration: true } },
     });
+    client.settings = { today: '2026-11-23' };
     assert.equal(init.serverInfo.name, 'isms-author');
     assert.ok(init.capabilities.hoverProvider);
     client.notify('initialized', {});
@@ -136,7 +143,7 @@ describe('language server over stdio', function () {
   });
 
   it('completes after a prefix', async () => {
-    const items = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 7, character: 44 } });
+    const items = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 9, character: 44 } });
     const labels = items.map((i: any) => i.label);
     assert.ok(labels.includes('SOC2:CC6.1') && labels.includes('SOC2:CC6.8'), labels.join());
   });
@@ -146,7 +153,7 @@ describe('language server over stdio', function () {
       const p = client.diagnostics(uri, 2);
       client.notify('textDocument/didChange', {
         textDocument: { uri, version: 2 },
-        contentChanges: [{ range: { start: { line: 7, character: 0 }, end: { line: 7, character: 0 } }, text: '' }],
+        contentChanges: [{ range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } }, text: '' }],
       });
       return (await p).diagnostics;
     })();
@@ -199,7 +206,7 @@ describe('language server over stdio', function () {
     const p = client.diagnostics(u, 1);
     client.notify('textDocument/didOpen', { textDocument: { uri: u, languageId: 'markdown', version: 1, text: EXAMPLE } });
     const fromServer = (await p).diagnostics.map((x: any) => [x.code, x.range, x.message]);
-    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'check', file, '--format', 'json'], { encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'check', file, '--format', 'json', '--today', '2026-11-23'], { encoding: 'utf8' });
     const json = JSON.parse(cli.stdout);
     const fromCli = json.files[0].findings.map((x: any) => [x.ruleId, x.range, x.message]);
     assert.deepEqual(fromCli, fromServer);

@@ -9,6 +9,7 @@ import { reportControlRefs } from './rules/controls';
 import { analyzeYaml, shiftRef } from './lang/yaml-controls';
 import { proseSegments } from './lang/markdown-prose';
 import { defineRule } from './rules/registry';
+import { checkDocument } from './rules/document';
 
 export const fileUnreadable = defineRule({
   id: 'file-unreadable',
@@ -94,5 +95,6 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
     reportControlRefs(found, seg.start, r);
     result.refs.push(...found.map((x) => shiftRef(x, seg.start)));
   }
+  checkDocument(file.text, lines, fm, config, r);
   return result;
 }

@@ -251,7 +251,9 @@ export function checkDocument(text: string, lines: LineIndex, fm: { start: numbe
   const headingNames = new Set(body.headings.filter((h) => h.level > 1 || h !== h1).map((h) => normaliseHeading(h.text)));
   if (type) {
     const required = config.documents.requiredSections[type] ?? DEFAULT_REQUIRED_SECTIONS[type] ?? [];
-    const missing = required.filter((s) => !sectionPresent(s, headingNames));
+    const evidenceGap = (type === 'procedure' || type === 'runbook') && !sectionPresent('Evidence', headingNames) && !mentionsRecords(body.lines);
+    // evidence-missing reports a missing Evidence section on its own; do not report it twice.
+    const missing = required.filter((s) => !sectionPresent(s, headingNames) && !(evidenceGap && normaliseHeading(s) === 'evidence'));
     if (missing.length) {
       const anchor = h1 ?? { start: byKey.get('type')!.keyStart, end: lines.lineEnd(byKey.get('type')!.line) };
       const end = text.length;
@@ -266,7 +268,7 @@ export function checkDocument(text: string, lines: LineIndex, fm: { start: numbe
         { missing },
       );
     }
-    if ((type === 'procedure' || type === 'runbook') && !sectionPresent('Evidence', headingNames) && !mentionsRecords(body.lines)) {
+    if (evidenceGap) {
       const anchor = h1 ?? { start: byKey.get('type')!.keyStart, end: lines.lineEnd(byKey.get('type')!.line) };
       const end = text.length;
       const lead = end === 0 || /\n$/.test(text) ? '' : eol;
