@@ -67,6 +67,14 @@ describe('control references: valid', () => {
   it('understands SP 800-53 spellings once the framework is enabled', () => {
     assert.deepEqual(check(doc('AC-2, AC-2(1), IA-2 (1) and SP800-53:AC-2(1)'), 'p.md', ['csf', 'sp800-53']), []);
   });
+  it('expands ranges in numeric order, skipping withdrawn SP 800-53 controls', () => {
+    const { scanReferences, refIds } = server('core/refs/scan.js');
+    const ids = (t: string, fw: string[]) => scanReferences(t, { frameworks: fw, mode: 'prose' }).flatMap((r: any) => refIds(r));
+    assert.deepEqual(ids('AC-2 to AC-4'.replace(' to ', '-'), ['sp800-53']), ['AC-2', 'AC-3', 'AC-4']);
+    assert.deepEqual(ids('AC-11-AC-14', ['sp800-53']), ['AC-11', 'AC-12', 'AC-14']);
+    assert.deepEqual(ids('A.5.9-A.5.11', ['iso27001']), ['A.5.9', 'A.5.10', 'A.5.11']);
+    assert.deepEqual(ids('CC6.1–CC6.3', ['soc2']), ['CC6.1', 'CC6.2', 'CC6.3']);
+  });
   it('leaves other Markdown alone', () => {
     assert.deepEqual(check('# README\n\nPR.AC-4 and CC6.9\n', 'README.md'), []);
   });

@@ -351,7 +351,8 @@ function tryRange(first: ControlRef, text: string, tailStart: number, opts: Scan
   }
   const r2 = resolveBody(second, first.framework, true, { ...opts, mode: 'list' }, cat);
   if (!r2 || r2.framework !== first.framework || (r2.status !== 'ok' && r2.status !== 'unknown')) return undefined;
-  const siblings = cat.all(first.framework).filter((c) => c.parent === fc.parent);
+  // Catalog order is not numeric order for SP 800-53 (AC-1, AC-10, AC-11, ..., AC-2): sort naturally.
+  const siblings = cat.all(first.framework).filter((c) => c.parent === fc.parent).sort((a, b) => naturalCompare(a.id, b.id));
   const i = siblings.findIndex((c) => c.id === first.id);
   const j = r2.status === 'ok' ? siblings.findIndex((c) => c.id === r2.id) : -1;
   const end = tailStart + tail[0].length;
@@ -365,7 +366,24 @@ function tryRange(first: ControlRef, text: string, tailStart: number, opts: Scan
     };
   }
   if (j <= i) return undefined;
-  return { ...base, members: siblings.slice(i, j + 1).map((c) => c.id) };
+  // Withdrawn SP 800-53 controls inside a range are not members: nobody implements them.
+  return { ...base, members: siblings.slice(i, j + 1).filter((c) => !c.withdrawn || c.id === first.id || c.id === r2.id).map((c) => c.id) };
+}
+
+/** Compares IDs with their numbers as numbers: AC-2 < AC-10, A.5.9 < A.5.10, AC-2(2) < AC-2(10). */
+export function naturalCompare(a: string, b: string): number {
+  const ta = a.match(/\d+|\D+/g) ?? [];
+  const tb = b.match(/\d+|\D+/g) ?? [];
+  for (let k = 0; k < Math.min(ta.length, tb.length); k++) {
+    const x = ta[k];
+    const y = tb[k];
+    if (x === y) continue;
+    const nx = /^\d/.test(x);
+    const ny = /^\d/.test(y);
+    if (nx && ny) return Number(x) - Number(y);
+    return x < y ? -1 : 1;
+  }
+  return ta.length - tb.length;
 }
 
 /** Every canonical ID a reference stands for (one, or each member of a range). */

@@ -301,18 +301,21 @@ export function checkDocument(text: string, lines: LineIndex, fm: { start: numbe
         }
       }
     }
-    const unlisted: { ref: (typeof bodyRefs)[number]; canonical: string }[] = [];
+    // One entry per citation that names controls missing from the list (a range names several).
+    const unlisted: { ref: (typeof bodyRefs)[number]; canonicals: string[] }[] = [];
     const seen = new Set<string>();
     for (const ref of bodyRefs) {
+      const canonicals: string[] = [];
       for (const id of refIds(ref)) {
         const key = `${ref.framework}:${id}`;
         if (listed.has(key) || seen.has(key)) continue;
         seen.add(key);
-        unlisted.push({ ref, canonical: `${FRAMEWORKS[ref.framework].prefix}:${id}` });
+        canonicals.push(`${FRAMEWORKS[ref.framework].prefix}:${id}`);
       }
+      if (canonicals.length) unlisted.push({ ref, canonicals });
     }
     if (!controls || isEmptyValue(controls.value)) {
-      const wanted = unlisted.map((u) => u.canonical);
+      const wanted = unlisted.flatMap((u) => u.canonicals);
       const line = `controls: [${wanted.join(', ')}]`;
       const fix: Fix = controls
         ? { title: wanted.length ? `Set controls to [${wanted.join(', ')}]` : "Set 'controls: []'", edits: [r.edit(controls.keyStart, lines.lineEnd(controls.lastLine), line)], isPreferred: true }
@@ -329,14 +332,15 @@ export function checkDocument(text: string, lines: LineIndex, fm: { start: numbe
       );
     } else {
       for (const u of unlisted) {
-        const fix = appendControlFix(text, lines, front, controls, u.canonical, r);
+        const fix = appendControlFix(text, lines, front, controls, u.canonicals, r);
+        const what = u.canonicals.length === 1 ? u.canonicals[0] : u.canonicals.join(', ');
         r.add(
           controlUnlisted.id,
           u.ref.start,
           u.ref.end,
-          `'${u.ref.raw}' (${u.canonical}) is cited here but not listed in the front matter 'controls': a coverage report built from the lists will miss this document as evidence for it.`,
+          `'${u.ref.raw}' (${what}) is cited here but not listed in the front matter 'controls': a coverage report built from the lists will miss this document as evidence for ${u.canonicals.length === 1 ? 'it' : 'them'}.`,
           fix ? [fix] : [],
-          { control: u.canonical },
+          { controls: u.canonicals },
         );
       }
     }
@@ -479,9 +483,10 @@ function trimEnd(text: string, end: number): number {
   return end;
 }
 
-function appendControlFix(text: string, lines: LineIndex, front: FrontMatter, controls: FmEntry, id: string, r: Reporter): Fix | undefined {
+function appendControlFix(text: string, lines: LineIndex, front: FrontMatter, controls: FmEntry, ids: string[], r: Reporter): Fix | undefined {
   const v = controls.value as Node;
   const fmStart = front.start;
+  const id = ids.join(', ');
   const title = `Add ${id} to 'controls'`;
   if (isSeq(v) && v.range) {
     const [s, e] = v.range;
@@ -499,7 +504,8 @@ function appendControlFix(text: string, lines: LineIndex, front: FrontMatter, co
     const itemLine = lines.positionAt(fmStart + last.range[0]).line;
     const dash = /^(\s*-\s*)/.exec(lines.lineText(itemLine));
     const at = lines.lineEnd(lastLine);
-    return { title, edits: [r.edit(at, at, `${lines.eol}${dash ? dash[1] : '  - '}${id}`)], isPreferred: true, safe: true };
+    const lead = dash ? dash[1] : '  - ';
+    return { title, edits: [r.edit(at, at, ids.map((x) => `${lines.eol}${lead}${x}`).join(''))], isPreferred: true, safe: true };
   }
   if (isScalar(v) && v.range && typeof v.value === 'string') {
     const at = fmStart + trimEnd(text, fmStart + v.range[1]);
