@@ -184,6 +184,19 @@ describe('language server over stdio', function () {
     assert.deepEqual(actions[0].edit.changes[uri].map((e: any) => e.newText), ['PR.AA-01']);
   });
 
+  it('serves the outline, folding ranges and key completion as snippets', async () => {
+    const syms = await client.request('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.deepEqual(syms.map((x: any) => x.name), ['Front matter', 'Rotate keys']);
+    assert.deepEqual(syms[1].children.map((x: any) => x.name), ['Purpose', 'Steps', 'Evidence']);
+    const folds = await client.request('textDocument/foldingRange', { textDocument: { uri } });
+    assert.ok(folds.some((f: any) => f.startLine === 0 && f.endLine === 6), JSON.stringify(folds));
+    const items = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 5, character: 0 } });
+    const approver = items.find((i: any) => i.label === 'approver');
+    assert.ok(approver, items.map((i: any) => i.label).join());
+    assert.equal(approver.insertTextFormat, 2);
+    assert.equal(approver.kind, 10);
+  });
+
   it('answers the catalog search and template requests', async () => {
     const res = await client.request('isms/catalogSearch', { query: 'identity management' });
     assert.ok(res.items.some((i: any) => i.ref === 'ISO27001:A.5.16'));

@@ -11,6 +11,9 @@ import type { Finding, Fix, Position, Range, Severity, SourceFile, TextEdit } fr
 import type { ControlRef } from './refs/scan';
 import { comparePos, rangesOverlap } from './text';
 import { templateFor, type TemplateKind } from './templates';
+import { completeFields, completeSections, frontMatterTable, hoverField, type AssistItem, type FieldTable } from './editor/assist';
+import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
+import { sectionMissing, evidenceMissing } from './rules/document';
 
 /** What the engine needs from its host. Paths are URIs or workspace-relative paths, used as keys. */
 export interface Workspace {
@@ -20,12 +23,14 @@ export interface Workspace {
 
 export interface CompletionItem {
   label: string;
-  kind: 'control' | 'value' | 'key' | 'snippet';
+  kind: 'control' | 'value' | 'key' | 'section' | 'snippet';
   detail?: string;
   documentation?: string;
   filterText?: string;
   sortText?: string;
   textEdit: TextEdit;
+  /** newText uses snippet syntax ($1, ${1|a,b|}). */
+  snippet?: boolean;
 }
 
 export interface Hover {
@@ -53,6 +58,8 @@ export interface CatalogItem {
 
 export class IsmsService {
   private cache = new Map<string, { text: string; analysis: Analysis }>();
+  /** Owners named in files the host indexed without opening them (uri -> owners). */
+  private indexedOwners = new Map<string, string[]>();
 
   constructor(
     private readonly workspace: Workspace,
@@ -99,8 +106,52 @@ export class IsmsService {
     const a = this.analysis(file);
     const offset = a.lines.offsetAt(pos);
     const ref = a.refs.find((r) => r.start <= offset && offset <= r.end);
-    if (!ref) return undefined;
-    return { contents: hoverForRef(ref), range: a.lines.range(ref.start, ref.end) };
+    if (ref) return { contents: hoverForRef(ref), range: a.lines.range(ref.start, ref.end) };
+    const region = this.yamlRegion(a);
+    if (!region) return undefined;
+    const h = hoverField(a.lines, offset, region.first, region.last, region.table);
+    return h ? { contents: h.contents, range: a.lines.range(h.start, h.end) } : undefined;
+  }
+
+  /** The YAML lines of a document with the field table that describes them. */
+  private yamlRegion(a: Analysis): { first: number; last: number; table: FieldTable } | undefined {
+    if (a.kind === 'process-document' && a.frontMatter) {
+      const first = a.lines.positionAt(a.frontMatter.start).line;
+      const last = a.frontMatter.end > a.frontMatter.start ? a.lines.positionAt(a.frontMatter.end).line : first - 1;
+      return { first, last, table: frontMatterTable(this.config) };
+    }
+    return undefined;
+  }
+
+  /** Owners named anywhere in the workspace: open documents and indexed files. */
+  owners(): string[] {
+    const seen = new Set<string>();
+    const add = (text: string) => {
+      for (const m of text.matchAll(/^[ \t]*(?:-[ \t]+)?(?:owner|approver)[ \t]*:[ \t]*["']?([^"'#\r\n\[\]{},]+?)["']?[ \t]*(?:#.*)?$/gm)) seen.add(m[1]);
+    };
+    for (const { text } of this.cache.values()) add(text);
+    for (const list of this.indexedOwners.values()) list.forEach((o) => seen.add(o));
+    return [...seen].sort();
+  }
+
+  /** Records the facts of a file that is not open (owners), so completion can offer them. */
+  indexFile(file: SourceFile): void {
+    const owners: string[] = [];
+    for (const m of file.text.matchAll(/^[ \t]*(?:-[ \t]+)?(?:owner|approver)[ \t]*:[ \t]*["']?([^"'#\r\n\[\]{},]+?)["']?[ \t]*(?:#.*)?$/gm)) owners.push(m[1]);
+    if (owners.length) this.indexedOwners.set(file.uri, [...new Set(owners)]);
+    else this.indexedOwners.delete(file.uri);
+  }
+
+  /** Outline symbols of a document (front matter, headings; inventory keys and identities). */
+  symbols(file: SourceFile): OutlineSymbol[] {
+    const a = this.analysis(file);
+    if (a.kind === 'process-document') return markdownOutline(a.lines, a.frontMatter);
+    if (a.kind === 'inventory') return yamlOutline(a.lines);
+    return [];
+  }
+
+  folding(file: SourceFile): FoldingRange[] {
+    return foldingFromOutline(this.symbols(file));
   }
 
   complete(file: SourceFile, pos: Position): CompletionItem[] {
@@ -113,11 +164,35 @@ export class IsmsService {
     const inYaml = a.kind === 'inventory' || (a.frontMatter !== undefined && offset >= a.frontMatter.start && offset <= a.frontMatter.end);
     const inList = inYaml && inControlsList(a, pos.line, before);
     const prefixed = /^(CSF|ISO2700[12]|SOC2|NHI|SP800-53):/i.test(token);
-    if (!inList && !prefixed) return [];
+    if (!inList && !prefixed) return this.completeOther(a, offset);
     const range = a.lines.range(offset - token.length, offset);
     const query = prefixed ? token.slice(token.indexOf(':') + 1) : token;
     const fws = prefixed ? this.frameworksForPrefix(token.slice(0, token.indexOf(':'))) : this.config.frameworks;
     return controlItems(catalog().search(query, fws, 2000), range, prefixed ? token.slice(0, token.indexOf(':') + 1) : undefined);
+  }
+
+  /** Fields and their values in YAML; missing section headings in a document body. */
+  private completeOther(a: Analysis, offset: number): CompletionItem[] {
+    const region = this.yamlRegion(a);
+    const line = a.lines.positionAt(offset).line;
+    let items: AssistItem[] = [];
+    if (region && line >= region.first && line <= region.last) {
+      items = completeFields(a.lines, offset, region.first, region.last, region.table, this.config, { owners: this.owners() })?.items ?? [];
+    } else if (a.kind === 'process-document' && (!region || line > region.last + 1)) {
+      const missing = a.findings.flatMap((f) =>
+        f.ruleId === sectionMissing.id ? ((f.data?.missing as string[]) ?? []) : f.ruleId === evidenceMissing.id ? ['Evidence'] : [],
+      );
+      items = completeSections(a.lines, offset, missing);
+    }
+    return items.map((i) => ({
+      label: i.label,
+      kind: i.kind,
+      detail: i.detail,
+      documentation: i.documentation,
+      sortText: i.sortText,
+      snippet: i.snippet,
+      textEdit: { range: i.range, newText: i.newText },
+    }));
   }
 
   codeActions(file: SourceFile, range: Range): CodeAction[] {

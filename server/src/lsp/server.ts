@@ -10,7 +10,10 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   CompletionItemKind,
+  InsertTextFormat,
+  SymbolKind,
   MarkupKind,
+  type DocumentSymbol,
   type Connection,
   type Diagnostic,
   type CodeAction as LspCodeAction,
@@ -20,7 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { IsmsService } from '../core/service';
+import { IsmsService, type CompletionItem } from '../core/service';
+import type { OutlineSymbol } from '../core/editor/outline';
 import { defaultConfig, mergeConfig } from '../core/config';
 import { ruleDocsUrl } from '../core/rules/registry';
 import type { Finding, Severity } from '../core/types';
@@ -31,6 +35,21 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   warning: DiagnosticSeverity.Warning,
   info: DiagnosticSeverity.Information,
   hint: DiagnosticSeverity.Hint,
+};
+
+const COMPLETION_KIND: Record<CompletionItem['kind'], CompletionItemKind> = {
+  control: CompletionItemKind.Reference,
+  value: CompletionItemKind.Value,
+  key: CompletionItemKind.Property,
+  section: CompletionItemKind.Text,
+  snippet: CompletionItemKind.Snippet,
+};
+
+const SYMBOL_KIND: Record<OutlineSymbol['kind'], SymbolKind> = {
+  'front-matter': SymbolKind.Namespace,
+  section: SymbolKind.String,
+  key: SymbolKind.Property,
+  identity: SymbolKind.Object,
 };
 
 export function toDiagnostic(f: Finding): Diagnostic {
@@ -67,6 +86,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         hoverProvider: true,
         completionProvider: { triggerCharacters: [':', '[', ',', ' ', '-', '.'], resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
       },
       serverInfo: { name: 'isms-author' },
     };
@@ -85,7 +106,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (settings && typeof settings === 'object') {
       const s = settings as Record<string, unknown>;
       const picked: Record<string, unknown> = {};
-      for (const k of ['frameworks', 'rules', 'inventoryGlobs', 'documentGlobs', 'ignoreGlobs', 'nhi', 'documents']) {
+      for (const k of ['frameworks', 'rules', 'inventoryGlobs', 'documentGlobs', 'ignoreGlobs', 'nhi', 'documents', 'today']) {
         if (s[k] !== undefined && !(k === 'rules' && Object.keys(s[k] as object).length === 0)) picked[k] = s[k];
       }
       config = mergeConfig(config, picked);
@@ -139,13 +160,33 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!d) return [];
     return service.complete(file(d), p.position).map((c) => ({
       label: c.label,
-      kind: c.kind === 'control' ? CompletionItemKind.Reference : CompletionItemKind.Value,
+      kind: COMPLETION_KIND[c.kind],
       detail: c.detail,
+      insertTextFormat: c.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
       documentation: c.documentation ? { kind: MarkupKind.Markdown, value: c.documentation } : undefined,
       filterText: c.filterText,
       sortText: c.sortText,
       textEdit: c.textEdit,
     }));
+  });
+
+  connection.onDocumentSymbol((p) => {
+    const d = documents.get(p.textDocument.uri);
+    if (!d) return [];
+    const convert = (s: OutlineSymbol): DocumentSymbol => ({
+      name: s.name,
+      detail: s.detail,
+      kind: SYMBOL_KIND[s.kind],
+      range: s.range,
+      selectionRange: s.selectionRange,
+      children: s.children.map(convert),
+    });
+    return service.symbols(file(d)).map(convert);
+  });
+
+  connection.onFoldingRanges((p) => {
+    const d = documents.get(p.textDocument.uri);
+    return d ? service.folding(file(d)) : [];
   });
 
   connection.onCodeAction((p) => {

@@ -130,6 +130,14 @@ export class Catalog {
     return out;
   }
 
+  /** The control of a canonical reference (`CSF:PR.AA-01`, `ISO27001:5.3`); undefined when it is none. */
+  resolve(ref: string): Control | undefined {
+    const i = ref.indexOf(':');
+    if (i < 0) return undefined;
+    const fw = Object.values(FRAMEWORKS).find((f) => f.prefix === ref.slice(0, i).toUpperCase());
+    return fw ? this.get(fw.id as FrameworkId, ref.slice(i + 1)) : undefined;
+  }
+
   /** `CSF:PR.AA-01` */
   ref(c: ControlKey): string {
     return `${FRAMEWORKS[c.framework].prefix}:${c.id}`;

@@ -186,7 +186,7 @@ function sectionPresent(section: string, headings: ReadonlySet<string>): boolean
   return names.some((n) => headings.has(n));
 }
 
-function aliasesOf(config: Config): Record<string, string> {
+export function aliasesOf(config: Config): Record<string, string> {
   const out: Record<string, string> = { ...DEFAULT_KEY_ALIASES };
   for (const [a, c] of Object.entries(config.documents.keyAliases)) out[a.toLowerCase()] = c;
   return out;
@@ -396,7 +396,7 @@ function keysFor(framework: string, id: string): string[] {
   return [`${framework}:${id}`];
 }
 
-function canonicalKey(key: string, aliases: Record<string, string>): string | undefined {
+export function canonicalKey(key: string, aliases: Record<string, string>): string | undefined {
   const k = key.toLowerCase();
   if (k in FRONT_MATTER_KEYS) return k;
   return aliases[k];

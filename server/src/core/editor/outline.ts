@@ -1,0 +1,142 @@
+/**
+ * Document symbols (the Outline view, breadcrumbs, Go to Symbol) and folding ranges, for process
+ * documents (front matter, headings) and inventories (top-level keys, one symbol per identity).
+ * Line scans only: they run on every edit of large files.
+ */
+import type { LineIndex } from '../text';
+import type { Range } from '../types';
+import { scanBody } from '../lang/document';
+
+export interface OutlineSymbol {
+  name: string;
+  detail?: string;
+  kind: 'front-matter' | 'section' | 'key' | 'identity';
+  range: Range;
+  selectionRange: Range;
+  children: OutlineSymbol[];
+}
+
+export interface FoldingRange {
+  startLine: number;
+  endLine: number;
+  kind?: 'comment' | 'region';
+}
+
+function lineRange(lines: LineIndex, from: number, to: number): Range {
+  return { start: { line: from, character: 0 }, end: { line: to, character: lines.lineText(to).length } };
+}
+
+function lastContentLine(lines: LineIndex, from: number, before: number): number {
+  let l = before - 1;
+  while (l > from && lines.lineText(l).trim() === '') l--;
+  return Math.max(from, l);
+}
+
+/** Outline of a Markdown process document: the front matter, then headings nested by level. */
+export function markdownOutline(lines: LineIndex, fm: { start: number; end: number } | undefined): OutlineSymbol[] {
+  const out: OutlineSymbol[] = [];
+  let bodyLine = 0;
+  if (fm) {
+    const open = Math.max(0, lines.positionAt(fm.start).line - 1);
+    const close = fm.end > fm.start ? lines.positionAt(fm.end).line + 1 : open + 1;
+    const keys = yamlOutline(lines, open + 1, close - 1);
+    out.push({ name: 'Front matter', kind: 'front-matter', range: lineRange(lines, open, close), selectionRange: lineRange(lines, open, open), children: keys });
+    bodyLine = close + 1;
+  }
+  const { headings } = scanBody(lines, bodyLine);
+  const stack: { level: number; sym: OutlineSymbol }[] = [];
+  headings.forEach((h, i) => {
+    // A section runs to the line before the next heading of the same or a higher level.
+    let endLine = lines.lineCount - 1;
+    for (let j = i + 1; j < headings.length; j++) {
+      if (headings[j].level <= h.level) {
+        endLine = headings[j].line - 1;
+        break;
+      }
+    }
+    endLine = lastContentLine(lines, h.line, endLine + 1);
+    const sym: OutlineSymbol = {
+      name: h.text || '(untitled)',
+      kind: 'section',
+      range: lineRange(lines, h.line, endLine),
+      selectionRange: lines.range(h.start, h.end),
+      children: [],
+    };
+    while (stack.length && stack[stack.length - 1].level >= h.level) stack.pop();
+    (stack.length ? stack[stack.length - 1].sym.children : out).push(sym);
+    stack.push({ level: h.level, sym });
+  });
+  return out;
+}
+
+const ENTRY = /^(\s*)(-\s+)?([A-Za-z_][\w.-]*)\s*:(?:\s+(.*?))?\s*(?:#.*)?$/;
+
+/**
+ * Outline of block YAML lines [first, last]: the top-level keys, and under a key holding a list of
+ * mappings one symbol per item named by its `id` (else `name`).
+ */
+export function yamlOutline(lines: LineIndex, first = 0, last = lines.lineCount - 1): OutlineSymbol[] {
+  const out: OutlineSymbol[] = [];
+  const top: { line: number; key: string; value?: string }[] = [];
+  for (let l = first; l <= last; l++) {
+    const m = ENTRY.exec(lines.lineText(l));
+    if (m && m[1] === '' && !m[2]) top.push({ line: l, key: m[3], value: m[4] });
+  }
+  top.forEach((t, i) => {
+    const end = lastContentLine(lines, t.line, i + 1 < top.length ? top[i + 1].line : last + 1);
+    const keyStart = lines.lineStarts[t.line] + lines.lineText(t.line).indexOf(t.key);
+    out.push({
+      name: t.key,
+      detail: t.value && t.value.length <= 60 ? t.value : undefined,
+      kind: 'key',
+      range: lineRange(lines, t.line, end),
+      selectionRange: lines.range(keyStart, keyStart + t.key.length),
+      children: listItems(lines, t.line + 1, end),
+    });
+  });
+  return out;
+}
+
+function listItems(lines: LineIndex, first: number, last: number): OutlineSymbol[] {
+  const starts: number[] = [];
+  let col = -1;
+  for (let l = first; l <= last; l++) {
+    const t = lines.lineText(l);
+    const m = /^(\s*)-(\s+|$)/.exec(t);
+    if (!m) continue;
+    if (col < 0) col = m[1].length;
+    if (m[1].length === col) starts.push(l);
+  }
+  const items: OutlineSymbol[] = [];
+  starts.forEach((s, i) => {
+    const end = lastContentLine(lines, s, i + 1 < starts.length ? starts[i + 1] : last + 1);
+    let name: string | undefined;
+    let detail: string | undefined;
+    let sel = lineRange(lines, s, s);
+    for (let l = s; l <= end; l++) {
+      const m = ENTRY.exec(lines.lineText(l));
+      if (!m || (m[1].length + (m[2]?.length ?? 0)) !== col + 2 || !m[4]) continue;
+      const value = m[4].replace(/^["']|["']$/g, '');
+      if (m[3] === 'id' || (m[3] === 'name' && name === undefined)) {
+        if (m[3] === 'id' || !name) {
+          name = value;
+          const at = lines.lineStarts[l] + lines.lineText(l).indexOf(m[4]);
+          sel = lines.range(at, at + m[4].length);
+        }
+      }
+      if (m[3] === 'type') detail = value;
+    }
+    if (name === undefined) return; // a list of scalars: no symbols
+    items.push({ name, detail, kind: 'identity', range: lineRange(lines, s, end), selectionRange: sel, children: [] });
+  });
+  return items;
+}
+
+/** Folding ranges from an outline: every symbol spanning more than one line. */
+export function foldingFromOutline(symbols: readonly OutlineSymbol[], out: FoldingRange[] = []): FoldingRange[] {
+  for (const s of symbols) {
+    if (s.range.end.line > s.range.start.line) out.push({ startLine: s.range.start.line, endLine: s.range.end.line, kind: s.kind === 'front-matter' ? 'region' : undefined });
+    foldingFromOutline(s.children, out);
+  }
+  return out;
+}
