@@ -1,122 +1,489 @@
 #!/usr/bin/env node
-// `npm run bench`: prints latency figures of the engine in-process and of the language server over stdio.
-// No assertions: figures are for the notes and the README. Compare within one run (the machine is shared).
+// `npm run bench` (or `node bench/bench.mjs [--quick] [--only ours|peers]`): drives our language server and the
+// peers (yaml-language-server, VS Code's Markdown language server) over stdio the way an editor does, on
+// deterministic generated documents, and prints one Markdown table (plus the scaling and workspace tables) to
+// stdout and to bench/results.md. Progress goes to stderr. No assertions: see bench/README.md for how to read it.
 import { spawn } from 'node:child_process';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { inventory, runbook } from './generate.mjs';
+import { IDENTITY_LINES, INVENTORY_HEADER_LINES, RUNBOOK_HEADER_LINES, SECTION_LINES, inventory, runbook, writeWorkspace } from './generate.mjs';
+import { startServer, Timeout } from './lsp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const { IsmsService } = require(join(root, 'server/out/core/service.js'));
-const { defaultConfig } = require(join(root, 'server/out/core/config.js'));
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const P = QUICK
+  ? { inventory: 300, sections: 60, scale: [100, 300, 3000], sites: 3, bigSites: 1, queries: 15, workspace: 500 }
+  : { inventory: 2000, sections: 500, scale: [200, 2000, 20000], sites: 6, bigSites: 2, queries: 50, workspace: 10000 };
+const work = join(tmpdir(), 'isms-bench');
+const BUDGET_MS = 75_000; // keystrokes of one session stop once they have taken this long (reported as measured n of m)
+const BIG = { budgetMs: 30_000, timeoutMs: 90_000 }; // the largest inventory of the scaling table
+const timeoutLabel = `${BIG.timeoutMs / 1000} s (timed out)`;
+mkdirSync(work, { recursive: true });
+const progress = (s) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const version = (pkg) => require(`${pkg}/package.json`).version;
 
-const stats = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  return { p50: q(0.5), p95: q(0.95), max: s[s.length - 1] };
+// ---------------------------------------------------------------------------------------------- servers
+
+const node = process.execPath;
+const SERVERS = {
+  ours: { name: 'ours', command: [node, join(root, 'dist/server.js'), '--stdio'], diagnostics: 'push-version' },
+  yaml: { name: 'yaml-language-server', command: [node, require.resolve('yaml-language-server/bin/yaml-language-server'), '--stdio'], diagnostics: 'push' },
+  yamlNoDebounce: { name: 'yaml-language-server (debounce 0)', command: [node, join(root, 'bench/yaml-no-debounce.cjs'), '--stdio'], diagnostics: 'push' },
+  markdown: {
+    name: 'vscode-markdown-languageserver',
+    command: [node, join(dirname(require.resolve('vscode-markdown-languageserver/package.json')), 'dist/node/workerMain.js'), '--stdio'],
+    diagnostics: 'pull',
+    initializationOptions: { markdownFileExtensions: ['md'] },
+  },
 };
-const ms = (x) => x.toFixed(1).padStart(8);
-const rows = [];
-const row = (name, st, extra = '') => rows.push(`${name.padEnd(52)} ${ms(st.p50)} ${ms(st.p95)} ${ms(st.max)}  ${extra}`);
 
-function inProcess(label, uri, text, edits = 30) {
-  const cfg = defaultConfig();
-  cfg.today = '2026-11-23';
-  const full = [];
-  for (let i = 0; i < 5; i++) {
-    const svc = new IsmsService({ relativePath: (p) => p }, cfg);
-    const t = performance.now();
-    svc.check({ uri, text });
-    full.push(performance.now() - t);
+/** The inventory's JSON Schema for yaml-language-server: ours if it exists, else a minimal temporary one. */
+function inventorySchema() {
+  const real = join(root, 'schemas/nhi-inventory.schema.json');
+  if (existsSync(real)) return { path: real, label: 'schemas/nhi-inventory.schema.json' };
+  const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A date, YYYY-MM-DD.' };
+  const identity = {
+    type: 'object',
+    required: ['id', 'type', 'owner'],
+    additionalProperties: false,
+    properties: {
+      id: { type: 'string', description: 'Stable identifier of the identity.' },
+      name: { type: 'string', description: 'Human-readable name.' },
+      type: { enum: ['service-account', 'api-key', 'token', 'certificate', 'workload-identity', 'ci-cd-token', 'ai-agent', 'ssh-key', 'oauth-client'], description: 'Kind of non-human identity.' },
+      owner: { type: 'string', description: 'Accountable owner (team or person).' },
+      purpose: { type: 'string', description: 'Why the identity exists.' },
+      environment: { enum: ['prod', 'staging', 'dev', 'test'], description: 'Environment.' },
+      platform: { type: 'string', description: 'Where the identity lives.' },
+      privilege: { enum: ['admin', 'scoped', 'read-only'], description: 'Privilege level.' },
+      scopes: { type: 'array', items: { type: 'string' }, description: 'Granted scopes or permissions.' },
+      credential: { enum: ['static-secret', 'federated', 'certificate', 'none'], description: 'Kind of credential.' },
+      secret_store: { type: 'string', description: 'Where the secret is stored.' },
+      rotation: { type: 'string', pattern: '^P(\\d+[YMWD])+$', description: 'Rotation interval, ISO 8601 duration.' },
+      last_rotated: date, expires: date, last_reviewed: date, last_used: date,
+      review_cadence: { enum: ['monthly', 'quarterly', 'semiannual', 'annual'], description: 'How often the identity is reviewed.' },
+      third_party: { type: 'boolean', description: 'Managed by a third party.' },
+      used_by: { type: 'array', items: { type: 'string' }, description: 'Workloads using the identity.' },
+      offboarding: { type: 'string', description: 'Offboarding runbook.' },
+      controls: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9:. ()-]+$' }, description: 'Control references.' },
+    },
+  };
+  const schema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'NHI inventory (temporary bench schema)',
+    type: 'object',
+    required: ['kind', 'identities'],
+    properties: { kind: { const: 'nhi-inventory' }, defaults: { type: 'object' }, identities: { type: 'array', items: identity } },
+  };
+  const path = join(work, 'nhi-inventory.bench-schema.json');
+  writeFileSync(path, JSON.stringify(schema, null, 2));
+  return { path, label: 'a temporary minimal schema written by the bench (schemas/nhi-inventory.schema.json was missing)' };
+}
+const schema = inventorySchema();
+
+function settingsFor(section) {
+  if (section === 'yaml') {
+    return {
+      validate: true, hover: true, completion: true, format: { enable: false },
+      schemaStore: { enable: false }, kubernetesCRDStore: { enable: false },
+      schemas: { [pathToFileURL(schema.path).href]: ['*.nhi.yaml', '*.nhi.yml'] },
+    };
   }
-  row(`${label}: full check (cold service)`, stats(full), `${(text.length / 1024).toFixed(0)} KiB, ${text.split('\n').length} lines`);
-  const svc = new IsmsService({ relativePath: (p) => p }, cfg);
-  svc.check({ uri, text });
-  const key = [];
-  let cur = text;
-  const at = Math.floor(text.length / 2);
-  for (let i = 0; i < edits; i++) {
-    cur = cur.slice(0, at) + (i % 2 ? '' : 'x') + cur.slice(at + (i % 2 ? 1 : 0));
-    const t = performance.now();
-    svc.check({ uri, text: cur });
-    key.push(performance.now() - t);
+  if (section === 'http') return { proxy: '', proxyStrictSSL: false };
+  if (section === 'isms') return {};
+  if (section === 'editor' || section === '[yaml]') return {};
+  return null;
+}
+const markdownSettings = {
+  markdown: {
+    server: { log: 'off' },
+    preferredMdPathExtensionStyle: 'auto',
+    occurrencesHighlight: { enabled: false },
+    suggest: { paths: { enabled: true, includeWorkspaceHeaderCompletions: 'onDoubleHash' } },
+    validate: {
+      enabled: true,
+      referenceLinks: { enabled: 'warning' },
+      fragmentLinks: { enabled: 'warning' },
+      fileLinks: { enabled: 'warning', markdownFragmentLinks: 'inherit' },
+      ignoredLinks: [],
+      unusedLinkDefinitions: { enabled: 'hint' },
+      duplicateLinkDefinitions: { enabled: 'warning' },
+    },
+  },
+};
+
+// ---------------------------------------------------------------------------------------------- documents
+
+/** Keystrokes, one character each, at `sites` places spread through the document. */
+function inventoryEdits(lines, n, sites) {
+  const plan = [];
+  for (let k = 0; k < sites; k++) {
+    const i = Math.floor(((k + 0.5) * n) / sites);
+    const base = INVENTORY_HEADER_LINES + IDENTITY_LINES * i;
+    const purpose = base + 4;
+    const date = base + 12;
+    const controls = base + 20;
+    const c = lines[controls];
+    const afterId = c.indexOf('[') + 1 + c.slice(c.indexOf('[') + 1).indexOf(',');
+    const d = lines[date];
+    plan.push(
+      { line: purpose, at: 'end', text: ' ', kind: 'type' },
+      { line: purpose, at: 'end', text: 'n', kind: 'type' },
+      { line: controls, start: afterId, end: afterId, text: '9', kind: 'error+' }, // CSF:PR.AA-01 -> CSF:PR.AA-019
+      { line: controls, start: afterId, end: afterId + 1, text: '', kind: 'error-' },
+      { line: date, start: d.length - 1, end: d.length, text: '', kind: 'error+' }, // 2026-09-05 -> 2026-09-0
+      { line: date, start: d.length - 1, end: d.length - 1, text: d.at(-1), kind: 'error-' },
+      { line: purpose, at: 'end', text: 'o', kind: 'type' },
+      { line: purpose, at: 'end', text: 'w', kind: 'type' },
+    );
   }
-  row(`${label}: keystroke -> findings (in-process)`, stats(key));
+  return plan;
 }
 
-async function overStdio(label, uri, text, languageId, edits = 30) {
-  const proc = spawn(process.execPath, [join(root, 'dist/server.js'), '--stdio']);
-  let buf = Buffer.alloc(0);
-  const waiters = [];
-  proc.stdout.on('data', (d) => {
-    buf = Buffer.concat([buf, d]);
-    for (;;) {
-      const sep = buf.indexOf('\r\n\r\n');
-      if (sep < 0) break;
-      const len = Number(/Content-Length: (\d+)/i.exec(buf.subarray(0, sep).toString())[1]);
-      if (buf.length < sep + 4 + len) break;
-      const msg = JSON.parse(buf.subarray(sep + 4, sep + 4 + len).toString());
-      buf = buf.subarray(sep + 4 + len);
-      for (const w of [...waiters]) if (w.match(msg)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(msg); }
+function runbookEdits(lines, sections, sites) {
+  const plan = [];
+  for (let k = 0; k < sites; k++) {
+    const s = Math.floor(((k + 0.5) * sections) / sites);
+    const base = RUNBOOK_HEADER_LINES + SECTION_LINES * s;
+    const prose = base + 3;
+    const prose2 = base + 4;
+    const link = base + 7;
+    const ref = lines[prose].indexOf('PR.AA-01') + 'PR.AA-01'.length;
+    const close = lines[link].indexOf(')');
+    plan.push(
+      { line: prose2, at: 'end', text: ' ', kind: 'type' },
+      { line: prose2, at: 'end', text: 'n', kind: 'type' },
+      { line: prose, start: ref, end: ref, text: '9', kind: 'error+' }, // PR.AA-01 -> PR.AA-019
+      { line: prose, start: ref, end: ref + 1, text: '', kind: 'error-' },
+      { line: link, start: close, end: close, text: 'x', kind: 'error+' }, // (#step-3-...) -> (#step-3-...x): no such heading
+      { line: link, start: close, end: close + 1, text: '', kind: 'error-' },
+      { line: prose2, at: 'end', text: 'o', kind: 'type' },
+      { line: prose2, at: 'end', text: 'w', kind: 'type' },
+    );
+  }
+  return plan;
+}
+
+/** Completion / hover positions: control IDs, keys and values, spread through the document. */
+function inventoryQueries(line, n, count) {
+  const out = [];
+  for (let q = 0; q < count; q++) {
+    const i = Math.floor(((q + 0.5) * n) / count);
+    const base = INVENTORY_HEADER_LINES + IDENTITY_LINES * i;
+    const c = line(base + 20);
+    const open = c.indexOf('[') + 1;
+    switch (q % 5) {
+      case 0: out.push({ line: base + 20, character: open + 4, what: 'control ID' }); break;
+      case 1: out.push({ line: base + 7, character: 6, what: 'key' }); break;
+      case 2: out.push({ line: base + 2, character: '    type: '.length + 3, what: 'value' }); break;
+      case 3: out.push({ line: base + 11, character: line(base + 11).length, what: 'value end' }); break;
+      default: out.push({ line: base + 20, character: c.indexOf(', ') + 2, what: 'second control ID start' });
     }
-  });
-  const send = (m) => { const b = Buffer.from(JSON.stringify(m)); proc.stdin.write(`Content-Length: ${b.length}\r\n\r\n`); proc.stdin.write(b); };
-  const wait = (match) => new Promise((resolve) => waiters.push({ match, resolve }));
-  let id = 0;
-  const request = (method, params) => { const i = ++id; send({ jsonrpc: '2.0', id: i, method, params }); return wait((m) => m.id === i && !m.method); };
-  await request('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
-  send({ jsonrpc: '2.0', method: 'initialized', params: {} });
-  const diag = (v) => wait((m) => m.method === 'textDocument/publishDiagnostics' && m.params.version === v);
-  let t = performance.now();
-  const first = diag(1);
-  send({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri, languageId, version: 1, text } } });
-  await first;
-  row(`${label}: open -> first diagnostics (stdio)`, stats([performance.now() - t]));
-  const lines = text.split('\n');
-  const line = Math.floor(lines.length / 2);
-  const key = [];
-  for (let i = 0; i < edits; i++) {
-    const v = i + 2;
-    const p = diag(v);
-    const change = i % 2 === 0
-      ? { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: 'x' }
-      : { range: { start: { line, character: 0 }, end: { line, character: 1 } }, text: '' };
-    t = performance.now();
-    send({ jsonrpc: '2.0', method: 'textDocument/didChange', params: { textDocument: { uri, version: v }, contentChanges: [change] } });
-    await p;
-    key.push(performance.now() - t);
   }
-  row(`${label}: keystroke -> diagnostics (stdio)`, stats(key));
-  const hov = [];
-  const comp = [];
-  for (let i = 0; i < 30; i++) {
-    const l = 10 + Math.floor((i * (lines.length - 20)) / 30);
-    t = performance.now();
-    await request('textDocument/hover', { textDocument: { uri }, position: { line: l, character: 14 } });
-    hov.push(performance.now() - t);
-    t = performance.now();
-    await request('textDocument/completion', { textDocument: { uri }, position: { line: l, character: 14 } });
-    comp.push(performance.now() - t);
-  }
-  row(`${label}: hover (stdio)`, stats(hov));
-  row(`${label}: completion (stdio)`, stats(comp));
-  const mem = await request('isms/catalogSearch', { query: 'zzzz-no-match' }).then(() => null);
-  void mem;
-  send({ jsonrpc: '2.0', id: ++id, method: 'shutdown', params: null });
-  send({ jsonrpc: '2.0', method: 'exit', params: null });
-  proc.kill();
+  return out;
 }
 
-const inv2k = inventory(2000);
-const rb = runbook(500);
-console.log(`isms-author bench, node ${process.version}, ${new Date().toISOString()}`);
-console.log(`${'figure (ms)'.padEnd(52)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'max'.padStart(8)}`);
-for (const n of [200, 2000, 20000]) inProcess(`inventory ${n} identities`, 'file:///bench/inv.nhi.yaml', n === 2000 ? inv2k : inventory(n), n === 20000 ? 6 : 30);
-inProcess('runbook 500 sections', 'file:///bench/runbook.md', rb);
-await overStdio('inventory 2000 identities', 'file:///bench/inv.nhi.yaml', inv2k, 'yaml');
-await overStdio('runbook 500 sections', 'file:///bench/runbook.md', rb, 'markdown');
-console.log(rows.join('\n'));
-const m = process.memoryUsage();
-console.log(`bench process rss ${(m.rss / 1048576).toFixed(0)} MiB, heap ${(m.heapUsed / 1048576).toFixed(0)} MiB`);
+function runbookQueries(line, sections, count) {
+  const out = [];
+  for (let q = 0; q < count; q++) {
+    const s = Math.floor(((q + 0.5) * sections) / count);
+    const base = RUNBOOK_HEADER_LINES + SECTION_LINES * s;
+    switch (q % 5) {
+      case 0: out.push({ line: base + 3, character: line(base + 3).indexOf('PR.AA-01') + 4, what: 'control ID in prose' }); break;
+      case 1: out.push({ line: base + 1, character: 5, what: 'heading' }); break;
+      case 2: out.push({ line: base + 15, character: line(base + 15).indexOf('CSF:') + 6, what: 'control ID in table' }); break;
+      case 3: out.push({ line: base + 7, character: line(base + 7).indexOf('#') + 3, what: 'link fragment' }); break;
+      default: out.push({ line: base + 16, character: line(base + 16).indexOf('A.5.18') + 3, what: 'ISO ID in table' });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------- measuring
+
+const statsOf = (xs) => {
+  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b); // a timeout counts as +Infinity
+  if (!s.length) return { p50: NaN, p95: NaN, max: NaN, n: 0, failed: xs.length };
+  const q = (p) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
+  return { p50: q(0.5), p95: q(0.95), max: s[s.length - 1], n: s.length, failed: xs.length - s.length };
+};
+const count = (r) => (Array.isArray(r) ? r.length : r?.items?.length ?? 0);
+const hoverText = (r) => {
+  const c = r?.contents;
+  if (!c) return '';
+  if (typeof c === 'string') return c;
+  if (Array.isArray(c)) return c.map((x) => (typeof x === 'string' ? x : x.value)).join('');
+  return c.value ?? '';
+};
+
+/**
+ * One editor session: start `server`, open `doc`, type the keystrokes of `edits`, then `queries` completions
+ * and hovers. Returns the figures (ms, MiB).
+ */
+async function session(server, doc, { edits = [], queries = [], label, budgetMs = Infinity, timeoutMs }) {
+  progress(`${label}: ${server.name}, ${doc.lines} lines, ${edits.length} keystrokes, ${queries.length} completions + hovers`);
+  const dir = join(work, doc.dir);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, doc.file);
+  writeFileSync(path, doc.text);
+  const uri = pathToFileURL(path).href;
+  const s = await startServer({
+    command: server.command,
+    root: dir,
+    settings: settingsFor,
+    initializationOptions: server.initializationOptions,
+    log: join(work, `${doc.dir}-${server.name.replace(/\W+/g, '-')}.log`),
+    timeoutMs,
+  });
+  if (server === SERVERS.markdown) s.notify('workspace/didChangeConfiguration', { settings: markdownSettings });
+  await sleep(500); // let the server pull its configuration, as it would while the editor restores its tabs
+
+  let version = 0;
+  /** Sends a change (or the open) and resolves with [ms, diagnostics] when its diagnostics arrive. */
+  async function timed(send) {
+    const v = version + 1;
+    const pushed = server.diagnostics === 'push-version' ? s.nextDiagnostics(uri, (p) => p.version === v)
+      : server.diagnostics === 'push' ? s.nextDiagnostics(uri) : undefined;
+    const t = performance.now();
+    version = send();
+    const r = pushed ? (await pushed).diagnostics : (await s.request('textDocument/diagnostic', { textDocument: { uri } })).items;
+    return [performance.now() - t, r];
+  }
+  const out = { timeouts: 0, skipped: 0, open: NaN, keystroke: [], completion: [], hover: [], errorEdits: 0, errorEditsSeen: 0, completionsNonEmpty: 0, hoversNonEmpty: 0, diagnosticsAtOpen: NaN };
+  try {
+    const [ms, diags] = await timed(() => s.open(uri, doc.languageId, doc.text));
+    out.open = ms;
+    out.diagnosticsAtOpen = diags.length;
+    await sleep(1000); // a publish triggered by anything else (schema load, config) must not be taken for a keystroke's
+    let before = diags.length;
+    const t0 = performance.now();
+    for (const e of edits) {
+      if (out.keystroke.length && performance.now() - t0 > budgetMs) {
+        out.skipped++; // the time budget of this session is spent
+        continue;
+      }
+      try {
+        const [kms, d] = await timed(() => {
+          const start = e.at === 'end' ? s.line(uri, e.line).length : e.start;
+          const end = e.at === 'end' ? start : e.end;
+          return s.change(uri, e.line, start, end, e.text);
+        });
+        out.keystroke.push(kms);
+        if (e.kind !== 'type') {
+          out.errorEdits++;
+          if (e.kind === 'error+' ? d.length > before : d.length < before) out.errorEditsSeen++;
+        }
+        before = d.length;
+      } catch (err) {
+        progress(`  keystroke failed: ${err.message}`);
+        out.keystroke.push(err instanceof Timeout ? Infinity : NaN);
+        if (err instanceof Timeout) {
+          out.timeouts++;
+          break; // the server is still busy with it: what follows would measure the backlog
+        }
+      }
+    }
+    for (const q of out.timeouts ? [] : queries) {
+      const position = { line: q.line, character: q.character };
+      let t = performance.now();
+      try {
+        const r = await s.request('textDocument/completion', { textDocument: { uri }, position, context: { triggerKind: 1 } });
+        out.completion.push(performance.now() - t);
+        if (count(r) > 0) out.completionsNonEmpty++;
+      } catch (err) {
+        progress(`  completion failed: ${err.message}`);
+        out.completion.push(NaN);
+      }
+      t = performance.now();
+      try {
+        const r = await s.request('textDocument/hover', { textDocument: { uri }, position });
+        out.hover.push(performance.now() - t);
+        if (hoverText(r).trim()) out.hoversNonEmpty++;
+      } catch (err) {
+        progress(`  hover failed: ${err.message}`);
+        out.hover.push(NaN);
+      }
+    }
+  } catch (err) {
+    progress(`  session failed: ${err.message}`);
+    if (err instanceof Timeout && Number.isNaN(out.open)) out.open = Infinity;
+  } finally {
+    out.memory = s.memory()?.hwm ?? NaN;
+    out.load = loadavg()[0]; // other work on the machine skews every figure: shown next to them
+    out.unknownRequests = [...s.unknownRequests.keys()];
+    await s.stop();
+  }
+  out.keystrokeStats = statsOf(out.keystroke);
+  out.completionStats = statsOf(out.completion);
+  out.hoverStats = statsOf(out.hover);
+  out.queries = queries.length;
+  out.planned = edits.length;
+  progress(`  open ${fmt(out.open)} ms, keystroke p50 ${fmt(out.keystrokeStats.p50)} ms, completion p50 ${fmt(out.completionStats.p50)} ms, hover p50 ${fmt(out.hoverStats.p50)} ms, peak ${fmt(out.memory)} MiB`);
+  return out;
+}
+
+/** `isms check <dir> --format json` on a generated workspace: wall time and peak RSS of the CLI process. */
+async function workspaceFigure(files) {
+  const dir = join(work, `workspace-${files}`);
+  progress(`workspace: writing ${files} files under ${dir}`);
+  const counts = writeWorkspace(dir, files);
+  const rssFile = join(work, 'cli-peak-rss');
+  rmSync(rssFile, { force: true });
+  progress('workspace: isms check');
+  const t = performance.now();
+  const proc = spawn(node, ['-r', join(root, 'bench/peak-rss.cjs'), join(root, 'bin/isms.js'), 'check', dir, '--format', 'json'], {
+    env: { ...process.env, BENCH_RSS_FILE: rssFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const chunks = [];
+  proc.stdout.on('data', (d) => chunks.push(d));
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const code = await new Promise((r) => proc.on('exit', (c) => r(c)));
+  const wall = performance.now() - t;
+  const load = loadavg()[0];
+  let findings = NaN;
+  let checked = NaN;
+  try {
+    const json = JSON.parse(Buffer.concat(chunks).toString());
+    checked = json.files?.length ?? NaN;
+    findings = (json.files ?? []).reduce((n, f) => n + (f.findings?.length ?? 0), 0);
+  } catch {
+    progress(`workspace: output is not JSON (exit ${code}): ${stderr.slice(0, 300)}`);
+  }
+  const peak = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) / 1024 : NaN;
+  rmSync(dir, { recursive: true, force: true });
+  progress(`  ${fmt(wall)} ms, peak ${fmt(peak)} MiB, exit ${code}`);
+  return { files, counts, wall, peak, code, findings, checked, load };
+}
+
+// ---------------------------------------------------------------------------------------------- formatting
+
+function fmt(x) {
+  if (x === Infinity) return `> ${timeoutLabel}`;
+  if (!Number.isFinite(x)) return '–';
+  if (x >= 100) return Math.round(x).toLocaleString('en-US');
+  if (x >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+}
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(a / b < 0.1 ? 3 : 2)}×` : '–');
+const cell = (x, failed) => `${fmt(x)}${failed ? ` (${failed} failed)` : ''}`;
+
+function mainTable(r) {
+  const { ours: oi, yaml: y, yaml0: y0, oursRb: or, md } = r;
+  const rows = [];
+  const head = ['figure', `ours, inventory`, `yaml-language-server ${version('yaml-language-server')}`, 'yaml-ls, debounce 0', 'ours / yaml-ls', 'ours / yaml-ls (debounce 0)',
+    'ours, runbook', `vscode-markdown-languageserver ${version('vscode-markdown-languageserver')}`, 'ours / markdown'];
+  rows.push(`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i ? '---:' : '---')).join('|')}|`);
+  const line = (name, f, unit = 'ms') => {
+    const v = (x) => (x ? f(x) : NaN);
+    rows.push(`| ${name} (${unit}) | ${fmt(v(oi))} | ${fmt(v(y))} | ${fmt(v(y0))} | ${ratio(v(oi), v(y))} | ${ratio(v(oi), v(y0))} | ${fmt(v(or))} | ${fmt(v(md))} | ${ratio(v(or), v(md))} |`);
+  };
+  line('open → first diagnostics', (x) => x.open);
+  for (const [k, label] of [['keystrokeStats', 'keystroke → diagnostics'], ['completionStats', 'completion'], ['hoverStats', 'hover']]) {
+    for (const p of ['p50', 'p95', 'max']) line(`${label} ${p}`, (x) => x[k][p]);
+  }
+  line('peak memory (VmHWM)', (x) => x.memory, 'MiB');
+  const n = (x, f) => (x ? f(x) : '–');
+  const ks = keystrokeCount;
+  rows.push(`| keystrokes measured | ${n(oi, ks)} | ${n(y, ks)} | ${n(y0, ks)} | | | ${n(or, ks)} | ${n(md, ks)} | |`);
+  const seen = (x) => `${x.errorEditsSeen}/${x.errorEdits}`;
+  rows.push(`| error edits reflected in diagnostics | ${n(oi, seen)} | ${n(y, seen)} | ${n(y0, seen)} | | | ${n(or, seen)} | ${n(md, seen)} | |`);
+  const ne = (k) => (x) => (x.queries ? `${x[k]}/${x.queries}` : '–');
+  rows.push(`| non-empty completions | ${n(oi, ne('completionsNonEmpty'))} | ${n(y, ne('completionsNonEmpty'))} | – | | | ${n(or, ne('completionsNonEmpty'))} | ${n(md, ne('completionsNonEmpty'))} | |`);
+  rows.push(`| non-empty hovers | ${n(oi, ne('hoversNonEmpty'))} | ${n(y, ne('hoversNonEmpty'))} | – | | | ${n(or, ne('hoversNonEmpty'))} | ${n(md, ne('hoversNonEmpty'))} | |`);
+  const ld = (x) => x.load.toFixed(1);
+  rows.push(`| load average (1 min) at the end of the session | ${n(oi, ld)} | ${n(y, ld)} | ${n(y0, ld)} | | | ${n(or, ld)} | ${n(md, ld)} | |`);
+  return rows.join('\n');
+}
+
+/** "measured of planned", with timeouts, failures and the keystrokes left out when the session's budget ran out. */
+function keystrokeCount(x) {
+  const failed = x.keystroke.filter((k) => Number.isNaN(k)).length;
+  let s = `${x.keystroke.length - failed - x.timeouts}`;
+  if (x.timeouts) s += ` + ${x.timeouts} timed out`;
+  if (failed) s += ` + ${failed} failed`;
+  return x.skipped || x.timeouts ? `${s} of ${x.planned}` : s;
+}
+
+function scalingTable(scaling) {
+  const rows = ['| identities | lines | MiB | open → first diagnostics (ms) | keystroke p50 (ms) | keystroke p95 (ms) | keystroke max (ms) | keystrokes | peak memory (MiB) | load average |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  for (const s of scaling) {
+    const k = s.result.keystrokeStats;
+    rows.push(`| ${s.n.toLocaleString('en-US')} | ${s.lines.toLocaleString('en-US')} | ${(s.bytes / 1048576).toFixed(1)} | ${fmt(s.result.open)} | ${fmt(k.p50)} | ${fmt(k.p95)} | ${fmt(k.max)} | ${keystrokeCount(s.result)} | ${fmt(s.result.memory)} | ${s.result.load.toFixed(1)} |`);
+  }
+  return rows.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------- run
+
+const started = performance.now();
+const invText = inventory(P.inventory);
+const rbText = runbook(P.sections);
+const invDoc = (n, text) => ({ dir: `inventory-${n}`, file: `identities-${n}.nhi.yaml`, languageId: 'yaml', text, lines: text.split('\n').length - 1 });
+const inv = invDoc(P.inventory, invText);
+const rb = { dir: `runbook-${P.sections}`, file: 'operations-runbook.md', languageId: 'markdown', text: rbText, lines: rbText.split('\n').length - 1 };
+const invLines = invText.split('\n');
+const rbLines = rbText.split('\n');
+const invEdits = inventoryEdits(invLines, P.inventory, P.sites);
+const rbEdits = runbookEdits(rbLines, P.sections, P.sites);
+const lineOf = (lines) => (l) => lines[l];
+const invQueries = inventoryQueries(lineOf(invLines), P.inventory, P.queries);
+const rbQueries = runbookQueries(lineOf(rbLines), P.sections, P.queries);
+
+const r = {};
+const runOurs = only !== 'peers';
+const runPeers = only !== 'ours';
+if (runOurs) r.ours = await session(SERVERS.ours, inv, { edits: invEdits, queries: invQueries, label: 'inventory', budgetMs: BUDGET_MS });
+if (runPeers) r.yaml = await session(SERVERS.yaml, inv, { edits: invEdits, queries: invQueries, label: 'inventory', budgetMs: BUDGET_MS });
+if (runPeers) r.yaml0 = await session(SERVERS.yamlNoDebounce, inv, { edits: invEdits, label: 'inventory', budgetMs: BUDGET_MS });
+if (runOurs) r.oursRb = await session(SERVERS.ours, rb, { edits: rbEdits, queries: rbQueries, label: 'runbook', budgetMs: BUDGET_MS });
+if (runPeers) r.md = await session(SERVERS.markdown, rb, { edits: rbEdits, queries: rbQueries, label: 'runbook', budgetMs: BUDGET_MS });
+
+const scaling = [];
+if (runOurs) {
+  for (const n of P.scale) {
+    if (n === P.inventory && r.ours) {
+      scaling.push({ n, lines: inv.lines, bytes: Buffer.byteLength(invText), result: r.ours });
+      continue;
+    }
+    const text = inventory(n);
+    const lines = text.split('\n');
+    const sites = n > P.inventory ? P.bigSites : P.sites;
+    const opts = n > P.inventory ? BIG : { budgetMs: BUDGET_MS };
+    const result = await session(SERVERS.ours, invDoc(n, text), { edits: inventoryEdits(lines, n, sites), label: `scaling ${n}`, ...opts });
+    scaling.push({ n, lines: lines.length - 1, bytes: Buffer.byteLength(text), result });
+  }
+}
+const ws = runOurs ? await workspaceFigure(P.workspace) : undefined;
+
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const md = [];
+md.push(`# isms-author bench${QUICK ? ' (--quick)' : ''}`, '');
+md.push(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · Node ${process.version} · ${cpus().length} × ${cpu} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · total bench time ${(Math.round((performance.now() - started) / 1000))} s`, '');
+md.push(`Inventory: ${P.inventory.toLocaleString('en-US')} identities (${inv.lines.toLocaleString('en-US')} lines, ${(Buffer.byteLength(invText) / 1048576).toFixed(1)} MiB). ` +
+  `Runbook: ${P.sections} sections (${rb.lines.toLocaleString('en-US')} lines, ${(Buffer.byteLength(rbText) / 1048576).toFixed(2)} MiB). ` +
+  `${invEdits.length} keystrokes per document at ${P.sites} places (half add or remove an error), ${P.queries} completions and ${P.queries} hovers at control IDs, keys and values. ` +
+  `yaml-language-server: schema store off, schema = ${schema.label}; "debounce 0" = its hard-coded 200 ms validation delay patched to 0 (bench/yaml-no-debounce.cjs). ` +
+  `Markdown server: validation on, pull diagnostics requested right after each change, markdown-it tokens computed by the bench client (as VS Code's client does) and included in its times. ` +
+  'Ratios below 1× mean ours is faster or smaller.', '');
+md.push(mainTable(r), '');
+if (scaling.length) md.push('Scaling of ours with inventory size (keystrokes as above; fewer places on the largest inventory):', '', scalingTable(scaling), '');
+if (ws) {
+  md.push(`Workspace: \`isms check <dir> --format json\` on ${ws.files.toLocaleString('en-US')} generated files (${ws.counts.inventories} inventories, ${ws.counts.documents} process documents, ${ws.counts.other} other):`, '');
+  md.push('| files | wall time (s) | peak RSS (MiB) | files reported | findings | exit code | load average |', '|---:|---:|---:|---:|---:|---:|---:|');
+  md.push(`| ${ws.files.toLocaleString('en-US')} | ${fmt(ws.wall / 1000)} | ${fmt(ws.peak)} | ${fmt(ws.checked)} | ${Number.isFinite(ws.findings) ? ws.findings.toLocaleString('en-US') : '–'} | ${ws.code} | ${ws.load.toFixed(1)} |`, '');
+}
+const unknown = Object.entries({ ours: r.ours, yaml: r.yaml, markdown: r.md }).filter(([, x]) => x?.unknownRequests?.length).map(([k, x]) => `${k}: ${x.unknownRequests.join(', ')}`);
+if (unknown.length) md.push(`Server requests the bench answered with null: ${unknown.join('; ')}.`, '');
+const text = md.join('\n');
+process.stdout.write(text);
+if (!only && !QUICK) writeFileSync(join(root, 'bench/results.md'), text); // a partial or quick run never replaces the full results
+progress(`done in ${Math.round((performance.now() - started) / 1000)} s`);

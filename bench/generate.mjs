@@ -1,38 +1,52 @@
-// Deterministic generators for the benchmark documents (no randomness: the same bytes every run).
+// Deterministic generators for the benchmark documents: no Math.random, no clock; the same bytes every run.
+// `inventory(n)` and `runbook(n)` are the documents edited in the editor figures; `writeWorkspace(dir, n)`
+// writes the many-file workspace the CLI figure checks. Line layouts are relied on by bench/edits.mjs.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 const TYPES = ['service-account', 'api-key', 'token', 'certificate', 'workload-identity', 'ci-cd-token', 'ai-agent'];
 const CONTROLS = ['CSF:PR.AA-01', 'ISO27001:A.5.16', 'NHI7', 'SOC2:CC6.1', 'PR.AC-4', 'A.5.18', 'CSF:PR.AA-05'];
 
+/** Lines of identity `i`, 21 lines, starting with `  - id: svc-<i>` (offsets used by bench/edits.mjs). */
+function identity(i) {
+  const d = String(1 + (i % 28)).padStart(2, '0');
+  return [
+    `  - id: svc-${i}`, //                                                     +0
+    `    name: service-${i}`,
+    `    type: ${TYPES[i % TYPES.length]}`, //                                 +2
+    `    owner: team-${i % 40}@bank.example   # accountable team`,
+    `    purpose: Runs job number ${i} for the settlement platform`, //       +4
+    `    environment: prod`,
+    `    platform: aws`,
+    `    privilege: ${i % 17 === 0 ? 'admin' : 'scoped'}`, //                 +7
+    `    scopes: ["s3:GetObject", "sqs:SendMessage"]`,
+    `    credential: ${i % 5 === 0 ? 'static-secret' : 'federated'}`,
+    `    secret_store: vault`,
+    `    rotation: P90D`, //                                                  +11
+    `    last_rotated: 2026-09-${d}`, //                                      +12
+    `    expires: 2027-09-${d}`,
+    `    review_cadence: quarterly`,
+    `    last_reviewed: 2026-10-${d}`,
+    `    last_used: 2026-11-${d}`,
+    `    third_party: false`,
+    `    used_by: [batch-${i}]`,
+    `    offboarding: runbooks/offboard-service-account.md`,
+    `    controls: [${CONTROLS[i % CONTROLS.length]}, ${CONTROLS[(i + 3) % CONTROLS.length]}]`, // +20
+  ];
+}
+export const IDENTITY_LINES = 21;
+export const INVENTORY_HEADER_LINES = 3;
+
 export function inventory(n) {
   const out = ['kind: nhi-inventory', 'defaults: { review_cadence: quarterly, environment: prod }', 'identities:'];
-  for (let i = 0; i < n; i++) {
-    const d = String(1 + (i % 28)).padStart(2, '0');
-    out.push(
-      `  - id: svc-${i}`,
-      `    name: service-${i}`,
-      `    type: ${TYPES[i % TYPES.length]}`,
-      `    owner: team-${i % 40}@bank.example   # accountable team`,
-      `    purpose: Runs job number ${i} for the settlement platform`,
-      `    environment: prod`,
-      `    platform: aws`,
-      `    privilege: ${i % 17 === 0 ? 'admin' : 'scoped'}`,
-      `    scopes: ["s3:GetObject", "sqs:SendMessage"]`,
-      `    credential: ${i % 5 === 0 ? 'static-secret' : 'federated'}`,
-      `    secret_store: vault`,
-      `    rotation: P90D`,
-      `    last_rotated: 2026-09-${d}`,
-      `    expires: 2027-09-${d}`,
-      `    review_cadence: quarterly`,
-      `    last_reviewed: 2026-10-${d}`,
-      `    last_used: 2026-11-${d}`,
-      `    third_party: false`,
-      `    used_by: [batch-${i}]`,
-      `    offboarding: runbooks/offboard-service-account.md`,
-      `    controls: [${CONTROLS[i % CONTROLS.length]}, ${CONTROLS[(i + 3) % CONTROLS.length]}]`,
-    );
-  }
+  for (let i = 0; i < n; i++) out.push(...identity(i));
   return out.join('\n') + '\n';
 }
 
+export const RUNBOOK_HEADER_LINES = 10;
+export const SECTION_LINES = 17;
+
+/** A runbook of `sections` sections of 17 lines each, after a 10-line header (front matter + title). */
 export function runbook(sections) {
   const out = [
     '---',
@@ -47,10 +61,59 @@ export function runbook(sections) {
     '# Operations runbook',
   ];
   for (let s = 0; s < sections; s++) {
-    out.push('', `## Step ${s}: rotate credential set ${s}`, '');
-    for (let p = 0; p < 4; p++) out.push(`Rotate the keys of cluster ${s}-${p} as required by PR.AA-01 and ISO 27001 A.5.17; record the change under CC6.1.`);
+    const prev = s === 0 ? 'operations-runbook' : `step-${s - 1}-rotate-credential-set-${s - 1}`;
+    out.push('', `## Step ${s}: rotate credential set ${s}`, ''); //                        +1 heading
+    for (let p = 0; p < 4; p++) out.push(`Rotate the keys of cluster ${s}-${p} as required by PR.AA-01 and ISO 27001 A.5.17; record the change under CC6.1.`); // +3..+6
+    out.push(`See [the previous step](#${prev}) and the [evidence log][evidence].`); //         +7 link line
     out.push('', '```sh', `vault write -f auth/approle/role/app-${s}/secret-id   # PR.AC-4 in code is ignored`, '```', '');
-    out.push('| Requirement | Control |', '|---|---|', `| Key rotation ${s} | CSF:PR.AA-05 |`, `| Access review ${s} | A.5.18 |`, '');
+    out.push('| Requirement | Control |', '|---|---|', `| Key rotation ${s} | CSF:PR.AA-05 |`, `| Access review ${s} | A.5.18 |`); // +13..+16
+  }
+  out.push('', '[evidence]: https://evidence.example/runbook');
+  return out.join('\n') + '\n';
+}
+
+/** Small files of the workspace figure: inventories, process documents, other Markdown and YAML. */
+function smallInventory(i) {
+  const n = 3 + (i % 6);
+  const out = ['kind: nhi-inventory', 'identities:'];
+  for (let k = 0; k < n; k++) out.push(...identity(i * 10 + k));
+  return out.join('\n') + '\n';
+}
+const DOC_TYPES = ['policy', 'standard', 'procedure', 'runbook'];
+function smallDocument(i) {
+  const type = DOC_TYPES[i % DOC_TYPES.length];
+  const out = ['---', `title: ${type} ${i}`, `type: ${type}`, `owner: team-${i % 40}@bank.example`, 'review_cadence: annual',
+    `last_reviewed: 2026-0${1 + (i % 9)}-1${i % 10}`, `controls: [${CONTROLS[i % CONTROLS.length]}, ${CONTROLS[(i + 2) % CONTROLS.length]}]`, '---', `# ${type} ${i}`];
+  const sections = 2 + (i % 5);
+  for (let s = 0; s < sections; s++) {
+    out.push('', `## Section ${s}`, '', `Access to system ${i}-${s} is granted as required by ${CONTROLS[(i + s) % CONTROLS.length]} and reviewed under CC6.${1 + (s % 8)}.`);
+    if (s % 2) out.push('', '```', `legacy note A.9.2.${s} inside code is ignored`, '```');
   }
   return out.join('\n') + '\n';
+}
+function note(i) {
+  return `# Notes ${i}\n\nMeeting notes; mentions PR.AA-01 but this file is not a process document.\n`;
+}
+
+/** Writes `files` files in folders of 100 under `dir` (emptied first): 40% inventories, 40% documents, 20% other. */
+export function writeWorkspace(dir, files) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const counts = { inventories: 0, documents: 0, other: 0 };
+  for (let i = 0; i < files; i++) {
+    const sub = join(dir, `team-${Math.floor(i / 100)}`);
+    if (i % 100 === 0) mkdirSync(sub, { recursive: true });
+    const kind = i % 5;
+    if (kind < 2) {
+      writeFileSync(join(sub, `identities-${i}.nhi.yaml`), smallInventory(i));
+      counts.inventories++;
+    } else if (kind < 4) {
+      writeFileSync(join(sub, `process-${i}.md`), smallDocument(i));
+      counts.documents++;
+    } else {
+      writeFileSync(join(sub, i % 2 ? `notes-${i}.md` : `config-${i}.yaml`), i % 2 ? note(i) : `name: app-${i}\nreplicas: ${i % 7}\n`);
+      counts.other++;
+    }
+  }
+  return counts;
 }

@@ -9,6 +9,7 @@ import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative, resolve, dirname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { IsmsService, controlMarkdown } from '../core/service';
+import { nodeFileHost } from '../node/file-host';
 import { defaultConfig, mergeConfig, type Config, type ConfigProblem } from '../core/config';
 import { matchesAny } from '../core/glob';
 import { allRules, ruleDocsUrl, ruleMeta } from '../core/rules/registry';
@@ -114,7 +115,7 @@ function check(args: string[], io: Out): number {
     return 2;
   }
 
-  const service = new IsmsService({ relativePath: (p) => relative(root, p).split('\\').join('/') }, config);
+  const service = new IsmsService({ relativePath: (p) => relative(root, p).split('\\').join('/'), files: nodeFileHost(() => root) }, config);
   const results: FileResult[] = [];
   const covered = new Map<string, Set<string>>();
   for (const file of collect(paths, root, config)) {
@@ -130,6 +131,7 @@ function check(args: string[], io: Out): number {
     if (a.kind === 'other') continue;
     for (const r of a.refs) if (r.status === 'ok') for (const id of r.members ?? [r.id]) (covered.get(r.framework) ?? covered.set(r.framework, new Set()).get(r.framework)!).add(id);
     results.push({ path: relative(process.cwd(), file).split('\\').join('/') || file, kind: a.kind, findings: service.check({ uri: file, text }) });
+    service.forget(file); // keep memory flat on large workspaces
   }
 
   if (format === 'json') io.out(JSON.stringify({ version: VERSION, files: results }, null, 2));

@@ -3,13 +3,14 @@ import type { Config } from './config';
 import { matchesAny } from './glob';
 import { LineIndex } from './text';
 import { Reporter, type RawFinding } from './report';
-import type { DocumentKind, SourceFile } from './types';
-import { scanReferences, type ControlRef } from './refs/scan';
-import { reportControlRefs } from './rules/controls';
-import { analyzeYaml, shiftRef } from './lang/yaml-controls';
-import { proseSegments } from './lang/markdown-prose';
+import type { DocumentKind, FileHost, SourceFile } from './types';
+import { analyzeYaml } from './lang/yaml-controls';
+import type { ControlRef } from './refs/scan';
 import { defineRule } from './rules/registry';
 import { checkDocument } from './rules/document';
+import { analyzeBody, type BodyOptions } from './lang/markdown-body';
+import { reportSecrets } from './rules/secrets';
+import { analyzeInventory, type IdentitySummary } from './lang/inventory';
 
 export const fileUnreadable = defineRule({
   id: 'file-unreadable',
@@ -31,6 +32,8 @@ export interface Analysis {
   refs: ControlRef[];
   /** Offset range of the YAML front matter body (Markdown only). */
   frontMatter?: { start: number; end: number };
+  /** One summary per identity (inventories only). */
+  identities?: IdentitySummary[];
 }
 
 /** Workspace-relative path of a URI for glob matching ("file:///ws/a/b.md" -> "a/b.md"). */
@@ -66,7 +69,7 @@ export function isBinary(text: string): boolean {
   return text.slice(0, 8192).includes('\u0000');
 }
 
-export function analyze(file: SourceFile, config: Config, rel: string = file.uri): Analysis {
+export function analyze(file: SourceFile, config: Config, rel: string = file.uri, host?: FileHost, options: BodyOptions = {}): Analysis {
   const lines = new LineIndex(file.text);
   const kind = classify(file.uri, file.text, config, rel);
   const r = new Reporter(lines);
@@ -78,23 +81,24 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
     return result;
   }
   if (kind === 'inventory') {
-    result.refs = analyzeYaml(file.text, 0, config, r).refs;
+    reportSecrets(file.text, 0, r);
+    const inv = analyzeInventory(file.text, lines, config, r);
+    result.refs = inv.refs;
+    result.identities = inv.identities;
     return result;
   }
-  // Process document: front matter, then prose.
+  // Process document: front matter, then the body section by section, then the document-level rules.
   const fm = frontMatterRange(file.text);
   let bodyLine = 0;
   if (fm) {
     result.frontMatter = fm;
-    result.refs.push(...analyzeYaml(file.text.slice(fm.start, fm.end), fm.start, config, r).refs);
+    const fmText = file.text.slice(fm.start, fm.end);
+    result.refs.push(...analyzeYaml(fmText, fm.start, config, r).refs);
+    reportSecrets(fmText, fm.start, r);
     bodyLine = lines.positionAt(fm.end).line + 1;
   }
-  for (const seg of proseSegments(lines, bodyLine)) {
-    const found = scanReferences(seg.text, { frameworks: config.frameworks, mode: 'prose' });
-    if (!found.length) continue;
-    reportControlRefs(found, seg.start, r);
-    result.refs.push(...found.map((x) => shiftRef(x, seg.start)));
-  }
-  checkDocument(file.text, lines, fm, config, r);
+  const body = analyzeBody(lines, bodyLine, config, r, options);
+  result.refs = result.refs.concat(body.refs);
+  checkDocument(file.text, lines, fm, config, r, body, host, file.uri);
   return result;
 }

@@ -7,7 +7,7 @@ import { FRAMEWORKS } from './catalog/frameworks';
 import { defaultConfig, type Config, type FrameworkId } from './config';
 import { analyze, type Analysis } from './analyze';
 import { ruleMeta } from './rules/registry';
-import type { Finding, Fix, Position, Range, Severity, SourceFile, TextEdit } from './types';
+import type { FileHost, Finding, Fix, Position, Range, Severity, SourceFile, TextEdit } from './types';
 import type { ControlRef } from './refs/scan';
 import { comparePos, rangesOverlap } from './text';
 import { templateFor, type TemplateKind } from './templates';
@@ -19,6 +19,8 @@ import { sectionMissing, evidenceMissing } from './rules/document';
 export interface Workspace {
   /** Path relative to the workspace root with forward slashes, for glob matching. */
   relativePath(uri: string): string;
+  /** Answers questions about other files (link targets); without it, links to files are not checked. */
+  files?: FileHost;
 }
 
 export interface CompletionItem {
@@ -82,7 +84,7 @@ export class IsmsService {
   analysis(file: SourceFile): Analysis {
     const hit = this.cache.get(file.uri);
     if (hit && hit.text === file.text) return hit.analysis;
-    const a = analyze(file, this.config, this.workspace.relativePath(file.uri));
+    const a = analyze(file, this.config, this.workspace.relativePath(file.uri), this.workspace.files);
     this.cache.set(file.uri, { text: file.text, analysis: a });
     return a;
   }

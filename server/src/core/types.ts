@@ -48,3 +48,14 @@ export interface SourceFile {
   uri: string;
   text: string;
 }
+
+/**
+ * What the engine may ask its host about other files; the host does the I/O (the LSP adapter and the
+ * CLI read the disk, tests use a map). Paths are link targets relative to the linking file.
+ */
+export interface FileHost {
+  /** 'file', 'dir' or 'missing' for `target` relative to `fromUri`; undefined when the host cannot tell. */
+  stat(fromUri: string, target: string): 'file' | 'dir' | 'missing' | undefined;
+  /** The text of a Markdown file `target` relative to `fromUri` (for heading anchors), if readable. */
+  readText(fromUri: string, target: string): string | undefined;
+}

@@ -24,6 +24,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { IsmsService, type CompletionItem } from '../core/service';
+import { nodeFileHost } from '../node/file-host';
 import type { OutlineSymbol } from '../core/editor/outline';
 import { defaultConfig, mergeConfig } from '../core/config';
 import { ruleDocsUrl } from '../core/rules/registry';
@@ -72,6 +73,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
       return (root ? relative(root, path) : path).split('\\').join('/');
     },
+    files: nodeFileHost(() => root),
   });
   let pullConfig = false;
 

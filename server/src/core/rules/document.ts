@@ -6,10 +6,10 @@ import { isScalar, isSeq, type Node } from 'yaml';
 import type { Config } from '../config';
 import { FRAMEWORKS } from '../catalog/frameworks';
 import type { Reporter } from '../report';
-import type { LineIndex } from '../text';
-import type { Fix } from '../types';
+import { LineIndex } from '../text';
+import type { FileHost, Fix } from '../types';
 import { refIds, scanReferences } from '../refs/scan';
-import { proseSegments } from '../lang/markdown-prose';
+import type { BodyFacts } from '../lang/markdown-body';
 import {
   closest,
   githubSlug,
@@ -207,11 +207,19 @@ function article(t: string): string {
  * Runs the document rules on one process document. `fm` is the front matter body range from
  * `frontMatterRange` (undefined when there is none).
  */
-export function checkDocument(text: string, lines: LineIndex, fm: { start: number; end: number } | undefined, config: Config, r: Reporter): void {
+export function checkDocument(
+  text: string,
+  lines: LineIndex,
+  fm: { start: number; end: number } | undefined,
+  config: Config,
+  r: Reporter,
+  facts: BodyFacts,
+  host?: FileHost,
+  uri = '',
+): void {
   const eol = lines.eol;
   const front = fm ? readFrontMatter(text, lines, fm) : undefined;
-  const bodyLine = front ? front.closeLine + 1 : 0;
-  const body = scanBody(lines, bodyLine);
+  const body = facts;
   const h1 = body.headings.find((h) => h.level === 1);
 
   if (!front) {
@@ -251,7 +259,7 @@ export function checkDocument(text: string, lines: LineIndex, fm: { start: numbe
   const headingNames = new Set(body.headings.filter((h) => h.level > 1 || h !== h1).map((h) => normaliseHeading(h.text)));
   if (type) {
     const required = config.documents.requiredSections[type] ?? DEFAULT_REQUIRED_SECTIONS[type] ?? [];
-    const evidenceGap = (type === 'procedure' || type === 'runbook') && !sectionPresent('Evidence', headingNames) && !mentionsRecords(body.lines);
+    const evidenceGap = (type === 'procedure' || type === 'runbook') && !sectionPresent('Evidence', headingNames) && !body.mentionsRecords;
     // evidence-missing reports a missing Evidence section on its own; do not report it twice.
     const missing = required.filter((s) => !sectionPresent(s, headingNames) && !(evidenceGap && normaliseHeading(s) === 'evidence'));
     if (missing.length) {
@@ -283,11 +291,7 @@ export function checkDocument(text: string, lines: LineIndex, fm: { start: numbe
   }
 
   // Body references (needed for controls-missing and control-unlisted).
-  const bodyRefs = proseSegments(lines, bodyLine).flatMap((seg) =>
-    scanReferences(seg.text, { frameworks: config.frameworks, mode: 'prose' })
-      .filter((x) => x.status === 'ok')
-      .map((x) => ({ ...x, start: x.start + seg.start, end: x.end + seg.start })),
-  );
+  const bodyRefs = body.refs.filter((x) => x.status === 'ok');
 
   if (front && !front.broken) {
     const controls = byKey.get('controls');
@@ -346,36 +350,68 @@ export function checkDocument(text: string, lines: LineIndex, fm: { start: numbe
     }
   }
 
-  // placeholder
-  for (const seg of proseSegments(lines, bodyLine)) {
-    for (const m of seg.text.matchAll(PLACEHOLDER)) {
-      const s = seg.start + m.index!;
-      r.add(placeholder.id, s, s + m[0].length, `'${m[0]}' is placeholder text: an auditor reads an unfinished document as a control that is not yet operating.`);
-    }
-  }
+  // placeholder: reported per section by lang/markdown-body.ts
 
-  // link-broken (anchors within this document)
+  // link-broken: anchors of this document, and relative links to files (and their headings) via the host
   const slugs = headingSlugs(body.headings);
   for (const a of body.htmlAnchors) slugs.add(a);
-  for (const bl of body.lines) {
-    for (const m of bl.masked.matchAll(/\]\(\s*<?#([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/g)) {
-      const anchor = decodeAnchor(m[1]);
-      if (anchor === '' || slugs.has(anchor) || slugs.has(anchor.toLowerCase())) continue;
-      const s = bl.start + m.index! + m[0].indexOf('#') + 1;
-      const e = s + m[1].length;
-      const near = closest(anchor, slugs);
-      r.add(
-        linkBroken.id,
-        s - 1,
-        e,
-        `No heading in this document has the anchor '#${anchor}'${near ? ` (did you mean '#${near}'?)` : ''}: a reader, or an auditor following the reference, lands nowhere.`,
-        near ? [{ title: `Change to #${near}`, edits: [r.edit(s, e, near)], isPreferred: true, safe: true }] : [],
-      );
-    }
-  }
+  for (const l of body.links) checkLink(l.dest, l.at, slugs, r, host, uri);
 }
 
-const PLACEHOLDER = /\b(?:TODO|TBD|TBC|FIXME|XXX)\b|<insert[^>]*>|\[(?:owner|approver|name|date|team|email|system|insert[^\]]*|your [^\]]*)\](?![([:])/gi;
+function checkLink(dest: string, at: number, slugs: Set<string>, r: Reporter, host: FileHost | undefined, uri: string): void {
+  if (dest === '' || /^[a-z][a-z0-9+.-]*:|^\/\//i.test(dest)) return; // URLs, mailto:, protocol-relative
+  const hash = dest.indexOf('#');
+  const path = hash < 0 ? dest : dest.slice(0, hash);
+  const anchor = hash < 0 ? undefined : decodeAnchor(dest.slice(hash + 1));
+  if (path === '') {
+    if (anchor === undefined || anchor === '' || slugs.has(anchor) || slugs.has(anchor.toLowerCase())) return;
+    const s = at + 1;
+    const e = at + dest.length;
+    const near = closest(anchor, slugs);
+    r.add(
+      linkBroken.id,
+      at,
+      e,
+      `No heading in this document has the anchor '#${anchor}'${near ? ` (did you mean '#${near}'?)` : ''}: a reader, or an auditor following the reference, lands nowhere.`,
+      near ? [{ title: `Change to #${near}`, edits: [r.edit(s, e, near)], isPreferred: true, safe: true }] : [],
+    );
+    return;
+  }
+  if (!host) return;
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    /* keep as written */
+  }
+  const kind = host.stat(uri, decoded);
+  if (kind === 'missing') {
+    r.add(linkBroken.id, at, at + path.length, `'${decoded}' does not exist: a reader, or an auditor following this reference to its evidence, lands nowhere.`, [], { target: decoded });
+    return;
+  }
+  if (kind !== 'file' || anchor === undefined || anchor === '' || !/\.(md|markdown)$/i.test(decoded)) return;
+  const other = host.readText(uri, decoded);
+  if (other === undefined) return;
+  const otherLines = new LineIndex(other);
+  const fmOther = /^---[ \t]*\r?\n/.test(other) ? /\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(other.slice(3)) : null;
+  const fromLine = fmOther ? otherLines.positionAt(3 + fmOther.index + fmOther[0].length).line : 0;
+  const theirs = scanBody(otherLines, fromLine);
+  const theirSlugs = headingSlugs(theirs.headings);
+  for (const a of theirs.htmlAnchors) theirSlugs.add(a);
+  if (theirSlugs.has(anchor) || theirSlugs.has(anchor.toLowerCase())) return;
+  const near = closest(anchor, theirSlugs);
+  const s = at + hash + 1;
+  const e = at + dest.length;
+  r.add(
+    linkBroken.id,
+    at + hash,
+    e,
+    `'${decoded}' has no heading with the anchor '#${anchor}'${near ? ` (did you mean '#${near}'?)` : ''}.`,
+    near ? [{ title: `Change to #${near}`, edits: [r.edit(s, e, near)], isPreferred: true, safe: true }] : [],
+    { target: decoded, anchor },
+  );
+}
+
 
 function decodeAnchor(a: string): string {
   try {
@@ -385,9 +421,6 @@ function decodeAnchor(a: string): string {
   }
 }
 
-function mentionsRecords(body: readonly { masked: string }[]): boolean {
-  return body.some((l) => /\b(?:evidence|records|audit trail|audit log|retention|retained|retain)\b/i.test(l.masked));
-}
 
 /** ISO/IEC 27002 clause X and ISO/IEC 27001 Annex A.X are the same control. */
 function keysFor(framework: string, id: string): string[] {

@@ -1,0 +1,52 @@
+/**
+ * Helpers of incremental analysis. Large files are cut into chunks that start at line starts
+ * (inventory items, Markdown sections); each chunk is checked on its own and its result cached by
+ * its text, with ranges relative to the chunk's first line. Moving a chunk down or up the file only
+ * shifts its cached ranges, because characters within a line do not move.
+ */
+import type { RawFinding } from './report';
+import type { Range } from './types';
+
+/** A bounded map that forgets the least recently used entry first. */
+export class LruCache<V> {
+  private readonly map = new Map<string, V>();
+
+  constructor(readonly max: number) {}
+
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+
+  set(key: string, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+export function shiftRange(r: Range, lines: number): Range {
+  return lines === 0 ? r : { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
+}
+
+/** A chunk-relative finding moved to the chunk's place in the file (`lines` = the chunk's first line). */
+export function shiftFinding(f: RawFinding, lines: number): RawFinding {
+  if (lines === 0) return f;
+  return {
+    ...f,
+    range: shiftRange(f.range, lines),
+    fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, range: shiftRange(e.range, lines) })) })),
+  };
+}

@@ -1,0 +1,454 @@
+/**
+ * Ownership and review rules shared by NHI inventories (each identity) and ISMS process documents (the
+ * front matter): owner-missing, owner-shared, review-cadence-missing, review-cadence-invalid,
+ * review-overdue, review-date-missing. Works on any parsed YAML mapping; see `checkOwnership`.
+ * Also home of the small YAML-mapping helpers (read a key, insert a key, replace a value) the
+ * inventory rules use for their fixes.
+ */
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { addDays, daysBetween, parseCadenceDays, parseDate } from '../dates';
+import type { Reporter } from '../report';
+import type { Fix, TextEdit } from '../types';
+import { defineRule } from './registry';
+
+const ID_OWNER = ['CSF:PR.AA-01', 'ISO27001:A.5.9', 'ISO27001:A.5.16'];
+const ID_REVIEW = ['CSF:PR.AA-05', 'ISO27001:A.5.18'];
+
+export const ownerMissing = defineRule({
+  id: 'owner-missing',
+  description: 'An identity or a document names no accountable owner (also not through `defaults:`).',
+  defaultSeverity: 'warning',
+  scope: 'both',
+  fixable: true,
+  owasp: ['NHI1'],
+  controls: [...ID_OWNER, 'ISO27001:5.3'],
+});
+
+export const ownerShared = defineRule({
+  id: 'owner-shared',
+  description: 'Several owners are named: shared accountability is no accountability.',
+  defaultSeverity: 'warning',
+  scope: 'both',
+  fixable: false,
+  owasp: ['NHI1'],
+  controls: [...ID_OWNER, 'ISO27001:5.3'],
+});
+
+export const reviewCadenceMissing = defineRule({
+  id: 'review-cadence-missing',
+  description: 'No `review_cadence` (also not through `defaults:`): nothing says how often access or the document is reviewed.',
+  defaultSeverity: 'warning',
+  scope: 'both',
+  fixable: true,
+  owasp: ['NHI1', 'NHI5'],
+  controls: [...ID_REVIEW, 'ISO27001:A.5.1'],
+});
+
+export const reviewCadenceInvalid = defineRule({
+  id: 'review-cadence-invalid',
+  description: '`review_cadence` is neither an ISO 8601 duration (P90D, P3M, P1Y) nor a known word (quarterly, annual ...).',
+  defaultSeverity: 'warning',
+  scope: 'both',
+  fixable: true,
+  owasp: ['NHI1', 'NHI5'],
+  controls: [...ID_REVIEW, 'ISO27001:A.5.1'],
+});
+
+export const reviewOverdue = defineRule({
+  id: 'review-overdue',
+  description: 'The last review is older than the review cadence allows (or `next_review` has passed).',
+  defaultSeverity: 'warning',
+  scope: 'both',
+  fixable: true,
+  owasp: ['NHI1', 'NHI5'],
+  controls: [...ID_REVIEW, 'ISO27001:A.5.1'],
+});
+
+export const reviewDateMissing = defineRule({
+  id: 'review-date-missing',
+  description: 'No `last_reviewed` date (or one that is not YYYY-MM-DD): there is no evidence of a review.',
+  defaultSeverity: 'warning',
+  scope: 'both',
+  fixable: true,
+  owasp: ['NHI1', 'NHI5'],
+  controls: [...ID_REVIEW, 'ISO27001:A.5.1'],
+});
+
+// ---------------------------------------------------------------------------------------------------
+// YAML mapping helpers
+
+/** One key of a mapping, offsets in the reporter's document. */
+export interface MappingEntry {
+  key: string;
+  pair: Pair;
+  keyStart: number;
+  keyEnd: number;
+  value: Node | null;
+  /** Offsets of the value's own text (trimmed); for an empty value both equal the end of `key:`. */
+  valueStart: number;
+  valueEnd: number;
+}
+
+/**
+ * A parsed YAML block mapping plus where its text sits in the reporter's document. `base` is the
+ * document offset of the text `map` was parsed from (0 for a whole file, the front matter start for
+ * Markdown).
+ */
+export class YamlMapping {
+  private readonly entries = new Map<string, MappingEntry>();
+
+  constructor(
+    readonly map: YAMLMap,
+    readonly base: number,
+    readonly r: Reporter,
+  ) {
+    const text = r.lines.text;
+    for (const pair of map.items) {
+      if (!isScalar(pair.key) || !pair.key.range) continue;
+      const key = String(pair.key.value);
+      if (this.entries.has(key)) continue;
+      const keyStart = base + pair.key.range[0];
+      const keyEnd = base + pair.key.range[1];
+      const value = (pair.value as Node | null) ?? null;
+      let valueStart: number;
+      let valueEnd: number;
+      if (value && value.range && !(isScalar(value) && value.value === null)) {
+        valueStart = base + value.range[0];
+        valueEnd = trimEnd(text, base + value.range[1], valueStart);
+      } else {
+        let p = keyEnd;
+        while (p < text.length && text[p] !== ':' && text[p] !== '\n' && text[p] !== '\r') p++;
+        if (text[p] === ':') p++;
+        valueStart = valueEnd = p;
+      }
+      this.entries.set(key, { key, pair, keyStart, keyEnd, value, valueStart, valueEnd });
+    }
+  }
+
+  get(key: string): MappingEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  /** The first of `keys` present. */
+  find(...keys: string[]): MappingEntry | undefined {
+    for (const k of keys) {
+      const e = this.entries.get(k);
+      if (e) return e;
+    }
+    return undefined;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  /** Document offsets of the first key and the end of the last value (trimmed). */
+  get start(): number {
+    return this.base + (this.map.range?.[0] ?? 0);
+  }
+
+  get end(): number {
+    let end = this.start;
+    for (const e of this.entries.values()) end = Math.max(end, e.valueEnd, e.keyEnd);
+    return end;
+  }
+
+  /** Column of the mapping's keys. */
+  get indent(): number {
+    const first = this.map.items[0];
+    const s = first && isScalar(first.key) && first.key.range ? this.base + first.key.range[0] : this.start;
+    return this.r.lines.positionAt(s).character;
+  }
+
+  /**
+   * An edit inserting `key: value` as a new line after the mapping's last line, at the mapping's
+   * indentation, with the document's line break. Comments and blank lines after the mapping stay after.
+   */
+  insertEdit(key: string, value: string, eol: string): TextEdit {
+    const lines = this.r.lines;
+    const lastLine = lines.positionAt(this.end).line;
+    const line = `${' '.repeat(this.indent)}${key}:${value === '' ? '' : ' ' + value}`;
+    if (lastLine + 1 < lines.lineCount) {
+      const at = lines.lineStarts[lastLine + 1];
+      return this.r.edit(at, at, line + eol);
+    }
+    const at = lines.lineEnd(lastLine);
+    return this.r.edit(at, at, eol + line);
+  }
+
+  /** An edit replacing the value of `entry` (or filling an empty one) with `text`. */
+  setValueEdit(entry: MappingEntry, text: string): TextEdit {
+    if (entry.valueStart === entry.valueEnd) {
+      const sep = /[ \t]/.test(this.r.lines.text[entry.valueStart - 1] ?? '') ? '' : ' ';
+      return this.r.edit(entry.valueStart, entry.valueEnd, sep + text);
+    }
+    return this.r.edit(entry.valueStart, entry.valueEnd, text);
+  }
+}
+
+/** A scalar's value as text (numbers and booleans too); undefined for empty values and collections. */
+export function scalarText(node: Node | null | undefined): string | undefined {
+  if (!node || !isScalar(node) || node.value === null || node.value === undefined) return undefined;
+  const v = node.value;
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  const s = String(v).trim();
+  return s === '' ? undefined : s;
+}
+
+/** A list of scalars (or one scalar) as strings; empty items dropped. */
+export function listText(node: Node | null | undefined): string[] {
+  if (!node) return [];
+  if (isSeq(node)) return node.items.map((i) => scalarText(i as Node)).filter((x): x is string => x !== undefined);
+  const s = scalarText(node);
+  return s === undefined ? [] : [s];
+}
+
+/** A YAML value as a plain, JSON-able value: scalar, list of scalars, or a mapping of those (no aliases expanded). */
+export function plainValue(node: Node | null | undefined): unknown {
+  if (!node) return null;
+  if (isScalar(node)) return node.value instanceof Date ? node.value.toISOString().slice(0, 10) : (node.value ?? null);
+  if (isSeq(node)) return node.items.map((i) => plainValue(i as Node));
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    for (const p of node.items) if (isScalar(p.key)) out[String(p.key.value)] = plainValue(p.value as Node);
+    return out;
+  }
+  return null;
+}
+
+function trimEnd(text: string, end: number, min: number): number {
+  while (end > min && /[\r\n \t]/.test(text[end - 1])) end--;
+  return end;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The ownership and review check
+
+/** Splits an owner written as one string naming several ("a@x, b@x", "team-a and team-b"). */
+export function splitOwners(s: string): string[] {
+  return s
+    .split(/\s*(?:[,;&]|\/(?!\/)|\s\+\s|\band\b)\s*/i)
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
+export interface OwnershipTarget {
+  /** The mapping: an identity of an inventory, or the front matter of a document. */
+  mapping: YamlMapping;
+  /** 'identity' words messages for an NHI (OWASP NHI, CSF PR.AA, ISO A.5.16/A.5.18); 'document' for a policy etc. (ISO 5.3, 7.5, A.5.1). */
+  kind: 'identity' | 'document';
+  /** How messages name the subject: "Identity 'svc-x'", "This policy". */
+  subject: string;
+  /** Document offsets findings about a missing key point at (e.g. the identity's id, the `type:` line). */
+  anchor: { start: number; end: number };
+  /** Values inherited by the mapping for keys it does not have (an inventory's `defaults:`), as plain values. */
+  inherited?: Readonly<Record<string, unknown>>;
+  /** The day to judge against (YYYY-MM-DD), usually `todayOf(config)`. */
+  today: string;
+  /** Line break for inserted lines (`lines.eol` of the document). */
+  eol: string;
+  /** Alternative spellings accepted for the canonical keys (alias -> canonical), e.g. { owners: 'owner', review_frequency: 'review_cadence' }. */
+  aliases?: Readonly<Record<string, string>>;
+  /** Report an unreadable `last_reviewed` under review-date-missing (default true; documents may leave that to front-matter-invalid). */
+  reportInvalidDates?: boolean;
+  /** Value a fix inserts for a missing `review_cadence` (default: quarterly for identities, annual for documents). */
+  defaultCadence?: string;
+}
+
+export interface OwnershipFacts {
+  /** Owners named (own or inherited), split when one string names several. */
+  owners: string[];
+  /** Review cadence in days, when readable. */
+  cadenceDays?: number;
+  lastReviewed?: string;
+  /** The day the next review is due (next_review, or last_reviewed + cadence). */
+  reviewDue?: string;
+}
+
+/**
+ * Runs owner-missing, owner-shared, review-cadence-missing, review-cadence-invalid, review-overdue and
+ * review-date-missing on one YAML mapping and reports into `r` (whose LineIndex is the document the
+ * mapping's `base` refers to). Keys read: `owner` (a string or a list), `review_cadence` (ISO 8601
+ * duration or a word, see `parseCadenceDays`), `last_reviewed` and, when present, `next_review` (which
+ * then decides when the review is due). A key the mapping lacks is taken from `inherited`.
+ *
+ * Fixes: insert `owner: TODO`, `review_cadence: <defaultCadence>` or `last_reviewed: <today>` after the
+ * mapping's last line at its indentation; set `last_reviewed` to today (replaces the value only). None is
+ * marked safe: each states something an auditor will read as a fact.
+ *
+ * Usage from the document rules:
+ * ```ts
+ * const doc = parseDocument(fmText);
+ * if (isMap(doc.contents)) checkOwnership({ mapping: new YamlMapping(doc.contents, fm.start, r), kind: 'document',
+ *   subject: 'This policy', anchor: { start, end }, today: todayOf(config), eol: lines.eol,
+ *   aliases: { owners: 'owner', review_frequency: 'review_cadence' }, reportInvalidDates: false }, r);
+ * ```
+ */
+export function checkOwnership(t: OwnershipTarget, r: Reporter): OwnershipFacts {
+  const m = t.mapping;
+  const aliases = { owners: 'owner', ...(t.aliases ?? {}) };
+  const lookup = (canonical: string): MappingEntry | undefined => {
+    const own = m.get(canonical);
+    if (own) return own;
+    for (const [a, c] of Object.entries(aliases)) if (c === canonical && m.get(a)) return m.get(a);
+    return undefined;
+  };
+  const inherited = (k: string): unknown => (t.inherited ? t.inherited[k] : undefined);
+  const identity = t.kind === 'identity';
+  const ownerCites = identity ? 'NHI1:2025 Improper Offboarding; CSF PR.AA-01, ISO 27001 A.5.9 and A.5.16' : 'ISO 27001 clause 5.3 and 7.5.2';
+  const reviewCites = identity ? 'NHI1:2025 Improper Offboarding, NHI5:2025 Overprivileged NHI; CSF PR.AA-05, ISO 27001 A.5.18' : 'ISO 27001 A.5.1 and 7.5.2';
+  const what = identity ? 'its access' : 'it';
+  const facts: OwnershipFacts = { owners: [] };
+
+  // owner
+  const ownerE = lookup('owner');
+  const ownerList = ownerE ? listText(ownerE.value) : plainList(inherited('owner'));
+  facts.owners = ownerList.length === 1 ? splitOwners(ownerList[0]) : ownerList;
+  if (facts.owners.length === 0) {
+    const fix: Fix = ownerE
+      ? { title: "Fill in 'owner' (placeholder)", edits: [m.setValueEdit(ownerE, 'TODO')], isPreferred: true }
+      : { title: "Insert 'owner:' (placeholder)", edits: [m.insertEdit('owner', 'TODO', t.eol)], isPreferred: true };
+    const [s, e] = ownerE ? [ownerE.keyStart, Math.max(ownerE.valueEnd, ownerE.keyEnd)] : [t.anchor.start, t.anchor.end];
+    r.add(
+      ownerMissing.id,
+      s,
+      e,
+      `${t.subject} has no owner: nobody is accountable for ${identity ? 'reviewing and offboarding it' : 'keeping it current'} (${ownerCites}). Name one accountable team or person in 'owner'.`,
+      [fix],
+    );
+  } else if (facts.owners.length > 1) {
+    const [s, e] = ownerE ? [ownerE.valueStart, ownerE.valueEnd] : [t.anchor.start, t.anchor.end];
+    r.add(
+      ownerShared.id,
+      s,
+      e,
+      `${t.subject} has ${facts.owners.length} owners (${facts.owners.join(', ')}): shared accountability is the failure mode where each assumes the other ${identity ? 'reviews and offboards it' : 'keeps it current'} (${ownerCites}). Name one accountable owner.`,
+      [],
+      { owners: facts.owners },
+    );
+  }
+
+  // review_cadence
+  const cadE = lookup('review_cadence');
+  const cadText = cadE ? scalarText(cadE.value) : plainScalar(inherited('review_cadence'));
+  const defaultCadence = t.defaultCadence ?? (identity ? 'quarterly' : 'annual');
+  if (cadText === undefined) {
+    const fix: Fix = cadE
+      ? { title: `Set 'review_cadence' to ${defaultCadence}`, edits: [m.setValueEdit(cadE, defaultCadence)], isPreferred: true }
+      : { title: `Insert 'review_cadence: ${defaultCadence}'`, edits: [m.insertEdit('review_cadence', defaultCadence, t.eol)], isPreferred: true };
+    const [s, e] = cadE ? [cadE.keyStart, cadE.keyEnd] : [t.anchor.start, t.anchor.end];
+    r.add(
+      reviewCadenceMissing.id,
+      s,
+      e,
+      `${t.subject} has no review_cadence: nothing says how often ${what} is reviewed, so no review can be late (${reviewCites}).`,
+      [fix],
+    );
+  } else {
+    facts.cadenceDays = parseCadenceDays(cadText);
+    if (facts.cadenceDays === undefined && cadE) {
+      const near = nearestCadence(cadText);
+      r.add(
+        reviewCadenceInvalid.id,
+        cadE.valueStart,
+        cadE.valueEnd,
+        `'${cadText}' is not a review cadence${near ? ` (did you mean '${near}'?)` : ''}: write an ISO 8601 duration (P90D, P3M, P1Y) or daily, weekly, monthly, quarterly, semiannual, annual (${reviewCites}).`,
+        near ? [{ title: `Change to '${near}'`, edits: [m.setValueEdit(cadE, near)], isPreferred: true, safe: true }] : [],
+        { value: cadText },
+      );
+    }
+  }
+
+  // last_reviewed / next_review
+  const lastE = lookup('last_reviewed');
+  const lastText = lastE ? scalarText(lastE.value) : undefined;
+  const lastDay = parseDate(lastText);
+  if (lastText === undefined) {
+    const fix: Fix = lastE
+      ? { title: `Set 'last_reviewed' to today (${t.today})`, edits: [m.setValueEdit(lastE, t.today)], isPreferred: true }
+      : { title: `Insert 'last_reviewed: ${t.today}'`, edits: [m.insertEdit('last_reviewed', t.today, t.eol)], isPreferred: true };
+    const [s, e] = lastE ? [lastE.keyStart, lastE.keyEnd] : [t.anchor.start, t.anchor.end];
+    r.add(
+      reviewDateMissing.id,
+      s,
+      e,
+      `${t.subject} has no last_reviewed date: there is no evidence ${what} was ever reviewed (${reviewCites}). Record the date of the last review (YYYY-MM-DD).`,
+      [fix],
+    );
+  } else if (lastDay === undefined) {
+    if (t.reportInvalidDates !== false && lastE) {
+      r.add(
+        reviewDateMissing.id,
+        lastE.valueStart,
+        lastE.valueEnd,
+        `'${lastText}' is not a date: write last_reviewed as YYYY-MM-DD so the review can be checked against the cadence (${reviewCites}).`,
+        [{ title: `Set 'last_reviewed' to today (${t.today})`, edits: [m.setValueEdit(lastE, t.today)], isPreferred: true }],
+      );
+    }
+  } else {
+    facts.lastReviewed = lastText.slice(0, 10);
+  }
+  const nextE = lookup('next_review');
+  const nextText = nextE ? scalarText(nextE.value) : undefined;
+  if (nextText !== undefined && parseDate(nextText) !== undefined) facts.reviewDue = nextText.slice(0, 10);
+  else if (facts.lastReviewed && facts.cadenceDays) facts.reviewDue = addDays(facts.lastReviewed, facts.cadenceDays);
+  if (facts.reviewDue) {
+    const late = daysBetween(facts.reviewDue, t.today)!;
+    if (late > 0) {
+      const at = lastE && facts.lastReviewed ? lastE : nextE!;
+      const fixes: Fix[] =
+        lastE && facts.lastReviewed
+          ? [{ title: `Set 'last_reviewed' to today (${t.today})`, edits: [m.setValueEdit(lastE, t.today)], isPreferred: true }]
+          : [];
+      r.add(
+        reviewOverdue.id,
+        at.valueStart,
+        at.valueEnd,
+        `The review of ${identity ? t.subject.replace(/^Identity /, 'identity ') : 'this document'} is ${late} ${late === 1 ? 'day' : 'days'} overdue: it was due on ${facts.reviewDue}${facts.lastReviewed && nextText === undefined ? ` (last reviewed ${facts.lastReviewed}, cadence ${cadText})` : ''} (${reviewCites}). Review ${what} and record the date.`,
+        fixes,
+        { daysOverdue: late, due: facts.reviewDue },
+      );
+    }
+  }
+  return facts;
+}
+
+function plainScalar(v: unknown): string | undefined {
+  if (typeof v === 'string') return v.trim() || undefined;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+function plainList(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(plainScalar).filter((x): x is string => x !== undefined);
+  const s = plainScalar(v);
+  return s === undefined ? [] : [s];
+}
+
+const CADENCE_SUGGESTIONS = ['daily', 'weekly', 'monthly', 'quarterly', 'semiannual', 'annual', 'yearly', 'biannual'];
+
+/** The closest cadence word to a misspelling (edit distance at most 2, or 3 for long words). */
+export function nearestCadence(s: string): string | undefined {
+  const v = s.trim().toLowerCase();
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const w of CADENCE_SUGGESTIONS) {
+    const d = editDistance(v, w);
+    if (d < bestD) [best, bestD] = [w, d];
+  }
+  return best && bestD <= (v.length > 7 ? 3 : 2) ? best : undefined;
+}
+
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}

@@ -1,0 +1,47 @@
+/**
+ * The FileHost of the Node adapters (LSP server and CLI): answers the engine's questions about link
+ * targets from the disk. Link targets starting with '/' are read from the workspace root, as GitHub does.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FileHost } from '../core/types';
+
+/** Markdown files larger than this are not read for their headings. */
+const MAX_READ = 4 * 1024 * 1024;
+
+export function nodeFileHost(root: () => string | undefined): FileHost {
+  const locate = (fromUri: string, target: string): string | undefined => {
+    let from: string;
+    try {
+      from = fromUri.startsWith('file:') ? fileURLToPath(fromUri) : fromUri;
+    } catch {
+      return undefined;
+    }
+    if (!from || !/[\\/]/.test(from)) return undefined; // not a file on disk (untitled:, a bare name)
+    const r = root();
+    if (target.startsWith('/')) return r ? join(r, target) : undefined;
+    return resolve(dirname(from), target);
+  };
+  return {
+    stat(fromUri, target) {
+      const p = locate(fromUri, target);
+      if (!p) return undefined;
+      try {
+        return statSync(p).isDirectory() ? 'dir' : 'file';
+      } catch (e) {
+        return (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'missing' : undefined;
+      }
+    },
+    readText(fromUri, target) {
+      const p = locate(fromUri, target);
+      if (!p) return undefined;
+      try {
+        if (statSync(p).size > MAX_READ) return undefined;
+        return readFileSync(p, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,347 @@
+#!/usr/bin/env node
+// End-to-end tests of the packaged extension in a real VS Code (code-server + Chromium, driven with
+// playwright-core). Part of `npm test`; fails (never skips) when code-server or Chromium cannot run.
+// How it works and what it needs: docs/testing.md.
+//
+//   node test/e2e/run.mjs [--keep] [--only <step substring>]
+//
+// Screenshots and logs go to test/e2e/out/.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium } from 'playwright-core';
+import {
+  OUT,
+  ROOT,
+  SetupError,
+  applyEdits,
+  cliFindings,
+  findChromium,
+  findCodeServer,
+  freePort,
+  run,
+  startCodeServer,
+  stopProcess,
+  waitFor,
+} from './harness.mjs';
+import { Workbench } from './workbench.mjs';
+
+const args = process.argv.slice(2);
+const KEEP = args.includes('--keep');
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const TODAY = new Date().toISOString().slice(0, 10);
+const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
+
+const INVENTORY = 'inventories/payments.nhi.yaml';
+const RUNBOOK = 'runbooks/rotate-api-keys.md';
+/** A runbook without front matter, matched by `documentGlobs` in the copy's .isms.yaml. */
+const BARE_RUNBOOK = 'runbooks/restore-ledger-backup.md';
+
+const started = Date.now();
+const results = [];
+let failures = 0;
+
+function log(msg) {
+  const s = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
+  console.log(`[e2e ${s}s] ${msg}`);
+}
+
+async function step(name, fn) {
+  if (ONLY && !name.includes(ONLY)) return;
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true, ms: Date.now() - t0 });
+    log(`  ✔ ${name} (${Date.now() - t0} ms)`);
+  } catch (err) {
+    failures++;
+    results.push({ name, ok: false, ms: Date.now() - t0, err });
+    log(`  ✘ ${name}\n${String(err?.stack ?? err).replace(/^/gm, '      ')}`);
+    await wb?.screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
+  }
+}
+
+function lineOf(text, needle, from = 0) {
+  const lines = text.split('\n');
+  for (let i = from; i < lines.length; i++) if (lines[i].includes(needle)) return i;
+  throw new Error(`'${needle}' not found`);
+}
+
+let wb;
+let server;
+let browser;
+let tmp;
+
+async function main() {
+  fs.rmSync(OUT, { recursive: true, force: true });
+  fs.mkdirSync(OUT, { recursive: true });
+
+  // --- environment ------------------------------------------------------------------------------
+  const codeServer = findCodeServer();
+  const chromiumPath = findChromium();
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'client.js')) || !fs.existsSync(path.join(ROOT, 'dist', 'server.js'))) {
+    throw new SetupError('dist/ is not built: run `npm run build` first.');
+  }
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-e2e-'));
+  const vsix = path.join(tmp, 'isms-author.vsix');
+  const extensionsDir = path.join(tmp, 'extensions');
+  const userDataDir = path.join(tmp, 'user-data');
+  const workspace = path.join(tmp, 'workspace');
+
+  log(`packaging the extension (vsce) into ${vsix}`);
+  run(path.join(ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--out', vsix], { cwd: ROOT });
+
+  log('installing it into code-server');
+  const inst = run(codeServer, ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix]);
+  if (!/successfully installed/i.test(inst.stdout + inst.stderr)) throw new SetupError(`install failed:\n${inst.stdout}\n${inst.stderr}`);
+
+  // A copy of examples/ the tests can edit, plus a runbook without front matter.
+  fs.cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true });
+  fs.appendFileSync(path.join(workspace, '.isms.yaml'), '\n# Added by the e2e tests:\ndocumentGlobs: ["runbooks/*.md"]\n');
+  fs.writeFileSync(
+    path.join(workspace, BARE_RUNBOOK),
+    '# Restore the ledger database from backup\n\n## Purpose\n\nRestores the ledger database from the nightly backup.\n',
+  );
+
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'security.workspace.trust.enabled': false,
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.welcomePage.walkthroughs.openOnInstall': false,
+        'workbench.enableExperiments': false,
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'extensions.ignoreRecommendations': true,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'chat.commandCenter.enabled': false,
+        'editor.quickSuggestions': { other: false, comments: false, strings: false },
+        'editor.suggestOnTriggerCharacters': false,
+        'editor.hover.delay': 200,
+        'editor.minimap.enabled': false,
+        'editor.formatOnSave': false,
+        'files.autoSave': 'off',
+        'git.enabled': false,
+        'window.commandCenter': false,
+        'workbench.colorTheme': 'Default Light Modern',
+      },
+      null,
+      2,
+    ),
+  );
+
+  const port = await freePort();
+  log(`starting code-server on 127.0.0.1:${port}`);
+  server = await startCodeServer({ bin: codeServer, port, userDataDir, extensionsDir, workspace, log: path.join(OUT, 'code-server.log') });
+
+  log(`starting ${chromiumPath}`);
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const browserLog = fs.createWriteStream(path.join(OUT, 'browser-console.log'));
+  page.on('console', (m) => browserLog.write(`[${m.type()}] ${m.text()}\n`));
+  page.setDefaultTimeout(15000);
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+  wb = new Workbench(page, { workspace, shots: OUT });
+  await wb.waitReady();
+  log('workbench ready');
+
+  const read = (rel) => fs.readFileSync(path.join(workspace, rel), 'utf8');
+  const findings = (rel) => cliFindings(workspace, rel, TODAY);
+  const shown = (f) => f.filter((x) => x.severity !== 'hint');
+
+  // --- 1. Problems view lists what the engine finds ----------------------------------------------
+  await step('1 inventory: Problems view lists the rule IDs the CLI finds', async () => {
+    const expected = new Set(shown(findings(INVENTORY)).map((f) => f.ruleId));
+    assert.ok(expected.has('control-legacy'), `the CLI should find control-legacy in ${INVENTORY}: ${[...expected]}`);
+    log(`    CLI rule IDs for ${INVENTORY}: ${[...expected].join(', ')}`);
+    await wb.open(INVENTORY);
+    const ids = await wb.waitForRules(
+      'payments.nhi.yaml',
+      (ids) => [...expected].every((id) => ids.has(id)),
+      `the Problems view to list ${[...expected].join(', ')}`,
+    );
+    assert.deepEqual([...ids].sort(), [...expected].sort(), 'the editor shows exactly the rules the CLI finds');
+    // The status bar item counts them too.
+    const status = await wb.page.locator('[id="isms-author.isms-author.isms.findings"], [aria-label^="ISMS:"]').first();
+    const label = await status.getAttribute('aria-label');
+    assert.match(label ?? '', /^ISMS: \d+ errors?, \d+ warnings?/);
+    await wb.screenshot('inventory-problems');
+  });
+
+  // --- 2. completion in a controls list ----------------------------------------------------------
+  await step('2 inventory: completion in `controls: [` offers control IDs with titles', async () => {
+    await wb.open(INVENTORY);
+    await wb.command('View: Close Panel').catch(() => {});
+    const text = read(INVENTORY);
+    const first = lineOf(text, 'id: nhi-pay-001');
+    const line = lineOf(text, 'controls:', first);
+    const indent = /^\s*/.exec(text.split('\n')[line])[0];
+    await wb.goto(line + 1, indent.length + 1);
+    await wb.page.keyboard.press('Shift+End');
+    await wb.page.keyboard.type('controls: [');
+    // Auto-closing pairs add the `]`; make sure either way the line is `controls: []`.
+    await wb.page.keyboard.press(`${MOD}+Space`);
+    const widget = wb.page.locator('.editor-widget.suggest-widget');
+    await widget.waitFor({ state: 'visible', timeout: 15000 });
+    const rowLabels = async () =>
+      wb.page.$$eval('.suggest-widget .monaco-list-row', (els) => els.map((e) => e.getAttribute('aria-label') ?? e.innerText));
+    await waitFor(async () => (await rowLabels()).some((l) => /^(CSF|ISO27001|ISO27002|SOC2|NHI):/.test(l)), {
+      what: 'control IDs in the suggest widget',
+    });
+    log(`    first suggestions: ${(await rowLabels()).slice(0, 4).join(' | ')}`);
+    await wb.page.keyboard.type('PR.AA');
+    const focused = wb.page.locator('.suggest-widget .monaco-list-row.focused');
+    await waitFor(async () => (await rowLabels()).some((l) => l.includes('PR.AA-05')), { what: 'PR.AA-05 offered' });
+    for (let i = 0; i < 20 && !(await focused.getAttribute('aria-label'))?.includes('PR.AA-05'); i++) {
+      await wb.page.keyboard.press('ArrowDown');
+    }
+    assert.match((await focused.getAttribute('aria-label')) ?? '', /PR\.AA-05/, 'PR.AA-05 focused in the suggest widget');
+    // The focused row shows the title as its detail; Ctrl+Space again opens the documentation side panel.
+    await waitFor(async () => /Access permissions/i.test(await focused.innerText()), { what: "PR.AA-05's title in the suggest widget" });
+    log(`    focused suggestion: ${(await focused.innerText()).replace(/\s+/g, ' ')}`);
+    await wb.page.keyboard.press(`${MOD}+Space`);
+    await wb.page.locator('.suggest-details-container .suggest-details').waitFor({ state: 'visible', timeout: 5000 }).catch(() => {});
+    await wb.screenshot('inventory-completion');
+    await wb.page.keyboard.press('Enter');
+    await widget.waitFor({ state: 'hidden', timeout: 10000 });
+    await wb.save();
+    const after = read(INVENTORY).split('\n')[line];
+    assert.match(after, /^\s*controls: \[(CSF:)?PR\.AA-05\]\s*$/, `the accepted ID is inserted: ${after}`);
+    const atLine = findings(INVENTORY).filter((f) => f.range.start.line === line);
+    assert.deepEqual(atLine.map((f) => f.ruleId), [], 'the edited line has no findings');
+  });
+
+  // --- 3. hover --------------------------------------------------------------------------------------
+  await step('3 inventory: hover on a CSF ID shows NIST text and the assurance role', async () => {
+    await wb.open(INVENTORY);
+    const text = read(INVENTORY);
+    const line = lineOf(text, 'CSF:PR.AA-01');
+    const col = text.split('\n')[line].indexOf('PR.AA-01') + 3;
+    await wb.goto(line + 1, col + 1);
+    await wb.command('Show or Focus Hover');
+    const hover = wb.page.locator('.monaco-hover:not(.hidden)').first();
+    await hover.waitFor({ state: 'visible', timeout: 10000 });
+    await waitFor(async () => /Identities and credentials/.test(await hover.innerText()), { what: 'the hover text' });
+    const content = await hover.innerText();
+    assert.match(content, /Identities and credentials for authorized users, services, and hardware are managed by the organization/);
+    assert.match(content, /voluntary/i);
+    assert.match(content, /profiles/i);
+    await wb.screenshot('inventory-hover');
+    await wb.closeWidgets();
+  });
+
+  // --- 4. quick fixes ------------------------------------------------------------------------------
+  /** Applies the quick fix whose title starts with `title` at a finding's start, and saves. */
+  async function quickFix(rel, finding, titleStart, shot) {
+    await wb.open(rel);
+    await wb.goto(finding.range.start.line + 1, finding.range.start.character + 1);
+    await wb.page.keyboard.press(`${MOD}+Period`);
+    const menu = wb.page.locator('.action-widget');
+    await menu.waitFor({ state: 'visible', timeout: 15000 });
+    const item = menu.locator('.monaco-list-row', { hasText: titleStart }).first();
+    await item.waitFor({ state: 'visible', timeout: 15000 });
+    // Select it with the keyboard (the widget's pointer block intercepts synthetic clicks).
+    const focused = menu.locator('.monaco-list-row.focused');
+    for (let i = 0; i < 30; i++) {
+      const label = (await focused.getAttribute('aria-label').catch(() => null)) ?? (await focused.innerText().catch(() => ''));
+      if (label.startsWith(titleStart)) break;
+      await wb.page.keyboard.press('ArrowDown');
+      if (i === 29) throw new Error(`no code action '${titleStart}' in the menu`);
+    }
+    if (shot) await wb.screenshot(shot);
+    await wb.page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden', timeout: 10000 });
+    await wb.save();
+  }
+
+  await step('4a inventory: quick fix for a legacy CSF 1.1 ID (PR.AC-4 → PR.AA-05)', async () => {
+    const before = read(INVENTORY);
+    const f = findings(INVENTORY).find((x) => x.ruleId === 'control-legacy' && x.data?.id === 'PR.AC-4');
+    assert.ok(f, 'the CLI finds control-legacy for PR.AC-4');
+    const fix = f.fixes.find((x) => x.edits.some((e) => e.newText.includes('PR.AA-05')));
+    assert.ok(fix, 'a fix to PR.AA-05');
+    const legacyBefore = findings(INVENTORY).filter((x) => x.ruleId === 'control-legacy').length;
+    await quickFix(INVENTORY, f, 'Replace with PR.AA-05', 'inventory-quickfix-legacy');
+    assert.equal(read(INVENTORY), applyEdits(before, fix.edits), 'the file has exactly the fix applied');
+    const legacyAfter = findings(INVENTORY).filter((x) => x.ruleId === 'control-legacy');
+    assert.equal(legacyAfter.length, legacyBefore - 1);
+    // The diagnostic goes from the editor: no control-legacy row mentions PR.AC-4 any more.
+    await waitFor(
+      async () => !(await wb.problems()).some((r) => r.file === 'payments.nhi.yaml' && r.text.includes("'PR.AC-4'")),
+      { timeout: 20000, interval: 500, what: 'the PR.AC-4 diagnostic to go' },
+    );
+    await wb.screenshot('inventory-after-legacy-fix');
+  });
+
+  await step('4b inventory: quick fix for a missing owner (owner-missing)', async () => {
+    const before = read(INVENTORY);
+    const f = findings(INVENTORY).find((x) => x.ruleId === 'owner-missing');
+    assert.ok(f, 'the CLI finds owner-missing in the inventory (rule owner-missing not implemented?)');
+    assert.ok(f.fixes?.length, 'owner-missing has a fix');
+    const fix = f.fixes[0];
+    const count = findings(INVENTORY).filter((x) => x.ruleId === 'owner-missing').length;
+    await quickFix(INVENTORY, f, fix.title.slice(0, 30), 'inventory-quickfix-owner');
+    assert.equal(read(INVENTORY), applyEdits(before, fix.edits), 'the file has exactly the fix applied');
+    const remaining = findings(INVENTORY).filter((x) => x.ruleId === 'owner-missing').length;
+    assert.equal(remaining, count - 1);
+    if (remaining === 0) {
+      await wb.waitForRules('payments.nhi.yaml', (ids) => !ids.has('owner-missing'), 'owner-missing to go');
+    }
+  });
+
+  // --- 5. Markdown runbook -------------------------------------------------------------------------
+  await step('5a runbook: section and evidence gaps are shown', async () => {
+    const expected = new Set(shown(findings(RUNBOOK)).map((f) => f.ruleId));
+    log(`    CLI rule IDs for ${RUNBOOK}: ${[...expected].join(', ')}`);
+    assert.ok(expected.has('evidence-missing') || expected.has('section-missing'), 'the CLI finds section/evidence gaps');
+    await wb.open(RUNBOOK);
+    const ids = await wb.waitForRules('rotate-api-keys.md', (ids) => [...expected].every((id) => ids.has(id)), `Problems to list ${[...expected]}`);
+    assert.deepEqual([...ids].sort(), [...expected].sort());
+    await wb.screenshot('runbook-problems');
+  });
+
+  await step('5b runbook: insert-front-matter fix (front-matter-missing)', async () => {
+    const before = read(BARE_RUNBOOK);
+    const f = findings(BARE_RUNBOOK).find((x) => x.ruleId === 'front-matter-missing');
+    assert.ok(f, 'the CLI finds front-matter-missing');
+    assert.ok(f.fixes?.length, 'front-matter-missing has a fix');
+    const fix = f.fixes[0];
+    await wb.open(BARE_RUNBOOK);
+    await wb.waitForRules('restore-ledger-backup.md', (ids) => ids.has('front-matter-missing'), 'front-matter-missing to be shown');
+    await quickFix(BARE_RUNBOOK, f, fix.title.slice(0, 30), 'runbook-quickfix-front-matter');
+    const after = read(BARE_RUNBOOK);
+    assert.equal(after, applyEdits(before, fix.edits), 'the file has exactly the fix applied');
+    assert.match(after, /^---\n[\s\S]*\n---\n/, 'front matter inserted');
+    await wb.waitForRules('restore-ledger-backup.md', (ids) => !ids.has('front-matter-missing'), 'front-matter-missing to go');
+    await wb.screenshot('runbook-after-front-matter-fix');
+  });
+}
+
+let fatal;
+try {
+  await main();
+} catch (err) {
+  fatal = err;
+  failures++;
+  log(`${err instanceof SetupError ? 'SETUP FAILED' : 'FAILED'}: ${err?.stack ?? err}`);
+  await wb?.screenshot('FAILED-fatal').catch(() => {});
+} finally {
+  await browser?.close().catch(() => {});
+  await stopProcess(server);
+  if (tmp && !KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+  else if (tmp) log(`kept ${tmp}`);
+}
+
+const passed = results.filter((r) => r.ok).length;
+log(`${passed}/${results.length} steps passed${fatal ? ' (aborted)' : ''} in ${((Date.now() - started) / 1000).toFixed(0)} s; screenshots: ${path.relative(ROOT, OUT)}/`);
+process.exit(failures ? 1 : 0);
