@@ -145,3 +145,41 @@ describe('document rules', () => {
     assert.ok(!/[^\r]\n/.test(fixed));
   });
 });
+
+describe('document rules: edge cases', () => {
+  it('finds an empty front matter block and fills it instead of adding a second one', () => {
+    const t = '---\n---\n# Key management standard\n';
+    const f = run(t).filter((x) => x.ruleId === 'front-matter-missing');
+    assert.equal(f.length, 1);
+    assert.match(f[0].message, /empty front matter/);
+    const fixed = apply(t, f[0]);
+    assert.equal(fixed.match(/^---$/gm)!.length, 2, fixed);
+    assert.match(fixed, /^---\ntitle: Key management standard\ntype: standard\n/);
+  });
+
+  it('flags placeholder words in capitals only, template markup in any case', () => {
+    const t = POLICY.replace('## Purpose', '## Purpose\n\nKeep a todo list. TODO: name the team. Ask [Owner].');
+    assert.deepEqual(
+      run(t).filter((x) => x.ruleId === 'placeholder').map((x) => x.message.split("'")[1]),
+      ['TODO', '[Owner]'],
+    );
+  });
+
+  it('names the right date in the message for each date key', () => {
+    const t = POLICY.replace('status: approved', 'status: approved\nnext_review: 03/01/2027');
+    const f = run(t).find((x) => x.ruleId === 'front-matter-invalid');
+    assert.match(f.message, /when the next review is due/);
+  });
+
+  it('accepts configured aliases silently and warns about built-in ones', () => {
+    const { mergeConfig } = server('core/config.js');
+    const problems: any[] = [];
+    const cfg = mergeConfig(defaultConfig(), { documents: { keyAliases: { accountable: 'owner', foo: 'bar' } } }, problems);
+    assert.deepEqual(problems.map((p) => p.path), ['documents.keyAliases.foo']);
+    cfg.documentGlobs = ['**/*.md'];
+    for (const r of allRules()) if (r.id !== 'front-matter-invalid') cfg.rules[r.id] = 'off';
+    const t = POLICY.replace('owner: a@example.com', 'accountable: a@example.com').replace('approver:', 'approved_by:');
+    const f = analyze({ uri: 'doc.md', text: t }, cfg).findings.filter((x: any) => x.ruleId === 'front-matter-invalid');
+    assert.deepEqual(f.map((x: any) => x.data.key), ['approved_by']);
+  });
+});

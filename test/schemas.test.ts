@@ -23,6 +23,13 @@ describe('process-document front matter schema', () => {
     for (const [k, p] of Object.entries<any>(schema.properties)) assert.ok(p.description, `${k} has no description`);
   });
 
+  it('matches the key list the configuration validates aliases against and the editor field table', () => {
+    const { FRONT_MATTER_KEY_NAMES } = server('core/config.js');
+    const { FRONT_MATTER_FIELDS } = server('core/editor/fields.js');
+    assert.deepEqual([...FRONT_MATTER_KEY_NAMES].sort(), Object.keys(FRONT_MATTER_KEYS).sort());
+    assert.deepEqual(FRONT_MATTER_FIELDS.map((f: any) => f.key).sort(), Object.keys(FRONT_MATTER_KEYS).sort());
+  });
+
   it('enumerates the document types and statuses the rules accept', () => {
     assert.deepEqual(schema.properties.type.enum, [...DOCUMENT_TYPES]);
     assert.deepEqual(schema.properties.status.enum, [...DOCUMENT_STATUSES]);

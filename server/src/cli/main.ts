@@ -95,10 +95,12 @@ function check(args: string[], io: Out): number {
   if (paths.length === 0) paths.push('.');
   for (const p of paths) if (!existsSync(p)) return usage(io, `no such file or directory: ${p}`);
 
-  const root = resolve(statSync(paths[0]).isDirectory() ? paths[0] : dirname(paths[0]));
+  const start = resolve(statSync(paths[0]).isDirectory() ? paths[0] : dirname(paths[0]));
+  // Globs and root-relative links are read from the project root: the folder of .isms.yaml, else the git root.
+  const root = configPath ? dirname(resolve(configPath)) : projectRoot(start);
   const problems: ConfigProblem[] = [];
   let config = defaultConfig();
-  const cfgFile = configPath ?? findConfig(root);
+  const cfgFile = configPath ?? findConfig(start);
   if (cfgFile) {
     let raw: unknown;
     try {
@@ -143,6 +145,16 @@ function check(args: string[], io: Out): number {
 function usage(io: Out, msg: string): number {
   io.err(`isms: ${msg}\n\n${USAGE}`);
   return 2;
+}
+
+/** The nearest folder above `start` holding .isms.yaml or .git; `start` itself when there is none. */
+function projectRoot(start: string): string {
+  for (let dir = start; ; ) {
+    if (existsSync(join(dir, '.isms.yaml')) || existsSync(join(dir, '.git'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return start;
+    dir = up;
+  }
 }
 
 function findConfig(start: string): string | undefined {

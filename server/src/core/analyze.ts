@@ -39,14 +39,16 @@ export interface Analysis {
 /** Workspace-relative path of a URI for glob matching ("file:///ws/a/b.md" -> "a/b.md"). */
 export type RelativePath = (uri: string) => string;
 
-const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)(?:^|\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
-const ISMS_KEYS = /^(?:type|owner|owners|review_cadence|review_frequency|controls)\s*:/m;
+/** `---` ... `---` (or `...`) at the top; an empty block (`---` right after `---`) counts. */
+const FRONT_MATTER = /^---[ \t]*\r?\n(?:(?=(?:---|\.\.\.)[ \t]*(?:\r?\n|$))|([\s\S]*?)\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
+/** Front matter keys that make a Markdown file an ISMS document (with their common spellings). */
+const ISMS_KEYS = /^(?:type|document_type|doc_type|owners?|approver|approved_by|review_(?:cadence|frequency|interval|cycle|in)|controls)[ \t]*:/im;
 
 export function frontMatterRange(text: string): { start: number; end: number } | undefined {
   const m = FRONT_MATTER.exec(text);
   if (!m) return undefined;
   const start = m[0].indexOf('\n') + 1;
-  return { start, end: start + m[1].length };
+  return { start, end: start + (m[1] ?? '').length };
 }
 
 export function classify(uri: string, text: string, config: Config, rel: string = uri): DocumentKind {

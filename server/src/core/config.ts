@@ -1,5 +1,11 @@
 import type { SeveritySetting } from './types';
 
+/** The canonical front matter keys (rules/document.ts FRONT_MATTER_KEYS; kept equal by test/schemas.test.ts). */
+export const FRONT_MATTER_KEY_NAMES: readonly string[] = [
+  'title', 'type', 'owner', 'owner_contact', 'owner_slack', 'approver', 'review_cadence', 'last_reviewed', 'next_review',
+  'effective_date', 'status', 'version', 'scope', 'controls', 'id', 'classification', 'description', 'tags',
+];
+
 export const FRAMEWORK_IDS = ['csf', 'iso27001', 'iso27002', 'soc2', 'nhi', 'sp800-53'] as const;
 export type FrameworkId = (typeof FRAMEWORK_IDS)[number];
 
@@ -122,8 +128,8 @@ export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[
           }
           if (d.keyAliases && typeof d.keyAliases === 'object') {
             for (const [a, c] of Object.entries(d.keyAliases as Record<string, unknown>)) {
-              if (typeof c === 'string') out.documents.keyAliases[a] = c;
-              else problems.push({ path: `documents.keyAliases.${a}`, message: 'alias target must be a key name' });
+              if (typeof c === 'string' && FRONT_MATTER_KEY_NAMES.includes(c)) out.documents.keyAliases[a] = c;
+              else problems.push({ path: `documents.keyAliases.${a}`, message: `alias target must be a front matter key (${FRONT_MATTER_KEY_NAMES.join(', ')})` });
             }
           }
         }

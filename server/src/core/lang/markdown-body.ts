@@ -90,7 +90,9 @@ export function sectionStarts(lines: LineIndex, fromLine: number): number[] {
 }
 
 const RECORDS = /\b(?:evidence|records|audit trail|audit log|retention|retained|retain)\b/i;
-const PLACEHOLDER = /\b(?:TODO|TBD|TBC|FIXME|XXX)\b|<insert[^>]*>|\[(?:owner|approver|name|date|team|email|system|insert[^\]]*|your [^\]]*)\](?![([:])/gi;
+/** Marker words count in capitals only ("a todo list" is prose); template markup in any case. */
+const PLACEHOLDER_WORDS = /\b(?:TODO|TBD|TBC|FIXME|XXX)\b/g;
+const PLACEHOLDER_MARKUP = /<insert[^>]*>|\[(?:owner|approver|name|date|team|email|system|insert[^\]]*|your [^\]]*)\](?![([:])/gi;
 /** Inline links and images `](dest "title")`, and reference definitions `[x]: dest`. */
 const LINK = /\]\(\s*<?([^)\s>]*)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)|^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?/g;
 
@@ -108,7 +110,8 @@ function checkSection(text: string, config: Config): SectionResult {
       reportControlRefs(found, seg.start, r);
       refs.push(...found.map((x) => shiftRef(x, seg.start)));
     }
-    for (const m of seg.text.matchAll(PLACEHOLDER)) {
+    const marks = [...seg.text.matchAll(PLACEHOLDER_WORDS), ...seg.text.matchAll(PLACEHOLDER_MARKUP)].sort((a, b) => a.index! - b.index!);
+    for (const m of marks) {
       const s = seg.start + m.index!;
       r.add(placeholder.id, s, s + m[0].length, PLACEHOLDER_MESSAGE(m[0]));
     }

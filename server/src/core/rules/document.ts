@@ -100,7 +100,7 @@ export const placeholder = defineRule({
 
 export const linkBroken = defineRule({
   id: 'link-broken',
-  description: 'A link to a heading of the same document (#anchor) that does not exist.',
+  description: 'A relative link or image to a file, or a heading (#anchor) of this or another document, that does not exist.',
   defaultSeverity: 'warning',
   scope: 'document',
   fixable: true,
@@ -224,14 +224,18 @@ export function checkDocument(
 
   if (!front) {
     reportFrontMatterMissing(text, lines, h1, r);
+  } else if (!front.broken && front.entries.length === 0 && text.slice(front.start, front.end).trim() === '') {
+    reportFrontMatterMissing(text, lines, h1, r, { start: 0, end: lines.lineStarts[front.closeLine + 1] ?? text.length });
   }
   const aliases = aliasesOf(config);
+  // Aliases the repository configured are its chosen spelling: accepted silently.
+  const configured = new Set(Object.keys(config.documents.keyAliases).map((k) => k.toLowerCase()));
   const byKey = new Map<string, FmEntry>();
   if (front && !front.broken) {
     for (const e of front.entries) {
       const canonical = canonicalKey(e.key, aliases);
       if (canonical && !byKey.has(canonical)) byKey.set(canonical, e);
-      checkEntry(e, canonical, aliases, lines, r);
+      checkEntry(e, canonical, aliases, lines, r, configured);
     }
   }
   const type = scalarString(byKey.get('type')?.value ?? null)?.toLowerCase();
@@ -429,13 +433,19 @@ function keysFor(framework: string, id: string): string[] {
   return [`${framework}:${id}`];
 }
 
+const DATE_MEANING: Record<string, string> = {
+  last_reviewed: 'when this document was last reviewed',
+  next_review: 'when the next review is due',
+  effective_date: 'when this document took effect',
+};
+
 export function canonicalKey(key: string, aliases: Record<string, string>): string | undefined {
   const k = key.toLowerCase();
   if (k in FRONT_MATTER_KEYS) return k;
   return aliases[k];
 }
 
-function checkEntry(e: FmEntry, canonical: string | undefined, aliases: Record<string, string>, lines: LineIndex, r: Reporter): void {
+function checkEntry(e: FmEntry, canonical: string | undefined, aliases: Record<string, string>, lines: LineIndex, r: Reporter, configured: ReadonlySet<string> = new Set()): void {
   if (!canonical) {
     const near = closest(e.key, [...Object.keys(FRONT_MATTER_KEYS), ...Object.keys(aliases)]);
     const target = near ? canonicalKey(near, aliases)! : undefined;
@@ -449,7 +459,7 @@ function checkEntry(e: FmEntry, canonical: string | undefined, aliases: Record<s
     );
     return;
   }
-  if (canonical !== e.key) {
+  if (canonical !== e.key && !configured.has(e.key.toLowerCase())) {
     r.add(
       frontMatterInvalid.id,
       e.keyStart,
@@ -488,7 +498,7 @@ function checkValue(e: FmEntry, canonical: string, lines: LineIndex, r: Reporter
       const d = isScalar(v) ? v.value : undefined;
       const str = d instanceof Date ? d.toISOString().slice(0, 10) : typeof d === 'string' ? d.trim() : undefined;
       if (!str || !validDate(str)) {
-        at(`'${e.key}' must be a date written YYYY-MM-DD (ISO 8601): an auditor cannot tell when this document was last reviewed from '${lines.text.slice(fmStart + s, trimEnd(lines.text, fmStart + t))}'.`);
+        at(`'${e.key}' must be a date written YYYY-MM-DD (ISO 8601): an auditor cannot tell ${DATE_MEANING[canonical] ?? 'the date'} from '${lines.text.slice(fmStart + s, trimEnd(lines.text, fmStart + t))}'.`);
       }
       break;
     }
@@ -549,7 +559,8 @@ function appendControlFix(text: string, lines: LineIndex, front: FrontMatter, co
   return undefined;
 }
 
-function reportFrontMatterMissing(text: string, lines: LineIndex, h1: Heading | undefined, r: Reporter): void {
+/** `replace`: the empty front matter block to fill (its fences included); otherwise a block is inserted. */
+function reportFrontMatterMissing(text: string, lines: LineIndex, h1: Heading | undefined, r: Reporter, replace?: { start: number; end: number }): void {
   const eol = lines.eol;
   const title = h1?.text ?? '';
   const lower = title.toLowerCase();
@@ -573,8 +584,8 @@ function reportFrontMatterMissing(text: string, lines: LineIndex, h1: Heading | 
     frontMatterMissing.id,
     0,
     end,
-    `This document has no front matter: an auditor will ask who owns it, who approved it, when it was last reviewed and which controls it implements (ISO 27001 clause 7.5.2).`,
-    [{ title: `Insert front matter for a ${type}`, edits: [r.edit(0, 0, block)], isPreferred: true }],
+    `This document has ${replace ? 'an empty' : 'no'} front matter: an auditor will ask who owns it, who approved it, when it was last reviewed and which controls it implements (ISO 27001 clause 7.5.2).`,
+    [{ title: `${replace ? 'Fill in' : 'Insert'} front matter for a ${type}`, edits: [replace ? r.edit(replace.start, replace.end, block) : r.edit(0, 0, block)], isPreferred: true }],
     { type },
   );
   void text;
