@@ -8,7 +8,7 @@ import { analyzeYaml } from './lang/yaml-controls';
 import type { ControlRef } from './refs/scan';
 import { defineRule } from './rules/registry';
 import { checkDocument } from './rules/document';
-import { analyzeBody, type BodyOptions } from './lang/markdown-body';
+import { analyzeBody, bodyRefs, type BodyOptions } from './lang/markdown-body';
 import { reportSecrets } from './rules/secrets';
 import { analyzeInventory, type IdentitySummary } from './lang/inventory';
 
@@ -99,8 +99,11 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
     reportSecrets(fmText, fm.start, r);
     bodyLine = lines.positionAt(fm.end).line + 1;
   }
-  const body = analyzeBody(lines, bodyLine, config, r, options);
-  result.refs = result.refs.concat(body.refs);
+  const body = analyzeBody(lines, bodyLine, config, r, options, file.uri);
+  // The body's references are materialised on first use (hover, the CLI's coverage), not per keystroke.
+  const fmRefs = result.refs;
+  let all: ControlRef[] | undefined;
+  Object.defineProperty(result, 'refs', { enumerable: true, get: () => (all ??= fmRefs.concat(bodyRefs(body))) });
   checkDocument(file.text, lines, fm, config, r, body, host, file.uri);
   return result;
 }

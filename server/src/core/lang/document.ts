@@ -83,6 +83,10 @@ export interface Heading {
   /** Document offset of the heading text. */
   start: number;
   end: number;
+  /** The heading normalised for matching required sections (set by the section scanner). */
+  norm?: string;
+  /** githubSlug(text), set by the section scanner. */
+  slug?: string;
 }
 
 export interface BodyLine {
@@ -146,7 +150,7 @@ export function headingSlugs(headings: readonly Heading[]): Set<string> {
   const seen = new Map<string, number>();
   const out = new Set<string>();
   for (const h of headings) {
-    const base = githubSlug(h.text);
+    const base = h.slug ?? githubSlug(h.text);
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     out.add(n === 0 ? base : `${base}-${n}`);

@@ -11,14 +11,14 @@
 import type { Config } from '../config';
 import { LineIndex } from '../text';
 import { Reporter, type RawFinding } from '../report';
-import { scanReferences, type ControlRef } from '../refs/scan';
+import { refIds, scanReferences, type ControlRef } from '../refs/scan';
 import { reportControlRefs } from '../rules/controls';
 import { reportSecrets } from '../rules/secrets';
 import { LruCache, shiftFinding } from '../chunks';
 import { proseSegments, type Segment } from './markdown-prose';
-import { scanBody, type Heading } from './document';
+import { githubSlug, scanBody, type Heading } from './document';
 import { shiftRef } from './yaml-controls';
-import { placeholder } from '../rules/document';
+import { normaliseHeading, placeholder } from '../rules/document';
 
 export interface BodyLink {
   /** The destination as written (`runbooks/x.md#step`). */
@@ -33,58 +33,89 @@ export interface BodyFacts {
   htmlAnchors: Set<string>;
   /** Some line outside code speaks of evidence or records. */
   mentionsRecords: boolean;
-  refs: ControlRef[];
+  /** Control references per section, offsets relative to `base` (shifting them all costs too much per keystroke). */
+  sections: BodySection[];
   links: BodyLink[];
+}
+
+export interface BodySection {
+  base: number;
+  refs: readonly ControlRef[];
+  /** `framework:id` of every control the section's valid references stand for -> index of the first such reference. */
+  keys: ReadonlyMap<string, number>;
+}
+
+/** Every body reference with document offsets (copies: call it when needed, not per keystroke). */
+export function bodyRefs(facts: BodyFacts): ControlRef[] {
+  const out: ControlRef[] = [];
+  for (const s of facts.sections) for (const ref of s.refs) out.push(shiftRef(ref, s.base));
+  return out;
 }
 
 interface SectionResult {
   findings: RawFinding[];
   refs: ControlRef[];
+  keys: Map<string, number>;
   headings: Heading[];
   anchors: string[];
   records: boolean;
   links: BodyLink[];
 }
 
-const cache = new LruCache<SectionResult>(20_000);
+/** Section results by section text, one cache per set of enabled frameworks. */
+const caches = new Map<string, LruCache<SectionResult>>();
+/** The sections of the last analysis of each document (by URI), for reuse without hashing. */
+const lastSections = new Map<string, { ctx: string; texts: string[]; results: SectionResult[] }>();
 
 export function clearBodyCache(): void {
-  cache.clear();
+  caches.clear();
+  lastSections.clear();
 }
 
 export function bodyCacheSize(): number {
-  return cache.size;
+  let n = 0;
+  for (const c of caches.values()) n += c.size;
+  return n;
 }
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-const ATX = /^ {0,3}#{1,6}(?:[ \t]|$)/;
 
-/** First lines of the sections of the body that starts at `fromLine`. */
+/**
+ * First lines of the sections of the body that starts at `fromLine`. Jumps from one interesting line
+ * to the next with one regular expression (headings, fences, comment marks) instead of reading every
+ * line; the fence and comment states follow proseSegments exactly.
+ */
 export function sectionStarts(lines: LineIndex, fromLine: number): number[] {
   const starts = [fromLine];
+  const text = lines.text;
+  const re = /^ {0,3}(#{1,6}(?=[ \t\r\n]|$)|`{3,}|~{3,})|<!--|-->/gm;
+  re.lastIndex = lines.lineStarts[fromLine];
   let fence: string | undefined;
   let inComment = false;
-  for (let ln = fromLine; ln < lines.lineCount; ln++) {
-    const text = lines.lineText(ln);
-    const f = FENCE.exec(text);
+  let lastLine = -1;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const mark = m[1];
+    const line = lines.positionAt(m.index).line;
+    if (mark && (mark[0] === '`' || mark[0] === '~')) {
+      if (fence) {
+        if (mark[0] === fence[0] && mark.length >= fence.length && lines.lineText(line).trim() === mark) fence = undefined;
+      } else fence = mark;
+      lastLine = line;
+      // Nothing else on a fence line counts (comment marks on it are code or info string).
+      re.lastIndex = lines.lineEnd(line);
+      continue;
+    }
     if (fence) {
-      if (f && f[1][0] === fence[0] && f[1].length >= fence.length && text.trim() === f[1]) fence = undefined;
+      re.lastIndex = lines.lineEnd(line);
       continue;
     }
-    if (!inComment && ATX.test(text) && ln > fromLine) starts.push(ln);
-    if (inComment) {
-      const e = text.indexOf('-->');
-      if (e < 0) continue;
-      inComment = false;
-      if (text.lastIndexOf('<!--') > e) inComment = !text.slice(text.lastIndexOf('<!--')).includes('-->');
+    if (mark) {
+      if (!inComment && line > fromLine && line !== lastLine) starts.push(line);
+      lastLine = line;
+      re.lastIndex = m.index + m[0].length;
       continue;
     }
-    if (f) {
-      fence = f[1];
-      continue;
-    }
-    const open = text.lastIndexOf('<!--');
-    if (open >= 0 && !text.slice(open).includes('-->')) inComment = true;
+    if (m[0] === '<!--') inComment = true;
+    else inComment = false;
   }
   return starts;
 }
@@ -127,7 +158,19 @@ function checkSection(text: string, config: Config): SectionResult {
       links.push({ dest, at: bl.start + m.index! + m[0].indexOf(dest, m[1] !== undefined ? m[0].indexOf('](') : m[0].indexOf(']:')) });
     }
   }
-  return { findings: r.findings, refs, headings: body.headings, anchors: [...body.htmlAnchors], records, links };
+  const keys = new Map<string, number>();
+  refs.forEach((ref, i) => {
+    if (ref.status !== 'ok') return;
+    for (const id of refIds(ref)) {
+      const k = `${ref.framework}:${id}`;
+      if (!keys.has(k)) keys.set(k, i);
+    }
+  });
+  for (const h of body.headings) {
+    h.norm = normaliseHeading(h.text);
+    h.slug = githubSlug(h.text);
+  }
+  return { findings: r.findings, refs, keys, headings: body.headings, anchors: [...body.htmlAnchors], records, links };
 }
 
 export interface BodyOptions {
@@ -140,29 +183,58 @@ export interface BodyOptions {
  * per-section findings (control references, placeholders, inline secrets) and returning the facts the
  * document-level rules use.
  */
-export function analyzeBody(lines: LineIndex, fromLine: number, config: Config, r: Reporter, options: BodyOptions = {}): BodyFacts {
+export function analyzeBody(lines: LineIndex, fromLine: number, config: Config, r: Reporter, options: BodyOptions = {}, uri = ''): BodyFacts {
   const text = lines.text;
-  const facts: BodyFacts = { headings: [], htmlAnchors: new Set(), mentionsRecords: false, refs: [], links: [] };
+  const facts: BodyFacts = { headings: [], htmlAnchors: new Set(), mentionsRecords: false, sections: [], links: [] };
   if (fromLine >= lines.lineCount) return facts;
   const starts = options.whole ? [fromLine] : sectionStarts(lines, fromLine);
-  const ctx = config.frameworks.join(',') + '\u0000';
+  const ctx = config.frameworks.join(',');
+  let byText = caches.get(ctx);
+  if (!byText) caches.set(ctx, (byText = new LruCache<SectionResult>(20_000)));
+  // The same document's previous sections, matched from the front by index and from the back by index
+  // from the end: an edit leaves all but one or two sections as they were, at known places.
+  const prev = uri && !options.whole ? lastSections.get(uri) : undefined;
+  const usable = prev && prev.ctx === ctx ? prev : undefined;
+  const texts: string[] = [];
+  const results: SectionResult[] = [];
   for (let i = 0; i < starts.length; i++) {
     const line = starts[i];
     const start = lines.lineStarts[line];
     const end = i + 1 < starts.length ? lines.lineStarts[starts[i + 1]] : text.length;
-    const sectionText = text.slice(start, end);
     let res: SectionResult | undefined;
-    if (!options.whole) res = cache.get(ctx + sectionText);
-    if (!res) {
-      res = checkSection(sectionText, config);
-      if (!options.whole) cache.set(ctx + sectionText, res);
+    let sectionText: string | undefined;
+    if (usable) {
+      const fromBack = i - starts.length + usable.texts.length;
+      for (const j of [i, fromBack]) {
+        const t = usable.texts[j];
+        if (t !== undefined && t.length === end - start && text.startsWith(t, start)) {
+          res = usable.results[j];
+          sectionText = t;
+          break;
+        }
+      }
     }
+    if (!res) {
+      sectionText = text.slice(start, end);
+      if (!options.whole) res = byText.get(sectionText);
+      if (!res) {
+        res = checkSection(sectionText, config);
+        if (!options.whole) byText.set(sectionText, res);
+      }
+    }
+    texts.push(sectionText!);
+    results.push(res);
     for (const f of res.findings) r.findings.push(shiftFinding(f, line));
-    for (const ref of res.refs) facts.refs.push(shiftRef(ref, start));
+    if (res.refs.length) facts.sections.push({ base: start, refs: res.refs, keys: res.keys });
     for (const h of res.headings) facts.headings.push({ ...h, line: h.line + line, start: h.start + start, end: h.end + start });
     for (const a of res.anchors) facts.htmlAnchors.add(a);
     if (res.records) facts.mentionsRecords = true;
     for (const l of res.links) facts.links.push({ dest: l.dest, at: l.at + start });
+  }
+  if (uri && !options.whole) {
+    lastSections.delete(uri);
+    lastSections.set(uri, { ctx, texts, results });
+    if (lastSections.size > 64) lastSections.delete(lastSections.keys().next().value!);
   }
   return facts;
 }

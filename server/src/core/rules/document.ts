@@ -8,7 +8,8 @@ import { FRAMEWORKS } from '../catalog/frameworks';
 import type { Reporter } from '../report';
 import { LineIndex } from '../text';
 import type { FileHost, Fix } from '../types';
-import { refIds, scanReferences } from '../refs/scan';
+import { refIds, scanReferences, type ControlRef } from '../refs/scan';
+import { shiftRef } from '../lang/yaml-controls';
 import type { BodyFacts } from '../lang/markdown-body';
 import {
   closest,
@@ -260,7 +261,7 @@ export function checkDocument(
   }
 
   // section-missing and evidence-missing
-  const headingNames = new Set(body.headings.filter((h) => h.level > 1 || h !== h1).map((h) => normaliseHeading(h.text)));
+  const headingNames = new Set(body.headings.filter((h) => h.level > 1 || h !== h1).map((h) => h.norm ?? normaliseHeading(h.text)));
   if (type) {
     const required = config.documents.requiredSections[type] ?? DEFAULT_REQUIRED_SECTIONS[type] ?? [];
     const evidenceGap = (type === 'procedure' || type === 'runbook') && !sectionPresent('Evidence', headingNames) && !body.mentionsRecords;
@@ -295,7 +296,6 @@ export function checkDocument(
   }
 
   // Body references (needed for controls-missing and control-unlisted).
-  const bodyRefs = body.refs.filter((x) => x.status === 'ok');
 
   if (front && !front.broken) {
     const controls = byKey.get('controls');
@@ -310,17 +310,22 @@ export function checkDocument(
       }
     }
     // One entry per citation that names controls missing from the list (a range names several).
-    const unlisted: { ref: (typeof bodyRefs)[number]; canonicals: string[] }[] = [];
+    const unlisted: { ref: ControlRef; canonicals: string[] }[] = [];
     const seen = new Set<string>();
-    for (const ref of bodyRefs) {
-      const canonicals: string[] = [];
-      for (const id of refIds(ref)) {
-        const key = `${ref.framework}:${id}`;
+    for (const section of body.sections) {
+      // One entry per citation (a range names several controls), in the order of the citations.
+      const byRef = new Map<number, string[]>();
+      for (const [key, i] of section.keys) {
         if (listed.has(key) || seen.has(key)) continue;
         seen.add(key);
-        canonicals.push(`${FRAMEWORKS[ref.framework].prefix}:${id}`);
+        const colon = key.indexOf(':');
+        const fw = key.slice(0, colon) as keyof typeof FRAMEWORKS;
+        const canonical = `${FRAMEWORKS[fw].prefix}:${key.slice(colon + 1)}`;
+        const list = byRef.get(i);
+        if (list) list.push(canonical);
+        else byRef.set(i, [canonical]);
       }
-      if (canonicals.length) unlisted.push({ ref, canonicals });
+      for (const [i, canonicals] of byRef) unlisted.push({ ref: shiftRef(section.refs[i], section.base), canonicals });
     }
     if (!controls || isEmptyValue(controls.value)) {
       const wanted = unlisted.flatMap((u) => u.canonicals);
@@ -357,17 +362,24 @@ export function checkDocument(
   // placeholder: reported per section by lang/markdown-body.ts
 
   // link-broken: anchors of this document, and relative links to files (and their headings) via the host
-  const slugs = headingSlugs(body.headings);
-  for (const a of body.htmlAnchors) slugs.add(a);
-  for (const l of body.links) checkLink(l.dest, l.at, slugs, r, host, uri);
+  let slugs: Set<string> | undefined; // built on the first in-document anchor link only
+  const ownSlugs = () => {
+    if (!slugs) {
+      slugs = headingSlugs(body.headings);
+      for (const a of body.htmlAnchors) slugs.add(a);
+    }
+    return slugs;
+  };
+  for (const l of body.links) checkLink(l.dest, l.at, ownSlugs, r, host, uri);
 }
 
-function checkLink(dest: string, at: number, slugs: Set<string>, r: Reporter, host: FileHost | undefined, uri: string): void {
+function checkLink(dest: string, at: number, ownSlugs: () => Set<string>, r: Reporter, host: FileHost | undefined, uri: string): void {
   if (dest === '' || /^[a-z][a-z0-9+.-]*:|^\/\//i.test(dest)) return; // URLs, mailto:, protocol-relative
   const hash = dest.indexOf('#');
   const path = hash < 0 ? dest : dest.slice(0, hash);
   const anchor = hash < 0 ? undefined : decodeAnchor(dest.slice(hash + 1));
   if (path === '') {
+    const slugs = ownSlugs();
     if (anchor === undefined || anchor === '' || slugs.has(anchor) || slugs.has(anchor.toLowerCase())) return;
     const s = at + 1;
     const e = at + dest.length;
