@@ -197,6 +197,20 @@ describe('language server over stdio', function () {
     assert.equal(approver.kind, 10);
   });
 
+  it('indexes files from file events and reports identity IDs used in another inventory', async () => {
+    const inv = pathToFileURL(path.join(dir, 'open.nhi.yaml')).href;
+    const text = 'kind: nhi-inventory\nidentities:\n  - id: svc-shared\n    owner: a@example.com\n';
+    const first = client.diagnostics(inv, 1);
+    client.notify('textDocument/didOpen', { textDocument: { uri: inv, languageId: 'yaml', version: 1, text } });
+    assert.ok(!(await first).diagnostics.some((x: any) => x.code === 'nhi-id-duplicate'));
+    fs.writeFileSync(path.join(dir, 'disk.nhi.yaml'), text);
+    const again = client.diagnostics(inv, 1);
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'disk.nhi.yaml')).href, type: 1 }] });
+    const d = (await again).diagnostics.filter((x: any) => x.code === 'nhi-id-duplicate');
+    assert.equal(d.length, 1);
+    assert.match(d[0].message, /also used in disk\.nhi\.yaml:3/);
+  });
+
   it('answers the catalog search and template requests', async () => {
     const res = await client.request('isms/catalogSearch', { query: 'identity management' });
     assert.ok(res.items.some((i: any) => i.ref === 'ISO27001:A.5.16'));

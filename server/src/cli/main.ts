@@ -17,6 +17,10 @@ import { catalog } from '../core/catalog/catalog';
 import { scanReferences } from '../core/refs/scan';
 import { FRAMEWORK_IDS } from '../core/config';
 import type { Finding } from '../core/types';
+import type { IdentitySummary } from '../core/lang/inventory';
+import { comparePos } from '../core/text';
+
+const byPosition = (a: Finding, b: Finding) => comparePos(a.range.start, b.range.start) || a.ruleId.localeCompare(b.ruleId);
 
 const VERSION = '0.1.0';
 const USAGE = `Usage:
@@ -120,6 +124,7 @@ function check(args: string[], io: Out): number {
   const service = new IsmsService({ relativePath: (p) => relative(root, p).split('\\').join('/'), files: nodeFileHost(() => root) }, config);
   const results: FileResult[] = [];
   const covered = new Map<string, Set<string>>();
+  const identities = new Map<number, { uri: string; list: IdentitySummary[] }>();
   for (const file of collect(paths, root, config)) {
     let buf: Buffer;
     try {
@@ -132,8 +137,14 @@ function check(args: string[], io: Out): number {
     const a = service.analysis({ uri: file, text });
     if (a.kind === 'other') continue;
     for (const r of a.refs) if (r.status === 'ok') for (const id of r.members ?? [r.id]) (covered.get(r.framework) ?? covered.set(r.framework, new Set()).get(r.framework)!).add(id);
-    results.push({ path: relative(process.cwd(), file).split('\\').join('/') || file, kind: a.kind, findings: service.check({ uri: file, text }) });
-    service.forget(file); // keep memory flat on large workspaces
+    results.push({ path: relative(process.cwd(), file).split('\\').join('/') || file, kind: a.kind, findings: service.check({ uri: file, text }, { workspace: false }) });
+    if (a.identities?.length) identities.set(results.length - 1, { uri: file, list: a.identities });
+    service.forget(file); // keep memory flat on large workspaces (the index keeps a few facts per file)
+  }
+  // Cross-file findings once every file is indexed (identity IDs unique across the workspace).
+  for (const [i, { uri, list }] of identities) {
+    const extra = service.workspaceFindings(uri, list);
+    if (extra.length) results[i].findings = [...results[i].findings, ...extra].sort(byPosition);
   }
 
   if (format === 'json') io.out(JSON.stringify({ version: VERSION, files: results }, null, 2));

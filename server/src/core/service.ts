@@ -5,7 +5,9 @@
 import { catalog, type Control } from './catalog/catalog';
 import { FRAMEWORKS } from './catalog/frameworks';
 import { defaultConfig, type Config, type FrameworkId } from './config';
-import { analyze, type Analysis } from './analyze';
+import { analyze, classify, isBinary, type Analysis } from './analyze';
+import type { IdentitySummary } from './lang/inventory';
+import { factsOf, scanFacts, WorkspaceIndex } from './workspace-index';
 import { ruleMeta } from './rules/registry';
 import type { FileHost, Finding, Fix, Position, Range, Severity, SourceFile, TextEdit } from './types';
 import type { ControlRef } from './refs/scan';
@@ -60,8 +62,16 @@ export interface CatalogItem {
 
 export class IsmsService {
   private cache = new Map<string, { text: string; analysis: Analysis }>();
-  /** Owners named in files the host indexed without opening them (uri -> owners). */
-  private indexedOwners = new Map<string, string[]>();
+  /** Cross-file facts: owners and identity IDs of every file analysed or indexed. */
+  readonly index = new WorkspaceIndex();
+  private idChange = false;
+
+  /** True once after an analysis or indexing changed some file's identity IDs. */
+  takeIdChange(): boolean {
+    const c = this.idChange;
+    this.idChange = false;
+    return c;
+  }
 
   constructor(
     private readonly workspace: Workspace,
@@ -86,17 +96,45 @@ export class IsmsService {
     if (hit && hit.text === file.text) return hit.analysis;
     const a = analyze(file, this.config, this.workspace.relativePath(file.uri), this.workspace.files);
     this.cache.set(file.uri, { text: file.text, analysis: a });
+    if (this.index.set(file.uri, factsOf(a))) this.idChange = true;
     return a;
   }
 
   /** Findings with the configured severities, sorted by position; rules set to 'off' are dropped. */
-  check(file: SourceFile): Finding[] {
+  check(file: SourceFile, options: { workspace?: boolean } = {}): Finding[] {
     const out: Finding[] = [];
-    for (const f of this.analysis(file).findings) {
+    const a = this.analysis(file);
+    for (const f of a.findings) {
       const sev = this.severity(f.ruleId);
       if (sev) out.push({ ...f, severity: sev });
     }
+    if (options.workspace !== false && a.kind === 'inventory') out.push(...this.workspaceFindings(file.uri, a.identities ?? []));
     return out.sort((a, b) => comparePos(a.range.start, b.range.start) || a.ruleId.localeCompare(b.ruleId));
+  }
+
+  /**
+   * Findings that depend on other files: an identity ID declared in another inventory of the workspace
+   * (nhi-id-duplicate). The CLI calls it once every file is indexed; check() calls it for the editor.
+   */
+  workspaceFindings(uri: string, identities: readonly IdentitySummary[]): Finding[] {
+    const out: Finding[] = [];
+    const dupSeverity = this.severity('nhi-id-duplicate');
+    if (!dupSeverity) return out;
+    for (const i of identities) {
+      if (i.id === undefined || !i.idRange) continue;
+      const others = this.index.elsewhere(i.id, uri);
+      if (!others.length) continue;
+      const where = others.slice(0, 3).map((o) => `${this.workspace.relativePath(o.uri)}:${o.line + 1}`).join(', ');
+      out.push({
+        ruleId: 'nhi-id-duplicate',
+        severity: dupSeverity,
+        message: `The id '${i.id}' is also used in ${where}${others.length > 3 ? ` and ${others.length - 3} more` : ''}: identity IDs must be unique across the workspace, or access reviews, tickets and evidence cannot tell the identities apart (NHI1:2025 Improper Offboarding; CSF ID.AM-01, ISO 27001 A.5.9).`,
+        range: i.idRange,
+        fixes: [],
+        data: { identity: i.id, elsewhere: others.map((o) => this.workspace.relativePath(o.uri)) },
+      });
+    }
+    return out;
   }
 
   severity(ruleId: string): Severity | undefined {
@@ -127,21 +165,23 @@ export class IsmsService {
 
   /** Owners named anywhere in the workspace: open documents and indexed files. */
   owners(): string[] {
-    const seen = new Set<string>();
-    const add = (text: string) => {
-      for (const m of text.matchAll(/^[ \t]*(?:-[ \t]+)?(?:owner|approver)[ \t]*:[ \t]*["']?([^"'#\r\n\[\]{},]+?)["']?[ \t]*(?:#.*)?$/gm)) seen.add(m[1]);
-    };
-    for (const { text } of this.cache.values()) add(text);
-    for (const list of this.indexedOwners.values()) list.forEach((o) => seen.add(o));
-    return [...seen].sort();
+    return this.index.owners();
   }
 
-  /** Records the facts of a file that is not open (owners), so completion can offer them. */
-  indexFile(file: SourceFile): void {
-    const owners: string[] = [];
-    for (const m of file.text.matchAll(/^[ \t]*(?:-[ \t]+)?(?:owner|approver)[ \t]*:[ \t]*["']?([^"'#\r\n\[\]{},]+?)["']?[ \t]*(?:#.*)?$/gm)) owners.push(m[1]);
-    if (owners.length) this.indexedOwners.set(file.uri, [...new Set(owners)]);
-    else this.indexedOwners.delete(file.uri);
+  /**
+   * Records the facts of a file that is not open (owners, identity IDs) from a line scan. Returns true
+   * when its identity IDs changed, so the host can re-check open inventories.
+   */
+  indexFile(file: SourceFile): boolean {
+    const kind = classify(file.uri, file.text, this.config, this.workspace.relativePath(file.uri));
+    if (kind === 'other' || isBinary(file.text)) return this.index.delete(file.uri);
+    return this.index.set(file.uri, scanFacts(file.text, kind === 'inventory'));
+  }
+
+  /** A file left the workspace. */
+  unindexFile(uri: string): boolean {
+    this.cache.delete(uri);
+    return this.index.delete(uri);
   }
 
   /** Outline symbols of a document (front matter, headings; inventory keys and identities). */

@@ -5,6 +5,7 @@
 import {
   CodeActionKind,
   createConnection,
+  FileChangeType,
   DiagnosticSeverity,
   ProposedFeatures,
   TextDocuments,
@@ -19,8 +20,9 @@ import {
   type CodeAction as LspCodeAction,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readFileSync, statSync } from 'node:fs';
+import { INDEX_MAX_BYTES, walkWorkspace } from '../node/workspace-walk';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { IsmsService, type CompletionItem } from '../core/service';
@@ -127,9 +129,57 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const d of documents.all()) validate(d);
   }
 
-  connection.onInitialized(() => void refreshConfig());
+  // The workspace index (owners for completion, identity IDs for nhi-id-duplicate) is built in the
+  // background after start-up and kept current from file events; open documents index themselves.
+  let indexRun = 0;
+  async function indexWorkspace(): Promise<void> {
+    if (!root) return;
+    const run = ++indexRun;
+    let changed = false;
+    const n = await walkWorkspace(
+      root,
+      service.getConfig().ignoreGlobs,
+      (path, text) => {
+        const uri = pathToFileURL(path).href;
+        if (!documents.get(uri) && service.indexFile({ uri, text })) changed = true;
+      },
+      () => run !== indexRun,
+    );
+    if (run !== indexRun) return;
+    connection.console.info(`isms: indexed ${n} files`);
+    if (changed || service.takeIdChange()) revalidateInventories('');
+  }
+
+  connection.onInitialized(() => void refreshConfig().then(indexWorkspace));
   connection.onDidChangeConfiguration(() => void refreshConfig());
-  connection.onDidChangeWatchedFiles(() => void refreshConfig());
+  connection.onDidChangeWatchedFiles((p) => {
+    if (p.changes.some((c) => /(^|\/)\.isms\.yaml$/.test(c.uri))) {
+      void refreshConfig().then(indexWorkspace);
+      return;
+    }
+    let changed = false;
+    for (const c of p.changes) {
+      if (documents.get(c.uri) || !c.uri.startsWith('file:')) continue; // open documents index themselves
+      if (c.type === FileChangeType.Deleted) changed = service.unindexFile(c.uri) || changed;
+      else {
+        try {
+          const path = fileURLToPath(c.uri);
+          if (statSync(path).size <= INDEX_MAX_BYTES) changed = service.indexFile({ uri: c.uri, text: readFileSync(path, 'utf8') }) || changed;
+        } catch {
+          changed = service.unindexFile(c.uri) || changed;
+        }
+      }
+    }
+    if (changed) revalidateInventories('');
+    // A file that appeared or went away can make a link in an open document resolve or break.
+    if (p.changes.some((c) => c.type !== FileChangeType.Changed)) {
+      for (const d of documents.all()) {
+        if (!/\.(md|markdown)$/i.test(d.uri)) continue;
+        service.forget(d.uri);
+        schedule(d.uri);
+      }
+    }
+  });
 
   const file = (d: TextDocument) => ({ uri: d.uri, text: d.getText() });
 
@@ -142,11 +192,41 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       diagnostics = [];
     }
     void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
+    if (service.takeIdChange()) revalidateInventories(d.uri);
   }
 
-  documents.onDidChangeContent((e) => validate(e.document));
+  // Validation is queued, not run inside the change notification: a burst of keystrokes is checked
+  // once, at its last version, and requests (completion, hover) queued behind it are answered first.
+  const queued = new Set<string>();
+  let flushScheduled = false;
+  function schedule(uri: string): void {
+    queued.add(uri);
+    if (flushScheduled) return;
+    flushScheduled = true;
+    setImmediate(flush);
+  }
+  function flush(): void {
+    flushScheduled = false;
+    const uri = queued.values().next().value;
+    if (uri === undefined) return;
+    queued.delete(uri);
+    const d = documents.get(uri);
+    if (d) validate(d);
+    if (queued.size) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
+  }
+
+  /** Identity IDs of a file changed: other open inventories may gain or lose nhi-id-duplicate. */
+  function revalidateInventories(except: string): void {
+    for (const d of documents.all()) if (d.uri !== except && /\.ya?ml$/i.test(d.uri)) schedule(d.uri);
+  }
+
+  documents.onDidChangeContent((e) => schedule(e.document.uri));
   documents.onDidClose((e) => {
     service.forget(e.document.uri);
+    queued.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 

@@ -1,0 +1,106 @@
+/**
+ * Cross-file facts of the workspace: the owners named anywhere (offered by completion) and the
+ * identity IDs of every inventory (which must be unique across the workspace). Kept small on
+ * purpose: a few strings per file, so a 10,000-file workspace costs a few MB.
+ */
+import type { Analysis } from './analyze';
+
+export interface FileFacts {
+  owners: string[];
+  /** Identity IDs of an inventory, with the 0-based line of each. */
+  ids: { id: string; line: number }[];
+}
+
+const OWNER_LINE = /^[ \t]*(?:-[ \t]+)?(?:owner|approver)[ \t]*:[ \t]*["']?([^"'#\r\n[\]{},]+?)["']?[ \t]*(?:#.*)?$/gm;
+const ID_LINE = /^[ \t]*(?:-[ \t]+)?id[ \t]*:[ \t]*["']?([^"'#\r\n[\]{},]+?)["']?[ \t]*(?:#.*)?$/gm;
+
+function lineOf(text: string, offset: number, from: { offset: number; line: number }): number {
+  let line = from.line;
+  for (let i = text.indexOf('\n', from.offset); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  from.offset = offset;
+  from.line = line;
+  return line;
+}
+
+/** Facts of a file read from disk without analysing it (a line scan). */
+export function scanFacts(text: string, inventory: boolean): FileFacts {
+  const owners = new Set<string>();
+  for (const m of text.matchAll(OWNER_LINE)) owners.add(m[1]);
+  const ids: FileFacts['ids'] = [];
+  if (inventory) {
+    const cursor = { offset: 0, line: 0 };
+    for (const m of text.matchAll(ID_LINE)) ids.push({ id: m[1], line: lineOf(text, m.index!, cursor) });
+  }
+  return { owners: [...owners], ids };
+}
+
+/** Facts of an analysed file. */
+export function factsOf(a: Analysis): FileFacts {
+  if (a.kind === 'inventory') {
+    const owners = new Set<string>();
+    const ids: FileFacts['ids'] = [];
+    for (const i of a.identities ?? []) {
+      i.owners.forEach((o) => owners.add(o));
+      if (i.id !== undefined && i.idRange) ids.push({ id: i.id, line: i.idRange.start.line });
+    }
+    return { owners: [...owners], ids };
+  }
+  if (a.kind === 'process-document' && a.frontMatter) return scanFacts(a.lines.text.slice(a.frontMatter.start, a.frontMatter.end), false);
+  return { owners: [], ids: [] };
+}
+
+export class WorkspaceIndex {
+  private readonly files = new Map<string, FileFacts>();
+  private readonly byId = new Map<string, Map<string, number>>();
+
+  /** Records the facts of a file; returns true when its identity IDs changed (other files' findings may change). */
+  set(uri: string, facts: FileFacts): boolean {
+    const old = this.files.get(uri);
+    const changed = !old || old.ids.length !== facts.ids.length || old.ids.some((x, i) => x.id !== facts.ids[i].id);
+    if (old) this.unlinkIds(uri, old);
+    if (facts.owners.length || facts.ids.length) this.files.set(uri, facts);
+    else this.files.delete(uri);
+    for (const { id, line } of facts.ids) {
+      let m = this.byId.get(id);
+      if (!m) this.byId.set(id, (m = new Map()));
+      if (!m.has(uri)) m.set(uri, line);
+    }
+    return changed && (facts.ids.length > 0 || (old?.ids.length ?? 0) > 0);
+  }
+
+  delete(uri: string): boolean {
+    const old = this.files.get(uri);
+    if (!old) return false;
+    this.unlinkIds(uri, old);
+    this.files.delete(uri);
+    return old.ids.length > 0;
+  }
+
+  private unlinkIds(uri: string, facts: FileFacts): void {
+    for (const { id } of facts.ids) {
+      const m = this.byId.get(id);
+      if (!m) continue;
+      m.delete(uri);
+      if (m.size === 0) this.byId.delete(id);
+    }
+  }
+
+  owners(): string[] {
+    const seen = new Set<string>();
+    for (const f of this.files.values()) f.owners.forEach((o) => seen.add(o));
+    return [...seen].sort();
+  }
+
+  /** Other files that declare identity `id`, with the line of the declaration. */
+  elsewhere(id: string, uri: string): { uri: string; line: number }[] {
+    const m = this.byId.get(id);
+    if (!m) return [];
+    const out: { uri: string; line: number }[] = [];
+    for (const [u, line] of m) if (u !== uri) out.push({ uri: u, line });
+    return out;
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+}

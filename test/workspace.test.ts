@@ -1,0 +1,58 @@
+/** Cross-file facts: identity IDs unique across the workspace, owners offered from other files. */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { server, ROOT } from './helpers/root';
+
+const { IsmsService } = server('core/service.js');
+const { defaultConfig } = server('core/config.js');
+
+const inv = (...ids: string[]) =>
+  'kind: nhi-inventory\nidentities:\n' + ids.map((id) => `  - id: ${id}\n    owner: team-${id}@bank.example\n`).join('');
+
+function svc() {
+  const cfg = defaultConfig();
+  cfg.today = '2026-11-23';
+  return new IsmsService({ relativePath: (p: string) => p }, cfg);
+}
+const dups = (fs: any[]) => fs.filter((f) => f.ruleId === 'nhi-id-duplicate').map((f) => [f.range.start.line, f.message.match(/also used in ([^:]+:\d+)/)?.[1]]);
+
+describe('workspace index', () => {
+  it('flags an identity ID declared in another inventory, open or only indexed', () => {
+    const s = svc();
+    s.check({ uri: 'a.nhi.yaml', text: inv('svc-1', 'svc-2') });
+    s.indexFile({ uri: 'c.nhi.yaml', text: inv('svc-9', 'svc-3') });
+    assert.deepEqual(dups(s.check({ uri: 'b.nhi.yaml', text: inv('svc-3', 'svc-2', 'svc-4') })), [
+      [2, 'c.nhi.yaml:5'],
+      [4, 'a.nhi.yaml:5'],
+    ]);
+  });
+
+  it('forgets a file that left the workspace and reports when IDs changed', () => {
+    const s = svc();
+    assert.equal(s.indexFile({ uri: 'c.nhi.yaml', text: inv('svc-3') }), true);
+    assert.equal(s.indexFile({ uri: 'c.nhi.yaml', text: inv('svc-3') + '# comment\n' }), false);
+    assert.equal(dups(s.check({ uri: 'b.nhi.yaml', text: inv('svc-3') })).length, 1);
+    assert.equal(s.unindexFile('c.nhi.yaml'), true);
+    s.forget('b.nhi.yaml');
+    assert.deepEqual(dups(s.check({ uri: 'b.nhi.yaml', text: inv('svc-3') })), []);
+  });
+
+  it('does not index IDs of files that are not inventories', () => {
+    const s = svc();
+    s.indexFile({ uri: 'notes.yaml', text: 'id: svc-3\n' });
+    assert.deepEqual(dups(s.check({ uri: 'b.nhi.yaml', text: inv('svc-3') })), []);
+  });
+
+  it('the CLI reports duplicates across files whatever the order it reads them in', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-ws-'));
+    fs.writeFileSync(path.join(dir, 'a.nhi.yaml'), inv('svc-1', 'svc-2'));
+    fs.writeFileSync(path.join(dir, 'z.nhi.yaml'), inv('svc-2'));
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'check', dir, '--format', 'json', '--today', '2026-11-23'], { encoding: 'utf8' });
+    const j = JSON.parse(r.stdout);
+    const by = Object.fromEntries(j.files.map((f: any) => [path.basename(f.path), dups(f.findings)]));
+    assert.deepEqual(by, { 'a.nhi.yaml': [[4, 'z.nhi.yaml:3']], 'z.nhi.yaml': [[2, 'a.nhi.yaml:5']] });
+  });
+});
