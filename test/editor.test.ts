@@ -141,3 +141,57 @@ describe('editor: sections, outline and folding', () => {
     assert.equal(ctx('owner: x # a comm|'), undefined);
   });
 });
+
+describe('editor: inventory fields', () => {
+  const INV = 'kind: nhi-inventory\ndefaults:\n  review_cadence: quarterly\nidentities:\n  - id: svc-a\n    type: api-key\n    owner: payments@bank.example\n';
+
+  it('completes the keys an identity lacks, described from the inventory schema', () => {
+    const c = at(INV + '    |\n');
+    const items = svc().complete({ uri: 'i.nhi.yaml', text: c.text }, c.pos);
+    const l = labels(items);
+    assert.ok(l.includes('purpose') && l.includes('secret_store') && l.includes('rotation'), l.join());
+    assert.ok(!l.includes('id') && !l.includes('type') && !l.includes('owner'));
+    const store = items.find((i: any) => i.label === 'secret_store');
+    assert.match(store.textEdit.newText, /^secret_store: \$\{1\|vault,cloud-secrets-manager,/);
+    assert.match(store.documentation, /Why it matters/);
+  });
+
+  it('completes the first key of a new identity and only inheritable keys under defaults', () => {
+    const c = at(INV + '  - |\n');
+    assert.ok(labels(svc().complete({ uri: 'i.nhi.yaml', text: c.text }, c.pos)).includes('id'));
+    const d = at('kind: nhi-inventory\ndefaults:\n  review_cadence: quarterly\n  |\nidentities: []\n');
+    const l = labels(svc().complete({ uri: 'i.nhi.yaml', text: d.text }, d.pos));
+    assert.ok(l.includes('environment') && !l.includes('id') && !l.includes('review_cadence'), l.join());
+  });
+
+  it('completes enum values, booleans, cadences, dates and known owners', () => {
+    const s = svc();
+    const vals = (line: string) => {
+      const c = at(INV + line + '\n');
+      return labels(s.complete({ uri: 'i.nhi.yaml', text: c.text }, c.pos));
+    };
+    assert.deepEqual(vals('    privilege: |'), ['admin', 'privileged', 'scoped', 'read-only']);
+    assert.deepEqual(vals('    third_party: |'), ['false', 'true']);
+    assert.ok(vals('    rotation: |').includes('P90D'));
+    assert.deepEqual(vals('    last_rotated: |'), ['2026-11-23']);
+    assert.ok(vals('  - id: svc-b\n    owner: |').includes('payments@bank.example'));
+  });
+
+  it('hovers a key with why it matters and the controls it evidences', () => {
+    const c = at(INV.replace('    type: api-key', '    ty|pe: api-key'));
+    const h = svc().hover({ uri: 'i.nhi.yaml', text: c.text }, c.pos);
+    assert.match(h.contents, /^\*\*type\*\*/);
+    assert.match(h.contents, /Values: `service-account`/);
+  });
+
+  it('hovers an identity id with a summary of its findings', () => {
+    const c = at(INV.replace('  - id: svc-a', '  - id: svc|-a'));
+    const s = svc();
+    const h = s.hover({ uri: 'i.nhi.yaml', text: c.text }, c.pos);
+    const expected = s.check({ uri: 'i.nhi.yaml', text: c.text }).filter((f: any) => f.range.start.line >= 4);
+    assert.ok(expected.length > 0);
+    assert.match(h.contents, /^\*\*svc-a\*\* — api-key/);
+    for (const f of expected.slice(0, 12)) assert.ok(h.contents.includes(`\`${f.ruleId}\``), f.ruleId);
+    assert.deepEqual(h.range.start, { line: 4, character: 8 });
+  });
+});

@@ -11,9 +11,9 @@ import { factsOf, scanFacts, WorkspaceIndex } from './workspace-index';
 import { ruleMeta } from './rules/registry';
 import type { FileHost, Finding, Fix, Position, Range, Severity, SourceFile, TextEdit } from './types';
 import type { ControlRef } from './refs/scan';
-import { comparePos, rangesOverlap } from './text';
+import { comparePos, rangeContains, rangesOverlap } from './text';
 import { templateFor, type TemplateKind } from './templates';
-import { completeFields, completeSections, frontMatterTable, hoverField, type AssistItem, type FieldTable } from './editor/assist';
+import { completeFields, completeSections, frontMatterTable, hoverField, inventoryTable, type AssistItem, type FieldTable } from './editor/assist';
 import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
 import { sectionMissing, evidenceMissing } from './rules/document';
 
@@ -147,10 +147,31 @@ export class IsmsService {
     const offset = a.lines.offsetAt(pos);
     const ref = a.refs.find((r) => r.start <= offset && offset <= r.end);
     if (ref) return { contents: hoverForRef(ref), range: a.lines.range(ref.start, ref.end) };
+    const identity = a.identities?.find((i) => i.idRange && rangeContains(i.idRange, pos));
+    if (identity?.idRange) return { contents: this.identitySummary(file, identity), range: identity.idRange };
     const region = this.yamlRegion(a);
     if (!region) return undefined;
     const h = hoverField(a.lines, offset, region.first, region.last, region.table);
     return h ? { contents: h.contents, range: a.lines.range(h.start, h.end) } : undefined;
+  }
+
+  /** Hover on an identity's id: what it is and the findings on it, worst first. */
+  private identitySummary(file: SourceFile, i: IdentitySummary): string {
+    const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+    const findings = this.check(file)
+      .filter((f) => comparePos(f.range.start, i.range.start) >= 0 && comparePos(f.range.start, i.range.end) <= 0)
+      .sort((a, b) => rank[a.severity] - rank[b.severity]);
+    const head = [`**${i.id}**${i.type ? ` — ${i.type}` : ''}`];
+    if (i.owners.length) head.push(`Owner: ${i.owners.join(', ')}`);
+    if (i.controls.length) head.push(`Controls: ${i.controls.join(', ')}`);
+    const counts = (['error', 'warning', 'info', 'hint'] as Severity[])
+      .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`);
+    const body = findings.length
+      ? `${counts.join(', ')}:\n\n` + findings.slice(0, 12).map((f) => `- \`${f.ruleId}\` ${f.message.split(/(?<=\.)\s/)[0]}`).join('\n') + (findings.length > 12 ? `\n- … ${findings.length - 12} more` : '')
+      : 'No findings: owner, review, rotation and controls are all in order.';
+    return head.join('\n\n') + '\n\n' + body;
   }
 
   /** The YAML lines of a document with the field table that describes them. */
@@ -160,6 +181,7 @@ export class IsmsService {
       const last = a.frontMatter.end > a.frontMatter.start ? a.lines.positionAt(a.frontMatter.end).line : first - 1;
       return { first, last, table: frontMatterTable(this.config) };
     }
+    if (a.kind === 'inventory') return { first: 0, last: a.lines.lineCount - 1, table: inventoryTable() };
     return undefined;
   }
 

@@ -9,7 +9,8 @@ import { todayOf } from '../dates';
 import type { LineIndex } from '../text';
 import type { Range } from '../types';
 import { aliasesOf, canonicalKey, DEFAULT_REQUIRED_SECTIONS } from '../rules/document';
-import { DOCUMENT_TYPE_DOCS, FRONT_MATTER_FIELDS, type FieldSpec } from './fields';
+import { CADENCE_VALUES, DOCUMENT_TYPE_DOCS, FRONT_MATTER_FIELDS, type FieldKind, type FieldSpec } from './fields';
+import { IDENTITY_FIELDS, TOP_LEVEL_FIELDS, type InventoryField } from '../lang/inventory-schema';
 import { yamlContext, type YamlContext } from './yaml-context';
 
 export interface AssistItem {
@@ -34,6 +35,41 @@ export interface FieldTable {
   fieldsAt(path: string[]): readonly FieldSpec[] | undefined;
   /** The canonical key of a key as written (aliases resolved). */
   canonical(key: string, path: string[]): string | undefined;
+}
+
+/** The inventory's keys (lang/inventory-schema.ts) as field specs. */
+function inventorySpec(f: InventoryField): FieldSpec {
+  const kind: FieldKind =
+    f.key === 'owner' ? 'owner' : f.type === 'string-or-strings' ? 'strings' : (f.type as FieldKind);
+  return {
+    key: f.key,
+    kind: f.key === 'defaults' ? 'map' : f.key === 'identities' ? 'list' : kind,
+    values: f.type === 'cadence' ? CADENCE_VALUES : f.type === 'boolean' ? ['false', 'true'] : f.values,
+    description: f.description,
+    evidence: f.why,
+    controls: f.controls,
+    placeholder: f.example,
+  };
+}
+
+let inventoryFields: { top: FieldSpec[]; identity: FieldSpec[]; defaults: FieldSpec[] } | undefined;
+
+export function inventoryTable(): FieldTable {
+  inventoryFields ??= {
+    top: TOP_LEVEL_FIELDS.map(inventorySpec),
+    identity: IDENTITY_FIELDS.map(inventorySpec),
+    defaults: IDENTITY_FIELDS.filter((f) => f.inheritable).map(inventorySpec),
+  };
+  const t = inventoryFields;
+  return {
+    fieldsAt: (path) => {
+      if (path.length === 0) return t.top;
+      if (path.length === 1 && path[0] === 'defaults') return t.defaults;
+      if (path.length === 2 && path[0] === 'identities' && path[1] === '-') return t.identity;
+      return undefined;
+    },
+    canonical: (key) => key,
+  };
 }
 
 export function frontMatterTable(config: Config): FieldTable {
@@ -115,8 +151,10 @@ function valueSnippet(f: FieldSpec, config: Config): string {
       return `\${1:${todayOf(config)}}`;
     case 'controls':
     case 'strings':
-    case 'list':
       return '[$1]';
+    case 'map':
+    case 'list':
+      return '';
     case 'boolean':
       return '${1|false,true|}';
     default:

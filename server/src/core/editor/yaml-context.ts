@@ -110,16 +110,18 @@ export function yamlContext(lines: LineIndex, offset: number, firstLine = 0, las
         return { kind: 'value', path, key: owner, prefix: k[3] ?? '', start: offset - (k[3]?.length ?? 0), inList: true };
       }
     }
-    const path = enclosingPath(lines, pos.line, indent, firstLine);
+    // A "- " line starts a new item: its parents are those of the dash's column.
+    const path = enclosingPath(lines, pos.line, k[2] ? k[1].length : indent, firstLine);
     if (k[2]) path.push('-');
-    const siblings = siblingKeys(lines, pos.line, indent, firstLine, lastLine);
+    // A new item's siblings are below its dash only; the item above is another mapping.
+    const siblings = siblingKeys(lines, pos.line, indent, k[2] ? pos.line : firstLine, lastLine);
     return { kind: 'key', path, prefix: k[3] ?? '', start: offset - (k[3]?.length ?? 0), siblings };
   }
   // "  key: val" or "  key: [a, b" : a value.
   const v = /^(\s*)(-\s+)?([A-Za-z_][\w.-]*)\s*:\s*(.*)$/.exec(before);
   if (v) {
     const indent = v[1].length + (v[2]?.length ?? 0);
-    const path = enclosingPath(lines, pos.line, indent, firstLine);
+    const path = enclosingPath(lines, pos.line, v[2] ? v[1].length : indent, firstLine);
     if (v[2]) path.push('-');
     const rest = v[4];
     const flow = /^\[([^\]]*)$/.exec(rest);
