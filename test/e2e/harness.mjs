@@ -111,7 +111,9 @@ export async function startCodeServer({ bin, port, userDataDir, extensionsDir, w
       '--disable-getting-started-override',
       workspace,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_PROXY_URI: '' }, detached: false },
+    // Its own process group, so that stopProcess also ends the extension hosts and language servers
+    // it forks (they can outlive code-server, waiting for a reconnection).
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, VSCODE_PROXY_URI: '' }, detached: true },
   );
   child.stdout.pipe(logStream);
   child.stderr.pipe(logStream);
@@ -128,18 +130,23 @@ export async function startCodeServer({ bin, port, userDataDir, extensionsDir, w
   return child;
 }
 
-export function stopProcess(child) {
-  return new Promise((resolve) => {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
-    const t = setTimeout(() => {
-      try {
-        child.kill('SIGKILL');
-      } catch {}
-    }, 5000);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+/** Signals a process group started with `detached: true`; ignores groups that are gone. */
+function killGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops code-server and every process of its group: SIGTERM, then SIGKILL for what is left. */
+export async function stopProcess(child) {
+  if (!child?.pid) return;
+  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
+  killGroup(child.pid, 'SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  // Give the forked processes a moment to exit on their own, then end the rest.
+  for (let i = 0; i < 20 && killGroup(child.pid, 0); i++) await new Promise((r) => setTimeout(r, 100));
+  killGroup(child.pid, 'SIGKILL');
 }

@@ -10,6 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import {
   OUT,
@@ -47,8 +48,11 @@ function log(msg) {
   console.log(`[e2e ${s}s] ${msg}`);
 }
 
+let interrupted = false;
+
 async function step(name, fn) {
   if (ONLY && !name.includes(ONLY)) return;
+  if (interrupted) return;
   const t0 = Date.now();
   try {
     await fn();
@@ -69,6 +73,7 @@ function lineOf(text, needle, from = 0) {
 }
 
 let wb;
+let port;
 let server;
 let browser;
 let tmp;
@@ -99,6 +104,10 @@ async function main() {
   // A copy of examples/ the tests can edit, plus a runbook without front matter.
   fs.cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true });
   fs.appendFileSync(path.join(workspace, '.isms.yaml'), '\n# Added by the e2e tests:\ndocumentGlobs: ["runbooks/*.md"]\n');
+  // The same glob as a VS Code workspace setting: the language server lets the `isms.*` settings
+  // (defaults included) override .isms.yaml, so without it the editor would not see the glob.
+  fs.mkdirSync(path.join(workspace, '.vscode'));
+  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'isms.documentGlobs': ['runbooks/*.md'] }, null, 2));
   fs.writeFileSync(
     path.join(workspace, BARE_RUNBOOK),
     '# Restore the ledger database from backup\n\n## Purpose\n\nRestores the ledger database from the nightly backup.\n',
@@ -135,7 +144,7 @@ async function main() {
     ),
   );
 
-  const port = await freePort();
+  port = await freePort();
   log(`starting code-server on 127.0.0.1:${port}`);
   server = await startCodeServer({ bin: codeServer, port, userDataDir, extensionsDir, workspace, log: path.join(OUT, 'code-server.log') });
 
@@ -143,6 +152,10 @@ async function main() {
   browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
+    // Signals are handled below, to stop code-server too.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
@@ -181,7 +194,6 @@ async function main() {
   // --- 2. completion in a controls list ----------------------------------------------------------
   await step('2 inventory: completion in `controls: [` offers control IDs with titles', async () => {
     await wb.open(INVENTORY);
-    await wb.command('View: Close Panel').catch(() => {});
     const text = read(INVENTORY);
     const first = lineOf(text, 'id: nhi-pay-001');
     const line = lineOf(text, 'controls:', first);
@@ -189,7 +201,22 @@ async function main() {
     await wb.goto(line + 1, indent.length + 1);
     await wb.page.keyboard.press('Shift+End');
     await wb.page.keyboard.type('controls: [');
-    // Auto-closing pairs add the `]`; make sure either way the line is `controls: []`.
+    // Auto-closing pairs add the `]`: the line is now `controls: []`. Save it: an identity that lists
+    // no controls is a finding (nhi-controls-missing), which the editor must show, then drop.
+    await wb.save();
+    assert.match(read(INVENTORY).split('\n')[line], /^\s*controls: \[\]$/);
+    const emptyRules = findings(INVENTORY).filter((f) => f.range.start.line === line && f.severity !== 'hint').map((f) => f.ruleId);
+    log(`    CLI findings on the emptied line: ${emptyRules.join(', ') || 'none'}`);
+    const atLine = async () =>
+      (await wb.problems())
+        .filter((r) => r.file === 'payments.nhi.yaml' && r.text.includes(`[Ln ${line + 1},`))
+        .map((r) => /isms\s*\(?\s*([a-z0-9-]+)/.exec(r.text)?.[1]);
+    if (emptyRules.length) {
+      await waitFor(async () => { const ids = await atLine(); return emptyRules.every((id) => ids.includes(id)); }, {
+        timeout: 20000, interval: 500, what: `the Problems view to show ${emptyRules} on line ${line + 1}`,
+      });
+    }
+    await wb.focusEditor();
     await wb.page.keyboard.press(`${MOD}+Space`);
     const widget = wb.page.locator('.editor-widget.suggest-widget');
     await widget.waitFor({ state: 'visible', timeout: 15000 });
@@ -217,8 +244,8 @@ async function main() {
     await wb.save();
     const after = read(INVENTORY).split('\n')[line];
     assert.match(after, /^\s*controls: \[(CSF:)?PR\.AA-05\]\s*$/, `the accepted ID is inserted: ${after}`);
-    const atLine = findings(INVENTORY).filter((f) => f.range.start.line === line);
-    assert.deepEqual(atLine.map((f) => f.ruleId), [], 'the edited line has no findings');
+    assert.deepEqual(findings(INVENTORY).filter((f) => f.range.start.line === line).map((f) => f.ruleId), [], 'the CLI finds nothing on the line');
+    await waitFor(async () => (await atLine()).length === 0, { timeout: 20000, interval: 500, what: `line ${line + 1}'s diagnostics to go` });
   });
 
   // --- 3. hover --------------------------------------------------------------------------------------
@@ -261,6 +288,7 @@ async function main() {
     if (shot) await wb.screenshot(shot);
     await wb.page.keyboard.press('Enter');
     await menu.waitFor({ state: 'hidden', timeout: 10000 });
+    await wb.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'visible', timeout: 10000 });
     await wb.save();
   }
 
@@ -322,8 +350,69 @@ async function main() {
     const after = read(BARE_RUNBOOK);
     assert.equal(after, applyEdits(before, fix.edits), 'the file has exactly the fix applied');
     assert.match(after, /^---\n[\s\S]*\n---\n/, 'front matter inserted');
-    await wb.waitForRules('restore-ledger-backup.md', (ids) => !ids.has('front-matter-missing'), 'front-matter-missing to go');
+    // With front matter the document's own gaps appear (section-missing …): the editor shows what the CLI finds.
+    const expected = new Set(shown(findings(BARE_RUNBOOK)).map((x) => x.ruleId));
+    log(`    CLI rule IDs for ${BARE_RUNBOOK} after the fix: ${[...expected].join(', ')}`);
+    assert.ok(!expected.has('front-matter-missing'));
+    const ids = await wb.waitForRules(
+      'restore-ledger-backup.md',
+      (ids) => !ids.has('front-matter-missing') && [...expected].every((id) => ids.has(id)),
+      `front-matter-missing to go and ${[...expected]} to be listed`,
+    );
+    assert.deepEqual([...ids].sort(), [...expected].sort());
     await wb.screenshot('runbook-after-front-matter-fix');
+  });
+
+  // --- 6. the VS Code API suite (test/vscode) in code-server's extension host --------------------------
+  // The scenarios of `npm run test:vscode` (executeCompletionItemProvider, executeHoverProvider,
+  // executeCodeActionProvider ...), run with this repository as the extension under development. The
+  // workbench takes extensionDevelopmentPath / extensionTestsPath from its `payload` URL parameter.
+  await step('6 VS Code API scenarios (test/vscode/suite) in the extension host', async () => {
+    const suiteIndex = path.join(ROOT, 'test', 'out', 'vscode', 'suite', 'index.js');
+    if (!fs.existsSync(suiteIndex)) throw new SetupError(`${suiteIndex} is not built: run \`npm run build\`.`);
+    const { prepareWorkspace } = createRequire(import.meta.url)(path.join(ROOT, 'test', 'out', 'vscode', 'suite', 'workspace.js'));
+    const { RESULT_MARKER } = createRequire(import.meta.url)(suiteIndex);
+    const apiWorkspace = path.join(tmp, 'api-workspace');
+    prepareWorkspace(ROOT, apiWorkspace);
+    await wb.page.context().close();
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const lines = [];
+    const apiLog = fs.createWriteStream(path.join(OUT, 'api-suite-console.log'));
+    page.on('console', (m) => {
+      lines.push(m.text());
+      apiLog.write(`[${m.type()}] ${m.text()}\n`);
+    });
+    const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+    const payload = JSON.stringify([
+      ['extensionDevelopmentPath', remote(ROOT)],
+      ['extensionTestsPath', remote(suiteIndex.replace(/\.js$/, ''))],
+    ]);
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(apiWorkspace)}&payload=${encodeURIComponent(payload)}`);
+    const line = await waitFor(() => lines.find((l) => l.includes(RESULT_MARKER)), {
+      timeout: 180000,
+      interval: 500,
+      what: `the API suite's result (console: ${path.relative(ROOT, path.join(OUT, 'api-suite-console.log'))})`,
+    });
+    const result = JSON.parse(line.slice(line.indexOf(RESULT_MARKER) + RESULT_MARKER.length));
+    for (const t of result.passes) log(`    ✔ ${t}`);
+    for (const f of result.failures) log(`    ✘ ${f.title}\n${f.error.replace(/^/gm, '        ')}`);
+    await page.screenshot({ path: path.join(OUT, `${String(++wb.shotIndex).padStart(2, '0')}-api-suite.png`) });
+    await context.close();
+    assert.equal(result.failures.length, 0, `${result.failures.length} API scenario(s) failed`);
+    assert.ok(result.passes.length >= 7, `all API scenarios ran (${result.passes.length})`);
+  });
+}
+
+// Ctrl+C or a CI timeout: do not leave code-server and its processes behind.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(signal, async () => {
+    interrupted = true;
+    log(`${signal}: stopping Chromium and code-server`);
+    await browser?.close().catch(() => {});
+    await stopProcess(server);
+    if (tmp && !KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+    process.exit(1);
   });
 }
 

@@ -105,7 +105,7 @@ export class IsmsService {
     const out: Finding[] = [];
     const a = this.analysis(file);
     for (const f of a.findings) {
-      const sev = this.severity(f.ruleId);
+      const sev = this.severity(f.ruleId, f.data?.severity);
       if (sev) out.push({ ...f, severity: sev });
     }
     if (options.workspace !== false && a.kind === 'inventory') out.push(...this.workspaceFindings(file.uri, a.identities ?? []));
@@ -137,8 +137,13 @@ export class IsmsService {
     return out;
   }
 
-  severity(ruleId: string): Severity | undefined {
-    const s = this.config.rules[ruleId] ?? ruleMeta(ruleId)?.defaultSeverity ?? 'warning';
+  /**
+   * The configured severity of a rule; without configuration, a finding's own default (`data.severity`,
+   * e.g. nhi-secret-storage: error for plaintext, warning for env) or the rule's.
+   */
+  severity(ruleId: string, findingDefault?: unknown): Severity | undefined {
+    const own = typeof findingDefault === 'string' && ['error', 'warning', 'info', 'hint'].includes(findingDefault) ? (findingDefault as Severity) : undefined;
+    const s = this.config.rules[ruleId] ?? own ?? ruleMeta(ruleId)?.defaultSeverity ?? 'warning';
     return s === 'off' ? undefined : s;
   }
 

@@ -3,7 +3,7 @@
  * (with offsets) and the ATX headings outside code fences. A line scanner, not a full Markdown parse:
  * it runs on every keystroke.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import type { LineIndex } from '../text';
 
 export interface FmEntry {
@@ -30,6 +30,8 @@ export interface FrontMatter {
   /** Line of the opening and closing fence. */
   openLine: number;
   closeLine: number;
+  /** The parsed mapping (offsets relative to `start`), when the front matter is one. */
+  map?: YAMLMap;
 }
 
 export function readFrontMatter(text: string, lines: LineIndex, fm: { start: number; end: number }): FrontMatter {
@@ -43,6 +45,7 @@ export function readFrontMatter(text: string, lines: LineIndex, fm: { start: num
     if (!isMap(doc.contents)) return out;
   }
   if (!isMap(doc.contents)) return out;
+  out.map = doc.contents;
   for (const pair of doc.contents.items) {
     if (!isScalar(pair.key) || !pair.key.range) continue;
     const [ks, ke] = pair.key.range;

@@ -40,9 +40,6 @@ export interface IdentitySummary {
 
 const IDENTITIES_BLOCK = /^identities[ \t]*:[ \t]*(?:#.*)?$/;
 const IDENTITIES_ANY = /^identities[ \t]*:/;
-const ITEM = /^( *)-(?:[ \t]|$)/;
-/** An anchor or alias anywhere: chunks could not resolve it, so such files are parsed whole. */
-const ANCHOR_OR_ALIAS = /(?:^|[\s[{,])[&*][A-Za-z0-9_][^\s,[\]{}]*/m;
 
 /**
  * Cuts an inventory into chunks: header, one per identity, trailing. An identity's chunk runs from its
@@ -52,26 +49,23 @@ const ANCHOR_OR_ALIAS = /(?:^|[\s[{,])[&*][A-Za-z0-9_][^\s,[\]{}]*/m;
  */
 export function splitInventory(text: string): InventoryChunk[] {
   const whole: InventoryChunk[] = [{ kind: 'whole', start: 0, end: text.length, line: 0 }];
-  if (ANCHOR_OR_ALIAS.test(text)) return whole;
+  if (hasAnchorOrAlias(text)) return whole;
+  const len = text.length;
+  // Line starts.
   const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    }
-  }
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  if (starts[starts.length - 1] > len) starts.pop();
+  if (text.indexOf('\r') !== -1 && /\r(?!\n)/.test(text)) return whole; // old Mac line breaks: let the parser decide
   const n = starts.length;
-  const lineText = (i: number) => {
-    let e = i + 1 < n ? starts[i + 1] : text.length;
-    while (e > starts[i] && (text.charCodeAt(e - 1) === 10 || text.charCodeAt(e - 1) === 13)) e--;
-    return text.slice(starts[i], e);
+  const lineEnd = (i: number) => {
+    let e = i + 1 < n ? starts[i + 1] - 1 : len;
+    if (e > starts[i] && text.charCodeAt(e - 1) === 13) e--;
+    return e;
   };
-  const blank = (s: string) => /^[ \t]*(?:#.*)?$/.test(s);
   let idLine = -1;
   for (let i = 0; i < n; i++) {
-    const t = lineText(i);
+    if (text.charCodeAt(starts[i]) !== 105 /* i */ || !text.startsWith('identities', starts[i])) continue;
+    const t = text.slice(starts[i], lineEnd(i));
     if (IDENTITIES_BLOCK.test(t)) {
       idLine = i;
       break;
@@ -79,54 +73,98 @@ export function splitInventory(text: string): InventoryChunk[] {
     if (IDENTITIES_ANY.test(t)) return whole;
   }
   if (idLine < 0) return whole;
+  /** Indentation of a line, -1 for blank or comment lines, -2 for a tab in the indentation. */
+  const indentOf = (i: number): number => {
+    const e = lineEnd(i);
+    let p = starts[i];
+    while (p < e && text.charCodeAt(p) === 32) p++;
+    if (p === e) return -1;
+    const c = text.charCodeAt(p);
+    if (c === 35 /* # */) return -1;
+    if (c === 9 /* tab */) {
+      while (p < e && (text.charCodeAt(p) === 9 || text.charCodeAt(p) === 32)) p++;
+      return p === e || text.charCodeAt(p) === 35 ? -1 : -2;
+    }
+    return p - starts[i];
+  };
+  const isItem = (i: number, ind: number): boolean => {
+    const p = starts[i] + ind;
+    if (text.charCodeAt(p) !== 45 /* - */) return false;
+    const c = p + 1 < len ? text.charCodeAt(p + 1) : 10;
+    return c === 32 || c === 9 || c === 10 || c === 13;
+  };
   let j = idLine + 1;
-  while (j < n && blank(lineText(j))) j++;
+  while (j < n && indentOf(j) === -1) j++;
   if (j >= n) return whole;
-  const first = ITEM.exec(lineText(j));
-  if (!first) return whole;
-  const indent = first[1].length;
+  const indent = indentOf(j);
+  if (indent < 0 || !isItem(j, indent)) return whole;
   const items = [j];
   let endLine = n;
   for (let k = j + 1; k < n; k++) {
-    const t = lineText(k);
-    if (blank(t)) continue;
-    if (/^ *\t/.test(t)) return whole;
-    const ind = /^ */.exec(t)![0].length;
-    if (ind > indent) continue;
-    if (ind === indent && ITEM.test(t)) {
+    const ind = indentOf(k);
+    if (ind === -1 || ind > indent) continue;
+    if (ind === -2) return whole;
+    if (ind === indent && isItem(k, ind)) {
       items.push(k);
       continue;
     }
+    // What ends the sequence must be a top-level key or a document marker; anything else (a flow
+    // collection's closing bracket, a scalar's continuation) is left to the parser of the whole file.
+    if (!/^(?:[A-Za-z_"'][^#]*?:(?:[ \t]|$)|---|\.\.\.)/.test(text.slice(starts[k] + ind, lineEnd(k)))) return whole;
     endLine = k;
     break;
   }
-  const at = (line: number) => (line < n ? starts[line] : text.length);
+  const at = (line: number) => (line < n ? starts[line] : len);
   const out: InventoryChunk[] = [{ kind: 'header', start: 0, end: starts[j], line: 0 }];
   for (let x = 0; x < items.length; x++) {
     const s = items[x];
     const e = x + 1 < items.length ? items[x + 1] : endLine;
     out.push({ kind: 'item', start: starts[s], end: at(e), line: s });
   }
-  if (endLine < n) out.push({ kind: 'trailing', start: starts[endLine], end: text.length, line: endLine });
+  if (endLine < n) out.push({ kind: 'trailing', start: starts[endLine], end: len, line: endLine });
   return out;
 }
 
-interface ChunkResult {
-  findings: RawFinding[];
-  refs: ControlRef[];
-  facts: (IdentityFacts & { start: number; end: number; line: number })[];
+/** An anchor (`&a`) or alias (`*a`) token: chunks could not resolve it, so such files are parsed whole. */
+function hasAnchorOrAlias(text: string): boolean {
+  for (const ch of ['&', '*']) {
+    for (let i = text.indexOf(ch); i !== -1; i = text.indexOf(ch, i + 1)) {
+      const prev = i === 0 ? 10 : text.charCodeAt(i - 1);
+      const next = text.charCodeAt(i + 1);
+      const prevOk = prev === 32 || prev === 9 || prev === 10 || prev === 13 || prev === 91 || prev === 123 || prev === 44;
+      const nextOk = (next >= 48 && next <= 57) || (next >= 65 && next <= 90) || (next >= 97 && next <= 122) || next === 95;
+      if (prevOk && nextOk) return true;
+    }
+  }
+  return false;
 }
 
-/** Chunk results by defaults/config key + chunk text. Bounded; least recently used entries go first. */
-const cache = new Map<string, ChunkResult>();
+interface ChunkResult {
+  /** Ranges relative to the chunk's first line; offsets relative to its start. */
+  findings: RawFinding[];
+  refs: ControlRef[];
+  identities: IdentitySummary[];
+  /** The same results shifted to where the chunk last was (reused while it does not move). */
+  last?: { line: number; start: number; findings: RawFinding[]; refs: ControlRef[]; identities: IdentitySummary[] };
+}
+
+/**
+ * Chunk results: context key (defaults, frameworks, nhi settings, today, line break) -> chunk text ->
+ * result. Bounded: at most CONTEXTS contexts and INVENTORY_CACHE_MAX chunks each (oldest dropped first).
+ */
+const cache = new Map<string, Map<string, ChunkResult>>();
+const CONTEXTS = 8;
 export const INVENTORY_CACHE_MAX = 20_000;
 
 export function clearInventoryCache(): void {
   cache.clear();
 }
 
+/** Number of cached chunk results (all contexts). */
 export function inventoryCacheSize(): number {
-  return cache.size;
+  let n = 0;
+  for (const m of cache.values()) n += m.size;
+  return n;
 }
 
 export interface InventoryAnalysis {
@@ -148,7 +186,7 @@ export function analyzeInventory(text: string, lines: LineIndex, config: Config,
   const eol = lines.eol;
   const chunks = options.whole ? [{ kind: 'whole' as const, start: 0, end: text.length, line: 0 }] : splitInventory(text);
   const refs: ControlRef[] = [];
-  const facts: (IdentityFacts & { start: number; end: number; line: number })[] = [];
+  const identities: IdentitySummary[] = [];
 
   if (chunks[0].kind === 'whole') {
     const { doc, refs: found } = analyzeYaml(text, 0, config, r);
@@ -157,8 +195,7 @@ export function analyzeInventory(text: string, lines: LineIndex, config: Config,
     if (defaultsNode) checkDefaults(defaultsNode, 0, r);
     for (const item of items) {
       if (!isMap(item) || !item.range) continue;
-      const f = checkIdentity({ map: item, base: 0, defaults, config, today, eol }, r);
-      facts.push({ ...f, ...spanOf(item, text, 0, lines) });
+      identities.push(summary(checkIdentity({ map: item, base: 0, defaults, config, today, eol }, r), item, text, lines));
     }
   } else {
     let defaults: Record<string, unknown> = {};
@@ -173,50 +210,39 @@ export function analyzeInventory(text: string, lines: LineIndex, config: Config,
       }
     }
     const ctxKey = JSON.stringify([defaults, config.frameworks, config.nhi, today, eol]);
+    let ctx = cache.get(ctxKey);
+    if (!ctx) {
+      ctx = new Map();
+      cache.set(ctxKey, ctx);
+      if (cache.size > CONTEXTS) cache.delete(cache.keys().next().value!);
+    }
     for (const chunk of chunks) {
       if (chunk.kind !== 'item') continue;
       const chunkText = text.slice(chunk.start, chunk.end);
-      const key = ctxKey + '\u0000' + chunkText;
-      let res = cache.get(key);
-      if (res) {
-        cache.delete(key);
-        cache.set(key, res);
-      } else {
+      let res = ctx.get(chunkText);
+      if (!res) {
         res = checkChunk(chunkText, defaults, config, today, eol);
-        cache.set(key, res);
-        if (cache.size > INVENTORY_CACHE_MAX) cache.delete(cache.keys().next().value!);
+        ctx.set(chunkText, res);
+        if (ctx.size > INVENTORY_CACHE_MAX) ctx.delete(ctx.keys().next().value!);
       }
       const dl = chunk.line;
-      for (const f of res.findings) {
-        r.findings.push({
-          ...f,
-          range: shiftRange(f.range, dl),
-          fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, range: shiftRange(e.range, dl) })) })),
-        });
-      }
-      for (const ref of res.refs) refs.push(shiftRef(ref, chunk.start));
-      for (const f of res.facts) {
-        facts.push({
-          ...f,
-          start: f.start + chunk.start,
-          end: f.end + chunk.start,
-          line: f.line + dl,
-          ...(f.idStart !== undefined ? { idStart: f.idStart + chunk.start, idEnd: f.idEnd! + chunk.start } : {}),
-        });
-      }
+      const prev = res.last;
+      const moved = !prev || prev.line !== dl;
+      const out = {
+        line: dl,
+        start: chunk.start,
+        findings: moved ? res.findings.map((f) => shiftFinding(f, dl)) : prev.findings,
+        identities: moved ? res.identities.map((x) => shiftSummary(x, dl)) : prev.identities,
+        refs: !prev || prev.start !== chunk.start ? res.refs.map((x) => shiftRef(x, chunk.start)) : prev.refs,
+      };
+      res.last = out;
+      for (const f of out.findings) r.findings.push(f);
+      for (const x of out.refs) refs.push(x);
+      for (const x of out.identities) identities.push(x);
     }
   }
 
-  reportDuplicateIds(facts.map((f) => ({ id: f.id, start: f.idStart, end: f.idEnd, line: f.line })), r);
-  const identities: IdentitySummary[] = facts.map((f) => ({
-    ...(f.id !== undefined ? { id: f.id, idRange: lines.range(f.idStart!, f.idEnd!) } : {}),
-    range: lines.range(f.start, f.end),
-    ...(f.name !== undefined ? { name: f.name } : {}),
-    ...(f.type !== undefined ? { type: f.type } : {}),
-    owners: f.owners,
-    consumers: f.consumers,
-    controls: f.controls,
-  }));
+  reportDuplicateIds(identities, r);
   return { refs, identities };
 }
 
@@ -225,21 +251,27 @@ function checkChunk(chunkText: string, defaults: Record<string, unknown>, config
   const lines = new LineIndex(chunkText);
   const r = new Reporter(lines);
   const { doc, refs } = analyzeYaml(chunkText, 0, config, r);
-  const facts: ChunkResult['facts'] = [];
+  const identities: IdentitySummary[] = [];
   const items = isSeq(doc.contents) ? doc.contents.items : [];
   for (const item of items) {
     if (!isMap(item) || !item.range) continue;
-    const f = checkIdentity({ map: item, base: 0, defaults, config, today, eol }, r);
-    facts.push({ ...f, ...spanOf(item, chunkText, 0, lines) });
+    identities.push(summary(checkIdentity({ map: item, base: 0, defaults, config, today, eol }, r), item, chunkText, lines));
   }
-  return { findings: r.findings, refs, facts };
+  return { findings: r.findings, refs, identities };
 }
 
-function spanOf(item: YAMLMap, text: string, base: number, lines: LineIndex): { start: number; end: number; line: number } {
-  const start = base + item.range![0];
-  let end = base + item.range![1];
-  while (end > start && /[\s]/.test(text[end - 1])) end--;
-  return { start, end, line: lines.positionAt(start).line };
+function summary(f: IdentityFacts, item: YAMLMap, text: string, lines: LineIndex): IdentitySummary {
+  const start = item.range![0];
+  let end = item.range![1];
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  const out: IdentitySummary = { range: lines.range(start, end), owners: f.owners, consumers: f.consumers, controls: f.controls };
+  if (f.id !== undefined) {
+    out.id = f.id;
+    out.idRange = lines.range(f.idStart!, f.idEnd!);
+  }
+  if (f.name !== undefined) out.name = f.name;
+  if (f.type !== undefined) out.type = f.type;
+  return out;
 }
 
 function partsOf(doc: Document.Parsed): { defaults: Record<string, unknown>; defaultsNode?: YAMLMap; items: Node[] } {
@@ -259,4 +291,20 @@ function partsOf(doc: Document.Parsed): { defaults: Record<string, unknown>; def
 
 function shiftRange(r: Range, lines: number): Range {
   return lines === 0 ? r : { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
+}
+
+function shiftFinding(f: RawFinding, dl: number): RawFinding {
+  if (dl === 0) return f;
+  return {
+    ...f,
+    range: shiftRange(f.range, dl),
+    fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, range: shiftRange(e.range, dl) })) })),
+  };
+}
+
+function shiftSummary(s: IdentitySummary, dl: number): IdentitySummary {
+  if (dl === 0) return s;
+  const out = { ...s, range: shiftRange(s.range, dl) };
+  if (s.idRange) out.idRange = shiftRange(s.idRange, dl);
+  return out;
 }

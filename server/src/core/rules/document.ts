@@ -5,12 +5,14 @@
 import { isScalar, isSeq, type Node } from 'yaml';
 import type { Config } from '../config';
 import { FRAMEWORKS } from '../catalog/frameworks';
-import type { Reporter } from '../report';
 import { LineIndex } from '../text';
 import type { FileHost, Fix } from '../types';
 import { refIds, scanReferences, type ControlRef } from '../refs/scan';
 import { shiftRef } from '../lang/yaml-controls';
 import type { BodyFacts } from '../lang/markdown-body';
+import { checkOwnership, YamlMapping } from './ownership';
+import { Reporter } from '../report';
+import { todayOf } from '../dates';
 import {
   closest,
   githubSlug,
@@ -258,6 +260,28 @@ export function checkDocument(
     } else if (isEmptyValue(a.value)) {
       r.add(approverMissing.id, a.keyStart, lines.lineEnd(a.line), `'${a.key}' is empty: an auditor will ask who approved this ${type} for use.`);
     }
+  }
+
+  // owner-missing, owner-shared and the review rules, shared with inventories
+  if (front && !front.broken && front.map && front.entries.length) {
+    const anchorEntry = byKey.get('type') ?? front.entries[0];
+    const target = new Reporter(lines);
+    checkOwnership(
+      {
+        mapping: new YamlMapping(front.map, front.start, target),
+        kind: 'document',
+        subject: type ? `This ${type}` : 'This document',
+        anchor: { start: anchorEntry.keyStart, end: lines.lineEnd(anchorEntry.line) },
+        today: todayOf(config),
+        eol,
+        aliases,
+        reportInvalidDates: false,
+        defaultCadence: 'annual',
+      },
+      target,
+    );
+    // A record is evidence kept as it was: it has an owner but no review cycle of its own.
+    for (const f of target.findings) if (type !== 'record' || !f.ruleId.startsWith('review-')) r.findings.push(f);
   }
 
   // section-missing and evidence-missing

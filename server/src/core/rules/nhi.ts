@@ -7,9 +7,9 @@ import { isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Config } from '../config';
 import { catalog } from '../catalog/catalog';
 import { addDays, daysBetween, parseCadenceDays, parseDate } from '../dates';
-import { CREDENTIALS, LONG_LIVED_CREDENTIALS, NHI_TYPES, PRIVILEGES, SECRET_STORES, SECRET_TYPES } from '../lang/inventory-schema';
+import { CREDENTIALS, DEFAULTABLE_KEYS, IDENTITY_FIELD, IDENTITY_FIELDS, LONG_LIVED_CREDENTIALS, NHI_TYPES, PRIVILEGES, SECRET_STORES, SECRET_TYPES } from '../lang/inventory-schema';
 import type { Reporter } from '../report';
-import type { Fix, TextEdit } from '../types';
+import type { Fix, Range, TextEdit } from '../types';
 import { checkOwnership, editDistance, listText, plainValue, scalarText, YamlMapping, type MappingEntry } from './ownership';
 import { defineRule, type RuleMeta } from './registry';
 
@@ -193,11 +193,21 @@ export const nhiHumanUse = defineRule({
   controls: ['CSF:PR.AA-01', 'ISO27001:A.5.16'],
 });
 
+export const nhiFieldInvalid = defineRule({
+  id: 'nhi-field-invalid',
+  description: 'A key that is a near miss of an inventory key (`ownr`), or a value that is not allowed: privilege, credential, secret_store, a boolean, a date.',
+  defaultSeverity: 'warning',
+  scope: 'inventory',
+  fixable: true,
+  owasp: ['NHI1'],
+  controls: ['ISO27001:A.5.9', 'CSF:PR.AA-01'],
+});
+
 /** Every nhi-* rule, for docs and tests. */
 export const NHI_RULES: readonly RuleMeta[] = [
   nhiIdDuplicate, nhiPurposeMissing, nhiTypeUnknown, nhiControlsMissing, nhiOffboardingMissing, nhiStale, nhiSecretStorage,
   nhiThirdParty, nhiStaticCredential, nhiOverprivileged, nhiCiStaticCredential, nhiRotationMissing, nhiRotationOverdue,
-  nhiRotationTooLong, nhiExpired, nhiSharedEnvironments, nhiReuse, nhiHumanUse,
+  nhiRotationTooLong, nhiExpired, nhiSharedEnvironments, nhiReuse, nhiHumanUse, nhiFieldInvalid,
 ];
 
 /** "NHI7:2025 Long-Lived Secrets; CSF PR.AA-01, ISO 27001 A.5.17": the risk and controls a rule cites. */
@@ -316,8 +326,10 @@ export function checkIdentity(inp: IdentityInput, r: Reporter): IdentityFacts {
     return e ? { title, edits: [m.setValueEdit(e, value)], isPreferred: true } : { title, edits: [m.insertEdit(key, value, eol)], isPreferred: true };
   };
 
+  checkFields(m, 'identity', r, data);
+
   // Ownership and review.
-  const ownership = checkOwnership({ mapping: m, kind: 'identity', subject, anchor, inherited: defaults, today, eol }, r);
+  const ownership = checkOwnership({ mapping: m, kind: 'identity', subject, anchor, inherited: defaults, today, eol, data }, r);
 
   // nhi-purpose-missing
   if (effText('purpose') === undefined) {
@@ -524,35 +536,110 @@ export function addControlEdit(m: YamlMapping, e: MappingEntry | undefined, ref:
   return m.r.edit(p, p, `, ${ref}`);
 }
 
-/** Reports nhi-id-duplicate for every identity whose id an earlier identity already used. */
-export function reportDuplicateIds(ids: readonly { id?: string; start?: number; end?: number; line: number }[], r: Reporter): void {
+/** Reports nhi-id-duplicate on every identity whose id an earlier identity of the inventory already used. */
+export function reportDuplicateIds(identities: readonly { id?: string; idRange?: Range }[], r: Reporter): void {
   const first = new Map<string, number>();
-  for (const x of ids) {
-    if (x.id === undefined || x.start === undefined) continue;
+  for (const x of identities) {
+    if (x.id === undefined || !x.idRange) continue;
     const prev = first.get(x.id);
     if (prev === undefined) {
-      first.set(x.id, x.line);
+      first.set(x.id, x.idRange.start.line);
       continue;
     }
-    r.add(
-      nhiIdDuplicate.id,
-      x.start,
-      x.end!,
-      `The id '${x.id}' is already used by the identity on line ${prev + 1}: access reviews, tickets and evidence cannot tell the two apart (${citation(nhiIdDuplicate)}). Give each identity its own id.`,
-      [],
-      { identity: x.id, firstLine: prev },
-    );
+    r.findings.push({
+      ruleId: nhiIdDuplicate.id,
+      message: `The id '${x.id}' is already used by the identity on line ${prev + 1}: access reviews, tickets and evidence cannot tell the two apart (${citation(nhiIdDuplicate)}). Give each identity its own id.`,
+      range: x.idRange,
+      fixes: [],
+      data: { identity: x.id, firstLine: prev },
+    });
   }
 }
 
 /** Checks the header's `defaults:`: an unreadable review cadence there would silently apply to every identity. */
 export function checkDefaults(defaultsMap: YAMLMap, base: number, r: Reporter): void {
   const m = new YamlMapping(defaultsMap, base, r);
+  checkFields(m, 'defaults', r, {});
   const cad = m.get('review_cadence');
   const t = cad ? scalarText(cad.value) : undefined;
   if (cad && t !== undefined && parseCadenceDays(t) === undefined) {
-    r.add('review-cadence-invalid', cad.valueStart, cad.valueEnd, `'${t}' in defaults is not a review cadence: write an ISO 8601 duration (P90D, P3M, P1Y) or daily, weekly, monthly, quarterly, semiannual, annual. Every identity inherits it.`, [], { value: t });
+    r.add('review-cadence-invalid', cad.valueStart, cad.valueEnd, `'${t}' in defaults is not a review cadence: write an ISO 8601 duration (P90D, P3M, P1Y) or daily, weekly, monthly, quarterly, semiannual, annual. Every identity inherits it (NHI1:2025 Improper Offboarding, NHI5:2025 Overprivileged NHI; CSF PR.AA-05, ISO 27001 A.5.18).`, [], { value: t });
   }
+}
+
+const KNOWN_KEYS = IDENTITY_FIELDS.map((f) => f.key);
+
+/** nhi-field-invalid: near-miss keys, values outside an enum, booleans and dates that are not. */
+function checkFields(m: YamlMapping, where: 'identity' | 'defaults', r: Reporter, data: Record<string, unknown>): void {
+  const cite = citation(nhiFieldInvalid);
+  for (const key of m.keys()) {
+    const e = m.get(key)!;
+    const field = IDENTITY_FIELD.get(key);
+    if (!field) {
+      const near = closestKey(key);
+      if (near && !m.get(near)) {
+        r.add(
+          nhiFieldInvalid.id,
+          e.keyStart,
+          e.keyEnd,
+          `Unknown key '${key}' (did you mean '${near}'?): tools and auditors will not read it as '${near}' (${cite}).`,
+          [{ title: `Rename to '${near}'`, edits: [r.edit(e.keyStart, e.keyEnd, near)], isPreferred: true, safe: true }],
+          { ...data, key, suggestion: near },
+        );
+      }
+      continue;
+    }
+    if (where === 'defaults' && !field.inheritable) {
+      r.add(nhiFieldInvalid.id, e.keyStart, e.keyEnd, `'${key}' is not inherited from defaults: set it on each identity (inherited keys: ${DEFAULTABLE_KEYS.join(', ')}) (${cite}).`, [], { key });
+      continue;
+    }
+    const v = e.value;
+    if (!v || e.valueStart === e.valueEnd) continue; // empty: the *-missing rules speak for it
+    const text = scalarText(v);
+    const bad = (msg: string, fixes: Fix[] = [], extra: Record<string, unknown> = {}) =>
+      r.add(nhiFieldInvalid.id, e.valueStart, e.valueEnd, `${msg} (${cite}).`, fixes, { ...data, key, ...extra });
+    switch (field.type) {
+      case 'enum': {
+        if (key === 'type' || key === 'kind') break; // nhi-type-unknown
+        if (text === undefined || !isScalar(v)) {
+          bad(`'${key}' must be one of ${field.values!.join(', ')}`);
+          break;
+        }
+        if (field.values!.includes(text.toLowerCase())) break;
+        const near = closestWord(text, field.values!);
+        bad(
+          `'${text}' is not a ${key.replace(/_/g, ' ')} value${near ? ` (did you mean '${near}'?)` : ''}: expected one of ${field.values!.join(', ')}; the checks that depend on it cannot apply`,
+          near ? [{ title: `Change to '${near}'`, edits: [m.setValueEdit(e, near)], isPreferred: true, safe: true }] : [],
+          near ? { suggestion: near } : {},
+        );
+        break;
+      }
+      case 'boolean':
+        if (!isScalar(v) || typeof v.value !== 'boolean') bad(`'${key}' must be true or false, not '${r.lines.text.slice(e.valueStart, e.valueEnd)}'`);
+        break;
+      case 'date':
+        if (key === 'last_reviewed' || key === 'last_rotated') break; // review-date-missing, nhi-rotation-overdue
+        if (text === undefined || parseDate(text) === undefined) bad(`'${key}' must be a date written YYYY-MM-DD, not '${r.lines.text.slice(e.valueStart, e.valueEnd)}'`);
+        break;
+      case 'strings':
+        if (!isSeq(v) && !isScalar(v)) bad(`'${key}' must be a list of values such as [a, b]`);
+        break;
+    }
+  }
+}
+
+function closestKey(key: string): string | undefined {
+  const k = key.toLowerCase().replace(/[\s-]+/g, '_');
+  if (KNOWN_KEYS.includes(k)) return k;
+  const aliases: Record<string, string> = { owners: 'owner', description: 'purpose', env: 'environment', environments: 'environment', scope: 'scopes', permissions: 'scopes', consumers: 'used_by', used_by_services: 'used_by', expiry: 'expires', expires_at: 'expires', expiration: 'expires', rotated: 'last_rotated', last_rotation: 'last_rotated', rotation_period: 'rotation', rotation_cadence: 'rotation', review_frequency: 'review_cadence', reviewed: 'last_reviewed', last_review: 'last_reviewed', secret_storage: 'secret_store', store: 'secret_store', vault: 'secret_store', thirdparty: 'third_party', vendor: 'third_party' };
+  if (aliases[k]) return aliases[k];
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const w of KNOWN_KEYS) {
+    const d = editDistance(k, w);
+    if (d < bestD) [best, bestD] = [w, d];
+  }
+  return best && bestD <= (k.length > 6 ? 2 : 1) ? best : undefined;
 }
 
 /** `defaults:` as plain values. */

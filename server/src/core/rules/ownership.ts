@@ -224,12 +224,21 @@ function trimEnd(text: string, end: number, min: number): number {
 // ---------------------------------------------------------------------------------------------------
 // The ownership and review check
 
-/** Splits an owner written as one string naming several ("a@x, b@x", "team-a and team-b"). */
+/**
+ * Splits an owner written as one string naming several ("a@x, b@x", "team-a; team-b", "a@x and b@x").
+ * "and", "&", "+" and "/" split only between identifiers (addresses, @handles, lower-case slugs such as
+ * `payments` or `team-a`): "Identity and Access Management" or "Risk & Compliance" is one team's name.
+ */
 export function splitOwners(s: string): string[] {
-  return s
-    .split(/\s*(?:[,;&]|\/(?!\/)|\s\+\s|\band\b)\s*/i)
+  const parts = s
+    .split(/\s*[,;]\s*/)
     .map((x) => x.trim())
     .filter(Boolean);
+  const contact = /^(?:[^\s@]+@[^\s@]+|@[\w.-]+|[a-z0-9][a-z0-9._-]*)$/;
+  return parts.flatMap((p) => {
+    const sub = p.split(/\s*(?:&|\/(?!\/)|\s\+\s|\band\b)\s*/i).map((x) => x.trim()).filter(Boolean);
+    return sub.length > 1 && sub.every((x) => contact.test(x)) ? sub : [p];
+  });
 }
 
 export interface OwnershipTarget {
@@ -253,6 +262,8 @@ export interface OwnershipTarget {
   reportInvalidDates?: boolean;
   /** Value a fix inserts for a missing `review_cadence` (default: quarterly for identities, annual for documents). */
   defaultCadence?: string;
+  /** Merged into every finding's `data` (the inventory passes `{ identity: id }`). */
+  data?: Record<string, unknown>;
 }
 
 export interface OwnershipFacts {
@@ -284,8 +295,13 @@ export interface OwnershipFacts {
  *   aliases: { owners: 'owner', review_frequency: 'review_cadence' }, reportInvalidDates: false }, r);
  * ```
  */
-export function checkOwnership(t: OwnershipTarget, r: Reporter): OwnershipFacts {
+export function checkOwnership(t: OwnershipTarget, reporter: Reporter): OwnershipFacts {
   const m = t.mapping;
+  const extra = t.data ?? {};
+  const r = {
+    add: (ruleId: string, start: number, end: number, message: string, fixes: Fix[] = [], data?: Record<string, unknown>) =>
+      reporter.add(ruleId, start, end, message, fixes, data || Object.keys(extra).length ? { ...extra, ...(data ?? {}) } : undefined),
+  };
   const aliases = { owners: 'owner', ...(t.aliases ?? {}) };
   const lookup = (canonical: string): MappingEntry | undefined => {
     const own = m.get(canonical);

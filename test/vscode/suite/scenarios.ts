@@ -1,0 +1,192 @@
+/// <reference types="vscode" />
+/**
+ * The end-to-end scenarios of test/e2e/run.mjs, through the VS Code API instead of the UI:
+ * diagnostics, `vscode.executeCompletionItemProvider`, `vscode.executeHoverProvider` and
+ * `vscode.executeCodeActionProvider`. Runs inside the extension host (see ../runTest.ts).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { BARE_RUNBOOK, INVENTORY, RUNBOOK, applyEdits, cliFindings, type CliFinding } from './workspace';
+
+const ROOT = process.env.ISMS_ROOT ?? path.resolve(__dirname, '..', '..', '..', '..');
+const WORKSPACE = process.env.ISMS_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+const TODAY = new Date().toISOString().slice(0, 10);
+
+const uriOf = (rel: string) => vscode.Uri.file(path.join(WORKSPACE, rel));
+const read = (rel: string) => fs.readFileSync(path.join(WORKSPACE, rel), 'utf8');
+const findings = (rel: string): CliFinding[] => cliFindings(ROOT, WORKSPACE, rel, TODAY);
+const shownRules = (rel: string) => new Set(findings(rel).filter((f) => f.severity !== 'hint').map((f) => f.ruleId));
+
+async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeout = 20000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function ismsDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'isms');
+}
+
+function ruleOf(d: vscode.Diagnostic): string {
+  const code = d.code;
+  return typeof code === 'object' && code !== null ? String(code.value) : String(code);
+}
+
+async function open(rel: string): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(uriOf(rel));
+  return vscode.window.showTextDocument(doc);
+}
+
+async function waitForRules(rel: string, predicate: (ids: Set<string>) => boolean, what: string): Promise<Set<string>> {
+  let ids = new Set<string>();
+  await waitFor(() => {
+    ids = new Set(ismsDiagnostics(uriOf(rel)).map(ruleOf));
+    return predicate(ids);
+  }, `${what} (diagnostics: ${[...ids].join(', ')})`);
+  return ids;
+}
+
+const pos = (p: { line: number; character: number }) => new vscode.Position(p.line, p.character);
+
+async function applyCodeAction(rel: string, finding: CliFinding, title: string): Promise<void> {
+  const range = new vscode.Range(pos(finding.range.start), pos(finding.range.end));
+  const actions = await waitFor(async () => {
+    const all = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+      'vscode.executeCodeActionProvider',
+      uriOf(rel),
+      range,
+    );
+    return all?.find((a): a is vscode.CodeAction => 'edit' in a && a.title === title);
+  }, `code action '${title}'`);
+  assert.ok(actions.edit, 'the code action carries its edit');
+  assert.ok(await vscode.workspace.applyEdit(actions.edit));
+  const doc = await vscode.workspace.openTextDocument(uriOf(rel));
+  assert.ok(await doc.save());
+}
+
+describe('ISMS Author through the VS Code API', function () {
+  this.timeout(60000);
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension('isms-author.isms-author');
+    assert.ok(ext, 'the extension is loaded');
+    await ext.activate();
+  });
+
+  it('1 inventory: diagnostics carry the rule IDs the CLI finds', async () => {
+    const expected = shownRules(INVENTORY);
+    assert.ok(expected.has('control-legacy'));
+    await open(INVENTORY);
+    const ids = await waitForRules(INVENTORY, (ids) => [...expected].every((id) => ids.has(id)), `diagnostics ${[...expected]}`);
+    assert.deepEqual([...ids].sort(), [...expected].sort());
+  });
+
+  it('2 inventory: completion in `controls: [` offers control IDs with titles', async () => {
+    const editor = await open(INVENTORY);
+    const doc = editor.document;
+    const text = doc.getText();
+    const lines = text.split('\n');
+    const first = lines.findIndex((l) => l.includes('id: nhi-pay-001'));
+    const line = lines.findIndex((l, i) => i > first && l.trim().startsWith('controls:'));
+    const indent = /^\s*/.exec(lines[line])![0];
+    await editor.edit((b) => b.replace(new vscode.Range(line, indent.length, line, lines[line].length), 'controls: []'));
+    await doc.save();
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      doc.uri,
+      new vscode.Position(line, indent.length + 'controls: ['.length),
+    );
+    const label = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);
+    const item = list.items.find((i) => label(i) === 'CSF:PR.AA-05');
+    assert.ok(item, `CSF:PR.AA-05 offered (got ${list.items.slice(0, 5).map(label).join(', ')} …)`);
+    const detail = `${item.detail ?? ''} ${typeof item.label === 'string' ? '' : item.label.description ?? ''}`;
+    assert.match(detail, /Access permissions/, 'with its title');
+    // Accept it: apply its edit.
+    const newText = typeof item.insertText === 'string' ? item.insertText : item.insertText?.value ?? label(item);
+    const range = item.range instanceof vscode.Range ? item.range : item.range?.replacing;
+    await editor.edit((b) => (range ? b.replace(range, newText) : b.insert(new vscode.Position(line, indent.length + 11), newText)));
+    await doc.save();
+    assert.match(doc.lineAt(line).text, /^\s*controls: \[(CSF:)?PR\.AA-05\]$/);
+    await waitFor(() => !ismsDiagnostics(doc.uri).some((d) => d.range.start.line === line), 'the line to have no diagnostics');
+  });
+
+  it('3 inventory: hover on a CSF ID shows NIST text and the assurance role', async () => {
+    const editor = await open(INVENTORY);
+    const lines = editor.document.getText().split('\n');
+    const line = lines.findIndex((l) => l.includes('CSF:PR.AA-01'));
+    const col = lines[line].indexOf('PR.AA-01') + 3;
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(line, col));
+    const text = hovers
+      .flatMap((h) => h.contents)
+      .map((c) => (typeof c === 'string' ? c : c.value))
+      .join('\n');
+    assert.match(text, /Identities and credentials for authorized users, services, and hardware are managed by the organization/);
+    assert.match(text, /voluntary/i);
+    assert.match(text, /profiles/i);
+  });
+
+  it('4a inventory: quick fix for a legacy CSF 1.1 ID (PR.AC-4 → PR.AA-05)', async () => {
+    await open(INVENTORY);
+    const before = read(INVENTORY);
+    const f = findings(INVENTORY).find((x) => x.ruleId === 'control-legacy' && x.data?.id === 'PR.AC-4');
+    assert.ok(f, 'the CLI finds control-legacy for PR.AC-4');
+    const fix = f.fixes?.find((x) => x.edits.some((e) => e.newText.includes('PR.AA-05')));
+    assert.ok(fix);
+    await applyCodeAction(INVENTORY, f, fix.title);
+    assert.equal(read(INVENTORY), applyEdits(before, fix.edits));
+    await waitFor(
+      () => !ismsDiagnostics(uriOf(INVENTORY)).some((d) => ruleOf(d) === 'control-legacy' && d.message.includes("'PR.AC-4'")),
+      'the PR.AC-4 diagnostic to go',
+    );
+  });
+
+  it('4b inventory: quick fix for a missing owner (owner-missing)', async () => {
+    await open(INVENTORY);
+    const before = read(INVENTORY);
+    const f = findings(INVENTORY).find((x) => x.ruleId === 'owner-missing');
+    assert.ok(f, 'the CLI finds owner-missing');
+    const fix = f.fixes?.[0];
+    assert.ok(fix, 'owner-missing has a fix');
+    const count = findings(INVENTORY).filter((x) => x.ruleId === 'owner-missing').length;
+    await applyCodeAction(INVENTORY, f, fix.title);
+    assert.equal(read(INVENTORY), applyEdits(before, fix.edits));
+    await waitFor(
+      () => ismsDiagnostics(uriOf(INVENTORY)).filter((d) => ruleOf(d) === 'owner-missing').length === count - 1,
+      'one owner-missing diagnostic to go',
+    );
+  });
+
+  it('5a runbook: section and evidence gaps are shown', async () => {
+    const expected = shownRules(RUNBOOK);
+    assert.ok(expected.has('evidence-missing') || expected.has('section-missing'));
+    await open(RUNBOOK);
+    const ids = await waitForRules(RUNBOOK, (ids) => [...expected].every((id) => ids.has(id)), `diagnostics ${[...expected]}`);
+    assert.deepEqual([...ids].sort(), [...expected].sort());
+  });
+
+  it('5b runbook: insert-front-matter fix (front-matter-missing)', async () => {
+    const before = read(BARE_RUNBOOK);
+    const f = findings(BARE_RUNBOOK).find((x) => x.ruleId === 'front-matter-missing');
+    assert.ok(f, 'the CLI finds front-matter-missing');
+    const fix = f.fixes?.[0];
+    assert.ok(fix);
+    await open(BARE_RUNBOOK);
+    await waitForRules(BARE_RUNBOOK, (ids) => ids.has('front-matter-missing'), 'front-matter-missing');
+    await applyCodeAction(BARE_RUNBOOK, f, fix.title);
+    assert.equal(read(BARE_RUNBOOK), applyEdits(before, fix.edits));
+    const expected = shownRules(BARE_RUNBOOK);
+  assert.ok(!expected.has('front-matter-missing'));
+  const ids = await waitForRules(
+    BARE_RUNBOOK,
+    (ids) => !ids.has('front-matter-missing') && [...expected].every((id) => ids.has(id)),
+    `front-matter-missing to go and ${[...expected]} to be reported`,
+  );
+  assert.deepEqual([...ids].sort(), [...expected].sort());
+  });
+});
