@@ -83,9 +83,8 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
     return result;
   }
   if (kind === 'inventory') {
-    reportSecrets(file.text, 0, r);
-    const inv = analyzeInventory(file.text, lines, config, r);
-    result.refs = inv.refs;
+    const inv = analyzeInventory(file.text, lines, config, r, {}, file.uri);
+    Object.defineProperty(result, 'refs', { enumerable: true, get: () => inv.refs });
     result.identities = inv.identities;
     return result;
   }

@@ -64,6 +64,7 @@ export class IsmsService {
   private cache = new Map<string, { text: string; analysis: Analysis }>();
   /** Cross-file facts: owners and identity IDs of every file analysed or indexed. */
   readonly index = new WorkspaceIndex();
+  private checked = new WeakMap<Analysis, Finding[]>();
   private idChange = false;
 
   /** True once after an analysis or indexing changed some file's identity IDs. */
@@ -102,14 +103,21 @@ export class IsmsService {
 
   /** Findings with the configured severities, sorted by position; rules set to 'off' are dropped. */
   check(file: SourceFile, options: { workspace?: boolean } = {}): Finding[] {
-    const out: Finding[] = [];
     const a = this.analysis(file);
-    for (const f of a.findings) {
-      const sev = this.severity(f.ruleId, f.data?.severity);
-      if (sev) out.push({ ...f, severity: sev });
+    // Severities applied and sorted once per analysis (the config is fixed for an analysis's lifetime).
+    let own = this.checked.get(a);
+    if (!own) {
+      own = [];
+      for (const f of a.findings) {
+        const sev = this.severity(f.ruleId, f.data?.severity);
+        if (sev) own.push({ ...f, severity: sev });
+      }
+      own.sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId));
+      this.checked.set(a, own);
     }
-    if (options.workspace !== false && a.kind === 'inventory') out.push(...this.workspaceFindings(file.uri, a.identities ?? []));
-    return out.sort((a, b) => comparePos(a.range.start, b.range.start) || a.ruleId.localeCompare(b.ruleId));
+    const extra = options.workspace !== false && a.kind === 'inventory' ? this.workspaceFindings(file.uri, a.identities ?? []) : [];
+    if (!extra.length) return own.slice();
+    return own.concat(extra).sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId));
   }
 
   /**

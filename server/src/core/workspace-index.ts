@@ -49,6 +49,13 @@ export function factsOf(a: Analysis): FileFacts {
   return { owners: [], ids: [] };
 }
 
+function sameFacts(a: FileFacts, b: FileFacts): boolean {
+  if (a.ids.length !== b.ids.length || a.owners.length !== b.owners.length) return false;
+  for (let i = 0; i < a.ids.length; i++) if (a.ids[i].id !== b.ids[i].id || a.ids[i].line !== b.ids[i].line) return false;
+  for (let i = 0; i < a.owners.length; i++) if (a.owners[i] !== b.owners[i]) return false;
+  return true;
+}
+
 export class WorkspaceIndex {
   private readonly files = new Map<string, FileFacts>();
   private readonly byId = new Map<string, Map<string, number>>();
@@ -56,6 +63,7 @@ export class WorkspaceIndex {
   /** Records the facts of a file; returns true when its identity IDs changed (other files' findings may change). */
   set(uri: string, facts: FileFacts): boolean {
     const old = this.files.get(uri);
+    if (old && sameFacts(old, facts)) return false;
     const changed = !old || old.ids.length !== facts.ids.length || old.ids.some((x, i) => x.id !== facts.ids[i].id);
     if (old) this.unlinkIds(uri, old);
     if (facts.owners.length || facts.ids.length) this.files.set(uri, facts);

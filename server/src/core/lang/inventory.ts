@@ -14,6 +14,7 @@ import { LineIndex } from '../text';
 import type { Range } from '../types';
 import { checkDefaults, checkIdentity, defaultsOf, reportDuplicateIds, type IdentityFacts } from '../rules/nhi';
 import { analyzeYaml, shiftRef } from './yaml-controls';
+import { reportSecrets } from '../rules/secrets';
 
 export interface InventoryChunk {
   /** header: everything before the first identity; item: one identity; trailing: after the sequence; whole: the file could not be cut. */
@@ -47,14 +48,18 @@ const IDENTITIES_ANY = /^identities[ \t]*:/;
  * it) or the end of the sequence. Returns one `whole` chunk when the file has no block `identities:`
  * sequence or anything the scanner cannot cut safely.
  */
-export function splitInventory(text: string): InventoryChunk[] {
+export function splitInventory(text: string, lineStarts?: readonly number[]): InventoryChunk[] {
   const whole: InventoryChunk[] = [{ kind: 'whole', start: 0, end: text.length, line: 0 }];
   if (hasAnchorOrAlias(text)) return whole;
   const len = text.length;
-  // Line starts.
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  if (starts[starts.length - 1] > len) starts.pop();
+  // Line starts (the caller's LineIndex has them when there is no lone \r, which falls back to whole below).
+  let starts: readonly number[];
+  if (lineStarts) starts = lineStarts;
+  else {
+    const s = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) s.push(i + 1);
+    starts = s;
+  }
   if (text.indexOf('\r') !== -1 && /\r(?!\n)/.test(text)) return whole; // old Mac line breaks: let the parser decide
   const n = starts.length;
   const lineEnd = (i: number) => {
@@ -145,7 +150,7 @@ interface ChunkResult {
   refs: ControlRef[];
   identities: IdentitySummary[];
   /** The same results shifted to where the chunk last was (reused while it does not move). */
-  last?: { line: number; start: number; findings: RawFinding[]; refs: ControlRef[]; identities: IdentitySummary[] };
+  last?: { line: number; findings: RawFinding[]; identities: IdentitySummary[] };
 }
 
 /**
@@ -158,6 +163,7 @@ export const INVENTORY_CACHE_MAX = 20_000;
 
 export function clearInventoryCache(): void {
   cache.clear();
+  lastRun.clear();
 }
 
 /** Number of cached chunk results (all contexts). */
@@ -168,7 +174,10 @@ export function inventoryCacheSize(): number {
 }
 
 export interface InventoryAnalysis {
-  refs: ControlRef[];
+  /** Every control reference with document offsets (materialised on first use). */
+  readonly refs: ControlRef[];
+  /** The same, per chunk. */
+  sections: RefSection[];
   identities: IdentitySummary[];
 }
 
@@ -181,16 +190,24 @@ export interface InventoryOptions {
  * Runs syntax, control-reference, ownership and nhi-* checks on an inventory and reports into `r`
  * (whose LineIndex is `lines`). Returns the control references and a summary per identity.
  */
-export function analyzeInventory(text: string, lines: LineIndex, config: Config, r: Reporter, options: InventoryOptions = {}): InventoryAnalysis {
+export function analyzeInventory(
+  text: string,
+  lines: LineIndex,
+  config: Config,
+  r: Reporter,
+  options: InventoryOptions = {},
+  uri = '',
+): InventoryAnalysis {
   const today = todayOf(config);
   const eol = lines.eol;
-  const chunks = options.whole ? [{ kind: 'whole' as const, start: 0, end: text.length, line: 0 }] : splitInventory(text);
-  const refs: ControlRef[] = [];
+  const chunks = options.whole ? [{ kind: 'whole' as const, start: 0, end: text.length, line: 0 }] : splitInventory(text, lines.lineStarts);
+  const sections: RefSection[] = [];
   const identities: IdentitySummary[] = [];
 
   if (chunks[0].kind === 'whole') {
     const { doc, refs: found } = analyzeYaml(text, 0, config, r);
-    refs.push(...found);
+    sections.push({ base: 0, refs: found });
+    reportSecrets(text, 0, r);
     const { defaults, items, defaultsNode } = partsOf(doc);
     if (defaultsNode) checkDefaults(defaultsNode, 0, r);
     for (const item of items) {
@@ -201,8 +218,10 @@ export function analyzeInventory(text: string, lines: LineIndex, config: Config,
     let defaults: Record<string, unknown> = {};
     for (const chunk of chunks) {
       if (chunk.kind === 'item') continue;
-      const { doc, refs: found } = analyzeYaml(text.slice(chunk.start, chunk.end), chunk.start, config, r);
-      refs.push(...found);
+      const chunkText = text.slice(chunk.start, chunk.end);
+      const { doc, refs: found } = analyzeYaml(chunkText, chunk.start, config, r);
+      sections.push({ base: 0, refs: found });
+      reportSecrets(chunkText, chunk.start, r);
       if (chunk.kind === 'header') {
         const parts = partsOf(doc);
         defaults = parts.defaults;
@@ -216,41 +235,81 @@ export function analyzeInventory(text: string, lines: LineIndex, config: Config,
       cache.set(ctxKey, ctx);
       if (cache.size > CONTEXTS) cache.delete(cache.keys().next().value!);
     }
+    // This file's chunks of the last analysis, matched by index from the front and from the back: an
+    // edit leaves all but one chunk as they were, found with one string comparison (slice + ===; no
+    // hashing of the whole file as a Map lookup per chunk would do).
+    const prevRun = uri ? lastRun.get(uri) : undefined;
+    const prev = prevRun && prevRun.ctxKey === ctxKey ? prevRun : undefined;
+    const itemCount = chunks.length - chunks.filter((c) => c.kind !== 'item').length;
+    const texts: string[] = [];
+    const results: ChunkResult[] = [];
+    let k = 0;
     for (const chunk of chunks) {
       if (chunk.kind !== 'item') continue;
       const chunkText = text.slice(chunk.start, chunk.end);
-      let res = ctx.get(chunkText);
+      let res: ChunkResult | undefined;
+      if (prev) {
+        const back = k - itemCount + prev.texts.length;
+        if (prev.texts[k] === chunkText) res = prev.results[k];
+        else if (prev.texts[back] === chunkText) res = prev.results[back];
+      }
+      if (!res) res = ctx.get(chunkText);
       if (!res) {
         res = checkChunk(chunkText, defaults, config, today, eol);
         ctx.set(chunkText, res);
         if (ctx.size > INVENTORY_CACHE_MAX) ctx.delete(ctx.keys().next().value!);
       }
+      texts.push(chunkText);
+      results.push(res);
+      k++;
       const dl = chunk.line;
-      const prev = res.last;
-      const moved = !prev || prev.line !== dl;
-      const out = {
-        line: dl,
-        start: chunk.start,
-        findings: moved ? res.findings.map((f) => shiftFinding(f, dl)) : prev.findings,
-        identities: moved ? res.identities.map((x) => shiftSummary(x, dl)) : prev.identities,
-        refs: !prev || prev.start !== chunk.start ? res.refs.map((x) => shiftRef(x, chunk.start)) : prev.refs,
-      };
+      const last = res.last;
+      const moved = !last || last.line !== dl;
+      const out = moved ? { line: dl, findings: res.findings.map((f) => shiftFinding(f, dl)), identities: res.identities.map((x) => shiftSummary(x, dl)) } : last;
       res.last = out;
       for (const f of out.findings) r.findings.push(f);
-      for (const x of out.refs) refs.push(x);
       for (const x of out.identities) identities.push(x);
+      if (res.refs.length) sections.push({ base: chunk.start, refs: res.refs });
+    }
+    if (uri) {
+      lastRun.delete(uri);
+      lastRun.set(uri, { ctxKey, texts, results });
+      if (lastRun.size > 64) lastRun.delete(lastRun.keys().next().value!);
     }
   }
 
   reportDuplicateIds(identities, r);
-  return { refs, identities };
+  let refs: ControlRef[] | undefined;
+  return {
+    identities,
+    sections,
+    get refs() {
+      return (refs ??= materialize(sections));
+    },
+  };
 }
+
+/** References of a chunk, offsets relative to `base` (shifted only when someone asks for them). */
+export interface RefSection {
+  base: number;
+  refs: readonly ControlRef[];
+}
+
+function materialize(sections: readonly RefSection[]): ControlRef[] {
+  const out: ControlRef[] = [];
+  for (const s of sections) for (const ref of s.refs) out.push(s.base === 0 ? ref : shiftRef(ref, s.base));
+  return out;
+}
+
+/** The chunks of each file's last analysis (by URI), for reuse by position. */
+const lastRun = new Map<string, { ctxKey: string; texts: string[]; results: ChunkResult[] }>();
 
 /** Parses one identity chunk and checks it; ranges relative to the chunk. */
 function checkChunk(chunkText: string, defaults: Record<string, unknown>, config: Config, today: string, eol: string): ChunkResult {
   const lines = new LineIndex(chunkText);
   const r = new Reporter(lines);
   const { doc, refs } = analyzeYaml(chunkText, 0, config, r);
+  reportSecrets(chunkText, 0, r);
   const identities: IdentitySummary[] = [];
   const items = isSeq(doc.contents) ? doc.contents.items : [];
   for (const item of items) {
