@@ -126,3 +126,29 @@ describe('isms CLI', function () {
     assert.match(r.out, /\[control-legacy\]/);
   });
 });
+
+describe('isms CLI on many files', function () {
+  this.timeout(120000);
+  it('gives the same result with worker threads as in one thread, duplicates across shards included', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) {
+      files[`inv/i-${i}.nhi.yaml`] = `kind: nhi-inventory\nidentities:\n  - id: svc-${i % 50}\n    owner: team-${i}@bank.example\n    controls: [PR.AC-4]\n`;
+      files[`docs/p-${i}.md`] = `---\ntype: runbook\nowner: a@example.com\ncontrols: [NHI7]\n---\n# R ${i}\n\nSee CC6.${(i % 9) + 1} and [x](missing-${i}.md).\n`;
+    }
+    const dir = workspace(files);
+    const run = (workers: string) => {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'check', dir, '--format', 'json', '--today', '2026-11-23'], {
+        encoding: 'utf8',
+        env: { ...process.env, ISMS_WORKERS: workers },
+      });
+      return { code: r.status, json: JSON.parse(r.stdout), text: r.stdout };
+    };
+    const one = run('1');
+    const three = run('3');
+    assert.equal(one.code, three.code);
+    assert.equal(one.text, three.text);
+    assert.equal(one.json.files.length, 120);
+    const dup = one.json.files.find((f: any) => f.path.endsWith('i-55.nhi.yaml')).findings.filter((f: any) => f.ruleId === 'nhi-id-duplicate');
+    assert.match(dup[0].message, /also used in inv\/i-5\.nhi\.yaml:3/);
+  });
+});

@@ -10,6 +10,9 @@ import { join, relative, resolve, dirname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { IsmsService, controlMarkdown } from '../core/service';
 import { nodeFileHost } from '../node/file-host';
+import { availableParallelism } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { factsOf, type FileFacts } from '../core/workspace-index';
 import { defaultConfig, mergeConfig, type Config, type ConfigProblem } from '../core/config';
 import { matchesAny } from '../core/glob';
 import { allRules, ruleDocsUrl, ruleMeta } from '../core/rules/registry';
@@ -76,7 +79,7 @@ interface FileResult {
   findings: Finding[];
 }
 
-function check(args: string[], io: Out): number {
+async function check(args: string[], io: Out): Promise<number> {
   let format = 'text';
   let today: string | undefined;
   let configPath: string | undefined;
@@ -121,25 +124,27 @@ function check(args: string[], io: Out): number {
     return 2;
   }
 
-  const service = new IsmsService({ relativePath: (p) => relative(root, p).split('\\').join('/'), files: nodeFileHost(() => root) }, config);
+  const files = collect(paths, root, config);
+  const service = checker(root, config);
+  // Large workspaces are shared out to worker threads (YAML parsing dominates and is CPU bound).
+  // ISMS_WORKERS overrides the number of threads (1 = no workers).
+  const forced = Number(process.env.ISMS_WORKERS);
+  const workers = forced >= 1 ? Math.min(Math.floor(forced), 16, Math.max(1, files.length)) : files.length >= PARALLEL_MIN_FILES ? Math.min(availableParallelism(), MAX_WORKERS) : 1;
+  const outcomes =
+    workers > 1 ? await checkInParallel(files, workers, root, config, io) : checkShard(files, service, root, (m) => io.err(m));
+
   const results: FileResult[] = [];
   const covered = new Map<string, Set<string>>();
   const identities = new Map<number, { uri: string; list: IdentitySummary[] }>();
-  for (const file of collect(paths, root, config)) {
-    let buf: Buffer;
-    try {
-      buf = readFileSync(file);
-    } catch (e) {
-      io.err(`isms: cannot read ${file}: ${(e as Error).message}`);
-      continue;
+  for (const o of outcomes) {
+    if (!o) continue;
+    for (const [fw, ids] of o.covered) {
+      const set = covered.get(fw) ?? covered.set(fw, new Set()).get(fw)!;
+      for (const id of ids) set.add(id);
     }
-    const text = decode(buf);
-    const a = service.analysis({ uri: file, text });
-    if (a.kind === 'other') continue;
-    for (const r of a.refs) if (r.status === 'ok') for (const id of r.members ?? [r.id]) (covered.get(r.framework) ?? covered.set(r.framework, new Set()).get(r.framework)!).add(id);
-    results.push({ path: relative(process.cwd(), file).split('\\').join('/') || file, kind: a.kind, findings: service.check({ uri: file, text }, { workspace: false }) });
-    if (a.identities?.length) identities.set(results.length - 1, { uri: file, list: a.identities });
-    service.forget(file); // keep memory flat on large workspaces (the index keeps a few facts per file)
+    service.index.set(o.uri, o.facts);
+    results.push({ path: o.path, kind: o.kind, findings: o.findings });
+    if (o.identities.length) identities.set(results.length - 1, { uri: o.uri, list: o.identities });
   }
   // Cross-file findings once every file is indexed (identity IDs unique across the workspace).
   for (const [i, { uri, list }] of identities) {
@@ -147,10 +152,94 @@ function check(args: string[], io: Out): number {
     if (extra.length) results[i].findings = [...results[i].findings, ...extra].sort(byPosition);
   }
 
-  if (format === 'json') io.out(JSON.stringify({ version: VERSION, files: results }, null, 2));
-  else if (format === 'sarif') io.out(JSON.stringify(sarif(results), null, 2));
+  if (format === 'json') {
+    // Written file by file: one JSON string for a 10,000-file workspace would be tens of MB.
+    io.out(`{\n  "version": ${JSON.stringify(VERSION)},\n  "files": [${results.length ? '' : ']\n}'}`);
+    results.forEach((r, i) => io.out(JSON.stringify(r, null, 2).replace(/^/gm, '    ') + (i + 1 < results.length ? ',' : '\n  ]\n}')));
+  } else if (format === 'sarif') io.out(JSON.stringify(sarif(results), null, 2));
   else printText(results, covered, config, io);
   return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}
+
+const PARALLEL_MIN_FILES = 400;
+const MAX_WORKERS = 4;
+
+/** What checking one file yields; plain data, so it crosses from a worker thread. */
+interface FileOutcome {
+  uri: string;
+  path: string;
+  kind: string;
+  findings: Finding[];
+  identities: IdentitySummary[];
+  /** Framework -> control IDs referenced. */
+  covered: [string, string[]][];
+  facts: FileFacts;
+}
+
+function checker(root: string, config: Config): IsmsService {
+  return new IsmsService({ relativePath: (p) => relative(root, p).split('\\').join('/'), files: nodeFileHost(() => root), oneShot: true }, config);
+}
+
+/** Checks `files` in order with one service; files that are not ISMS files yield undefined. */
+function checkShard(files: readonly string[], service: IsmsService, root: string, warn: (m: string) => void): (FileOutcome | undefined)[] {
+  void root;
+  return files.map((file) => {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(file);
+    } catch (e) {
+      warn(`isms: cannot read ${file}: ${(e as Error).message}`);
+      return undefined;
+    }
+    const text = decode(buf);
+    const a = service.analysis({ uri: file, text });
+    if (a.kind === 'other') {
+      service.forget(file);
+      return undefined;
+    }
+    const covered = new Map<string, Set<string>>();
+    for (const r of a.refs) if (r.status === 'ok') for (const id of r.members ?? [r.id]) (covered.get(r.framework) ?? covered.set(r.framework, new Set()).get(r.framework)!).add(id);
+    const out: FileOutcome = {
+      uri: file,
+      path: relative(process.cwd(), file).split('\\').join('/') || file,
+      kind: a.kind,
+      findings: service.check({ uri: file, text }, { workspace: false }),
+      identities: a.identities ?? [],
+      covered: [...covered].map(([fw, ids]) => [fw, [...ids]]),
+      facts: factsOf(a),
+    };
+    service.forget(file); // keep memory flat on large workspaces
+    return out;
+  });
+}
+
+/** Splits `files` into contiguous shards checked by worker threads; the main thread takes the first. */
+async function checkInParallel(files: readonly string[], workers: number, root: string, config: Config, io: Out): Promise<(FileOutcome | undefined)[]> {
+  const size = Math.ceil(files.length / workers);
+  const shards = Array.from({ length: workers }, (_, i) => files.slice(i * size, (i + 1) * size));
+  const pending = shards.slice(1).map(
+    (shard) =>
+      new Promise<(FileOutcome | undefined)[]>((resolveShard, reject) => {
+        const w = new Worker(__filename, { workerData: { ismsShard: true, files: shard, root, config } });
+        w.once('message', (m: { outcomes: (FileOutcome | undefined)[]; warnings: string[] }) => {
+          m.warnings.forEach((x) => io.err(x));
+          resolveShard(m.outcomes);
+        });
+        w.once('error', reject);
+        w.once('exit', (code) => code !== 0 && reject(new Error(`worker exited with code ${code}`)));
+      }),
+  );
+  const first = checkShard(shards[0], checker(root, config), root, (m) => io.err(m));
+  const rest = await Promise.all(pending);
+  return first.concat(...rest);
+}
+
+// A worker thread started by checkInParallel: check its shard and send the outcomes back.
+if (!isMainThread && (workerData as { ismsShard?: boolean } | null)?.ismsShard) {
+  const { files, root, config } = workerData as { files: string[]; root: string; config: Config };
+  const warnings: string[] = [];
+  const outcomes = checkShard(files, checker(root, config), root, (m) => warnings.push(m));
+  parentPort!.postMessage({ outcomes, warnings });
 }
 
 function usage(io: Out, msg: string): number {

@@ -83,7 +83,7 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
     return result;
   }
   if (kind === 'inventory') {
-    const inv = analyzeInventory(file.text, lines, config, r, {}, file.uri);
+    const inv = analyzeInventory(file.text, lines, config, r, { whole: options.whole }, file.uri);
     Object.defineProperty(result, 'refs', { enumerable: true, get: () => inv.refs });
     result.identities = inv.identities;
     return result;
