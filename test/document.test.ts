@@ -183,3 +183,14 @@ describe('document rules: edge cases', () => {
     assert.deepEqual(f.map((x: any) => x.data.key), ['approved_by']);
   });
 });
+
+describe('document rules: the type the front matter fix guesses', () => {
+  const { guessType } = server('core/rules/document.js');
+  it('takes the type from the title, then from the folder', () => {
+    assert.equal(guessType('Access Control Policy', 'file:///ws/runbooks/x.md'), 'policy');
+    assert.equal(guessType('Restore the ledger', 'file:///ws/runbooks/restore.md'), 'runbook');
+    assert.equal(guessType('Offboarding', 'file:///ws/procedures/team/offboard.md'), 'procedure');
+    assert.equal(guessType('Crypto', 'C:\\ws\\standards\\crypto.md'), 'standard');
+    assert.equal(guessType('Notes', 'notes.md'), 'policy');
+  });
+});

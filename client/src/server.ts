@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { explicitSettings } from './settings';
 import {
   LanguageClient,
   type LanguageClientOptions,
@@ -135,6 +136,15 @@ export class IsmsServer implements vscode.Disposable {
       connectionOptions: { maxRestartCount: MAX_RESTARTS },
       // Report initialization failures once, through the state listener below.
       initializationFailedHandler: () => false,
+      middleware: {
+        workspace: {
+          // Only what the user set: package.json defaults must not override the repository's .isms.yaml.
+          configuration: (params, token, next) =>
+            params.items.some((i) => i.section === 'isms')
+              ? params.items.map((i) => (i.section === 'isms' ? explicitSettings(i.scopeUri ? vscode.Uri.parse(i.scopeUri) : undefined) : null))
+              : next(params, token),
+        },
+      },
     };
 
     const client = new IsmsLanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);

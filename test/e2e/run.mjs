@@ -104,10 +104,8 @@ async function main() {
   // A copy of examples/ the tests can edit, plus a runbook without front matter.
   fs.cpSync(path.join(ROOT, 'examples'), workspace, { recursive: true });
   fs.appendFileSync(path.join(workspace, '.isms.yaml'), '\n# Added by the e2e tests:\ndocumentGlobs: ["runbooks/*.md"]\n');
-  // The same glob as a VS Code workspace setting: the language server lets the `isms.*` settings
-  // (defaults included) override .isms.yaml, so without it the editor would not see the glob.
-  fs.mkdirSync(path.join(workspace, '.vscode'));
-  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'isms.documentGlobs': ['runbooks/*.md'] }, null, 2));
+  // Only in .isms.yaml: step 5b shows the editor applies the repository's globs (settings the user did
+  // not set, i.e. package.json defaults, must not override them).
   fs.writeFileSync(
     path.join(workspace, BARE_RUNBOOK),
     '# Restore the ledger database from backup\n\n## Purpose\n\nRestores the ledger database from the nightly backup.\n',

@@ -11,9 +11,7 @@ export const BARE_RUNBOOK = 'runbooks/restore-ledger-backup.md';
 export function prepareWorkspace(root: string, workspace: string): void {
   fs.cpSync(path.join(root, 'examples'), workspace, { recursive: true });
   fs.appendFileSync(path.join(workspace, '.isms.yaml'), '\n# Added by the tests:\ndocumentGlobs: ["runbooks/*.md"]\n');
-  // The language server lets `isms.*` settings (defaults included) override .isms.yaml: set it here too.
-  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'isms.documentGlobs': ['runbooks/*.md'] }, null, 2));
+  // Only in .isms.yaml: the editor must apply the repository's globs (unset settings do not override them).
   fs.writeFileSync(
     path.join(workspace, BARE_RUNBOOK),
     '# Restore the ledger database from backup\n\n## Purpose\n\nRestores the ledger database from the nightly backup.\n',

@@ -226,9 +226,9 @@ export function checkDocument(
   const h1 = body.headings.find((h) => h.level === 1);
 
   if (!front) {
-    reportFrontMatterMissing(text, lines, h1, r);
+    reportFrontMatterMissing(text, lines, h1, r, undefined, uri);
   } else if (!front.broken && front.entries.length === 0 && text.slice(front.start, front.end).trim() === '') {
-    reportFrontMatterMissing(text, lines, h1, r, { start: 0, end: lines.lineStarts[front.closeLine + 1] ?? text.length });
+    reportFrontMatterMissing(text, lines, h1, r, { start: 0, end: lines.lineStarts[front.closeLine + 1] ?? text.length }, uri);
   }
   const aliases = aliasesOf(config);
   // Aliases the repository configured are its chosen spelling: accepted silently.
@@ -596,11 +596,10 @@ function appendControlFix(text: string, lines: LineIndex, front: FrontMatter, co
 }
 
 /** `replace`: the empty front matter block to fill (its fences included); otherwise a block is inserted. */
-function reportFrontMatterMissing(text: string, lines: LineIndex, h1: Heading | undefined, r: Reporter, replace?: { start: number; end: number }): void {
+function reportFrontMatterMissing(text: string, lines: LineIndex, h1: Heading | undefined, r: Reporter, replace?: { start: number; end: number }, uri = ''): void {
   const eol = lines.eol;
   const title = h1?.text ?? '';
-  const lower = title.toLowerCase();
-  const type = DOCUMENT_TYPES.find((t) => t !== 'record' && lower.includes(t)) ?? 'policy';
+  const type = guessType(title, uri);
   const block = [
     '---',
     `title: ${title ? yamlText(title) : ''}`.trimEnd(),
@@ -625,6 +624,19 @@ function reportFrontMatterMissing(text: string, lines: LineIndex, h1: Heading | 
     { type },
   );
   void text;
+}
+
+/** The document type a title ("Access Control Policy") or a path (runbooks/x.md) suggests; policy otherwise. */
+export function guessType(title: string, uri: string): string {
+  const lower = title.toLowerCase();
+  const byTitle = DOCUMENT_TYPES.find((t) => t !== 'record' && lower.includes(t));
+  if (byTitle) return byTitle;
+  const dirs = decodeURIComponent(uri).toLowerCase().split(/[\\/]/).slice(0, -1);
+  for (const d of dirs.reverse()) {
+    const t = DOCUMENT_TYPES.find((x) => d === x || d === `${x}s` || (x === 'policy' && d === 'policies'));
+    if (t) return t;
+  }
+  return 'policy';
 }
 
 function yamlText(s: string): string {
