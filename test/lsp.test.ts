@@ -211,6 +211,27 @@ describe('language server over stdio', function () {
     assert.match(d[0].message, /also used in disk\.nhi\.yaml:3/);
   });
 
+  it('keeps answering while it opens a large inventory (the check yields between slices)', async () => {
+    const big = pathToFileURL(path.join(dir, 'big.nhi.yaml')).href;
+    let text = 'kind: nhi-inventory\nidentities:\n';
+    for (let i = 0; i < 4000; i++) {
+      text += `  - id: svc-big-${i}\n    type: api-key\n    owner: team-${i % 9}@bank.example\n    purpose: Job ${i}\n    credential: api-key\n`;
+      text += `    secret_store: vault\n    rotation: P90D\n    last_rotated: 2026-10-01\n    controls: [CSF:PR.AA-01, NHI7]\n`;
+    }
+    const events: string[] = [];
+    const diags = client.diagnostics(big, 1).then((d) => {
+      events.push('diagnostics');
+      return d;
+    });
+    client.notify('textDocument/didOpen', { textDocument: { uri: big, languageId: 'yaml', version: 1, text } });
+    await new Promise((r) => setTimeout(r, 50));
+    await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 35 } });
+    events.push('hover');
+    const d = await diags;
+    assert.deepEqual(events, ['hover', 'diagnostics']);
+    assert.ok(d.diagnostics.length > 0);
+  });
+
   it('answers the catalog search and template requests', async () => {
     const res = await client.request('isms/catalogSearch', { query: 'identity management' });
     assert.ok(res.items.some((i: any) => i.ref === 'ISO27001:A.5.16'));

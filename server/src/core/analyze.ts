@@ -8,9 +8,9 @@ import { analyzeYaml } from './lang/yaml-controls';
 import type { ControlRef } from './refs/scan';
 import { defineRule } from './rules/registry';
 import { checkDocument } from './rules/document';
-import { analyzeBody, bodyRefs, type BodyOptions } from './lang/markdown-body';
+import { analyzeBody, bodyRefs, warmBody, type BodyOptions } from './lang/markdown-body';
 import { reportSecrets } from './rules/secrets';
-import { analyzeInventory, type IdentitySummary } from './lang/inventory';
+import { analyzeInventory, warmInventory, type IdentitySummary } from './lang/inventory';
 
 export const fileUnreadable = defineRule({
   id: 'file-unreadable',
@@ -65,6 +65,21 @@ export function classify(uri: string, text: string, config: Config, rel: string 
     return 'other';
   }
   return 'other';
+}
+
+/**
+ * Does part of the work of analysing a large file ahead of `analyze`, a slice at a time: checks and
+ * caches inventory identities or document sections until `stop()` returns true. Returns true when the
+ * file is ready (analyze will then mostly read caches). Hosts call it between events so that opening
+ * a large file never blocks them.
+ */
+export function warm(file: SourceFile, config: Config, rel: string, stop: () => boolean): boolean {
+  const kind = classify(file.uri, file.text, config, rel);
+  if (kind === 'other' || isBinary(file.text) || file.text.length > MAX_FILE_CHARS) return true;
+  const lines = new LineIndex(file.text);
+  if (kind === 'inventory') return warmInventory(file.text, lines, config, stop);
+  const fm = frontMatterRange(file.text);
+  return warmBody(lines, fm ? lines.positionAt(fm.end).line + 1 : 0, config, stop);
 }
 
 export function isBinary(text: string): boolean {

@@ -5,7 +5,10 @@
 import { catalog, type Control } from './catalog/catalog';
 import { FRAMEWORKS } from './catalog/frameworks';
 import { defaultConfig, type Config, type FrameworkId } from './config';
-import { analyze, classify, isBinary, type Analysis } from './analyze';
+import { analyze, classify, isBinary, warm, type Analysis } from './analyze';
+
+/** Files smaller than this are analysed in one go (a few milliseconds). */
+const WARM_MIN_CHARS = 64 * 1024;
 import type { IdentitySummary } from './lang/inventory';
 import { factsOf, scanFacts, WorkspaceIndex } from './workspace-index';
 import { ruleMeta } from './rules/registry';
@@ -104,6 +107,16 @@ export class IsmsService {
     this.cache.set(file.uri, { text: file.text, analysis: a });
     if (this.index.set(file.uri, factsOf(a))) this.idChange = true;
     return a;
+  }
+
+  /**
+   * Prepares a large file's analysis a slice at a time (see analyze.ts `warm`); true when ready. Small
+   * files and files already analysed at this text are ready at once.
+   */
+  warm(file: SourceFile, stop: () => boolean): boolean {
+    const hit = this.cache.get(file.uri);
+    if ((hit && hit.text === file.text) || file.text.length < WARM_MIN_CHARS) return true;
+    return warm(file, this.config, this.workspace.relativePath(file.uri), stop);
   }
 
   /** Findings with the configured severities, sorted by position; rules set to 'off' are dropped. */

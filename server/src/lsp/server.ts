@@ -55,6 +55,9 @@ const SYMBOL_KIND: Record<OutlineSymbol['kind'], SymbolKind> = {
   identity: SymbolKind.Object,
 };
 
+/** How long the server works on one large file before it yields to other messages. */
+const SLICE_MS = 20;
+
 export function toDiagnostic(f: Finding): Diagnostic {
   return {
     range: f.range,
@@ -211,7 +214,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (uri === undefined) return;
     queued.delete(uri);
     const d = documents.get(uri);
-    if (d) validate(d);
+    if (d) {
+      // A large file is prepared in slices of about SLICE_MS, yielding to other messages in between
+      // (a newer version simply continues from the identities or sections already cached).
+      const t0 = Date.now();
+      if (service.warm(file(d), () => Date.now() - t0 > SLICE_MS)) validate(d);
+      else queued.add(uri);
+    }
     if (queued.size) {
       flushScheduled = true;
       setImmediate(flush);

@@ -289,6 +289,40 @@ export function analyzeInventory(
   };
 }
 
+/**
+ * Checks and caches the identities of an inventory a few at a time, until `stop()` says so; returns
+ * true when every identity is cached (the next analysis is then fast). Lets a host keep answering
+ * while it opens a large file: call it between events until it returns true.
+ */
+export function warmInventory(text: string, lines: LineIndex, config: Config, stop: () => boolean): boolean {
+  const chunks = splitInventory(text, lines.lineStarts);
+  if (chunks[0].kind === 'whole') return true;
+  const header = chunks.find((c) => c.kind === 'header');
+  const today = todayOf(config);
+  const eol = lines.eol;
+  let defaults: Record<string, unknown> = {};
+  if (header) {
+    const scratch = new Reporter(new LineIndex(text.slice(header.start, header.end)));
+    defaults = partsOf(analyzeYaml(text.slice(header.start, header.end), 0, config, scratch).doc).defaults;
+  }
+  const ctxKey = JSON.stringify([defaults, config.frameworks, config.nhi, today, eol]);
+  let ctx = cache.get(ctxKey);
+  if (!ctx) {
+    ctx = new Map();
+    cache.set(ctxKey, ctx);
+    if (cache.size > CONTEXTS) cache.delete(cache.keys().next().value!);
+  }
+  for (const chunk of chunks) {
+    if (chunk.kind !== 'item') continue;
+    const chunkText = text.slice(chunk.start, chunk.end);
+    if (ctx.has(chunkText)) continue;
+    if (stop()) return false;
+    ctx.set(chunkText, checkChunk(chunkText, defaults, config, today, eol));
+    if (ctx.size > INVENTORY_CACHE_MAX) ctx.delete(ctx.keys().next().value!);
+  }
+  return true;
+}
+
 /** References of a chunk, offsets relative to `base` (shifted only when someone asks for them). */
 export interface RefSection {
   base: number;

@@ -173,6 +173,24 @@ function checkSection(text: string, config: Config): SectionResult {
   return { findings: r.findings, refs, keys, headings: body.headings, anchors: [...body.htmlAnchors], records, links };
 }
 
+/** Checks and caches the sections of a body until `stop()` says so; true when all are cached (see warmInventory). */
+export function warmBody(lines: LineIndex, fromLine: number, config: Config, stop: () => boolean): boolean {
+  if (fromLine >= lines.lineCount) return true;
+  const starts = sectionStarts(lines, fromLine);
+  const ctx = config.frameworks.join(',');
+  let byText = caches.get(ctx);
+  if (!byText) caches.set(ctx, (byText = new LruCache<SectionResult>(20_000)));
+  for (let i = 0; i < starts.length; i++) {
+    const start = lines.lineStarts[starts[i]];
+    const end = i + 1 < starts.length ? lines.lineStarts[starts[i + 1]] : lines.text.length;
+    const sectionText = lines.text.slice(start, end);
+    if (byText.get(sectionText)) continue;
+    if (stop()) return false;
+    byText.set(sectionText, checkSection(sectionText, config));
+  }
+  return true;
+}
+
 export interface BodyOptions {
   /** One section, no cache: the reference result the sectioned one must equal. */
   whole?: boolean;
