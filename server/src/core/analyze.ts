@@ -76,11 +76,16 @@ export function classify(uri: string, text: string, config: Config, rel: string 
 export function warm(file: SourceFile, config: Config, rel: string, stop: () => boolean): boolean {
   const kind = classify(file.uri, file.text, config, rel);
   if (kind === 'other' || isBinary(file.text) || file.text.length > MAX_FILE_CHARS) return true;
-  const lines = new LineIndex(file.text);
-  if (kind === 'inventory') return warmInventory(file.text, lines, config, stop);
-  const fm = frontMatterRange(file.text);
-  return warmBody(lines, fm ? lines.positionAt(fm.end).line + 1 : 0, config, stop);
+  if (warmLines?.text !== file.text) warmLines = new LineIndex(file.text);
+  const lines = warmLines;
+  const fm = kind === 'inventory' ? undefined : frontMatterRange(file.text);
+  const done = kind === 'inventory' ? warmInventory(file.text, lines, config, stop) : warmBody(lines, fm ? lines.positionAt(fm.end).line + 1 : 0, config, stop);
+  if (done) warmLines = undefined;
+  return done;
 }
+
+/** The LineIndex of the file being warmed (a slice must not re-index a large file). */
+let warmLines: LineIndex | undefined;
 
 export function isBinary(text: string): boolean {
   return text.slice(0, 8192).includes('\u0000');

@@ -295,33 +295,44 @@ export function analyzeInventory(
  * while it opens a large file: call it between events until it returns true.
  */
 export function warmInventory(text: string, lines: LineIndex, config: Config, stop: () => boolean): boolean {
-  const chunks = splitInventory(text, lines.lineStarts);
-  if (chunks[0].kind === 'whole') return true;
-  const header = chunks.find((c) => c.kind === 'header');
-  const today = todayOf(config);
-  const eol = lines.eol;
-  let defaults: Record<string, unknown> = {};
-  if (header) {
-    const scratch = new Reporter(new LineIndex(text.slice(header.start, header.end)));
-    defaults = partsOf(analyzeYaml(text.slice(header.start, header.end), 0, config, scratch).doc).defaults;
+  // The cut and the position reached survive between calls for the same text: a slice must not start
+  // by re-splitting a 12 MB file.
+  let st = warmState;
+  if (!st || st.text !== text || st.config !== config) {
+    const chunks = splitInventory(text, lines.lineStarts);
+    if (chunks[0].kind === 'whole') return true;
+    const header = chunks.find((c) => c.kind === 'header');
+    let defaults: Record<string, unknown> = {};
+    if (header) {
+      const scratch = new Reporter(new LineIndex(text.slice(header.start, header.end)));
+      defaults = partsOf(analyzeYaml(text.slice(header.start, header.end), 0, config, scratch).doc).defaults;
+    }
+    st = warmState = { text, config, chunks, next: 0, defaults, today: todayOf(config), eol: lines.eol };
   }
-  const ctxKey = JSON.stringify([defaults, config.frameworks, config.nhi, today, eol]);
+  const ctxKey = JSON.stringify([st.defaults, config.frameworks, config.nhi, st.today, st.eol]);
   let ctx = cache.get(ctxKey);
   if (!ctx) {
     ctx = new Map();
     cache.set(ctxKey, ctx);
     if (cache.size > CONTEXTS) cache.delete(cache.keys().next().value!);
   }
-  for (const chunk of chunks) {
+  for (; st.next < st.chunks.length; st.next++) {
+    const chunk = st.chunks[st.next];
     if (chunk.kind !== 'item') continue;
     const chunkText = text.slice(chunk.start, chunk.end);
     if (ctx.has(chunkText)) continue;
     if (stop()) return false;
-    ctx.set(chunkText, checkChunk(chunkText, defaults, config, today, eol));
+    ctx.set(chunkText, checkChunk(chunkText, st.defaults, config, st.today, st.eol));
     if (ctx.size > INVENTORY_CACHE_MAX) ctx.delete(ctx.keys().next().value!);
   }
+  warmState = undefined;
   return true;
 }
+
+/** Where warmInventory stopped (one file at a time: the host warms one file until it is ready). */
+let warmState:
+  | { text: string; config: Config; chunks: InventoryChunk[]; next: number; defaults: Record<string, unknown>; today: string; eol: string }
+  | undefined;
 
 /** References of a chunk, offsets relative to `base` (shifted only when someone asks for them). */
 export interface RefSection {

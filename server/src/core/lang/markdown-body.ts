@@ -176,20 +176,26 @@ function checkSection(text: string, config: Config): SectionResult {
 /** Checks and caches the sections of a body until `stop()` says so; true when all are cached (see warmInventory). */
 export function warmBody(lines: LineIndex, fromLine: number, config: Config, stop: () => boolean): boolean {
   if (fromLine >= lines.lineCount) return true;
-  const starts = sectionStarts(lines, fromLine);
+  let st = warmState;
+  if (!st || st.text !== lines.text || st.config !== config) st = warmState = { text: lines.text, config, starts: sectionStarts(lines, fromLine), next: 0 };
   const ctx = config.frameworks.join(',');
   let byText = caches.get(ctx);
   if (!byText) caches.set(ctx, (byText = new LruCache<SectionResult>(20_000)));
-  for (let i = 0; i < starts.length; i++) {
-    const start = lines.lineStarts[starts[i]];
-    const end = i + 1 < starts.length ? lines.lineStarts[starts[i + 1]] : lines.text.length;
+  for (; st.next < st.starts.length; st.next++) {
+    const i = st.next;
+    const start = lines.lineStarts[st.starts[i]];
+    const end = i + 1 < st.starts.length ? lines.lineStarts[st.starts[i + 1]] : lines.text.length;
     const sectionText = lines.text.slice(start, end);
     if (byText.get(sectionText)) continue;
     if (stop()) return false;
     byText.set(sectionText, checkSection(sectionText, config));
   }
+  warmState = undefined;
   return true;
 }
+
+/** Where warmBody stopped (see warmInventory). */
+let warmState: { text: string; config: Config; starts: number[]; next: number } | undefined;
 
 export interface BodyOptions {
   /** One section, no cache: the reference result the sectioned one must equal. */
