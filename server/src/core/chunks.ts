@@ -50,3 +50,13 @@ export function shiftFinding(f: RawFinding, lines: number): RawFinding {
     fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, range: shiftRange(e.range, lines) })) })),
   };
 }
+
+/**
+ * A copy of `s` that does not keep the string it was sliced from alive. V8 represents a slice of a long
+ * string as a view of it, so a cached chunk text (and every string derived from it) would otherwise
+ * pin the whole document of the version it came from: a few keystrokes on a 1 MB file would retain
+ * a few MB each. Used on cache misses only.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (s + '\u0000').slice(0, -1);
+}

@@ -9,7 +9,8 @@ import { analyze, classify, isBinary, warm, type Analysis } from './analyze';
 
 /** Files smaller than this are analysed in one go (a few milliseconds). */
 const WARM_MIN_CHARS = 64 * 1024;
-import type { IdentitySummary } from './lang/inventory';
+import { forgetInventory, type IdentitySummary } from './lang/inventory';
+import { forgetBody } from './lang/markdown-body';
 import { factsOf, scanFacts, WorkspaceIndex } from './workspace-index';
 import { ruleMeta } from './rules/registry';
 import type { FileHost, Finding, Fix, Position, Range, Severity, SourceFile, TextEdit } from './types';
@@ -98,6 +99,8 @@ export class IsmsService {
 
   forget(uri: string): void {
     this.cache.delete(uri);
+    forgetInventory(uri);
+    forgetBody(uri);
   }
 
   analysis(file: SourceFile): Analysis {
@@ -116,6 +119,9 @@ export class IsmsService {
   warm(file: SourceFile, stop: () => boolean): boolean {
     const hit = this.cache.get(file.uri);
     if ((hit && hit.text === file.text) || file.text.length < WARM_MIN_CHARS) return true;
+    // A keystroke or a small paste changes a chunk or two: analyse at once. Opening a file or pasting a
+    // large block is what warming is for.
+    if (hit && Math.abs(hit.text.length - file.text.length) < WARM_MIN_CHARS) return true;
     return warm(file, this.config, this.workspace.relativePath(file.uri), stop);
   }
 

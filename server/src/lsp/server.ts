@@ -66,7 +66,6 @@ export function toDiagnostic(f: Finding): Diagnostic {
     codeDescription: { href: ruleDocsUrl(f.ruleId) },
     source: 'isms',
     message: f.message,
-    data: { ruleId: f.ruleId, ...(f.data ?? {}) },
   };
 }
 

@@ -15,6 +15,7 @@ import type { Range } from '../types';
 import { checkDefaults, checkIdentity, defaultsOf, reportDuplicateIds, type IdentityFacts } from '../rules/nhi';
 import { analyzeYaml, shiftRef } from './yaml-controls';
 import { reportSecrets } from '../rules/secrets';
+import { detach } from '../chunks';
 
 export interface InventoryChunk {
   /** header: everything before the first identity; item: one identity; trailing: after the sequence; whole: the file could not be cut. */
@@ -255,8 +256,9 @@ export function analyzeInventory(
       }
       if (!res) res = ctx.get(chunkText);
       if (!res) {
-        res = checkChunk(chunkText, defaults, config, today, eol);
-        ctx.set(chunkText, res);
+        const own = detach(chunkText);
+        res = checkChunk(own, defaults, config, today, eol);
+        ctx.set(own, res);
         if (ctx.size > INVENTORY_CACHE_MAX) ctx.delete(ctx.keys().next().value!);
       }
       texts.push(chunkText);
@@ -322,7 +324,8 @@ export function warmInventory(text: string, lines: LineIndex, config: Config, st
     const chunkText = text.slice(chunk.start, chunk.end);
     if (ctx.has(chunkText)) continue;
     if (stop()) return false;
-    ctx.set(chunkText, checkChunk(chunkText, st.defaults, config, st.today, st.eol));
+    const own = detach(chunkText);
+    ctx.set(own, checkChunk(own, st.defaults, config, st.today, st.eol));
     if (ctx.size > INVENTORY_CACHE_MAX) ctx.delete(ctx.keys().next().value!);
   }
   warmState = undefined;
@@ -348,6 +351,11 @@ function materialize(sections: readonly RefSection[]): ControlRef[] {
 
 /** The chunks of each file's last analysis (by URI), for reuse by position. */
 const lastRun = new Map<string, { ctxKey: string; texts: string[]; results: ChunkResult[] }>();
+
+/** Drops what is kept of a file's last analysis (it was closed). */
+export function forgetInventory(uri: string): void {
+  lastRun.delete(uri);
+}
 
 /** Parses one identity chunk and checks it; ranges relative to the chunk. */
 function checkChunk(chunkText: string, defaults: Record<string, unknown>, config: Config, today: string, eol: string): ChunkResult {

@@ -14,7 +14,7 @@ import { Reporter, type RawFinding } from '../report';
 import { refIds, scanReferences, type ControlRef } from '../refs/scan';
 import { reportControlRefs } from '../rules/controls';
 import { reportSecrets } from '../rules/secrets';
-import { LruCache, shiftFinding } from '../chunks';
+import { detach, LruCache, shiftFinding } from '../chunks';
 import { proseSegments, type Segment } from './markdown-prose';
 import { githubSlug, scanBody, type Heading } from './document';
 import { shiftRef } from './yaml-controls';
@@ -66,6 +66,11 @@ interface SectionResult {
 const caches = new Map<string, LruCache<SectionResult>>();
 /** The sections of the last analysis of each document (by URI), for reuse without hashing. */
 const lastSections = new Map<string, { ctx: string; texts: string[]; results: SectionResult[] }>();
+
+/** Drops what is kept of a document's last analysis (it was closed). */
+export function forgetBody(uri: string): void {
+  lastSections.delete(uri);
+}
 
 export function clearBodyCache(): void {
   caches.clear();
@@ -188,7 +193,8 @@ export function warmBody(lines: LineIndex, fromLine: number, config: Config, sto
     const sectionText = lines.text.slice(start, end);
     if (byText.get(sectionText)) continue;
     if (stop()) return false;
-    byText.set(sectionText, checkSection(sectionText, config));
+    const own = detach(sectionText);
+    byText.set(own, checkSection(own, config));
   }
   warmState = undefined;
   return true;
@@ -246,6 +252,7 @@ export function analyzeBody(lines: LineIndex, fromLine: number, config: Config, 
       sectionText ??= text.slice(start, end);
       if (!options.whole) res = byText.get(sectionText);
       if (!res) {
+        if (!options.whole) sectionText = detach(sectionText);
         res = checkSection(sectionText, config);
         if (!options.whole) byText.set(sectionText, res);
       }
