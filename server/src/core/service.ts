@@ -74,6 +74,7 @@ export class IsmsService {
   /** Cross-file facts: owners and identity IDs of every file analysed or indexed. */
   readonly index = new WorkspaceIndex();
   private checked = new WeakMap<Analysis, Finding[]>();
+  private withSeverity = new WeakMap<object, Finding | null>();
   private idChange = false;
 
   /** True once after an analysis or indexing changed some file's identity IDs. */
@@ -91,6 +92,7 @@ export class IsmsService {
   setConfig(config: Config): void {
     this.config = config;
     this.cache.clear();
+    this.withSeverity = new WeakMap();
   }
 
   getConfig(): Config {
@@ -133,8 +135,15 @@ export class IsmsService {
     if (!own) {
       own = [];
       for (const f of a.findings) {
-        const sev = this.severity(f.ruleId, f.data?.severity);
-        if (sev) own.push({ ...f, severity: sev });
+        // Unchanged chunks hand back the same finding objects: so does this, and the adapters can
+        // reuse what they derived from them (LSP diagnostics).
+        let c = this.withSeverity.get(f);
+        if (c === undefined) {
+          const sev = this.severity(f.ruleId, f.data?.severity);
+          c = sev ? { ...f, severity: sev } : null;
+          this.withSeverity.set(f, c);
+        }
+        if (c) own.push(c);
       }
       own.sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId));
       this.checked.set(a, own);

@@ -58,6 +58,15 @@ const SYMBOL_KIND: Record<OutlineSymbol['kind'], SymbolKind> = {
 /** How long the server works on one large file before it yields to other messages. */
 const SLICE_MS = 20;
 
+const diagnosticOf = new WeakMap<Finding, Diagnostic>();
+
+/** The diagnostic of a finding; findings of unchanged chunks are the same objects, so are their diagnostics. */
+function cachedDiagnostic(f: Finding): Diagnostic {
+  let d = diagnosticOf.get(f);
+  if (!d) diagnosticOf.set(f, (d = toDiagnostic(f)));
+  return d;
+}
+
 export function toDiagnostic(f: Finding): Diagnostic {
   return {
     range: f.range,
@@ -188,7 +197,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   function validate(d: TextDocument): void {
     let diagnostics: Diagnostic[];
     try {
-      diagnostics = service.check(file(d)).map(toDiagnostic);
+      diagnostics = service.check(file(d)).map(cachedDiagnostic);
     } catch (e) {
       connection.console.error(`isms: check failed for ${d.uri}: ${(e as Error).stack ?? e}`);
       diagnostics = [];
