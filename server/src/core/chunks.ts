@@ -58,5 +58,7 @@ export function shiftFinding(f: RawFinding, lines: number): RawFinding {
  * a few MB each. Used on cache misses only.
  */
 export function detach(s: string): string {
-  return s.length < 13 ? s : (s + '\u0000').slice(0, -1);
+  // (s + x).slice() is not enough: V8 turns a slice of a concatenation back into a slice of `s`. A JSON
+  // round trip makes a real copy, natively, and keeps lone surrogates (they are escaped and restored).
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
