@@ -5,6 +5,7 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import type { LineIndex } from '../text';
+import { maskComments } from './markdown-prose';
 
 export interface FmEntry {
   /** The key as written. */
@@ -113,6 +114,7 @@ export function scanBody(lines: LineIndex, fromLine: number): BodyScan {
   const body: BodyLine[] = [];
   const htmlAnchors = new Set<string>();
   let fence: string | undefined;
+  let inComment = false;
   for (let ln = fromLine; ln < lines.lineCount; ln++) {
     const text = lines.lineText(ln);
     const start = lines.lineStarts[ln];
@@ -125,9 +127,13 @@ export function scanBody(lines: LineIndex, fromLine: number): BodyScan {
       fence = f[1];
       continue;
     }
-    const masked = text.replace(/(`+)(.+?)\1/g, (m) => ' '.repeat(m.length));
+    // HTML comments are not content: a commented-out heading, link or "evidence" does not count.
+    const openAtStart = inComment;
+    let masked: string;
+    [masked, inComment] = maskComments(text, inComment);
+    masked = masked.replace(/(`+)(.+?)\1/g, (m) => ' '.repeat(m.length));
     body.push({ line: ln, start, masked });
-    const h = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(text);
+    const h = openAtStart ? null : /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(text);
     if (h) {
       const t = (h[2] ?? '').trim();
       const s = t ? start + text.indexOf(t, h[1].length) : start;

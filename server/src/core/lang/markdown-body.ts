@@ -127,8 +127,8 @@ export function sectionStarts(lines: LineIndex, fromLine: number): number[] {
 
 const RECORDS = /\b(?:evidence|records|audit trail|audit log|retention|retained|retain)\b/i;
 /** Marker words count in capitals only ("a todo list" is prose); template markup in any case. */
-const PLACEHOLDER_WORDS = /\b(?:TODO|TBD|TBC|FIXME|XXX)\b/g;
-const PLACEHOLDER_MARKUP = /<insert[^>]*>|\[(?:owner|approver|name|date|team|email|system|insert[^\]]*|your [^\]]*)\](?![([:])/gi;
+export const PLACEHOLDER_WORDS = /\b(?:TODO|TBD|TBC|FIXME|XXX)\b/g;
+export const PLACEHOLDER_MARKUP = /<insert[^>]*>|\[(?:owner|approver|name|date|team|email|system|insert[^\]]*|your [^\]]*)\](?![([:])/gi;
 /** Inline links and images `](dest "title")`, and reference definitions `[x]: dest`. */
 const LINK = /\]\(\s*<?([^)\s>]*)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)|^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?/g;
 

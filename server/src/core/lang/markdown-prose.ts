@@ -38,39 +38,46 @@ export function proseSegments(lines: LineIndex, fromLine: number): Segment[] {
     prevBlank = blank;
     if (blank) continue;
     // Blank out inline code, comments and link destinations, keeping offsets.
-    let masked = text;
-    if (inComment || masked.includes('<!--')) {
-      let s = '';
-      let i = 0;
-      while (i < masked.length) {
-        if (inComment) {
-          const e = masked.indexOf('-->', i);
-          if (e < 0) {
-            s += ' '.repeat(masked.length - i);
-            i = masked.length;
-          } else {
-            s += ' '.repeat(e + 3 - i);
-            i = e + 3;
-            inComment = false;
-          }
-        } else {
-          const b = masked.indexOf('<!--', i);
-          if (b < 0) {
-            s += masked.slice(i);
-            i = masked.length;
-          } else {
-            s += masked.slice(i, b);
-            i = b;
-            inComment = true;
-          }
-        }
-      }
-      masked = s;
-    }
+    let masked: string;
+    [masked, inComment] = maskComments(text, inComment);
     masked = masked.replace(/(`+)(.+?)\1/g, (m) => ' '.repeat(m.length));
     masked = masked.replace(/\]\(([^)\s]*)(\s+"[^"]*")?\)/g, (m) => '](' + ' '.repeat(m.length - 3) + ')');
     masked = masked.replace(/<https?:[^>]*>|https?:\/\/\S+/g, (m) => ' '.repeat(m.length));
     out.push({ start, text: masked });
   }
   return out;
+}
+
+/**
+ * Blanks out the HTML comments of one line (keeping offsets), given whether a comment is open at its
+ * start; returns the masked line and whether a comment is still open at its end.
+ */
+export function maskComments(line: string, inComment: boolean): [string, boolean] {
+  if (!inComment && !line.includes('<!--')) return [line, false];
+  let s = '';
+  let i = 0;
+  while (i < line.length) {
+    if (inComment) {
+      const e = line.indexOf('-->', i);
+      if (e < 0) {
+        s += ' '.repeat(line.length - i);
+        i = line.length;
+      } else {
+        s += ' '.repeat(e + 3 - i);
+        i = e + 3;
+        inComment = false;
+      }
+    } else {
+      const b = line.indexOf('<!--', i);
+      if (b < 0) {
+        s += line.slice(i);
+        i = line.length;
+      } else {
+        s += line.slice(i, b);
+        i = b;
+        inComment = true;
+      }
+    }
+  }
+  return [s, inComment];
 }

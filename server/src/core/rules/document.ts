@@ -9,7 +9,7 @@ import { LineIndex } from '../text';
 import type { FileHost, Fix } from '../types';
 import { refIds, scanReferences, type ControlRef } from '../refs/scan';
 import { shiftRef } from '../lang/yaml-controls';
-import type { BodyFacts } from '../lang/markdown-body';
+import { PLACEHOLDER_MARKUP, PLACEHOLDER_WORDS, type BodyFacts } from '../lang/markdown-body';
 import { checkOwnership, YamlMapping } from './ownership';
 import { Reporter } from '../report';
 import { todayOf } from '../dates';
@@ -321,7 +321,8 @@ export function checkDocument(
 
   // Body references (needed for controls-missing and control-unlisted).
 
-  if (front && !front.broken) {
+  // An empty front matter block is reported once, by front-matter-missing, whose fix fills it in.
+  if (front && !front.broken && front.entries.length) {
     const controls = byKey.get('controls');
     const listed = new Set<string>();
     if (controls && controls.value) {
@@ -383,7 +384,22 @@ export function checkDocument(
     }
   }
 
-  // placeholder: reported per section by lang/markdown-body.ts
+  // placeholder: in the body, reported per section by lang/markdown-body.ts; here, front matter values
+  // ("owner: TODO" inserted by a quick fix and never filled in).
+  if (front && !front.broken) {
+    for (const e of front.entries) {
+      const v = e.value;
+      const items = v && isSeq(v) ? v.items : v ? [v] : [];
+      for (const item of items) {
+        if (!isScalar(item) || typeof item.value !== 'string' || !item.range) continue;
+        const s0 = front.start + item.range[0];
+        const src = text.slice(s0, trimEnd(text, front.start + item.range[1]));
+        for (const m of [...src.matchAll(PLACEHOLDER_WORDS), ...src.matchAll(PLACEHOLDER_MARKUP)]) {
+          r.add(placeholder.id, s0 + m.index!, s0 + m.index! + m[0].length, `'${m[0]}' in '${e.key}' is placeholder text: an auditor reads it as a field nobody filled in.`);
+        }
+      }
+    }
+  }
 
   // link-broken: anchors of this document, and relative links to files (and their headings) via the host
   let slugs: Set<string> | undefined; // built on the first in-document anchor link only
@@ -579,7 +595,7 @@ function appendControlFix(text: string, lines: LineIndex, front: FrontMatter, co
     }
     const last = v.items[v.items.length - 1] as Node | undefined;
     if (!last || !last.range) return undefined;
-    const lastLine = lines.positionAt(fmStart + trimEnd(text, fmStart + last.range[1])).line;
+    const lastLine = lines.positionAt(trimEnd(text, fmStart + last.range[1])).line;
     const itemLine = lines.positionAt(fmStart + last.range[0]).line;
     const dash = /^(\s*-\s*)/.exec(lines.lineText(itemLine));
     const at = lines.lineEnd(lastLine);
@@ -587,7 +603,7 @@ function appendControlFix(text: string, lines: LineIndex, front: FrontMatter, co
     return { title, edits: [r.edit(at, at, ids.map((x) => `${lines.eol}${lead}${x}`).join(''))], isPreferred: true, safe: true };
   }
   if (isScalar(v) && v.range && typeof v.value === 'string') {
-    const at = fmStart + trimEnd(text, fmStart + v.range[1]);
+    const at = trimEnd(text, fmStart + v.range[1]);
     const quoted = /["']/.test(text[at - 1]);
     const p = quoted ? at - 1 : at;
     return { title, edits: [r.edit(p, p, `, ${id}`)], isPreferred: true, safe: true };
