@@ -29,12 +29,12 @@
  *       "- item\n\n   ```\n```\n\n# Heading"                (remark: "# Heading" is code)
  *  4. An HTML comment opened inside a paragraph and not closed before a blank line is literal text to
  *     remark (inline HTML cannot span blocks); we mask everything up to the next `-->`:
- *       "text <!-- open\n\nprose PR.AA-01\n\n# Heading"    (ours: no prose; the heading is kept)
+ *       "text <!-- open\n\nprose PR.AA-01\n\n# Heading"    (ours: no prose, no heading)
  *
  * Sections (section-missing / heading and anchor rules):
- *  5. Headings inside HTML blocks count for us: an HTML comment block, or an HTML block such as
- *     `<div>` up to its blank line. A commented-out required section still satisfies section-missing:
- *       "<!--\n# Hidden\n-->"   "<div>\n# not heading\n</div>"
+ *  5. Headings inside HTML blocks other than comments count for us (an HTML block such as `<div>` up to
+ *     its blank line); headings inside HTML comments do not count, as for remark:
+ *       "<div>\n# not heading\n</div>"
  *  6. Setext headings are not headings for us:  "Title\n=====", "Sub\n---".
  *  7. Headings inside containers are not headings for us: "- # In a list", "> ## In a quote", and
  *     "- item\n\n    # Heading" (a heading in the list item, not indented code, to remark).
@@ -51,9 +51,9 @@
  * 12. A backslash-escaped backtick still opens a code span for us (prose hidden):  "a \\`not code PR.AA-01` b".
  *
  * Links (link-broken):
- * 13. Links inside HTML comments (inline or block), HTML blocks, indented code and multi-line inline
- *     code are links for us (a commented-out link to a missing file is reported):
- *       "<!-- [a](hidden.md) -->"   "para\n\n    [a](code.md)"   "`a\n[b](c.md)`"
+ * 13. Links inside HTML blocks, indented code and multi-line inline code are links for us (links inside
+ *     HTML comments are not, as for remark):
+ *       "para\n\n    [a](code.md)"   "`a\n[b](c.md)`"
  * 14. Destinations with balanced parentheses are cut:  "[a](x(1).md)" -> ours "x(1" (false link-broken).
  * 15. Character references and backslash escapes are not decoded: "[a](a&amp;b.md)" -> ours
  *     "a&amp;b.md", remark "a&b.md"; "[a](a\\_b.md)" -> ours "a\\_b.md", remark "a_b.md".
@@ -318,8 +318,7 @@ const KNOWN: [number, string, Diff['kind'][]][] = [
   [2, '<!--\n```\n-->\n\n# Heading\n\nprose', ['heading', 'prose-hidden']],
   [3, '- item\n\n  ```\n  code\n\n# After the list\n\nprose', ['heading', 'prose-hidden']],
   [3, '- item\n\n   ```\n```\n\n# Heading\n\nprose [a](b.md)\n', ['heading', 'link', 'code-as-prose']],
-  [4, 'text <!-- open\n\nprose PR.AA-01\n\n# Heading\n', ['prose-hidden']],
-  [5, '<!--\n# Hidden\n-->\n', ['heading']],
+  [4, 'text <!-- open\n\nprose PR.AA-01\n\n# Heading\n', ['heading', 'prose-hidden']],
   [5, '<div>\n# not heading\n</div>\n', ['heading']],
   [6, 'Title\n=====\n\nSub\n---\n', ['heading']],
   [7, '- # In a list\n', ['heading']],
@@ -332,8 +331,6 @@ const KNOWN: [number, string, Diff['kind'][]][] = [
   [10, '- a\n  - b\n\n        ```\n        PR.AA-01\n        ```\n', ['code-as-prose']],
   [11, 'text `code\nPR.AA-01 more` end', ['code-as-prose']],
   [12, 'a \\`not code PR.AA-01` b', ['prose-hidden']],
-  [13, '<!-- [a](hidden.md) -->\n', ['link']],
-  [13, '<!--\n[a](hidden.md)\n-->\n', ['link']],
   [13, '<div>\n[a](div.md)\n</div>\n', ['link']],
   [13, 'para\n\n    [a](code.md)\n', ['link']],
   [13, '`a\n[b](c.md)`', ['link', 'code-as-prose']],
