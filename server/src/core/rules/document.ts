@@ -356,7 +356,7 @@ export function checkDocument(
       const wanted = unlisted.flatMap((u) => u.canonicals);
       const line = `controls: [${wanted.join(', ')}]`;
       const fix: Fix = controls
-        ? { title: wanted.length ? `Set controls to [${wanted.join(', ')}]` : "Set 'controls: []'", edits: [r.edit(controls.keyStart, lines.lineEnd(controls.lastLine), line)], isPreferred: true }
+        ? { title: wanted.length ? `Set controls to [${wanted.join(', ')}]` : "Set 'controls: []'", edits: [r.edit(controls.keyStart, valueEndOf(text, controls), line)], isPreferred: true }
         : { title: wanted.length ? `Insert 'controls: [${wanted.join(', ')}]'` : "Insert 'controls: []'", edits: [r.edit(lines.lineStarts[front.closeLine], lines.lineStarts[front.closeLine], line + eol)], isPreferred: true };
       const at = controls ?? byKey.get('type') ?? front.entries[0];
       const [s, e] = at ? [at.keyStart, lines.lineEnd(at.line)] : [lines.lineStarts[front.openLine], lines.lineEnd(front.openLine)];
@@ -571,6 +571,14 @@ function checkValue(e: FmEntry, canonical: string, lines: LineIndex, r: Reporter
       break;
     }
   }
+}
+
+/** End of an entry's value text (a trailing comment is not part of it), or just after `key:` when empty. */
+function valueEndOf(text: string, e: FmEntry): number {
+  const v = e.value;
+  if (v && v.range && !(isScalar(v) && v.value === null)) return trimEnd(text, e.base + v.range[1]);
+  const colon = text.indexOf(':', e.keyEnd);
+  return colon >= 0 ? colon + 1 : e.keyEnd;
 }
 
 function trimEnd(text: string, end: number): number {
