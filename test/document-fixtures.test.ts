@@ -168,9 +168,6 @@ const AFTER_FIX: Record<string, Record<string, number>> = {
   'front-matter-missing/flagged.md': { 'owner-missing': 1, 'approver-missing': 1, 'review-date-missing': 1, 'controls-missing': 1, 'section-missing': 1 },
   'front-matter-missing/empty.md': { 'owner-missing': 1, 'approver-missing': 1, 'review-date-missing': 1, 'controls-missing': 1, 'section-missing': 1 },
   'front-matter-missing/no-heading.md': { 'owner-missing': 1, 'approver-missing': 1, 'review-date-missing': 1, 'controls-missing': 1, 'section-missing': 1 },
-  // Engine weakness (reported): with next_review set and past, setting last_reviewed to today does not
-  // move the due date, so review-overdue stays.
-  'review-overdue/next-review.md': { 'review-overdue': 1 },
 };
 
 describe('process document fix snapshots', () => {

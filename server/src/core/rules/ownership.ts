@@ -412,10 +412,16 @@ export function checkOwnership(t: OwnershipTarget, reporter: Reporter): Ownershi
     const late = daysBetween(facts.reviewDue, t.today)!;
     if (late > 0) {
       const at = lastE && facts.lastReviewed ? lastE : nextE!;
-      const fixes: Fix[] =
-        lastE && facts.lastReviewed
-          ? [{ title: `Set 'last_reviewed' to today (${t.today})`, edits: [m.setValueEdit(lastE, t.today)], isPreferred: true }]
-          : [];
+      // With a next_review date, the review is recorded by moving it on too (one cadence from today).
+      const nextDue = nextE && facts.cadenceDays ? addDays(t.today, facts.cadenceDays) : undefined;
+      const edits: TextEdit[] = lastE && facts.lastReviewed ? [m.setValueEdit(lastE, t.today)] : [];
+      if (edits.length && nextE && parseDate(nextText) !== undefined) {
+        if (nextDue) edits.push(m.setValueEdit(nextE, nextDue));
+        else edits.length = 0; // no cadence to compute the next date from: leave it to the author
+      }
+      const fixes: Fix[] = edits.length
+        ? [{ title: `Set 'last_reviewed' to today (${t.today})${edits.length > 1 ? ` and 'next_review' to ${nextDue}` : ''}`, edits, isPreferred: true }]
+        : [];
       r.add(
         reviewOverdue.id,
         at.valueStart,
