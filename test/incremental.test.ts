@@ -5,22 +5,13 @@
  */
 import * as assert from 'node:assert/strict';
 import { server } from './helpers/root';
+import { prng } from './helpers/prng';
 
 const { analyze } = server('core/analyze.js');
 const { defaultConfig } = server('core/config.js');
 const { sectionStarts, clearBodyCache } = server('core/lang/markdown-body.js');
 const { LineIndex } = server('core/text.js');
 
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   '# Title\n', '## Purpose\n', '## Steps\n', '### Detail\n', '## Evidence\n', 'Text with PR.AA-01 and CC6.1-CC6.3.\n',

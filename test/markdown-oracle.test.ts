@@ -67,6 +67,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Root, Nodes, Parents } from 'mdast';
 import { ROOT, server } from './helpers/root';
+import { prng } from './helpers/prng';
 
 const { analyzeBody, clearBodyCache } = server('core/lang/markdown-body.js');
 const { proseSegments } = server('core/lang/markdown-prose.js');
@@ -74,16 +75,6 @@ const { defaultConfig } = server('core/config.js');
 const { LineIndex } = server('core/text.js');
 const { Reporter } = server('core/report.js');
 
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(rand: Rand, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];

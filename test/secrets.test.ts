@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { server } from './helpers/root';
+import { prng as rng } from './helpers/prng';
 
 const { findSecrets, reportSecrets, secretInline, maskSecret, shannonEntropy, SECRET_PLACEHOLDER } = server('core/rules/secrets.js');
 const { LineIndex } = server('core/text.js');
@@ -18,17 +19,6 @@ interface SecretMatch {
   key?: string;
 }
 
-/** mulberry32: a small deterministic generator. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';

@@ -7,6 +7,7 @@
  */
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import { addDays, daysBetween, parseCadenceDays, parseDate } from '../dates';
+import { editDistance } from '../lang/document';
 import type { Reporter } from '../report';
 import type { Fix, TextEdit } from '../types';
 import { defineRule } from './registry';
@@ -461,16 +462,4 @@ export function nearestCadence(s: string): string | undefined {
   return best && bestD <= (v.length > 7 ? 3 : 2) ? best : undefined;
 }
 
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
+export { editDistance };
