@@ -35,6 +35,10 @@ export class LruCache<V> {
   get size(): number {
     return this.map.size;
   }
+
+  values(): IterableIterator<V> {
+    return this.map.values();
+  }
 }
 
 export function shiftRange(r: Range, lines: number): Range {

@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import type { LineIndex } from '../text';
-import { maskComments } from './markdown-prose';
+import { fenceStep, maskComments } from './markdown-prose';
 
 export interface FmEntry {
   /** The key as written. */
@@ -118,15 +118,9 @@ export function scanBody(lines: LineIndex, fromLine: number): BodyScan {
   for (let ln = fromLine; ln < lines.lineCount; ln++) {
     const text = lines.lineText(ln);
     const start = lines.lineStarts[ln];
-    const f = /^ {0,3}(`{3,}|~{3,})/.exec(text);
-    if (fence) {
-      if (f && f[1][0] === fence[0] && f[1].length >= fence.length && text.trim() === f[1]) fence = undefined;
-      continue;
-    }
-    if (f) {
-      fence = f[1];
-      continue;
-    }
+    const step = fenceStep(text, fence);
+    fence = step.fence;
+    if (step.code) continue;
     // HTML comments are not content: a commented-out heading, link or "evidence" does not count.
     const openAtStart = inComment;
     let masked: string;

@@ -15,7 +15,7 @@ import type { Range } from '../types';
 import { checkDefaults, checkIdentity, defaultsOf, reportDuplicateIds, type IdentityFacts } from '../rules/nhi';
 import { analyzeYaml, shiftRef } from './yaml-controls';
 import { reportSecrets } from '../rules/secrets';
-import { detach } from '../chunks';
+import { detach, LruCache, shiftFinding, shiftRange } from '../chunks';
 
 export interface InventoryChunk {
   /** header: everything before the first identity; item: one identity; trailing: after the sequence; whole: the file could not be cut. */
@@ -156,11 +156,20 @@ interface ChunkResult {
 
 /**
  * Chunk results: context key (defaults, frameworks, nhi settings, today, line break) -> chunk text ->
- * result. Bounded: at most CONTEXTS contexts and INVENTORY_CACHE_MAX chunks each (oldest dropped first).
+ * result. Bounded: at most CONTEXTS contexts and INVENTORY_CACHE_MAX chunks each (least recently used
+ * dropped first).
  */
-const cache = new Map<string, Map<string, ChunkResult>>();
 const CONTEXTS = 8;
 export const INVENTORY_CACHE_MAX = 20_000;
+const cache = new LruCache<LruCache<ChunkResult>>(CONTEXTS);
+
+/** The chunk cache of one context, and its key. */
+function contextCache(defaults: Record<string, unknown>, config: Config, today: string, eol: string): { key: string; ctx: LruCache<ChunkResult> } {
+  const key = JSON.stringify([defaults, config.frameworks, config.nhi, today, eol]);
+  let ctx = cache.get(key);
+  if (!ctx) cache.set(key, (ctx = new LruCache<ChunkResult>(INVENTORY_CACHE_MAX)));
+  return { key, ctx };
+}
 
 export function clearInventoryCache(): void {
   cache.clear();
@@ -229,13 +238,7 @@ export function analyzeInventory(
         if (parts.defaultsNode) checkDefaults(parts.defaultsNode, chunk.start, r);
       }
     }
-    const ctxKey = JSON.stringify([defaults, config.frameworks, config.nhi, today, eol]);
-    let ctx = cache.get(ctxKey);
-    if (!ctx) {
-      ctx = new Map();
-      cache.set(ctxKey, ctx);
-      if (cache.size > CONTEXTS) cache.delete(cache.keys().next().value!);
-    }
+    const { key: ctxKey, ctx } = contextCache(defaults, config, today, eol);
     // This file's chunks of the last analysis, matched by index from the front and from the back: an
     // edit leaves all but one chunk as they were, found with one string comparison (slice + ===; no
     // hashing of the whole file as a Map lookup per chunk would do).
@@ -259,7 +262,6 @@ export function analyzeInventory(
         const own = detach(chunkText);
         res = checkChunk(own, defaults, config, today, eol);
         ctx.set(own, res);
-        if (ctx.size > INVENTORY_CACHE_MAX) ctx.delete(ctx.keys().next().value!);
       }
       texts.push(chunkText);
       results.push(res);
@@ -311,22 +313,15 @@ export function warmInventory(text: string, lines: LineIndex, config: Config, st
     }
     st = warmState = { text, config, chunks, next: 0, defaults, today: todayOf(config), eol: lines.eol };
   }
-  const ctxKey = JSON.stringify([st.defaults, config.frameworks, config.nhi, st.today, st.eol]);
-  let ctx = cache.get(ctxKey);
-  if (!ctx) {
-    ctx = new Map();
-    cache.set(ctxKey, ctx);
-    if (cache.size > CONTEXTS) cache.delete(cache.keys().next().value!);
-  }
+  const { ctx } = contextCache(st.defaults, config, st.today, st.eol);
   for (; st.next < st.chunks.length; st.next++) {
     const chunk = st.chunks[st.next];
     if (chunk.kind !== 'item') continue;
     const chunkText = text.slice(chunk.start, chunk.end);
-    if (ctx.has(chunkText)) continue;
+    if (ctx.get(chunkText)) continue;
     if (stop()) return false;
     const own = detach(chunkText);
     ctx.set(own, checkChunk(own, st.defaults, config, st.today, st.eol));
-    if (ctx.size > INVENTORY_CACHE_MAX) ctx.delete(ctx.keys().next().value!);
   }
   warmState = undefined;
   return true;
@@ -399,19 +394,6 @@ function partsOf(doc: Document.Parsed): { defaults: Record<string, unknown>; def
     if (k === 'identities' && isSeq(p.value)) items = p.value.items as Node[];
   }
   return { defaults: defaultsOf(defaultsNode), ...(defaultsNode ? { defaultsNode } : {}), items };
-}
-
-function shiftRange(r: Range, lines: number): Range {
-  return lines === 0 ? r : { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
-}
-
-function shiftFinding(f: RawFinding, dl: number): RawFinding {
-  if (dl === 0) return f;
-  return {
-    ...f,
-    range: shiftRange(f.range, dl),
-    fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, range: shiftRange(e.range, dl) })) })),
-  };
 }
 
 function shiftSummary(s: IdentitySummary, dl: number): IdentitySummary {

@@ -64,6 +64,14 @@ interface SectionResult {
 
 /** Section results by section text, one cache per set of enabled frameworks. */
 const caches = new Map<string, LruCache<SectionResult>>();
+/** The section cache of the enabled frameworks (the only setting a section's result depends on), and its key. */
+function sectionCache(config: Config): { key: string; cache: LruCache<SectionResult> } {
+  const key = config.frameworks.join(',');
+  let cache = caches.get(key);
+  if (!cache) caches.set(key, (cache = new LruCache<SectionResult>(20_000)));
+  return { key, cache };
+}
+
 /** The sections of the last analysis of each document (by URI), for reuse without hashing. */
 const lastSections = new Map<string, { ctx: string; texts: string[]; results: SectionResult[] }>();
 
@@ -183,9 +191,7 @@ export function warmBody(lines: LineIndex, fromLine: number, config: Config, sto
   if (fromLine >= lines.lineCount) return true;
   let st = warmState;
   if (!st || st.text !== lines.text || st.config !== config) st = warmState = { text: lines.text, config, starts: sectionStarts(lines, fromLine), next: 0 };
-  const ctx = config.frameworks.join(',');
-  let byText = caches.get(ctx);
-  if (!byText) caches.set(ctx, (byText = new LruCache<SectionResult>(20_000)));
+  const byText = sectionCache(config).cache;
   for (; st.next < st.starts.length; st.next++) {
     const i = st.next;
     const start = lines.lineStarts[st.starts[i]];
@@ -218,9 +224,7 @@ export function analyzeBody(lines: LineIndex, fromLine: number, config: Config, 
   const facts: BodyFacts = { headings: [], htmlAnchors: new Set(), mentionsRecords: false, sections: [], links: [] };
   if (fromLine >= lines.lineCount) return facts;
   const starts = options.whole ? [fromLine] : sectionStarts(lines, fromLine);
-  const ctx = config.frameworks.join(',');
-  let byText = caches.get(ctx);
-  if (!byText) caches.set(ctx, (byText = new LruCache<SectionResult>(20_000)));
+  const { key: ctx, cache: byText } = sectionCache(config);
   // The same document's previous sections, matched from the front by index and from the back by index
   // from the end: an edit leaves all but one or two sections as they were, at known places.
   const prev = uri && !options.whole ? lastSections.get(uri) : undefined;

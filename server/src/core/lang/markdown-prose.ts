@@ -19,15 +19,9 @@ export function proseSegments(lines: LineIndex, fromLine: number): Segment[] {
   for (let ln = fromLine; ln < lines.lineCount; ln++) {
     const text = lines.lineText(ln);
     const start = lines.lineStarts[ln];
-    const f = /^ {0,3}(`{3,}|~{3,})/.exec(text);
-    if (fence) {
-      if (f && f[1][0] === fence[0] && f[1].length >= fence.length && text.trim() === f[1]) fence = undefined;
-      continue;
-    }
-    if (f) {
-      fence = f[1];
-      continue;
-    }
+    const step = fenceStep(text, fence);
+    fence = step.fence;
+    if (step.code) continue;
     const blank = text.trim() === '';
     if (!blank && /^ {0,3}(?:[-*+]|\d+[.)])\s/.test(text)) inList = true;
     else if (!blank && !/^\s/.test(text)) inList = false;
@@ -80,4 +74,15 @@ export function maskComments(line: string, inComment: boolean): [string, boolean
     }
   }
   return [s, inComment];
+}
+
+/**
+ * Fenced code, one line at a time: given the fence open before `line` (if any), the fence open after it
+ * and whether the line is code (a fence line or inside a fence). A fence closes with a line of the same
+ * character, at least as long, and nothing else.
+ */
+export function fenceStep(line: string, fence: string | undefined): { fence: string | undefined; code: boolean } {
+  const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+  if (fence) return { fence: f && f[1][0] === fence[0] && f[1].length >= fence.length && line.trim() === f[1] ? undefined : fence, code: true };
+  return f ? { fence: f[1], code: true } : { fence: undefined, code: false };
 }
