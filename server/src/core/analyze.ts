@@ -4,6 +4,7 @@ import { matchesAny } from './glob';
 import { LineIndex } from './text';
 import { Reporter, type RawFinding } from './report';
 import type { DocumentKind, FileHost, SourceFile } from './types';
+import type { Heading } from './lang/document';
 import { analyzeYaml } from './lang/yaml-controls';
 import type { ControlRef } from './refs/scan';
 import { defineRule } from './rules/registry';
@@ -34,6 +35,8 @@ export interface Analysis {
   frontMatter?: { start: number; end: number };
   /** One summary per identity (inventories only). */
   identities?: IdentitySummary[];
+  /** The headings of the body (process documents only). */
+  headings?: Heading[];
 }
 
 /** Workspace-relative path of a URI for glob matching ("file:///ws/a/b.md" -> "a/b.md"). */
@@ -114,11 +117,12 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
   if (fm) {
     result.frontMatter = fm;
     const fmText = file.text.slice(fm.start, fm.end);
-    result.refs.push(...analyzeYaml(fmText, fm.start, config, r).refs);
+    for (const ref of analyzeYaml(fmText, fm.start, config, r).refs) result.refs.push(ref);
     reportSecrets(fmText, fm.start, r);
     bodyLine = lines.positionAt(fm.end).line + 1;
   }
   const body = analyzeBody(lines, bodyLine, config, r, options, file.uri);
+  result.headings = body.headings;
   // The body's references are materialised on first use (hover, the CLI's coverage), not per keystroke.
   const fmRefs = result.refs;
   let all: ControlRef[] | undefined;

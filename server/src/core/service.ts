@@ -255,7 +255,7 @@ export class IsmsService {
   /** Outline symbols of a document (front matter, headings; inventory keys and identities). */
   symbols(file: SourceFile): OutlineSymbol[] {
     const a = this.analysis(file);
-    if (a.kind === 'process-document') return markdownOutline(a.lines, a.frontMatter);
+    if (a.kind === 'process-document') return markdownOutline(a.lines, a.frontMatter, a.headings ?? []);
     if (a.kind === 'inventory') return yamlOutline(a.lines);
     return [];
   }

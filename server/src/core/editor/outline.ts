@@ -1,11 +1,11 @@
 /**
  * Document symbols (the Outline view, breadcrumbs, Go to Symbol) and folding ranges, for process
  * documents (front matter, headings) and inventories (top-level keys, one symbol per identity).
- * Line scans only: they run on every edit of large files.
+ * The headings come from the document's analysis (cached per section); the rest are line scans.
  */
 import type { LineIndex } from '../text';
 import type { Range } from '../types';
-import { scanBody } from '../lang/document';
+import type { Heading } from '../lang/document';
 
 export interface OutlineSymbol {
   name: string;
@@ -32,18 +32,15 @@ function lastContentLine(lines: LineIndex, from: number, before: number): number
   return Math.max(from, l);
 }
 
-/** Outline of a Markdown process document: the front matter, then headings nested by level. */
-export function markdownOutline(lines: LineIndex, fm: { start: number; end: number } | undefined): OutlineSymbol[] {
+/** Outline of a Markdown process document: the front matter, then the body's headings nested by level. */
+export function markdownOutline(lines: LineIndex, fm: { start: number; end: number } | undefined, headings: readonly Heading[]): OutlineSymbol[] {
   const out: OutlineSymbol[] = [];
-  let bodyLine = 0;
   if (fm) {
     const open = Math.max(0, lines.positionAt(fm.start).line - 1);
     const close = fm.end > fm.start ? lines.positionAt(fm.end).line + 1 : open + 1;
     const keys = yamlOutline(lines, open + 1, close - 1);
     out.push({ name: 'Front matter', kind: 'front-matter', range: lineRange(lines, open, close), selectionRange: lineRange(lines, open, open), children: keys });
-    bodyLine = close + 1;
   }
-  const { headings } = scanBody(lines, bodyLine);
   const stack: { level: number; sym: OutlineSymbol }[] = [];
   headings.forEach((h, i) => {
     // A section runs to the line before the next heading of the same or a higher level.

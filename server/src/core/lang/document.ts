@@ -5,7 +5,6 @@
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import type { LineIndex } from '../text';
-import { fenceStep, maskComments } from './markdown-prose';
 
 export interface FmEntry {
   /** The key as written. */
@@ -91,51 +90,6 @@ export interface Heading {
   norm?: string;
   /** githubSlug(text), set by the section scanner. */
   slug?: string;
-}
-
-export interface BodyLine {
-  line: number;
-  start: number;
-  /** The line with inline code blanked out (offsets kept). */
-  masked: string;
-}
-
-export interface BodyScan {
-  headings: Heading[];
-  /** Lines outside fenced code blocks. */
-  lines: BodyLine[];
-  /** Anchors declared with HTML (`<a name="x">`, `id="x"`). */
-  htmlAnchors: Set<string>;
-}
-
-/** Headings and lines outside fenced code, from `fromLine`. */
-export function scanBody(lines: LineIndex, fromLine: number): BodyScan {
-  const headings: Heading[] = [];
-  const body: BodyLine[] = [];
-  const htmlAnchors = new Set<string>();
-  let fence: string | undefined;
-  let inComment = false;
-  for (let ln = fromLine; ln < lines.lineCount; ln++) {
-    const text = lines.lineText(ln);
-    const start = lines.lineStarts[ln];
-    const step = fenceStep(text, fence);
-    fence = step.fence;
-    if (step.code) continue;
-    // HTML comments are not content: a commented-out heading, link or "evidence" does not count.
-    const openAtStart = inComment;
-    let masked: string;
-    [masked, inComment] = maskComments(text, inComment);
-    masked = masked.replace(/(`+)(.+?)\1/g, (m) => ' '.repeat(m.length));
-    body.push({ line: ln, start, masked });
-    const h = openAtStart ? null : /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(text);
-    if (h) {
-      const t = (h[2] ?? '').trim();
-      const s = t ? start + text.indexOf(t, h[1].length) : start;
-      headings.push({ level: h[1].length, text: t, line: ln, start: s, end: s + t.length });
-    }
-    for (const m of masked.matchAll(/<a\s[^>]*?(?:name|id)\s*=\s*["']([^"']+)["']/gi)) htmlAnchors.add(m[1]);
-  }
-  return { headings, lines: body, htmlAnchors };
 }
 
 /** GitHub's heading anchor: lower case, punctuation dropped, spaces to hyphens. */

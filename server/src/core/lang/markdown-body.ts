@@ -1,12 +1,13 @@
 /**
- * The body of a process document, checked section by section. The body is cut before every ATX
- * heading outside code fences and HTML comments; each section is scanned on its own (prose segments,
- * control references, placeholders, inline secrets, headings, links) and the result cached by its
- * text. An edit re-scans the one section it touched; the document-level rules (sections, evidence,
- * controls lists, links) then run over the collected facts, which is cheap.
+ * The body of a process document, checked section by section. The body is cut before every line that
+ * starts with `#` outside code fences and HTML comments; each section is parsed with remark-parse on its
+ * own (markdown-syntax) and checked (control references, placeholders, inline secrets, headings, links),
+ * and the result cached by its text. An edit re-parses the one section it touched; the document-level
+ * rules (sections, evidence, controls lists, links) then run over the collected facts, which is cheap.
  *
- * The cut is exact: the line scanners keep no state across a heading outside fences and comments,
- * so the sections together give what one scan of the whole body gives (tested on random edits).
+ * The cut is exact: when a section's parse ends inside a top-level fence or HTML block (the cheap scan
+ * can misjudge fences in list items, say), it is parsed together with the next section, so the
+ * sections together give what one parse of the whole body gives (tested on random documents and edits).
  */
 import type { Config } from '../config';
 import { LineIndex } from '../text';
@@ -15,15 +16,17 @@ import { refIds, scanReferences, type ControlRef } from '../refs/scan';
 import { reportControlRefs } from '../rules/controls';
 import { reportSecrets } from '../rules/secrets';
 import { detach, LruCache, shiftFinding } from '../chunks';
-import { proseSegments, type Segment } from './markdown-prose';
-import { githubSlug, scanBody, type Heading } from './document';
+import { parseSection } from './markdown-syntax';
+import { githubSlug, headingSlugs, type Heading } from './document';
 import { shiftRef } from './yaml-controls';
 import { normaliseHeading, placeholder } from '../rules/document';
 
 export interface BodyLink {
-  /** The destination as written (`runbooks/x.md#step`). */
+  /** The destination as the parser reads it (`runbooks/x.md#step`; escapes and character references decoded). */
   dest: string;
-  /** Document offset of the destination. */
+  /** The destination as written. */
+  raw: string;
+  /** Document offset of the destination as written. */
   at: number;
 }
 
@@ -60,6 +63,8 @@ interface SectionResult {
   anchors: string[];
   records: boolean;
   links: BodyLink[];
+  /** The section's parse ends inside a block the next heading would not end: parse it with the next one. */
+  open: boolean;
 }
 
 /** Section results by section text, one cache per set of enabled frameworks. */
@@ -73,7 +78,7 @@ function sectionCache(config: Config): { key: string; cache: LruCache<SectionRes
 }
 
 /** The sections of the last analysis of each document (by URI), for reuse without hashing. */
-const lastSections = new Map<string, { ctx: string; texts: string[]; results: SectionResult[] }>();
+const lastSections = new Map<string, { ctx: string; texts: (string | undefined)[]; results: (SectionResult | undefined)[]; count: number }>();
 
 /** Drops what is kept of a document's last analysis (it was closed). */
 export function forgetBody(uri: string): void {
@@ -92,23 +97,42 @@ export function bodyCacheSize(): number {
 }
 
 
+/** A section longer than this many lines is also cut before paragraphs (so a body without headings stays incremental). */
+export const LONG_SECTION = 64;
+
 /**
- * First lines of the sections of the body that starts at `fromLine`. Jumps from one interesting line
- * to the next with one regular expression (headings, fences, comment marks) instead of reading every
- * line; the fence and comment states follow proseSegments exactly.
+ * First lines of the sections of the body that starts at `fromLine`: lines starting with `#` (an ATX
+ * heading at column 0, which ends every open block but a fence or HTML block) outside what looks like
+ * a fence or an HTML comment; and, in sections longer than LONG_SECTION lines, a line starting with a
+ * letter after a blank line (a paragraph at column 0, which also ends every open block but those two).
+ * Jumps from one interesting line to the next with one regular expression instead of reading every
+ * line. The fence and comment states are a cheap guess; parseSection's `open` catches the cuts it gets
+ * wrong.
  */
 export function sectionStarts(lines: LineIndex, fromLine: number): number[] {
   const starts = [fromLine];
   const text = lines.text;
-  const re = /^ {0,3}(#{1,6}(?=[ \t\r\n]|$)|`{3,}|~{3,})|<!--|-->/gm;
+  const re = /^(#{1,6}(?=[ \t\r\n]|$))|^ {0,3}(`{3,}|~{3,})|<!--|-->/gm;
   re.lastIndex = lines.lineStarts[fromLine];
   let fence: string | undefined;
   let inComment = false;
   let lastLine = -1;
+  let prevMatch = fromLine;
+  /** Paragraph cuts in the lines [a, b), where no fence or comment is open. */
+  const paragraphs = (a: number, b: number) => {
+    for (let l = Math.max(a, starts[starts.length - 1] + LONG_SECTION); l < b; l++) {
+      if (/^[A-Za-z]/.test(lines.lineText(l)) && lines.lineText(l - 1).trim() === '') {
+        starts.push(l);
+        l += LONG_SECTION - 1;
+      }
+    }
+  };
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const mark = m[1];
+    const mark = m[1] ?? m[2];
     const line = lines.positionAt(m.index).line;
-    if (mark && (mark[0] === '`' || mark[0] === '~')) {
+    if (!fence && !inComment) paragraphs(prevMatch + 1, line);
+    prevMatch = line;
+    if (m[2]) {
       if (fence) {
         if (mark[0] === fence[0] && mark.length >= fence.length && lines.lineText(line).trim() === mark) fence = undefined;
       } else fence = mark;
@@ -130,6 +154,7 @@ export function sectionStarts(lines: LineIndex, fromLine: number): number[] {
     if (m[0] === '<!--') inComment = true;
     else inComment = false;
   }
+  if (!fence && !inComment) paragraphs(prevMatch + 1, lines.lineCount);
   return starts;
 }
 
@@ -137,8 +162,6 @@ const RECORDS = /\b(?:evidence|records|audit trail|audit log|retention|retained|
 /** Marker words count in capitals only ("a todo list" is prose); template markup in any case. */
 export const PLACEHOLDER_WORDS = /\b(?:TODO|TBD|TBC|FIXME|XXX)\b/g;
 export const PLACEHOLDER_MARKUP = /<insert[^>]*>|\[(?:owner|approver|name|date|team|email|system|insert[^\]]*|your [^\]]*)\](?![([:])/gi;
-/** Inline links and images `](dest "title")`, and reference definitions `[x]: dest`. */
-const LINK = /\]\(\s*<?([^)\s>]*)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)|^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?/g;
 
 export const PLACEHOLDER_MESSAGE = (s: string) => `'${s}' is placeholder text: an auditor reads an unfinished document as a control that is not yet operating.`;
 
@@ -146,31 +169,23 @@ export const PLACEHOLDER_MESSAGE = (s: string) => `'${s}' is placeholder text: a
 function checkSection(text: string, config: Config): SectionResult {
   const lines = new LineIndex(text);
   const r = new Reporter(lines);
+  const syntax = parseSection(text);
   const refs: ControlRef[] = [];
-  const segments: Segment[] = proseSegments(lines, 0);
-  for (const seg of segments) {
+  let records = false;
+  for (const seg of syntax.segments) {
     const found = scanReferences(seg.text, { frameworks: config.frameworks, mode: 'prose' });
     if (found.length) {
       reportControlRefs(found, seg.start, r);
-      refs.push(...found.map((x) => shiftRef(x, seg.start)));
+      for (const x of found) refs.push(shiftRef(x, seg.start)); // (not push(...): a long paragraph has many)
     }
     const marks = [...seg.text.matchAll(PLACEHOLDER_WORDS), ...seg.text.matchAll(PLACEHOLDER_MARKUP)].sort((a, b) => a.index! - b.index!);
     for (const m of marks) {
       const s = seg.start + m.index!;
       r.add(placeholder.id, s, s + m[0].length, PLACEHOLDER_MESSAGE(m[0]));
     }
+    if (!records && RECORDS.test(seg.text)) records = true;
   }
   reportSecrets(text, 0, r);
-  const body = scanBody(lines, 0);
-  const links: BodyLink[] = [];
-  let records = false;
-  for (const bl of body.lines) {
-    if (!records && RECORDS.test(bl.masked)) records = true;
-    for (const m of bl.masked.matchAll(LINK)) {
-      const dest = m[1] ?? m[2];
-      links.push({ dest, at: bl.start + m.index! + m[0].indexOf(dest, m[1] !== undefined ? m[0].indexOf('](') : m[0].indexOf(']:')) });
-    }
-  }
   const keys = new Map<string, number>();
   refs.forEach((ref, i) => {
     if (ref.status !== 'ok') return;
@@ -179,11 +194,13 @@ function checkSection(text: string, config: Config): SectionResult {
       if (!keys.has(k)) keys.set(k, i);
     }
   });
-  for (const h of body.headings) {
-    h.norm = normaliseHeading(h.text);
-    h.slug = githubSlug(h.text);
-  }
-  return { findings: r.findings, refs, keys, headings: body.headings, anchors: [...body.htmlAnchors], records, links };
+  const headings: Heading[] = syntax.headings.map((h) => ({ ...h, norm: normaliseHeading(h.text), slug: githubSlug(h.text) }));
+  return { findings: r.findings, refs, keys, headings, anchors: syntax.anchors, records, links: syntax.links, open: syntax.open };
+}
+
+/** Offsets of the text from section `i` up to section `j` (exclusive; the end of the text when j is past the last). */
+function span(lines: LineIndex, starts: readonly number[], i: number, j: number): [number, number] {
+  return [lines.lineStarts[starts[i]], j < starts.length ? lines.lineStarts[starts[j]] : lines.text.length];
 }
 
 /** Checks and caches the sections of a body until `stop()` says so; true when all are cached (see warmInventory). */
@@ -192,15 +209,20 @@ export function warmBody(lines: LineIndex, fromLine: number, config: Config, sto
   let st = warmState;
   if (!st || st.text !== lines.text || st.config !== config) st = warmState = { text: lines.text, config, starts: sectionStarts(lines, fromLine), next: 0 };
   const byText = sectionCache(config).cache;
-  for (; st.next < st.starts.length; st.next++) {
-    const i = st.next;
-    const start = lines.lineStarts[st.starts[i]];
-    const end = i + 1 < st.starts.length ? lines.lineStarts[st.starts[i + 1]] : lines.text.length;
-    const sectionText = lines.text.slice(start, end);
-    if (byText.get(sectionText)) continue;
-    if (stop()) return false;
-    const own = detach(sectionText);
-    byText.set(own, checkSection(own, config));
+  while (st.next < st.starts.length) {
+    let j = st.next + 1;
+    for (;;) {
+      const sectionText = lines.text.slice(...span(lines, st.starts, st.next, j));
+      let res = byText.get(sectionText);
+      if (!res) {
+        if (stop()) return false;
+        const own = detach(sectionText);
+        byText.set(own, (res = checkSection(own, config)));
+      }
+      if (!res.open || j >= st.starts.length) break;
+      j++;
+    }
+    st.next = j;
   }
   warmState = undefined;
   return true;
@@ -229,51 +251,76 @@ export function analyzeBody(lines: LineIndex, fromLine: number, config: Config, 
   // from the end: an edit leaves all but one or two sections as they were, at known places.
   const prev = uri && !options.whole ? lastSections.get(uri) : undefined;
   const usable = prev && prev.ctx === ctx ? prev : undefined;
-  const texts: string[] = [];
-  const results: SectionResult[] = [];
-  for (let i = 0; i < starts.length; i++) {
-    const line = starts[i];
-    const start = lines.lineStarts[line];
-    const end = i + 1 < starts.length ? lines.lineStarts[starts[i + 1]] : text.length;
-    let res: SectionResult | undefined;
+  // Indexed by the section a checked chunk starts at (a chunk is several sections when one's parse is open).
+  const texts: (string | undefined)[] = [];
+  const results: (SectionResult | undefined)[] = [];
+  const find = (i: number, j: number): [SectionResult, string] => {
+    const [start, end] = span(lines, starts, i, j);
     let sectionText: string | undefined;
     if (usable) {
       // (slice + === compares with memcmp; startsWith(t, start) is several times slower on long strings)
-      const fromBack = i - starts.length + usable.texts.length;
+      const fromBack = i - starts.length + usable.count;
       let t = usable.texts[i];
-      let j = i;
+      let k = i;
       if (t === undefined || t.length !== end - start) {
         t = usable.texts[fromBack];
-        j = fromBack;
+        k = fromBack;
       }
       if (t !== undefined && t.length === end - start) {
         sectionText = text.slice(start, end);
-        if (sectionText === t) res = usable.results[j];
-        else if (j === i && usable.texts[fromBack]?.length === end - start && sectionText === usable.texts[fromBack]) res = usable.results[fromBack];
+        if (sectionText === t) return [usable.results[k]!, t];
+        if (k === i && usable.texts[fromBack]?.length === end - start && sectionText === usable.texts[fromBack]) return [usable.results[fromBack]!, sectionText];
       }
     }
+    sectionText ??= text.slice(start, end);
+    if (options.whole) return [checkSection(sectionText, config), sectionText];
+    let res = byText.get(sectionText);
     if (!res) {
-      sectionText ??= text.slice(start, end);
-      if (!options.whole) res = byText.get(sectionText);
-      if (!res) {
-        if (!options.whole) sectionText = detach(sectionText);
-        res = checkSection(sectionText, config);
-        if (!options.whole) byText.set(sectionText, res);
-      }
+      sectionText = detach(sectionText);
+      byText.set(sectionText, (res = checkSection(sectionText, config)));
     }
-    texts.push(sectionText!);
-    results.push(res);
+    return [res, sectionText];
+  };
+  for (let i = 0; i < starts.length; ) {
+    let j = i + 1;
+    let [res, sectionText] = find(i, j);
+    while (res.open && j < starts.length) [res, sectionText] = find(i, ++j);
+    texts[i] = sectionText;
+    results[i] = res;
+    const line = starts[i];
+    const start = lines.lineStarts[line];
+    i = j;
     for (const f of res.findings) r.findings.push(shiftFinding(f, line));
     if (res.refs.length) facts.sections.push({ base: start, refs: res.refs, keys: res.keys });
     for (const h of res.headings) facts.headings.push({ ...h, line: h.line + line, start: h.start + start, end: h.end + start });
     for (const a of res.anchors) facts.htmlAnchors.add(a);
     if (res.records) facts.mentionsRecords = true;
-    for (const l of res.links) facts.links.push({ dest: l.dest, at: l.at + start });
+    for (const l of res.links) facts.links.push({ dest: l.dest, raw: l.raw, at: l.at + start });
   }
   if (uri && !options.whole) {
     lastSections.delete(uri);
-    lastSections.set(uri, { ctx, texts, results });
+    lastSections.set(uri, { ctx, texts, results, count: starts.length });
     if (lastSections.size > 64) lastSections.delete(lastSections.keys().next().value!);
   }
   return facts;
+}
+
+/** Anchors of documents that links point into, by document text. */
+const anchorCache = new LruCache<Set<string>>(16);
+
+/**
+ * The anchors of another Markdown document whose body starts at `fromLine`: its headings' slugs (with
+ * GitHub's -1, -2 for repeats) and its HTML anchors. One parse per document text.
+ */
+export function documentAnchors(lines: LineIndex, fromLine: number): Set<string> {
+  const key = `${fromLine}:${lines.text}`;
+  let anchors = anchorCache.get(key);
+  if (!anchors) {
+    const start = lines.lineStarts[Math.min(fromLine, lines.lineCount - 1)] ?? 0;
+    const syntax = parseSection(lines.text.slice(start));
+    anchors = headingSlugs(syntax.headings.map((h) => ({ ...h, slug: githubSlug(h.text) })));
+    for (const a of syntax.anchors) anchors.add(a);
+    anchorCache.set(detach(key), anchors);
+  }
+  return anchors;
 }

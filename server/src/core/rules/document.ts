@@ -9,7 +9,7 @@ import { LineIndex } from '../text';
 import type { FileHost, Fix } from '../types';
 import { refIds, scanReferences, type ControlRef } from '../refs/scan';
 import { shiftRef } from '../lang/yaml-controls';
-import { PLACEHOLDER_MARKUP, PLACEHOLDER_WORDS, type BodyFacts } from '../lang/markdown-body';
+import { documentAnchors, PLACEHOLDER_MARKUP, PLACEHOLDER_WORDS, type BodyFacts, type BodyLink } from '../lang/markdown-body';
 import { checkOwnership, YamlMapping } from './ownership';
 import { Reporter } from '../report';
 import { todayOf } from '../dates';
@@ -20,7 +20,6 @@ import {
   isEmptyValue,
   readFrontMatter,
   scalarString,
-  scanBody,
   type FmEntry,
   type FrontMatter,
   type Heading,
@@ -410,20 +409,27 @@ export function checkDocument(
     }
     return slugs;
   };
-  for (const l of body.links) checkLink(l.dest, l.at, ownSlugs, r, host, uri);
+  for (const l of body.links) checkLink(l, ownSlugs, r, host, uri);
 }
 
-function checkLink(dest: string, at: number, ownSlugs: () => Set<string>, r: Reporter, host: FileHost | undefined, uri: string): void {
+/**
+ * link-broken for one link. Ranges are in the destination as written (`raw` at `at`); the parts read from
+ * `dest` (escapes decoded). A fix is offered only when the two are the same text.
+ */
+function checkLink(link: BodyLink, ownSlugs: () => Set<string>, r: Reporter, host: FileHost | undefined, uri: string): void {
+  const { dest, raw, at } = link;
   if (dest === '' || /^[a-z][a-z0-9+.-]*:|^\/\//i.test(dest)) return; // URLs, mailto:, protocol-relative
   const hash = dest.indexOf('#');
+  const rawHash = raw.indexOf('#');
+  const fixable = raw === dest;
   const path = hash < 0 ? dest : dest.slice(0, hash);
   const anchor = hash < 0 ? undefined : decodeAnchor(dest.slice(hash + 1));
   if (path === '') {
     const slugs = ownSlugs();
     if (anchor === undefined || anchor === '' || slugs.has(anchor) || slugs.has(anchor.toLowerCase())) return;
     const s = at + 1;
-    const e = at + dest.length;
-    const near = closest(anchor, slugs);
+    const e = at + raw.length;
+    const near = fixable ? closest(anchor, slugs) : undefined;
     r.add(
       linkBroken.id,
       at,
@@ -442,7 +448,7 @@ function checkLink(dest: string, at: number, ownSlugs: () => Set<string>, r: Rep
   }
   const kind = host.stat(uri, decoded);
   if (kind === 'missing') {
-    r.add(linkBroken.id, at, at + path.length, `'${decoded}' does not exist: a reader, or an auditor following this reference to its evidence, lands nowhere.`, [], { target: decoded });
+    r.add(linkBroken.id, at, at + (rawHash < 0 ? raw.length : rawHash), `'${decoded}' does not exist: a reader, or an auditor following this reference to its evidence, lands nowhere.`, [], { target: decoded });
     return;
   }
   if (kind !== 'file' || anchor === undefined || anchor === '' || !/\.(md|markdown)$/i.test(decoded)) return;
@@ -451,16 +457,14 @@ function checkLink(dest: string, at: number, ownSlugs: () => Set<string>, r: Rep
   const otherLines = new LineIndex(other);
   const fmOther = /^---[ \t]*\r?\n/.test(other) ? /\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(other.slice(3)) : null;
   const fromLine = fmOther ? otherLines.positionAt(3 + fmOther.index + fmOther[0].length).line : 0;
-  const theirs = scanBody(otherLines, fromLine);
-  const theirSlugs = headingSlugs(theirs.headings);
-  for (const a of theirs.htmlAnchors) theirSlugs.add(a);
+  const theirSlugs = documentAnchors(otherLines, fromLine);
   if (theirSlugs.has(anchor) || theirSlugs.has(anchor.toLowerCase())) return;
-  const near = closest(anchor, theirSlugs);
+  const near = fixable ? closest(anchor, theirSlugs) : undefined;
   const s = at + hash + 1;
-  const e = at + dest.length;
+  const e = at + raw.length;
   r.add(
     linkBroken.id,
-    at + hash,
+    at + Math.max(rawHash, 0),
     e,
     `'${decoded}' has no heading with the anchor '#${anchor}'${near ? ` (did you mean '#${near}'?)` : ''}.`,
     near ? [{ title: `Change to #${near}`, edits: [r.edit(s, e, near)], isPreferred: true, safe: true }] : [],
