@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { Reporter } from '../report';
 import { controlUnknown, reportControlRefs } from '../rules/controls';
 import { defineRule } from '../rules/registry';
+import { fastParseDocument, PARSE_OPTIONS } from './fast-yaml';
 
 export const syntaxError = defineRule({
   id: 'syntax-error',
@@ -23,9 +24,12 @@ export interface YamlAnalysis {
   refs: ControlRef[];
 }
 
-/** Parses `yamlText` (which starts at offset `base` of the document) and reports syntax errors and references. */
+/**
+ * Parses `yamlText` (which starts at offset `base` of the document) and reports syntax errors and references.
+ * The fast reader takes the plain block YAML of most inventory chunks; the library parses the rest.
+ */
 export function analyzeYaml(yamlText: string, base: number, config: Config, r: Reporter): YamlAnalysis {
-  const doc = parseDocument(yamlText, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
+  const doc = fastParseDocument(yamlText) ?? parseDocument(yamlText, PARSE_OPTIONS);
   for (const e of doc.errors) {
     const [s, t] = e.pos;
     r.add(syntaxError.id, base + s, base + Math.max(t, s + 1), `YAML syntax error: ${firstLine(e.message)}`);

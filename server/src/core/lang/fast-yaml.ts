@@ -1,0 +1,573 @@
+/**
+ * A fast reader for the plain block YAML that inventories are written in. `parseDocument` spends ~250 µs
+ * on a 21-line identity chunk, most of it in its generic lexer and CST parser; this reads the lines
+ * directly and builds the same nodes: the `yaml` library's own classes, with the same ranges, scalar
+ * types, sources, values (YAML 1.2 core schema) and number formats, in the same order.
+ *
+ * It reads a strict subset and returns undefined for anything else, and the caller parses with the
+ * library: block maps and sequences, single-line plain, single-quoted and double-quoted scalars (the
+ * library's one-character and \x \u \U escapes), single-line flow sequences of such scalars, empty
+ * values, comments and blank lines, LF or CRLF. Not: anchors, aliases, tags, block scalars, multi-line
+ * scalars, flow maps, nested flow collections, `?` keys, document markers, directives, tabs, duplicate
+ * keys, nor anything the library reports as an error or a warning. test/fast-yaml.test.ts compares
+ * both on generated and mutated documents.
+ *
+ * Comments are not attached (`comment`, `commentBefore`, `spaceBefore` stay unset: nothing in the engine
+ * reads them), though they count in ranges exactly as in the library. The documents are for reading:
+ * do not stringify them.
+ */
+import { Document, Pair, Scalar, YAMLMap, YAMLSeq, type Schema } from 'yaml';
+
+/** The options analyzeYaml parses with; the reader reproduces parseDocument with exactly these. */
+export const PARSE_OPTIONS = { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false } as const;
+
+/** Characters the reader leaves to the library: tabs, a BOM, control characters, Unicode line breaks, a lone CR. */
+const BEYOND = /[\t\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]|\r(?!\n)/;
+
+const BLANK = 0;
+const COMMENT = 1;
+const CONTENT = 2;
+
+/** Deeper nesting is left to the library (and keeps the recursion bounded). */
+const MAX_DEPTH = 64;
+
+type Block = Scalar | YAMLMap | YAMLSeq;
+
+/** Parses `text` as parseDocument(text, PARSE_OPTIONS) would, or returns undefined when it is beyond the subset. */
+export function fastParseDocument(text: string): Document.Parsed | undefined {
+  if (BEYOND.test(text)) return undefined;
+  const r = new Reader(text);
+  if (!r.lines()) return undefined;
+  const first = r.nextContent(0);
+  if (first === r.n) return undefined;
+  const doc = new Document(undefined, PARSE_OPTIONS);
+  r.schema = doc.schema;
+  const root = r.collection(first, r.ind[first], 0);
+  if (!root || r.li < r.n) return undefined;
+  doc.contents = root;
+  const end = root.range![2];
+  // Trailing lines no collection kept go to the document's end (Parser#pop).
+  doc.range = [r.ls[first], end, r.pendAny ? text.length : end];
+  return doc as unknown as Document.Parsed;
+}
+
+class Reader {
+  /** Per line: start, end of its content (before \r\n), start of the next line, leading spaces, BLANK / COMMENT / CONTENT. */
+  readonly ls: number[] = [];
+  readonly le: number[] = [];
+  readonly ln: number[] = [];
+  readonly ind: number[] = [];
+  readonly kind: number[] = [];
+  n = 0;
+  schema: Schema | undefined;
+  /** The next content line once a node has been read. */
+  li = 0;
+  /**
+   * The blank and comment lines after the last value that no node has taken yet (the library's pending
+   * start-only item): the largest indentation of their comments (-1 for none), and whether there are any.
+   */
+  pendMax = -1;
+  pendAny = false;
+  /** Where the last quoted scalar or flow sequence read ends (after its closing character). */
+  private close = 0;
+
+  constructor(readonly text: string) {}
+
+  /** Cuts the lines; false on a document marker (`---`, `...`). */
+  lines(): boolean {
+    const text = this.text;
+    const len = text.length;
+    let p = 0;
+    while (p < len) {
+      let e = text.indexOf('\n', p);
+      const next = e === -1 ? len : e + 1;
+      if (e === -1) e = len;
+      else if (e > p && text.charCodeAt(e - 1) === 13) e--;
+      let i = p;
+      while (i < e && text.charCodeAt(i) === 32) i++;
+      const kind = i === e ? BLANK : text.charCodeAt(i) === 35 ? COMMENT : CONTENT;
+      if (kind === CONTENT && i === p && (text.startsWith('---', p) || text.startsWith('...', p))) return false;
+      this.ls.push(p);
+      this.le.push(e);
+      this.ln.push(next);
+      this.ind.push(i - p);
+      this.kind.push(kind);
+      p = next;
+    }
+    this.n = this.ls.length;
+    return true;
+  }
+
+  nextContent(i: number): number {
+    while (i < this.n && this.kind[i] !== CONTENT) i++;
+    return i;
+  }
+
+  private hasComment(from: number, to: number): boolean {
+    for (let i = from; i < to; i++) if (this.kind[i] === COMMENT) return true;
+    return false;
+  }
+
+  /** A `-` item indicator at column `col` of line `li`. */
+  private isDash(li: number, col: number): boolean {
+    const p = this.ls[li] + col;
+    return this.text.charCodeAt(p) === 45 && (p + 1 === this.le[li] || this.text.charCodeAt(p + 1) === 32);
+  }
+
+  /** A block sequence or map whose first item is at column `col` of line `li`. */
+  collection(li: number, col: number, depth: number): YAMLMap | YAMLSeq | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    return this.isDash(li, col) ? this.seq(li, col, depth) : this.map(li, col, depth);
+  }
+
+  private map(li: number, col: number, depth: number): YAMLMap | undefined {
+    const text = this.text;
+    const map = new YAMLMap(this.schema);
+    const start = this.ls[li] + col;
+    const keys = new Set<unknown>();
+    for (;;) {
+      const e = this.le[li];
+      const key = this.key(this.ls[li] + col, e);
+      if (!key || keys.has(key.value)) return undefined;
+      keys.add(key.value);
+      let q = key.range![1] + 1;
+      while (q < e && text.charCodeAt(q) === 32) q++;
+      let value: Block | undefined;
+      if (q === e || text.charCodeAt(q) === 35) {
+        // No value on the line: a nested collection (more indented, or a sequence at the key's column), else empty.
+        const nx = this.nextContent(li + 1);
+        if (nx < this.n && (this.ind[nx] > col || (this.ind[nx] === col && this.isDash(nx, col)))) value = this.collection(nx, this.ind[nx], depth + 1);
+        else value = this.empty(li, q, nx, col, nx < this.n && this.ind[nx] === col, false);
+      } else value = this.inline(li, q, col);
+      if (!value) return undefined;
+      map.items.push(new Pair(key, value));
+      const offset = value.range![2];
+      const nx = this.li;
+      if (nx < this.n && this.ind[nx] >= col) {
+        if (this.ind[nx] > col || this.isDash(nx, col)) return undefined;
+        this.pendMax = -1;
+        this.pendAny = false;
+        li = nx;
+        continue;
+      }
+      map.range = [start, offset, this.end(col, offset)];
+      return map;
+    }
+  }
+
+  private seq(li: number, col: number, depth: number): YAMLSeq | undefined {
+    const text = this.text;
+    const seq = new YAMLSeq(this.schema);
+    const start = this.ls[li] + col;
+    /** Comment lines left pending before this item: they go to the item's own props (Parser#blockSequence). */
+    let before = false;
+    for (;;) {
+      const e = this.le[li];
+      let q = this.ls[li] + col + 1;
+      while (q < e && text.charCodeAt(q) === 32) q++;
+      let item: Block | undefined;
+      if (q === e || text.charCodeAt(q) === 35) {
+        const nx = this.nextContent(li + 1);
+        if (nx < this.n && this.ind[nx] > col) return undefined; // a node under a bare `-`
+        item = this.empty(li, q, nx, col, false, before);
+      } else {
+        const c = text.charCodeAt(q);
+        if (c === 45 && (q + 1 === e || text.charCodeAt(q + 1) === 32)) return undefined;
+        const colon = this.colonAt(q, e);
+        if (colon === -2) return undefined;
+        item = colon >= 0 ? this.map(li, q - this.ls[li], depth + 1) : this.inline(li, q, col);
+      }
+      if (!item) return undefined;
+      seq.items.push(item);
+      const offset = item.range![2];
+      const nx = this.li;
+      if (nx < this.n && this.ind[nx] >= col) {
+        if (this.ind[nx] === col && this.isDash(nx, col)) {
+          before = this.pendMax >= 0;
+          this.pendMax = -1;
+          this.pendAny = false;
+          li = nx;
+          continue;
+        }
+        if (this.ind[nx] > col) return undefined;
+      }
+      seq.range = [start, offset, this.end(col, offset)];
+      return seq;
+    }
+  }
+
+  /**
+   * Where a collection at `col` that ends here ends: the pending lines stay with it (and it runs to the
+   * next content) when one of their comments is at least as indented as it, else they go to its parent.
+   */
+  private end(col: number, offset: number): number {
+    if (col !== 0 && this.pendMax >= col) {
+      this.pendMax = -1;
+      this.pendAny = false;
+      return this.li < this.n ? this.ls[this.li] + this.ind[this.li] : this.text.length;
+    }
+    return offset;
+  }
+
+  /**
+   * An empty value at `p` (after `key:` or `-` and their spaces) on line `li`, in a collection at column
+   * `col`; the next content line is `nx`, a key of the same map when `nextKey`. The library gives it the
+   * comments among the lines up to the next content (and, for an item, `before` it), and then runs its
+   * node over those lines; before the next key, only up to the second line break after the last comment
+   * more indented than the map (Parser#blockMap moves the rest to the next key).
+   */
+  private empty(li: number, p: number, nx: number, col: number, nextKey: boolean, before: boolean): Scalar {
+    let cut = -1;
+    if (nextKey) {
+      let r = li;
+      for (let i = li + 1; i < nx; i++) if (this.kind[i] === COMMENT && this.ind[i] > col) r = i;
+      if (r + 1 < nx) cut = r + 1;
+    }
+    const commented = before || p < this.le[li] || this.hasComment(li + 1, cut >= 0 ? cut + 1 : nx);
+    const end = !commented ? p : cut >= 0 ? this.le[cut] : nx < this.n ? this.ls[nx] + this.ind[nx] : this.text.length;
+    const s = new Scalar(null);
+    s.range = [p, p, end];
+    s.source = '';
+    s.type = Scalar.PLAIN;
+    this.li = nx;
+    this.pendMax = -1;
+    this.pendAny = false;
+    return s;
+  }
+
+  /**
+   * After a value that ends line `li`, in a collection at column `col`: the end of the value's node. Comment
+   * lines more indented than the collection, before any that is not, extend it (with the blank lines
+   * between); the lines after are pending. Sets `li` to the next content line.
+   */
+  private trailing(li: number, col: number): number {
+    let end = this.ln[li];
+    let merging = true;
+    let max = -1;
+    let any = false;
+    let i = li + 1;
+    for (; i < this.n && this.kind[i] !== CONTENT; i++) {
+      if (this.kind[i] === COMMENT) {
+        if (merging && this.ind[i] > col) {
+          end = this.ln[i];
+          any = false;
+          continue;
+        }
+        merging = false;
+        if (this.ind[i] > max) max = this.ind[i];
+      }
+      any = true;
+    }
+    this.li = i;
+    this.pendMax = max;
+    this.pendAny = any;
+    return end;
+  }
+
+  /** A scalar or flow sequence from `q` to the end of line `li`, in a collection at column `col`. */
+  private inline(li: number, q: number, col: number): Scalar | YAMLSeq | undefined {
+    const text = this.text;
+    const e = this.le[li];
+    const c = text.charCodeAt(q);
+    let node: Scalar | YAMLSeq | undefined;
+    let ve: number;
+    if (c === 34 || c === 39) {
+      node = this.quoted(q, e);
+      ve = this.close;
+    } else if (c === 91) {
+      node = this.flowSeq(q, e);
+      ve = this.close;
+    } else {
+      if (!plainStart(text, q, e, false)) return undefined;
+      let last = q;
+      for (let i = q + 1; i < e; i++) {
+        const ch = text.charCodeAt(i);
+        if (ch === 32) {
+          if (text.charCodeAt(i + 1) === 35) break;
+          continue;
+        }
+        if (ch === 58 && (i + 1 === e || text.charCodeAt(i + 1) === 32)) return undefined; // `a: b: c`
+        last = i;
+      }
+      ve = last + 1;
+      node = this.plain(text.slice(q, ve));
+    }
+    if (!node || !restOk(text, ve, e)) return undefined;
+    node.range = [q, ve, this.trailing(li, col)];
+    return node;
+  }
+
+  /** The key at `p` (the line's `key:`), or undefined. */
+  private key(p: number, e: number): Scalar | undefined {
+    const colon = this.colonAt(p, e);
+    if (colon < 0 || colon - p > 1000) return undefined; // the library warns past 1024 characters
+    const c = this.text.charCodeAt(p);
+    let k: Scalar | undefined;
+    if (c === 34 || c === 39) k = this.quoted(p, e);
+    else {
+      const src = this.text.slice(p, colon);
+      if (src === '<<') return undefined; // a merge key in some schemas
+      k = this.plain(src);
+    }
+    if (k) k.range = [p, colon, colon];
+    return k;
+  }
+
+  /**
+   * Whether a `key:` starts at `p`: the position of its `:`, -1 when the line holds a scalar, -2 when it
+   * is beyond the subset (a space before the colon, an odd first character).
+   */
+  private colonAt(p: number, e: number): number {
+    const text = this.text;
+    const c = text.charCodeAt(p);
+    if (c === 34 || c === 39) {
+      if (!this.quoted(p, e)) return -2;
+      let i = this.close;
+      if (text.charCodeAt(i) === 58 && (i + 1 === e || text.charCodeAt(i + 1) === 32)) return i;
+      while (i < e && text.charCodeAt(i) === 32) i++;
+      return text.charCodeAt(i) === 58 ? -2 : -1;
+    }
+    if (c === 91) return -1; // a flow sequence, never a key here
+    if (!plainStart(text, p, e, false)) return -2;
+    for (let i = p + 1; i < e; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 58 && (i + 1 === e || text.charCodeAt(i + 1) === 32)) return text.charCodeAt(i - 1) === 32 ? -2 : i;
+      if (ch === 32 && text.charCodeAt(i + 1) === 35) return -1;
+    }
+    return -1;
+  }
+
+  /** A quoted scalar at `q` closed on its line (its end in `close`), or undefined. */
+  private quoted(q: number, e: number): Scalar | undefined {
+    const text = this.text;
+    const dq = text.charCodeAt(q) === 34;
+    let out = '';
+    let from = q + 1;
+    let i = from;
+    for (;;) {
+      if (i >= e) return undefined;
+      const c = text.charCodeAt(i);
+      if (dq) {
+        if (c === 34) break;
+        if (c === 92) {
+          const x = i + 1 < e ? text.charCodeAt(i + 1) : -1;
+          const n = x === 120 ? 2 : x === 117 ? 4 : x === 85 ? 8 : 0; // \x, \u, \U
+          const ch = n ? codePoint(text, i + 2, n, e) : escape(x);
+          if (ch === undefined) return undefined;
+          out += text.slice(from, i) + ch;
+          i += 2 + n;
+          from = i;
+          continue;
+        }
+      } else if (c === 39) {
+        if (i + 1 < e && text.charCodeAt(i + 1) === 39) {
+          out += text.slice(from, i + 1);
+          i += 2;
+          from = i;
+          continue;
+        }
+        break;
+      }
+      i++;
+    }
+    out += text.slice(from, i);
+    this.close = i + 1;
+    const s = new Scalar(out);
+    s.source = out;
+    s.type = dq ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE;
+    return s;
+  }
+
+  /** A flow sequence of scalars at `q`, closed on its line (its end in `close`), or undefined. */
+  private flowSeq(q: number, e: number): YAMLSeq | undefined {
+    const text = this.text;
+    const seq = new YAMLSeq(this.schema);
+    seq.flow = true;
+    let i = q + 1;
+    while (i < e && text.charCodeAt(i) === 32) i++;
+    if (text.charCodeAt(i) === 93 && i < e) {
+      this.close = i + 1;
+      return seq;
+    }
+    for (;;) {
+      if (i >= e) return undefined;
+      const c = text.charCodeAt(i);
+      let item: Scalar | undefined;
+      let ve: number;
+      if (c === 34 || c === 39) {
+        item = this.quoted(i, e);
+        ve = this.close;
+      } else {
+        if (!plainStart(text, i, e, true)) return undefined;
+        let last = i;
+        let j = i + 1;
+        for (; j < e; j++) {
+          const ch = text.charCodeAt(j);
+          if (ch === 44 || ch === 91 || ch === 93 || ch === 123 || ch === 125) break;
+          if (ch === 32) {
+            if (text.charCodeAt(j + 1) === 35) return undefined;
+            continue;
+          }
+          if (ch === 58 && (j + 1 === e || isFlowBreak(text.charCodeAt(j + 1)))) return undefined; // a pair
+          last = j;
+        }
+        ve = last + 1;
+        item = this.plain(text.slice(i, ve));
+      }
+      if (!item) return undefined;
+      let k = ve;
+      while (k < e && text.charCodeAt(k) === 32) k++;
+      item.range = [i, ve, k];
+      seq.items.push(item);
+      const d = k < e ? text.charCodeAt(k) : -1;
+      if (d === 93) {
+        this.close = k + 1;
+        return seq;
+      }
+      if (d !== 44) return undefined;
+      i = k + 1;
+      while (i < e && text.charCodeAt(i) === 32) i++;
+      if (i < e && text.charCodeAt(i) === 93) {
+        // A trailing comma: no item, no error.
+        this.close = i + 1;
+        return seq;
+      }
+    }
+  }
+
+  /** A plain scalar resolved as the core schema does (null, booleans, numbers, else a string). */
+  private plain(src: string): Scalar {
+    const s = resolvePlain(src);
+    s.source = src;
+    s.type = Scalar.PLAIN;
+    return s;
+  }
+}
+
+/** Space, `,`, `[`, `]`, `{`, `}`: what ends a `:` indicator in a flow collection. */
+function isFlowBreak(c: number): boolean {
+  return c === 32 || c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+}
+
+/** Whether a plain scalar may start at `p` (not an indicator, nor a character the library rejects). */
+function plainStart(text: string, p: number, e: number, inFlow: boolean): boolean {
+  switch (text.charCodeAt(p)) {
+    case 35: // #
+    case 44: // ,
+    case 91: // [
+    case 93: // ]
+    case 123: // {
+    case 125: // }
+    case 38: // &
+    case 42: // *
+    case 33: // !
+    case 124: // |
+    case 62: // >
+    case 39: // '
+    case 34: // "
+    case 37: // %
+    case 64: // @
+    case 96: // `
+    case 63: // ?
+    case 58: // :
+      return false;
+    case 45: {
+      // `-` starts a scalar unless it is an item indicator.
+      if (p + 1 >= e) return false;
+      const n = text.charCodeAt(p + 1);
+      return !(n === 32 || (inFlow && isFlowBreak(n)));
+    }
+  }
+  return true;
+}
+
+/** After a value ending at `p`: only spaces, then the line's end or a comment after at least one space. */
+function restOk(text: string, p: number, e: number): boolean {
+  let i = p;
+  while (i < e && text.charCodeAt(i) === 32) i++;
+  return i === e || (i > p && text.charCodeAt(i) === 35);
+}
+
+/** `\x`, `\u`, `\U`: exactly `n` hex digits of a code point, before the line's end `e`. */
+function codePoint(text: string, p: number, n: number, e: number): string | undefined {
+  if (p + n > e) return undefined;
+  let code = 0;
+  for (let i = p; i < p + n; i++) {
+    const c = text.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return undefined;
+    code = code * 16 + d;
+  }
+  return code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+}
+
+/** The double-quoted escapes the library resolves to one character (line breaks excluded). */
+function escape(c: number): string | undefined {
+  switch (c) {
+    case 48: return '\0';
+    case 97: return '\x07';
+    case 98: return '\b';
+    case 101: return '\x1b';
+    case 102: return '\f';
+    case 110: return '\n';
+    case 114: return '\r';
+    case 116: return '\t';
+    case 118: return '\v';
+    case 78: return '\u0085';
+    case 95: return '\u00a0';
+    case 76: return '\u2028';
+    case 80: return '\u2029';
+    case 32: return ' ';
+    case 34: return '"';
+    case 47: return '/';
+    case 92: return '\\';
+  }
+  return undefined;
+}
+
+// The core schema's scalar tests, in the library's order (yaml/dist/schema/core).
+const NULL = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT_OCT = /^0o[0-7]+$/;
+const INT = /^[-+]?[0-9]+$/;
+const INT_HEX = /^0x[0-9a-fA-F]+$/;
+const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+
+/** The node the core schema makes of a plain scalar; the first character rules out most tests. */
+function resolvePlain(src: string): Scalar {
+  const c = src.charCodeAt(0);
+  switch (c) {
+    case 126: // ~
+    case 110: // n
+    case 78: // N
+      if (NULL.test(src)) return new Scalar(null);
+      break;
+    case 116: // t
+    case 84: // T
+    case 102: // f
+    case 70: // F
+      if (BOOL.test(src)) return new Scalar(c === 116 || c === 84);
+      break;
+    default:
+      if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) break;
+      if (INT_OCT.test(src)) return withFormat(new Scalar(parseInt(src.substring(2), 8)), 'OCT');
+      if (INT.test(src)) return new Scalar(parseInt(src, 10));
+      if (INT_HEX.test(src)) return withFormat(new Scalar(parseInt(src.substring(2), 16)), 'HEX');
+      if (FLOAT_NAN.test(src)) return new Scalar(src.slice(-3).toLowerCase() === 'nan' ? NaN : src[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY);
+      if (FLOAT_EXP.test(src)) return withFormat(new Scalar(parseFloat(src)), 'EXP');
+      if (FLOAT.test(src)) {
+        const s = new Scalar(parseFloat(src));
+        const dot = src.indexOf('.');
+        if (dot !== -1 && src[src.length - 1] === '0') s.minFractionDigits = src.length - dot - 1;
+        return s;
+      }
+  }
+  return new Scalar(src);
+}
+
+function withFormat(s: Scalar, format: string): Scalar {
+  s.format = format;
+  return s;
+}
