@@ -141,10 +141,12 @@ describe('isms CLI on many files', function () {
         encoding: 'utf8',
         env: { ...process.env, ISMS_WORKERS: workers },
       });
-      return { code: r.status, json: JSON.parse(r.stdout), text: r.stdout };
+      return { code: r.status, json: JSON.parse(r.stdout), text: r.stdout, err: r.stderr };
     };
     const one = run('1');
     const three = run('3');
+    // The workers load the same bundle: they must not run the command line themselves (it printed the usage).
+    assert.equal(three.err, '');
     assert.equal(one.code, three.code);
     assert.equal(one.text, three.text);
     assert.equal(one.json.files.length, 120);

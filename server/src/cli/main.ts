@@ -398,7 +398,7 @@ function catalogCmd(args: string[], io: Out): number {
 // Keep rule metadata reachable for tools that import the CLI bundle.
 export { ruleMeta };
 
-if (require.main === module) {
+if (require.main === module && isMainThread) {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
