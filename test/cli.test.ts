@@ -107,6 +107,7 @@ describe('isms CLI', function () {
     assert.ok(by['broken.nhi.yaml'].includes('syntax-error'));
     assert.deepEqual(refs(by['huge.md']), []);
     assert.ok(by['huge.md'].includes('evidence-missing'), 'a 3 MB runbook is still checked');
+    assert.ok(by['huge.md'].includes('file-unreadable'), 'its 3 MB paragraph is too long to parse, and that is said');
     assert.deepEqual(refs(by['utf16.md']), ['control-unknown', 'control-legacy']);
   });
 

@@ -147,6 +147,24 @@ describe('document rules', () => {
 });
 
 describe('document rules: edge cases', () => {
+  it('parses long bodies in parts, and says so when a part is too long to parse', () => {
+    const { MAX_SECTION_CHARS } = server('core/lang/markdown-body.js');
+    const cfg = defaultConfig();
+    cfg.today = '2026-11-23';
+    const head = '---\ntype: runbook\nowner: a@example.com\ncontrols: [CSF:PR.AA-01]\n---\n# Runbook\n\n';
+    const line = 'Step with TODO and PR.AA-01.\n';
+    const n = Math.ceil(MAX_SECTION_CHARS / line.length) + 10;
+    // One paragraph, no heading: not parsed, one clear finding; the document-level rules still run.
+    const flat = analyze({ uri: 'file:///ws/flat.md', text: head + line.repeat(n) }, cfg).findings.map((f: any) => f.ruleId);
+    assert.equal(flat.filter((id: string) => id === 'file-unreadable').length, 1);
+    assert.ok(!flat.includes('placeholder'));
+    assert.ok(flat.includes('evidence-missing'));
+    // The same lines as paragraphs (a blank line between): cut before paragraphs, every part parsed.
+    const paras = analyze({ uri: 'file:///ws/paras.md', text: head + (line + '\n').repeat(n) }, cfg).findings.map((f: any) => f.ruleId);
+    assert.ok(!paras.includes('file-unreadable'));
+    assert.equal(paras.filter((id: string) => id === 'placeholder').length, n);
+  });
+
   it('finds an empty front matter block and fills it instead of adding a second one', () => {
     const t = '---\n---\n# Key management standard\n';
     const f = run(t).filter((x) => x.ruleId === 'front-matter-missing');

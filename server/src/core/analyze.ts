@@ -15,7 +15,7 @@ import { analyzeInventory, warmInventory, type IdentitySummary } from './lang/in
 
 export const fileUnreadable = defineRule({
   id: 'file-unreadable',
-  description: 'The file is binary or too large to check; nothing in it was checked.',
+  description: 'The file is binary or too large to check (nothing in it was checked), or part of a document is too long to parse.',
   defaultSeverity: 'warning',
   scope: 'both',
   fixable: false,

@@ -16,7 +16,7 @@ import { refIds, scanReferences, type ControlRef } from '../refs/scan';
 import { reportControlRefs } from '../rules/controls';
 import { reportSecrets } from '../rules/secrets';
 import { detach, LruCache, shiftFinding } from '../chunks';
-import { parseSection } from './markdown-syntax';
+import { parseSection, type SectionSyntax } from './markdown-syntax';
 import { githubSlug, headingSlugs, type Heading } from './document';
 import { shiftRef } from './yaml-controls';
 import { normaliseHeading, placeholder } from '../rules/document';
@@ -165,11 +165,22 @@ export const PLACEHOLDER_MARKUP = /<insert[^>]*>|\[(?:owner|approver|name|date|t
 
 export const PLACEHOLDER_MESSAGE = (s: string) => `'${s}' is placeholder text: an auditor reads an unfinished document as a control that is not yet operating.`;
 
+/**
+ * A section longer than this (no heading, and no paragraph after a blank line, to cut it at) is not parsed:
+ * parsing costs about 1.4 s per MB and blocks the server, and such text is generated, not written.
+ */
+export const MAX_SECTION_CHARS = 512 * 1024;
+
 /** Checks one section (text starting at a line start) with chunk-relative results. */
 function checkSection(text: string, config: Config): SectionResult {
   const lines = new LineIndex(text);
   const r = new Reporter(lines);
-  const syntax = parseSection(text);
+  let syntax: SectionSyntax;
+  if (text.length > MAX_SECTION_CHARS) {
+    syntax = { segments: [], headings: [], links: [], anchors: [], open: false };
+    const kb = Math.round(text.length / 1024);
+    r.add('file-unreadable', 0, 0, `This part of the document (${kb} KB with no heading to cut it at) was not parsed: control references, placeholders, headings and links in it were not checked. Headings split it into parts that are.`);
+  } else syntax = parseSection(text);
   const refs: ControlRef[] = [];
   let records = false;
   for (const seg of syntax.segments) {
@@ -245,7 +256,9 @@ export function analyzeBody(lines: LineIndex, fromLine: number, config: Config, 
   const text = lines.text;
   const facts: BodyFacts = { headings: [], htmlAnchors: new Set(), mentionsRecords: false, sections: [], links: [] };
   if (fromLine >= lines.lineCount) return facts;
-  const starts = options.whole ? [fromLine] : sectionStarts(lines, fromLine);
+  // (A large body is cut even for a whole check: a section beyond MAX_SECTION_CHARS is not parsed.)
+  const whole = options.whole && text.length - lines.lineStarts[fromLine] <= MAX_SECTION_CHARS;
+  const starts = whole ? [fromLine] : sectionStarts(lines, fromLine);
   const { key: ctx, cache: byText } = sectionCache(config);
   // The same document's previous sections, matched from the front by index and from the back by index
   // from the end: an edit leaves all but one or two sections as they were, at known places.
