@@ -4,7 +4,7 @@ import { matchesAny } from './glob';
 import { LineIndex } from './text';
 import { Reporter, type RawFinding } from './report';
 import type { DocumentKind, FileHost, SourceFile } from './types';
-import type { Heading } from './lang/document';
+import { bodyStartLine, frontMatterRange, type Heading } from './lang/document';
 import { analyzeYaml } from './lang/yaml-controls';
 import type { ControlRef } from './refs/scan';
 import { defineRule } from './rules/registry';
@@ -42,17 +42,8 @@ export interface Analysis {
 /** Workspace-relative path of a URI for glob matching ("file:///ws/a/b.md" -> "a/b.md"). */
 export type RelativePath = (uri: string) => string;
 
-/** `---` ... `---` (or `...`) at the top; an empty block (`---` right after `---`) counts. */
-const FRONT_MATTER = /^---[ \t]*\r?\n(?:(?=(?:---|\.\.\.)[ \t]*(?:\r?\n|$))|([\s\S]*?)\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
 /** Front matter keys that make a Markdown file an ISMS document (with their common spellings). */
 const ISMS_KEYS = /^(?:type|document_type|doc_type|owners?|approver|approved_by|review_(?:cadence|frequency|interval|cycle|in)|controls)[ \t]*:/im;
-
-export function frontMatterRange(text: string): { start: number; end: number } | undefined {
-  const m = FRONT_MATTER.exec(text);
-  if (!m) return undefined;
-  const start = m[0].indexOf('\n') + 1;
-  return { start, end: start + (m[1] ?? '').length };
-}
 
 export function classify(uri: string, text: string, config: Config, rel: string = uri): DocumentKind {
   const lower = uri.toLowerCase();
@@ -82,7 +73,7 @@ export function warm(file: SourceFile, config: Config, rel: string, stop: () => 
   if (warmLines?.text !== file.text) warmLines = new LineIndex(file.text);
   const lines = warmLines;
   const fm = kind === 'inventory' ? undefined : frontMatterRange(file.text);
-  const done = kind === 'inventory' ? warmInventory(file.text, lines, config, stop) : warmBody(lines, fm ? lines.positionAt(fm.end).line + 1 : 0, config, stop);
+  const done = kind === 'inventory' ? warmInventory(file.text, lines, config, stop) : warmBody(lines, bodyStartLine(lines, fm), config, stop);
   if (done) warmLines = undefined;
   return done;
 }
@@ -113,15 +104,13 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
   }
   // Process document: front matter, then the body section by section, then the document-level rules.
   const fm = frontMatterRange(file.text);
-  let bodyLine = 0;
   if (fm) {
     result.frontMatter = fm;
     const fmText = file.text.slice(fm.start, fm.end);
     for (const ref of analyzeYaml(fmText, fm.start, config, r).refs) result.refs.push(ref);
     reportSecrets(fmText, fm.start, r);
-    bodyLine = lines.positionAt(fm.end).line + 1;
   }
-  const body = analyzeBody(lines, bodyLine, config, r, options, file.uri);
+  const body = analyzeBody(lines, bodyStartLine(lines, fm), config, r, options, file.uri);
   result.headings = body.headings;
   // The body's references are materialised on first use (hover, the CLI's coverage), not per keystroke.
   const fmRefs = result.refs;

@@ -1,10 +1,26 @@
 /**
- * Structure of an ISMS Markdown document for the document rules: the top-level front matter entries
- * (with offsets) and the ATX headings outside code fences. A line scanner, not a full Markdown parse:
- * it runs on every keystroke.
+ * Structure of an ISMS Markdown document for the document rules: where the front matter is, its
+ * top-level entries (with offsets), headings and their GitHub slugs. The body itself is parsed by
+ * markdown-syntax (remark-parse), section by section.
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import type { LineIndex } from '../text';
+
+/** `---` ... `---` (or `...`) at the top; an empty block (`---` right after `---`) counts. */
+const FRONT_MATTER = /^---[ \t]*\r?\n(?:(?=(?:---|\.\.\.)[ \t]*(?:\r?\n|$))|([\s\S]*?)\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
+
+/** Offsets of the YAML between the front matter fences, or undefined when the text has none. */
+export function frontMatterRange(text: string): { start: number; end: number } | undefined {
+  const m = FRONT_MATTER.exec(text);
+  if (!m) return undefined;
+  const start = m[0].indexOf('\n') + 1;
+  return { start, end: start + (m[1] ?? '').length };
+}
+
+/** The line the body starts at: the one after the front matter's last line (0 without front matter). */
+export function bodyStartLine(lines: LineIndex, fm: { start: number; end: number } | undefined): number {
+  return fm ? lines.positionAt(fm.end).line + 1 : 0;
+}
 
 export interface FmEntry {
   /** The key as written. */

@@ -16,19 +16,12 @@ import { refIds, scanReferences, type ControlRef } from '../refs/scan';
 import { reportControlRefs } from '../rules/controls';
 import { reportSecrets } from '../rules/secrets';
 import { detach, LruCache, shiftFinding } from '../chunks';
-import { parseSection, type SectionSyntax } from './markdown-syntax';
+import { parseSection, type BodyLink, type SectionSyntax } from './markdown-syntax';
 import { githubSlug, headingSlugs, type Heading } from './document';
 import { shiftRef } from './yaml-controls';
 import { normaliseHeading, placeholder } from '../rules/document';
 
-export interface BodyLink {
-  /** The destination as the parser reads it (`runbooks/x.md#step`; escapes and character references decoded). */
-  dest: string;
-  /** The destination as written. */
-  raw: string;
-  /** Document offset of the destination as written. */
-  at: number;
-}
+export type { BodyLink };
 
 /** What the document-level rules need from the body; offsets and lines are the document's. */
 export interface BodyFacts {
@@ -331,7 +324,7 @@ export function documentAnchors(lines: LineIndex, fromLine: number): Set<string>
   if (!anchors) {
     const start = lines.lineStarts[Math.min(fromLine, lines.lineCount - 1)] ?? 0;
     const syntax = parseSection(lines.text.slice(start));
-    anchors = headingSlugs(syntax.headings.map((h) => ({ ...h, slug: githubSlug(h.text) })));
+    anchors = headingSlugs(syntax.headings);
     for (const a of syntax.anchors) anchors.add(a);
     anchorCache.set(detach(key), anchors);
   }

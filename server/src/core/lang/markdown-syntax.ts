@@ -13,34 +13,28 @@
 import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import type { Nodes, Root, RootContent } from 'mdast';
+import type { Heading } from './document';
 
 export interface Segment {
   start: number;
   text: string;
 }
 
-export interface SyntaxHeading {
-  level: number;
-  /** The heading's source text (inline markup as written), trimmed. */
-  text: string;
-  line: number;
-  start: number;
-  end: number;
-}
-
-export interface SyntaxLink {
-  /** The destination as the parser reads it (escapes and character references decoded). */
+export interface BodyLink {
+  /** The destination as the parser reads it (`runbooks/x.md#step`; escapes and character references decoded). */
   dest: string;
-  /** The destination as written, and its offset. */
+  /** The destination as written. */
   raw: string;
+  /** Offset of the destination as written. */
   at: number;
 }
 
 export interface SectionSyntax {
   /** Prose: paragraphs, headings and HTML blocks with code, comments, destinations and URLs blanked (offsets kept). */
   segments: Segment[];
-  headings: SyntaxHeading[];
-  links: SyntaxLink[];
+  /** Headings with their source text (inline markup as written), trimmed. */
+  headings: Heading[];
+  links: BodyLink[];
   /** Anchors declared with HTML (`<a name="x">`, `id="x"`). */
   anchors: string[];
   /** The section ends inside a top-level fenced code or HTML block, which the next heading would not end. */

@@ -14,7 +14,9 @@ import { checkOwnership, YamlMapping } from './ownership';
 import { Reporter } from '../report';
 import { todayOf } from '../dates';
 import {
+  bodyStartLine,
   closest,
+  frontMatterRange,
   githubSlug,
   headingSlugs,
   isEmptyValue,
@@ -455,9 +457,7 @@ function checkLink(link: BodyLink, ownSlugs: () => Set<string>, r: Reporter, hos
   const other = host.readText(uri, decoded);
   if (other === undefined) return;
   const otherLines = new LineIndex(other);
-  const fmOther = /^---[ \t]*\r?\n/.test(other) ? /\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(other.slice(3)) : null;
-  const fromLine = fmOther ? otherLines.positionAt(3 + fmOther.index + fmOther[0].length).line : 0;
-  const theirSlugs = documentAnchors(otherLines, fromLine);
+  const theirSlugs = documentAnchors(otherLines, bodyStartLine(otherLines, frontMatterRange(other)));
   if (theirSlugs.has(anchor) || theirSlugs.has(anchor.toLowerCase())) return;
   const near = fixable ? closest(anchor, theirSlugs) : undefined;
   const s = at + hash + 1;
