@@ -1,4 +1,5 @@
 /** Classifies a file and runs every check on it. Pure: text and config in, findings out. */
+import type { Document } from 'yaml';
 import type { Config } from './config';
 import { matchesAny } from './glob';
 import { LineIndex } from './text';
@@ -104,11 +105,14 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
   }
   // Process document: front matter, then the body section by section, then the document-level rules.
   const fm = frontMatterRange(file.text);
+  let parsed: { start: number; end: number; doc: Document } | undefined;
   if (fm) {
     result.frontMatter = fm;
     const fmText = file.text.slice(fm.start, fm.end);
-    for (const ref of analyzeYaml(fmText, fm.start, config, r).refs) result.refs.push(ref);
+    const yaml = analyzeYaml(fmText, fm.start, config, r);
+    for (const ref of yaml.refs) result.refs.push(ref);
     reportSecrets(fmText, fm.start, r);
+    parsed = { ...fm, doc: yaml.doc };
   }
   const body = analyzeBody(lines, bodyStartLine(lines, fm), config, r, options, file.uri);
   result.headings = body.headings;
@@ -116,6 +120,6 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
   const fmRefs = result.refs;
   let all: ControlRef[] | undefined;
   Object.defineProperty(result, 'refs', { enumerable: true, get: () => (all ??= fmRefs.concat(bodyRefs(body))) });
-  checkDocument(file.text, lines, fm, config, r, body, host, file.uri);
+  checkDocument(file.text, lines, parsed, config, r, body, host, file.uri);
   return result;
 }

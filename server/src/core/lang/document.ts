@@ -3,7 +3,7 @@
  * top-level entries (with offsets), headings and their GitHub slugs. The body itself is parsed by
  * markdown-syntax (remark-parse), section by section.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import type { LineIndex } from '../text';
 
 /** `---` ... `---` (or `...`) at the top; an empty block (`---` right after `---`) counts. */
@@ -50,12 +50,13 @@ export interface FrontMatter {
   map?: YAMLMap;
 }
 
-export function readFrontMatter(text: string, lines: LineIndex, fm: { start: number; end: number }): FrontMatter {
+/** The front matter's entries, from `fm.doc`: its YAML as parsed once by analyzeYaml. */
+export function readFrontMatter(text: string, lines: LineIndex, fm: { start: number; end: number; doc: Document }): FrontMatter {
+  const { doc } = fm;
   const body = text.slice(fm.start, fm.end);
   const openLine = Math.max(0, lines.positionAt(fm.start).line - 1);
   const closeLine = fm.end > fm.start ? lines.positionAt(fm.end).line + 1 : openLine + 1;
   const out: FrontMatter = { start: fm.start, end: fm.end, entries: [], broken: false, openLine, closeLine };
-  const doc = parseDocument(body, { uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length || (doc.contents && !isMap(doc.contents))) {
     out.broken = doc.errors.length > 0 || doc.contents !== null;
     if (!isMap(doc.contents)) return out;

@@ -2,7 +2,7 @@
  * Rules for ISMS process documents (policies, standards, procedures, runbooks): front matter,
  * approval, required sections, evidence, control lists, placeholders and in-document links.
  */
-import { isScalar, isSeq, type Node } from 'yaml';
+import { isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { Config } from '../config';
 import { FRAMEWORKS } from '../catalog/frameworks';
 import { LineIndex } from '../text';
@@ -209,12 +209,12 @@ function article(t: string): string {
 
 /**
  * Runs the document rules on one process document. `fm` is the front matter body range from
- * `frontMatterRange` (undefined when there is none).
+ * `frontMatterRange` (undefined when there is none) with its YAML as parsed by analyzeYaml.
  */
 export function checkDocument(
   text: string,
   lines: LineIndex,
-  fm: { start: number; end: number } | undefined,
+  fm: { start: number; end: number; doc: Document } | undefined,
   config: Config,
   r: Reporter,
   facts: BodyFacts,
