@@ -10,7 +10,7 @@ import type { FileHost, Fix } from '../types';
 import { refIds, scanReferences, type ControlRef } from '../refs/scan';
 import { shiftRef } from '../lang/yaml-controls';
 import { documentAnchors, PLACEHOLDER_MARKUP, PLACEHOLDER_WORDS, type BodyFacts, type BodyLink } from '../lang/markdown-body';
-import { checkOwnership, YamlMapping } from './ownership';
+import { checkOwnership, trimEnd, YamlMapping } from './ownership';
 import { Reporter } from '../report';
 import { todayOf } from '../dates';
 import {
@@ -583,11 +583,6 @@ function valueEndOf(text: string, e: FmEntry): number {
   if (v && v.range && !(isScalar(v) && v.value === null)) return trimEnd(text, e.base + v.range[1]);
   const colon = text.indexOf(':', e.keyEnd);
   return colon >= 0 ? colon + 1 : e.keyEnd;
-}
-
-function trimEnd(text: string, end: number): number {
-  while (end > 0 && /[\r\n \t]/.test(text[end - 1])) end--;
-  return end;
 }
 
 function appendControlFix(text: string, lines: LineIndex, front: FrontMatter, controls: FmEntry, ids: string[], r: Reporter): Fix | undefined {

@@ -217,7 +217,8 @@ export function plainValue(node: Node | null | undefined): unknown {
   return null;
 }
 
-function trimEnd(text: string, end: number, min: number): number {
+/** `end` moved back over trailing blanks and line breaks, not below `min`. */
+export function trimEnd(text: string, end: number, min = 0): number {
   while (end > min && /[\r\n \t]/.test(text[end - 1])) end--;
   return end;
 }
