@@ -33,8 +33,10 @@ const version = (pkg) => require(`${pkg}/package.json`).version;
 // ---------------------------------------------------------------------------------------------- servers
 
 const node = process.execPath;
+/** Our server's Node options: the ones the client starts it with, plus any for profiling (BENCH_OURS_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p'). */
+const ourNodeArgs = [...JSON.parse(readFileSync(join(root, 'client/src/server-node-options.json'), 'utf8')).execArgv, ...(process.env.BENCH_OURS_NODE_ARGS ?? '').split(' ').filter(Boolean)];
 const SERVERS = {
-  ours: { name: 'ours', command: [node, join(root, 'dist/server.js'), '--stdio'], diagnostics: 'push-version' },
+  ours: { name: 'ours', command: [node, ...ourNodeArgs, join(root, 'dist/server.js'), '--stdio'], diagnostics: 'push-version' },
   yaml: { name: 'yaml-language-server', command: [node, require.resolve('yaml-language-server/bin/yaml-language-server'), '--stdio'], diagnostics: 'push' },
   yamlNoDebounce: { name: 'yaml-language-server (debounce 0)', command: [node, join(root, 'bench/yaml-no-debounce.cjs'), '--stdio'], diagnostics: 'push' },
   markdown: {
@@ -332,6 +334,7 @@ async function session(server, doc, { edits = [], queries = [], label, budgetMs 
     progress(`  session failed: ${err.message}`);
     if (err instanceof Timeout && Number.isNaN(out.open)) out.open = Infinity;
   } finally {
+    if (process.env.BENCH_RAW) progress(`  raw: ${JSON.stringify({ keystroke: out.keystroke, completion: out.completion, hover: out.hover }, (_, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))}`);
     out.memory = s.memory()?.hwm ?? NaN;
     out.load = loadavg()[0]; // other work on the machine skews every figure: shown next to them
     out.unknownRequests = [...s.unknownRequests.keys()];

@@ -201,6 +201,12 @@ describe('hover and completion on references', () => {
     const items = svc().complete({ uri: 'p.md', text }, { line, character: 'controls: [PR.AA'.length });
     assert.deepEqual(items.map((i: any) => i.label), ['CSF:PR.AA', 'CSF:PR.AA-01', 'CSF:PR.AA-02', 'CSF:PR.AA-03', 'CSF:PR.AA-04', 'CSF:PR.AA-05', 'CSF:PR.AA-06']);
     assert.match(items[1].detail, /Identities and credentials/);
+    // The documentation comes on request for one item (completionItem/resolve), not with every item.
+    assert.equal(items[1].documentation, undefined);
+    assert.equal(items[1].resolve, 'CSF:PR.AA-01');
+    const s = svc();
+    assert.match(s.resolveCompletion(items[1].resolve)!, /Identities and credentials for authorized users[\s\S]*voluntary outcomes framework/);
+    assert.equal(s.resolveCompletion('CSF:XX.YY-99'), undefined);
     const byTitle = svc().complete({ uri: 'p.md', text: doc('', '[offboarding') }, { line, character: 'controls: [offboarding'.length });
     assert.ok(byTitle.some((i: any) => i.label === 'NHI:NHI1'), byTitle.map((i: any) => i.label).join());
   });

@@ -146,6 +146,14 @@ describe('language server over stdio', function () {
     const items = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 9, character: 44 } });
     const labels = items.map((i: any) => i.label);
     assert.ok(labels.includes('SOC2:CC6.1') && labels.includes('SOC2:CC6.8'), labels.join());
+    // Items carry no documentation; completionItem/resolve adds it to the one the user looks at.
+    const cc61 = items.find((i: any) => i.label === 'SOC2:CC6.1');
+    assert.equal(cc61.documentation, undefined);
+    const resolved = await client.request('completionItem/resolve', cc61);
+    assert.equal(resolved.documentation.kind, 'markdown');
+    assert.match(resolved.documentation.value, /CC6\.1/);
+    assert.match(resolved.documentation.value, /attestation/i);
+    assert.equal(resolved.label, 'SOC2:CC6.1');
   });
 
   it('offers the successor as a quick fix and the change clears the diagnostic', async () => {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { explicitSettings } from './settings';
+import serverNodeOptions from './server-node-options.json';
 import {
   LanguageClient,
   type LanguageClientOptions,
@@ -8,6 +9,9 @@ import {
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
+
+/** Node options of the server process: heap sizing that keeps its peak memory near its live data (bench/ uses the same). */
+export const SERVER_NODE_OPTIONS: string[] = serverNodeOptions.execArgv;
 
 /** The client id: VS Code reads `isms.trace.server` because of it. */
 const CLIENT_ID = 'isms';
@@ -108,11 +112,11 @@ export class IsmsServer implements vscode.Disposable {
 
   private createClient(): IsmsLanguageClient {
     const serverOptions: ServerOptions = {
-      run: { module: this.serverModule, transport: TransportKind.ipc },
+      run: { module: this.serverModule, transport: TransportKind.ipc, options: { execArgv: SERVER_NODE_OPTIONS } },
       debug: {
         module: this.serverModule,
         transport: TransportKind.ipc,
-        options: { execArgv: ['--nolazy', '--inspect=6009'] },
+        options: { execArgv: [...SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6009'] },
       },
     };
 

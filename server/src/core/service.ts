@@ -39,6 +39,11 @@ export interface CompletionItem {
   kind: 'control' | 'value' | 'key' | 'section' | 'snippet';
   detail?: string;
   documentation?: string;
+  /**
+   * Set instead of `documentation` where that is long (controls): pass it to `resolveCompletion` for
+   * the documentation of the one item the user looks at, so a list of hundreds stays small.
+   */
+  resolve?: string;
   filterText?: string;
   sortText?: string;
   textEdit: TextEdit;
@@ -281,6 +286,12 @@ export class IsmsService {
     return controlItems(catalog().search(query, fws, 2000), range, prefixed ? token.slice(0, token.indexOf(':') + 1) : undefined);
   }
 
+  /** The documentation of a completion item that carries `resolve` (a control reference): undefined when unknown. */
+  resolveCompletion(resolve: string): string | undefined {
+    const c = catalog().resolve(resolve);
+    return c ? controlMarkdown(c) : undefined;
+  }
+
   /** Fields and their values in YAML; missing section headings in a document body. */
   private completeOther(a: Analysis, offset: number): CompletionItem[] {
     const region = this.yamlRegion(a);
@@ -377,7 +388,7 @@ function controlItems(controls: Control[], range: Range, keepPrefix?: string): C
       label: insert,
       kind: 'control',
       detail: c.title,
-      documentation: controlMarkdown(c),
+      resolve: ref,
       filterText: `${insert} ${c.id} ${c.title}`,
       sortText: String(i).padStart(5, '0'),
       textEdit: { range, newText: insert },

@@ -99,7 +99,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        completionProvider: { triggerCharacters: [':', '[', ',', ' ', '-', '.'], resolveProvider: false },
+        completionProvider: { triggerCharacters: [':', '[', ',', ' ', '-', '.'], resolveProvider: true },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
         documentSymbolProvider: true,
         foldingRangeProvider: true,
@@ -266,7 +266,18 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       filterText: c.filterText,
       sortText: c.sortText,
       textEdit: c.textEdit,
+      // A control's documentation is sent for the item the user looks at (completionItem/resolve),
+      // not for each of hundreds: the list stays small and quick to send.
+      data: c.resolve,
     }));
+  });
+
+  connection.onCompletionResolve((item) => {
+    if (typeof item.data === 'string' && !item.documentation) {
+      const doc = service.resolveCompletion(item.data);
+      if (doc) item.documentation = { kind: MarkupKind.Markdown, value: doc };
+    }
+    return item;
   });
 
   connection.onDocumentSymbol((p) => {
