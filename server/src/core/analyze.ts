@@ -2,7 +2,7 @@
 import type { Document } from 'yaml';
 import type { Config } from './config';
 import { matchesAny } from './glob';
-import { LineIndex } from './text';
+import { LineIndex, type TextChange } from './text';
 import { Reporter, type RawFinding } from './report';
 import type { DocumentKind, FileHost, SourceFile } from './types';
 import { bodyStartLine, frontMatterRange, type Heading } from './lang/document';
@@ -86,8 +86,13 @@ export function isBinary(text: string): boolean {
   return text.slice(0, 8192).includes('\u0000');
 }
 
-export function analyze(file: SourceFile, config: Config, rel: string = file.uri, host?: FileHost, options: BodyOptions = {}): Analysis {
-  const lines = new LineIndex(file.text);
+export interface AnalyzeOptions extends BodyOptions {
+  /** This file's text and lines at its previous analysis, and where the text changed since (checked by the caller). */
+  prev?: { text: string; lines: LineIndex; change: TextChange };
+}
+
+export function analyze(file: SourceFile, config: Config, rel: string = file.uri, host?: FileHost, options: AnalyzeOptions = {}): Analysis {
+  const lines = options.prev ? LineIndex.afterChange(options.prev.lines, file.text, options.prev.change) : new LineIndex(file.text);
   const kind = classify(file.uri, file.text, config, rel);
   const r = new Reporter(lines);
   const result: Analysis = { uri: file.uri, kind, lines, findings: r.findings, refs: [] };
@@ -98,7 +103,7 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
     return result;
   }
   if (kind === 'inventory') {
-    const inv = analyzeInventory(file.text, lines, config, r, { whole: options.whole }, file.uri);
+    const inv = analyzeInventory(file.text, lines, config, r, { whole: options.whole, prev: options.prev }, file.uri);
     Object.defineProperty(result, 'refs', { enumerable: true, get: () => inv.refs });
     result.identities = inv.identities;
     return result;

@@ -15,7 +15,7 @@ import { factsOf, scanFacts, WorkspaceIndex } from './workspace-index';
 import { ruleMeta } from './rules/registry';
 import type { FileHost, Finding, Fix, Position, Range, Severity, SourceFile, TextEdit } from './types';
 import type { ControlRef } from './refs/scan';
-import { comparePos, rangeContains, rangesOverlap } from './text';
+import { comparePos, rangeContains, rangesOverlap, type TextChange } from './text';
 import { templateFor, type TemplateKind } from './templates';
 import { completeFields, completeSections, frontMatterTable, hoverField, inventoryTable, type AssistItem, type FieldTable } from './editor/assist';
 import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
@@ -75,7 +75,8 @@ export interface CatalogItem {
 }
 
 export class IsmsService {
-  private cache = new Map<string, { text: string; analysis: Analysis }>();
+  /** The last analysis of each file, and where the file has changed since (noteChange). */
+  private cache = new Map<string, { text: string; analysis: Analysis; change?: TextChange }>();
   /** Cross-file facts: owners and identity IDs of every file analysed or indexed. */
   readonly index = new WorkspaceIndex();
   private checked = new WeakMap<Analysis, Finding[]>();
@@ -110,10 +111,33 @@ export class IsmsService {
     forgetBody(uri);
   }
 
+  /**
+   * An editor tells where a file changed: [start, oldEnd) of its text became `text` (offsets of the
+   * text before this change). The next analysis then re-indexes lines and re-cuts chunks around the
+   * change only. Optional, and checked: a change that does not match the texts is ignored.
+   */
+  noteChange(uri: string, start: number, oldEnd: number, text: string): void {
+    const hit = this.cache.get(uri);
+    if (!hit) return;
+    const newEnd = start + text.length;
+    const c = hit.change;
+    if (!c) {
+      hit.change = { start, oldEnd, newEnd };
+      return;
+    }
+    // Merge with the earlier changes: one region of the analysed text, in the coordinates of both.
+    hit.change = {
+      start: Math.min(c.start, start),
+      oldEnd: c.oldEnd + Math.max(0, oldEnd - c.newEnd),
+      newEnd: Math.max(c.newEnd, oldEnd) + newEnd - oldEnd,
+    };
+  }
+
   analysis(file: SourceFile): Analysis {
     const hit = this.cache.get(file.uri);
     if (hit && hit.text === file.text) return hit.analysis;
-    const a = analyze(file, this.config, this.workspace.relativePath(file.uri), this.workspace.files, { whole: this.workspace.oneShot });
+    const prev = hit?.change && changeHolds(hit.text, file.text, hit.change) ? { text: hit.text, lines: hit.analysis.lines, change: hit.change } : undefined;
+    const a = analyze(file, this.config, this.workspace.relativePath(file.uri), this.workspace.files, { whole: this.workspace.oneShot, prev });
     this.cache.set(file.uri, { text: file.text, analysis: a });
     if (this.index.set(file.uri, factsOf(a))) this.idChange = true;
     return a;
@@ -363,6 +387,18 @@ export class IsmsService {
     const fw = (Object.values(FRAMEWORKS).find((f) => f.prefix === p)?.id ?? 'csf') as FrameworkId;
     return [fw];
   }
+}
+
+/** `change` turns `before` into `after`: the lengths agree and the text outside it is the same. */
+function changeHolds(before: string, after: string, c: TextChange): boolean {
+  return (
+    c.start <= c.oldEnd &&
+    c.start <= c.newEnd &&
+    c.oldEnd <= before.length &&
+    before.length - c.oldEnd === after.length - c.newEnd &&
+    before.slice(0, c.start) === after.slice(0, c.start) &&
+    before.slice(c.oldEnd) === after.slice(c.newEnd)
+  );
 }
 
 function inControlsList(a: Analysis, line: number, before: string): boolean {

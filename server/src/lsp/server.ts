@@ -79,7 +79,18 @@ export function toDiagnostic(f: Finding): Diagnostic {
 }
 
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
-  const documents = new TextDocuments(TextDocument);
+  // Each incremental change is also told to the service (as offsets of the text before it), so that a
+  // keystroke re-indexes and re-cuts only the lines around it.
+  const documents = new TextDocuments<TextDocument>({
+    create: TextDocument.create,
+    update: (doc, changes, version) => {
+      for (const c of changes) {
+        if ('range' in c) service.noteChange(doc.uri, doc.offsetAt(c.range.start), doc.offsetAt(c.range.end), c.text);
+        TextDocument.update(doc, [c], version);
+      }
+      return doc;
+    },
+  });
   let root: string | undefined;
   const service = new IsmsService({
     relativePath: (uri) => {

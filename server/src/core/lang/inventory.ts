@@ -10,7 +10,7 @@ import type { Config } from '../config';
 import { todayOf } from '../dates';
 import type { ControlRef } from '../refs/scan';
 import { Reporter, type RawFinding } from '../report';
-import { LineIndex } from '../text';
+import { LineIndex, type TextChange } from '../text';
 import type { Range } from '../types';
 import { checkDefaults, checkIdentity, defaultsOf, reportDuplicateIds, type IdentityFacts } from '../rules/nhi';
 import { analyzeYaml, shiftRef } from './yaml-controls';
@@ -50,9 +50,15 @@ const IDENTITIES_ANY = /^identities[ \t]*:/;
  * sequence or anything the scanner cannot cut safely.
  */
 export function splitInventory(text: string, lineStarts?: readonly number[]): InventoryChunk[] {
-  const whole: InventoryChunk[] = [{ kind: 'whole', start: 0, end: text.length, line: 0 }];
-  if (hasAnchorOrAlias(text)) return whole;
+  return splitWithIndent(text, lineStarts).chunks;
+}
+
+const WHOLE = (len: number): { chunks: InventoryChunk[]; indent: number } => ({ chunks: [{ kind: 'whole', start: 0, end: len, line: 0 }], indent: -1 });
+
+/** splitInventory, and the indentation of the items (-1 for a whole file). */
+function splitWithIndent(text: string, lineStarts?: readonly number[]): { chunks: InventoryChunk[]; indent: number } {
   const len = text.length;
+  if (hasAnchorOrAlias(text)) return WHOLE(len);
   // Line starts (the caller's LineIndex has them when there is no lone \r, which falls back to whole below).
   let starts: readonly number[];
   if (lineStarts) starts = lineStarts;
@@ -61,27 +67,61 @@ export function splitInventory(text: string, lineStarts?: readonly number[]): In
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) s.push(i + 1);
     starts = s;
   }
-  if (text.indexOf('\r') !== -1 && /\r(?!\n)/.test(text)) return whole; // old Mac line breaks: let the parser decide
+  if (hasLoneCr(text)) return WHOLE(len); // old Mac line breaks: let the parser decide
+  const sc = new LineScan(text, starts);
   const n = starts.length;
-  const lineEnd = (i: number) => {
-    let e = i + 1 < n ? starts[i + 1] - 1 : len;
-    if (e > starts[i] && text.charCodeAt(e - 1) === 13) e--;
-    return e;
-  };
   let idLine = -1;
   for (let i = 0; i < n; i++) {
     if (text.charCodeAt(starts[i]) !== 105 /* i */ || !text.startsWith('identities', starts[i])) continue;
-    const t = text.slice(starts[i], lineEnd(i));
+    const t = text.slice(starts[i], sc.lineEnd(i));
     if (IDENTITIES_BLOCK.test(t)) {
       idLine = i;
       break;
     }
-    if (IDENTITIES_ANY.test(t)) return whole;
+    if (IDENTITIES_ANY.test(t)) return WHOLE(len);
   }
-  if (idLine < 0) return whole;
+  if (idLine < 0) return WHOLE(len);
+  let j = idLine + 1;
+  while (j < n && sc.indentOf(j) === -1) j++;
+  if (j >= n) return WHOLE(len);
+  const indent = sc.indentOf(j);
+  if (indent < 0 || !sc.isItem(j, indent)) return WHOLE(len);
+  const items: number[] = [];
+  const endLine = sc.items(j, n, indent, items);
+  if (endLine < 0) return WHOLE(len);
+  const at = (line: number) => (line < n ? starts[line] : len);
+  const out: InventoryChunk[] = [{ kind: 'header', start: 0, end: starts[j], line: 0 }];
+  for (let x = 0; x < items.length; x++) {
+    const s = items[x];
+    const e = x + 1 < items.length ? items[x + 1] : endLine;
+    out.push({ kind: 'item', start: starts[s], end: at(e), line: s });
+  }
+  if (endLine < n) out.push({ kind: 'trailing', start: starts[endLine], end: len, line: endLine });
+  return { chunks: out, indent };
+}
+
+function hasLoneCr(text: string): boolean {
+  return text.indexOf('\r') !== -1 && /\r(?!\n)/.test(text);
+}
+
+/** Line-by-line questions the cut asks of a text. */
+class LineScan {
+  constructor(
+    readonly text: string,
+    readonly starts: readonly number[],
+  ) {}
+
+  lineEnd(i: number): number {
+    const { text, starts } = this;
+    let e = i + 1 < starts.length ? starts[i + 1] - 1 : text.length;
+    if (e > starts[i] && text.charCodeAt(e - 1) === 13) e--;
+    return e;
+  }
+
   /** Indentation of a line, -1 for blank or comment lines, -2 for a tab in the indentation. */
-  const indentOf = (i: number): number => {
-    const e = lineEnd(i);
+  indentOf(i: number): number {
+    const { text, starts } = this;
+    const e = this.lineEnd(i);
     let p = starts[i];
     while (p < e && text.charCodeAt(p) === 32) p++;
     if (p === e) return -1;
@@ -92,43 +132,90 @@ export function splitInventory(text: string, lineStarts?: readonly number[]): In
       return p === e || text.charCodeAt(p) === 35 ? -1 : -2;
     }
     return p - starts[i];
-  };
-  const isItem = (i: number, ind: number): boolean => {
-    const p = starts[i] + ind;
-    if (text.charCodeAt(p) !== 45 /* - */) return false;
-    const c = p + 1 < len ? text.charCodeAt(p + 1) : 10;
+  }
+
+  isItem(i: number, ind: number): boolean {
+    const p = this.starts[i] + ind;
+    if (this.text.charCodeAt(p) !== 45 /* - */) return false;
+    const c = p + 1 < this.text.length ? this.text.charCodeAt(p + 1) : 10;
     return c === 32 || c === 9 || c === 10 || c === 13;
-  };
-  let j = idLine + 1;
-  while (j < n && indentOf(j) === -1) j++;
-  if (j >= n) return whole;
-  const indent = indentOf(j);
-  if (indent < 0 || !isItem(j, indent)) return whole;
-  const items = [j];
-  let endLine = n;
-  for (let k = j + 1; k < n; k++) {
-    const ind = indentOf(k);
-    if (ind === -1 || ind > indent) continue;
-    if (ind === -2) return whole;
-    if (ind === indent && isItem(k, ind)) {
-      items.push(k);
-      continue;
+  }
+
+  /**
+   * The item lines of a block sequence at `indent` in lines [from, to), pushed to `items` (`from` must
+   * be one). Returns the line that ends the sequence, `to` when none in the range does, or -1 when
+   * the scanner cannot cut safely (a tab in the indentation, an end that is not a top-level key).
+   */
+  items(from: number, to: number, indent: number, items: number[]): number {
+    items.push(from);
+    for (let k = from + 1; k < to; k++) {
+      const ind = this.indentOf(k);
+      if (ind === -1 || ind > indent) continue;
+      if (ind === -2) return -1;
+      if (ind === indent && this.isItem(k, ind)) {
+        items.push(k);
+        continue;
+      }
+      // What ends the sequence must be a top-level key or a document marker; anything else (a flow
+      // collection's closing bracket, a scalar's continuation) is left to the parser of the whole file.
+      if (!/^(?:[A-Za-z_"'][^#]*?:(?:[ \t]|$)|---|\.\.\.)/.test(this.text.slice(this.starts[k] + ind, this.lineEnd(k)))) return -1;
+      return k;
     }
-    // What ends the sequence must be a top-level key or a document marker; anything else (a flow
-    // collection's closing bracket, a scalar's continuation) is left to the parser of the whole file.
-    if (!/^(?:[A-Za-z_"'][^#]*?:(?:[ \t]|$)|---|\.\.\.)/.test(text.slice(starts[k] + ind, lineEnd(k)))) return whole;
-    endLine = k;
-    break;
+    return to;
   }
-  const at = (line: number) => (line < n ? starts[line] : len);
-  const out: InventoryChunk[] = [{ kind: 'header', start: 0, end: starts[j], line: 0 }];
+}
+
+/** The cut of the text before a change, and how to find its chunks in the cut after it. */
+interface PreviousCut {
+  chunks: InventoryChunk[];
+  indent: number;
+  lineCount: number;
+}
+
+/** Test hook: the cut of `text` made from the cut of `before` and the change between them (undefined: cut it all). */
+export function splitInventoryAfterChange(before: string, text: string, change: TextChange): InventoryChunk[] | undefined {
+  const prev = splitWithIndent(before);
+  return splitAfterChange({ ...prev, lineCount: new LineIndex(before).lineCount }, text, new LineIndex(text).lineStarts, change)?.chunks;
+}
+
+/**
+ * splitInventory of a text that is `prev`'s text changed by `change`, by re-scanning only the items
+ * the change touches: the chunks before them are kept, those after shifted. Returns undefined when
+ * the change reaches the header or the end of the sequence, or could change how the rest is cut; the
+ * caller then cuts the whole text. Also returns the item indices: items [0, from) are the previous
+ * ones, and item k >= to is the previous item k + shift.
+ */
+function splitAfterChange(prev: PreviousCut, text: string, starts: readonly number[], change: TextChange): { chunks: InventoryChunk[]; from: number; to: number; shift: number } | undefined {
+  const old = prev.chunks;
+  if (old[0].kind === 'whole') return undefined;
+  // Items i..j (chunk indices) are the ones the change touches or borders.
+  let i = 0;
+  while (i < old.length && old[i].end < change.start) i++;
+  let j = i;
+  while (j + 1 < old.length && old[j + 1].start <= change.oldEnd) j++;
+  if (i >= old.length || old[i].kind !== 'item' || old[j].kind !== 'item') return undefined;
+  if (hasAnchorOrAlias(text) || hasLoneCr(text)) return undefined;
+  const delta = change.newEnd - change.oldEnd;
+  const dl = starts.length - prev.lineCount;
+  const n = starts.length;
+  const sc = new LineScan(text, starts);
+  const first = old[i].line;
+  const last = j + 1 < old.length ? old[j + 1].line + dl : n; // old[j].end is after the change: it moved by delta, dl
+  if (first >= n || sc.indentOf(first) !== prev.indent || !sc.isItem(first, prev.indent)) return undefined;
+  const items: number[] = [];
+  if (sc.items(first, last, prev.indent, items) !== last) return undefined;
+  const at = (line: number) => (line < n ? starts[line] : text.length);
+  const chunks = old.slice(0, i);
   for (let x = 0; x < items.length; x++) {
-    const s = items[x];
-    const e = x + 1 < items.length ? items[x + 1] : endLine;
-    out.push({ kind: 'item', start: starts[s], end: at(e), line: s });
+    const e = x + 1 < items.length ? items[x + 1] : last;
+    chunks.push({ kind: 'item', start: starts[items[x]], end: at(e), line: items[x] });
   }
-  if (endLine < n) out.push({ kind: 'trailing', start: starts[endLine], end: len, line: endLine });
-  return out;
+  for (let k = j + 1; k < old.length; k++) {
+    const c = old[k];
+    chunks.push({ kind: c.kind, start: c.start + delta, end: c.end + delta, line: c.line + dl });
+  }
+  const from = i - 1; // (chunk 0 is the header)
+  return { chunks, from, to: from + items.length, shift: j - i + 1 - items.length };
 }
 
 /** An anchor (`&a`) or alias (`*a`) token: chunks could not resolve it, so such files are parsed whole. */
@@ -146,6 +233,8 @@ function hasAnchorOrAlias(text: string): boolean {
 }
 
 interface ChunkResult {
+  /** The chunk's text (its own copy: the cache key; never a slice that would keep a whole file alive). */
+  text: string;
   /** Ranges relative to the chunk's first line; offsets relative to its start. */
   findings: RawFinding[];
   refs: ControlRef[];
@@ -194,6 +283,8 @@ export interface InventoryAnalysis {
 export interface InventoryOptions {
   /** Parse and check the file as one document, without chunks or cache (tests compare both). */
   whole?: boolean;
+  /** The text this file had at its last analysis, and where it changed since: only the items around the change are cut again. */
+  prev?: { text: string; change: TextChange };
 }
 
 /**
@@ -210,7 +301,10 @@ export function analyzeInventory(
 ): InventoryAnalysis {
   const today = todayOf(config);
   const eol = lines.eol;
-  const chunks = options.whole ? [{ kind: 'whole' as const, start: 0, end: text.length, line: 0 }] : splitInventory(text, lines.lineStarts);
+  const prevRun = uri && !options.whole ? lastRun.get(uri) : undefined;
+  // After a known change, re-cut only around it (and reuse the other chunks' results by index).
+  const cut = prevRun && options.prev && prevRun.text === options.prev.text ? splitAfterChange(prevRun.cut, text, lines.lineStarts, options.prev.change) : undefined;
+  const { chunks, indent } = options.whole ? WHOLE(text.length) : cut ? { chunks: cut.chunks, indent: prevRun!.cut.indent } : splitWithIndent(text, lines.lineStarts);
   const sections: RefSection[] = [];
   const identities: IdentitySummary[] = [];
 
@@ -241,29 +335,31 @@ export function analyzeInventory(
     const { key: ctxKey, ctx } = contextCache(defaults, config, today, eol);
     // This file's chunks of the last analysis, matched by index from the front and from the back: an
     // edit leaves all but one chunk as they were, found with one string comparison (slice + ===; no
-    // hashing of the whole file as a Map lookup per chunk would do).
-    const prevRun = uri ? lastRun.get(uri) : undefined;
+    // hashing of the whole file as a Map lookup per chunk would do). After a known change the index
+    // alone says which chunks are unchanged.
     const prev = prevRun && prevRun.ctxKey === ctxKey ? prevRun : undefined;
     const itemCount = chunks.length - chunks.filter((c) => c.kind !== 'item').length;
-    const texts: string[] = [];
+    const known = prev && cut ? cut : undefined;
     const results: ChunkResult[] = [];
     let k = 0;
     for (const chunk of chunks) {
       if (chunk.kind !== 'item') continue;
-      const chunkText = text.slice(chunk.start, chunk.end);
       let res: ChunkResult | undefined;
-      if (prev) {
-        const back = k - itemCount + prev.texts.length;
-        if (prev.texts[k] === chunkText) res = prev.results[k];
-        else if (prev.texts[back] === chunkText) res = prev.results[back];
+      if (known && (k < known.from || k >= known.to)) res = prev!.results[k < known.from ? k : k + known.shift];
+      else {
+        const chunkText = text.slice(chunk.start, chunk.end);
+        if (prev && !known) {
+          const back = k - itemCount + prev.results.length;
+          if (prev.results[k]?.text === chunkText) res = prev.results[k];
+          else if (prev.results[back]?.text === chunkText) res = prev.results[back];
+        }
+        if (!res) res = ctx.get(chunkText);
+        if (!res) {
+          const own = detach(chunkText);
+          res = checkChunk(own, defaults, config, today, eol);
+          ctx.set(own, res);
+        }
       }
-      if (!res) res = ctx.get(chunkText);
-      if (!res) {
-        const own = detach(chunkText);
-        res = checkChunk(own, defaults, config, today, eol);
-        ctx.set(own, res);
-      }
-      texts.push(chunkText);
       results.push(res);
       k++;
       const dl = chunk.line;
@@ -277,7 +373,7 @@ export function analyzeInventory(
     }
     if (uri) {
       lastRun.delete(uri);
-      lastRun.set(uri, { ctxKey, texts, results });
+      lastRun.set(uri, { ctxKey, results, text, cut: { chunks, indent, lineCount: lines.lineCount } });
       if (lastRun.size > 64) lastRun.delete(lastRun.keys().next().value!);
     }
   }
@@ -345,7 +441,7 @@ function materialize(sections: readonly RefSection[]): ControlRef[] {
 }
 
 /** The chunks of each file's last analysis (by URI), for reuse by position. */
-const lastRun = new Map<string, { ctxKey: string; texts: string[]; results: ChunkResult[] }>();
+const lastRun = new Map<string, { ctxKey: string; results: ChunkResult[]; text: string; cut: PreviousCut }>();
 
 /** Drops what is kept of a file's last analysis (it was closed). */
 export function forgetInventory(uri: string): void {
@@ -364,7 +460,7 @@ function checkChunk(chunkText: string, defaults: Record<string, unknown>, config
     if (!isMap(item) || !item.range) continue;
     identities.push(summary(checkIdentity({ map: item, base: 0, defaults, config, today, eol }, r), item, chunkText, lines));
   }
-  return { findings: r.findings, refs, identities };
+  return { text: chunkText, findings: r.findings, refs, identities };
 }
 
 function summary(f: IdentityFacts, item: YAMLMap, text: string, lines: LineIndex): IdentitySummary {

@@ -1,0 +1,154 @@
+/**
+ * Known changes: an editor tells the service where each keystroke changed the text, and the next
+ * analysis re-indexes lines and re-cuts inventory items around it only. What that gives must equal
+ * what a scan of the whole text gives, on random edit sequences; and a change that does not describe
+ * the texts must be ignored, never trusted.
+ */
+import * as assert from 'node:assert/strict';
+import { server } from './helpers/root';
+import { prng } from './helpers/prng';
+
+const { LineIndex } = server('core/text.js');
+const { splitInventory, splitInventoryAfterChange } = server('core/lang/inventory.js');
+const { IsmsService } = server('core/service.js');
+const { defaultConfig } = server('core/config.js');
+
+interface Change {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/** A random edit of `text`: the new text and the change that describes it. */
+function randomEdit(rand: () => number, text: string, alphabet: string[]): { text: string; change: Change; inserted: string } {
+  const start = Math.floor(rand() * (text.length + 1));
+  const removed = rand() < 0.4 ? Math.min(text.length - start, 1 + Math.floor(rand() * 4)) : 0;
+  const inserted = rand() < 0.8 || removed === 0 ? alphabet[Math.floor(rand() * alphabet.length)] : '';
+  return {
+    text: text.slice(0, start) + inserted + text.slice(start + removed),
+    change: { start, oldEnd: start + removed, newEnd: start + inserted.length },
+    inserted,
+  };
+}
+
+function identity(i: number, rand: () => number): string {
+  const extra = [
+    '',
+    '    # a comment line\n',
+    '\n',
+    '    purpose: |\n      - not an item\n      second line\n',
+    '    scopes:\n      - s3:GetObject\n      - sqs:Send\n',
+    '    used_by: [a, b]\n',
+  ][Math.floor(rand() * 6)];
+  return `  - id: svc-${i}\n    owner: team@example.com\n${extra}    controls: [CSF:PR.AA-01, PR.AC-4]\n`;
+}
+
+function inventory(rand: () => number, n: number, eol = '\n'): string {
+  let out = 'kind: nhi-inventory\ndefaults: { environment: prod }\nidentities:\n';
+  for (let i = 0; i < n; i++) out += identity(i, rand);
+  if (rand() < 0.5) out += 'trailing: 1\n';
+  return eol === '\n' ? out : out.replace(/\n/g, eol);
+}
+
+const ALPHABET = ['a', ' ', '  ', '\n', '\r\n', '\r', '-', '- ', '#', ':', '\t', '&a', '*', '[', ']', '"', 'x: y\n', '  - id: new\n', 'identities:\n', '---\n'];
+
+describe('known changes: incremental line index and inventory cut', function () {
+  this.timeout(60000);
+
+  it('LineIndex.afterChange equals a fresh index, with \\n, \\r\\n and lone \\r', () => {
+    const rand = prng(11);
+    for (const eol of ['\n', '\r\n']) {
+      let text = inventory(rand, 30, eol);
+      let lines = new LineIndex(text);
+      for (let step = 0; step < 1500; step++) {
+        const e = randomEdit(rand, text, ALPHABET);
+        const next = LineIndex.afterChange(lines, e.text, e.change);
+        const fresh = new LineIndex(e.text);
+        assert.deepEqual(next.lineStarts, fresh.lineStarts, `step ${step}: ${JSON.stringify(e.change)} ${JSON.stringify(e.inserted)}`);
+        text = e.text;
+        lines = next;
+      }
+    }
+  });
+
+  it('an inventory re-cut around a change equals a cut of the whole text', () => {
+    let recut = 0;
+    let steps = 0;
+    for (const seed of [1, 2, 3, 4]) {
+      const rand = prng(seed);
+      let text = inventory(rand, 40, seed === 4 ? '\r\n' : '\n');
+      for (let step = 0; step < 400; step++) {
+        const e = randomEdit(rand, text, ALPHABET);
+        const chunks = splitInventoryAfterChange(text, e.text, e.change);
+        if (splitInventory(text)[0].kind !== 'whole' && splitInventory(e.text)[0].kind !== 'whole') steps++;
+        if (chunks) {
+          recut++;
+          assert.deepEqual(chunks, splitInventory(e.text), `seed ${seed} step ${step}: ${JSON.stringify(e.change)} ${JSON.stringify(e.inserted)}`);
+        }
+        text = e.text;
+        // Keep the document an inventory most of the time (random edits break it eventually).
+        if (splitInventory(text)[0].kind === 'whole' && rand() < 0.5) text = inventory(rand, 40);
+      }
+    }
+    // Most changes between two cuttable texts are re-cut locally (the test would pass vacuously otherwise).
+    assert.ok(recut > steps / 2, `${recut} of ${steps} re-cut locally`);
+  });
+
+  it('declines to re-cut a change that reaches the header or could end the sequence', () => {
+    const rand = prng(5);
+    const text = inventory(rand, 5);
+    const header = text.indexOf('identities:');
+    assert.equal(splitInventoryAfterChange(text, text.slice(0, header) + 'x' + text.slice(header), { start: header, oldEnd: header, newEnd: header + 1 }), undefined);
+    const item = text.indexOf('  - id: svc-2');
+    // "x" at column 0 of an item line makes a top-level key: the rest of the file is cut differently.
+    const broken = text.slice(0, item) + 'x' + text.slice(item);
+    assert.equal(splitInventoryAfterChange(text, broken, { start: item, oldEnd: item, newEnd: item + 1 }), undefined);
+    const inValue = text.indexOf('team@', item) + 2;
+    const typed = text.slice(0, inValue) + 'x' + text.slice(inValue);
+    assert.deepEqual(splitInventoryAfterChange(text, typed, { start: inValue, oldEnd: inValue, newEnd: inValue + 1 }), splitInventory(typed));
+  });
+
+  const cfg = defaultConfig();
+  cfg.today = '2026-11-23';
+  const view = (findings: any[]) => findings.map((f) => JSON.stringify(f));
+
+  for (const kind of ['inventory', 'document'] as const) {
+    it(`the service, told every change, equals a fresh service (${kind}, random edits)`, () => {
+      const uri = kind === 'inventory' ? 'file:///ws/a.nhi.yaml' : 'file:///ws/runbooks/r.md';
+      const rand = prng(kind === 'inventory' ? 21 : 22);
+      let text =
+        kind === 'inventory'
+          ? inventory(rand, 30)
+          : '---\ntype: runbook\nowner: a@example.com\ncontrols: [NHI7]\n---\n# Title\n\n## Steps\n\nRotate under PR.AA-01.\n\n```\nPR.AC-4\n```\n\n## Evidence\n\nRecords kept.\n';
+      const svc = new IsmsService({ relativePath: (u: string) => u.replace('file:///ws/', '') }, cfg);
+      svc.check({ uri, text });
+      for (let step = 0; step < 300; step++) {
+        // Several changes between two checks, as a burst of keystrokes gives.
+        for (let n = 1 + Math.floor(rand() * 3); n > 0; n--) {
+          const e = randomEdit(rand, text, ALPHABET);
+          svc.noteChange(uri, e.change.start, e.change.oldEnd, e.inserted);
+          text = e.text;
+        }
+        const fresh = new IsmsService({ relativePath: (u: string) => u.replace('file:///ws/', '') }, cfg);
+        assert.deepEqual(view(svc.check({ uri, text })), view(fresh.check({ uri, text })), `step ${step}`);
+        assert.deepEqual(svc.analysis({ uri, text }).lines.lineStarts, new LineIndex(text).lineStarts);
+        if (kind === 'inventory' && splitInventory(text)[0].kind === 'whole' && rand() < 0.3) text = inventory(rand, 30);
+      }
+    });
+  }
+
+  it('ignores a change that does not describe the texts', () => {
+    const uri = 'file:///ws/b.nhi.yaml';
+    const rand = prng(9);
+    const text = inventory(rand, 10);
+    const svc = new IsmsService({ relativePath: (u: string) => u.replace('file:///ws/', '') }, cfg);
+    svc.check({ uri, text });
+    // The file really gained a line at the top of svc-3, but the service is told of a character elsewhere.
+    const at = text.indexOf('  - id: svc-3');
+    const edited = text.slice(0, at) + '  - id: extra\n' + text.slice(at);
+    svc.noteChange(uri, 5, 5, 'z');
+    const fresh = new IsmsService({ relativePath: (u: string) => u.replace('file:///ws/', '') }, cfg);
+    assert.deepEqual(view(svc.check({ uri, text: edited })), view(fresh.check({ uri, text: edited })));
+    assert.equal(svc.analysis({ uri, text: edited }).identities.length, 11);
+  });
+});
