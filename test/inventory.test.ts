@@ -114,6 +114,17 @@ describe('NHI inventory fixtures', () => {
   });
 });
 
+describe('NHI inventory messages', () => {
+  it('name a static credential in words', () => {
+    const base = 'kind: nhi-inventory\nidentities:\n  - id: a\n    owner: x@bank.example\n';
+    const messages = (text: string) => check(text).filter((f: any) => /static-credential/.test(f.ruleId)).map((f: any) => f.message);
+    const [aws] = messages(base + '    type: service-account\n    platform: aws\n    credential: static-secret\n');
+    assert.match(aws, /^Identity 'a' uses a static secret on aws, which offers federation/);
+    const [ci] = messages(base + '    type: pat\n    platform: jenkins\n');
+    assert.match(ci, /^Identity 'a' is a CI\/CD identity with a static personal access token:/);
+  });
+});
+
 describe('NHI inventory fixes', () => {
   const cases: { name: string; text: string; f: any; fix: any }[] = [];
   for (const { rule, file, text } of fixtureFiles) {

@@ -411,9 +411,9 @@ export function checkIdentity(inp: IdentityInput, r: Reporter): IdentityFacts {
   // nhi-ci-static-credential / nhi-static-credential
   const ci = typeLc === 'ci-cd-token' || CI_PLATFORM.test(platform);
   if (ci && staticCred) {
-    report(nhiCiStaticCredential, ...at('credential'), `${subject} is a CI/CD identity with a static ${credential ?? typeLc}: a pipeline secret leaks with every compromised job, fork or log. Use OIDC federation (short-lived tokens) instead`);
+    report(nhiCiStaticCredential, ...at('credential'), `${subject} is a CI/CD identity with ${staticPhrase(credential ?? typeLc)}: a pipeline secret leaks with every compromised job, fork or log. Use OIDC federation (short-lived tokens) instead`);
   } else if ((credential === 'static-secret' || credential === 'api-key') && (FEDERATED_PLATFORM.test(platform) || (!platform && typeLc !== undefined && ['service-account', 'service-principal', 'workload-identity'].includes(typeLc)))) {
-    report(nhiStaticCredential, ...at('credential'), `${subject} uses a static ${credential}${platform ? ` on ${platform}, which offers federation or managed identities` : ''}: a credential that is never exchanged can be stolen and replayed. Consider federated or managed-identity credentials`);
+    report(nhiStaticCredential, ...at('credential'), `${subject} uses ${staticPhrase(credential)}${platform ? ` on ${platform}, which offers federation or managed identities` : ''}: a credential that is never exchanged can be stolen and replayed. Consider federated or managed-identity credentials`);
   }
 
   // nhi-overprivileged
@@ -673,3 +673,9 @@ function trimTo(text: string, end: number, min: number): number {
 }
 
 export { PRIVILEGES, CREDENTIALS };
+
+/** "a static secret", "a static API key": a static credential or identity type in words. */
+function staticPhrase(kind: string | undefined): string {
+  const words: Record<string, string> = { 'static-secret': 'secret', 'api-key': 'API key', pat: 'personal access token', token: 'token', 'ssh-key': 'SSH key' };
+  return `a static ${words[kind ?? ''] ?? kind ?? 'credential'}`;
+}
