@@ -46,11 +46,11 @@ export class LineIndex {
     }
     // (a \r\n straddling scanEnd pushed scanEnd + 1, which the tail below would push again)
     const from = starts[starts.length - 1];
-    for (let k = first + 1; k < old.length; k++) {
-      const s = old[k] + delta;
-      if (old[k] >= change.oldEnd + 2 && s > from) starts.push(s);
-    }
-    return new LineIndex(text, starts);
+    let k = first + 1;
+    while (k < old.length && (old[k] < change.oldEnd + 2 || old[k] + delta <= from)) k++;
+    const out = starts.concat(old.slice(k)); // (two block copies and an add beat 40,000 pushes)
+    if (delta !== 0) for (let i = starts.length; i < out.length; i++) out[i] += delta;
+    return new LineIndex(text, out);
   }
 
   constructor(
