@@ -146,11 +146,10 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** The closest candidate within a distance that grows with the word's length. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+/** The closest candidate (the first of equals) within `max` edits; by default a distance that grows with the word's length. */
+export function closest(word: string, candidates: Iterable<string>, max = word.length <= 4 ? 1 : word.length <= 8 ? 2 : 3): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
-  const max = word.length <= 4 ? 1 : word.length <= 8 ? 2 : 3;
   for (const c of candidates) {
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
     if (d < bestD) {

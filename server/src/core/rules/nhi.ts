@@ -10,7 +10,8 @@ import { addDays, daysBetween, parseCadenceDays, parseDate } from '../dates';
 import { CREDENTIALS, DEFAULTABLE_KEYS, IDENTITY_FIELD, IDENTITY_FIELDS, LONG_LIVED_CREDENTIALS, NHI_TYPES, PRIVILEGES, SECRET_STORES, SECRET_TYPES } from '../lang/inventory-schema';
 import type { Reporter } from '../report';
 import type { Fix, Range, TextEdit } from '../types';
-import { checkOwnership, editDistance, listText, plainValue, scalarText, YamlMapping, type MappingEntry } from './ownership';
+import { checkOwnership, listText, plainValue, scalarText, YamlMapping, type MappingEntry } from './ownership';
+import { closest } from '../lang/document';
 import { defineRule, type RuleMeta } from './registry';
 
 export const nhiIdDuplicate = defineRule({
@@ -633,13 +634,7 @@ function closestKey(key: string): string | undefined {
   if (KNOWN_KEYS.includes(k)) return k;
   const aliases: Record<string, string> = { owners: 'owner', description: 'purpose', env: 'environment', environments: 'environment', scope: 'scopes', permissions: 'scopes', consumers: 'used_by', used_by_services: 'used_by', expiry: 'expires', expires_at: 'expires', expiration: 'expires', rotated: 'last_rotated', last_rotation: 'last_rotated', rotation_period: 'rotation', rotation_cadence: 'rotation', review_frequency: 'review_cadence', reviewed: 'last_reviewed', last_review: 'last_reviewed', secret_storage: 'secret_store', store: 'secret_store', vault: 'secret_store', thirdparty: 'third_party', vendor: 'third_party' };
   if (aliases[k]) return aliases[k];
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const w of KNOWN_KEYS) {
-    const d = editDistance(k, w);
-    if (d < bestD) [best, bestD] = [w, d];
-  }
-  return best && bestD <= (k.length > 6 ? 2 : 1) ? best : undefined;
+  return closest(k, KNOWN_KEYS, k.length > 6 ? 2 : 1);
 }
 
 /** `defaults:` as plain values. */
@@ -658,13 +653,7 @@ function closestWord(s: string, words: readonly string[]): string | undefined {
     'cicd-token': 'ci-cd-token', 'ci-cd': 'ci-cd-token', agent: 'ai-agent', 'llm-agent': 'ai-agent', robot: 'bot',
   };
   if (alias[v]) return alias[v];
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const w of words) {
-    const d = editDistance(v, w);
-    if (d < bestD) [best, bestD] = [w, d];
-  }
-  return best && bestD <= Math.max(2, Math.floor(v.length / 4)) ? best : undefined;
+  return closest(v, words, Math.max(2, Math.floor(v.length / 4)));
 }
 
 function trimTo(text: string, end: number, min: number): number {

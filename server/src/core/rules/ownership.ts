@@ -7,7 +7,7 @@
  */
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import { addDays, daysBetween, parseCadenceDays, parseDate } from '../dates';
-import { editDistance } from '../lang/document';
+import { closest } from '../lang/document';
 import type { Reporter } from '../report';
 import type { Fix, TextEdit } from '../types';
 import { defineRule } from './registry';
@@ -454,13 +454,6 @@ const CADENCE_SUGGESTIONS = ['daily', 'weekly', 'monthly', 'quarterly', 'semiann
 /** The closest cadence word to a misspelling (edit distance at most 2, or 3 for long words). */
 export function nearestCadence(s: string): string | undefined {
   const v = s.trim().toLowerCase();
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const w of CADENCE_SUGGESTIONS) {
-    const d = editDistance(v, w);
-    if (d < bestD) [best, bestD] = [w, d];
-  }
-  return best && bestD <= (v.length > 7 ? 3 : 2) ? best : undefined;
+  return closest(v, CADENCE_SUGGESTIONS, v.length > 7 ? 3 : 2);
 }
 
-export { editDistance };
