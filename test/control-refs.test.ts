@@ -140,6 +140,15 @@ describe('control references: invalid', () => {
     assert.ok(f.fixes.every((x: any) => !x.isPreferred));
   });
 
+  it('shortens long titles in legacy messages with ASCII dots (one wide character makes every diagnostic JSON two bytes per character)', () => {
+    const f = check(doc('PR.AC-4'))[0];
+    // PR.AC-4: "Access permissions and authorizations are managed, incorporating the principles of least privilege and ..."
+    assert.match(f.message, /\(Access permissions and authorizations are managed, incorporating\.\.\.\)/);
+    // PR.AA-05: "Access permissions, entitlements, and authorizations are defined in a policy, managed, ..."
+    assert.match(f.message, /"Access permissions, entitlements, and authorizations are defined\.\.\."/);
+    assert.ok(!/[^\u0000-\u00ff]/.test(f.message), f.message);
+  });
+
   it('flags a controls item that is no reference at all', () => {
     const f = check(doc('', '[CSF:PR.AA-01, access reviews]'));
     assert.deepEqual(f.map((x: any) => [x.ruleId, x.severity]), [['control-unknown', 'error']]);
