@@ -12,6 +12,8 @@ const { LineIndex } = server('core/text.js');
 const { splitInventory, splitInventoryAfterChange } = server('core/lang/inventory.js');
 const { IsmsService } = server('core/service.js');
 const { defaultConfig } = server('core/config.js');
+const { IndexedDocument } = server('lsp/document.js');
+const { TextDocument } = require('vscode-languageserver-textdocument');
 
 interface Change {
   start: number;
@@ -150,5 +152,60 @@ describe('known changes: incremental line index and inventory cut', function () 
     const fresh = new IsmsService({ relativePath: (u: string) => u.replace('file:///ws/', '') }, cfg);
     assert.deepEqual(view(svc.check({ uri, text: edited })), view(fresh.check({ uri, text: edited })));
     assert.equal(svc.analysis({ uri, text: edited }).identities.length, 11);
+  });
+
+  it('the LSP documents (IndexedDocument) answer what the library TextDocument answers, over random edits', () => {
+    const rand = prng(23);
+    let compared = 0;
+    for (const eol of ['\n', '\r\n']) {
+      const text = inventory(rand, 20, eol);
+      const ours = IndexedDocument.create('file:///a.nhi.yaml', 'yaml', 1, text);
+      const lib = TextDocument.create('file:///a.nhi.yaml', 'yaml', 1, text);
+      const told: Change[] = [];
+      for (let step = 0; step < 800; step++) {
+        // 1-3 changes per update, by range (sometimes reversed or past a line end) or the whole text
+        const changes: any[] = [];
+        for (let n = 1 + Math.floor(rand() * 3); n > 0; n--) {
+          if (rand() < 0.01) {
+            changes.push({ text: inventory(rand, 3, eol) });
+            continue;
+          }
+          const len = lib.getText().length;
+          const a = lib.positionAt(Math.floor(rand() * (len + 1)));
+          const b = rand() < 0.5 ? a : lib.positionAt(Math.floor(rand() * (len + 1)));
+          if (rand() < 0.1) b.character += 5;
+          changes.push({ range: { start: a, end: b }, text: ALPHABET[Math.floor(rand() * ALPHABET.length)] });
+          // (later changes of one update address the text after the earlier ones: apply one at a time)
+          break;
+        }
+        const before = ours.getText();
+        told.length = 0;
+        ours.update(changes, step + 2, (start: number, oldEnd: number, inserted: string) => told.push({ start, oldEnd, newEnd: start + inserted.length }));
+        TextDocument.update(lib, changes, step + 2);
+        assert.equal(ours.getText(), lib.getText(), `step ${step}`);
+        assert.equal(ours.version, lib.version);
+        assert.equal(ours.lineCount, lib.lineCount);
+        assert.deepEqual(ours.lines.lineStarts, new LineIndex(ours.getText()).lineStarts, `step ${step}: the kept index is the text's`);
+        if ('range' in changes[0]) {
+          // the offsets told are those of the text before the change
+          const c = told[0];
+          assert.equal(before.slice(0, c.start) + ours.getText().slice(c.start, c.newEnd) + before.slice(c.oldEnd), ours.getText());
+        }
+        const len = lib.getText().length;
+        for (let k = 0; k < 6; k++) {
+          const off = Math.floor(rand() * (len + 3)) - 1;
+          assert.deepEqual(ours.positionAt(off), lib.positionAt(off), `positionAt(${off}) at step ${step}`);
+          const line = Math.floor(rand() * (lib.lineCount + 2)) - 1;
+          const pos = { line, character: Math.floor(rand() * 40) - 2 };
+          assert.equal(ours.offsetAt(pos), lib.offsetAt(pos), `offsetAt(${JSON.stringify(pos)}) at step ${step}`);
+          assert.deepEqual(ours.getLineRange(line), lib.getLineRange(line), `getLineRange(${line})`);
+          assert.equal(ours.getEOLCharacters(line), lib.getEOLCharacters(line), `getEOLCharacters(${line})`);
+          const r = { start: lib.positionAt(Math.floor(rand() * len)), end: lib.positionAt(Math.floor(rand() * len)) };
+          assert.equal(ours.getText(r), lib.getText(r));
+          compared++;
+        }
+      }
+    }
+    assert.ok(compared > 9000);
   });
 });

@@ -19,7 +19,7 @@ import {
   type Diagnostic,
   type CodeAction as LspCodeAction,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import { IndexedDocument } from './document';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync, statSync } from 'node:fs';
 import { INDEX_MAX_BYTES, walkWorkspace } from '../node/workspace-walk';
@@ -79,15 +79,13 @@ export function toDiagnostic(f: Finding): Diagnostic {
 }
 
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
-  // Each incremental change is also told to the service (as offsets of the text before it), so that a
-  // keystroke re-indexes and re-cuts only the lines around it.
-  const documents = new TextDocuments<TextDocument>({
-    create: TextDocument.create,
+  // Documents keep the core's LineIndex (see document.ts), and each incremental change is also told to
+  // the service (as offsets of the text before it), so that a keystroke re-indexes and re-cuts only the
+  // lines around it.
+  const documents = new TextDocuments<IndexedDocument>({
+    create: IndexedDocument.create,
     update: (doc, changes, version) => {
-      for (const c of changes) {
-        if ('range' in c) service.noteChange(doc.uri, doc.offsetAt(c.range.start), doc.offsetAt(c.range.end), c.text);
-        TextDocument.update(doc, [c], version);
-      }
+      doc.update(changes, version, (start, oldEnd, text) => service.noteChange(doc.uri, start, oldEnd, text));
       return doc;
     },
   });
@@ -203,9 +201,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   });
 
-  const file = (d: TextDocument) => ({ uri: d.uri, text: d.getText() });
+  const file = (d: IndexedDocument) => ({ uri: d.uri, text: d.getText(), lines: d.lines });
 
-  function validate(d: TextDocument): void {
+  function validate(d: IndexedDocument): void {
     let diagnostics: Diagnostic[];
     try {
       diagnostics = service.check(file(d)).map(cachedDiagnostic);
