@@ -257,6 +257,23 @@ describe('NHI inventory: chunks and cache', () => {
     });
   }
 
+  it('chunked findings equal whole-document findings: findings in the header and after the identities, also from the cache', () => {
+    clearInventoryCache();
+    const tail = 'notes:\n  legacy: PR.AC-4\n  token: ghp_abcdefghijklmnopqrstuvwxyz0123456789\n';
+    const head = 'kind: nhi-inventory\ncontrols: [PR.AC-4]\ndefaults: { review_cadence: sometimes }\nidentities:\n';
+    let text = head + generated(6).split('identities:\n')[1] + tail;
+    for (let i = 0; i < 3; i++) {
+      const a = run(text); // (the header and the trailing part come from the cache after the first run)
+      const b = run(text, true);
+      assert.ok(a.findings.some((f: string) => f.includes('"line":1')), 'a header finding');
+      assert.ok(a.findings.filter((f: string) => /control-legacy|secret/.test(f)).length >= 3, 'findings after the identities');
+      assert.deepEqual(a.findings, b.findings, `run ${i}`);
+      assert.deepEqual(a.refs.map((x: any) => [x.start, x.end, x.raw]).sort(), b.refs.map((x: any) => [x.start, x.end, x.raw]).sort());
+      // an identity gains a line: the trailing part moves, the header stays
+      text = text.replace('  - id: svc-1\n', '  - id: svc-1\n    purpose: x\n');
+    }
+  });
+
   it('chunked findings equal whole-document findings: every fixture', () => {
     for (const { rule, file, text } of fixtureFiles) {
       clearInventoryCache();

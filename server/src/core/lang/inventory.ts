@@ -49,18 +49,18 @@ const IDENTITIES_ANY = /^identities[ \t]*:/;
  * it) or the end of the sequence. Returns one `whole` chunk when the file has no block `identities:`
  * sequence or anything the scanner cannot cut safely.
  */
-export function splitInventory(text: string, lineStarts?: readonly number[]): InventoryChunk[] {
+export function splitInventory(text: string, lineStarts?: ArrayLike<number>): InventoryChunk[] {
   return splitWithIndent(text, lineStarts).chunks;
 }
 
 const WHOLE = (len: number): { chunks: InventoryChunk[]; indent: number } => ({ chunks: [{ kind: 'whole', start: 0, end: len, line: 0 }], indent: -1 });
 
 /** splitInventory, and the indentation of the items (-1 for a whole file). */
-function splitWithIndent(text: string, lineStarts?: readonly number[]): { chunks: InventoryChunk[]; indent: number } {
+function splitWithIndent(text: string, lineStarts?: ArrayLike<number>): { chunks: InventoryChunk[]; indent: number } {
   const len = text.length;
   if (hasAnchorOrAlias(text)) return WHOLE(len);
   // Line starts (the caller's LineIndex has them when there is no lone \r, which falls back to whole below).
-  let starts: readonly number[];
+  let starts: ArrayLike<number>;
   if (lineStarts) starts = lineStarts;
   else {
     const s = [0];
@@ -108,7 +108,7 @@ function hasLoneCr(text: string): boolean {
 class LineScan {
   constructor(
     readonly text: string,
-    readonly starts: readonly number[],
+    readonly starts: ArrayLike<number>,
   ) {}
 
   lineEnd(i: number): number {
@@ -185,7 +185,7 @@ export function splitInventoryAfterChange(before: string, text: string, change: 
  * caller then cuts the whole text. Also returns the item indices: items [0, from) are the previous
  * ones, and item k >= to is the previous item k + shift.
  */
-function splitAfterChange(prev: PreviousCut, text: string, starts: readonly number[], change: TextChange): { chunks: InventoryChunk[]; from: number; to: number; shift: number } | undefined {
+function splitAfterChange(prev: PreviousCut, text: string, starts: ArrayLike<number>, change: TextChange): { chunks: InventoryChunk[]; from: number; to: number; shift: number } | undefined {
   const old = prev.chunks;
   if (old[0].kind === 'whole') return undefined;
   // Items i..j (chunk indices) are the ones the change touches or borders.
@@ -262,6 +262,7 @@ function contextCache(defaults: Record<string, unknown>, config: Config, today: 
 
 export function clearInventoryCache(): void {
   cache.clear();
+  outsideCache.clear();
   lastRun.clear();
 }
 
@@ -322,15 +323,10 @@ export function analyzeInventory(
     let defaults: Record<string, unknown> = {};
     for (const chunk of chunks) {
       if (chunk.kind === 'item') continue;
-      const chunkText = text.slice(chunk.start, chunk.end);
-      const { doc, refs: found } = analyzeYaml(chunkText, chunk.start, config, r);
-      sections.push({ base: 0, refs: found });
-      reportSecrets(chunkText, chunk.start, r);
-      if (chunk.kind === 'header') {
-        const parts = partsOf(doc);
-        defaults = parts.defaults;
-        if (parts.defaultsNode) checkDefaults(parts.defaultsNode, chunk.start, r);
-      }
+      const res = checkOutside(text.slice(chunk.start, chunk.end), chunk.kind === 'header', config);
+      for (const f of res.findings) r.findings.push(shiftFinding(f, chunk.line));
+      if (res.refs.length) sections.push({ base: chunk.start, refs: res.refs });
+      if (chunk.kind === 'header') defaults = res.defaults;
     }
     const { key: ctxKey, ctx } = contextCache(defaults, config, today, eol);
     // This file's chunks of the last analysis, matched by index from the front and from the back: an
@@ -402,11 +398,7 @@ export function warmInventory(text: string, lines: LineIndex, config: Config, st
     const chunks = splitInventory(text, lines.lineStarts);
     if (chunks[0].kind === 'whole') return true;
     const header = chunks.find((c) => c.kind === 'header');
-    let defaults: Record<string, unknown> = {};
-    if (header) {
-      const scratch = new Reporter(new LineIndex(text.slice(header.start, header.end)));
-      defaults = partsOf(analyzeYaml(text.slice(header.start, header.end), 0, config, scratch).doc).defaults;
-    }
+    const defaults = header ? checkOutside(text.slice(header.start, header.end), true, config).defaults : {};
     st = warmState = { text, config, chunks, next: 0, defaults, today: todayOf(config), eol: lines.eol };
   }
   const { ctx } = contextCache(st.defaults, config, st.today, st.eol);
@@ -446,6 +438,41 @@ const lastRun = new Map<string, { ctxKey: string; results: ChunkResult[]; text: 
 /** Drops what is kept of a file's last analysis (it was closed). */
 export function forgetInventory(uri: string): void {
   lastRun.delete(uri);
+}
+
+/** The result of a part outside the identities (header, trailing part); relative to the part, as ChunkResult. */
+interface OutsideResult {
+  findings: RawFinding[];
+  refs: ControlRef[];
+  /** The header's `defaults` ({} for other parts). */
+  defaults: Record<string, unknown>;
+}
+
+/** Results of the parts outside the identities, by frameworks and kind, then by text (a keystroke in an identity re-parses no header). */
+const outsideCache = new Map<string, LruCache<OutsideResult>>();
+
+/** Parses and checks the header or the trailing part of an inventory (cached by text). */
+function checkOutside(partText: string, header: boolean, config: Config): OutsideResult {
+  const key = `${header ? 'header' : 'other'}:${config.frameworks.join(',')}`;
+  let byText = outsideCache.get(key);
+  if (!byText) {
+    if (outsideCache.size >= CONTEXTS) outsideCache.clear();
+    outsideCache.set(key, (byText = new LruCache<OutsideResult>(8)));
+  }
+  let res = byText.get(partText);
+  if (res) return res;
+  const own = detach(partText);
+  const r = new Reporter(new LineIndex(own));
+  const { doc, refs } = analyzeYaml(own, 0, config, r);
+  reportSecrets(own, 0, r);
+  let defaults: Record<string, unknown> = {};
+  if (header) {
+    const parts = partsOf(doc);
+    defaults = parts.defaults;
+    if (parts.defaultsNode) checkDefaults(parts.defaultsNode, 0, r);
+  }
+  byText.set(own, (res = { findings: r.findings, refs, defaults }));
+  return res;
 }
 
 /** Parses one identity chunk and checks it; ranges relative to the chunk. */
