@@ -276,8 +276,8 @@ export function inventoryCacheSize(): number {
 export interface InventoryAnalysis {
   /** Every control reference with document offsets (materialised on first use). */
   readonly refs: ControlRef[];
-  /** The same, per chunk. */
-  sections: RefSection[];
+  /** The same, per chunk (built on first use: a keystroke needs none of them). */
+  readonly sections: RefSection[];
   identities: IdentitySummary[];
 }
 
@@ -306,7 +306,9 @@ export function analyzeInventory(
   // After a known change, re-cut only around it (and reuse the other chunks' results by index).
   const cut = prevRun && options.prev && prevRun.text === options.prev.text ? splitAfterChange(prevRun.cut, text, lines.lineStarts, options.prev.change) : undefined;
   const { chunks, indent } = options.whole ? WHOLE(text.length) : cut ? { chunks: cut.chunks, indent: prevRun!.cut.indent } : splitWithIndent(text, lines.lineStarts);
+  /** Sections of the parts outside the identities (or of the whole file); those of the items are added on demand. */
   const sections: RefSection[] = [];
+  let itemSections: (() => RefSection[]) | undefined;
   const identities: IdentitySummary[] = [];
 
   if (chunks[0].kind === 'whole') {
@@ -365,8 +367,13 @@ export function analyzeInventory(
       res.last = out;
       for (const f of out.findings) r.findings.push(f);
       for (const x of out.identities) identities.push(x);
-      if (res.refs.length) sections.push({ base: chunk.start, refs: res.refs });
     }
+    itemSections = () => {
+      const out = sections.slice();
+      let i = 0;
+      for (const chunk of chunks) if (chunk.kind === 'item' && results[i++].refs.length) out.push({ base: chunk.start, refs: results[i - 1].refs });
+      return out;
+    };
     if (uri) {
       lastRun.delete(uri);
       lastRun.set(uri, { ctxKey, results, text, cut: { chunks, indent, lineCount: lines.lineCount } });
@@ -376,11 +383,14 @@ export function analyzeInventory(
 
   reportDuplicateIds(identities, r);
   let refs: ControlRef[] | undefined;
+  let all: RefSection[] | undefined;
   return {
     identities,
-    sections,
+    get sections() {
+      return (all ??= itemSections ? itemSections() : sections);
+    },
     get refs() {
-      return (refs ??= materialize(sections));
+      return (refs ??= materialize(this.sections));
     },
   };
 }
@@ -487,7 +497,7 @@ function checkChunk(chunkText: string, defaults: Record<string, unknown>, config
     if (!isMap(item) || !item.range) continue;
     identities.push(summary(checkIdentity({ map: item, base: 0, defaults, config, today, eol }, r), item, chunkText, lines));
   }
-  return { text: chunkText, findings: r.findings, refs, identities };
+  return { text: chunkText, findings: r.findings, refs, identities, last: undefined };
 }
 
 function summary(f: IdentityFacts, item: YAMLMap, text: string, lines: LineIndex): IdentitySummary {
