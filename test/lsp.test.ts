@@ -17,6 +17,10 @@ class LspClient {
   private pending = new Map<number, (msg: any) => void>();
   private listeners: ((msg: any) => void)[] = [];
 
+  get pid(): number {
+    return this.proc.pid!;
+  }
+
   constructor(args: string[]) {
     this.proc = spawn(process.execPath, args, { cwd: ROOT });
     this.proc.stdout.on('data', (d: Buffer) => this.onData(d));
@@ -246,6 +250,15 @@ describe('language server over stdio', function () {
     const t = await client.request('isms/template', { kind: 'runbook', today: '2026-11-23' });
     assert.equal(t.languageId, 'markdown');
     assert.match(t.text, /last_reviewed: 2026-11-23/);
+  });
+
+  it('writes stdout in blocking mode, so a large message is in the pipe before the server does anything else', function () {
+    if (process.platform !== 'linux') this.skip();
+    // fdinfo's flags are octal; O_NONBLOCK is 04000 (the pipe's write end, as the server holds it)
+    const flags = parseInt(/^flags:\s*([0-7]+)/m.exec(fs.readFileSync(`/proc/${client.pid}/fdinfo/1`, 'utf8'))![1], 8);
+    assert.equal(flags & 0o4000, 0, `stdout flags ${flags.toString(8)}`);
+    const stdin = parseInt(/^flags:\s*([0-7]+)/m.exec(fs.readFileSync(`/proc/${client.pid}/fdinfo/0`, 'utf8'))![1], 8);
+    assert.notEqual(stdin & 0o4000, 0, 'stdin stays non-blocking');
   });
 
   it('stays silent on ordinary Markdown', async () => {
