@@ -434,6 +434,7 @@ async function combinedFigure(wsDir, docs) {
     await s.stop();
   }
   out.keystrokeStats = statsOf(out.keystroke);
+  if (process.env.BENCH_RAW) progress(`  raw: ${JSON.stringify(out.keystroke.map((v) => Math.round(v * 10) / 10))}`);
   progress(`  open ${fmt(out.open)} ms, settled after ${fmt(out.settle)} ms, keystroke p95 ${fmt(out.keystrokeStats.p95)} ms, peak ${fmt(out.memory)} MiB`);
   return out;
 }

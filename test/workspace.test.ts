@@ -40,6 +40,28 @@ describe('workspace index', () => {
     assert.deepEqual(dups(s.check({ uri: 'b.nhi.yaml', text: inv('svc-3') })), []);
   });
 
+  it('keeps cross-file findings current while they are reused between keystrokes', () => {
+    const s = svc();
+    s.indexFile({ uri: 'c.nhi.yaml', text: inv('svc-3') });
+    let text = inv('svc-1', 'svc-3');
+    const typed = () => (text = text.replace('team-svc-1@', 'team-svc-1x@')); // a keystroke in the first identity
+    assert.deepEqual(dups(s.check({ uri: 'b.nhi.yaml', text })), [[4, 'c.nhi.yaml:3']]);
+    const first = s.check({ uri: 'b.nhi.yaml', text: typed() }).find((f: any) => f.ruleId === 'nhi-id-duplicate');
+    assert.equal(s.check({ uri: 'b.nhi.yaml', text: typed() }).find((f: any) => f.ruleId === 'nhi-id-duplicate'), first, 'reused while nothing else changed');
+    // the other file moves its declaration, then drops it, then another file declares svc-1
+    s.indexFile({ uri: 'c.nhi.yaml', text: '# moved\n' + inv('svc-3') });
+    assert.deepEqual(dups(s.check({ uri: 'b.nhi.yaml', text: typed() })), [[4, 'c.nhi.yaml:4']]);
+    s.indexFile({ uri: 'c.nhi.yaml', text: inv('svc-4') });
+    assert.deepEqual(dups(s.check({ uri: 'b.nhi.yaml', text: typed() })), []);
+    s.indexFile({ uri: 'd.nhi.yaml', text: inv('svc-1') });
+    assert.deepEqual(dups(s.check({ uri: 'b.nhi.yaml', text: typed() })), [[2, 'd.nhi.yaml:3']]);
+    // a line added above moves this file's finding; the other file's facts are unchanged
+    text = '# top\n' + text;
+    assert.deepEqual(dups(s.check({ uri: 'b.nhi.yaml', text })), [[3, 'd.nhi.yaml:3']]);
+    s.unindexFile('d.nhi.yaml');
+    assert.deepEqual(dups(s.check({ uri: 'b.nhi.yaml', text: typed() })), []);
+  });
+
   it('does not index IDs of files that are not inventories', () => {
     const s = svc();
     s.indexFile({ uri: 'notes.yaml', text: 'id: svc-3\n' });

@@ -82,6 +82,8 @@ export class IsmsService {
   private checked = new WeakMap<Analysis, Finding[]>();
   private withSeverity = new WeakMap<object, Finding | null>();
   private idChange = false;
+  /** nhi-id-duplicate findings per file and identity summary, valid while other files' IDs are unchanged. */
+  private duplicates = new Map<string, { version: number; severity: Severity; byIdentity: WeakMap<IdentitySummary, Finding | null> }>();
 
   /** True once after an analysis or indexing changed some file's identity IDs. */
   takeIdChange(): boolean {
@@ -98,6 +100,7 @@ export class IsmsService {
   setConfig(config: Config): void {
     this.config = config;
     this.cache.clear();
+    this.duplicates.clear();
     this.withSeverity = new WeakMap();
   }
 
@@ -107,6 +110,7 @@ export class IsmsService {
 
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.duplicates.delete(uri);
     forgetInventory(uri);
     forgetBody(uri);
   }
@@ -190,21 +194,34 @@ export class IsmsService {
     const out: Finding[] = [];
     const dupSeverity = this.severity('nhi-id-duplicate');
     if (!dupSeverity) return out;
+    // Per identity summary (the same object while its chunk is unchanged and unmoved), until another
+    // file's IDs change: a keystroke then recomputes none of a large inventory's cross-file findings.
+    const version = this.index.othersVersion(uri);
+    let memo = this.duplicates.get(uri);
+    if (!memo || memo.version !== version || memo.severity !== dupSeverity) {
+      this.duplicates.set(uri, (memo = { version, severity: dupSeverity, byIdentity: new WeakMap() }));
+    }
     for (const i of identities) {
-      if (i.id === undefined || !i.idRange) continue;
-      const others = this.index.elsewhere(i.id, uri);
-      if (!others.length) continue;
-      const where = others.slice(0, 3).map((o) => `${this.workspace.relativePath(o.uri)}:${o.line + 1}`).join(', ');
-      out.push({
-        ruleId: 'nhi-id-duplicate',
-        severity: dupSeverity,
-        message: `The id '${i.id}' is also used in ${where}${others.length > 3 ? ` and ${others.length - 3} more` : ''}: identity IDs must be unique across the workspace, or access reviews, tickets and evidence cannot tell the identities apart (NHI1:2025 Improper Offboarding; CSF ID.AM-01, ISO 27001 A.5.9).`,
-        range: i.idRange,
-        fixes: [],
-        data: { identity: i.id, elsewhere: others.map((o) => this.workspace.relativePath(o.uri)) },
-      });
+      let f = memo.byIdentity.get(i);
+      if (f === undefined) memo.byIdentity.set(i, (f = this.duplicateFinding(uri, i, dupSeverity) ?? null));
+      if (f) out.push(f);
     }
     return out;
+  }
+
+  private duplicateFinding(uri: string, i: IdentitySummary, dupSeverity: Severity): Finding | undefined {
+    if (i.id === undefined || !i.idRange) return undefined;
+    const others = this.index.elsewhere(i.id, uri);
+    if (!others.length) return undefined;
+    const where = others.slice(0, 3).map((o) => `${this.workspace.relativePath(o.uri)}:${o.line + 1}`).join(', ');
+    return {
+      ruleId: 'nhi-id-duplicate',
+      severity: dupSeverity,
+      message: `The id '${i.id}' is also used in ${where}${others.length > 3 ? ` and ${others.length - 3} more` : ''}: identity IDs must be unique across the workspace, or access reviews, tickets and evidence cannot tell the identities apart (NHI1:2025 Improper Offboarding; CSF ID.AM-01, ISO 27001 A.5.9).`,
+      range: i.idRange,
+      fixes: [],
+      data: { identity: i.id, elsewhere: others.map((o) => this.workspace.relativePath(o.uri)) },
+    };
   }
 
   /**

@@ -59,11 +59,28 @@ function sameFacts(a: FileFacts, b: FileFacts): boolean {
 export class WorkspaceIndex {
   private readonly files = new Map<string, FileFacts>();
   private readonly byId = new Map<string, Map<string, number>>();
+  /** Changes of the IDs and their lines, in all files and per file (see othersVersion). */
+  private changes = 0;
+  private readonly changesBy = new Map<string, number>();
+
+  /**
+   * A counter of the changes to the identity IDs (and their lines) of files other than `uri`: while it
+   * stays the same, what `elsewhere` answers for `uri` does too.
+   */
+  othersVersion(uri: string): number {
+    return this.changes - (this.changesBy.get(uri) ?? 0);
+  }
+
+  private bump(uri: string): void {
+    this.changes++;
+    this.changesBy.set(uri, (this.changesBy.get(uri) ?? 0) + 1);
+  }
 
   /** Records the facts of a file; returns true when its identity IDs changed (other files' findings may change). */
   set(uri: string, facts: FileFacts): boolean {
     const old = this.files.get(uri);
     if (old && sameFacts(old, facts)) return false;
+    if (old?.ids.length || facts.ids.length) this.bump(uri);
     const changed = !old || old.ids.length !== facts.ids.length || old.ids.some((x, i) => x.id !== facts.ids[i].id);
     if (old) this.unlinkIds(uri, old);
     if (facts.owners.length || facts.ids.length) this.files.set(uri, facts);
@@ -79,6 +96,7 @@ export class WorkspaceIndex {
   delete(uri: string): boolean {
     const old = this.files.get(uri);
     if (!old) return false;
+    if (old.ids.length) this.bump(uri);
     this.unlinkIds(uri, old);
     this.files.delete(uri);
     return old.ids.length > 0;
