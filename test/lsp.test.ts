@@ -261,6 +261,18 @@ describe('language server over stdio', function () {
     assert.notEqual(stdin & 0o4000, 0, 'stdin stays non-blocking');
   });
 
+  it('`isms lsp --stdio` writes stdout in blocking mode too', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const other = new LspClient([path.join(ROOT, 'bin', 'isms.js'), 'lsp', '--stdio']);
+    try {
+      await other.request('initialize', { processId: null, rootUri: null, capabilities: {} });
+      const flags = parseInt(/^flags:\s*([0-7]+)/m.exec(fs.readFileSync(`/proc/${other.pid}/fdinfo/1`, 'utf8'))![1], 8);
+      assert.equal(flags & 0o4000, 0, `stdout flags ${flags.toString(8)}`);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('stays silent on ordinary Markdown', async () => {
     const other = pathToFileURL(path.join(dir, 'README.md')).href;
     const p = client.diagnostics(other, 1);

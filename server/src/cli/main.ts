@@ -51,7 +51,9 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
         return catalogCmd(rest, io);
       case 'lsp': {
         // Loaded only here: the protocol library is not needed for the other commands.
-        (require('../lsp/server') as typeof import('../lsp/server')).startServer();
+        const lsp = require('../lsp/server') as typeof import('../lsp/server');
+        lsp.blockingStdout();
+        lsp.startServer();
         return new Promise<number>(() => undefined);
       }
       case '--version':

@@ -78,6 +78,18 @@ export function toDiagnostic(f: Finding): Diagnostic {
   };
 }
 
+/**
+ * With --stdio, makes stdout writes synchronous, as language servers in other runtimes write (rust-analyzer,
+ * gopls, clangd). Node makes pipe writes asynchronous on POSIX: the rest of a large message (the diagnostics
+ * of a 2,000-identity inventory are 0.5 MB, eight pipe buffers) then waited for whatever the server did
+ * next, a GC pause or the next check. Node does the same for TTYs (tty.WriteStream) and for pipes on
+ * Windows. Stdin stays asynchronous. Called by the entry points, before the connection is created.
+ */
+export function blockingStdout(argv: readonly string[] = process.argv): void {
+  if (!argv.includes('--stdio') || process.platform === 'win32') return;
+  (process.stdout as unknown as { _handle?: { setBlocking?(blocking: boolean): number } })._handle?.setBlocking?.(true);
+}
+
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
   // Documents keep the core's LineIndex (see document.ts), and each incremental change is also told to
   // the service (as offsets of the text before it), so that a keystroke re-indexes and re-cuts only the
