@@ -87,6 +87,11 @@ class LspClient {
   }
 }
 
+/** The status flags of a process's file descriptor (Linux: /proc/<pid>/fdinfo, octal; O_NONBLOCK is 04000). */
+function fdFlags(pid: number, fd: number): number {
+  return parseInt(/^flags:\s*([0-7]+)/m.exec(fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))![1], 8);
+}
+
 const EXAMPLE = `---
 type: runbook
 owner: sre@example.com
@@ -255,10 +260,9 @@ describe('language server over stdio', function () {
   it('writes stdout in blocking mode, so a large message is in the pipe before the server does anything else', function () {
     if (process.platform !== 'linux') this.skip();
     // fdinfo's flags are octal; O_NONBLOCK is 04000 (the pipe's write end, as the server holds it)
-    const flags = parseInt(/^flags:\s*([0-7]+)/m.exec(fs.readFileSync(`/proc/${client.pid}/fdinfo/1`, 'utf8'))![1], 8);
+    const flags = fdFlags(client.pid, 1);
     assert.equal(flags & 0o4000, 0, `stdout flags ${flags.toString(8)}`);
-    const stdin = parseInt(/^flags:\s*([0-7]+)/m.exec(fs.readFileSync(`/proc/${client.pid}/fdinfo/0`, 'utf8'))![1], 8);
-    assert.notEqual(stdin & 0o4000, 0, 'stdin stays non-blocking');
+    assert.notEqual(fdFlags(client.pid, 0) & 0o4000, 0, 'stdin stays non-blocking');
   });
 
   it('`isms lsp --stdio` writes stdout in blocking mode too', async function () {
@@ -266,7 +270,7 @@ describe('language server over stdio', function () {
     const other = new LspClient([path.join(ROOT, 'bin', 'isms.js'), 'lsp', '--stdio']);
     try {
       await other.request('initialize', { processId: null, rootUri: null, capabilities: {} });
-      const flags = parseInt(/^flags:\s*([0-7]+)/m.exec(fs.readFileSync(`/proc/${other.pid}/fdinfo/1`, 'utf8'))![1], 8);
+      const flags = fdFlags(other.pid, 1);
       assert.equal(flags & 0o4000, 0, `stdout flags ${flags.toString(8)}`);
     } finally {
       await other.stop();
