@@ -99,6 +99,7 @@ const invalid: Invalid[] = [
   { text: 'PR.AC-04', rule: 'control-legacy', flagged: 'PR.AC-04', fixed: 'PR.AA-05' },
   { text: 'ID.AM-1', rule: 'control-legacy', flagged: 'ID.AM-1', fixed: 'ID.AM-01', message: /reworded/ },
   { text: 'A.9.2.1', rule: 'control-legacy', flagged: 'A.9.2.1', fixed: 'A.5.16', message: /27001:2013/ },
+  { text: 'ISO 27001:2013 A.9.2.1', rule: 'control-legacy', flagged: 'ISO 27001:2013 A.9.2.1', fixed: 'ISO 27001:2022 A.5.16' },
   { text: 'A.9', rule: 'control-legacy', flagged: 'A.9', message: /chapter.*A\.5\.15.*A\.8\.18/ },
   { text: 'CSF:PR.AC-4', rule: 'control-legacy', flagged: 'CSF:PR.AC-4', fixed: 'CSF:PR.AA-05' },
   { text: 'SP800-53:AC-13', rule: 'control-legacy', flagged: 'SP800-53:AC-13', message: /AC-2 and AU-6/, frameworks: ['sp800-53'] },

@@ -65,9 +65,12 @@ export function reportControlRefs(refs: readonly ControlRef[], base: number, r: 
       }
       case 'legacy': {
         const old = ref.legacy!;
+        // "ISO 27001:2013 A.9.2.1" becomes "ISO 27001:2022 A.5.16", not "ISO 27001:2013 A.5.16".
+        const year = /:\s?(2013)\b/.exec(ref.raw.slice(0, ref.bodyStart - ref.start));
+        const yearAt = year ? base + ref.start + year.index + year[0].length - 4 : -1;
         const fixes: Fix[] = old.successors.map((s) => ({
           title: `Replace with ${s} (${cat.get(ref.framework, s)?.title ?? ''})`.replace(' ()', ''),
-          edits: [r.edit(base + ref.bodyStart, base + ref.bodyEnd, s)],
+          edits: [...(year ? [r.edit(yearAt, yearAt + 4, '2022')] : []), r.edit(base + ref.bodyStart, base + ref.bodyEnd, s)],
           isPreferred: old.successors.length === 1,
         }));
         r.add(controlLegacy.id, start, end, legacyMessage(ref), fixes, { ...data, successors: old.successors });
