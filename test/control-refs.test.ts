@@ -150,6 +150,32 @@ describe('control references: invalid', () => {
     assert.ok(!/[^\u0000-\u00ff]/.test(f.message), f.message);
   });
 
+  it('removes a legacy item from a list that already names its successor, instead of listing it twice', () => {
+    const legacy = (text: string, uri = 'p.md') => check(text, uri).filter((f: any) => f.ruleId === 'control-legacy');
+    // flow list, first and last item
+    for (const [list, after] of [
+      ['[ISO27001:A.9.2.1, ISO27001:A.5.16]', '[ISO27001:A.5.16]'],
+      ['[ISO27001:A.5.16, "ISO27001:A.9.2.1"]', '[ISO27001:A.5.16]'],
+      ['[CSF:PR.AA-05, PR.AC-4, CSF:PR.AA-01]', '[CSF:PR.AA-05, CSF:PR.AA-01]'],
+    ]) {
+      const text = doc('', list);
+      const [f] = legacy(text);
+      assert.match(f.fixes[0].title, /^Remove .* \(.* is already listed\)$/);
+      const fixed = applyPreferred(text, f);
+      assert.equal(fixed, doc('', after));
+      assert.deepEqual(check(fixed), []);
+    }
+    // block list in an inventory: the item's line goes, comments and the other lines stay
+    const inv = 'kind: nhi-inventory\nidentities:\n  - id: a\n    controls:\n      # access\n      - PR.AC-4   # legacy\n      - CSF:PR.AA-05\n    purpose: x\n';
+    const fixed = applyPreferred(inv, legacy(inv, 'inv.nhi.yaml')[0]);
+    assert.equal(fixed, inv.replace('      - PR.AC-4   # legacy\n', ''));
+    // several successors: only the one already listed becomes a removal
+    const several = legacy(doc('', '[A.9.2, ISO27001:A.5.17]'))[0];
+    assert.deepEqual(several.fixes.map((x: any) => x.title.split(' (')[0]), ['Replace with A.5.16', 'Remove A.9.2', 'Replace with A.5.18', 'Replace with A.8.2']);
+    // not listed: replaced as before
+    assert.match(legacy(doc('', '[ISO27001:A.9.2.1, ISO27001:A.5.15]'))[0].fixes[0].title, /^Replace with A\.5\.16/);
+  });
+
   it('flags a controls item that is no reference at all', () => {
     const f = check(doc('', '[CSF:PR.AA-01, access reviews]'));
     assert.deepEqual(f.map((x: any) => [x.ruleId, x.severity]), [['control-unknown', 'error']]);

@@ -2,8 +2,8 @@
  * Control references in YAML: every `controls:` value (block or flow list, or a comma-separated
  * string) anywhere in the document. Used for NHI inventories and Markdown front matter.
  */
-import { isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
-import { scanReferences, type ControlRef } from '../refs/scan';
+import { isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Scalar, type YAMLSeq } from 'yaml';
+import { refIds, scanReferences, type ControlRef } from '../refs/scan';
 import type { Config } from '../config';
 import type { Reporter } from '../report';
 import { controlUnknown, reportControlRefs } from '../rules/controls';
@@ -40,21 +40,53 @@ export function analyzeYaml(yamlText: string, base: number, config: Config, r: R
       if (!isPair(pair) || !isScalar(pair.key) || String(pair.key.value).toLowerCase() !== 'controls') return;
       const v = pair.value;
       const items = isSeq(v) ? v.items : isScalar(v) ? [v] : [];
-      for (const item of items) {
-        if (!isScalar(item) || !item.range) continue;
+      const perItem = items.map((item) => {
+        if (!isScalar(item) || !item.range) return undefined;
+        const [s, e] = item.range;
+        return scanReferences(yamlText.slice(s, e), { frameworks: config.frameworks, mode: 'list' }).map((x) => shift(x, s + base));
+      });
+      // What the list already names (a legacy item's fix removes it rather than list its successor twice).
+      const listed = new Set<string>();
+      for (const found of perItem) for (const ref of found ?? []) if (ref.status === 'ok') for (const id of refIds(ref)) listed.add(`${ref.framework}:${id}`);
+      items.forEach((item, i) => {
+        const found = perItem[i];
+        if (!found || !isScalar(item) || !item.range) return;
         const [s, e] = item.range;
         const src = yamlText.slice(s, e);
-        const found = scanReferences(src, { frameworks: config.frameworks, mode: 'list' }).map((x) => shift(x, s + base));
         if (found.length === 0 && src.trim() !== '' && item.value !== null) {
           r.add(controlUnknown.id, base + s, base + e, `'${src.trim()}' is not a control reference of any known framework (e.g. CSF:PR.AA-01, ISO27001:A.5.16, SOC2:CC6.1, NHI7).`, [], {});
         }
-        reportControlRefs(found, 0, r);
+        const removal = isSeq(v) && found.length === 1 && found[0].status === 'legacy' ? itemRemoval(yamlText, v, i) : undefined;
+        reportControlRefs(found, 0, r, removal && { listed, start: base + removal[0], end: base + removal[1] });
         refs.push(...found);
-      }
+      });
       if (v && !isSeq(v) && !isScalar(v) && !isMap(v)) return;
     },
   });
   return { doc, refs };
+}
+
+/**
+ * The text that removing item `i` of a list takes out: in a flow list the item and the comma after it (the
+ * comma before it for the last); in a block list its whole line, when the line holds nothing else. Undefined
+ * when neither applies (the fix then replaces the ID).
+ */
+function itemRemoval(text: string, seq: YAMLSeq, i: number): [number, number] | undefined {
+  const range = (k: number) => seq.items[k] && isScalar(seq.items[k]) ? (seq.items[k] as Scalar).range : undefined;
+  const own = range(i);
+  if (!own) return undefined;
+  if (seq.flow) {
+    const next = range(i + 1);
+    if (next) return [own[0], next[0]];
+    const prev = range(i - 1);
+    return prev ? [prev[1], own[1]] : undefined;
+  }
+  const lineStart = text.lastIndexOf('\n', own[0] - 1) + 1;
+  if (!/^[ \t]*-[ \t]+$/.test(text.slice(lineStart, own[0]))) return undefined;
+  const nl = text.indexOf('\n', own[1]);
+  const lineEnd = nl < 0 ? text.length : nl + 1;
+  if (!/^[ \t]*(?:#.*)?\r?$/.test(text.slice(own[1], nl < 0 ? text.length : nl))) return undefined;
+  return [lineStart, lineEnd];
 }
 
 function shift(ref: ControlRef, by: number): ControlRef {

@@ -42,7 +42,17 @@ export const controlOutOfScope = defineRule({
  * Reports the findings for references found in a document. `base` is the offset of the scanned
  * text in the document (references carry offsets relative to what was scanned).
  */
-export function reportControlRefs(refs: readonly ControlRef[], base: number, r: Reporter): void {
+/**
+ * A list item that holds `refs` alone: `listed` has `framework:id` of every valid reference of its list,
+ * and [start, end) is the text that removing the item takes out (its line, or it and a comma).
+ */
+export interface ListItem {
+  listed: ReadonlySet<string>;
+  start: number;
+  end: number;
+}
+
+export function reportControlRefs(refs: readonly ControlRef[], base: number, r: Reporter, item?: ListItem): void {
   const cat = catalog();
   for (const ref of refs) {
     const fw = FRAMEWORKS[ref.framework];
@@ -68,11 +78,16 @@ export function reportControlRefs(refs: readonly ControlRef[], base: number, r: 
         // "ISO 27001:2013 A.9.2.1" becomes "ISO 27001:2022 A.5.16", not "ISO 27001:2013 A.5.16".
         const year = /:\s?(2013)\b/.exec(ref.raw.slice(0, ref.bodyStart - ref.start));
         const yearAt = year ? base + ref.start + year.index + year[0].length - 4 : -1;
-        const fixes: Fix[] = old.successors.map((s) => ({
-          title: `Replace with ${s} (${cat.get(ref.framework, s)?.title ?? ''})`.replace(' ()', ''),
-          edits: [...(year ? [r.edit(yearAt, yearAt + 4, '2022')] : []), r.edit(base + ref.bodyStart, base + ref.bodyEnd, s)],
-          isPreferred: old.successors.length === 1,
-        }));
+        const fixes: Fix[] = old.successors.map((s) =>
+          // In a list that already names the successor, replacing would list it twice: remove the item.
+          item && refs.length === 1 && item.listed.has(`${ref.framework}:${s}`)
+            ? { title: `Remove ${ref.raw} (${s} is already listed)`, edits: [r.edit(base + item.start, base + item.end, '')], isPreferred: old.successors.length === 1 }
+            : {
+                title: `Replace with ${s} (${cat.get(ref.framework, s)?.title ?? ''})`.replace(' ()', ''),
+                edits: [...(year ? [r.edit(yearAt, yearAt + 4, '2022')] : []), r.edit(base + ref.bodyStart, base + ref.bodyEnd, s)],
+                isPreferred: old.successors.length === 1,
+              },
+        );
         r.add(controlLegacy.id, start, end, legacyMessage(ref), fixes, { ...data, successors: old.successors });
         break;
       }
