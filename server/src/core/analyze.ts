@@ -71,12 +71,17 @@ export function classify(uri: string, text: string, config: Config, rel: string 
 export function warm(file: SourceFile, config: Config, rel: string, stop: () => boolean): boolean {
   const kind = classify(file.uri, file.text, config, rel);
   if (kind === 'other' || isBinary(file.text) || file.text.length > MAX_FILE_CHARS) return true;
-  if (warmLines?.text !== file.text) warmLines = file.lines?.text === file.text ? file.lines : new LineIndex(file.text);
+  if (warmLines?.text !== file.text) warmLines = hostLines(file) ?? new LineIndex(file.text);
   const lines = warmLines;
   const fm = kind === 'inventory' ? undefined : frontMatterRange(file.text);
   const done = kind === 'inventory' ? warmInventory(file.text, lines, config, stop) : warmBody(lines, bodyStartLine(lines, fm), config, stop);
   if (done) warmLines = undefined;
   return done;
+}
+
+/** The host's LineIndex of the file, when it indexes this very text. */
+function hostLines(file: SourceFile): LineIndex | undefined {
+  return file.lines?.text === file.text ? file.lines : undefined;
 }
 
 /** The LineIndex of the file being warmed (a slice must not re-index a large file). */
@@ -92,8 +97,7 @@ export interface AnalyzeOptions extends BodyOptions {
 }
 
 export function analyze(file: SourceFile, config: Config, rel: string = file.uri, host?: FileHost, options: AnalyzeOptions = {}): Analysis {
-  const lines =
-    file.lines?.text === file.text ? file.lines : options.prev ? LineIndex.afterChange(options.prev.lines, file.text, options.prev.change) : new LineIndex(file.text);
+  const lines = hostLines(file) ?? (options.prev ? LineIndex.afterChange(options.prev.lines, file.text, options.prev.change) : new LineIndex(file.text));
   const kind = classify(file.uri, file.text, config, rel);
   const r = new Reporter(lines);
   const result: Analysis = { uri: file.uri, kind, lines, findings: r.findings, refs: [] };

@@ -83,7 +83,7 @@ export class IsmsService {
   private withSeverity = new WeakMap<object, Finding | null>();
   private idChange = false;
   /** nhi-id-duplicate findings per file and identity summary, valid while other files' IDs are unchanged. */
-  private duplicates = new Map<string, { version: number; severity: Severity; byIdentity: WeakMap<IdentitySummary, Finding | null> }>();
+  private duplicates = new Map<string, { version: number; byIdentity: WeakMap<IdentitySummary, Finding | null> }>();
 
   /** True once after an analysis or indexing changed some file's identity IDs. */
   takeIdChange(): boolean {
@@ -195,12 +195,11 @@ export class IsmsService {
     const dupSeverity = this.severity('nhi-id-duplicate');
     if (!dupSeverity) return out;
     // Per identity summary (the same object while its chunk is unchanged and unmoved), until another
-    // file's IDs change: a keystroke then recomputes none of a large inventory's cross-file findings.
+    // file's IDs change (or the configuration: setConfig clears them): a keystroke then recomputes none
+    // of a large inventory's cross-file findings.
     const version = this.index.othersVersion(uri);
     let memo = this.duplicates.get(uri);
-    if (!memo || memo.version !== version || memo.severity !== dupSeverity) {
-      this.duplicates.set(uri, (memo = { version, severity: dupSeverity, byIdentity: new WeakMap() }));
-    }
+    if (memo?.version !== version) this.duplicates.set(uri, (memo = { version, byIdentity: new WeakMap() }));
     for (const i of identities) {
       let f = memo.byIdentity.get(i);
       if (f === undefined) memo.byIdentity.set(i, (f = this.duplicateFinding(uri, i, dupSeverity) ?? null));

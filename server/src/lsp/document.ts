@@ -54,12 +54,9 @@ export class IndexedDocument implements TextDocument {
 
   positionAt(offset: number): Position {
     const lines = this.lines;
-    offset = Math.max(0, Math.min(offset, this.content.length));
-    const p = lines.positionAt(offset);
+    const { line } = lines.positionAt(offset);
     // (an offset inside a line break counts as the end of the line, as in the library)
-    const lineStart = lines.lineStarts[p.line];
-    while (offset > lineStart && isEol(this.content.charCodeAt(offset - 1))) offset--;
-    return { line: p.line, character: offset - lineStart };
+    return { line, character: Math.min(Math.max(0, offset), lines.lineEnd(line)) - lines.lineStarts[line] };
   }
 
   getLineRange(line: number): Range {
@@ -100,8 +97,4 @@ export class IndexedDocument implements TextDocument {
     }
     this._version = version;
   }
-}
-
-function isEol(c: number): boolean {
-  return c === 10 || c === 13;
 }

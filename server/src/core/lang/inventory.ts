@@ -472,9 +472,7 @@ function checkOutside(partText: string, header: boolean, config: Config): Outsid
   let res = byText.get(partText);
   if (res) return res;
   const own = detach(partText);
-  const r = new Reporter(new LineIndex(own));
-  const { doc, refs } = analyzeYaml(own, 0, config, r);
-  reportSecrets(own, 0, r);
+  const { r, doc, refs } = parsePart(own, config);
   let defaults: Record<string, unknown> = {};
   if (header) {
     const parts = partsOf(doc);
@@ -485,12 +483,18 @@ function checkOutside(partText: string, header: boolean, config: Config): Outsid
   return res;
 }
 
+/** Parses a part of an inventory on its own (syntax, control references, inline secrets); results relative to it. */
+function parsePart(text: string, config: Config): { r: Reporter; doc: Document.Parsed; refs: ControlRef[] } {
+  const r = new Reporter(new LineIndex(text));
+  const { doc, refs } = analyzeYaml(text, 0, config, r);
+  reportSecrets(text, 0, r);
+  return { r, doc, refs };
+}
+
 /** Parses one identity chunk and checks it; ranges relative to the chunk. */
 function checkChunk(chunkText: string, defaults: Record<string, unknown>, config: Config, today: string, eol: string): ChunkResult {
-  const lines = new LineIndex(chunkText);
-  const r = new Reporter(lines);
-  const { doc, refs } = analyzeYaml(chunkText, 0, config, r);
-  reportSecrets(chunkText, 0, r);
+  const { r, doc, refs } = parsePart(chunkText, config);
+  const lines = r.lines;
   const identities: IdentitySummary[] = [];
   const items = isSeq(doc.contents) ? doc.contents.items : [];
   for (const item of items) {

@@ -43,17 +43,16 @@ export function analyzeYaml(yamlText: string, base: number, config: Config, r: R
       const perItem = items.map((item) => {
         if (!isScalar(item) || !item.range) return undefined;
         const [s, e] = item.range;
-        return scanReferences(yamlText.slice(s, e), { frameworks: config.frameworks, mode: 'list' }).map((x) => shift(x, s + base));
+        const src = yamlText.slice(s, e);
+        return { s, e, src, empty: item.value === null, found: scanReferences(src, { frameworks: config.frameworks, mode: 'list' }).map((x) => shift(x, s + base)) };
       });
       // What the list already names (a legacy item's fix removes it rather than list its successor twice).
       const listed = new Set<string>();
-      for (const found of perItem) for (const ref of found ?? []) if (ref.status === 'ok') for (const id of refIds(ref)) listed.add(`${ref.framework}:${id}`);
-      items.forEach((item, i) => {
-        const found = perItem[i];
-        if (!found || !isScalar(item) || !item.range) return;
-        const [s, e] = item.range;
-        const src = yamlText.slice(s, e);
-        if (found.length === 0 && src.trim() !== '' && item.value !== null) {
+      for (const it of perItem) for (const ref of it?.found ?? []) if (ref.status === 'ok') for (const id of refIds(ref)) listed.add(`${ref.framework}:${id}`);
+      perItem.forEach((it, i) => {
+        if (!it) return;
+        const { s, e, src, found } = it;
+        if (found.length === 0 && src.trim() !== '' && !it.empty) {
           r.add(controlUnknown.id, base + s, base + e, `'${src.trim()}' is not a control reference of any known framework (e.g. CSF:PR.AA-01, ISO27001:A.5.16, SOC2:CC6.1, NHI7).`, [], {});
         }
         const removal = isSeq(v) && found.length === 1 && found[0].status === 'legacy' ? itemRemoval(yamlText, v, i) : undefined;

@@ -39,10 +39,6 @@ export const controlOutOfScope = defineRule({
 });
 
 /**
- * Reports the findings for references found in a document. `base` is the offset of the scanned
- * text in the document (references carry offsets relative to what was scanned).
- */
-/**
  * A list item that holds `refs` alone: `listed` has `framework:id` of every valid reference of its list,
  * and [start, end) is the text that removing the item takes out (its line, or it and a comma).
  */
@@ -52,6 +48,11 @@ export interface ListItem {
   end: number;
 }
 
+/**
+ * Reports the findings for references found in a document. `base` is the offset of the scanned
+ * text in the document (references carry offsets relative to what was scanned). With `item`, a
+ * legacy reference whose successor the list already names gets a fix that removes the item.
+ */
 export function reportControlRefs(refs: readonly ControlRef[], base: number, r: Reporter, item?: ListItem): void {
   const cat = catalog();
   for (const ref of refs) {
