@@ -177,10 +177,10 @@ function checkSection(text: string, config: Config): SectionResult {
   const refs: ControlRef[] = [];
   let records = false;
   for (const seg of syntax.segments) {
-    const found = scanReferences(seg.text, { frameworks: config.frameworks, mode: 'prose' });
+    const found = scanReferences(seg.text, { frameworks: config.frameworks, mode: 'prose' }, undefined, seg.start);
     if (found.length) {
-      reportControlRefs(found, seg.start, r);
-      for (const x of found) refs.push(shiftRef(x, seg.start)); // (not push(...): a long paragraph has many)
+      reportControlRefs(found, 0, r);
+      for (const x of found) refs.push(x); // (not push(...): a long paragraph has many)
     }
     const marks = [...seg.text.matchAll(PLACEHOLDER_WORDS), ...seg.text.matchAll(PLACEHOLDER_MARKUP)].sort((a, b) => a.index! - b.index!);
     for (const m of marks) {
