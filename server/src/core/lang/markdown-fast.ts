@@ -49,11 +49,16 @@ class Block {
   open = true;
   last: Block | undefined = undefined;
   hasChild = false;
-  /** Item: columns of content indent. Fence: length of the fence. */
+  /** Containers above it. */
+  depth = 0;
+  /** Item: columns of content indent. Fence: length of the fence. Html comment: offset of the next end mark. */
   width = 0;
   /** Fence: its character. */
   fence = 0;
-  /** Fence: closed by a closing fence; Html: closed by its end mark; IndentedCode: its last line was lazy (see interrupt). */
+  /**
+   * Fence: closed by a closing fence. Html: closed by its end mark. IndentedCode: its last line was lazy
+   * (see interrupt). Item: empty, and a blank line followed; the next non-blank line ends it.
+   */
   closed = false;
   /** Paragraph: [content start, line end] of each line. */
   lines: number[] = [];
@@ -64,6 +69,8 @@ class Block {
 }
 
 const SP = 32;
+/** Deeper nesting than this is left to remark. */
+const MAX_DEPTH = 48;
 const TAB = 9;
 
 /** Characters that may start a block other than a paragraph. */
@@ -104,6 +111,9 @@ class Reader {
   nextNonspace = 0;
   indent = 0;
   blank = false;
+  /** A run of spaces of the current line [spacesFrom, spacesTo). */
+  spacesFrom = -1;
+  spacesTo = -1;
   /** The indentation before nextNonspace holds a tab. */
   tab = false;
   /**
@@ -142,7 +152,13 @@ class Reader {
 
   findNextNonspace(): void {
     let i = this.offset;
-    while (i < this.le && this.text.charCodeAt(i) === SP) i++;
+    // (Containers consume a line's indentation a little at a time: scan each run of spaces once.)
+    if (i >= this.spacesFrom && i <= this.spacesTo) i = this.spacesTo;
+    else {
+      this.spacesFrom = i;
+      while (i < this.le && this.text.charCodeAt(i) === SP) i++;
+      this.spacesTo = i;
+    }
     this.tab = false;
     if (i < this.le && this.text.charCodeAt(i) === TAB) {
       let j = i;
@@ -179,7 +195,12 @@ class Reader {
         case Kind.Item:
           if (this.blank) {
             if (container.hasChild) this.offset = this.nextNonspace;
-            else matched = false;
+            // An item that began with a blank line and has another: blank lines keep it (micromark), the
+            // next other line ends it, and so is lazy (CommonMark ends it here; only laziness differs).
+            else container.closed = true;
+          } else if (container.closed) {
+            matched = false;
+            failedItem = true;
           } else if (this.tab) giveUp();
           else if (this.indent >= container.width) this.offset += container.width;
           else {
@@ -391,6 +412,7 @@ class Reader {
     while (this.tip.kind >= Kind.Para) this.finalize(this.tip);
     const parent = this.tip;
     const b = new Block(kind, parent);
+    if ((b.depth = parent.depth + 1) > MAX_DEPTH) giveUp(); // (each line walks the open containers)
     parent.last = b;
     parent.hasChild = true;
     if (parent === this.doc) this.top = b;
@@ -447,8 +469,10 @@ class Reader {
     if (!html.lines.length) html.lines.push(from, this.le);
     else html.lines[1] = this.le;
     if (html.fence !== 2) return;
-    const end = this.text.indexOf('-->', search);
-    if (end >= 0 && end + 3 <= this.le) {
+    // (The next end mark, kept: looking for it from every line of a long comment would be quadratic.)
+    if (html.width < search) html.width = this.text.indexOf('-->', search) >>> 0;
+    const end = html.width;
+    if (end + 3 <= this.le) {
       html.closed = true;
       this.finalize(html);
     }
@@ -517,14 +541,15 @@ class Reader {
 interface Opener {
   pos: number;
   image: boolean;
-  active: boolean;
   /** masks.length, links.length and anchors.length when pushed (an image drops what its description held). */
   masks: number;
   links: number;
   anchors: number;
 }
 
-const INLINE_SPECIAL = /[\\`<!\[\]]/g;
+/** The characters the inline scan stops at: \ ` < ! [ ] */
+const SPECIAL = new Uint8Array(128);
+for (const ch of '\\`<![]') SPECIAL[ch.charCodeAt(0)] = 1;
 const AUTOLINK = /<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>\x7f]*>/y;
 const EMAIL = /<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*>/y;
 
@@ -543,16 +568,19 @@ function matchAt(re: RegExp, text: string, at: number, end: number): number {
  */
 function scanInline(text: string, s: number, e: number, masks: number[], links: BodyLink[], anchors: string[]): void {
   const stack: Opener[] = [];
+  // Link openers below `floor` are inactive (a link formed after them: links do not nest); `active`
+  // counts the link openers at or above it. (Constant time per bracket: no walks of the stack.)
+  let floor = 0;
+  let active = 0;
   /** Backtick run lengths with no run of that length after where they were looked for. */
   let noCloser: Set<number> | undefined;
-  const activeLinkOpener = () => stack.some((o) => o.active && !o.image);
   let i = s;
   while (i < e) {
-    INLINE_SPECIAL.lastIndex = i;
-    const m = INLINE_SPECIAL.exec(text);
-    if (!m || m.index >= e) break;
-    i = m.index;
     const c = text.charCodeAt(i);
+    if (c >= 128 || !SPECIAL[c]) {
+      i++;
+      continue;
+    }
     if (c === 0x5c /* \ */) {
       i += i + 1 < e && isPunctuation(text.charCodeAt(i + 1)) ? 2 : 1;
     } else if (c === 0x60 /* ` */) {
@@ -561,16 +589,15 @@ function scanInline(text: string, s: number, e: number, masks: number[], links: 
       const n = j - i;
       let close = -1;
       if (!noCloser?.has(n)) {
-        for (let k = j; ; ) {
-          const b = text.indexOf('`', k);
-          if (b < 0 || b >= e) break;
+        for (let b = j; b < e; b++) {
+          if (text.charCodeAt(b) !== 0x60) continue;
           let r = b + 1;
           while (r < e && text.charCodeAt(r) === 0x60) r++;
           if (r - b === n) {
             close = b;
             break;
           }
-          k = r;
+          b = r;
         }
         if (close < 0) (noCloser ??= new Set()).add(n);
       }
@@ -590,7 +617,7 @@ function scanInline(text: string, s: number, e: number, masks: number[], links: 
       }
       const end = Math.max(matchAt(AUTOLINK, text, i, e), matchAt(EMAIL, text, i, e));
       if (end > 0) {
-        if (activeLinkOpener()) giveUp(); // (an autolink in link text)
+        if (active) giveUp(); // (an autolink in link text)
         masks.push(i, end);
         i = end;
         continue;
@@ -606,16 +633,20 @@ function scanInline(text: string, s: number, e: number, masks: number[], links: 
       } else i++;
     } else if (c === 0x21 /* ! */) {
       if (i + 1 < e && text.charCodeAt(i + 1) === 0x5b) {
-        stack.push({ pos: i, image: true, active: true, masks: masks.length, links: links.length, anchors: anchors.length });
+        stack.push({ pos: i, image: true, masks: masks.length, links: links.length, anchors: anchors.length });
         i += 2;
       } else i++;
     } else if (c === 0x5b /* [ */) {
-      stack.push({ pos: i, image: false, active: true, masks: masks.length, links: links.length, anchors: anchors.length });
+      stack.push({ pos: i, image: false, masks: masks.length, links: links.length, anchors: anchors.length });
+      active++;
       i++;
     } else {
       // ]
       const op = stack.pop();
-      if (!op || !op.active) {
+      const wasActive = !!op && (op.image || stack.length >= floor);
+      if (op && !op.image && stack.length >= floor) active--;
+      if (floor > stack.length) floor = stack.length;
+      if (!op || !wasActive) {
         i++;
         continue;
       }
@@ -634,14 +665,15 @@ function scanInline(text: string, s: number, e: number, masks: number[], links: 
         } else {
           link(url, i, ne, text, '](', links);
           masks.push(i, ne);
-          for (const o of stack) if (!o.image) o.active = false;
+          floor = stack.length;
+          active = 0;
         }
         i = ne;
         continue;
       }
       // A reference link or text, as definitions (which this reader does not see) decide. Either way
       // it yields nothing, unless it decides whether an outer link exists or its text is read.
-      if (activeLinkOpener()) giveUp();
+      if (active) giveUp();
       if (op.image && /[`<[\]\\!]/.test(text.slice(op.pos + 2, i))) giveUp();
       if (text.charCodeAt(i + 1) === 0x5b /* [ */) {
         const close = text.indexOf(']', i + 2);
