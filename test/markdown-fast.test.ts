@@ -74,6 +74,25 @@ describe('fast Markdown reader vs remark-parse', function () {
     for (const section of sections(runbook(50))) assert.equal(compare(section), 'same');
   });
 
+  it('reads or gives up on pathological texts, and what it reads equals remark', () => {
+    const texts = [
+      '['.repeat(20000) + ']'.repeat(20000),
+      '['.repeat(5000) + '[a](b)'.repeat(5000),
+      Array.from({ length: 3000 }, (_, i) => '`'.repeat(1 + (i % 40))).join(' '),
+      '<!--\n' + 'x\n'.repeat(20000),
+      '> '.repeat(200) + 'x\n' + ('> '.repeat(200) + 'y\n').repeat(20),
+      Array.from({ length: 300 }, (_, i) => ' '.repeat(i * 2) + '- x').join('\n'),
+      '<a b="c" '.repeat(5000),
+      '!['.repeat(5000) + '](x)'.repeat(100),
+      '<a:'.repeat(20000),
+      'word PR.AA-01 [x](y.md) `c` '.repeat(5000),
+      'x\n'.repeat(30000),
+    ];
+    let read = 0;
+    for (const text of texts) if (compare(text) === 'same') read++;
+    assert.ok(read >= 6, `read ${read}`);
+  });
+
   describe('where micromark decides in ways a CommonMark reading would not', () => {
     // micromark fixes "interrupt" at the start of a line: a list item that would interrupt a paragraph
     // or indented code (even in a new block quote) may not be empty or start at a number other than 1,
