@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, server } from './helpers/root';
+import { markdownFiles, ROOT, server } from './helpers/root';
 import { prng } from './helpers/prng';
 import { document, int, soup } from './helpers/markdown-gen';
 
@@ -32,16 +32,6 @@ function sections(text: string): string[] {
   const from = fm ? lines.positionAt(fm[0].length).line : 0;
   const starts: number[] = sectionStarts(lines, from);
   return starts.map((l, i) => text.slice(lines.lineStarts[l], i + 1 < starts.length ? lines.lineStarts[starts[i + 1]] : text.length));
-}
-
-function markdownFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...markdownFiles(p));
-    else if (e.name.endsWith('.md')) out.push(p);
-  }
-  return out;
 }
 
 describe('fast Markdown reader vs remark-parse', function () {

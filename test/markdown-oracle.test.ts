@@ -1,7 +1,7 @@
 /**
  * The engine's Markdown facts checked against an independent reading of remark-parse's tree of the
- * whole body. The engine parses each section with remark-parse on its own (markdown-syntax) and cuts
- * sections with a cheap scan, merging a section with the next when its parse ends inside a top-level
+ * whole body. The engine parses each section on its own (markdown-syntax: the fast reader, or remark-parse
+ * where it gives up) and cuts sections with a cheap scan, merging a section with the next when its parse ends inside a top-level
  * fence or HTML block; this test shows that the sections, read as the engine reads them
  * (analyzeBody), give what one parse of the whole document gives:
  *   1. headings (ATX and setext, at any depth): line, depth and text (text only when the heading has no
@@ -19,7 +19,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Root, Nodes, Parents } from 'mdast';
-import { ROOT, server } from './helpers/root';
+import { markdownFiles, ROOT, server } from './helpers/root';
 import { prng } from './helpers/prng';
 import { document, int } from './helpers/markdown-gen';
 
@@ -144,16 +144,6 @@ function body(text: string): string {
   const m = /^---\r?\n[\s\S]*?\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
   if (!m) return text;
   return m[0].replace(/[^\r\n]/g, '') + text.slice(m[0].length);
-}
-
-function markdownFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...markdownFiles(p));
-    else if (e.name.endsWith('.md')) out.push(p);
-  }
-  return out;
 }
 
 /** Constructs that line scanners used to misread (each once a KNOWN_DIFFERENCES entry); all must agree now. */
