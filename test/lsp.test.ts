@@ -249,6 +249,56 @@ describe('language server over stdio', function () {
     assert.ok(d.diagnostics.length > 0);
   });
 
+  it('analyses a large inventory it must parse whole on a worker: answers meanwhile, cancels stale versions', async () => {
+    // A YAML anchor makes the file uncuttable: each version is one parse of the whole file.
+    const file = path.join(dir, 'anchored.nhi.yaml');
+    const big = pathToFileURL(file).href;
+    let text = 'kind: nhi-inventory\ndefaults: &base { environment: prod }\nidentities:\n';
+    for (let i = 0; i < 3000; i++) {
+      text += `  - id: svc-anchor-${i}\n    type: api-key\n    owner: team-${i % 9}@bank.example\n    purpose: Job ${i}\n    credential: api-key\n`;
+      text += `    secret_store: vault\n    rotation: P90D\n    last_rotated: 2026-10-01\n    controls: [CSF:PR.AA-01, NHI7]\n`;
+    }
+    text += 'extra: *base\n';
+    const first = client.diagnostics(big, 1);
+    client.notify('textDocument/didOpen', { textDocument: { uri: big, languageId: 'yaml', version: 1, text } });
+    await first;
+    // Version 2: while the worker parses it, completion, the outline and hover answer at once (hover with
+    // nothing rather than a parse); version 3 replaces it before it is done, so 2 is never published.
+    const events: string[] = [];
+    const published = new Promise<any>((resolve) => {
+      const l = (m: any) => {
+        if (m.method !== 'textDocument/publishDiagnostics' || m.params.uri !== big) return;
+        events.push(`diagnostics v${m.params.version}`);
+        resolve(m.params);
+      };
+      (client as any).listeners.push(l);
+    });
+    const edit = (version: number, line: number) =>
+      client.notify('textDocument/didChange', { textDocument: { uri: big, version }, contentChanges: [{ range: { start: { line, character: 14 }, end: { line, character: 14 } }, text: 'x' }] });
+    edit(2, 5);
+    const items = await client.request('textDocument/completion', { textDocument: { uri: big }, position: { line: 4, character: 10 } });
+    events.push('completion');
+    const symbols = await client.request('textDocument/documentSymbol', { textDocument: { uri: big } });
+    events.push('symbols');
+    const hover = await client.request('textDocument/hover', { textDocument: { uri: big }, position: { line: 11, character: 20 } });
+    events.push('hover');
+    edit(3, 14);
+    const d = await published;
+    assert.deepEqual(events, ['completion', 'symbols', 'hover', 'diagnostics v3']);
+    assert.ok((Array.isArray(items) ? items : items.items).some((c: any) => c.label === 'service-account'), 'value completion');
+    assert.equal(symbols.find((s: any) => s.name === 'identities').children.length, 3000);
+    assert.equal(hover, null);
+    // What the worker found is what the CLI finds in the same text.
+    const lines = text.split('\n');
+    for (const [line, at] of [[5, 14], [14, 14]] as const) lines[line] = lines[line].slice(0, at) + 'x' + lines[line].slice(at);
+    fs.writeFileSync(file, lines.join('\n'));
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'check', file, '--format', 'json', '--today', '2026-11-23'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const fromCli = JSON.parse(cli.stdout).files[0].findings.map((x: any) => [x.ruleId, x.range, x.message]);
+    assert.ok(fromCli.length > 0);
+    assert.deepEqual(d.diagnostics.map((x: any) => [x.code, x.range, x.message]), fromCli);
+    client.notify('textDocument/didClose', { textDocument: { uri: big } });
+  });
+
   it('answers the catalog search and template requests', async () => {
     const res = await client.request('isms/catalogSearch', { query: 'identity management' });
     assert.ok(res.items.some((i: any) => i.ref === 'ISO27001:A.5.16'));

@@ -96,6 +96,31 @@ export interface AnalyzeOptions extends BodyOptions {
   prev?: { text: string; lines: LineIndex; change: TextChange };
 }
 
+/** The plain-data part of an analysis, computed on another thread (structured-clone safe). */
+export interface DetachedAnalysis {
+  kind: DocumentKind;
+  findings: RawFinding[];
+  refs: ControlRef[];
+  identities?: IdentitySummary[];
+  headings?: Heading[];
+  frontMatter?: { start: number; end: number };
+}
+
+/** Analyses a file for a host that runs it off its main thread (see IsmsService.offloadable, adopt). */
+export function analyzeDetached(file: SourceFile, config: Config, rel: string = file.uri): DetachedAnalysis {
+  const a = analyze(file, config, rel);
+  const out: DetachedAnalysis = { kind: a.kind, findings: a.findings, refs: a.refs };
+  if (a.identities) out.identities = a.identities;
+  if (a.headings) out.headings = a.headings;
+  if (a.frontMatter) out.frontMatter = a.frontMatter;
+  return out;
+}
+
+/** An Analysis of `file` from a detached one (its LineIndex: the host's, or a fresh one). */
+export function attachAnalysis(file: SourceFile, d: DetachedAnalysis): Analysis {
+  return { uri: file.uri, lines: hostLines(file) ?? new LineIndex(file.text), ...d };
+}
+
 export function analyze(file: SourceFile, config: Config, rel: string = file.uri, host?: FileHost, options: AnalyzeOptions = {}): Analysis {
   const lines = hostLines(file) ?? (options.prev ? LineIndex.afterChange(options.prev.lines, file.text, options.prev.change) : new LineIndex(file.text));
   const kind = classify(file.uri, file.text, config, rel);

@@ -5,11 +5,13 @@
 import { catalog, type Control } from './catalog/catalog';
 import { FRAMEWORKS } from './catalog/frameworks';
 import { defaultConfig, type Config, type FrameworkId } from './config';
-import { analyze, classify, isBinary, warm, type Analysis } from './analyze';
+import { analyze, attachAnalysis, classify, isBinary, MAX_FILE_CHARS, warm, type Analysis, type DetachedAnalysis } from './analyze';
 
 /** Files smaller than this are analysed in one go (a few milliseconds). */
 const WARM_MIN_CHARS = 64 * 1024;
-import { forgetInventory, type IdentitySummary } from './lang/inventory';
+/** An inventory parsed whole from this size up is worth analysing on another thread (see offloadable). */
+export const OFFLOAD_MIN_CHARS = 128 * 1024;
+import { cutsWhole, forgetInventory, type IdentitySummary } from './lang/inventory';
 import { forgetBody } from './lang/markdown-body';
 import { factsOf, scanFacts, WorkspaceIndex } from './workspace-index';
 import { ruleMeta } from './rules/registry';
@@ -77,6 +79,9 @@ export interface CatalogItem {
 export class IsmsService {
   /** The last analysis of each file, and where the file has changed since (noteChange). */
   private cache = new Map<string, { text: string; analysis: Analysis; change?: TextChange }>();
+  private generation = 0;
+  /** The last outline of each document. */
+  private outlines = new Map<string, { text: string; symbols: OutlineSymbol[] }>();
   /** Cross-file facts: owners and identity IDs of every file analysed or indexed. */
   readonly index = new WorkspaceIndex();
   private checked = new WeakMap<Analysis, Finding[]>();
@@ -99,7 +104,9 @@ export class IsmsService {
 
   setConfig(config: Config): void {
     this.config = config;
+    this.generation++;
     this.cache.clear();
+    this.outlines.clear();
     this.duplicates.clear();
     this.withSeverity = new WeakMap();
   }
@@ -111,6 +118,7 @@ export class IsmsService {
   forget(uri: string): void {
     this.cache.delete(uri);
     this.duplicates.delete(uri);
+    this.outlines.delete(uri);
     forgetInventory(uri);
     forgetBody(uri);
   }
@@ -145,6 +153,46 @@ export class IsmsService {
     this.cache.set(file.uri, { text: file.text, analysis: a });
     if (this.index.set(file.uri, factsOf(a))) this.idChange = true;
     return a;
+  }
+
+  /** Is the analysis of this very text at hand (check, hover and code actions answer without analysing)? */
+  ready(file: SourceFile): boolean {
+    return this.cache.get(file.uri)?.text === file.text;
+  }
+
+  /**
+   * Would analysing this text block for a whole parse of a large file? True for an inventory of
+   * OFFLOAD_MIN_CHARS or more that cannot be cut into identities (YAML anchors or aliases, a line the cut
+   * cannot place): every keystroke in it costs a parse of the whole file (about 0.7 s per MB). A host
+   * with threads runs analyzeDetached elsewhere and hands the result to `adopt`.
+   */
+  offloadable(file: SourceFile): boolean {
+    if (file.text.length < OFFLOAD_MIN_CHARS || file.text.length > MAX_FILE_CHARS || this.ready(file)) return false;
+    if (classify(file.uri, file.text, this.config, this.workspace.relativePath(file.uri)) !== 'inventory' || isBinary(file.text)) return false;
+    return cutsWhole(file.text, file.lines?.text === file.text ? file.lines.lineStarts : undefined);
+  }
+
+  /** The configuration's generation: a detached analysis started under another one is not adopted. */
+  get configGeneration(): number {
+    return this.generation;
+  }
+
+  /** Takes an analysis of `file` computed elsewhere (analyzeDetached, same configuration) as this text's analysis. */
+  adopt(file: SourceFile, detached: DetachedAnalysis, generation: number): boolean {
+    if (generation !== this.generation) return false;
+    const a = attachAnalysis(file, detached);
+    this.cache.set(file.uri, { text: file.text, analysis: a });
+    if (this.index.set(file.uri, factsOf(a))) this.idChange = true;
+    return true;
+  }
+
+  /**
+   * What completion and the outline need: the analysis, or for an inventory whose analysis would block
+   * (offloadable) a shell with its kind and lines, which is all they read of an inventory's.
+   */
+  private view(file: SourceFile): Analysis {
+    if (!this.offloadable(file)) return this.analysis(file);
+    return attachAnalysis(file, { kind: 'inventory', findings: [], refs: [] });
   }
 
   /**
@@ -299,10 +347,15 @@ export class IsmsService {
 
   /** Outline symbols of a document (front matter, headings; inventory keys and identities). */
   symbols(file: SourceFile): OutlineSymbol[] {
-    const a = this.analysis(file);
-    if (a.kind === 'process-document') return markdownOutline(a.lines, a.frontMatter, a.headings ?? []);
-    if (a.kind === 'inventory') return yamlOutline(a.lines);
-    return [];
+    // (The editor asks for symbols and folding ranges of each version: one outline serves both.)
+    const memo = this.outlines.get(file.uri);
+    if (memo?.text === file.text) return memo.symbols;
+    const a = this.view(file);
+    let symbols: OutlineSymbol[] = [];
+    if (a.kind === 'process-document') symbols = markdownOutline(a.lines, a.frontMatter, a.headings ?? []);
+    else if (a.kind === 'inventory') symbols = yamlOutline(a.lines);
+    this.outlines.set(file.uri, { text: file.text, symbols });
+    return symbols;
   }
 
   folding(file: SourceFile): FoldingRange[] {
@@ -310,7 +363,7 @@ export class IsmsService {
   }
 
   complete(file: SourceFile, pos: Position): CompletionItem[] {
-    const a = this.analysis(file);
+    const a = this.view(file);
     if (a.kind === 'other') return [];
     const offset = a.lines.offsetAt(pos);
     const lineStart = a.lines.lineStarts[pos.line];

@@ -1,4 +1,8 @@
+import { isMainThread } from 'node:worker_threads';
 import { blockingStdout, startServer } from './server';
 
-blockingStdout();
-startServer();
+// (This bundle is also the analysis worker of lsp/offload.ts: a worker thread must not start a server.)
+if (isMainThread) {
+  blockingStdout();
+  startServer();
+}

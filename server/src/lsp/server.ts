@@ -20,6 +20,7 @@ import {
   type CodeAction as LspCodeAction,
 } from 'vscode-languageserver/node';
 import { IndexedDocument } from './document';
+import { Offloader } from './offload';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync, statSync } from 'node:fs';
 import { INDEX_MAX_BYTES, walkWorkspace } from '../node/workspace-walk';
@@ -94,6 +95,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // Documents keep the core's LineIndex (see document.ts), and each incremental change is also told to
   // the service (as offsets of the text before it), so that a keystroke re-indexes and re-cuts only the
   // lines around it.
+  const offloader = new Offloader((m) => connection.console.error(m));
   const documents = new TextDocuments<IndexedDocument>({
     create: IndexedDocument.create,
     update: (doc, changes, version) => {
@@ -102,11 +104,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     },
   });
   let root: string | undefined;
+  const relativePath = (uri: string) => {
+    const path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+    return (root ? relative(root, path) : path).split('\\').join('/');
+  };
   const service = new IsmsService({
-    relativePath: (uri) => {
-      const path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-      return (root ? relative(root, path) : path).split('\\').join('/');
-    },
+    relativePath,
     files: nodeFileHost(() => root),
   });
   let pullConfig = false;
@@ -243,7 +246,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (uri === undefined) return;
     queued.delete(uri);
     const d = documents.get(uri);
-    if (d) {
+    if (d && service.offloadable(file(d))) offload(d);
+    else if (d) {
       // A large file is prepared in slices of about SLICE_MS, yielding to other messages in between
       // (a newer version simply continues from the identities or sections already cached).
       const t0 = Date.now();
@@ -256,6 +260,21 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   }
 
+  /**
+   * Analyses a document that would block the server (a large inventory parsed whole) on the worker;
+   * its diagnostics go out when the analysis of its current version is back.
+   */
+  function offload(d: IndexedDocument): void {
+    const { uri, version } = d;
+    const generation = service.configGeneration;
+    void offloader.analyze(uri, d.getText(), service.getConfig(), relativePath(uri)).then((result) => {
+      const now = documents.get(uri);
+      if (!result || !now || now.version !== version) return; // (a newer version has its own job)
+      if (service.adopt(file(now), result, generation)) validate(now);
+      else schedule(uri);
+    });
+  }
+
   /** Identity IDs of a file changed: other open inventories may gain or lose nhi-id-duplicate. */
   function revalidateInventories(except: string): void {
     for (const d of documents.all()) if (d.uri !== except && /\.ya?ml$/i.test(d.uri)) schedule(d.uri);
@@ -264,13 +283,17 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   documents.onDidChangeContent((e) => schedule(e.document.uri));
   documents.onDidClose((e) => {
     service.forget(e.document.uri);
+    offloader.forget(e.document.uri);
     queued.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
+  /** The document's analysis is being computed on the worker: answering from one now would block. */
+  const onWorker = (d: IndexedDocument) => !service.ready(file(d)) && service.offloadable(file(d));
+
   connection.onHover((p) => {
     const d = documents.get(p.textDocument.uri);
-    if (!d) return null;
+    if (!d || onWorker(d)) return null;
     const h = service.hover(file(d), p.position);
     return h ? { contents: { kind: MarkupKind.Markdown, value: h.contents }, range: h.range } : null;
   });
@@ -322,7 +345,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onCodeAction((p) => {
     const d = documents.get(p.textDocument.uri);
-    if (!d) return [];
+    // (While the worker analyses it, no actions: the editor asks again when the diagnostics arrive.)
+    if (!d || onWorker(d)) return [];
     const only = p.context.only;
     const out: LspCodeAction[] = [];
     for (const a of service.codeActions(file(d), p.range)) {

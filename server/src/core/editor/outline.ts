@@ -67,6 +67,9 @@ export function markdownOutline(lines: LineIndex, fm: { start: number; end: numb
 }
 
 const ENTRY = /^(\s*)(-\s+)?([A-Za-z_][\w.-]*)\s*:(?:\s+(.*?))?\s*(?:#.*)?$/;
+const KEY_START = /[A-Za-z_]/;
+/** The keys an item's symbol is made of, at the item's key column. */
+const ITEM_KEY = /(?:id|name|type)\s*:/y;
 
 /**
  * Outline of block YAML lines [first, last]: the top-level keys, and under a key holding a list of
@@ -75,7 +78,9 @@ const ENTRY = /^(\s*)(-\s+)?([A-Za-z_][\w.-]*)\s*:(?:\s+(.*?))?\s*(?:#.*)?$/;
 export function yamlOutline(lines: LineIndex, first = 0, last = lines.lineCount - 1): OutlineSymbol[] {
   const out: OutlineSymbol[] = [];
   const top: { line: number; key: string; value?: string }[] = [];
+  const text = lines.text;
   for (let l = first; l <= last; l++) {
+    if (!KEY_START.test(text[lines.lineStarts[l]] ?? '')) continue; // (a top-level key starts the line)
     const m = ENTRY.exec(lines.lineText(l));
     if (m && m[1] === '' && !m[2]) top.push({ line: l, key: m[3], value: m[4] });
   }
@@ -111,6 +116,8 @@ function listItems(lines: LineIndex, first: number, last: number): OutlineSymbol
     let detail: string | undefined;
     let sel = lineRange(lines, s, s);
     for (let l = s; l <= end; l++) {
+      ITEM_KEY.lastIndex = lines.lineStarts[l] + col + 2;
+      if (!ITEM_KEY.test(lines.text)) continue; // (only id, name and type lines matter; most lines are others)
       const m = ENTRY.exec(lines.lineText(l));
       if (!m || (m[1].length + (m[2]?.length ?? 0)) !== col + 2 || !m[4]) continue;
       const value = m[4].replace(/^["']|["']$/g, '');

@@ -53,6 +53,14 @@ export function splitInventory(text: string, lineStarts?: ArrayLike<number>): In
   return splitWithIndent(text, lineStarts).chunks;
 }
 
+/**
+ * Would an inventory be parsed whole (no `identities:` block sequence to cut, YAML anchors or aliases,
+ * or something the cut cannot place)? Then a keystroke costs a parse of the whole file.
+ */
+export function cutsWhole(text: string, lineStarts?: ArrayLike<number>): boolean {
+  return splitWithIndent(text, lineStarts).indent < 0;
+}
+
 const WHOLE = (len: number): { chunks: InventoryChunk[]; indent: number } => ({ chunks: [{ kind: 'whole', start: 0, end: len, line: 0 }], indent: -1 });
 
 /** splitInventory, and the indentation of the items (-1 for a whole file). */
