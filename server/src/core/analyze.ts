@@ -92,6 +92,8 @@ export function isBinary(text: string): boolean {
 }
 
 export interface AnalyzeOptions extends BodyOptions {
+  /** Throw WOULD_BLOCK (chunks.ts) rather than parse one part of an inventory this long or longer at once. */
+  inlineLimit?: number;
   /** This file's text and lines at its previous analysis, and where the text changed since (checked by the caller). */
   prev?: { text: string; lines: LineIndex; change: TextChange };
 }
@@ -106,7 +108,7 @@ export interface DetachedAnalysis {
   frontMatter?: { start: number; end: number };
 }
 
-/** Analyses a file for a host that runs it off its main thread (see IsmsService.offloadable, adopt). */
+/** Analyses a file for a host that runs it off its main thread (see IsmsService.needsWorker, adopt). */
 export function analyzeDetached(file: SourceFile, config: Config, rel: string = file.uri): DetachedAnalysis {
   const a = analyze(file, config, rel);
   const out: DetachedAnalysis = { kind: a.kind, findings: a.findings, refs: a.refs };
@@ -133,7 +135,7 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
     return result;
   }
   if (kind === 'inventory') {
-    const inv = analyzeInventory(file.text, lines, config, r, { whole: options.whole, prev: options.prev }, file.uri);
+    const inv = analyzeInventory(file.text, lines, config, r, { whole: options.whole, prev: options.prev, inlineLimit: options.inlineLimit }, file.uri);
     Object.defineProperty(result, 'refs', { enumerable: true, get: () => inv.refs });
     result.identities = inv.identities;
     return result;

@@ -9,9 +9,10 @@ import { analyze, attachAnalysis, classify, isBinary, MAX_FILE_CHARS, warm, type
 
 /** Files smaller than this are analysed in one go (a few milliseconds). */
 const WARM_MIN_CHARS = 64 * 1024;
-/** An inventory parsed whole from this size up is worth analysing on another thread (see offloadable). */
+/** A part of an inventory parsed at once from this size up is worth parsing on another thread (see needsWorker). */
 export const OFFLOAD_MIN_CHARS = 128 * 1024;
-import { cutsWhole, forgetInventory, type IdentitySummary } from './lang/inventory';
+import { forgetInventory, type IdentitySummary } from './lang/inventory';
+import { WOULD_BLOCK } from './chunks';
 import { forgetBody } from './lang/markdown-body';
 import { factsOf, scanFacts, WorkspaceIndex } from './workspace-index';
 import { ruleMeta } from './rules/registry';
@@ -145,11 +146,11 @@ export class IsmsService {
     };
   }
 
-  analysis(file: SourceFile): Analysis {
+  analysis(file: SourceFile, inlineLimit?: number): Analysis {
     const hit = this.cache.get(file.uri);
     if (hit && hit.text === file.text) return hit.analysis;
     const prev = hit?.change && changeHolds(hit.text, file.text, hit.change) ? { text: hit.text, lines: hit.analysis.lines, change: hit.change } : undefined;
-    const a = analyze(file, this.config, this.workspace.relativePath(file.uri), this.workspace.files, { whole: this.workspace.oneShot, prev });
+    const a = analyze(file, this.config, this.workspace.relativePath(file.uri), this.workspace.files, { whole: this.workspace.oneShot, prev, inlineLimit });
     this.cache.set(file.uri, { text: file.text, analysis: a });
     if (this.index.set(file.uri, factsOf(a))) this.idChange = true;
     return a;
@@ -161,15 +162,21 @@ export class IsmsService {
   }
 
   /**
-   * Would analysing this text block for a whole parse of a large file? True for an inventory of
-   * OFFLOAD_MIN_CHARS or more that cannot be cut into identities (YAML anchors or aliases, a line the cut
-   * cannot place): every keystroke in it costs a parse of the whole file (about 0.7 s per MB). A host
-   * with threads runs analyzeDetached elsewhere and hands the result to `adopt`.
+   * Analyses the file unless that means parsing one part of OFFLOAD_MIN_CHARS or more at once (an
+   * inventory that cannot be cut into identities: YAML anchors or aliases, a line the cut cannot place;
+   * or a long part after the identities), which blocks for about 0.7 s per MB. Returns true in that
+   * case: a host with threads then runs analyzeDetached elsewhere and hands the result to `adopt`.
+   * Cheap when the analysis is at hand or incremental.
    */
-  offloadable(file: SourceFile): boolean {
-    if (file.text.length < OFFLOAD_MIN_CHARS || file.text.length > MAX_FILE_CHARS || this.ready(file)) return false;
-    if (classify(file.uri, file.text, this.config, this.workspace.relativePath(file.uri)) !== 'inventory' || isBinary(file.text)) return false;
-    return cutsWhole(file.text, file.lines?.text === file.text ? file.lines.lineStarts : undefined);
+  needsWorker(file: SourceFile): boolean {
+    if (this.ready(file) || file.text.length < OFFLOAD_MIN_CHARS) return false;
+    try {
+      this.analysis(file, OFFLOAD_MIN_CHARS);
+      return false;
+    } catch (e) {
+      if (e === WOULD_BLOCK) return true;
+      throw e;
+    }
   }
 
   /** The configuration's generation: a detached analysis started under another one is not adopted. */
@@ -188,10 +195,10 @@ export class IsmsService {
 
   /**
    * What completion and the outline need: the analysis, or for an inventory whose analysis would block
-   * (offloadable) a shell with its kind and lines, which is all they read of an inventory's.
+   * (needsWorker) a shell with its kind and lines, which is all they read of an inventory's.
    */
   private view(file: SourceFile): Analysis {
-    if (!this.offloadable(file)) return this.analysis(file);
+    if (!this.needsWorker(file)) return this.analysis(file);
     return attachAnalysis(file, { kind: 'inventory', findings: [], refs: [] });
   }
 

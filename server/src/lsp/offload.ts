@@ -1,5 +1,5 @@
 /**
- * Analyses that would block the server (a large inventory parsed whole: see IsmsService.offloadable)
+ * Analyses that would block the server (one long parse of a large inventory: see IsmsService.needsWorker)
  * run on a worker thread, so that hover, completion and every other request are answered meanwhile.
  * One worker, one job at a time; a newer version of the same document cancels the job for the older
  * one by ending the worker (a parse cannot be interrupted otherwise), and the next job starts a new one.

@@ -246,13 +246,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (uri === undefined) return;
     queued.delete(uri);
     const d = documents.get(uri);
-    if (d && service.offloadable(file(d))) offload(d);
-    else if (d) {
+    if (d) {
       // A large file is prepared in slices of about SLICE_MS, yielding to other messages in between
-      // (a newer version simply continues from the identities or sections already cached).
+      // (a newer version simply continues from the identities or sections already cached); what would
+      // still take one long parse is analysed on the worker.
       const t0 = Date.now();
-      if (service.warm(file(d), () => Date.now() - t0 > SLICE_MS)) validate(d);
-      else queued.add(uri);
+      if (!service.warm(file(d), () => Date.now() - t0 > SLICE_MS)) queued.add(uri);
+      else if (service.needsWorker(file(d))) offload(d);
+      else validate(d);
     }
     if (queued.size) {
       flushScheduled = true;
@@ -289,7 +290,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   /** The document's analysis is being computed on the worker: answering from one now would block. */
-  const onWorker = (d: IndexedDocument) => !service.ready(file(d)) && service.offloadable(file(d));
+  const onWorker = (d: IndexedDocument) => service.needsWorker(file(d));
 
   connection.onHover((p) => {
     const d = documents.get(p.textDocument.uri);

@@ -15,7 +15,7 @@ import type { Range } from '../types';
 import { checkDefaults, checkIdentity, defaultsOf, reportDuplicateIds, type IdentityFacts } from '../rules/nhi';
 import { analyzeYaml, shiftRef } from './yaml-controls';
 import { reportSecrets } from '../rules/secrets';
-import { detach, LruCache, shiftFinding, shiftRange } from '../chunks';
+import { detach, LruCache, shiftFinding, shiftRange, WOULD_BLOCK } from '../chunks';
 
 export interface InventoryChunk {
   /** header: everything before the first identity; item: one identity; trailing: after the sequence; whole: the file could not be cut. */
@@ -51,14 +51,6 @@ const IDENTITIES_ANY = /^identities[ \t]*:/;
  */
 export function splitInventory(text: string, lineStarts?: ArrayLike<number>): InventoryChunk[] {
   return splitWithIndent(text, lineStarts).chunks;
-}
-
-/**
- * Would an inventory be parsed whole (no `identities:` block sequence to cut, YAML anchors or aliases,
- * or something the cut cannot place)? Then a keystroke costs a parse of the whole file.
- */
-export function cutsWhole(text: string, lineStarts?: ArrayLike<number>): boolean {
-  return splitWithIndent(text, lineStarts).indent < 0;
 }
 
 const WHOLE = (len: number): { chunks: InventoryChunk[]; indent: number } => ({ chunks: [{ kind: 'whole', start: 0, end: len, line: 0 }], indent: -1 });
@@ -294,6 +286,8 @@ export interface InventoryOptions {
   whole?: boolean;
   /** The text this file had at its last analysis, and where it changed since: only the items around the change are cut again. */
   prev?: { text: string; change: TextChange };
+  /** Throw WOULD_BLOCK rather than parse a part this long or longer at once (the whole file, a long trailing part). */
+  inlineLimit?: number;
 }
 
 /**
@@ -320,6 +314,7 @@ export function analyzeInventory(
   const identities: IdentitySummary[] = [];
 
   if (chunks[0].kind === 'whole') {
+    if (text.length >= (options.inlineLimit ?? Infinity)) throw WOULD_BLOCK;
     const { doc, refs: found } = analyzeYaml(text, 0, config, r);
     sections.push({ base: 0, refs: found });
     reportSecrets(text, 0, r);
@@ -333,7 +328,7 @@ export function analyzeInventory(
     let defaults: Record<string, unknown> = {};
     for (const chunk of chunks) {
       if (chunk.kind === 'item') continue;
-      const res = checkOutside(text.slice(chunk.start, chunk.end), chunk.kind === 'header', config);
+      const res = checkOutside(text.slice(chunk.start, chunk.end), chunk.kind === 'header', config, options.inlineLimit);
       for (const f of res.findings) r.findings.push(shiftFinding(f, chunk.line));
       if (res.refs.length) sections.push({ base: chunk.start, refs: res.refs });
       if (chunk.kind === 'header') defaults = res.defaults;
@@ -470,7 +465,7 @@ interface OutsideResult {
 const outsideCache = new Map<string, LruCache<OutsideResult>>();
 
 /** Parses and checks the header or the trailing part of an inventory (cached by text). */
-function checkOutside(partText: string, header: boolean, config: Config): OutsideResult {
+function checkOutside(partText: string, header: boolean, config: Config, inlineLimit = Infinity): OutsideResult {
   const key = `${header ? 'header' : 'other'}:${config.frameworks.join(',')}`;
   let byText = outsideCache.get(key);
   if (!byText) {
@@ -479,6 +474,7 @@ function checkOutside(partText: string, header: boolean, config: Config): Outsid
   }
   let res = byText.get(partText);
   if (res) return res;
+  if (partText.length >= inlineLimit) throw WOULD_BLOCK;
   const own = detach(partText);
   const { r, doc, refs } = parsePart(own, config);
   let defaults: Record<string, unknown> = {};
