@@ -19,11 +19,16 @@ interface Job {
   done: (result: DetachedAnalysis | undefined) => void;
 }
 
+/** A worker with no job for this long is ended. */
+const IDLE_MS = 60_000;
+
 export class Offloader {
   private worker: Worker | undefined;
   private running: Job | undefined;
   /** The latest waiting job per document. */
   private waiting = new Map<string, Job>();
+  /** Ends an idle worker (its heap and caches are not kept for nothing). */
+  private idle: NodeJS.Timeout | undefined;
 
   constructor(private readonly onError: (message: string) => void = () => undefined) {}
 
@@ -49,6 +54,7 @@ export class Offloader {
   }
 
   dispose(): void {
+    clearTimeout(this.idle);
     for (const job of this.waiting.values()) job.done(undefined);
     this.waiting.clear();
     this.cancelRunning();
@@ -69,8 +75,12 @@ export class Offloader {
 
   private next(): void {
     if (this.running) return;
+    clearTimeout(this.idle);
     const job = this.waiting.values().next().value as Job | undefined;
-    if (!job) return;
+    if (!job) {
+      if (this.worker) this.idle = setTimeout(() => this.cancelRunning(), IDLE_MS).unref();
+      return;
+    }
     this.waiting.delete(job.uri);
     this.running = job;
     const w = (this.worker ??= this.spawn());

@@ -282,6 +282,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   documents.onDidChangeContent((e) => schedule(e.document.uri));
+  connection.onShutdown(() => offloader.dispose());
   documents.onDidClose((e) => {
     service.forget(e.document.uri);
     offloader.forget(e.document.uri);
