@@ -5,14 +5,14 @@
 import { catalog, type Control } from './catalog/catalog';
 import { FRAMEWORKS } from './catalog/frameworks';
 import { defaultConfig, type Config, type FrameworkId } from './config';
-import { analyze, attachAnalysis, classify, isBinary, MAX_FILE_CHARS, warm, type Analysis, type DetachedAnalysis } from './analyze';
+import { analyze, attachAnalysis, classify, isBinary, warm, type Analysis, type DetachedAnalysis } from './analyze';
+import { WOULD_BLOCK } from './chunks';
 
 /** Files smaller than this are analysed in one go (a few milliseconds). */
 const WARM_MIN_CHARS = 64 * 1024;
 /** A part of an inventory parsed at once from this size up is worth parsing on another thread (see needsWorker). */
 export const OFFLOAD_MIN_CHARS = 128 * 1024;
 import { forgetInventory, type IdentitySummary } from './lang/inventory';
-import { WOULD_BLOCK } from './chunks';
 import { forgetBody } from './lang/markdown-body';
 import { factsOf, scanFacts, WorkspaceIndex } from './workspace-index';
 import { ruleMeta } from './rules/registry';

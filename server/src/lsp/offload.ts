@@ -45,7 +45,7 @@ export class Offloader {
     });
   }
 
-  /** Drops the jobs of a document (it was closed). */
+  /** Drops the jobs of a document (closed, or its current version needs none). */
   forget(uri: string): void {
     this.waiting.get(uri)?.done(undefined);
     this.waiting.delete(uri);

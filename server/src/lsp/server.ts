@@ -253,7 +253,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const t0 = Date.now();
       if (!service.warm(file(d), () => Date.now() - t0 > SLICE_MS)) queued.add(uri);
       else if (service.needsWorker(file(d))) offload(d);
-      else validate(d);
+      else {
+        offloader.forget(uri); // (an older version's job, if any, is moot)
+        validate(d);
+      }
     }
     if (queued.size) {
       flushScheduled = true;
