@@ -174,6 +174,17 @@ describe('control references: invalid', () => {
     assert.deepEqual(several.fixes.map((x: any) => x.title.split(' (')[0]), ['Replace with A.5.16', 'Remove A.9.2', 'Replace with A.5.18', 'Replace with A.8.2']);
     // not listed: replaced as before
     assert.match(legacy(doc('', '[ISO27001:A.9.2.1, ISO27001:A.5.15]'))[0].fixes[0].title, /^Replace with A\.5\.16/);
+    // two legacy items with the same one successor: the first is replaced, the later one removed, in either order
+    const two = doc('', '[ISO27001:A.9.2.4, CSF:PR.AA-01, ISO27001:A.9.4.3]');
+    const [first, second] = legacy(two);
+    assert.match(first.fixes[0].title, /^Replace with A\.5\.17/);
+    assert.equal(second.fixes[0].title, 'Remove ISO27001:A.9.4.3 (replacing ISO27001:A.9.2.4 lists A.5.17)');
+    const want = doc('', '[ISO27001:A.5.17, CSF:PR.AA-01]');
+    const firstThen = applyPreferred(two, first);
+    assert.equal(applyPreferred(firstThen, legacy(firstThen)[0]), want);
+    const secondThen = applyPreferred(two, second);
+    assert.equal(applyPreferred(secondThen, legacy(secondThen)[0]), want);
+    assert.deepEqual(check(want), []);
   });
 
   it('flags a controls item that is no reference at all', () => {

@@ -49,6 +49,7 @@ export function analyzeYaml(yamlText: string, base: number, config: Config, r: R
       // What the list already names (a legacy item's fix removes it rather than list its successor twice).
       const listed = new Set<string>();
       for (const it of perItem) for (const ref of it?.found ?? []) if (ref.status === 'ok') for (const id of refIds(ref)) listed.add(`${ref.framework}:${id}`);
+      const coming = new Map<string, string>();
       perItem.forEach((it, i) => {
         if (!it) return;
         const { s, e, src, found } = it;
@@ -56,7 +57,10 @@ export function analyzeYaml(yamlText: string, base: number, config: Config, r: R
           r.add(controlUnknown.id, base + s, base + e, `'${src.trim()}' is not a control reference of any known framework (e.g. CSF:PR.AA-01, ISO27001:A.5.16, SOC2:CC6.1, NHI7).`, [], {});
         }
         const removal = isSeq(v) && found.length === 1 && found[0].status === 'legacy' ? itemRemoval(yamlText, v, i) : undefined;
-        reportControlRefs(found, 0, r, removal && { listed, start: base + removal[0], end: base + removal[1] });
+        reportControlRefs(found, 0, r, removal && { listed, coming, start: base + removal[0], end: base + removal[1] });
+        // A legacy item with one successor: its fix lists it, so a later item with the same one is removed.
+        const only = found.length === 1 && found[0].status === 'legacy' && found[0].legacy!.successors.length === 1 ? `${found[0].framework}:${found[0].legacy!.successors[0]}` : undefined;
+        if (only && !listed.has(only) && !coming.has(only)) coming.set(only, found[0].raw);
         refs.push(...found);
       });
       if (v && !isSeq(v) && !isScalar(v) && !isMap(v)) return;

@@ -43,7 +43,10 @@ export const controlOutOfScope = defineRule({
  * and [start, end) is the text that removing the item takes out (its line, or it and a comma).
  */
 export interface ListItem {
+  /** `framework:id` of what the list names. */
   listed: ReadonlySet<string>;
+  /** `framework:id` -> the earlier legacy item whose only fix lists that successor. */
+  coming: ReadonlyMap<string, string>;
   start: number;
   end: number;
 }
@@ -79,16 +82,19 @@ export function reportControlRefs(refs: readonly ControlRef[], base: number, r: 
         // "ISO 27001:2013 A.9.2.1" becomes "ISO 27001:2022 A.5.16", not "ISO 27001:2013 A.5.16".
         const year = /:\s?(2013)\b/.exec(ref.raw.slice(0, ref.bodyStart - ref.start));
         const yearAt = year ? base + ref.start + year.index + year[0].length - 4 : -1;
-        const fixes: Fix[] = old.successors.map((s) =>
-          // In a list that already names the successor, replacing would list it twice: remove the item.
-          item && refs.length === 1 && item.listed.has(`${ref.framework}:${s}`)
-            ? { title: `Remove ${ref.raw} (${s} is already listed)`, edits: [r.edit(base + item.start, base + item.end, '')], isPreferred: old.successors.length === 1 }
+        const fixes: Fix[] = old.successors.map((s) => {
+          // In a list that already names the successor, or whose earlier legacy item's fix names it,
+          // replacing would list it twice: remove the item.
+          const key = `${ref.framework}:${s}`;
+          const why = !item || refs.length !== 1 ? undefined : item.listed.has(key) ? `${s} is already listed` : item.coming.has(key) ? `replacing ${item.coming.get(key)} lists ${s}` : undefined;
+          return why
+            ? { title: `Remove ${ref.raw} (${why})`, edits: [r.edit(base + item!.start, base + item!.end, '')], isPreferred: old.successors.length === 1 }
             : {
                 title: `Replace with ${s} (${cat.get(ref.framework, s)?.title ?? ''})`.replace(' ()', ''),
                 edits: [...(year ? [r.edit(yearAt, yearAt + 4, '2022')] : []), r.edit(base + ref.bodyStart, base + ref.bodyEnd, s)],
                 isPreferred: old.successors.length === 1,
-              },
-        );
+              };
+        });
         r.add(controlLegacy.id, start, end, legacyMessage(ref), fixes, { ...data, successors: old.successors });
         break;
       }
