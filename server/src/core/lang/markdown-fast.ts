@@ -5,8 +5,8 @@
  * code spans, links and images (their destinations), autolinks and HTML comments. Emphasis, entities
  * and the rest of inline syntax change no offset the rules use, so they are not read.
  *
- * It reads exactly or not at all: at the first construct it does not read exactly (setext headings,
- * HTML other than comments, tabs in indentation, link titles over lines, references whose reading
+ * It reads exactly or not at all: at the first construct it does not read exactly (raw HTML blocks such
+ * as <pre>, processing instructions, tabs in indentation, link titles over lines, references whose reading
  * depends on definitions it cannot see...), it gives up and the caller parses the section with
  * remark-parse (markdown-remark). Its results equal remark's, tested on random documents
  * (test/markdown-fast.test.ts). Sections keep to the subset almost always; it reads them about ten
@@ -51,6 +51,8 @@ class Block {
   hasChild = false;
   /** Containers above it. */
   depth = 0;
+  /** The line it starts at. */
+  line = 0;
   /** Item: columns of content indent. Fence: length of the fence. Html comment: offset of the next end mark. */
   width = 0;
   /** Fence: its character. */
@@ -313,7 +315,20 @@ class Reader {
           return;
         }
       }
-      if ((c === 0x3d || c === 0x2d) && this.tip.kind === Kind.Para && this.wholeLine(SETEXT, p)) giveUp();
+      if ((c === 0x3d || c === 0x2d) && this.tip.kind === Kind.Para && this.wholeLine(SETEXT, p)) {
+        // A setext underline: the paragraph it follows becomes a heading. (Not after a lazy line, nor after
+        // link reference definitions, where micromark's reading is not one this reader reproduces.)
+        const para = this.tip;
+        if (container !== para || this.text.charCodeAt(para.lines[0]) === 0x5b /* [ */) giveUp();
+        para.open = false;
+        this.tip = para.parent!;
+        const s = para.lines[0];
+        let e = para.lines[para.lines.length - 1];
+        while (e > s && (this.text.charCodeAt(e - 1) === SP || this.text.charCodeAt(e - 1) === TAB)) e--;
+        pushHeading(c === 0x3d ? 1 : 2, para.line, s, e, this.text, this.out);
+        this.inline(s, e);
+        return;
+      }
       if ((c === 0x2a || c === 0x5f || c === 0x2d) && this.wholeLine(THEMATIC, p)) {
         this.closeUnmatched();
         this.add(Kind.Line);
@@ -413,6 +428,7 @@ class Reader {
     const parent = this.tip;
     const b = new Block(kind, parent);
     if ((b.depth = parent.depth + 1) > MAX_DEPTH) giveUp(); // (each line walks the open containers)
+    b.line = this.line;
     parent.last = b;
     parent.hasChild = true;
     if (parent === this.doc) this.top = b;
