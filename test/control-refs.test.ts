@@ -270,3 +270,28 @@ describe('hover and completion on references', () => {
     assert.deepEqual(svc().complete({ uri: 'p.md', text }, { line: 7, character: 5 }), []);
   });
 });
+
+describe('control references: the reference at a position', () => {
+  const { analyze } = server('core/analyze.js');
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const { ROOT } = require('./helpers/root');
+
+  it('refAt (no materialising) finds what a search of every reference finds, at every offset', () => {
+    const cfg = defaultConfig();
+    cfg.today = '2026-11-23';
+    const files = ['examples/inventories/payments.nhi.yaml', 'examples/runbooks/rotate-api-keys.md', 'examples/procedures/nhi-offboarding.md'];
+    let found = 0;
+    for (const rel of files) {
+      const text: string = fs.readFileSync(path.join(ROOT, rel), 'utf8');
+      const a = analyze({ uri: `file:///ws/${rel}`, text }, cfg);
+      assert.ok(a.refAt, rel);
+      for (let o = 0; o <= text.length; o++) {
+        const want = a.refs.find((r: any) => r.start <= o && o <= r.end);
+        assert.deepEqual(a.refAt(o), want, `${rel} at ${o}`);
+        if (want) found++;
+      }
+    }
+    assert.ok(found > 100, `${found} offsets on references`);
+  });
+});

@@ -6,7 +6,7 @@ import { LineIndex, type TextChange } from './text';
 import { Reporter, type RawFinding } from './report';
 import type { DocumentKind, FileHost, SourceFile } from './types';
 import { bodyStartLine, frontMatterRange, type Heading } from './lang/document';
-import { analyzeYaml } from './lang/yaml-controls';
+import { analyzeYaml, shiftRef } from './lang/yaml-controls';
 import type { ControlRef } from './refs/scan';
 import { defineRule } from './rules/registry';
 import { checkDocument } from './rules/document';
@@ -32,6 +32,8 @@ export interface Analysis {
   findings: RawFinding[];
   /** Every control reference, offsets in the document. */
   refs: ControlRef[];
+  /** The first of `refs` that spans `offset` (without materialising them all: hover asks once per version). */
+  refAt?(offset: number): ControlRef | undefined;
   /** Offset range of the YAML front matter body (Markdown only). */
   frontMatter?: { start: number; end: number };
   /** One summary per identity (inventories only). */
@@ -98,6 +100,15 @@ export interface AnalyzeOptions extends BodyOptions {
   prev?: { text: string; lines: LineIndex; change: TextChange };
 }
 
+/** The first reference spanning `offset` among references relative to their sections' bases, in document offsets. */
+function refIn(sections: readonly { base: number; refs: readonly ControlRef[] }[], offset: number): ControlRef | undefined {
+  for (const { base, refs } of sections) {
+    if (base > offset) continue;
+    for (const ref of refs) if (base + ref.start <= offset && offset <= base + ref.end) return base ? shiftRef(ref, base) : ref;
+  }
+  return undefined;
+}
+
 /** The plain-data part of an analysis, computed on another thread (structured-clone safe). */
 export interface DetachedAnalysis {
   kind: DocumentKind;
@@ -137,6 +148,7 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
   if (kind === 'inventory') {
     const inv = analyzeInventory(file.text, lines, config, r, { whole: options.whole, prev: options.prev, inlineLimit: options.inlineLimit }, file.uri);
     Object.defineProperty(result, 'refs', { enumerable: true, get: () => inv.refs });
+    result.refAt = (offset) => refIn(inv.sections, offset);
     result.identities = inv.identities;
     return result;
   }
@@ -157,6 +169,7 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
   const fmRefs = result.refs;
   let all: ControlRef[] | undefined;
   Object.defineProperty(result, 'refs', { enumerable: true, get: () => (all ??= fmRefs.concat(bodyRefs(body))) });
+  result.refAt = (offset) => refIn([{ base: 0, refs: fmRefs }], offset) ?? refIn(body.sections, offset);
   checkDocument(file.text, lines, parsed, config, r, body, host, file.uri);
   return result;
 }

@@ -291,7 +291,7 @@ export class IsmsService {
   hover(file: SourceFile, pos: Position): Hover | undefined {
     const a = this.analysis(file);
     const offset = a.lines.offsetAt(pos);
-    const ref = a.refs.find((r) => r.start <= offset && offset <= r.end);
+    const ref = a.refAt ? a.refAt(offset) : a.refs.find((r) => r.start <= offset && offset <= r.end);
     if (ref) return { contents: hoverForRef(ref), range: a.lines.range(ref.start, ref.end) };
     const identity = a.identities?.find((i) => i.idRange && rangeContains(i.idRange, pos));
     if (identity?.idRange) return { contents: this.identitySummary(file, identity), range: identity.idRange };
