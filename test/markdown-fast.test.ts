@@ -16,6 +16,7 @@ const { parseWithRemark } = server('core/lang/markdown-remark.js');
 const { parseSection } = server('core/lang/markdown-syntax.js');
 const { sectionStarts } = server('core/lang/markdown-body.js');
 const { LineIndex } = server('core/text.js');
+const { bodyStartLine, frontMatterRange } = server('core/lang/document.js');
 
 /** Compares the two readers on `text`: 'gave up', 'same', or throws with both results. */
 function compare(text: string): 'gave up' | 'same' {
@@ -27,10 +28,8 @@ function compare(text: string): 'gave up' | 'same' {
 
 /** The sections of a Markdown file's body (after its front matter), as the engine cuts them. */
 function sections(text: string): string[] {
-  const fm = /^---\r?\n[\s\S]*?\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
   const lines = new LineIndex(text);
-  const from = fm ? lines.positionAt(fm[0].length).line : 0;
-  const starts: number[] = sectionStarts(lines, from);
+  const starts: number[] = sectionStarts(lines, bodyStartLine(lines, frontMatterRange(text)));
   return starts.map((l, i) => text.slice(lines.lineStarts[l], i + 1 < starts.length ? lines.lineStarts[starts[i + 1]] : text.length));
 }
 

@@ -7,13 +7,13 @@
 import type { RawFinding } from './report';
 import type { Range } from './types';
 
-/** A bounded map that forgets the least recently used entry first. */
 /**
  * Thrown by an analysis asked not to parse any one part of `inlineLimit` characters or more at once
  * (AnalyzeOptions): the host can run that analysis on another thread instead.
  */
 export const WOULD_BLOCK = Symbol('would block');
 
+/** A bounded map that forgets the least recently used entry first. */
 export class LruCache<V> {
   private readonly map = new Map<string, V>();
 

@@ -150,7 +150,11 @@ export class IsmsService {
     const hit = this.cache.get(file.uri);
     if (hit && hit.text === file.text) return hit.analysis;
     const prev = hit?.change && changeHolds(hit.text, file.text, hit.change) ? { text: hit.text, lines: hit.analysis.lines, change: hit.change } : undefined;
-    const a = analyze(file, this.config, this.workspace.relativePath(file.uri), this.workspace.files, { whole: this.workspace.oneShot, prev, inlineLimit });
+    return this.keep(file, analyze(file, this.config, this.workspace.relativePath(file.uri), this.workspace.files, { whole: this.workspace.oneShot, prev, inlineLimit }));
+  }
+
+  /** Keeps `a` as the analysis of this text and indexes its facts. */
+  private keep(file: SourceFile, a: Analysis): Analysis {
     this.cache.set(file.uri, { text: file.text, analysis: a });
     if (this.index.set(file.uri, factsOf(a))) this.idChange = true;
     return a;
@@ -187,9 +191,7 @@ export class IsmsService {
   /** Takes an analysis of `file` computed elsewhere (analyzeDetached, same configuration) as this text's analysis. */
   adopt(file: SourceFile, detached: DetachedAnalysis, generation: number): boolean {
     if (generation !== this.generation) return false;
-    const a = attachAnalysis(file, detached);
-    this.cache.set(file.uri, { text: file.text, analysis: a });
-    if (this.index.set(file.uri, factsOf(a))) this.idChange = true;
+    this.keep(file, attachAnalysis(file, detached));
     return true;
   }
 

@@ -13,6 +13,19 @@ export interface TextChange {
 /** Line starts: a typed array, so that a 40,000-line index is one off-heap block, not a large heap object per version. */
 export type LineStarts = Uint32Array;
 
+/** Pushes to `out` the start of each line that a \n, \r\n or \r beginning in [from, to) ends. */
+function lineBreaks(text: string, from: number, to: number, out: number[]): number[] {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 /* \n */) out.push(i + 1);
+    else if (c === 13 /* \r */) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      out.push(i + 1);
+    }
+  }
+  return out;
+}
+
 /** Maps between offsets and line/character positions of one text. Built once per text version. */
 export class LineIndex {
   /** Offset at which each line starts. */
@@ -37,16 +50,7 @@ export class LineIndex {
     }
     // (a start at change.start itself can go: "\r" + an inserted "\n" is one line break)
     if (first > 0 && old[first] === change.start) first--;
-    const scanned: number[] = [];
-    const scanEnd = Math.min(change.newEnd + 1, text.length);
-    for (let i = old[first]; i < scanEnd; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 /* \n */) scanned.push(i + 1);
-      else if (c === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        scanned.push(i + 1);
-      }
-    }
+    const scanned = lineBreaks(text, old[first], Math.min(change.newEnd + 1, text.length), []);
     // (a \r\n straddling scanEnd pushed scanEnd + 1, which the tail below would push again)
     const from = scanned.length ? scanned[scanned.length - 1] : old[first];
     let k = first + 1;
@@ -78,16 +82,7 @@ export class LineIndex {
       this.lineStarts = starts;
       return;
     }
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 /* \n */) starts.push(i + 1);
-      else if (c === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
-    }
-    this.lineStarts = Uint32Array.from(starts);
+    this.lineStarts = Uint32Array.from(lineBreaks(text, 0, text.length, [0]));
   }
 
   get lineCount(): number {

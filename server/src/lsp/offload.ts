@@ -38,18 +38,29 @@ export class Offloader {
    */
   analyze(uri: string, text: string, config: Config, rel: string): Promise<DetachedAnalysis | undefined> {
     return new Promise((done) => {
-      this.waiting.get(uri)?.done(undefined);
+      this.drop(uri);
       this.waiting.set(uri, { uri, text, config, rel, done });
-      if (this.running?.uri === uri) this.cancelRunning();
       this.next();
     });
   }
 
   /** Drops the jobs of a document (closed, or its current version needs none). */
   forget(uri: string): void {
+    this.drop(uri);
+    this.next();
+  }
+
+  private drop(uri: string): void {
     this.waiting.get(uri)?.done(undefined);
     this.waiting.delete(uri);
     if (this.running?.uri === uri) this.cancelRunning();
+  }
+
+  /** The running job ended with `result`: hand it over and start the next. */
+  private finish(result: DetachedAnalysis | undefined): void {
+    const job = this.running;
+    this.running = undefined;
+    job?.done(result);
     this.next();
   }
 
@@ -90,20 +101,14 @@ export class Offloader {
   private spawn(): Worker {
     const w = new Worker(__filename, { workerData: { ismsAnalyzer: true } });
     w.on('message', (m: { result?: DetachedAnalysis; error?: string }) => {
-      const job = this.running;
-      this.running = undefined;
       if (m.error) this.onError(m.error);
-      job?.done(m.result);
-      this.next();
+      this.finish(m.result);
     });
     const fail = (why: string) => {
       if (this.worker !== w) return;
       this.worker = undefined;
       this.onError(`isms: analysis worker ${why}`);
-      const job = this.running;
-      this.running = undefined;
-      job?.done(undefined);
-      this.next();
+      this.finish(undefined);
     };
     w.on('error', (e) => fail(`failed: ${e.stack ?? e}`));
     w.on('exit', (code) => fail(`exited with code ${code}`));

@@ -89,15 +89,19 @@ function splitWithIndent(text: string, lineStarts?: ArrayLike<number>): { chunks
   const items: number[] = [];
   const endLine = sc.items(j, n, indent, items);
   if (endLine < 0) return WHOLE(len);
-  const at = (line: number) => (line < n ? starts[line] : len);
   const out: InventoryChunk[] = [{ kind: 'header', start: 0, end: starts[j], line: 0 }];
-  for (let x = 0; x < items.length; x++) {
-    const s = items[x];
-    const e = x + 1 < items.length ? items[x + 1] : endLine;
-    out.push({ kind: 'item', start: starts[s], end: at(e), line: s });
-  }
+  itemChunks(items, endLine, starts, len, out);
   if (endLine < n) out.push({ kind: 'trailing', start: starts[endLine], end: len, line: endLine });
   return { chunks: out, indent };
+}
+
+/** Pushes one item chunk per item line: from it to the next, the last to `endLine` (or the end of the text). */
+function itemChunks(items: readonly number[], endLine: number, starts: ArrayLike<number>, len: number, out: InventoryChunk[]): void {
+  const at = (line: number) => (line < starts.length ? starts[line] : len);
+  for (let x = 0; x < items.length; x++) {
+    const e = x + 1 < items.length ? items[x + 1] : endLine;
+    out.push({ kind: 'item', start: starts[items[x]], end: at(e), line: items[x] });
+  }
 }
 
 function hasLoneCr(text: string): boolean {
@@ -204,12 +208,8 @@ function splitAfterChange(prev: PreviousCut, text: string, starts: ArrayLike<num
   if (first >= n || sc.indentOf(first) !== prev.indent || !sc.isItem(first, prev.indent)) return undefined;
   const items: number[] = [];
   if (sc.items(first, last, prev.indent, items) !== last) return undefined;
-  const at = (line: number) => (line < n ? starts[line] : text.length);
   const chunks = old.slice(0, i);
-  for (let x = 0; x < items.length; x++) {
-    const e = x + 1 < items.length ? items[x + 1] : last;
-    chunks.push({ kind: 'item', start: starts[items[x]], end: at(e), line: items[x] });
-  }
+  itemChunks(items, last, starts, text.length, chunks);
   for (let k = j + 1; k < old.length; k++) {
     const c = old[k];
     chunks.push({ kind: c.kind, start: c.start + delta, end: c.end + delta, line: c.line + dl });

@@ -17,6 +17,7 @@ import { reportControlRefs } from '../rules/controls';
 import { reportSecrets } from '../rules/secrets';
 import { detach, LruCache, shiftFinding } from '../chunks';
 import { parseSection, type BodyLink, type SectionSyntax } from './markdown-syntax';
+import { emptySyntax } from './markdown-section';
 import { githubSlug, headingSlugs, type Heading } from './document';
 import { shiftRef } from './yaml-controls';
 import { normaliseHeading, placeholder } from '../rules/document';
@@ -170,7 +171,7 @@ function checkSection(text: string, config: Config): SectionResult {
   const r = new Reporter(lines);
   let syntax: SectionSyntax;
   if (text.length > MAX_SECTION_CHARS) {
-    syntax = { segments: [], headings: [], links: [], anchors: [], open: false };
+    syntax = emptySyntax();
     const kb = Math.round(text.length / 1024);
     r.add('file-unreadable', 0, 0, `This part of the document (${kb} KB with no heading to cut it at) was not parsed: control references, placeholders, headings and links in it were not checked. Headings split it into parts that are.`);
   } else syntax = parseSection(text);

@@ -2,7 +2,7 @@
  * The fast reader of a section: the CommonMark block algorithm (the one commonmark.js and the spec's
  * appendix describe: match the open containers, try block starts, lazy continuation), cut down to the
  * constructs ISMS documents are written with, and an inline scan that finds only what the rules need:
- * code spans, links and images (their destinations), autolinks and HTML comments. Emphasis, entities
+ * code spans, links and images (their destinations), autolinks, HTML tags (their anchors) and comments. Emphasis, entities
  * and the rest of inline syntax change no offset the rules use, so they are not read.
  *
  * It reads exactly or not at all: at the first construct it does not read exactly (raw HTML blocks such
@@ -12,7 +12,7 @@
  * (test/markdown-fast.test.ts). Sections keep to the subset almost always; it reads them about ten
  * times faster than remark.
  */
-import { ANCHOR, link, pushHeading, pushHtmlBlock, pushSegment, type BodyLink, type SectionSyntax } from './markdown-section';
+import { ANCHOR, emptySyntax, link, pushHeading, pushHtmlBlock, pushSegment, type BodyLink, type SectionSyntax } from './markdown-section';
 
 /** Thrown (no stack trace: not an Error) where the reader stops; readSection then returns undefined. */
 const GIVE_UP = Symbol('give up');
@@ -55,7 +55,7 @@ class Block {
   line = 0;
   /** Item: columns of content indent. Fence: length of the fence. Html comment: offset of the next end mark. */
   width = 0;
-  /** Fence: its character. */
+  /** Fence: its character. Html: its CommonMark kind (2: a comment; 6: a block tag; 7: a lone tag). */
   fence = 0;
   /**
    * Fence: closed by a closing fence. Html: closed by its end mark. IndentedCode: its last line was lazy
@@ -71,9 +71,10 @@ class Block {
 }
 
 const SP = 32;
+const TAB = 9;
+const isBlank = (c: number) => c === SP || c === TAB;
 /** Deeper nesting than this is left to remark. */
 const MAX_DEPTH = 48;
-const TAB = 9;
 
 /** Characters that may start a block other than a paragraph. */
 const MAYBE_SPECIAL = /[#`~*+_=<>0-9-]/;
@@ -82,7 +83,6 @@ const FENCE = /(`{3,}|~{3,})/y;
 const THEMATIC = /(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|(?:-[ \t]*){3,}/y;
 const SETEXT = /(?:=+|-+)[ \t]*/y;
 const BULLET = /[-+*]|(\d{1,9})[.)]/y;
-const MARKER = /[-+*]|\d{1,9}[.)]/y;
 const TAG_NAME = /<(\/?)([A-Za-z][A-Za-z0-9-]*)/y;
 /** CommonMark's open and closing tags (inline: whitespace over lines too; as a block: one line, then spaces). */
 const tag = (ws: string, notQuote: string) =>
@@ -97,7 +97,7 @@ const BLOCK_NAMES = new Set(
 const DEFINITION = /\[([^[\]\\\r\n]*)\]:([ \t]*)(\S*)(.*)/y;
 
 class Reader {
-  readonly out: SectionSyntax = { segments: [], headings: [], links: [], anchors: [], open: false };
+  readonly out: SectionSyntax = emptySyntax();
   readonly doc = new Block(Kind.Doc, undefined);
   tip = this.doc;
   oldtip = this.doc;
@@ -264,7 +264,7 @@ class Reader {
       const indented = this.indent >= 4;
       if (this.tab && !this.blank) giveUp();
       // (After an item that ended, its list is open and an indented marker would add an item to it.)
-      if (indented && failedItem && this.sticky(MARKER, this.nextNonspace)) giveUp();
+      if (indented && failedItem && this.sticky(BULLET, this.nextNonspace)) giveUp();
       const p = this.nextNonspace;
       const c = this.code(p);
       if (!indented && (c < 0 || !MAYBE_SPECIAL.test(this.text[p]))) {
@@ -323,8 +323,7 @@ class Reader {
         para.open = false;
         this.tip = para.parent!;
         const s = para.lines[0];
-        let e = para.lines[para.lines.length - 1];
-        while (e > s && (this.text.charCodeAt(e - 1) === SP || this.text.charCodeAt(e - 1) === TAB)) e--;
+        const e = this.trimBlanks(s, para.lines[para.lines.length - 1]);
         pushHeading(c === 0x3d ? 1 : 2, para.line, s, e, this.text, this.out);
         this.inline(s, e);
         return;
@@ -383,9 +382,19 @@ class Reader {
     const p = this.nextNonspace;
     let q = p;
     while (q < this.le && this.text.charCodeAt(q) === fence.fence) q++;
-    if (q - p < Math.max(3, fence.width)) return false;
-    while (q < this.le && (this.text.charCodeAt(q) === SP || this.text.charCodeAt(q) === TAB)) q++;
-    return q === this.le;
+    return q - p >= Math.max(3, fence.width) && this.skipBlanks(q, this.le) === this.le;
+  }
+
+  /** The first offset in [from, to) past spaces and tabs (`to` when there is none). */
+  skipBlanks(from: number, to: number): number {
+    while (from < to && isBlank(this.text.charCodeAt(from))) from++;
+    return from;
+  }
+
+  /** `to` moved back over the spaces and tabs that end [from, to). */
+  trimBlanks(from: number, to: number): number {
+    while (to > from && isBlank(this.text.charCodeAt(to - 1))) to--;
+    return to;
   }
 
   /** A list item starting at `p`, if one does (CommonMark's list marker rules). */
@@ -457,11 +466,7 @@ class Reader {
    */
   htmlStart(p: number, container: Block): number {
     const text = this.text;
-    if (text.startsWith('<!--', p)) {
-      const n = this.code(p + 4);
-      if (n === 0x3e || (n === 0x2d && this.code(p + 5) === 0x3e)) giveUp(); // <!--> and <!--->
-      return 2;
-    }
+    if (commentAt(text, p)) return 2;
     const n = this.code(p + 1);
     if (n === 0x21 /* ! */ || n === 0x3f /* ? */) giveUp();
     TAG_NAME.lastIndex = p;
@@ -497,18 +502,13 @@ class Reader {
   /** An ATX heading whose opening sequence of `level` #s starts at `p`. */
   heading(p: number, level: number): void {
     const text = this.text;
-    let s = p + level;
-    while (s < this.le && (text.charCodeAt(s) === SP || text.charCodeAt(s) === TAB)) s++;
-    let e = this.le;
-    while (e > s && (text.charCodeAt(e - 1) === SP || text.charCodeAt(e - 1) === TAB)) e--;
+    const s = this.skipBlanks(p + level, this.le);
+    let e = this.trimBlanks(s, this.le);
     if (e > s && text.charCodeAt(e - 1) === 0x23) {
       let q = e;
       while (q > s && text.charCodeAt(q - 1) === 0x23) q--;
       if (q === s) e = s;
-      else if (text.charCodeAt(q - 1) === SP || text.charCodeAt(q - 1) === TAB) {
-        e = q;
-        while (e > s && (text.charCodeAt(e - 1) === SP || text.charCodeAt(e - 1) === TAB)) e--;
-      }
+      else if (isBlank(text.charCodeAt(q - 1))) e = this.trimBlanks(s, q);
     }
     if (e <= s) {
       pushHeading(level, this.line, p, p, text, this.out);
@@ -542,15 +542,11 @@ class Reader {
     if (k < lines.length) this.inline(lines[k], lines[lines.length - 1]);
   }
 
-  /** The inline content [s, e) of a paragraph or heading: one prose segment, its links. */
+  /** The inline content [s, e) of a paragraph or heading: one prose segment, its links and anchors. */
   inline(s: number, e: number): void {
     const masks: number[] = [];
-    const links: BodyLink[] = [];
-    const anchors: string[] = [];
-    scanInline(this.text, s, e, masks, links, anchors);
+    scanInline(this.text, s, e, masks, this.out.links, this.out.anchors);
     pushSegment(s, e, masks, this.text, this.out);
-    for (const l of links) this.out.links.push(l);
-    for (const a of anchors) this.out.anchors.push(a);
   }
 }
 
@@ -568,6 +564,14 @@ const SPECIAL = new Uint8Array(128);
 for (const ch of '\\`<![]') SPECIAL[ch.charCodeAt(0)] = 1;
 const AUTOLINK = /<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>\x7f]*>/y;
 const EMAIL = /<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*>/y;
+
+/** Does an HTML comment start at `at`? Gives up on `<!-->` and `<!--->`, which end where they start. */
+function commentAt(text: string, at: number): boolean {
+  if (!text.startsWith('<!--', at)) return false;
+  const n = text.charCodeAt(at + 4);
+  if (n === 0x3e || (n === 0x2d && text.charCodeAt(at + 5) === 0x3e)) giveUp();
+  return true;
+}
 
 function isPunctuation(c: number): boolean {
   return (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
@@ -622,9 +626,7 @@ function scanInline(text: string, s: number, e: number, masks: number[], links: 
         i = close + n;
       } else i = j;
     } else if (c === 0x3c /* < */) {
-      if (text.startsWith('<!--', i)) {
-        const n = text.charCodeAt(i + 4);
-        if (n === 0x3e || (n === 0x2d && text.charCodeAt(i + 5) === 0x3e)) giveUp();
+      if (commentAt(text, i)) {
         const end = text.indexOf('-->', i + 4);
         if (end < 0 || end + 3 > e) giveUp();
         masks.push(i, end + 3);
@@ -659,10 +661,14 @@ function scanInline(text: string, s: number, e: number, masks: number[], links: 
     } else {
       // ]
       const op = stack.pop();
-      const wasActive = !!op && (op.image || stack.length >= floor);
-      if (op && !op.image && stack.length >= floor) active--;
+      if (!op) {
+        i++;
+        continue;
+      }
+      const inactive = !op.image && stack.length < floor;
+      if (!op.image && !inactive) active--;
       if (floor > stack.length) floor = stack.length;
-      if (!op || !wasActive) {
+      if (inactive) {
         i++;
         continue;
       }

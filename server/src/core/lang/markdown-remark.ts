@@ -6,14 +6,14 @@
 import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import type { Nodes, Root, RootContent } from 'mdast';
-import { ANCHOR, link, pushHeading, pushHtmlBlock, pushSegment, type SectionSyntax } from './markdown-section';
+import { ANCHOR, emptySyntax, link, pushHeading, pushHtmlBlock, pushSegment, type SectionSyntax } from './markdown-section';
 
 const processor = unified().use(remarkParse);
 
 /** Reads a section with remark-parse. */
 export function parseWithRemark(text: string): SectionSyntax {
   const tree = processor.parse(text) as Root;
-  const out: SectionSyntax = { segments: [], headings: [], links: [], anchors: [], open: false };
+  const out = emptySyntax();
   for (const node of tree.children) block(node, text, out);
   out.open = isOpen(tree, text);
   return out;

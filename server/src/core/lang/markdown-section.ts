@@ -31,6 +31,11 @@ export interface SectionSyntax {
   open: boolean;
 }
 
+/** A section with nothing in it (what a reader starts from). */
+export function emptySyntax(): SectionSyntax {
+  return { segments: [], headings: [], links: [], anchors: [], open: false };
+}
+
 const COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
 export const ANCHOR = /<a\s[^>]*?(?:name|id)\s*=\s*["']([^"']+)["']/gi;
 const URL = /<https?:[^>]*>|https?:\/\/\S+/g;

@@ -44,7 +44,7 @@ export function analyzeYaml(yamlText: string, base: number, config: Config, r: R
         if (!isScalar(item) || !item.range) return undefined;
         const [s, e] = item.range;
         const src = yamlText.slice(s, e);
-        return { s, e, src, empty: item.value === null, found: scanReferences(src, { frameworks: config.frameworks, mode: 'list' }).map((x) => shift(x, s + base)) };
+        return { s, e, src, empty: item.value === null, found: scanReferences(src, { frameworks: config.frameworks, mode: 'list' }, undefined, s + base) };
       });
       // What the list already names (a legacy item's fix removes it rather than list its successor twice).
       const listed = new Set<string>();

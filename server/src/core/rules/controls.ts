@@ -38,10 +38,7 @@ export const controlOutOfScope = defineRule({
   fixable: false,
 });
 
-/**
- * A list item that holds `refs` alone: `listed` has `framework:id` of every valid reference of its list,
- * and [start, end) is the text that removing the item takes out (its line, or it and a comma).
- */
+/** A list item that holds `refs` alone; [start, end) is the text that removing it takes out (its line, or it and a comma). */
 export interface ListItem {
   /** `framework:id` of what the list names. */
   listed: ReadonlySet<string>;
@@ -54,7 +51,8 @@ export interface ListItem {
 /**
  * Reports the findings for references found in a document. `base` is the offset of the scanned
  * text in the document (references carry offsets relative to what was scanned). With `item`, a
- * legacy reference whose successor the list already names gets a fix that removes the item.
+ * legacy reference whose successor the list already names, or an earlier legacy item's fix brings in,
+ * gets a fix that removes the item.
  */
 export function reportControlRefs(refs: readonly ControlRef[], base: number, r: Reporter, item?: ListItem): void {
   const cat = catalog();
