@@ -272,7 +272,7 @@ describe('hover and completion on references', () => {
 });
 
 describe('control references: the reference at a position', () => {
-  const { analyze } = server('core/analyze.js');
+  const { analyze } = server('core/analysis/analyze.js');
   const fs = require('node:fs');
   const path = require('node:path');
   const { ROOT } = require('./helpers/root');

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { server } from './helpers/root';
 
-const { analyze } = server('core/analyze.js');
+const { analyze } = server('core/analysis/analyze.js');
 const { LineIndex } = server('core/text.js');
 const { defaultConfig } = server('core/config.js');
 const { allRules } = server('core/rules/registry.js');
@@ -203,7 +203,7 @@ describe('document rules: edge cases', () => {
 });
 
 describe('document rules: the type the front matter fix guesses', () => {
-  const { guessType } = server('core/rules/document.js');
+  const { guessType } = server('core/rules/document/front-matter.js');
   it('takes the type from the title, then from the folder', () => {
     assert.equal(guessType('Access Control Policy', 'file:///ws/runbooks/x.md'), 'policy');
     assert.equal(guessType('Restore the ledger', 'file:///ws/runbooks/restore.md'), 'runbook');

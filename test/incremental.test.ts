@@ -7,9 +7,10 @@ import * as assert from 'node:assert/strict';
 import { server } from './helpers/root';
 import { prng } from './helpers/prng';
 
-const { analyze } = server('core/analyze.js');
+const { analyze } = server('core/analysis/analyze.js');
 const { defaultConfig } = server('core/config.js');
-const { sectionStarts, clearBodyCache, LONG_SECTION } = server('core/lang/markdown-body.js');
+const { sectionStarts, LONG_SECTION } = server('core/lang/markdown-body.js');
+const { clearBodyCache } = server('core/analysis/body.js');
 const { LineIndex } = server('core/text.js');
 
 

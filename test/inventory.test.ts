@@ -11,11 +11,13 @@ import { prng as rng } from './helpers/prng';
 
 const { IsmsService } = server('core/service.js');
 const { defaultConfig } = server('core/config.js');
-const { analyze } = server('core/analyze.js');
-const { analyzeInventory, splitInventory, clearInventoryCache, inventoryCacheSize } = server('core/lang/inventory.js');
+const { analyze } = server('core/analysis/analyze.js');
+const { splitInventory } = server('core/lang/inventory.js');
+const { analyzeInventory, clearInventoryCache, inventoryCacheSize } = server('core/analysis/inventory.js');
 const { IDENTITY_FIELDS, TOP_LEVEL_FIELDS, DEFAULTABLE_KEYS, NHI_TYPES, PRIVILEGES, CREDENTIALS, SECRET_STORES } = server('core/lang/inventory-schema.js');
-const { NHI_RULES } = server('core/rules/nhi.js');
-const ownership = server('core/rules/ownership.js');
+const NHI_RULES = server('core/rules/registry.js').allRules().filter((r: any) => r.id.startsWith('nhi-'));
+const ownership = server('core/rules/ownership/ownership.js');
+const { YamlMapping } = server('core/lang/yaml-mapping.js');
 const dates = server('core/dates.js');
 const { LineIndex } = server('core/text.js');
 const { Reporter } = server('core/report.js');
@@ -414,7 +416,7 @@ describe('ownership API on a front matter mapping', () => {
     const r = new Reporter(lines);
     const doc = yaml.parseDocument(text.slice(fm.start, fm.end));
     const facts = ownership.checkOwnership(
-      { mapping: new ownership.YamlMapping(doc.contents, fm.start, r), kind: 'document', subject: 'This policy', anchor: { start: 4, end: 9 }, today: '2026-11-23', eol: '\n', defaultCadence: 'annual' },
+      { mapping: new YamlMapping(doc.contents, fm.start, r), kind: 'document', subject: 'This policy', anchor: { start: 4, end: 9 }, today: '2026-11-23', eol: '\n', defaultCadence: 'annual' },
       r,
     );
     assert.deepEqual(facts.owners, ['a@x.example', 'b@x.example']);
@@ -426,7 +428,7 @@ describe('ownership API on a front matter mapping', () => {
 
 describe('ownership and severity details', () => {
   it('splits owners only where a list of contacts is written, not inside team names', () => {
-    const { splitOwners } = server('core/rules/ownership.js');
+    const { splitOwners } = server('core/rules/ownership/ownership.js');
     assert.deepEqual(splitOwners('Head of Identity and Access Management'), ['Head of Identity and Access Management']);
     assert.deepEqual(splitOwners('Risk & Compliance'), ['Risk & Compliance']);
     assert.deepEqual(splitOwners('a@bank.example and b@bank.example'), ['a@bank.example', 'b@bank.example']);

@@ -23,7 +23,7 @@ import { markdownFiles, ROOT, server } from './helpers/root';
 import { prng } from './helpers/prng';
 import { document, int } from './helpers/markdown-gen';
 
-const { analyzeBody, bodyRefs, clearBodyCache } = server('core/lang/markdown-body.js');
+const { analyzeBody, bodyRefs, clearBodyCache } = server('core/analysis/body.js');
 const { defaultConfig } = server('core/config.js');
 const { LineIndex } = server('core/text.js');
 const { Reporter } = server('core/report.js');

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { server } from './helpers/root';
 
 const { IsmsService, OFFLOAD_MIN_CHARS } = server('core/service.js');
-const { analyzeDetached } = server('core/analyze.js');
+const { analyzeDetached } = server('core/analysis/analyze.js');
 const { defaultConfig } = server('core/config.js');
 
 function inventory(n: number, anchor: boolean): string {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { server, ROOT } from './helpers/root';
 
-const { FRONT_MATTER_KEYS, DOCUMENT_TYPES, DOCUMENT_STATUSES, DEFAULT_KEY_ALIASES } = server('core/rules/document.js');
+const { FRONT_MATTER_KEYS, DOCUMENT_TYPES, DOCUMENT_STATUSES, DEFAULT_KEY_ALIASES } = server('core/lang/document-schema.js');
 
 const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas', 'process-document.schema.json'), 'utf8'));
 

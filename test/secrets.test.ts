@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { server } from './helpers/root';
 import { prng as rng } from './helpers/prng';
 
-const { findSecrets, reportSecrets, secretInline, maskSecret, shannonEntropy, SECRET_PLACEHOLDER } = server('core/rules/secrets.js');
+const { findSecrets, reportSecrets, secretInline, maskSecret, shannonEntropy, SECRET_PLACEHOLDER } = server('core/rules/secrets/secret-inline.js');
 const { LineIndex } = server('core/text.js');
 const { Reporter } = server('core/report.js');
 

@@ -20,7 +20,7 @@ import { catalog } from '../core/catalog/catalog';
 import { scanReferences } from '../core/refs/scan';
 import { FRAMEWORK_IDS } from '../core/config';
 import type { Finding } from '../core/types';
-import type { IdentitySummary } from '../core/lang/inventory';
+import type { IdentitySummary } from '../core/analysis/inventory';
 import { comparePos } from '../core/text';
 
 const byPosition = (a: Finding, b: Finding) => comparePos(a.range.start, b.range.start) || a.ruleId.localeCompare(b.ruleId);

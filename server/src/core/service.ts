@@ -5,24 +5,24 @@
 import { catalog, type Control } from './catalog/catalog';
 import { FRAMEWORKS } from './catalog/frameworks';
 import { defaultConfig, type Config, type FrameworkId } from './config';
-import { analyze, attachAnalysis, classify, isBinary, warm, type Analysis, type DetachedAnalysis } from './analyze';
+import { analyze, attachAnalysis, classify, isBinary, warm, type Analysis, type DetachedAnalysis } from './analysis/analyze';
 import { WOULD_BLOCK } from './chunks';
 
 /** Files smaller than this are analysed in one go (a few milliseconds). */
 const WARM_MIN_CHARS = 64 * 1024;
 /** A part of an inventory parsed at once from this size up is worth parsing on another thread (see needsWorker). */
 export const OFFLOAD_MIN_CHARS = 128 * 1024;
-import { forgetInventory, type IdentitySummary } from './lang/inventory';
-import { forgetBody } from './lang/markdown-body';
+import { forgetInventory, type IdentitySummary } from './analysis/inventory';
+import { forgetBody } from './analysis/body';
 import { factsOf, scanFacts, WorkspaceIndex } from './workspace-index';
 import { ruleMeta } from './rules/registry';
-import type { FileHost, Finding, Fix, Position, Range, Severity, SourceFile, TextEdit } from './types';
+import type { FileHost, Finding, Fix, Position, Range, Severity, TextEdit } from './types';
 import type { ControlRef } from './refs/scan';
-import { comparePos, rangeContains, rangesOverlap, type TextChange } from './text';
+import { comparePos, rangeContains, rangesOverlap, type SourceFile, type TextChange } from './text';
 import { templateFor, type TemplateKind } from './templates';
 import { completeFields, completeSections, frontMatterTable, hoverField, inventoryTable, type AssistItem, type FieldTable } from './editor/assist';
 import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
-import { sectionMissing, evidenceMissing } from './rules/document';
+import { sectionMissing, evidenceMissing } from './rules/document/sections';
 
 /** What the engine needs from its host. Paths are URIs or workspace-relative paths, used as keys. */
 export interface Workspace {

@@ -145,3 +145,12 @@ export function rangesOverlap(a: Range, b: Range): boolean {
 export function comparePos(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
 }
+
+/** A file as the engine receives it: its text, and the host's line index of it when the host keeps one. */
+export interface SourceFile {
+  /** A file:// URI or a workspace-relative path; the engine treats it as an opaque key. */
+  uri: string;
+  text: string;
+  /** The host's line index of `text`, if it keeps one (the engine then does not index the text again). */
+  lines?: LineIndex;
+}

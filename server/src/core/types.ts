@@ -2,8 +2,6 @@
  * Plain data the engine speaks. Positions are 0-based line / UTF-16 character, like LSP, but nothing
  * here depends on the protocol: the LSP adapter converts, the CLI prints.
  */
-import type { LineIndex } from './text';
-
 export interface Position {
   line: number;
   character: number;
@@ -45,13 +43,6 @@ export interface Finding {
 /** What kind of file the engine thinks a document is. */
 export type DocumentKind = 'inventory' | 'process-document' | 'other';
 
-export interface SourceFile {
-  /** A file:// URI or a workspace-relative path; the engine treats it as an opaque key. */
-  uri: string;
-  text: string;
-  /** The host's line index of `text`, if it keeps one (the engine then does not index the text again). */
-  lines?: LineIndex;
-}
 
 /**
  * What the engine may ask its host about other files; the host does the I/O (the LSP adapter and the

@@ -3,7 +3,7 @@
  * identity IDs of every inventory (which must be unique across the workspace). Kept small on
  * purpose: a few strings per file, so a 10,000-file workspace costs a few MB.
  */
-import type { Analysis } from './analyze';
+import type { Analysis } from './analysis/analyze';
 
 export interface FileFacts {
   owners: string[];

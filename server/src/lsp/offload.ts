@@ -8,7 +8,7 @@
  * `ismsAnalyzer` in its workerData, it answers jobs with `analyzeDetached`.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { analyzeDetached, type DetachedAnalysis } from '../core/analyze';
+import { analyzeDetached, type DetachedAnalysis } from '../core/analysis/analyze';
 import type { Config } from '../core/config';
 
 interface Job {

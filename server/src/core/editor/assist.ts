@@ -8,7 +8,7 @@ import { catalog } from '../catalog/catalog';
 import { todayOf } from '../dates';
 import type { LineIndex } from '../text';
 import type { Range } from '../types';
-import { aliasesOf, canonicalKey, DEFAULT_REQUIRED_SECTIONS } from '../rules/document';
+import { aliasesOf, canonicalKey, DEFAULT_REQUIRED_SECTIONS } from '../lang/document-schema';
 import { CADENCE_VALUES, DOCUMENT_TYPE_DOCS, FRONT_MATTER_FIELDS, type FieldKind, type FieldSpec } from './fields';
 import { IDENTITY_FIELDS, TOP_LEVEL_FIELDS, type InventoryField } from '../lang/inventory-schema';
 import { yamlContext, type YamlContext } from './yaml-context';

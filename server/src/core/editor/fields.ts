@@ -3,7 +3,7 @@
  * behind key completion, value completion and key hover in process documents. (Inventory keys come
  * from lang/inventory-schema.ts through `inventoryFields`.)
  */
-import { DOCUMENT_STATUSES, DOCUMENT_TYPES, DEFAULT_REQUIRED_SECTIONS } from '../rules/document';
+import { DOCUMENT_STATUSES, DOCUMENT_TYPES, DEFAULT_REQUIRED_SECTIONS } from '../lang/document-schema';
 
 export type FieldKind = 'string' | 'strings' | 'date' | 'cadence' | 'enum' | 'owner' | 'controls' | 'boolean' | 'version' | 'list' | 'map';
 

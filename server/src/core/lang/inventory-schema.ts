@@ -298,3 +298,8 @@ export const IDENTITY_FIELD: ReadonlyMap<string, InventoryField> = new Map(IDENT
 
 /** Keys allowed under `defaults:`. */
 export const DEFAULTABLE_KEYS: readonly string[] = IDENTITY_FIELDS.filter((f) => f.inheritable).map((f) => f.key);
+
+/** Platforms where federation, workload identity or managed identities exist. */
+export const FEDERATED_PLATFORM = /\b(?:aws|amazon|eks|ecs|lambda|gcp|google|gke|azure|entra|aks|kubernetes|k8s|openshift|github|gitlab|circleci|buildkite|bitbucket|vault|spiffe|spire)\b/i;
+/** CI/CD platforms. */
+export const CI_PLATFORM = /\b(?:github-actions|github actions|gitlab-ci|gitlab|circleci|jenkins|azure-devops|azure-pipelines|bitbucket-pipelines|buildkite|travis|teamcity|bamboo|drone|argo-?cd|tekton|spinnaker)\b/i;

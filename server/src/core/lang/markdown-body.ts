@@ -1,26 +1,14 @@
 /**
- * The body of a process document, checked section by section. The body is cut before every line that
- * starts with `#` outside code fences and HTML comments; each section is parsed with remark-parse on its
- * own (markdown-syntax) and checked (control references, placeholders, inline secrets, headings, links),
- * and the result cached by its text. An edit re-parses the one section it touched; the document-level
- * rules (sections, evidence, controls lists, links) then run over the collected facts, which is cheap.
- *
- * The cut is exact: when a section's parse ends inside a top-level fence or HTML block (the cheap scan
- * can misjudge fences in list items, say), it is parsed together with the next section, so the
- * sections together give what one parse of the whole body gives (tested on random documents and edits).
+ * The body of a process document as sections: `sectionStarts` cuts it before every line that starts with
+ * `#` outside code fences and HTML comments (and before paragraphs in long sections); the facts the
+ * document-level rules read (BodyFacts) are collected from the sections by analysis/body.ts, which parses,
+ * checks and caches each section. `documentAnchors` reads another document's heading anchors (link targets).
  */
-import type { Config } from '../config';
-import { LineIndex } from '../text';
-import { Reporter, type RawFinding } from '../report';
-import { refIds, scanReferences, type ControlRef } from '../refs/scan';
-import { reportControlRefs } from '../rules/controls';
-import { reportSecrets } from '../rules/secrets';
-import { detach, LruCache, shiftFinding } from '../chunks';
-import { parseSection, type BodyLink, type SectionSyntax } from './markdown-syntax';
-import { emptySyntax } from './markdown-section';
-import { githubSlug, headingSlugs, type Heading } from './document';
-import { shiftRef } from './yaml-controls';
-import { normaliseHeading, placeholder } from '../rules/document';
+import type { ControlRef } from '../refs/scan';
+import type { LineIndex } from '../text';
+import { LruCache, detach } from '../chunks';
+import { parseSection, type BodyLink } from './markdown-syntax';
+import { headingSlugs, type Heading } from './document';
 
 export type { BodyLink };
 
@@ -41,55 +29,6 @@ export interface BodySection {
   /** `framework:id` of every control the section's valid references stand for -> index of the first such reference. */
   keys: ReadonlyMap<string, number>;
 }
-
-/** Every body reference with document offsets (copies: call it when needed, not per keystroke). */
-export function bodyRefs(facts: BodyFacts): ControlRef[] {
-  const out: ControlRef[] = [];
-  for (const s of facts.sections) for (const ref of s.refs) out.push(shiftRef(ref, s.base));
-  return out;
-}
-
-interface SectionResult {
-  findings: RawFinding[];
-  refs: ControlRef[];
-  keys: Map<string, number>;
-  headings: Heading[];
-  anchors: string[];
-  records: boolean;
-  links: BodyLink[];
-  /** The section's parse ends inside a block the next heading would not end: parse it with the next one. */
-  open: boolean;
-}
-
-/** Section results by section text, one cache per set of enabled frameworks. */
-const caches = new Map<string, LruCache<SectionResult>>();
-/** The section cache of the enabled frameworks (the only setting a section's result depends on), and its key. */
-function sectionCache(config: Config): { key: string; cache: LruCache<SectionResult> } {
-  const key = config.frameworks.join(',');
-  let cache = caches.get(key);
-  if (!cache) caches.set(key, (cache = new LruCache<SectionResult>(20_000)));
-  return { key, cache };
-}
-
-/** The sections of the last analysis of each document (by URI), for reuse without hashing. */
-const lastSections = new Map<string, { ctx: string; texts: (string | undefined)[]; results: (SectionResult | undefined)[]; count: number }>();
-
-/** Drops what is kept of a document's last analysis (it was closed). */
-export function forgetBody(uri: string): void {
-  lastSections.delete(uri);
-}
-
-export function clearBodyCache(): void {
-  caches.clear();
-  lastSections.clear();
-}
-
-export function bodyCacheSize(): number {
-  let n = 0;
-  for (const c of caches.values()) n += c.size;
-  return n;
-}
-
 
 /** A section longer than this many lines is also cut before paragraphs (so a body without headings stays incremental). */
 export const LONG_SECTION = 64;
@@ -152,165 +91,11 @@ export function sectionStarts(lines: LineIndex, fromLine: number): number[] {
   return starts;
 }
 
-const RECORDS = /\b(?:evidence|records|audit trail|audit log|retention|retained|retain)\b/i;
-/** Marker words count in capitals only ("a todo list" is prose); template markup in any case. */
-export const PLACEHOLDER_WORDS = /\b(?:TODO|TBD|TBC|FIXME|XXX)\b/g;
-export const PLACEHOLDER_MARKUP = /<insert[^>]*>|\[(?:owner|approver|name|date|team|email|system|insert[^\]]*|your [^\]]*)\](?![([:])/gi;
-
-export const PLACEHOLDER_MESSAGE = (s: string) => `'${s}' is placeholder text: an auditor reads an unfinished document as a control that is not yet operating.`;
-
 /**
  * A section longer than this (no heading, and no paragraph after a blank line, to cut it at) is not parsed:
  * parsing costs about 1.4 s per MB and blocks the server, and such text is generated, not written.
  */
 export const MAX_SECTION_CHARS = 512 * 1024;
-
-/** Checks one section (text starting at a line start) with chunk-relative results. */
-function checkSection(text: string, config: Config): SectionResult {
-  const lines = new LineIndex(text);
-  const r = new Reporter(lines);
-  let syntax: SectionSyntax;
-  if (text.length > MAX_SECTION_CHARS) {
-    syntax = emptySyntax();
-    const kb = Math.round(text.length / 1024);
-    r.add('file-unreadable', 0, 0, `This part of the document (${kb} KB with no heading to cut it at) was not parsed: control references, placeholders, headings and links in it were not checked. Headings split it into parts that are.`);
-  } else syntax = parseSection(text);
-  const refs: ControlRef[] = [];
-  let records = false;
-  for (const seg of syntax.segments) {
-    const found = scanReferences(seg.text, { frameworks: config.frameworks, mode: 'prose' }, undefined, seg.start);
-    if (found.length) {
-      reportControlRefs(found, 0, r);
-      for (const x of found) refs.push(x); // (not push(...): a long paragraph has many)
-    }
-    const marks = [...seg.text.matchAll(PLACEHOLDER_WORDS), ...seg.text.matchAll(PLACEHOLDER_MARKUP)].sort((a, b) => a.index! - b.index!);
-    for (const m of marks) {
-      const s = seg.start + m.index!;
-      r.add(placeholder.id, s, s + m[0].length, PLACEHOLDER_MESSAGE(m[0]));
-    }
-    if (!records && RECORDS.test(seg.text)) records = true;
-  }
-  reportSecrets(text, 0, r);
-  const keys = new Map<string, number>();
-  refs.forEach((ref, i) => {
-    if (ref.status !== 'ok') return;
-    for (const id of refIds(ref)) {
-      const k = `${ref.framework}:${id}`;
-      if (!keys.has(k)) keys.set(k, i);
-    }
-  });
-  const headings: Heading[] = syntax.headings.map((h) => ({ ...h, norm: normaliseHeading(h.text), slug: githubSlug(h.text) }));
-  return { findings: r.findings, refs, keys, headings, anchors: syntax.anchors, records, links: syntax.links, open: syntax.open };
-}
-
-/** Offsets of the text from section `i` up to section `j` (exclusive; the end of the text when j is past the last). */
-function span(lines: LineIndex, starts: readonly number[], i: number, j: number): [number, number] {
-  return [lines.lineStarts[starts[i]], j < starts.length ? lines.lineStarts[starts[j]] : lines.text.length];
-}
-
-/** Checks and caches the sections of a body until `stop()` says so; true when all are cached (see warmInventory). */
-export function warmBody(lines: LineIndex, fromLine: number, config: Config, stop: () => boolean): boolean {
-  if (fromLine >= lines.lineCount) return true;
-  let st = warmState;
-  if (!st || st.text !== lines.text || st.config !== config) st = warmState = { text: lines.text, config, starts: sectionStarts(lines, fromLine), next: 0 };
-  const byText = sectionCache(config).cache;
-  while (st.next < st.starts.length) {
-    let j = st.next + 1;
-    for (;;) {
-      const sectionText = lines.text.slice(...span(lines, st.starts, st.next, j));
-      let res = byText.get(sectionText);
-      if (!res) {
-        if (stop()) return false;
-        const own = detach(sectionText);
-        byText.set(own, (res = checkSection(own, config)));
-      }
-      if (!res.open || j >= st.starts.length) break;
-      j++;
-    }
-    st.next = j;
-  }
-  warmState = undefined;
-  return true;
-}
-
-/** Where warmBody stopped (see warmInventory). */
-let warmState: { text: string; config: Config; starts: number[]; next: number } | undefined;
-
-export interface BodyOptions {
-  /** One section, no cache: the reference result the sectioned one must equal. */
-  whole?: boolean;
-}
-
-/**
- * Checks the body of a process document from line `fromLine` of `lines`, reporting into `r` the
- * per-section findings (control references, placeholders, inline secrets) and returning the facts the
- * document-level rules use.
- */
-export function analyzeBody(lines: LineIndex, fromLine: number, config: Config, r: Reporter, options: BodyOptions = {}, uri = ''): BodyFacts {
-  const text = lines.text;
-  const facts: BodyFacts = { headings: [], htmlAnchors: new Set(), mentionsRecords: false, sections: [], links: [] };
-  if (fromLine >= lines.lineCount) return facts;
-  // (A large body is cut even for a whole check: a section beyond MAX_SECTION_CHARS is not parsed.)
-  const whole = options.whole && text.length - lines.lineStarts[fromLine] <= MAX_SECTION_CHARS;
-  const starts = whole ? [fromLine] : sectionStarts(lines, fromLine);
-  const { key: ctx, cache: byText } = sectionCache(config);
-  // The same document's previous sections, matched from the front by index and from the back by index
-  // from the end: an edit leaves all but one or two sections as they were, at known places.
-  const prev = uri && !options.whole ? lastSections.get(uri) : undefined;
-  const usable = prev && prev.ctx === ctx ? prev : undefined;
-  // Indexed by the section a checked chunk starts at (a chunk is several sections when one's parse is open).
-  const texts: (string | undefined)[] = [];
-  const results: (SectionResult | undefined)[] = [];
-  const find = (i: number, j: number): [SectionResult, string] => {
-    const [start, end] = span(lines, starts, i, j);
-    let sectionText: string | undefined;
-    if (usable) {
-      // (slice + === compares with memcmp; startsWith(t, start) is several times slower on long strings)
-      const fromBack = i - starts.length + usable.count;
-      let t = usable.texts[i];
-      let k = i;
-      if (t === undefined || t.length !== end - start) {
-        t = usable.texts[fromBack];
-        k = fromBack;
-      }
-      if (t !== undefined && t.length === end - start) {
-        sectionText = text.slice(start, end);
-        if (sectionText === t) return [usable.results[k]!, t];
-        if (k === i && usable.texts[fromBack]?.length === end - start && sectionText === usable.texts[fromBack]) return [usable.results[fromBack]!, sectionText];
-      }
-    }
-    sectionText ??= text.slice(start, end);
-    if (options.whole) return [checkSection(sectionText, config), sectionText];
-    let res = byText.get(sectionText);
-    if (!res) {
-      sectionText = detach(sectionText);
-      byText.set(sectionText, (res = checkSection(sectionText, config)));
-    }
-    return [res, sectionText];
-  };
-  for (let i = 0; i < starts.length; ) {
-    let j = i + 1;
-    let [res, sectionText] = find(i, j);
-    while (res.open && j < starts.length) [res, sectionText] = find(i, ++j);
-    texts[i] = sectionText;
-    results[i] = res;
-    const line = starts[i];
-    const start = lines.lineStarts[line];
-    i = j;
-    for (const f of res.findings) r.findings.push(shiftFinding(f, line));
-    if (res.refs.length) facts.sections.push({ base: start, refs: res.refs, keys: res.keys });
-    for (const h of res.headings) facts.headings.push({ ...h, line: h.line + line, start: h.start + start, end: h.end + start });
-    for (const a of res.anchors) facts.htmlAnchors.add(a);
-    if (res.records) facts.mentionsRecords = true;
-    for (const l of res.links) facts.links.push({ dest: l.dest, raw: l.raw, at: l.at + start });
-  }
-  if (uri && !options.whole) {
-    lastSections.delete(uri);
-    lastSections.set(uri, { ctx, texts, results, count: starts.length });
-    if (lastSections.size > 64) lastSections.delete(lastSections.keys().next().value!);
-  }
-  return facts;
-}
 
 /** Anchors of documents that links point into, by document text. */
 const anchorCache = new LruCache<Set<string>>(16);

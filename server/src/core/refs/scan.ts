@@ -411,3 +411,8 @@ export function naturalCompare(a: string, b: string): number {
 export function refIds(ref: ControlRef): string[] {
   return ref.members ?? [ref.id];
 }
+
+/** `ref` with its offsets moved by `by` (a copy). */
+export function shiftRef(ref: ControlRef, by: number): ControlRef {
+  return { ...ref, start: ref.start + by, end: ref.end + by, bodyStart: ref.bodyStart + by, bodyEnd: ref.bodyEnd + by };
+}

@@ -1,33 +1,66 @@
 /**
- * Every rule the engine can report: stable kebab-case ID (the diagnostic `code`), default severity,
- * what it applies to, and the OWASP NHI risk / controls it evidences. docs/rules/<id>.md documents each;
- * test/rules-meta.test.ts keeps this table, the docs and the tests in step.
+ * The registry: every rule unit, in the order their rules are listed (docs/rules/README.md, SARIF). The
+ * drivers (core/analysis) ask for the units that read an input and run them; nothing else decides which
+ * rules run. A new rule is a file under rules/<area>/ and one line here.
  */
-import type { Severity } from '../types';
+import type { RuleMeta } from './meta';
+import type { RuleInput, RuleUnit } from './rule';
+import { controlRefs } from './controls/control-refs';
+import { syntax } from './file/syntax-error';
+import { unreadable } from './file/file-unreadable';
+import { secrets } from './secrets/secret-inline';
+import { ownership } from './ownership/ownership';
+import { frontMatter } from './document/front-matter';
+import { approver } from './document/approver-missing';
+import { sections } from './document/sections';
+import { controlsList } from './document/controls-list';
+import { placeholders } from './document/placeholder';
+import { links } from './document/link-broken';
+import { idDuplicate } from './nhi/id-duplicate';
+import { purposeMissing } from './nhi/purpose-missing';
+import { typeUnknown } from './nhi/type-unknown';
+import { controlsMissing } from './nhi/controls-missing';
+import { offboardingMissing } from './nhi/offboarding-missing';
+import { stale } from './nhi/stale';
+import { secretStorage } from './nhi/secret-storage';
+import { thirdParty } from './nhi/third-party';
+import { staticCredential } from './nhi/static-credential';
+import { overprivileged } from './nhi/overprivileged';
+import { ciStaticCredential } from './nhi/ci-static-credential';
+import { rotation } from './nhi/rotation';
+import { expired } from './nhi/expired';
+import { sharedEnvironments } from './nhi/shared-environments';
+import { reuse } from './nhi/reuse';
+import { humanUse } from './nhi/human-use';
+import { fieldInvalid } from './nhi/field-invalid';
 
-export type RuleScope = 'inventory' | 'document' | 'both';
+export { ruleDocsUrl, DOCS_BASE, type RuleMeta, type RuleScope } from './meta';
 
-export interface RuleMeta {
-  id: string;
-  description: string;
-  defaultSeverity: Severity;
-  scope: RuleScope;
-  /** Has at least one quick fix. */
-  fixable: boolean;
-  /** OWASP NHI Top 10 risks the rule guards against (NHI1 ... NHI10). */
-  owasp?: string[];
-  /** Controls whose evidence the rule checks, as canonical references (CSF:PR.AA-01). */
-  controls?: string[];
-}
+export const RULE_UNITS: readonly RuleUnit[] = [
+  controlRefs, syntax, secrets, ownership,
+  frontMatter, approver, sections, controlsList, placeholders, links,
+  idDuplicate, purposeMissing, typeUnknown, controlsMissing, offboardingMissing, stale, secretStorage, thirdParty,
+  staticCredential, overprivileged, ciStaticCredential, rotation, expired, sharedEnvironments, reuse, humanUse, fieldInvalid,
+  unreadable,
+];
 
 const rules: RuleMeta[] = [];
 const byId = new Map<string, RuleMeta>();
+for (const unit of RULE_UNITS) {
+  for (const meta of unit.meta) {
+    if (byId.has(meta.id)) throw new Error(`rule ${meta.id} defined twice`);
+    rules.push(meta);
+    byId.set(meta.id, meta);
+  }
+}
 
-export function defineRule(meta: RuleMeta): RuleMeta {
-  if (byId.has(meta.id)) throw new Error(`rule ${meta.id} defined twice`);
-  rules.push(meta);
-  byId.set(meta.id, meta);
-  return meta;
+const byInput = new Map<RuleInput, RuleUnit[]>();
+
+/** The units that read `input` (have a visitor for it), in registry order. */
+export function unitsReading(input: RuleInput): readonly RuleUnit[] {
+  let list = byInput.get(input);
+  if (!list) byInput.set(input, (list = RULE_UNITS.filter((u) => typeof u[input] === 'function')));
+  return list;
 }
 
 export function ruleMeta(id: string): RuleMeta | undefined {
@@ -36,10 +69,4 @@ export function ruleMeta(id: string): RuleMeta | undefined {
 
 export function allRules(): readonly RuleMeta[] {
   return rules;
-}
-
-export const DOCS_BASE = 'https://github.com/isms-author/isms-author/blob/main/docs/rules/';
-
-export function ruleDocsUrl(id: string): string {
-  return `${DOCS_BASE}${id}.md`;
 }

@@ -1,16 +1,16 @@
 /**
- * Ownership and review rules shared by NHI inventories (each identity) and ISMS process documents (the
- * front matter): owner-missing, owner-shared, review-cadence-missing, review-cadence-invalid,
- * review-overdue, review-date-missing. Works on any parsed YAML mapping; see `checkOwnership`.
- * Also home of the small YAML-mapping helpers (read a key, insert a key, replace a value) the
- * inventory rules use for their fixes.
+ * Ownership and review rules shared by NHI inventories (each identity, and the `defaults:` they inherit)
+ * and ISMS process documents (the front matter): owner-missing, owner-shared, review-cadence-missing,
+ * review-cadence-invalid, review-overdue, review-date-missing. One check over any parsed YAML mapping;
+ * see `checkOwnership`.
  */
-import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
-import { addDays, daysBetween, parseCadenceDays, parseDate } from '../dates';
-import { closest } from '../lang/document';
-import type { Reporter } from '../report';
-import type { Fix, TextEdit } from '../types';
-import { defineRule } from './registry';
+import { addDays, daysBetween, parseCadenceDays, parseDate, todayOf } from '../../dates';
+import { closest } from '../../lang/document';
+import { listText, scalarText, YamlMapping, type MappingEntry } from '../../lang/yaml-mapping';
+import { Reporter } from '../../report';
+import type { Fix, TextEdit } from '../../types';
+import { defineRule } from '../meta';
+import type { RuleUnit } from '../rule';
 
 const ID_OWNER = ['CSF:PR.AA-01', 'ISO27001:A.5.9', 'ISO27001:A.5.16'];
 const ID_REVIEW = ['CSF:PR.AA-05', 'ISO27001:A.5.18'];
@@ -76,154 +76,6 @@ export const reviewDateMissing = defineRule({
 });
 
 // ---------------------------------------------------------------------------------------------------
-// YAML mapping helpers
-
-/** One key of a mapping, offsets in the reporter's document. */
-export interface MappingEntry {
-  key: string;
-  pair: Pair;
-  keyStart: number;
-  keyEnd: number;
-  value: Node | null;
-  /** Offsets of the value's own text (trimmed); for an empty value both equal the end of `key:`. */
-  valueStart: number;
-  valueEnd: number;
-}
-
-/**
- * A parsed YAML block mapping plus where its text sits in the reporter's document. `base` is the
- * document offset of the text `map` was parsed from (0 for a whole file, the front matter start for
- * Markdown).
- */
-export class YamlMapping {
-  private readonly entries = new Map<string, MappingEntry>();
-
-  constructor(
-    readonly map: YAMLMap,
-    readonly base: number,
-    readonly r: Reporter,
-  ) {
-    const text = r.lines.text;
-    for (const pair of map.items) {
-      if (!isScalar(pair.key) || !pair.key.range) continue;
-      const key = String(pair.key.value);
-      if (this.entries.has(key)) continue;
-      const keyStart = base + pair.key.range[0];
-      const keyEnd = base + pair.key.range[1];
-      const value = (pair.value as Node | null) ?? null;
-      let valueStart: number;
-      let valueEnd: number;
-      if (value && value.range && !(isScalar(value) && value.value === null)) {
-        valueStart = base + value.range[0];
-        valueEnd = trimEnd(text, base + value.range[1], valueStart);
-      } else {
-        let p = keyEnd;
-        while (p < text.length && text[p] !== ':' && text[p] !== '\n' && text[p] !== '\r') p++;
-        if (text[p] === ':') p++;
-        valueStart = valueEnd = p;
-      }
-      this.entries.set(key, { key, pair, keyStart, keyEnd, value, valueStart, valueEnd });
-    }
-  }
-
-  get(key: string): MappingEntry | undefined {
-    return this.entries.get(key);
-  }
-
-  /** The first of `keys` present. */
-  find(...keys: string[]): MappingEntry | undefined {
-    for (const k of keys) {
-      const e = this.entries.get(k);
-      if (e) return e;
-    }
-    return undefined;
-  }
-
-  keys(): IterableIterator<string> {
-    return this.entries.keys();
-  }
-
-  /** Document offsets of the first key and the end of the last value (trimmed). */
-  get start(): number {
-    return this.base + (this.map.range?.[0] ?? 0);
-  }
-
-  get end(): number {
-    let end = this.start;
-    for (const e of this.entries.values()) end = Math.max(end, e.valueEnd, e.keyEnd);
-    return end;
-  }
-
-  /** Column of the mapping's keys. */
-  get indent(): number {
-    const first = this.map.items[0];
-    const s = first && isScalar(first.key) && first.key.range ? this.base + first.key.range[0] : this.start;
-    return this.r.lines.positionAt(s).character;
-  }
-
-  /**
-   * An edit inserting `key: value` as a new line after the mapping's last line, at the mapping's
-   * indentation, with the document's line break. Comments and blank lines after the mapping stay after.
-   */
-  insertEdit(key: string, value: string, eol: string): TextEdit {
-    const lines = this.r.lines;
-    const lastLine = lines.positionAt(this.end).line;
-    const line = `${' '.repeat(this.indent)}${key}:${value === '' ? '' : ' ' + value}`;
-    if (lastLine + 1 < lines.lineCount) {
-      const at = lines.lineStarts[lastLine + 1];
-      return this.r.edit(at, at, line + eol);
-    }
-    const at = lines.lineEnd(lastLine);
-    return this.r.edit(at, at, eol + line);
-  }
-
-  /** An edit replacing the value of `entry` (or filling an empty one) with `text`. */
-  setValueEdit(entry: MappingEntry, text: string): TextEdit {
-    if (entry.valueStart === entry.valueEnd) {
-      const sep = /[ \t]/.test(this.r.lines.text[entry.valueStart - 1] ?? '') ? '' : ' ';
-      return this.r.edit(entry.valueStart, entry.valueEnd, sep + text);
-    }
-    return this.r.edit(entry.valueStart, entry.valueEnd, text);
-  }
-}
-
-/** A scalar's value as text (numbers and booleans too); undefined for empty values and collections. */
-export function scalarText(node: Node | null | undefined): string | undefined {
-  if (!node || !isScalar(node) || node.value === null || node.value === undefined) return undefined;
-  const v = node.value;
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  const s = String(v).trim();
-  return s === '' ? undefined : s;
-}
-
-/** A list of scalars (or one scalar) as strings; empty items dropped. */
-export function listText(node: Node | null | undefined): string[] {
-  if (!node) return [];
-  if (isSeq(node)) return node.items.map((i) => scalarText(i as Node)).filter((x): x is string => x !== undefined);
-  const s = scalarText(node);
-  return s === undefined ? [] : [s];
-}
-
-/** A YAML value as a plain, JSON-able value: scalar, list of scalars, or a mapping of those (no aliases expanded). */
-export function plainValue(node: Node | null | undefined): unknown {
-  if (!node) return null;
-  if (isScalar(node)) return node.value instanceof Date ? node.value.toISOString().slice(0, 10) : (node.value ?? null);
-  if (isSeq(node)) return node.items.map((i) => plainValue(i as Node));
-  if (isMap(node)) {
-    const out: Record<string, unknown> = {};
-    for (const p of node.items) if (isScalar(p.key)) out[String(p.key.value)] = plainValue(p.value as Node);
-    return out;
-  }
-  return null;
-}
-
-/** `end` moved back over trailing blanks and line breaks, not below `min`. */
-export function trimEnd(text: string, end: number, min = 0): number {
-  while (end > min && /[\r\n \t]/.test(text[end - 1])) end--;
-  return end;
-}
-
-// ---------------------------------------------------------------------------------------------------
 // The ownership and review check
 
 /**
@@ -266,6 +118,12 @@ export interface OwnershipTarget {
   defaultCadence?: string;
   /** Merged into every finding's `data` (the inventory passes `{ identity: id }`). */
   data?: Record<string, unknown>;
+}
+
+/** The owners named by an `owner` entry (or inherited), split when one string names several. */
+export function ownersOf(ownerE: MappingEntry | undefined, inherited?: Readonly<Record<string, unknown>>): string[] {
+  const ownerList = ownerE ? listText(ownerE.value) : plainList(inherited ? inherited['owner'] : undefined);
+  return ownerList.length === 1 ? splitOwners(ownerList[0]) : ownerList;
 }
 
 export interface OwnershipFacts {
@@ -320,8 +178,7 @@ export function checkOwnership(t: OwnershipTarget, reporter: Reporter): Ownershi
 
   // owner
   const ownerE = lookup('owner');
-  const ownerList = ownerE ? listText(ownerE.value) : plainList(inherited('owner'));
-  facts.owners = ownerList.length === 1 ? splitOwners(ownerList[0]) : ownerList;
+  facts.owners = ownersOf(ownerE, t.inherited);
   if (facts.owners.length === 0) {
     const fix: Fix = ownerE
       ? { title: "Fill in 'owner' (placeholder)", edits: [m.setValueEdit(ownerE, 'TODO')], isPreferred: true }
@@ -457,3 +314,44 @@ export function nearestCadence(s: string): string | undefined {
   return closest(v, CADENCE_SUGGESTIONS, v.length > 7 ? 3 : 2);
 }
 
+export const ownership: RuleUnit = {
+  meta: [ownerMissing, ownerShared, reviewCadenceMissing, reviewCadenceInvalid, reviewOverdue, reviewDateMissing],
+  identity(c) {
+    checkOwnership({ mapping: c.m, kind: 'identity', subject: c.subject, anchor: c.anchor, inherited: c.defaults, today: c.today, eol: c.eol, data: c.data }, c.r);
+  },
+  /** An unreadable review cadence in `defaults:` would silently apply to every identity. */
+  defaults(c) {
+    const cad = c.m.get('review_cadence');
+    const t = cad ? scalarText(cad.value) : undefined;
+    if (cad && t !== undefined && parseCadenceDays(t) === undefined) {
+      c.r.add(reviewCadenceInvalid.id, cad.valueStart, cad.valueEnd, `'${t}' in defaults is not a review cadence: write an ISO 8601 duration (P90D, P3M, P1Y) or daily, weekly, monthly, quarterly, semiannual, annual. Every identity inherits it (NHI1:2025 Improper Offboarding, NHI5:2025 Overprivileged NHI; CSF PR.AA-05, ISO 27001 A.5.18).`, [], { value: t });
+    }
+  },
+  document(c) {
+    const { front, byKey, type, lines } = c;
+    if (!front || front.broken || !front.map || !front.entries.length) return;
+    const anchorEntry = byKey.get('type') ?? front.entries[0];
+    const target = new Reporter(lines);
+    checkOwnership(
+      {
+        mapping: new YamlMapping(front.map, front.start, target),
+        kind: 'document',
+        subject: type ? `This ${type}` : 'This document',
+        anchor: { start: anchorEntry.keyStart, end: lines.lineEnd(anchorEntry.line) },
+        today: todayOf(c.config),
+        eol: lines.eol,
+        aliases: c.aliases,
+        reportInvalidDates: false,
+        defaultCadence: 'annual',
+      },
+      target,
+    );
+    // A record is evidence kept as it was: it has an owner but no review cycle of its own.
+    for (const f of target.findings) if (type !== 'record' || !f.ruleId.startsWith('review-')) c.r.findings.push(f);
+  },
+};
+
+/** The owners of an identity as checkOwnership reads them: `owner` (or its alias `owners`), else inherited. */
+export function identityOwners(m: YamlMapping, inherited: Readonly<Record<string, unknown>>): string[] {
+  return ownersOf(m.get('owner') ?? m.get('owners'), inherited);
+}

@@ -1,26 +1,22 @@
-/** Classifies a file and runs every check on it. Pure: text and config in, findings out. */
+/**
+ * Classifies a file and runs every check on it: the top driver. Pure: text and config in, findings out.
+ * An inventory goes to analysis/inventory.ts; a process document's front matter to analysis/yaml.ts, its
+ * body to analysis/body.ts, and then the units that read the whole document run over what those collected.
+ */
 import type { Document } from 'yaml';
-import type { Config } from './config';
-import { matchesAny } from './glob';
-import { LineIndex, type TextChange } from './text';
-import { Reporter, type RawFinding } from './report';
-import type { DocumentKind, FileHost, SourceFile } from './types';
-import { bodyStartLine, frontMatterRange, type Heading } from './lang/document';
-import { analyzeYaml, shiftRef } from './lang/yaml-controls';
-import type { ControlRef } from './refs/scan';
-import { defineRule } from './rules/registry';
-import { checkDocument } from './rules/document';
-import { analyzeBody, bodyRefs, warmBody, type BodyOptions } from './lang/markdown-body';
-import { reportSecrets } from './rules/secrets';
-import { analyzeInventory, warmInventory, type IdentitySummary } from './lang/inventory';
-
-export const fileUnreadable = defineRule({
-  id: 'file-unreadable',
-  description: 'The file is binary or too large to check (nothing in it was checked), or part of a document is too long to parse.',
-  defaultSeverity: 'warning',
-  scope: 'both',
-  fixable: false,
-});
+import type { Config } from '../config';
+import { matchesAny } from '../glob';
+import { LineIndex, type SourceFile, type TextChange } from '../text';
+import { Reporter, type RawFinding } from '../report';
+import type { DocumentKind, FileHost } from '../types';
+import { bodyStartLine, frontMatterRange, type Heading } from '../lang/document';
+import { shiftRef, type ControlRef } from '../refs/scan';
+import { fileUnreadable } from '../rules/file/file-unreadable';
+import { DocumentContext } from '../rules/document/context';
+import { unitsReading } from '../rules/registry';
+import { analyzeBody, bodyRefs, warmBody, type BodyOptions } from './body';
+import { analyzeInventory, warmInventory, type IdentitySummary } from './inventory';
+import { analyzeYaml, runTextRules } from './yaml';
 
 /** Files above this size are not analysed (a clear finding says so). */
 export const MAX_FILE_CHARS = 20 * 1024 * 1024;
@@ -160,7 +156,7 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
     const fmText = file.text.slice(fm.start, fm.end);
     const yaml = analyzeYaml(fmText, fm.start, config, r);
     for (const ref of yaml.refs) result.refs.push(ref);
-    reportSecrets(fmText, fm.start, r);
+    runTextRules(fmText, fm.start, r);
     parsed = { ...fm, doc: yaml.doc };
   }
   const body = analyzeBody(lines, bodyStartLine(lines, fm), config, r, options, file.uri);
@@ -170,6 +166,7 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
   let all: ControlRef[] | undefined;
   Object.defineProperty(result, 'refs', { enumerable: true, get: () => (all ??= fmRefs.concat(bodyRefs(body))) });
   result.refAt = (offset) => refIn([{ base: 0, refs: fmRefs }], offset) ?? refIn(body.sections, offset);
-  checkDocument(file.text, lines, parsed, config, r, body, host, file.uri);
+  const doc = new DocumentContext(file.text, lines, parsed, config, r, body, host, file.uri);
+  for (const u of unitsReading('document')) u.document!(doc);
   return result;
 }

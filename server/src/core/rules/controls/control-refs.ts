@@ -1,10 +1,17 @@
-/** The control-reference rules: control-unknown, control-legacy, control-malformed, control-out-of-scope. */
-import { catalog } from '../catalog/catalog';
-import { FRAMEWORKS } from '../catalog/frameworks';
-import type { Reporter } from '../report';
-import type { Fix } from '../types';
-import type { ControlRef } from '../refs/scan';
-import { defineRule } from './registry';
+/**
+ * The control-reference family: control-unknown, control-legacy, control-malformed, control-out-of-scope.
+ * One check over the references the scanner resolved (refs/scan.ts), in a `controls:` list in YAML or in the
+ * prose of a Markdown section; in a list, an item that is no reference at all is control-unknown too, and a
+ * legacy item whose successor the list already names is removed rather than replaced.
+ */
+import { isScalar, isSeq, type Scalar, type YAMLSeq } from 'yaml';
+import { catalog } from '../../catalog/catalog';
+import { FRAMEWORKS } from '../../catalog/frameworks';
+import { refIds, type ControlRef } from '../../refs/scan';
+import type { Reporter } from '../../report';
+import type { Fix } from '../../types';
+import { defineRule } from '../meta';
+import type { RuleUnit } from '../rule';
 
 export const controlUnknown = defineRule({
   id: 'control-unknown',
@@ -37,6 +44,55 @@ export const controlOutOfScope = defineRule({
   scope: 'both',
   fixable: false,
 });
+
+export const controlRefs: RuleUnit = {
+  meta: [controlUnknown, controlLegacy, controlMalformed, controlOutOfScope],
+  controlsList({ list, yamlText, base, r }) {
+    const v = list.value;
+    // What the list already names (a legacy item's fix removes it rather than list its successor twice).
+    const listed = new Set<string>();
+    for (const it of list.items) for (const ref of it?.found ?? []) if (ref.status === 'ok') for (const id of refIds(ref)) listed.add(`${ref.framework}:${id}`);
+    const coming = new Map<string, string>();
+    list.items.forEach((it, i) => {
+      if (!it) return;
+      const { s, e, src, found } = it;
+      if (found.length === 0 && src.trim() !== '' && !it.empty) {
+        r.add(controlUnknown.id, base + s, base + e, `'${src.trim()}' is not a control reference of any known framework (e.g. CSF:PR.AA-01, ISO27001:A.5.16, SOC2:CC6.1, NHI7).`, [], {});
+      }
+      const removal = isSeq(v) && found.length === 1 && found[0].status === 'legacy' ? itemRemoval(yamlText, v, i) : undefined;
+      reportControlRefs(found, 0, r, removal && { listed, coming, start: base + removal[0], end: base + removal[1] });
+      // A legacy item with one successor: its fix lists it, so a later item with the same one is removed.
+      const only = found.length === 1 && found[0].status === 'legacy' && found[0].legacy!.successors.length === 1 ? `${found[0].framework}:${found[0].legacy!.successors[0]}` : undefined;
+      if (only && !listed.has(only) && !coming.has(only)) coming.set(only, found[0].raw);
+    });
+  },
+  section(c) {
+    if (c.refs.length) reportControlRefs(c.refs, 0, c.r);
+  },
+};
+
+/**
+ * The text that removing item `i` of a list takes out: in a flow list the item and the comma after it (the
+ * comma before it for the last); in a block list its whole line, when the line holds nothing else. Undefined
+ * when neither applies (the fix then replaces the ID).
+ */
+function itemRemoval(text: string, seq: YAMLSeq, i: number): [number, number] | undefined {
+  const range = (k: number) => seq.items[k] && isScalar(seq.items[k]) ? (seq.items[k] as Scalar).range : undefined;
+  const own = range(i);
+  if (!own) return undefined;
+  if (seq.flow) {
+    const next = range(i + 1);
+    if (next) return [own[0], next[0]];
+    const prev = range(i - 1);
+    return prev ? [prev[1], own[1]] : undefined;
+  }
+  const lineStart = text.lastIndexOf('\n', own[0] - 1) + 1;
+  if (!/^[ \t]*-[ \t]+$/.test(text.slice(lineStart, own[0]))) return undefined;
+  const nl = text.indexOf('\n', own[1]);
+  const lineEnd = nl < 0 ? text.length : nl + 1;
+  if (!/^[ \t]*(?:#.*)?\r?$/.test(text.slice(own[1], nl < 0 ? text.length : nl))) return undefined;
+  return [lineStart, lineEnd];
+}
 
 /** A list item that holds `refs` alone; [start, end) is the text that removing it takes out (its line, or it and a comma). */
 export interface ListItem {

@@ -5,9 +5,10 @@
  * backtrack for long. Values are judged by small checks (placeholders, references to a secret store,
  * file paths, identifiers, Shannon entropy) and never leave this module unmasked.
  */
-import type { Reporter } from '../report';
-import type { Fix } from '../types';
-import { defineRule } from './registry';
+import type { Reporter } from '../../report';
+import type { Fix } from '../../types';
+import { defineRule } from '../meta';
+import type { RuleUnit } from '../rule';
 
 export const secretInline = defineRule({
   id: 'secret-inline',
@@ -376,3 +377,10 @@ export function reportSecrets(text: string, base: number, r: Reporter): void {
     });
   }
 }
+
+export const secrets: RuleUnit = {
+  meta: [secretInline],
+  text(c) {
+    reportSecrets(c.text, c.base, c.r);
+  },
+};

@@ -1,0 +1,153 @@
+/**
+ * A parsed YAML block mapping with the document offsets of its keys and values: what the rules read an
+ * identity or a front matter through, and the edits their fixes make (insert a key, replace a value).
+ * Also the small readers of YAML values as plain text.
+ */
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import type { Reporter } from '../report';
+import type { TextEdit } from '../types';
+
+/** One key of a mapping, offsets in the reporter's document. */
+export interface MappingEntry {
+  key: string;
+  pair: Pair;
+  keyStart: number;
+  keyEnd: number;
+  value: Node | null;
+  /** Offsets of the value's own text (trimmed); for an empty value both equal the end of `key:`. */
+  valueStart: number;
+  valueEnd: number;
+}
+
+/**
+ * A parsed YAML block mapping plus where its text sits in the reporter's document. `base` is the
+ * document offset of the text `map` was parsed from (0 for a whole file, the front matter start for
+ * Markdown).
+ */
+export class YamlMapping {
+  private readonly entries = new Map<string, MappingEntry>();
+
+  constructor(
+    readonly map: YAMLMap,
+    readonly base: number,
+    readonly r: Reporter,
+  ) {
+    const text = r.lines.text;
+    for (const pair of map.items) {
+      if (!isScalar(pair.key) || !pair.key.range) continue;
+      const key = String(pair.key.value);
+      if (this.entries.has(key)) continue;
+      const keyStart = base + pair.key.range[0];
+      const keyEnd = base + pair.key.range[1];
+      const value = (pair.value as Node | null) ?? null;
+      let valueStart: number;
+      let valueEnd: number;
+      if (value && value.range && !(isScalar(value) && value.value === null)) {
+        valueStart = base + value.range[0];
+        valueEnd = trimEnd(text, base + value.range[1], valueStart);
+      } else {
+        let p = keyEnd;
+        while (p < text.length && text[p] !== ':' && text[p] !== '\n' && text[p] !== '\r') p++;
+        if (text[p] === ':') p++;
+        valueStart = valueEnd = p;
+      }
+      this.entries.set(key, { key, pair, keyStart, keyEnd, value, valueStart, valueEnd });
+    }
+  }
+
+  get(key: string): MappingEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  /** The first of `keys` present. */
+  find(...keys: string[]): MappingEntry | undefined {
+    for (const k of keys) {
+      const e = this.entries.get(k);
+      if (e) return e;
+    }
+    return undefined;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  /** Document offsets of the first key and the end of the last value (trimmed). */
+  get start(): number {
+    return this.base + (this.map.range?.[0] ?? 0);
+  }
+
+  get end(): number {
+    let end = this.start;
+    for (const e of this.entries.values()) end = Math.max(end, e.valueEnd, e.keyEnd);
+    return end;
+  }
+
+  /** Column of the mapping's keys. */
+  get indent(): number {
+    const first = this.map.items[0];
+    const s = first && isScalar(first.key) && first.key.range ? this.base + first.key.range[0] : this.start;
+    return this.r.lines.positionAt(s).character;
+  }
+
+  /**
+   * An edit inserting `key: value` as a new line after the mapping's last line, at the mapping's
+   * indentation, with the document's line break. Comments and blank lines after the mapping stay after.
+   */
+  insertEdit(key: string, value: string, eol: string): TextEdit {
+    const lines = this.r.lines;
+    const lastLine = lines.positionAt(this.end).line;
+    const line = `${' '.repeat(this.indent)}${key}:${value === '' ? '' : ' ' + value}`;
+    if (lastLine + 1 < lines.lineCount) {
+      const at = lines.lineStarts[lastLine + 1];
+      return this.r.edit(at, at, line + eol);
+    }
+    const at = lines.lineEnd(lastLine);
+    return this.r.edit(at, at, eol + line);
+  }
+
+  /** An edit replacing the value of `entry` (or filling an empty one) with `text`. */
+  setValueEdit(entry: MappingEntry, text: string): TextEdit {
+    if (entry.valueStart === entry.valueEnd) {
+      const sep = /[ \t]/.test(this.r.lines.text[entry.valueStart - 1] ?? '') ? '' : ' ';
+      return this.r.edit(entry.valueStart, entry.valueEnd, sep + text);
+    }
+    return this.r.edit(entry.valueStart, entry.valueEnd, text);
+  }
+}
+
+/** A scalar's value as text (numbers and booleans too); undefined for empty values and collections. */
+export function scalarText(node: Node | null | undefined): string | undefined {
+  if (!node || !isScalar(node) || node.value === null || node.value === undefined) return undefined;
+  const v = node.value;
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  const s = String(v).trim();
+  return s === '' ? undefined : s;
+}
+
+/** A list of scalars (or one scalar) as strings; empty items dropped. */
+export function listText(node: Node | null | undefined): string[] {
+  if (!node) return [];
+  if (isSeq(node)) return node.items.map((i) => scalarText(i as Node)).filter((x): x is string => x !== undefined);
+  const s = scalarText(node);
+  return s === undefined ? [] : [s];
+}
+
+/** A YAML value as a plain, JSON-able value: scalar, list of scalars, or a mapping of those (no aliases expanded). */
+export function plainValue(node: Node | null | undefined): unknown {
+  if (!node) return null;
+  if (isScalar(node)) return node.value instanceof Date ? node.value.toISOString().slice(0, 10) : (node.value ?? null);
+  if (isSeq(node)) return node.items.map((i) => plainValue(i as Node));
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    for (const p of node.items) if (isScalar(p.key)) out[String(p.key.value)] = plainValue(p.value as Node);
+    return out;
+  }
+  return null;
+}
+
+/** `end` moved back over trailing blanks and line breaks, not below `min`. */
+export function trimEnd(text: string, end: number, min = 0): number {
+  while (end > min && /[\r\n \t]/.test(text[end - 1])) end--;
+  return end;
+}

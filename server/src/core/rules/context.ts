@@ -1,0 +1,78 @@
+/**
+ * What the rules read: one context type per input of the engine. The drivers (core/analysis) build a
+ * context, run every rule unit that reads it, and cache the findings with what the context was built from,
+ * so a unit's findings are computed again exactly when its input changes:
+ *
+ * | input        | built from                                          | cached per                                  |
+ * |--------------|-----------------------------------------------------|---------------------------------------------|
+ * | yaml         | a YAML text's parse errors                          | inventory chunk text; front matter: none    |
+ * | controlsList | one `controls:` value of a YAML text                | inventory chunk text; front matter: none    |
+ * | text         | the raw text of a part                              | inventory chunk / Markdown section text     |
+ * | defaults     | the `defaults:` mapping of an inventory header      | header text                                 |
+ * | identity     | one identity, with `defaults:`, config and today    | identity chunk text + defaults/config/today |
+ * | inventory    | every identity summary of one inventory             | nothing (cheap, per analysis)               |
+ * | section      | one Markdown section's syntax and references        | section text + enabled frameworks           |
+ * | document     | front matter, the body facts of all sections, files | nothing (cheap, per analysis)               |
+ *
+ * The identity and document contexts are classes with the helpers their rules share (rules/nhi/context.ts,
+ * rules/document/context.ts); the small ones are here.
+ */
+import type { YAMLError } from 'yaml';
+import type { Config } from '../config';
+import type { ControlRef } from '../refs/scan';
+import type { Reporter } from '../report';
+import type { Range } from '../types';
+import type { ControlsList } from '../lang/yaml-controls';
+import type { SectionSyntax } from '../lang/markdown-section';
+import type { YamlMapping } from '../lang/yaml-mapping';
+
+/** A parsed YAML text that starts at `base` in the reporter's document. */
+export interface YamlContext {
+  errors: readonly YAMLError[];
+  base: number;
+  r: Reporter;
+}
+
+/** One `controls:` value of a YAML text (item offsets relative to `yamlText`, which starts at `base`). */
+export interface ControlsListContext {
+  list: ControlsList;
+  yamlText: string;
+  base: number;
+  config: Config;
+  r: Reporter;
+}
+
+/** The raw text of a part of a file, starting at `base` in the reporter's document. */
+export interface TextContext {
+  text: string;
+  base: number;
+  r: Reporter;
+}
+
+/** The `defaults:` mapping of an inventory (inherited by every identity). */
+export interface DefaultsContext {
+  m: YamlMapping;
+  r: Reporter;
+}
+
+/** What an inventory-wide rule knows of each identity (offsets of the reporter's document). */
+export interface IdentityRecord {
+  id?: string;
+  idRange?: Range;
+}
+
+/** Every identity of one inventory. */
+export interface InventoryContext {
+  identities: readonly IdentityRecord[];
+  r: Reporter;
+}
+
+/** One section of a Markdown body; offsets relative to the section's text. */
+export interface SectionContext {
+  text: string;
+  syntax: SectionSyntax;
+  /** Control references in the section's prose. */
+  refs: readonly ControlRef[];
+  config: Config;
+  r: Reporter;
+}

@@ -1,0 +1,103 @@
+/**
+ * nhi-field-invalid: near-miss keys ("did you mean"), enumerated values outside their list, booleans and
+ * dates that are not, on an identity and on the inventory's `defaults:` (where a key that is not inherited
+ * is reported too).
+ */
+import { isScalar, isSeq } from 'yaml';
+import { parseDate } from '../../dates';
+import { closest } from '../../lang/document';
+import { DEFAULTABLE_KEYS, IDENTITY_FIELD, IDENTITY_FIELDS } from '../../lang/inventory-schema';
+import { scalarText, type YamlMapping } from '../../lang/yaml-mapping';
+import type { Reporter } from '../../report';
+import type { Fix } from '../../types';
+import { defineRule } from '../meta';
+import type { RuleUnit } from '../rule';
+import { citation, closestWord } from './context';
+
+export const nhiFieldInvalid = defineRule({
+  id: 'nhi-field-invalid',
+  description: 'A key that is a near miss of an inventory key (`ownr`), or a value that is not allowed: privilege, credential, secret_store, a boolean, a date.',
+  defaultSeverity: 'warning',
+  scope: 'inventory',
+  fixable: true,
+  owasp: ['NHI1'],
+  controls: ['ISO27001:A.5.9', 'CSF:PR.AA-01'],
+});
+
+export const fieldInvalid: RuleUnit = {
+  meta: [nhiFieldInvalid],
+  identity(c) {
+    checkFields(c.m, 'identity', c.r, c.data);
+  },
+  defaults(c) {
+    checkFields(c.m, 'defaults', c.r, {});
+  },
+};
+
+const KNOWN_KEYS = IDENTITY_FIELDS.map((f) => f.key);
+
+function checkFields(m: YamlMapping, where: 'identity' | 'defaults', r: Reporter, data: Record<string, unknown>): void {
+  const cite = citation(nhiFieldInvalid);
+  for (const key of m.keys()) {
+    const e = m.get(key)!;
+    const field = IDENTITY_FIELD.get(key);
+    if (!field) {
+      const near = closestKey(key);
+      if (near && !m.get(near)) {
+        r.add(
+          nhiFieldInvalid.id,
+          e.keyStart,
+          e.keyEnd,
+          `Unknown key '${key}' (did you mean '${near}'?): tools and auditors will not read it as '${near}' (${cite}).`,
+          [{ title: `Rename to '${near}'`, edits: [r.edit(e.keyStart, e.keyEnd, near)], isPreferred: true, safe: true }],
+          { ...data, key, suggestion: near },
+        );
+      }
+      continue;
+    }
+    if (where === 'defaults' && !field.inheritable) {
+      r.add(nhiFieldInvalid.id, e.keyStart, e.keyEnd, `'${key}' is not inherited from defaults: set it on each identity (inherited keys: ${DEFAULTABLE_KEYS.join(', ')}) (${cite}).`, [], { key });
+      continue;
+    }
+    const v = e.value;
+    if (!v || e.valueStart === e.valueEnd) continue; // empty: the *-missing rules speak for it
+    const text = scalarText(v);
+    const bad = (msg: string, fixes: Fix[] = [], extra: Record<string, unknown> = {}) =>
+      r.add(nhiFieldInvalid.id, e.valueStart, e.valueEnd, `${msg} (${cite}).`, fixes, { ...data, key, ...extra });
+    switch (field.type) {
+      case 'enum': {
+        if (key === 'type' || key === 'kind') break; // nhi-type-unknown
+        if (text === undefined || !isScalar(v)) {
+          bad(`'${key}' must be one of ${field.values!.join(', ')}`);
+          break;
+        }
+        if (field.values!.includes(text.toLowerCase())) break;
+        const near = closestWord(text, field.values!);
+        bad(
+          `'${text}' is not a ${key.replace(/_/g, ' ')} value${near ? ` (did you mean '${near}'?)` : ''}: expected one of ${field.values!.join(', ')}; the checks that depend on it cannot apply`,
+          near ? [{ title: `Change to '${near}'`, edits: [m.setValueEdit(e, near)], isPreferred: true, safe: true }] : [],
+          near ? { suggestion: near } : {},
+        );
+        break;
+      }
+      case 'boolean':
+        if (!isScalar(v) || typeof v.value !== 'boolean') bad(`'${key}' must be true or false, not '${r.lines.text.slice(e.valueStart, e.valueEnd)}'`);
+        break;
+      case 'date':
+        if (key === 'last_reviewed' || key === 'last_rotated') break; // review-date-missing, nhi-rotation-overdue
+        if (text === undefined || parseDate(text) === undefined) bad(`'${key}' must be a date written YYYY-MM-DD, not '${r.lines.text.slice(e.valueStart, e.valueEnd)}'`);
+        break;
+      case 'strings':
+        if (!isSeq(v) && !isScalar(v)) bad(`'${key}' must be a list of values such as [a, b]`);
+        break;
+    }
+  }
+}
+
+function closestKey(key: string): string | undefined {
+  const k = key.toLowerCase().replace(/[\s-]+/g, '_');
+  if (KNOWN_KEYS.includes(k)) return k;
+  const aliases: Record<string, string> = { owners: 'owner', description: 'purpose', env: 'environment', environments: 'environment', scope: 'scopes', permissions: 'scopes', consumers: 'used_by', used_by_services: 'used_by', expiry: 'expires', expires_at: 'expires', expiration: 'expires', rotated: 'last_rotated', last_rotation: 'last_rotated', rotation_period: 'rotation', rotation_cadence: 'rotation', review_frequency: 'review_cadence', reviewed: 'last_reviewed', last_review: 'last_reviewed', secret_storage: 'secret_store', store: 'secret_store', vault: 'secret_store', thirdparty: 'third_party', vendor: 'third_party' };
+  if (aliases[k]) return aliases[k];
+  return closest(k, KNOWN_KEYS, k.length > 6 ? 2 : 1);
+}

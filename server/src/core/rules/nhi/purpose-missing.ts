@@ -1,0 +1,21 @@
+/** nhi-purpose-missing: an identity without a `purpose`. */
+import { defineRule } from '../meta';
+import type { RuleUnit } from '../rule';
+
+export const nhiPurposeMissing = defineRule({
+  id: 'nhi-purpose-missing',
+  description: 'An identity has no `purpose`: nobody can judge whether it is still needed.',
+  defaultSeverity: 'warning',
+  scope: 'inventory',
+  fixable: true,
+  owasp: ['NHI1'],
+  controls: ['CSF:PR.AA-01', 'ISO27001:A.5.9'],
+});
+
+export const purposeMissing: RuleUnit = {
+  meta: [nhiPurposeMissing],
+  identity(c) {
+    if (c.effText('purpose') !== undefined) return;
+    c.report(nhiPurposeMissing, ...c.at('purpose'), `${c.subject} has no purpose: nobody can tell whether it is still needed or whether its access fits its job`, [c.insertFix('purpose', 'TODO')]);
+  },
+};

@@ -1,0 +1,83 @@
+/**
+ * The rotation family, one check over a long-lived secret's `rotation` and `last_rotated`:
+ * nhi-rotation-missing (no readable cadence), nhi-rotation-too-long (longer than nhi.maxRotationDays),
+ * nhi-rotation-overdue (last_rotated + cadence has passed, or no last_rotated).
+ */
+import { addDays, daysBetween, parseCadenceDays, parseDate } from '../../dates';
+import { scalarText } from '../../lang/yaml-mapping';
+import { defineRule } from '../meta';
+import type { RuleUnit } from '../rule';
+
+const NHI7 = { scope: 'inventory', fixable: true, owasp: ['NHI7'], controls: ['CSF:PR.AA-01', 'ISO27001:A.5.17'] } as const;
+
+export const nhiRotationMissing = defineRule({
+  id: 'nhi-rotation-missing',
+  description: 'A long-lived secret (static secret, API key, certificate) has no readable `rotation` cadence.',
+  defaultSeverity: 'warning',
+  ...NHI7,
+  owasp: [...NHI7.owasp],
+  controls: [...NHI7.controls],
+});
+
+export const nhiRotationOverdue = defineRule({
+  id: 'nhi-rotation-overdue',
+  description: '`last_rotated` plus the rotation cadence is in the past, or no `last_rotated` is recorded.',
+  defaultSeverity: 'warning',
+  ...NHI7,
+  owasp: [...NHI7.owasp],
+  controls: [...NHI7.controls],
+});
+
+export const nhiRotationTooLong = defineRule({
+  id: 'nhi-rotation-too-long',
+  description: 'The rotation cadence is longer than `nhi.maxRotationDays` (default 90).',
+  defaultSeverity: 'warning',
+  ...NHI7,
+  owasp: [...NHI7.owasp],
+  controls: [...NHI7.controls],
+});
+
+export const rotation: RuleUnit = {
+  meta: [nhiRotationMissing, nhiRotationOverdue, nhiRotationTooLong],
+  identity(c) {
+    if (!c.longLived) return;
+    const { subject, credential, typeLc, today } = c;
+    const rotE = c.own('rotation');
+    const rotText = c.effText('rotation');
+    const maxDays = c.config.nhi.maxRotationDays;
+    const suggested = `P${maxDays}D`;
+    const rotDays = parseCadenceDays(rotText);
+    if (rotText === undefined) {
+      c.report(nhiRotationMissing, ...c.at('rotation'), `${subject} has a long-lived ${credential ?? typeLc} but no rotation cadence: a secret that is never rotated stays valid for whoever copied it`, [c.insertFix('rotation', suggested, rotE ? `Set 'rotation' to ${suggested}` : `Insert 'rotation: ${suggested}'`)]);
+      return;
+    }
+    if (rotDays === undefined) {
+      const never = /^(?:never|none|no|manual|n\/a|false)$/i.test(rotText);
+      c.report(
+        nhiRotationMissing,
+        ...c.at('rotation'),
+        never ? `${subject} says its ${credential ?? typeLc} is never rotated ('${rotText}'): the secret stays valid for whoever copied it` : `'${rotText}' is not a rotation cadence: write an ISO 8601 duration (P90D) or a word (monthly, quarterly)`,
+        rotE ? [{ title: `Set 'rotation' to ${suggested}`, edits: [c.m.setValueEdit(rotE, suggested)], isPreferred: true }] : [],
+        { value: rotText },
+      );
+      return;
+    }
+    if (rotDays > maxDays) {
+      c.report(nhiRotationTooLong, ...c.at('rotation'), `${subject} rotates every ${rotDays} days ('${rotText}'), longer than the ${maxDays} days allowed (setting nhi.maxRotationDays)`, rotE ? [{ title: `Set 'rotation' to ${suggested}`, edits: [c.m.setValueEdit(rotE, suggested)], isPreferred: true }] : [], { rotationDays: rotDays, maxDays });
+    }
+    const lastE = c.own('last_rotated');
+    const last = lastE ? scalarText(lastE.value) : undefined;
+    const setToday = `Set 'last_rotated' to today (${today})`;
+    if (last === undefined) {
+      c.report(nhiRotationOverdue, ...c.at('last_rotated'), `${subject} records no last_rotated date: nothing shows the ${credential ?? typeLc} was ever rotated`, [c.insertFix('last_rotated', today, lastE ? setToday : `Insert 'last_rotated: ${today}'`)]);
+    } else if (parseDate(last) === undefined) {
+      c.report(nhiRotationOverdue, ...c.at('last_rotated'), `'${last}' is not a date: write last_rotated as YYYY-MM-DD so rotation can be checked`, [{ title: setToday, edits: [c.m.setValueEdit(lastE!, today)], isPreferred: true }]);
+    } else {
+      const due = addDays(last, rotDays)!;
+      const late = daysBetween(due, today)!;
+      if (late > 0) {
+        c.report(nhiRotationOverdue, ...c.at('last_rotated'), `${subject} is ${late} ${late === 1 ? 'day' : 'days'} overdue for rotation: last rotated ${last.slice(0, 10)}, cadence '${rotText}', due ${due}`, [{ title: setToday, edits: [c.m.setValueEdit(lastE!, today)], isPreferred: true }], { daysOverdue: late, due });
+      }
+    }
+  },
+};
