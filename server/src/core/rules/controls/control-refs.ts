@@ -15,7 +15,7 @@ import type { RuleUnit } from '../rule';
 
 export const controlUnknown = defineRule({
   id: 'control-unknown',
-  description: 'A reference shaped like a control ID of a framework that is not in its catalog.',
+  description: 'The reference has the shape of a framework\'s ID but is not in that framework\'s catalog (`PR.AA-07`, `A.5.38`, `CC6.9`, `NHI11`), or a `controls:` item is not a control reference at all.',
   defaultSeverity: 'error',
   scope: 'both',
   fixable: false,
@@ -23,7 +23,7 @@ export const controlUnknown = defineRule({
 
 export const controlLegacy = defineRule({
   id: 'control-legacy',
-  description: 'An ID of an earlier edition (CSF 1.1, ISO/IEC 27001:2013, withdrawn SP 800-53 controls).',
+  description: 'The ID comes from an earlier edition: CSF 1.1 (`PR.AC-4`), ISO/IEC 27001:2013 Annex A (`A.9.2.1`, `A.9`), or a withdrawn SP 800-53 control (`AC-13`).',
   defaultSeverity: 'warning',
   scope: 'both',
   fixable: true,
@@ -31,7 +31,7 @@ export const controlLegacy = defineRule({
 
 export const controlMalformed = defineRule({
   id: 'control-malformed',
-  description: 'A near miss of a real control ID (padding, dots, case).',
+  description: 'A near miss of a real ID (`PR.AA-1`, `A5.16`, `NHI-01`, `cc6.1`, `ISO27001:5.16`). It is rewritten to the canonical form.',
   defaultSeverity: 'warning',
   scope: 'both',
   fixable: true,
@@ -39,7 +39,7 @@ export const controlMalformed = defineRule({
 
 export const controlOutOfScope = defineRule({
   id: 'control-out-of-scope',
-  description: 'A reference to a framework that the workspace has not enabled.',
+  description: 'The reference belongs to a framework that is not enabled in `isms.frameworks`.',
   defaultSeverity: 'warning',
   scope: 'both',
   fixable: false,

@@ -5,7 +5,7 @@ import type { RuleUnit } from '../rule';
 
 export const approverMissing = defineRule({
   id: 'approver-missing',
-  description: 'A policy or standard names no approver.',
+  description: 'A policy or standard has no `approver`, or an empty one.',
   defaultSeverity: 'warning',
   scope: 'document',
   fixable: true,

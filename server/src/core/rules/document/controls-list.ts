@@ -16,7 +16,7 @@ import type { RuleUnit } from '../rule';
 
 export const controlsMissing = defineRule({
   id: 'controls-missing',
-  description: 'An ISMS document lists no control in its front matter `controls`.',
+  description: 'The front matter `controls` is absent or empty. The fix lists the controls the body cites.',
   defaultSeverity: 'warning',
   scope: 'document',
   fixable: true,
@@ -25,7 +25,7 @@ export const controlsMissing = defineRule({
 
 export const controlUnlisted = defineRule({
   id: 'control-unlisted',
-  description: 'The body references a control that the front matter `controls` list omits.',
+  description: 'The body cites a control that the front matter `controls` omits.',
   defaultSeverity: 'info',
   scope: 'document',
   fixable: true,

@@ -16,7 +16,7 @@ import type { RuleUnit } from '../rule';
 
 export const frontMatterMissing = defineRule({
   id: 'front-matter-missing',
-  description: 'A file in the configured document globs has no YAML front matter (owner, type, review, controls).',
+  description: 'A file matching `documentGlobs` has no YAML front matter. The fix inserts a complete block for the type guessed from the title.',
   defaultSeverity: 'warning',
   scope: 'document',
   fixable: true,
@@ -25,7 +25,7 @@ export const frontMatterMissing = defineRule({
 
 export const frontMatterInvalid = defineRule({
   id: 'front-matter-invalid',
-  description: 'A front matter key is unknown or an alias, or a value has the wrong type, date or allowed value.',
+  description: 'A front matter key is unknown (`aprover`, with "did you mean") or an alias (`review_frequency`), or a value has the wrong shape, is not a `YYYY-MM-DD` date, or is not an allowed `type` or `status`.',
   defaultSeverity: 'warning',
   scope: 'document',
   fixable: true,

@@ -14,7 +14,7 @@ const DOC_CONTROL = ['ISO27001:7.5.3'];
 
 export const linkBroken = defineRule({
   id: 'link-broken',
-  description: 'A relative link or image to a file, or a heading (#anchor) of this or another document, that does not exist.',
+  description: 'A relative link or image to a file that does not exist, or to a heading anchor that the document (or the linked Markdown file) does not have.',
   defaultSeverity: 'warning',
   scope: 'document',
   fixable: true,

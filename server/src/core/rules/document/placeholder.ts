@@ -12,7 +12,7 @@ const DOC_CONTROL = ['ISO27001:7.5.3'];
 
 export const placeholder = defineRule({
   id: 'placeholder',
-  description: 'Placeholder text (TODO, TBD, FIXME, XXX, <insert ...>, [owner]) left in the document.',
+  description: 'TODO, TBD, TBC, FIXME, XXX, `<insert ...>` or a template field such as `[owner]` left in the prose.',
   defaultSeverity: 'warning',
   scope: 'document',
   fixable: false,

@@ -11,7 +11,7 @@ import type { RuleUnit } from '../rule';
 
 export const sectionMissing = defineRule({
   id: 'section-missing',
-  description: 'A section required for the document type (Purpose, Scope, Review ...) is missing.',
+  description: 'A section required for the document type (Purpose, Scope, Roles and responsibilities ...) has no heading, synonyms accepted. Configurable with `documents.requiredSections`.',
   defaultSeverity: 'warning',
   scope: 'document',
   fixable: true,
@@ -20,7 +20,7 @@ export const sectionMissing = defineRule({
 
 export const evidenceMissing = defineRule({
   id: 'evidence-missing',
-  description: 'A procedure or runbook says nothing of the records it produces.',
+  description: 'A procedure or runbook has no Evidence or Records section and never mentions the records it produces.',
   defaultSeverity: 'warning',
   scope: 'document',
   fixable: true,

@@ -4,7 +4,7 @@ import type { RuleUnit } from '../rule';
 
 export const syntaxError = defineRule({
   id: 'syntax-error',
-  description: 'The YAML (an inventory or a front matter block) cannot be parsed.',
+  description: 'The YAML of an inventory or of a document\'s front matter cannot be parsed.',
   defaultSeverity: 'error',
   scope: 'both',
   fixable: false,

@@ -5,7 +5,7 @@ import { staticPhrase } from './context';
 
 export const nhiCiStaticCredential = defineRule({
   id: 'nhi-ci-static-credential',
-  description: 'A CI/CD identity authenticates with a static secret, API key or PAT instead of OIDC federation.',
+  description: 'A CI/CD identity with a static secret, API key or PAT instead of OIDC (OWASP NHI6).',
   defaultSeverity: 'warning',
   scope: 'inventory',
   fixable: true,

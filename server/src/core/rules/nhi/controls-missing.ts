@@ -5,7 +5,7 @@ import { citation } from './context';
 
 export const nhiControlsMissing = defineRule({
   id: 'nhi-controls-missing',
-  description: 'An identity lists no `controls`: coverage reports cannot count it as evidence.',
+  description: 'An identity lists no `controls`.',
   defaultSeverity: 'info',
   scope: 'inventory',
   fixable: true,

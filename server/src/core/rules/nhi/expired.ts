@@ -5,7 +5,7 @@ import type { RuleUnit } from '../rule';
 
 export const nhiExpired = defineRule({
   id: 'nhi-expired',
-  description: 'The credential `expires` date has passed.',
+  description: 'The `expires` date has passed (OWASP NHI7).',
   defaultSeverity: 'error',
   scope: 'inventory',
   fixable: true,

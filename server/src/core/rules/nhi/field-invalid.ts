@@ -16,7 +16,7 @@ import { citation, closestWord } from './context';
 
 export const nhiFieldInvalid = defineRule({
   id: 'nhi-field-invalid',
-  description: 'A key that is a near miss of an inventory key (`ownr`), or a value that is not allowed: privilege, credential, secret_store, a boolean, a date.',
+  description: 'A near-miss key (`ownr`, with "did you mean"), a `privilege`, `credential` or `secret_store` value outside its list, a boolean or date that is not one, or a non-inherited key under `defaults:`.',
   defaultSeverity: 'warning',
   scope: 'inventory',
   fixable: true,

@@ -4,7 +4,7 @@ import type { RuleUnit } from '../rule';
 
 export const nhiHumanUse = defineRule({
   id: 'nhi-human-use',
-  description: 'People use the non-human identity (`human_use: true`).',
+  description: '`human_use: true` (OWASP NHI10).',
   defaultSeverity: 'warning',
   scope: 'inventory',
   fixable: true,

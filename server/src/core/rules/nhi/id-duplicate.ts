@@ -8,7 +8,7 @@ import { citation } from './context';
 
 export const nhiIdDuplicate = defineRule({
   id: 'nhi-id-duplicate',
-  description: 'Two identities in the inventory have the same `id`.',
+  description: 'Two identities of the inventory share an `id`.',
   defaultSeverity: 'error',
   scope: 'inventory',
   fixable: false,

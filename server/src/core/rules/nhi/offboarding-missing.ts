@@ -4,7 +4,7 @@ import type { RuleUnit } from '../rule';
 
 export const nhiOffboardingMissing = defineRule({
   id: 'nhi-offboarding-missing',
-  description: 'An identity has no `offboarding` (runbook or steps that remove it).',
+  description: 'No `offboarding` runbook or steps (OWASP NHI1).',
   defaultSeverity: 'warning',
   scope: 'inventory',
   fixable: true,

@@ -7,7 +7,7 @@ import { trimTo } from './context';
 
 export const nhiOverprivileged = defineRule({
   id: 'nhi-overprivileged',
-  description: 'Admin privilege, or wildcard / owner scopes (`*`, `payments:*`, `roles/owner`, `AdministratorAccess`).',
+  description: '`privilege: admin`, or wildcard / owner scopes: `*`, `payments:*`, `roles/owner`, `AdministratorAccess` (OWASP NHI5).',
   defaultSeverity: 'warning',
   scope: 'inventory',
   fixable: true,

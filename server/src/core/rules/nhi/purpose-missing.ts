@@ -4,7 +4,7 @@ import type { RuleUnit } from '../rule';
 
 export const nhiPurposeMissing = defineRule({
   id: 'nhi-purpose-missing',
-  description: 'An identity has no `purpose`: nobody can judge whether it is still needed.',
+  description: 'An identity has no `purpose` (OWASP NHI1).',
   defaultSeverity: 'warning',
   scope: 'inventory',
   fixable: true,

@@ -4,7 +4,7 @@ import type { RuleUnit } from '../rule';
 
 export const nhiReuse = defineRule({
   id: 'nhi-reuse',
-  description: 'One identity is used by more than one consumer (`used_by`).',
+  description: 'More than one consumer in `used_by` (OWASP NHI9).',
   defaultSeverity: 'warning',
   scope: 'inventory',
   fixable: true,

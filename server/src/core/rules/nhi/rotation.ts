@@ -12,7 +12,7 @@ const NHI7 = { scope: 'inventory', fixable: true, owasp: ['NHI7'], controls: ['C
 
 export const nhiRotationMissing = defineRule({
   id: 'nhi-rotation-missing',
-  description: 'A long-lived secret (static secret, API key, certificate) has no readable `rotation` cadence.',
+  description: 'A long-lived secret without a readable `rotation` cadence (OWASP NHI7).',
   defaultSeverity: 'warning',
   ...NHI7,
   owasp: [...NHI7.owasp],
@@ -21,7 +21,7 @@ export const nhiRotationMissing = defineRule({
 
 export const nhiRotationOverdue = defineRule({
   id: 'nhi-rotation-overdue',
-  description: '`last_rotated` plus the rotation cadence is in the past, or no `last_rotated` is recorded.',
+  description: '`last_rotated` + `rotation` has passed, or no `last_rotated` (OWASP NHI7).',
   defaultSeverity: 'warning',
   ...NHI7,
   owasp: [...NHI7.owasp],
@@ -30,7 +30,7 @@ export const nhiRotationOverdue = defineRule({
 
 export const nhiRotationTooLong = defineRule({
   id: 'nhi-rotation-too-long',
-  description: 'The rotation cadence is longer than `nhi.maxRotationDays` (default 90).',
+  description: 'Rotation cadence above `nhi.maxRotationDays` (default 90) (OWASP NHI7).',
   defaultSeverity: 'warning',
   ...NHI7,
   owasp: [...NHI7.owasp],

@@ -5,7 +5,7 @@ import type { RuleUnit } from '../rule';
 
 export const nhiSecretStorage = defineRule({
   id: 'nhi-secret-storage',
-  description: 'The secret is kept in plaintext (error) or an environment variable (warning), or no store is recorded for a long-lived secret.',
+  description: 'Secret in `plaintext` (error) or `env` (warning), or no store for a long-lived secret (OWASP NHI2).',
   defaultSeverity: 'error',
   scope: 'inventory',
   fixable: true,

@@ -4,7 +4,7 @@ import type { RuleUnit } from '../rule';
 
 export const nhiSharedEnvironments = defineRule({
   id: 'nhi-shared-environments',
-  description: 'One identity is used in several environments (`shared_across_environments: true` or a list of environments).',
+  description: 'One identity in several environments (OWASP NHI8).',
   defaultSeverity: 'warning',
   scope: 'inventory',
   fixable: true,

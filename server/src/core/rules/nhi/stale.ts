@@ -5,7 +5,7 @@ import type { RuleUnit } from '../rule';
 
 export const nhiStale = defineRule({
   id: 'nhi-stale',
-  description: '`last_used` is older than `nhi.staleAfterDays` (default 90): an unused identity should be offboarded.',
+  description: '`last_used` older than `nhi.staleAfterDays` (default 90) (OWASP NHI1).',
   defaultSeverity: 'warning',
   scope: 'inventory',
   fixable: true,

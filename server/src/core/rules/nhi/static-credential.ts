@@ -6,7 +6,7 @@ import { staticPhrase } from './context';
 
 export const nhiStaticCredential = defineRule({
   id: 'nhi-static-credential',
-  description: 'A static secret or API key on a platform that offers federation or managed identities.',
+  description: 'A static secret or API key where the platform offers federation (OWASP NHI4).',
   defaultSeverity: 'info',
   scope: 'inventory',
   fixable: true,

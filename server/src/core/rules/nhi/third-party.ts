@@ -4,7 +4,7 @@ import type { RuleUnit } from '../rule';
 
 export const nhiThirdParty = defineRule({
   id: 'nhi-third-party',
-  description: 'A third-party identity without scoped (or read-only) privilege or without an expiry.',
+  description: 'A third-party identity without scoped privilege or without `expires` (OWASP NHI3).',
   defaultSeverity: 'warning',
   scope: 'inventory',
   fixable: true,

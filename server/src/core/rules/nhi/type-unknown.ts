@@ -7,7 +7,7 @@ import { closestWord } from './context';
 
 export const nhiTypeUnknown = defineRule({
   id: 'nhi-type-unknown',
-  description: 'An identity has no `type`, or one that is not a known NHI type.',
+  description: 'No `type`, or not a known NHI type; "did you mean" for near misses.',
   defaultSeverity: 'warning',
   scope: 'inventory',
   fixable: true,

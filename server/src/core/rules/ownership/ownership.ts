@@ -17,7 +17,7 @@ const ID_REVIEW = ['CSF:PR.AA-05', 'ISO27001:A.5.18'];
 
 export const ownerMissing = defineRule({
   id: 'owner-missing',
-  description: 'An identity or a document names no accountable owner (also not through `defaults:`).',
+  description: 'An identity (own or through `defaults:`) or a document names no accountable `owner` (OWASP NHI1).',
   defaultSeverity: 'warning',
   scope: 'both',
   fixable: true,
@@ -27,7 +27,7 @@ export const ownerMissing = defineRule({
 
 export const ownerShared = defineRule({
   id: 'owner-shared',
-  description: 'Several owners are named: shared accountability is no accountability.',
+  description: 'Several owners: a list or a string naming several. Shared accountability is a failure mode (OWASP NHI1).',
   defaultSeverity: 'warning',
   scope: 'both',
   fixable: false,
@@ -37,7 +37,7 @@ export const ownerShared = defineRule({
 
 export const reviewCadenceMissing = defineRule({
   id: 'review-cadence-missing',
-  description: 'No `review_cadence` (also not through `defaults:`): nothing says how often access or the document is reviewed.',
+  description: 'No `review_cadence`, own or inherited.',
   defaultSeverity: 'warning',
   scope: 'both',
   fixable: true,
@@ -47,7 +47,7 @@ export const reviewCadenceMissing = defineRule({
 
 export const reviewCadenceInvalid = defineRule({
   id: 'review-cadence-invalid',
-  description: '`review_cadence` is neither an ISO 8601 duration (P90D, P3M, P1Y) nor a known word (quarterly, annual ...).',
+  description: '`review_cadence` is neither an ISO 8601 duration (`P90D`, `P3M`, `P1Y`) nor a known word or phrase (`quarterly`, `6 months`); "did you mean" for near misses.',
   defaultSeverity: 'warning',
   scope: 'both',
   fixable: true,
@@ -57,7 +57,7 @@ export const reviewCadenceInvalid = defineRule({
 
 export const reviewOverdue = defineRule({
   id: 'review-overdue',
-  description: 'The last review is older than the review cadence allows (or `next_review` has passed).',
+  description: '`last_reviewed` + `review_cadence` (or `next_review`) has passed; says by how many days.',
   defaultSeverity: 'warning',
   scope: 'both',
   fixable: true,
@@ -67,7 +67,7 @@ export const reviewOverdue = defineRule({
 
 export const reviewDateMissing = defineRule({
   id: 'review-date-missing',
-  description: 'No `last_reviewed` date (or one that is not YYYY-MM-DD): there is no evidence of a review.',
+  description: 'No `last_reviewed`, or one that is not `YYYY-MM-DD`.',
   defaultSeverity: 'warning',
   scope: 'both',
   fixable: true,

@@ -13,7 +13,7 @@ import type { RuleUnit } from '../rule';
 export const secretInline = defineRule({
   id: 'secret-inline',
   description:
-    'A literal credential in the file: cloud keys, tokens, private keys, passwords in URLs, high-entropy values of secret-looking keys.',
+    'A literal credential anywhere in the file, code blocks included: AWS keys, GitHub, GitLab, Slack, Stripe and Google tokens, JWTs, private key blocks, Azure account keys, passwords in URLs, random-looking values of keys such as `password` or `client_secret`. The value is masked in the message (OWASP NHI2).',
   defaultSeverity: 'error',
   scope: 'both',
   fixable: true,
