@@ -1,9 +1,10 @@
 /**
- * Document rules (server/src/core/rules/document.ts), run directly through checkDocument: each rule
+ * Document rules (server/src/core/rules/document/), through the engine with RuleTester: each rule
  * flagged and not flagged, and each preferred fix applied and re-checked.
  */
 import * as assert from 'node:assert/strict';
 import { server } from './helpers/root';
+import { ruleTester } from './helpers/rule-tester';
 
 const { analyze } = server('core/analysis/analyze.js');
 const { LineIndex } = server('core/text.js');
@@ -56,93 +57,104 @@ const ids = (t: string) => run(t).map((f) => f.ruleId);
 describe('document rules', () => {
   it('a complete policy has no findings', () => assert.deepEqual(run(POLICY), []));
 
-  it('front-matter-missing, fixed by inserting a front matter', () => {
-    const t = '# Access Policy\n\nText.\n';
-    const f = run(t).find((x) => x.ruleId === 'front-matter-missing');
-    assert.equal(f.range.start.line, 0);
-    assert.match(f.message, /no front matter/);
-    const fixed = apply(t, f);
-    assert.ok(fixed.endsWith(t));
-    assert.ok(!ids(fixed).includes('front-matter-missing'));
+  ruleTester('front-matter-missing', {
+    valid: [POLICY],
+    invalid: [
+      {
+        text: '# Access Policy\n\nText.\n',
+        findings: [{ line: 1, column: 1, message: /no front matter/, data: { type: 'policy' } }],
+        output: '---\ntitle: Access Policy\ntype: policy\nowner: \napprover: \nreview_cadence: annual\nlast_reviewed: \nstatus: draft\nversion: "0.1"\ncontrols: []\n---\n# Access Policy\n\nText.\n',
+      },
+    ],
   });
 
-  it('front-matter-invalid: alias renamed to the canonical key', () => {
-    const t = POLICY.replace('review_cadence:', 'review_frequency:');
-    const f = run(t).find((x) => x.ruleId === 'front-matter-invalid');
-    assert.equal(f.range.start.line, 5);
-    assert.match(f.message, /read as 'review_cadence'/);
-    assert.deepEqual(run(apply(t, f)), []);
+  ruleTester('front-matter-invalid', {
+    valid: [POLICY],
+    invalid: [
+      { name: 'alias renamed to the canonical key', text: POLICY.replace('review_cadence:', 'review_frequency:'), findings: [{ line: 6, message: /read as 'review_cadence'/ }], output: POLICY },
+      { name: 'unknown key with did you mean', text: POLICY.replace('approver:', 'aprover:'), findings: [{ line: 5, message: /did you mean 'approver'/ }], output: POLICY },
+      {
+        name: 'bad date and unknown status value',
+        text: POLICY.replace('2026-03-01', '2026-13-01').replace('status: approved', 'status: aproved'),
+        findings: [{ line: 7, message: /must be a date/, fixes: [] }, { line: 8, message: /did you mean 'approved'/ }],
+        output: POLICY.replace('2026-03-01', '2026-13-01'),
+        after: ['front-matter-invalid'],
+      },
+    ],
   });
 
-  it('front-matter-invalid: unknown key with did you mean', () => {
-    const t = POLICY.replace('approver:', 'aprover:');
-    const f = run(t).find((x) => x.ruleId === 'front-matter-invalid');
-    assert.match(f.message, /did you mean 'approver'/);
-    assert.deepEqual(run(apply(t, f)), []);
+  ruleTester('approver-missing', {
+    valid: [POLICY, POLICY.replace('type: policy', 'type: runbook').replace('approver: ciso@example.com\n', '')],
+    invalid: [
+      {
+        name: 'fixed by inserting approver after owner',
+        text: POLICY.replace('approver: ciso@example.com\n', ''),
+        findings: [{ line: 3, message: /names no approver/ }],
+        output: POLICY.replace('approver: ciso@example.com\n', 'approver: \n'),
+        // The inserted field is empty until someone fills it in: the finding becomes "is empty".
+        after: ['approver-missing'],
+      },
+      { name: 'empty', text: POLICY.replace('approver: ciso@example.com', 'approver:'), findings: [{ line: 5, message: /is empty/ }], output: null },
+      {
+        name: 'CRLF documents: findings and fixes keep CRLF',
+        text: POLICY.replace('approver: ciso@example.com\n', '').replace(/\n/g, '\r\n'),
+        findings: [{ line: 3 }],
+        output: POLICY.replace('approver: ciso@example.com\n', 'approver: \n').replace(/\n/g, '\r\n'),
+        after: ['approver-missing'],
+      },
+    ],
   });
 
-  it('front-matter-invalid: bad date and unknown type value', () => {
-    const t = POLICY.replace('2026-03-01', '2026-13-01').replace('status: approved', 'status: aproved');
-    const fs = run(t).filter((x) => x.ruleId === 'front-matter-invalid');
-    assert.deepEqual(fs.map((x) => x.range.start.line), [6, 7]);
-    assert.match(fs[1].message, /did you mean 'approved'/);
+  ruleTester(['section-missing', 'evidence-missing'], {
+    valid: [POLICY],
+    invalid: [
+      {
+        name: 'synonyms accepted, fixed by appending sections',
+        text: POLICY.replace('## Roles and responsibilities', '## Responsibilities').replace('## Review\n', ''),
+        findings: [{ line: 11, data: { missing: ['Review'] } }],
+        output: POLICY.replace('## Roles and responsibilities', '## Responsibilities').replace('## Review\n', '') + '\n## Review\n',
+      },
+      {
+        // The missing Evidence section is reported once, by evidence-missing, not also by section-missing.
+        name: 'evidence-missing for a runbook, fixed by appending Evidence',
+        text: POLICY.replace('type: policy', 'type: runbook').replace('## Scope', '## Steps'),
+        findings: [{ ruleId: 'evidence-missing', line: 11 }],
+        output: POLICY.replace('type: policy', 'type: runbook').replace('## Scope', '## Steps') + '\n## Evidence\n',
+      },
+    ],
   });
 
-  it('approver-missing, fixed by inserting approver after owner', () => {
-    const t = POLICY.replace('approver: ciso@example.com\n', '');
-    const f = run(t).find((x) => x.ruleId === 'approver-missing');
-    assert.match(f.message, /names no approver/);
-    const fixed = apply(t, f);
-    assert.match(fixed, /owner: a@example.com\napprover: \n/);
-    // The inserted field is empty until someone fills it in: the finding becomes "is empty".
-    assert.deepEqual(run(fixed).map((x) => x.message.includes('is empty')), [true]);
+  ruleTester(['controls-missing', 'control-unlisted'], {
+    valid: [POLICY],
+    invalid: [
+      { name: 'controls-missing lists what the body cites', text: POLICY.replace('controls: [ISO27001:A.5.16]\n', ''), findings: [{ ruleId: 'controls-missing', line: 3 }], output: POLICY },
+      {
+        name: 'control-unlisted adds the citation to the list',
+        text: POLICY.replace('(A.5.16)', '(A.5.16, PR.AA-01)'),
+        findings: [{ ruleId: 'control-unlisted', line: 17, data: { controls: ['CSF:PR.AA-01'] } }],
+        output: POLICY.replace('(A.5.16)', '(A.5.16, PR.AA-01)').replace('controls: [ISO27001:A.5.16]', 'controls: [ISO27001:A.5.16, CSF:PR.AA-01]'),
+      },
+    ],
   });
 
-  it('section-missing with synonyms, fixed by appending sections', () => {
-    const t = POLICY.replace('## Roles and responsibilities', '## Responsibilities').replace('## Review\n', '');
-    const f = run(t).find((x) => x.ruleId === 'section-missing');
-    assert.deepEqual(f.data.missing, ['Review']);
-    assert.deepEqual(run(apply(t, f)), []);
+  ruleTester(['placeholder', 'section-missing'], {
+    valid: [POLICY, POLICY.replace('## Review\n', '## Review\n\nA todo list is prose.\n')],
+    invalid: [
+      {
+        name: 'outside code only; headings in fences ignored',
+        text: POLICY.replace('## Review\n', 'TODO: finish. Owner is [owner].\n\n```\nTODO\n## Review\n```\n'),
+        findings: [
+          { ruleId: 'section-missing', line: 11, data: { missing: ['Review'] } },
+          { ruleId: 'placeholder', line: 18, column: 1, endColumn: 5, message: /'TODO' is placeholder text/ },
+          { ruleId: 'placeholder', line: 18, column: 24, message: /'\[owner\]'/ },
+        ],
+      },
+    ],
   });
 
-  it('evidence-missing for a runbook, fixed by appending Evidence', () => {
-    const t = POLICY.replace('type: policy', 'type: runbook').replace('## Scope', '## Steps').replace('(#scope)', '(#steps)');
-    // The missing Evidence section is reported once, by evidence-missing, not also by section-missing.
-    assert.deepEqual(ids(t).sort(), ['evidence-missing']);
-    const f = run(t).find((x) => x.ruleId === 'evidence-missing');
-    assert.deepEqual(run(apply(t, f)), []);
-  });
-
-  it('controls-missing and control-unlisted, fixed in the front matter', () => {
-    const t = POLICY.replace('controls: [ISO27001:A.5.16]\n', '');
-    const f = run(t).find((x) => x.ruleId === 'controls-missing');
-    assert.deepEqual(run(apply(t, f)), []);
-    const u = POLICY.replace('(A.5.16)', '(A.5.16, PR.AA-01)');
-    const g = run(u).find((x) => x.ruleId === 'control-unlisted');
-    assert.equal(g.range.start.line, 16);
-    const fixed = apply(u, g);
-    assert.match(fixed, /controls: \[ISO27001:A.5.16, CSF:PR.AA-01\]/);
-    assert.deepEqual(run(fixed), []);
-  });
-
-  it('placeholder outside code only; headings in fences ignored', () => {
-    const t = POLICY.replace('## Review\n', 'TODO: finish. Owner is [owner].\n\n```\nTODO\n## Review\n```\n');
-    const fs = run(t);
-    assert.deepEqual(fs.map((x) => x.ruleId).sort(), ['placeholder', 'placeholder', 'section-missing']);
-  });
-
-  it('link-broken for a missing heading anchor, fixed to the nearest', () => {
-    const t = POLICY.replace('(#scope)', '(#scop)');
-    const f = run(t).find((x) => x.ruleId === 'link-broken');
-    assert.match(f.message, /did you mean '#scope'/);
-    assert.deepEqual(run(apply(t, f)), []);
-  });
-
-  it('CRLF documents: findings and fixes keep CRLF', () => {
-    const t = POLICY.replace('approver: ciso@example.com\n', '').replace(/\n/g, '\r\n');
-    const f = run(t).find((x) => x.ruleId === 'approver-missing');
-    const fixed = apply(t, f);
-    assert.ok(!/[^\r]\n/.test(fixed));
+  ruleTester('link-broken', {
+    valid: [POLICY],
+    invalid: [{ name: 'a missing heading anchor, fixed to the nearest', text: POLICY.replace('(#scope)', '(#scop)'), findings: [{ line: 17, message: /did you mean '#scope'/ }], output: POLICY }],
   });
 });
 

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { server, ROOT } from './helpers/root';
 import { prng as rng } from './helpers/prng';
+import { ruleTester } from './helpers/rule-tester';
 
 const { IsmsService } = server('core/service.js');
 const { defaultConfig } = server('core/config.js');
@@ -116,14 +117,54 @@ describe('NHI inventory fixtures', () => {
   });
 });
 
-describe('NHI inventory messages', () => {
-  it('name a static credential in words', () => {
-    const base = 'kind: nhi-inventory\nidentities:\n  - id: a\n    owner: x@bank.example\n';
-    const messages = (text: string) => check(text).filter((f: any) => /static-credential/.test(f.ruleId)).map((f: any) => f.message);
-    const [aws] = messages(base + '    type: service-account\n    platform: aws\n    credential: static-secret\n');
-    assert.match(aws, /^Identity 'a' uses a static secret on aws, which offers federation/);
-    const [ci] = messages(base + '    type: pat\n    platform: jenkins\n');
-    assert.match(ci, /^Identity 'a' is a CI\/CD identity with a static personal access token:/);
+describe('NHI inventory rules (RuleTester)', () => {
+  const base = 'kind: nhi-inventory\nidentities:\n  - id: a\n    owner: x@bank.example\n';
+  ruleTester(['nhi-static-credential', 'nhi-ci-static-credential'], {
+    uri: 'inv.nhi.yaml',
+    valid: [base + '    type: service-account\n    platform: aws\n    credential: federated\n', base + '    type: service-account\n    platform: on-prem\n    credential: static-secret\n'],
+    invalid: [
+      {
+        name: 'a static secret where the platform federates, named in words',
+        text: base + '    type: service-account\n    platform: aws\n    credential: static-secret\n',
+        findings: [{ ruleId: 'nhi-static-credential', line: 7, column: 17, message: /^Identity 'a' uses a static secret on aws, which offers federation/, fixes: ["Add NHI:NHI4 to 'controls'"] }],
+        output: base + '    type: service-account\n    platform: aws\n    credential: static-secret\n    controls: [NHI:NHI4]\n',
+        after: ['nhi-static-credential'],
+      },
+      {
+        // A CI/CD identity gets the CI rule only, never both.
+        name: 'a CI/CD identity with a static PAT',
+        text: base + '    type: pat\n    platform: jenkins\n    credential: static-secret\n',
+        findings: [{ ruleId: 'nhi-ci-static-credential', line: 7, message: /^Identity 'a' is a CI\/CD identity with a static secret:/ }],
+      },
+      {
+        name: 'a CI/CD identity by type, the credential named by the type',
+        text: base + '    type: pat\n    platform: jenkins\n',
+        findings: [{ ruleId: 'nhi-ci-static-credential', line: 3, message: /with a static personal access token:/ }],
+      },
+    ],
+  });
+
+  ruleTester(['nhi-rotation-missing', 'nhi-rotation-overdue', 'nhi-rotation-too-long'], {
+    uri: 'inv.nhi.yaml',
+    valid: [base + '    type: api-key\n    rotation: P30D\n    last_rotated: 2026-11-01\n', base + '    type: workload-identity\n'],
+    invalid: [
+      {
+        name: 'too long and overdue at once',
+        text: base + '    type: api-key\n    rotation: P1Y\n    last_rotated: 2025-01-01\n    controls: [NHI7]\n',
+        findings: [
+          { ruleId: 'nhi-rotation-too-long', line: 6, data: { rotationDays: 365, maxDays: 90 } },
+          { ruleId: 'nhi-rotation-overdue', line: 7, message: /326 days overdue for rotation/, data: { due: '2026-01-01' } },
+        ],
+        output: base + '    type: api-key\n    rotation: P90D\n    last_rotated: 2026-11-23\n    controls: [NHI7]\n',
+      },
+      {
+        name: 'never rotated',
+        text: base + '    type: certificate\n    rotation: never\n',
+        findings: [{ ruleId: 'nhi-rotation-missing', line: 6, message: /says its certificate is never rotated/ }],
+        output: base + '    type: certificate\n    rotation: P90D\n',
+        after: ['nhi-rotation-overdue'],
+      },
+    ],
   });
 });
 
