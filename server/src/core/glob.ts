@@ -10,7 +10,7 @@
  *
  * Dotfiles and dot folders are matched like any other name (`*.yaml` matches `.isms.yaml`). A glob
  * without `/` is also matched against the path's last segment (`*.md` matches `a/b/c.md`). Matching is
- * case-sensitive. `(`, `)`, `+`, `@`, `|` and `!` inside a glob are ordinary characters (no extglobs).
+ * case-sensitive. `(`, `)`, `+`, `@`, `|` are ordinary characters (no extglobs), and so is `!` but first or after `[`.
  *
  * In a list, a glob starting with `!` excludes: `matchesAny` is true when some other glob matches the
  * path and no `!` glob does, whatever their order. A list of `!` globs alone matches nothing.

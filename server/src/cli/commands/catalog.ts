@@ -16,7 +16,7 @@ export const catalog: Command = {
   description: [
     'show writes a control of any catalog (CSF, ISO27001, ISO27002, SOC2, NHI, SP800-53) as Markdown: its',
     'title, text and crosswalk. The ID is written as in documents: CSF:PR.AA-01, A.5.16, CC6.1, NHI7 ...',
-    'search lists the controls whose ID or title match all the words.',
+    'search lists the controls in which each word starts the ID or a word of the title.',
   ],
   options: {},
   notes: ['Examples:', '  isms catalog show CSF:PR.AA-01', '  isms catalog search identity management'],
