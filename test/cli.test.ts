@@ -126,6 +126,162 @@ describe('isms CLI', function () {
     assert.match(r.out, /files checked/);
     assert.match(r.out, /\[control-legacy\]/);
   });
+  it('reads ignoreGlobs and documentGlobs with the glob syntax: classes, braces, ! excludes', () => {
+    const doc = '# A document without front matter\n';
+    const dir = workspace({
+      '.isms.yaml': [
+        'documentGlobs: ["{policies,runbooks}/**/*.md", "!**/README.md"]',
+        'ignoreGlobs: ["**/node_modules/**", "policies/draft-[0-9]*.md", "!policies/draft-1-keep.md", "archive/", "old/**", "!old/keep.md"]',
+      ].join('\n'),
+      'policies/a.md': doc,
+      'policies/README.md': doc,
+      'policies/draft-1.md': doc,
+      'policies/draft-1-keep.md': doc,
+      'policies/draft-x.md': doc,
+      'runbooks/deep/r.md': doc,
+      'notes/n.md': doc,
+      'archive/policies/z.md': doc,
+      'old/keep.md': doc,
+      'old/policies/y.md': doc,
+    });
+    const r = isms(['check', dir, '--format', 'json', '--today', '2026-11-23'], dir);
+    const checked = JSON.parse(r.out).files.filter((f: any) => f.findings.some((x: any) => x.ruleId === 'front-matter-missing')).map((f: any) => f.path);
+    // A folder an ignore glob matches (old/** matches old itself) is skipped whole, as by the editor's index:
+    // a ! glob brings back files, not folders.
+    assert.deepEqual(checked.sort(), ['policies/a.md', 'policies/draft-1-keep.md', 'policies/draft-x.md', 'runbooks/deep/r.md']);
+  });
+});
+
+describe('isms CLI usage', function () {
+  this.timeout(20000);
+  const noStack = (s: string) => assert.doesNotMatch(s, /\n\s+at /, 'no stack trace');
+
+  it('--help lists the commands and the exit codes, exit 0', () => {
+    for (const args of [['--help'], ['-h'], ['help']]) {
+      const r = isms(args);
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /^Usage: isms <command>/);
+      for (const cmd of ['check [paths...]', 'catalog show <id> | search <words>', 'lsp --stdio', 'help [command]']) assert.ok(r.out.includes(`\n  ${cmd}  `), cmd);
+      assert.match(r.out, /Exit codes: 0 no errors, 1 errors found, 2 usage or configuration error\./);
+      assert.equal(r.err, '');
+    }
+    const none = isms([]);
+    assert.equal(none.code, 2);
+    assert.match(none.err, /^Usage: isms <command>/);
+  });
+
+  it('help <command>, <command> --help and <command> -h print the command\'s usage and options, exit 0', () => {
+    const options: Record<string, string[]> = {
+      check: ['--format <text|json|sarif>', '--today <YYYY-MM-DD>', '--config <file>', '-h, --help'],
+      catalog: ['-h, --help'],
+      lsp: ['--stdio', '--node-ipc', '--socket <port>', '--pipe <name>', '--clientProcessId <pid>', '-h, --help'],
+    };
+    for (const [cmd, opts] of Object.entries(options)) {
+      const help = isms(['help', cmd]);
+      assert.equal(help.code, 0, help.err);
+      assert.match(help.out, new RegExp(`^Usage:\\n  isms ${cmd}`));
+      for (const o of opts) assert.ok(help.out.includes(`${o}  `), `${cmd} help lists ${o}`);
+      assert.match(help.out, /Exit codes: 0 /);
+      for (const flag of ['--help', '-h']) {
+        const r = isms([cmd, flag]);
+        assert.equal(r.code, 0, r.err);
+        assert.equal(r.out, help.out);
+      }
+    }
+    // Help wins over other mistakes on the same line, and is never taken as a path or a control ID.
+    assert.equal(isms(['check', '--formt', 'x', '--help']).code, 0);
+    assert.match(isms(['catalog', 'show', '--help']).out, /^Usage:\n  isms catalog show <id>/);
+    assert.match(isms(['check', '--help']).out, /ISMS_WORKERS/);
+  });
+
+  it('suggests the nearest command, subcommand or option, exit 2', () => {
+    const cases: [string[], RegExp][] = [
+      [['chek'], /unknown command 'chek'; did you mean 'check'\?/],
+      [['chcek', 'examples'], /unknown command 'chcek'; did you mean 'check'\?/],
+      [['help', 'catalgo'], /unknown command 'catalgo'; did you mean 'catalog'\?/],
+      [['check', '--formt', 'json'], /unknown option '--formt'; did you mean '--format'\?/],
+      [['check', '--tody=2026-11-23'], /unknown option '--tody'; did you mean '--today'\?/],
+      [['check', '--format', 'jsno'], /--format must be text, json or sarif, not 'jsno'; did you mean 'json'\?/],
+      [['--verison'], /unknown option '--verison'; did you mean '--version'\?/],
+      [['catalog', 'shwo', 'A.5.16'], /unknown catalog command 'shwo'; did you mean 'show'\?/],
+      [['lsp', '--stdoi'], /unknown option '--stdoi'; did you mean '--stdio'\?/],
+    ];
+    for (const [args, message] of cases) {
+      const r = isms(args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.err, message);
+      assert.match(r.err, /Run 'isms (\w+ )?--help' for usage\./);
+      assert.equal(r.out, '');
+    }
+    const far = isms(['frobnicate']);
+    assert.equal(far.code, 2);
+    assert.match(far.err, /^isms: unknown command 'frobnicate'\n/);
+    assert.match(isms(['check', '-x']).err, /^isms: unknown option '-x'\n/);
+  });
+
+  it('says which option lacks a value, without a stack trace, exit 2', () => {
+    for (const opt of ['--format', '--today', '--config']) {
+      const r = isms(['check', 'examples', opt]);
+      assert.equal(r.code, 2, opt);
+      assert.match(r.err, new RegExp(`^isms: option '${opt}' needs a value: ${opt} <`));
+      noStack(r.err);
+    }
+    // A value that looks like an option is not taken as one (write --config=-x.yaml for that).
+    const r = isms(['check', '--format', '--today', '2026-11-23']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /option '--format' needs a value/);
+    assert.match(isms(['check', '--help=yes']).out, /^Usage:/);
+    assert.match(isms(['lsp', '--stdio=yes']).err, /option '--stdio' takes no value/);
+  });
+
+  it('takes --today only as a real calendar date, exit 2 otherwise', () => {
+    const dir = workspace({ 'policy.md': POLICY });
+    for (const bad of ['2026-13-45', '2026-02-29', '2026-04-31', '2026-00-10', '26-11-23', '2026-1-5', 'tomorrow', '']) {
+      const r = isms(['check', dir, `--today=${bad}`]);
+      assert.equal(r.code, 2, bad);
+      assert.match(r.err, new RegExp(`^isms: --today must be a calendar date YYYY-MM-DD, not '${bad}'`));
+      noStack(r.err);
+    }
+    for (const good of ['2028-02-29', '2026-12-31', '2026-11-23']) assert.equal(isms(['check', dir, '--today', good]).code, 0, good);
+  });
+
+  it('exits 0 without errors, 1 with errors, 2 on usage and configuration errors', () => {
+    const clean = workspace({ 'policy.md': POLICY });
+    const bad = workspace({ 'bad.md': BAD });
+    const expect: [string[], number][] = [
+      [['check', clean, '--today', '2026-11-23'], 0],
+      [['check', clean, '--today', '2026-11-23', '--format', 'json'], 0],
+      [['check', bad], 1],
+      [['check', bad, '--format=sarif'], 1],
+      [['--version'], 0],
+      [['catalog', 'show', 'A.5.16'], 0],
+      [['catalog', 'show', 'PR.AA-99'], 1],
+      [['catalog', 'search', 'zzqqxx'], 1],
+      [['catalog'], 2],
+      [['catalog', 'show'], 2],
+      [['catalog', 'show', 'A.5.16', 'A.5.17'], 2],
+      [['catalog', 'search'], 2],
+      [['lsp'], 2],
+      [['lsp', 'extra', '--stdio'], 2],
+      [['check', bad, '--format', 'xml'], 2],
+      [['check', '/no/such/path'], 2],
+      [['check', bad, '--config', path.join(bad, 'missing.yaml')], 2],
+      [['check', workspace({ '.isms.yaml': 'rules: [\n', 'bad.md': BAD })], 2],
+      [['check', workspace({ '.isms.yaml': 'rules:\n  control-legacy: loud\n', 'bad.md': BAD })], 2],
+    ];
+    for (const [args, code] of expect) {
+      const r = isms(args);
+      assert.equal(r.code, code, `${args.join(' ')}: ${r.err}`);
+      noStack(r.err);
+    }
+  });
+
+  it('-- ends the options: what follows is a path', () => {
+    const dir = workspace({ '-odd.md': BAD });
+    const r = isms(['check', '--format', 'json', '--', '-odd.md'], dir);
+    assert.equal(r.code, 1, r.err);
+    assert.equal(JSON.parse(r.out).files[0].path, '-odd.md');
+  });
 });
 
 describe('isms CLI on many files', function () {

@@ -1,0 +1,109 @@
+/**
+ * Checks files with the engine, on worker threads for large workspaces. A worker thread runs the file
+ * that defines this module (in the bundle: dist/cli.js) with workerData `{ ismsShard: true, ... }`; the
+ * worker entry at the bottom of this module checks its shard and posts the outcomes back.
+ */
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { IsmsService } from '../core/service';
+import { nodeFileHost } from '../node/file-host';
+import { factsOf, type FileFacts } from '../core/workspace-index';
+import type { Config } from '../core/config';
+import type { Finding } from '../core/types';
+import type { IdentitySummary } from '../core/analysis/inventory';
+import { decode } from './files';
+
+/** From this many files on, a check is shared out to worker threads (unless ISMS_WORKERS says otherwise). */
+export const PARALLEL_MIN_FILES = 400;
+export const MAX_WORKERS = 4;
+
+/** What checking one file yields; plain data, so it crosses from a worker thread. */
+export interface FileOutcome {
+  uri: string;
+  path: string;
+  kind: string;
+  findings: Finding[];
+  identities: IdentitySummary[];
+  /** Framework -> control IDs referenced. */
+  covered: [string, string[]][];
+  facts: FileFacts;
+}
+
+/** A service for one-shot checks of files under `root`. */
+export function checker(root: string, config: Config): IsmsService {
+  return new IsmsService({ relativePath: (p) => relative(root, p).split('\\').join('/'), files: nodeFileHost(() => root), oneShot: true }, config);
+}
+
+/**
+ * Checks `files` in order, on worker threads when there are many (ISMS_WORKERS overrides the number of
+ * threads; 1 = no workers). Files that are not ISMS files, or cannot be read (`warn`ed), yield undefined.
+ */
+export async function checkFiles(files: readonly string[], service: IsmsService, root: string, config: Config, warn: (m: string) => void): Promise<(FileOutcome | undefined)[]> {
+  // YAML parsing dominates and is CPU bound.
+  const forced = Number(process.env.ISMS_WORKERS);
+  const workers = forced >= 1 ? Math.min(Math.floor(forced), 16, Math.max(1, files.length)) : files.length >= PARALLEL_MIN_FILES ? Math.min(availableParallelism(), MAX_WORKERS) : 1;
+  return workers > 1 ? checkInParallel(files, workers, root, config, warn) : checkShard(files, service, warn);
+}
+
+/** Checks `files` in order with one service; files that are not ISMS files yield undefined. */
+export function checkShard(files: readonly string[], service: IsmsService, warn: (m: string) => void): (FileOutcome | undefined)[] {
+  return files.map((file) => {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(file);
+    } catch (e) {
+      warn(`isms: cannot read ${file}: ${(e as Error).message}`);
+      return undefined;
+    }
+    const text = decode(buf);
+    const a = service.analysis({ uri: file, text });
+    if (a.kind === 'other') {
+      service.forget(file);
+      return undefined;
+    }
+    const covered = new Map<string, Set<string>>();
+    for (const r of a.refs) if (r.status === 'ok') for (const id of r.members ?? [r.id]) (covered.get(r.framework) ?? covered.set(r.framework, new Set()).get(r.framework)!).add(id);
+    const out: FileOutcome = {
+      uri: file,
+      path: relative(process.cwd(), file).split('\\').join('/') || file,
+      kind: a.kind,
+      findings: service.check({ uri: file, text }, { workspace: false }),
+      identities: a.identities ?? [],
+      covered: [...covered].map(([fw, ids]) => [fw, [...ids]]),
+      facts: factsOf(a),
+    };
+    service.forget(file); // keep memory flat on large workspaces
+    return out;
+  });
+}
+
+/** Splits `files` into contiguous shards checked by worker threads; the main thread takes the first. */
+async function checkInParallel(files: readonly string[], workers: number, root: string, config: Config, warn: (m: string) => void): Promise<(FileOutcome | undefined)[]> {
+  const size = Math.ceil(files.length / workers);
+  const shards = Array.from({ length: workers }, (_, i) => files.slice(i * size, (i + 1) * size));
+  const pending = shards.slice(1).map(
+    (shard) =>
+      new Promise<(FileOutcome | undefined)[]>((resolveShard, reject) => {
+        const w = new Worker(__filename, { workerData: { ismsShard: true, files: shard, root, config } });
+        w.once('message', (m: { outcomes: (FileOutcome | undefined)[]; warnings: string[] }) => {
+          m.warnings.forEach((x) => warn(x));
+          resolveShard(m.outcomes);
+        });
+        w.once('error', reject);
+        w.once('exit', (code) => code !== 0 && reject(new Error(`worker exited with code ${code}`)));
+      }),
+  );
+  const first = checkShard(shards[0], checker(root, config), warn);
+  const rest = await Promise.all(pending);
+  return first.concat(...rest);
+}
+
+// A worker thread started by checkInParallel: check its shard and send the outcomes back.
+if (!isMainThread && (workerData as { ismsShard?: boolean } | null)?.ismsShard) {
+  const { files, root, config } = workerData as { files: string[]; root: string; config: Config };
+  const warnings: string[] = [];
+  const outcomes = checkShard(files, checker(root, config), (m) => warnings.push(m));
+  parentPort!.postMessage({ outcomes, warnings });
+}

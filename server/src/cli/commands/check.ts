@@ -1,0 +1,90 @@
+/** `isms check [paths...]`: the findings of every ISMS file under the paths, as text, JSON or SARIF. */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { comparePos } from '../../core/text';
+import type { Finding } from '../../core/types';
+import type { IdentitySummary } from '../../core/analysis/inventory';
+import { UsageError, didYouMean, isCalendarDate, nameEdits, type Command } from '../args';
+import { ConfigError, loadProject } from '../project';
+import { collect } from '../files';
+import { checker, checkFiles, MAX_WORKERS, PARALLEL_MIN_FILES } from '../check-files';
+import { FORMATS, writeResults, type FileResult, type Format } from '../output';
+import type { Out } from '../io';
+
+const byPosition = (a: Finding, b: Finding) => comparePos(a.range.start, b.range.start) || a.ruleId.localeCompare(b.ruleId);
+
+export const check: Command = {
+  name: 'check',
+  synopsis: 'check [paths...]',
+  summary: 'check ISMS process documents and NHI inventories (text, JSON or SARIF)',
+  usage: ['check [paths...] [--format text|json|sarif] [--today YYYY-MM-DD] [--config FILE]'],
+  description: [
+    'Checks the process documents and NHI inventories among the files and folders given (default: the',
+    'current folder). Folders are walked for .md, .markdown, .yaml and .yml files; ignoreGlobs and folders',
+    'named node_modules or .git are skipped, but never a path given. Identity IDs are checked for uniqueness',
+    'across all the files given. Configuration: the .isms.yaml of the first path\'s folder or the nearest one',
+    'above it (not above the git root); globs and root-relative links are read from its folder.',
+  ],
+  options: {
+    format: { type: 'string', value: '<text|json|sarif>', description: 'output: file:line:col lines and a summary (text, the default), every file with its findings (json), or SARIF 2.1.0 for code scanning (sarif)' },
+    today: { type: 'string', value: '<YYYY-MM-DD>', description: 'judge dates (reviews, rotation, expiry, staleness) against this day instead of today' },
+    config: { type: 'string', value: '<file>', description: 'read this configuration instead of the .isms.yaml found; its folder is the project root' },
+  },
+  notes: [
+    'Environment:',
+    `  ISMS_WORKERS=<n>  worker threads; by default one per core (up to ${MAX_WORKERS}) from ${PARALLEL_MIN_FILES} files on; 1 = none`,
+    '',
+    'Examples:',
+    '  isms check . --today 2026-11-23',
+    '  isms check policies identities/prod.nhi.yaml --format sarif > isms.sarif',
+  ],
+  run: (args, io) => runCheck(args.values, args.positionals, io),
+};
+
+async function runCheck(values: Record<string, string | boolean | undefined>, positionals: string[], io: Out): Promise<number> {
+  const format = (values.format as string | undefined) ?? 'text';
+  const today = values.today as string | undefined;
+  const configPath = values.config as string | undefined;
+  if (!(FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`--format must be text, json or sarif, not '${format}'${didYouMean(format, FORMATS, undefined, nameEdits(format))}`, 'check');
+  if (today !== undefined && !isCalendarDate(today)) throw new UsageError(`--today must be a calendar date YYYY-MM-DD, not '${today}'`, 'check');
+  const paths = positionals.length ? positionals : ['.'];
+  for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or directory: ${p}`, 'check');
+
+  const start = resolve(statSync(paths[0]).isDirectory() ? paths[0] : dirname(paths[0]));
+  let project;
+  try {
+    project = loadProject(start, configPath, today);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    e.lines.forEach((l) => io.err(l));
+    return 2;
+  }
+  const { root, config } = project;
+
+  const files = collect(paths, root, config);
+  const service = checker(root, config);
+  const outcomes = await checkFiles(files, service, root, config, (m) => io.err(m));
+
+  const results: FileResult[] = [];
+  const covered = new Map<string, Set<string>>();
+  const identities = new Map<number, { uri: string; list: IdentitySummary[] }>();
+  for (const o of outcomes) {
+    if (!o) continue;
+    for (const [fw, ids] of o.covered) {
+      const set = covered.get(fw) ?? covered.set(fw, new Set()).get(fw)!;
+      for (const id of ids) set.add(id);
+    }
+    service.index.set(o.uri, o.facts);
+    results.push({ path: o.path, kind: o.kind, findings: o.findings });
+    if (o.identities.length) identities.set(results.length - 1, { uri: o.uri, list: o.identities });
+  }
+  // Cross-file findings once every file is indexed (identity IDs unique across the workspace).
+  for (const [i, { uri, list }] of identities) {
+    const extra = service.workspaceFindings(uri, list);
+    if (extra.length) results[i].findings = [...results[i].findings, ...extra].sort(byPosition);
+  }
+
+  writeResults(format as Format, results, covered, config, io);
+  return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+}

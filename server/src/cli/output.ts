@@ -1,0 +1,101 @@
+/** The three outputs of `isms check`: text (file:line:col lines and a summary), JSON, SARIF 2.1.0. */
+import type { Config } from '../core/config';
+import type { Finding } from '../core/types';
+import { allRules, ruleDocsUrl } from '../core/rules/registry';
+import { catalog } from '../core/catalog/catalog';
+import { VERSION, type Out } from './io';
+
+export interface FileResult {
+  path: string;
+  kind: string;
+  findings: Finding[];
+}
+
+export const FORMATS = ['text', 'json', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function writeResults(format: Format, results: FileResult[], covered: Map<string, Set<string>>, config: Config, io: Out): void {
+  if (format === 'json') writeJson(results, io);
+  else if (format === 'sarif') io.out(JSON.stringify(sarif(results), null, 2));
+  else printText(results, covered, config, io);
+}
+
+/** Written file by file: one JSON string for a 10,000-file workspace would be tens of MB. */
+function writeJson(results: FileResult[], io: Out): void {
+  io.out(`{\n  "version": ${JSON.stringify(VERSION)},\n  "files": [${results.length ? '' : ']\n}'}`);
+  results.forEach((r, i) => io.out(JSON.stringify(r, null, 2).replace(/^/gm, '    ') + (i + 1 < results.length ? ',' : '\n  ]\n}')));
+}
+
+function printText(results: FileResult[], covered: Map<string, Set<string>>, config: Config, io: Out): void {
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
+  for (const r of results) {
+    for (const f of r.findings) {
+      if (f.severity === 'error') errors++;
+      else if (f.severity === 'warning') warnings++;
+      else infos++;
+      io.out(`${r.path}:${f.range.start.line + 1}:${f.range.start.character + 1}  ${f.severity.padEnd(7)} ${f.message}  [${f.ruleId}]`);
+    }
+  }
+  const docs = results.filter((r) => r.kind === 'process-document').length;
+  const inv = results.filter((r) => r.kind === 'inventory').length;
+  io.out('');
+  io.out(`${results.length} files checked (${docs} process documents, ${inv} inventories): ${errors} errors, ${warnings} warnings, ${infos} infos.`);
+  const cat = catalog();
+  const cov: string[] = [];
+  for (const fw of config.frameworks) {
+    const leaves = cat.all(fw).filter((c) => ['subcategory', 'control', 'criterion', 'risk', 'enhancement'].includes(c.kind) && !c.withdrawn && !(fw === 'iso27001' && !c.id.startsWith('A.')));
+    const hit = leaves.filter((c) => covered.get(fw)?.has(c.id)).length;
+    cov.push(`${cat.framework(fw).prefix} ${hit}/${leaves.length}`);
+  }
+  io.out(`Controls referenced: ${cov.join(', ')}.`);
+}
+
+function sarif(results: FileResult[]) {
+  const level = (s: string) => (s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note');
+  const used = [...new Set(results.flatMap((r) => r.findings.map((f) => f.ruleId)))];
+  const rules = allRules().filter((r) => used.includes(r.id));
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'isms-author',
+            version: VERSION,
+            informationUri: 'https://github.com/isms-author/isms-author',
+            rules: rules.map((r) => ({
+              id: r.id,
+              shortDescription: { text: r.description },
+              helpUri: ruleDocsUrl(r.id),
+              defaultConfiguration: { level: level(r.defaultSeverity) },
+            })),
+          },
+        },
+        results: results.flatMap((r) =>
+          r.findings.map((f) => ({
+            ruleId: f.ruleId,
+            ruleIndex: rules.findIndex((x) => x.id === f.ruleId),
+            level: level(f.severity),
+            message: { text: f.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: r.path },
+                  region: {
+                    startLine: f.range.start.line + 1,
+                    startColumn: f.range.start.character + 1,
+                    endLine: f.range.end.line + 1,
+                    endColumn: f.range.end.character + 1,
+                  },
+                },
+              },
+            ],
+          })),
+        ),
+      },
+    ],
+  };
+}
