@@ -187,9 +187,13 @@ describe('control references: invalid', () => {
     assert.deepEqual(check(want), []);
   });
 
-  it('flags a controls item that is no reference at all', () => {
+  it('flags a controls item that is no reference at all, as one warning per list', () => {
     const f = check(doc('', '[CSF:PR.AA-01, access reviews]'));
-    assert.deepEqual(f.map((x: any) => [x.ruleId, x.severity]), [['control-unknown', 'error']]);
+    assert.deepEqual(f.map((x: any) => [x.ruleId, x.severity]), [['control-unknown', 'warning']]);
+    const g = check(doc('', '[Okta, Vault, access reviews, SIEM]'));
+    assert.deepEqual(g.map((x: any) => [x.ruleId, x.severity, x.range.start.character]), [['control-unknown', 'warning', 11]]);
+    assert.match(g[0].message, /^'Okta', 'Vault', 'access reviews' and 1 more in 'controls' are not control references/);
+    assert.deepEqual(g[0].data.values, ['Okta', 'Vault', 'access reviews', 'SIEM']);
   });
 
   it('applies configured severities and turns rules off', () => {

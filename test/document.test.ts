@@ -53,6 +53,7 @@ Identities are unique (A.5.16). See [scope](#scope).
 `;
 
 const ids = (t: string) => run(t).map((f) => f.ruleId);
+const RUNBOOK = POLICY.replace('type: policy', 'type: runbook').replace('## Scope', '## Steps').replace('## Review\n', '## Rollback\n');
 
 describe('document rules', () => {
   it('a complete policy has no findings', () => assert.deepEqual(run(POLICY), []));
@@ -106,7 +107,11 @@ describe('document rules', () => {
   });
 
   ruleTester(['section-missing', 'evidence-missing'], {
-    valid: [POLICY],
+    valid: [
+      POLICY,
+      { name: 'a runbook with its way back and evidence', text: RUNBOOK + '## Evidence\n' },
+      ...['4. Back-out plan', 'Recovery', 'Roll back', 'If something goes wrong'].map((h) => ({ name: `Rollback as '${h}'`, text: RUNBOOK.replace('## Rollback', `## ${h}`) + '## Evidence\n' })),
+    ],
     invalid: [
       {
         name: 'synonyms accepted, fixed by appending sections',
@@ -117,9 +122,15 @@ describe('document rules', () => {
       {
         // The missing Evidence section is reported once, by evidence-missing, not also by section-missing.
         name: 'evidence-missing for a runbook, fixed by appending Evidence',
-        text: POLICY.replace('type: policy', 'type: runbook').replace('## Scope', '## Steps'),
+        text: RUNBOOK,
         findings: [{ ruleId: 'evidence-missing', line: 11 }],
-        output: POLICY.replace('type: policy', 'type: runbook').replace('## Scope', '## Steps') + '\n## Evidence\n',
+        output: RUNBOOK + '\n## Evidence\n',
+      },
+      {
+        name: 'a runbook needs a way back (Rollback, Back-out, Recovery ...)',
+        text: RUNBOOK.replace('## Rollback', '## Notes') + '## Evidence\n',
+        findings: [{ ruleId: 'section-missing', line: 11, data: { missing: ['Rollback'] } }],
+        output: RUNBOOK.replace('## Rollback', '## Notes') + '## Evidence\n\n## Rollback\n',
       },
     ],
   });

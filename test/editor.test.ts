@@ -85,7 +85,7 @@ describe('editor: front matter fields', () => {
     const c = at('---\ntype: run|book\n---\n# R\n');
     const h = svc().hover({ uri: 'r.md', text: c.text }, c.pos);
     assert.match(h.contents, /runbook/);
-    assert.match(h.contents, /Required sections: Purpose, Steps, Evidence/);
+    assert.match(h.contents, /Required sections: Purpose, Steps, Rollback, Evidence/);
   });
 
   it('names only real catalog controls in the field table', () => {
@@ -99,10 +99,10 @@ describe('editor: sections, outline and folding', () => {
   it('offers the sections the document type still lacks at a heading', () => {
     const c = at(RUNBOOK.replace('|', '## |'));
     const items = svc().complete({ uri: 'r.md', text: c.text }, c.pos);
-    assert.deepEqual(labels(items), ['Steps', 'Evidence']);
+    assert.deepEqual(labels(items), ['Steps', 'Rollback', 'Evidence']);
     assert.equal(items[0].textEdit.newText, 'Steps');
     const bare = at(RUNBOOK);
-    assert.deepEqual(svc().complete({ uri: 'r.md', text: bare.text }, bare.pos).map((i: any) => i.textEdit.newText), ['## Steps', '## Evidence']);
+    assert.deepEqual(svc().complete({ uri: 'r.md', text: bare.text }, bare.pos).map((i: any) => i.textEdit.newText), ['## Steps', '## Rollback', '## Evidence']);
   });
 
   it('outlines a document: front matter, then headings nested by level', () => {

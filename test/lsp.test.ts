@@ -105,6 +105,7 @@ Follows ISO 27001 A.5.17 and SOC2:CC6.
 
 ## Purpose
 ## Steps
+## Rollback
 ## Evidence
 `;
 
@@ -204,7 +205,7 @@ describe('language server over stdio', function () {
   it('serves the outline, folding ranges and key completion as snippets', async () => {
     const syms = await client.request('textDocument/documentSymbol', { textDocument: { uri } });
     assert.deepEqual(syms.map((x: any) => x.name), ['Front matter', 'Rotate keys']);
-    assert.deepEqual(syms[1].children.map((x: any) => x.name), ['Purpose', 'Steps', 'Evidence']);
+    assert.deepEqual(syms[1].children.map((x: any) => x.name), ['Purpose', 'Steps', 'Rollback', 'Evidence']);
     const folds = await client.request('textDocument/foldingRange', { textDocument: { uri } });
     assert.ok(folds.some((f: any) => f.startLine === 0 && f.endLine === 6), JSON.stringify(folds));
     const items = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 5, character: 0 } });

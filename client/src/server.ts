@@ -129,6 +129,10 @@ export class IsmsServer implements vscode.Disposable {
         { scheme: 'file', language: 'yaml' },
         { scheme: 'untitled', language: 'markdown' },
         { scheme: 'untitled', language: 'yaml' },
+        // Templates and other Markdown flavours the configured globs may name (`*.md.erb`, `*.mdx`): sent
+        // whatever their language; the server checks those a glob names and stays silent on the rest.
+        { scheme: 'file', pattern: '**/*.{mdx,md.erb,md.tmpl,md.j2,md.liquid,md.njk,markdown.erb}' },
+        ...configuredGlobs().map((g) => ({ scheme: 'file', pattern: g.startsWith('**/') || g.startsWith('/') ? g : `**/${g}` })),
       ],
       synchronize: {
         // Settings are also pulled live by the server (workspace/configuration, section 'isms').
@@ -190,4 +194,11 @@ export class IsmsServer implements vscode.Disposable {
 
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** The user's `isms.documentGlobs` and `isms.inventoryGlobs` (positive globs), for the document selector. */
+function configuredGlobs(): string[] {
+  const cfg = vscode.workspace.getConfiguration('isms');
+  const globs = [...(cfg.get<string[]>('documentGlobs') ?? []), ...(cfg.get<string[]>('inventoryGlobs') ?? [])];
+  return globs.filter((g) => typeof g === 'string' && g !== '' && !g.startsWith('!'));
 }

@@ -3,9 +3,11 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Config } from '../core/config';
 import { matchesAny } from '../core/glob';
+import { isCandidate } from '../core/analysis/analyze';
 
 /**
- * The Markdown and YAML files under `paths`, absolute, in order and without duplicates. Folders are walked
+ * The Markdown and YAML files under `paths` (and files of any extension that `documentGlobs` or `inventoryGlobs`
+ * name, such as `*.md.erb`), absolute, in order and without duplicates. A file given by path is always read. Folders are walked
  * in name order; below the paths given, what matches `config.ignoreGlobs` (relative to `root`) and folders
  * named node_modules or .git are skipped. A path given is never skipped.
  */
@@ -24,7 +26,7 @@ export function collect(paths: readonly string[], root: string, config: Config):
       const name = p.split(/[\\/]/).pop()!;
       if (!explicit && (name === 'node_modules' || name === '.git' || matchesAny(rel + '/', config.ignoreGlobs))) return;
       for (const e of readdirSync(p).sort()) visit(join(p, e), false);
-    } else if (/\.(md|markdown|ya?ml)$/i.test(p)) out.push(resolve(p));
+    } else if (explicit || isCandidate(rel, config)) out.push(resolve(p));
   };
   for (const p of paths) visit(resolve(p), true);
   return [...new Set(out)];

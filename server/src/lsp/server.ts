@@ -179,6 +179,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         if (!documents.get(uri) && service.indexFile({ uri, text })) changed = true;
       },
       () => run !== indexRun,
+      64,
+      [...service.getConfig().documentGlobs, ...service.getConfig().inventoryGlobs],
     );
     if (run !== indexRun) return;
     connection.console.info(`isms: indexed ${n} files`);

@@ -16,6 +16,8 @@ export async function walkWorkspace(
   visit: (path: string, text: string) => void,
   isCancelled: () => boolean = () => false,
   batch = 64,
+  /** Globs that bring in files of other extensions (the configured document and inventory globs). */
+  include: readonly string[] = [],
 ): Promise<number> {
   const stack = [root];
   let count = 0;
@@ -50,7 +52,7 @@ export async function walkWorkspace(
       if (e.isDirectory()) {
         if (e.name === '.git' || e.name === 'node_modules' || matchesAny(rel + '/', ignore) || matchesAny(rel, ignore)) continue;
         stack.push(p);
-      } else if (e.isFile() && /\.(md|markdown|ya?ml)$/i.test(e.name) && !matchesAny(rel, ignore)) {
+      } else if (e.isFile() && (/\.(md|markdown|ya?ml)$/i.test(e.name) || matchesAny(rel, include)) && !matchesAny(rel, ignore)) {
         pending.push(p);
         if (pending.length >= batch) await drain();
       }

@@ -41,18 +41,32 @@ export interface Analysis {
 /** Workspace-relative path of a URI for glob matching ("file:///ws/a/b.md" -> "a/b.md"). */
 export type RelativePath = (uri: string) => string;
 
-/** Front matter keys that make a Markdown file an ISMS document (with their common spellings). */
-const ISMS_KEYS = /^(?:type|document_type|doc_type|owners?|approver|approved_by|review_(?:cadence|frequency|interval|cycle|in)|controls)[ \t]*:/im;
+/**
+ * Front matter keys that make a Markdown file an ISMS document (with their common spellings, and the control
+ * maps of other compliance tools such as comply's `satisfies:`). `type:` counts only with one of our types: a
+ * static site's `type: docs` does not make a page a policy.
+ */
+const ISMS_KEYS = /^(?:type[ \t]*:[ \t]*["']?(?:policy|standard|procedure|runbook|plan|record)["']?[ \t]*(?:#.*)?$|(?:document_type|doc_type|owners?|approver|approved_by|review_(?:cadence|frequency|interval|cycle|in)|controls|satisfies)[ \t]*:)/im;
+
+/** Files of these extensions may be ISMS files; any other file only when a configured glob names it. */
+const CANDIDATE = /\.(?:md|markdown|ya?ml)$/i;
+
+/** Whether a file (workspace-relative path) may be an inventory or a process document: walk it, read it, check it. */
+export function isCandidate(rel: string, config: Config): boolean {
+  return CANDIDATE.test(rel) || matchesAny(rel, config.documentGlobs) || matchesAny(rel, config.inventoryGlobs);
+}
 
 export function classify(uri: string, text: string, config: Config, rel: string = uri): DocumentKind {
   const lower = uri.toLowerCase();
+  // A configured glob brings a file in whatever its extension (`*.md.erb`, `*.mdx`, `inventory/*.yml.tmpl`).
+  if (matchesAny(rel, config.inventoryGlobs) && !/\.(md|markdown)$/.test(lower)) return 'inventory';
   if (/\.ya?ml$/.test(lower)) {
-    if (/\.nhi\.ya?ml$/.test(lower) || matchesAny(rel, config.inventoryGlobs)) return 'inventory';
+    if (/\.nhi\.ya?ml$/.test(lower)) return 'inventory';
     if (/^kind:\s*["']?nhi-inventory["']?\s*$/m.test(text.slice(0, 4096))) return 'inventory';
     return 'other';
   }
+  if (matchesAny(rel, config.documentGlobs)) return 'process-document';
   if (/\.(md|markdown)$/.test(lower)) {
-    if (matchesAny(rel, config.documentGlobs)) return 'process-document';
     const fm = frontMatterRange(text);
     if (fm && ISMS_KEYS.test(text.slice(fm.start, fm.end))) return 'process-document';
     return 'other';

@@ -68,3 +68,18 @@ export const FRAMEWORKS: Record<FrameworkId, FrameworkInfo> = {
     url: 'https://csrc.nist.gov/pubs/sp/800/53/r5/upd1/final',
   },
 };
+
+/**
+ * The framework a name stands for, as other tools key their control maps (comply's `satisfies: {TSC: [...]}`,
+ * OpenControl's `standard_key: NIST-800-53`): TSC, SOC 2, ISO 27001, ISO/IEC 27002:2022, NIST CSF, SP 800-53, OWASP NHI.
+ */
+export function frameworkOfName(name: string): FrameworkId | undefined {
+  const k = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (k === 'tsc' || k === 'soc2' || k === 'soc2tsc' || k === 'aicpatsc') return 'soc2';
+  if (/^iso(?:iec)?27001/.test(k)) return 'iso27001';
+  if (/^iso(?:iec)?27002/.test(k)) return 'iso27002';
+  if (/^(?:nist)?csf(?:v?2(?:0)?)?$/.test(k) || k === 'nistcybersecurityframework') return 'csf';
+  if (/80053/.test(k)) return 'sp800-53';
+  if (/^(?:owasp)?nhi(?:top10)?(?:2025)?$/.test(k)) return 'nhi';
+  return undefined;
+}

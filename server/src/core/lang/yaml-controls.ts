@@ -1,13 +1,47 @@
 /**
  * Reads a YAML text (an inventory, a part of one, or a front matter block): parses it (the fast reader
- * for plain block YAML, else the library) and finds every `controls:` value (block or flow list, or a
- * comma-separated string) with the control references of each item. Reports nothing: the rules judge
- * what this returns (analysis/yaml.ts runs them).
+ * for plain block YAML, else the library) and finds every control list with the control references of
+ * each item: a `controls:` or `satisfies:` value (block or flow list, a comma-separated string, or a map of
+ * framework -> list as comply writes `satisfies: {TSC: [CC6.1]}`, whose key names the framework of bare
+ * numbers). Reports nothing: the rules judge what this returns (analysis/yaml.ts runs them).
  */
-import { isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Scalar } from 'yaml';
 import { scanReferences, type ControlRef } from '../refs/scan';
-import type { Config } from '../config';
+import type { Config, FrameworkId } from '../config';
+import { FRAMEWORKS, frameworkOfName } from '../catalog/frameworks';
 import { fastParseDocument, PARSE_OPTIONS } from './fast-yaml';
+
+/** Keys whose values are control lists (at any depth). */
+export const CONTROL_LIST_KEYS: ReadonlySet<string> = new Set(['controls', 'satisfies']);
+
+/**
+ * The references of one list item `src` (at `at` in the document). A bare ID that only a framework's prefix
+ * makes readable (`5.16` under `ISO27002:`) is read with the framework the list's key names.
+ */
+export function scanListItem(src: string, at: number, frameworks: readonly FrameworkId[], hint?: FrameworkId): ControlRef[] {
+  const opts = { frameworks, mode: 'list' as const };
+  const found = scanReferences(src, opts, undefined, at);
+  if (found.length || !hint || src.includes(':')) return found;
+  const prefix = `${FRAMEWORKS[hint].prefix}:`;
+  return scanReferences(prefix + src, opts, undefined, at - prefix.length).map((r) =>
+    r.start < at ? { ...r, start: at, raw: r.raw.slice(at - r.start) } : r,
+  );
+}
+
+/** The scalar items of a control list's value, each with the framework its key names (a framework map's key). */
+export function listItems(v: Node | null): { item: Node; hint?: FrameworkId }[] {
+  if (isSeq(v)) return v.items.map((item) => ({ item: item as Node }));
+  if (isScalar(v)) return [{ item: v }];
+  if (!isMap(v)) return [];
+  const out: { item: Node; hint?: FrameworkId }[] = [];
+  for (const p of v.items) {
+    const hint = isScalar(p.key) ? frameworkOfName(String((p.key as Scalar).value)) : undefined;
+    const val = p.value as Node | null;
+    const items = isSeq(val) ? (val.items as Node[]) : isScalar(val) ? [val] : [];
+    for (const item of items) out.push(hint ? { item, hint } : { item });
+  }
+  return out;
+}
 
 /** One item of a `controls:` value; offsets relative to the YAML text, references in document offsets. */
 export interface ControlsItem {
@@ -21,6 +55,8 @@ export interface ControlsItem {
 
 /** One `controls:` value: its node and its items (undefined for an item that is not a scalar). */
 export interface ControlsList {
+  /** The key as written (`controls`, `satisfies`). */
+  key: string;
   value: Node | null;
   items: (ControlsItem | undefined)[];
 }
@@ -39,16 +75,15 @@ export function readYaml(yamlText: string, base: number, config: Config): YamlRe
   const refs: ControlRef[] = [];
   visit(doc, {
     Pair(_, pair) {
-      if (!isPair(pair) || !isScalar(pair.key) || String(pair.key.value).toLowerCase() !== 'controls') return;
+      if (!isPair(pair) || !isScalar(pair.key) || !CONTROL_LIST_KEYS.has(String(pair.key.value).toLowerCase())) return;
       const v = (pair.value as Node | null) ?? null;
-      const nodes = isSeq(v) ? v.items : isScalar(v) ? [v] : [];
-      const items = nodes.map((item): ControlsItem | undefined => {
+      const items = listItems(v).map(({ item, hint }): ControlsItem | undefined => {
         if (!isScalar(item) || !item.range) return undefined;
         const [s, e] = item.range;
         const src = yamlText.slice(s, e);
-        return { s, e, src, empty: item.value === null, found: scanReferences(src, { frameworks: config.frameworks, mode: 'list' }, undefined, s + base) };
+        return { s, e, src, empty: item.value === null, found: scanListItem(src, s + base, config.frameworks, hint) };
       });
-      lists.push({ value: v, items });
+      lists.push({ key: String(pair.key.value), value: v, items });
       for (const it of items) if (it) for (const ref of it.found) refs.push(ref);
     },
   });

@@ -53,12 +53,23 @@ export const controlRefs: RuleUnit = {
     const listed = new Set<string>();
     for (const it of list.items) for (const ref of it?.found ?? []) if (ref.status === 'ok') for (const id of refIds(ref)) listed.add(`${ref.framework}:${id}`);
     const coming = new Map<string, string>();
+    // Values with no ID shape at all (tool names, document titles) are one warning for the list, not an error each.
+    const strays = list.items.filter((it): it is NonNullable<typeof it> => !!it && it.found.length === 0 && it.src.trim() !== '' && !it.empty);
+    if (strays.length) {
+      const names = strays.slice(0, 3).map((it) => `'${it.src.trim()}'`).join(', ') + (strays.length > 3 ? ` and ${strays.length - 3} more` : '');
+      const what = strays.length === 1 ? 'is not a control reference' : 'are not control references';
+      r.add(
+        controlUnknown.id,
+        base + strays[0].s,
+        base + strays[0].e,
+        `${names} in '${list.key}' ${what} of any known framework. A control reference looks like CSF:PR.AA-01, ISO27001:A.5.16, SOC2:CC6.1 or NHI7; if these name tools, systems or documents, keep them under another key.`,
+        [],
+        { values: strays.map((it) => it.src.trim()), severity: 'warning' },
+      );
+    }
     list.items.forEach((it, i) => {
       if (!it) return;
-      const { s, e, src, found } = it;
-      if (found.length === 0 && src.trim() !== '' && !it.empty) {
-        r.add(controlUnknown.id, base + s, base + e, `'${src.trim()}' is not a control reference of any known framework (e.g. CSF:PR.AA-01, ISO27001:A.5.16, SOC2:CC6.1, NHI7).`, [], {});
-      }
+      const { found } = it;
       const removal = isSeq(v) && found.length === 1 && found[0].status === 'legacy' ? itemRemoval(yamlText, v, i) : undefined;
       reportControlRefs(found, 0, r, removal && { listed, coming, start: base + removal[0], end: base + removal[1] });
       // A legacy item with one successor: its fix lists it, so a later item with the same one is removed.

@@ -4,7 +4,7 @@
  */
 import type { Document } from 'yaml';
 import type { Config } from '../../config';
-import { aliasesOf, canonicalKey } from '../../lang/document-schema';
+import { aliasesOf, canonicalKey, DOCUMENT_TYPES } from '../../lang/document-schema';
 import { readFrontMatter, scalarString, type FmEntry, type FrontMatter, type Heading } from '../../lang/document';
 import type { BodyFacts } from '../../lang/markdown-body';
 import type { Reporter } from '../../report';
@@ -16,7 +16,7 @@ export class DocumentContext {
   readonly front?: FrontMatter;
   /** Front matter entries by canonical key (the first entry of each; aliases read as their key). */
   readonly byKey = new Map<string, FmEntry>();
-  /** The document type (lower case), as written in `type:` or an alias. */
+  /** The document type (lower case), as written in `type:` or an alias, when it is one of ours (else undefined). */
   readonly type?: string;
   /** Alias -> canonical key: the defaults and the repository's `documents.keyAliases`. */
   readonly aliases: Record<string, string>;
@@ -44,7 +44,9 @@ export class DocumentContext {
         if (canonical && !this.byKey.has(canonical)) this.byKey.set(canonical, e);
       }
     }
-    this.type = scalarString(this.byKey.get('type')?.value ?? null)?.toLowerCase();
+    const written = scalarString(this.byKey.get('type')?.value ?? null)?.toLowerCase();
+    // Only our types (and those the repository configured sections for) are types: a site's `type: learn` is not.
+    if (written && ((DOCUMENT_TYPES as readonly string[]).includes(written) || written in config.documents.requiredSections)) this.type = written;
   }
 
   /** A front matter that parsed (possibly empty). */

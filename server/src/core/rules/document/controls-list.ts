@@ -3,11 +3,12 @@
  * controls-missing (no list, or an empty one; the fix lists what the body cites) and control-unlisted (the
  * body cites a control the list omits; the fix adds it).
  */
-import { isScalar, isSeq, type Node } from 'yaml';
-import { FRAMEWORKS } from '../../catalog/frameworks';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { FRAMEWORKS, frameworkOfName } from '../../catalog/frameworks';
+import { listItems, scanListItem } from '../../lang/yaml-controls';
 import { isEmptyValue, type FmEntry, type FrontMatter } from '../../lang/document';
 import { trimEnd } from '../../lang/yaml-mapping';
-import { refIds, scanReferences, shiftRef, type ControlRef } from '../../refs/scan';
+import { refIds, shiftRef, type ControlRef } from '../../refs/scan';
 import type { Reporter } from '../../report';
 import type { LineIndex } from '../../text';
 import type { Fix } from '../../types';
@@ -43,10 +44,9 @@ export const controlsList: RuleUnit = {
       const controls = byKey.get('controls');
       const listed = new Set<string>();
       if (controls && controls.value) {
-        const items = isSeq(controls.value) ? controls.value.items : [controls.value];
-        for (const item of items) {
+        for (const { item, hint } of listItems(controls.value)) {
           if (!isScalar(item) || item.value === null) continue;
-          for (const ref of scanReferences(String(item.value), { frameworks: config.frameworks, mode: 'list' })) {
+          for (const ref of scanListItem(String(item.value), 0, config.frameworks, hint)) {
             for (const id of refIds(ref)) for (const k of keysFor(ref.framework, id)) listed.add(k);
           }
         }
@@ -117,10 +117,19 @@ function valueEndOf(text: string, e: FmEntry): number {
   return colon >= 0 ? colon + 1 : e.keyEnd;
 }
 function appendControlFix(text: string, lines: LineIndex, front: FrontMatter, controls: FmEntry, ids: string[], r: Reporter): Fix | undefined {
-  const v = controls.value as Node;
+  let v = controls.value as Node;
   const fmStart = front.start;
+  const title = `Add ${ids.join(', ')} to '${controls.key}'`;
+  if (isMap(v)) {
+    // A framework map (`satisfies: {TSC: [CC6.1]}`): add to the list of the IDs' framework, without the prefix.
+    const fws = new Set(ids.map((x) => Object.values(FRAMEWORKS).find((f) => x.startsWith(`${f.prefix}:`))?.id));
+    const fw = fws.size === 1 ? [...fws][0] : undefined;
+    const pair = fw && v.items.find((p) => isScalar(p.key) && frameworkOfName(String(p.key.value)) === fw);
+    if (!pair || !isSeq(pair.value)) return undefined;
+    v = pair.value;
+    ids = ids.map((x) => x.slice(x.indexOf(':') + 1));
+  }
   const id = ids.join(', ');
-  const title = `Add ${id} to 'controls'`;
   if (isSeq(v) && v.range) {
     const [s, e] = v.range;
     const src = text.slice(fmStart + s, fmStart + e);

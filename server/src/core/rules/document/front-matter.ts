@@ -4,15 +4,17 @@
  * front-matter-invalid (unknown keys with "did you mean", aliases, values of the wrong shape, dates that are
  * not YYYY-MM-DD, types and statuses outside their lists).
  */
-import { isScalar, isSeq } from 'yaml';
-import { closest, type FmEntry, type Heading } from '../../lang/document';
-import { canonicalKey, DOCUMENT_STATUSES, DOCUMENT_TYPES, FRONT_MATTER_KEYS } from '../../lang/document-schema';
+import { isMap, isScalar, isSeq } from 'yaml';
+import type { Config } from '../../config';
+import { closest, editDistance, type FmEntry, type Heading } from '../../lang/document';
+import { canonicalKey, DOCUMENT_STATUSES, DOCUMENT_TYPES, FOREIGN_KEYS, FRONT_MATTER_KEYS } from '../../lang/document-schema';
 import { trimEnd } from '../../lang/yaml-mapping';
 import type { Reporter } from '../../report';
 import type { LineIndex } from '../../text';
 import type { Fix } from '../../types';
 import { defineRule } from '../meta';
 import type { RuleUnit } from '../rule';
+import type { DocumentContext } from './context';
 
 export const frontMatterMissing = defineRule({
   id: 'front-matter-missing',
@@ -42,7 +44,7 @@ export const frontMatter: RuleUnit = {
       reportFrontMatterMissing(text, lines, h1, c.r, { start: 0, end: lines.lineStarts[front.closeLine + 1] ?? text.length }, uri);
     }
     if (!c.readable) return;
-    for (const e of c.readable.entries) checkEntry(e, canonicalKey(e.key, c.aliases), c.aliases, lines, c.r, c.configured);
+    for (const e of c.readable.entries) checkEntry(e, canonicalKey(e.key, c.aliases), c);
   },
 };
 
@@ -58,40 +60,74 @@ const DATE_MEANING: Record<string, string> = {
   effective_date: 'when this document took effect',
 };
 
-function checkEntry(e: FmEntry, canonical: string | undefined, aliases: Record<string, string>, lines: LineIndex, r: Reporter, configured: ReadonlySet<string> = new Set()): void {
+/** The document types of ISMS Author and those the repository configured required sections for. */
+export function documentTypes(config: Config): string[] {
+  return [...new Set([...DOCUMENT_TYPES, ...Object.keys(config.documents.requiredSections).map((t) => t.toLowerCase())])];
+}
+
+/**
+ * The canonical key a key that is neither ours, an alias nor a known foreign key is a misspelling of: a close
+ * edit (one letter in a short key, two in a long one) of a canonical key or alias. Anything else is someone
+ * else's key (a site generator's, a tool's) and is accepted silently.
+ */
+function misspelling(key: string, aliases: Record<string, string>): string | undefined {
+  const k = key.toLowerCase();
+  if (FOREIGN_KEYS.has(key) || FOREIGN_KEYS.has(k) || k.length < 4) return undefined;
+  const max = k.length <= 7 ? 1 : 2;
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of [...Object.keys(FRONT_MATTER_KEYS), ...Object.keys(aliases)]) {
+    const d = swapped(k, c) ? 1 : editDistance(k, c);
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return best && bestD <= max ? canonicalKey(best, aliases) : undefined;
+}
+
+/** `a` is `b` with two adjacent letters swapped (`titel`, `onwer`): one slip, not two. */
+function swapped(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+}
+
+function checkEntry(e: FmEntry, canonical: string | undefined, c: DocumentContext): void {
+  const { aliases, lines, r, configured } = c;
   if (!canonical) {
-    const near = closest(e.key, [...Object.keys(FRONT_MATTER_KEYS), ...Object.keys(aliases)]);
-    const target = near ? canonicalKey(near, aliases)! : undefined;
+    const target = misspelling(e.key, aliases);
+    if (!target) return;
     r.add(
       frontMatterInvalid.id,
       e.keyStart,
       e.keyEnd,
-      `Unknown front matter key '${e.key}'${target ? ` (did you mean '${target}'?)` : ''}: tools and auditors will not read it as part of the document's control record.`,
-      target ? [{ title: `Rename to '${target}'`, edits: [r.edit(e.keyStart, e.keyEnd, target)], isPreferred: true, safe: true }] : [],
-      { key: e.key, ...(target ? { suggestion: target } : {}) },
+      `Unknown front matter key '${e.key}' (did you mean '${target}'?): tools and auditors will not read it as part of the document's control record.`,
+      [{ title: `Rename to '${target}'`, edits: [r.edit(e.keyStart, e.keyEnd, target)], isPreferred: true, safe: true }],
+      { key: e.key, suggestion: target },
     );
     return;
   }
   if (canonical !== e.key && !configured.has(e.key.toLowerCase())) {
+    // Read correctly; a site generator or another tool may need its own spelling: an info, never a warning.
     r.add(
       frontMatterInvalid.id,
       e.keyStart,
       e.keyEnd,
-      `'${e.key}' is read as '${canonical}'; write '${canonical}' so every tool and reviewer finds the field.`,
+      `'${e.key}' is read as '${canonical}'. Write '${canonical}' so every tool and reviewer finds the field, or accept this spelling with documents.keyAliases.`,
       [{ title: `Rename to '${canonical}'`, edits: [r.edit(e.keyStart, e.keyEnd, canonical)], isPreferred: true, safe: true }],
-      { key: e.key, canonical },
+      { key: e.key, canonical, severity: 'info' },
     );
   }
-  checkValue(e, canonical, lines, r);
+  checkValue(e, canonical, lines, r, c.config);
 }
-function checkValue(e: FmEntry, canonical: string, lines: LineIndex, r: Reporter): void {
+
+function checkValue(e: FmEntry, canonical: string, lines: LineIndex, r: Reporter, config: Config): void {
   const v = e.value;
   if (!v || (isScalar(v) && v.value === null)) return; // empty: the *-missing rules speak for it
   const kind = FRONT_MATTER_KEYS[canonical];
   const [s, t] = v.range ? [v.range[0], v.range[1]] : [0, 0];
   const fmStart = e.base;
-  const at = (msg: string, fixes: Fix[] = []) =>
-    r.add(frontMatterInvalid.id, fmStart + s, Math.max(fmStart + s + 1, trimEnd(lines.text, fmStart + t)), msg, fixes, { key: e.key });
+  const at = (msg: string, fixes: Fix[] = [], extra: Record<string, unknown> = {}) =>
+    r.add(frontMatterInvalid.id, fmStart + s, Math.max(fmStart + s + 1, trimEnd(lines.text, fmStart + t)), msg, fixes, { key: e.key, ...extra });
   const isStr = isScalar(v) && (typeof v.value === 'string' || typeof v.value === 'number' || typeof v.value === 'boolean');
   switch (kind) {
     case 'string':
@@ -104,7 +140,8 @@ function checkValue(e: FmEntry, canonical: string, lines: LineIndex, r: Reporter
       if (!isStr) at(`'${e.key}' must be a version such as 1.3.`);
       break;
     case 'controls':
-      if (!isStr && !isSeq(v)) at(`'controls' must be a list of control references such as [ISO27001:A.5.16, CSF:PR.AA-01].`);
+      // A list, a comma-separated string, or a map of framework -> list (comply's `satisfies: {TSC: [CC6.1]}`).
+      if (!isStr && !isSeq(v) && !isMap(v)) at(`'${e.key}' must be a list of control references such as [ISO27001:A.5.16, CSF:PR.AA-01].`);
       break;
     case 'date': {
       const d = isScalar(v) ? v.value : undefined;
@@ -116,7 +153,7 @@ function checkValue(e: FmEntry, canonical: string, lines: LineIndex, r: Reporter
     }
     case 'type':
     case 'status': {
-      const allowed: readonly string[] = kind === 'type' ? DOCUMENT_TYPES : DOCUMENT_STATUSES;
+      const allowed: readonly string[] = kind === 'type' ? documentTypes(config) : DOCUMENT_STATUSES;
       const val = isScalar(v) ? String(v.value) : undefined;
       if (val === undefined) {
         at(`'${e.key}' must be one of ${allowed.join(', ')}.`);
@@ -124,10 +161,16 @@ function checkValue(e: FmEntry, canonical: string, lines: LineIndex, r: Reporter
       }
       if (allowed.includes(val.toLowerCase())) break;
       const near = closest(val, allowed);
-      at(
-        `Unknown ${kind} '${val}'${near ? ` (did you mean '${near}'?)` : ''}: expected one of ${allowed.join(', ')}.`,
-        near ? [{ title: `Change to '${near}'`, edits: [r.edit(fmStart + s, trimEnd(lines.text, fmStart + t), near)], isPreferred: true, safe: true }] : [],
-      );
+      if (near) {
+        at(`Unknown ${kind} '${val}' (did you mean '${near}'?): expected one of ${allowed.join(', ')}.`, [
+          { title: `Change to '${near}'`, edits: [r.edit(fmStart + s, trimEnd(lines.text, fmStart + t), near)], isPreferred: true, safe: true },
+        ]);
+      } else if (kind === 'type') {
+        // Another tool's type (a site's page type, say): said once, as an info; the type-specific checks do not apply.
+        at(`'${val}' is not a document type of ISMS Author (${allowed.join(', ')}): the checks for a type's sections and approval do not apply to this document.`, [], { severity: 'info' });
+      } else {
+        at(`Unknown ${kind} '${val}': expected one of ${allowed.join(', ')}.`);
+      }
       break;
     }
   }

@@ -6,6 +6,7 @@
  */
 import { addDays, daysBetween, parseCadenceDays, parseDate, todayOf } from '../../dates';
 import { closest } from '../../lang/document';
+import { OWNER_FALLBACK_KEYS } from '../../lang/document-schema';
 import { listText, scalarText, YamlMapping, type MappingEntry } from '../../lang/yaml-mapping';
 import { Reporter } from '../../report';
 import type { Fix, TextEdit } from '../../types';
@@ -340,7 +341,8 @@ export const ownership: RuleUnit = {
         anchor: { start: anchorEntry.keyStart, end: lines.lineEnd(anchorEntry.line) },
         today: todayOf(c.config),
         eol: lines.eol,
-        aliases: c.aliases,
+        // Owner-like keys of ours name the owner when `owner` is absent (a runbook naming only its team's channel).
+        aliases: { ...c.aliases, ...Object.fromEntries(OWNER_FALLBACK_KEYS.map((k) => [k, 'owner'])) },
         reportInvalidDates: false,
         defaultCadence: 'annual',
       },
