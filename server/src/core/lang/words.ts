@@ -2,6 +2,8 @@
  * Shared text vocabulary of the readers and the rules: placeholder marks, words that speak of records,
  * and how a heading is normalised before it is compared with a required section's name.
  */
+import { parseCadenceDays } from '../dates';
+import { closest } from './document';
 
 /** Marker words count in capitals only ("a todo list" is prose); template markup in any case. */
 export const PLACEHOLDER_WORDS = /\b(?:TODO|TBD|TBC|FIXME|XXX)\b/g;
@@ -20,3 +22,25 @@ export function normaliseHeading(h: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+const CADENCE_SUGGESTIONS = ['daily', 'weekly', 'monthly', 'quarterly', 'semiannual', 'annual', 'yearly', 'biannual'];
+
+/**
+ * The cadence a misspelt one most likely meant: an ISO 8601 duration with something after it (`P90DX` ->
+ * `P90D`), or the closest cadence word (edit distance at most 2, or 3 for long words).
+ */
+export function nearestCadence(s: string): string | undefined {
+  const v = s.trim().toLowerCase();
+  const duration = /^p(\d{1,4})([dwmy])(?![\d])/.exec(v);
+  if (duration) {
+    const d = `P${duration[1]}${duration[2].toUpperCase()}`;
+    return d.toLowerCase() !== v && parseCadenceDays(d) !== undefined ? d : undefined;
+  }
+  return closest(v, CADENCE_SUGGESTIONS, v.length > 7 ? 3 : 2);
+}
+
+/** Environment names common enough that a near miss of one (`prodx`, `stagging`) is a typo, not a name. */
+export const COMMON_ENVIRONMENTS = [
+  'prod', 'production', 'staging', 'stage', 'dev', 'development', 'test', 'testing', 'qa', 'uat', 'sandbox', 'preprod',
+  'pre-prod', 'preproduction', 'nonprod', 'non-prod', 'integration', 'demo', 'perf', 'performance', 'dr', 'local', 'ci', 'shared',
+];

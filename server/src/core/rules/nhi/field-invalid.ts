@@ -1,10 +1,11 @@
 /**
  * nhi-field-invalid: near-miss keys ("did you mean"), enumerated values outside their list, booleans and
- * dates that are not, on an identity and on the inventory's `defaults:` (where a key that is not inherited
- * is reported too).
+ * dates that are not, a rotation that is no duration (for identities whose secret is not long-lived: the
+ * rotation rules speak for those), a near miss of a common environment name, on an identity and on the
+ * inventory's `defaults:` (where a key that is not inherited is reported too).
  */
-import { isScalar, isSeq } from 'yaml';
-import { parseDate } from '../../dates';
+import { isScalar, isSeq, type Node } from 'yaml';
+import { parseCadenceDays, parseDate } from '../../dates';
 import { closest } from '../../lang/document';
 import { DEFAULTABLE_KEYS, IDENTITY_FIELD, IDENTITY_FIELDS } from '../../lang/inventory-schema';
 import { scalarText, type YamlMapping } from '../../lang/yaml-mapping';
@@ -12,7 +13,8 @@ import type { Reporter } from '../../report';
 import type { Fix } from '../../types';
 import { defineRule } from '../meta';
 import type { RuleUnit } from '../rule';
-import { citation, closestWord } from './context';
+import { citation, closestWord, trimTo } from './context';
+import { COMMON_ENVIRONMENTS, nearestCadence } from '../../lang/words';
 
 export const nhiFieldInvalid = defineRule({
   id: 'nhi-field-invalid',
@@ -27,16 +29,17 @@ export const nhiFieldInvalid = defineRule({
 export const fieldInvalid: RuleUnit = {
   meta: [nhiFieldInvalid],
   identity(c) {
-    checkFields(c.m, 'identity', c.r, c.data);
+    // A long-lived secret's unreadable rotation is nhi-rotation-missing's.
+    checkFields(c.m, 'identity', c.r, c.data, c.longLived);
   },
   defaults(c) {
-    checkFields(c.m, 'defaults', c.r, {});
+    checkFields(c.m, 'defaults', c.r, {}, false);
   },
 };
 
 const KNOWN_KEYS = IDENTITY_FIELDS.map((f) => f.key);
 
-function checkFields(m: YamlMapping, where: 'identity' | 'defaults', r: Reporter, data: Record<string, unknown>): void {
+function checkFields(m: YamlMapping, where: 'identity' | 'defaults', r: Reporter, data: Record<string, unknown>, longLived: boolean): void {
   const cite = citation(nhiFieldInvalid);
   for (const key of m.keys()) {
     const e = m.get(key)!;
@@ -90,6 +93,42 @@ function checkFields(m: YamlMapping, where: 'identity' | 'defaults', r: Reporter
       case 'strings':
         if (!isSeq(v) && !isScalar(v)) bad(`'${key}' must be a list of values such as [a, b]`);
         break;
+      case 'cadence': {
+        // review_cadence is review-cadence-invalid's; a long-lived secret's rotation is nhi-rotation-missing's.
+        if (key !== 'rotation' || longLived || text === undefined || parseCadenceDays(text) !== undefined) break;
+        if (/^(?:never|none|no|manual|n\/a|false|not applicable)$/i.test(text)) break; // nothing to rotate
+        const near = nearestCadence(text);
+        bad(
+          `'${text}' is not a rotation cadence${near ? ` (did you mean '${near}'?)` : ''}: write an ISO 8601 duration (P90D, P3M, P1Y) or a word (monthly, quarterly)`,
+          near ? [{ title: `Change to '${near}'`, edits: [m.setValueEdit(e, near)], isPreferred: true, safe: true }] : [],
+          near ? { suggestion: near } : {},
+        );
+        break;
+      }
+      case 'string-or-strings': {
+        if (key !== 'environment') break;
+        // Environment names are the organisation's own; a near miss of a common one (prodx) is a typo.
+        const items = isSeq(v) ? v.items : [v];
+        for (const item of items) {
+          const t = scalarText(item as Node);
+          if (!t || !isScalar(item) || !item.range) continue;
+          const lower = t.toLowerCase();
+          if (COMMON_ENVIRONMENTS.includes(lower) || lower.length < 4) continue;
+          const near = closest(lower, COMMON_ENVIRONMENTS, 1);
+          if (!near || lower.includes('-') || /\d/.test(lower)) continue;
+          const s = m.base + item.range[0];
+          const end = trimTo(r.lines.text, m.base + item.range[1], s);
+          r.add(
+            nhiFieldInvalid.id,
+            s,
+            end,
+            `'${t}' is not an environment name this tool knows (did you mean '${near}'?): a typo splits one environment in two and hides the identities shared across them (${cite}).`,
+            [{ title: `Change to '${near}'`, edits: [r.edit(s, end, near)], isPreferred: true, safe: true }],
+            { ...data, key, suggestion: near },
+          );
+        }
+        break;
+      }
     }
   }
 }

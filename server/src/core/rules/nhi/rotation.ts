@@ -5,6 +5,7 @@
  */
 import { addDays, daysBetween, parseCadenceDays, parseDate } from '../../dates';
 import { scalarText } from '../../lang/yaml-mapping';
+import { nearestCadence } from '../../lang/words';
 import { defineRule } from '../meta';
 import type { RuleUnit } from '../rule';
 
@@ -53,11 +54,17 @@ export const rotation: RuleUnit = {
     }
     if (rotDays === undefined) {
       const never = /^(?:never|none|no|manual|n\/a|false)$/i.test(rotText);
+      const near = never ? undefined : nearestCadence(rotText);
+      const other = rotE && near && near !== suggested ? near : undefined;
+      const fixes = rotE ? [{ title: `Set 'rotation' to ${suggested}`, edits: [c.m.setValueEdit(rotE, suggested)], isPreferred: !other }] : [];
+      if (rotE && other) fixes.unshift({ title: `Change to '${other}'`, edits: [c.m.setValueEdit(rotE, other)], isPreferred: true });
       c.report(
         nhiRotationMissing,
         ...c.at('rotation'),
-        never ? `${subject} says its ${credential ?? typeLc} is never rotated ('${rotText}'): the secret stays valid for whoever copied it` : `'${rotText}' is not a rotation cadence: write an ISO 8601 duration (P90D) or a word (monthly, quarterly)`,
-        rotE ? [{ title: `Set 'rotation' to ${suggested}`, edits: [c.m.setValueEdit(rotE, suggested)], isPreferred: true }] : [],
+        never
+          ? `${subject} says its ${credential ?? typeLc} is never rotated ('${rotText}'): the secret stays valid for whoever copied it`
+          : `'${rotText}' is not a rotation cadence${near ? ` (did you mean '${near}'?)` : ''}: write an ISO 8601 duration (P90D) or a word (monthly, quarterly)`,
+        fixes,
         { value: rotText },
       );
       return;

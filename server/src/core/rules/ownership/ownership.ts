@@ -7,6 +7,7 @@
 import { addDays, daysBetween, parseCadenceDays, parseDate, todayOf } from '../../dates';
 import { closest } from '../../lang/document';
 import { OWNER_FALLBACK_KEYS } from '../../lang/document-schema';
+import { nearestCadence } from '../../lang/words';
 import { listText, scalarText, YamlMapping, type MappingEntry } from '../../lang/yaml-mapping';
 import { Reporter } from '../../report';
 import type { Fix, TextEdit } from '../../types';
@@ -305,14 +306,6 @@ function plainList(v: unknown): string[] {
   if (Array.isArray(v)) return v.map(plainScalar).filter((x): x is string => x !== undefined);
   const s = plainScalar(v);
   return s === undefined ? [] : [s];
-}
-
-const CADENCE_SUGGESTIONS = ['daily', 'weekly', 'monthly', 'quarterly', 'semiannual', 'annual', 'yearly', 'biannual'];
-
-/** The closest cadence word to a misspelling (edit distance at most 2, or 3 for long words). */
-export function nearestCadence(s: string): string | undefined {
-  const v = s.trim().toLowerCase();
-  return closest(v, CADENCE_SUGGESTIONS, v.length > 7 ? 3 : 2);
 }
 
 export const ownership: RuleUnit = {
