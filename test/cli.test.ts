@@ -152,6 +152,69 @@ describe('isms CLI', function () {
   });
 });
 
+describe('isms CLI: what could not be checked is never silence', function () {
+  this.timeout(30000);
+  const POL = '---\ntype: policy\nowner: a@example.com\n---\n# P\n';
+
+  it('says what it did not check and exits 3 when nothing else failed (binary, too deep, unreadable)', () => {
+    const dir = workspace({ '.isms.yaml': 'documentGlobs: ["**/*.md"]\n', 'bin.md': Buffer.from([0x23, 0x20, 0x00, 0x01]), 'ok.md': POL });
+    const r = isms(['check', dir, '--today', '2026-11-23']);
+    assert.equal(r.code, 3, r.out + r.err);
+    assert.match(r.err, /1 file \(or parts of files\) could not be checked/);
+    assert.match(r.out, /bin\.md:1:1 +warning This file was not checked: it looks binary/);
+  });
+
+  it('never opens a FIFO, given directly or met in a walk', function () {
+    if (process.platform === 'win32') this.skip();
+    const dir = workspace({ 'ok.md': POL });
+    spawnSync('mkfifo', [path.join(dir, 'pipe.md')]);
+    for (const args of [['check', path.join(dir, 'pipe.md')], ['check', dir]]) {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), ...args, '--today', '2026-11-23'], { encoding: 'utf8', timeout: 15000 });
+      assert.equal(r.signal, null, 'the CLI hung on the FIFO');
+      assert.equal(r.status, 3, r.stdout + r.stderr);
+      assert.match(r.stderr, /pipe\.md: not a regular file/);
+    }
+  });
+
+  it('walks each folder once (symlink loops) and does not follow links out of the project', function () {
+    if (process.platform === 'win32') this.skip();
+    const outside = workspace({ 'secret.md': POL });
+    const dir = workspace({ '.git/HEAD': '', 'docs/p.md': POL });
+    fs.symlinkSync('..', path.join(dir, 'docs', 'loop'));
+    fs.symlinkSync(outside, path.join(dir, 'docs', 'out'));
+    const r = isms(['check', dir, '--format', 'json', '--today', '2026-11-23']);
+    assert.equal(r.code, 3, r.err);
+    assert.deepEqual(JSON.parse(r.out).files.map((f: any) => path.basename(f.path)), ['p.md'], 'p.md once, secret.md never');
+    assert.match(r.err, /docs\/loop: a symbolic link to a folder already walked/);
+    assert.match(r.err, /docs\/out: a symbolic link out of the project/);
+  });
+
+  it('names the first byte that is not UTF-8, once, and checks the file', () => {
+    const bad = Buffer.concat([Buffer.from(POL + 'line \xc3'.slice(0, 5), 'latin1'), Buffer.from([0xc3, 0x28, 0x20, 0xff]), Buffer.from(' CC6.1\n')]);
+    const dir = workspace({ 'bad.md': bad });
+    const r = isms(['check', dir, '--today', '2026-11-23']);
+    const notices = r.err.split('\n').filter((l) => /not valid UTF-8/.test(l));
+    assert.equal(notices.length, 1, r.err);
+    assert.match(notices[0], /bad\.md:6:6: not valid UTF-8 \(byte 0xc3 at offset 51\)/);
+    assert.match(r.out, /1 files checked/);
+  });
+
+  it('a reader that goes away (| head) ends the run quietly', () => {
+    const r = spawnSync('bash', ['-c', `node ${JSON.stringify(path.join(ROOT, 'bin', 'isms.js'))} check ${JSON.stringify(path.join(ROOT, 'examples'))} --format json | head -c 10 >/dev/null; echo "code=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    assert.doesNotMatch(r.stderr, /EPIPE|Error/);
+    assert.match(r.stdout, /code=[01]/);
+  });
+
+  it('a file that cannot be read is reported as such, not skipped', () => {
+    const { checkShard, checker } = require(path.join(ROOT, 'server', 'out', 'cli', 'check-files.js'));
+    const { defaultConfig } = require(path.join(ROOT, 'server', 'out', 'core', 'config.js'));
+    const warnings: string[] = [];
+    const [o] = checkShard([path.join(os.tmpdir(), 'no-such-isms-file.md')], checker(os.tmpdir(), defaultConfig()), (m: string) => warnings.push(m));
+    assert.ok(o && !('kind' in o) && /ENOENT|no such file/.test(o.reason), JSON.stringify(o));
+    assert.match(warnings[0], /cannot read .*no-such-isms-file\.md/);
+  });
+});
+
 describe('isms CLI usage', function () {
   this.timeout(20000);
   const noStack = (s: string) => assert.doesNotMatch(s, /\n\s+at /, 'no stack trace');
@@ -162,7 +225,7 @@ describe('isms CLI usage', function () {
       assert.equal(r.code, 0, r.err);
       assert.match(r.out, /^Usage: isms <command>/);
       for (const cmd of ['check [paths...]', 'catalog show <id> | search <words>', 'lsp --stdio', 'help [command]']) assert.ok(r.out.includes(`\n  ${cmd}  `), cmd);
-      assert.match(r.out, /Exit codes: 0 no errors, 1 errors found, 2 usage or configuration error\./);
+      assert.match(r.out, /Exit codes: 0 no errors, 1 errors found, 2 usage or configuration error, 3 no errors but a file/);
       assert.equal(r.err, '');
     }
     const none = isms([]);

@@ -13,7 +13,7 @@ import { factsOf, type FileFacts } from '../core/workspace-index';
 import type { Config } from '../core/config';
 import type { Finding } from '../core/types';
 import type { IdentitySummary } from '../core/analysis/inventory';
-import { decode } from './files';
+import { decode, firstInvalidUtf8 } from './files';
 
 /** From this many files on, a check is shared out to worker threads (unless ISMS_WORKERS says otherwise). */
 export const PARALLEL_MIN_FILES = 400;
@@ -31,6 +31,13 @@ export interface FileOutcome {
   facts: FileFacts;
 }
 
+/** A file that could not be read at all (permissions, I/O): reported, never silently skipped. */
+export interface ReadFailure {
+  uri: string;
+  path: string;
+  reason: string;
+}
+
 /** A service for one-shot checks of files under `root`. */
 export function checker(root: string, config: Config): IsmsService {
   return new IsmsService({ relativePath: (p) => relative(root, p).split('\\').join('/'), files: nodeFileHost(() => root), oneShot: true }, config);
@@ -40,24 +47,37 @@ export function checker(root: string, config: Config): IsmsService {
  * Checks `files` in order, on worker threads when there are many (ISMS_WORKERS overrides the number of
  * threads; 1 = no workers). Files that are not ISMS files, or cannot be read (`warn`ed), yield undefined.
  */
-export async function checkFiles(files: readonly string[], service: IsmsService, root: string, config: Config, warn: (m: string) => void): Promise<(FileOutcome | undefined)[]> {
+export async function checkFiles(files: readonly string[], service: IsmsService, root: string, config: Config, warn: (m: string) => void): Promise<(FileOutcome | ReadFailure | undefined)[]> {
   // YAML parsing dominates and is CPU bound.
   const forced = Number(process.env.ISMS_WORKERS);
   const workers = forced >= 1 ? Math.min(Math.floor(forced), 16, Math.max(1, files.length)) : files.length >= PARALLEL_MIN_FILES ? Math.min(availableParallelism(), MAX_WORKERS) : 1;
   return workers > 1 ? checkInParallel(files, workers, root, config, warn) : checkShard(files, service, warn);
 }
 
-/** Checks `files` in order with one service; files that are not ISMS files yield undefined. */
-export function checkShard(files: readonly string[], service: IsmsService, warn: (m: string) => void): (FileOutcome | undefined)[] {
+/**
+ * Checks `files` in order with one service; files that are not ISMS files yield undefined, files that cannot be
+ * read a ReadFailure (and a message). A file that is not valid UTF-8 is read with replacement characters, and
+ * the first bad byte is named once.
+ */
+export function checkShard(files: readonly string[], service: IsmsService, warn: (m: string) => void): (FileOutcome | ReadFailure | undefined)[] {
   return files.map((file) => {
+    const path = relative(process.cwd(), file).split('\\').join('/') || file;
     let buf: Buffer;
     try {
       buf = readFileSync(file);
     } catch (e) {
-      warn(`isms: cannot read ${file}: ${(e as Error).message}`);
-      return undefined;
+      const reason = (e as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (e as Error).message;
+      warn(`isms: cannot read ${path}: ${reason}`);
+      return { uri: file, path, reason };
     }
     const text = decode(buf);
+    if (text.includes('\uFFFD') && !(buf[0] === 0xff && buf[1] === 0xfe) && !(buf[0] === 0xfe && buf[1] === 0xff)) {
+      const bad = firstInvalidUtf8(buf);
+      if (bad >= 0) {
+        const before = decode(buf.subarray(0, bad)).split(/\r\n|\r|\n/);
+        warn(`isms: ${path}:${before.length}:${before[before.length - 1].length + 1}: not valid UTF-8 (byte 0x${buf[bad].toString(16).padStart(2, '0')} at offset ${bad}); read with replacement characters (U+FFFD) from there`);
+      }
+    }
     const a = service.analysis({ uri: file, text });
     if (a.kind === 'other') {
       service.forget(file);
@@ -67,7 +87,7 @@ export function checkShard(files: readonly string[], service: IsmsService, warn:
     for (const r of a.refs) if (r.status === 'ok') for (const id of r.members ?? [r.id]) (covered.get(r.framework) ?? covered.set(r.framework, new Set()).get(r.framework)!).add(id);
     const out: FileOutcome = {
       uri: file,
-      path: relative(process.cwd(), file).split('\\').join('/') || file,
+      path,
       kind: a.kind,
       findings: service.check({ uri: file, text }, { workspace: false }),
       identities: a.identities ?? [],
@@ -80,14 +100,14 @@ export function checkShard(files: readonly string[], service: IsmsService, warn:
 }
 
 /** Splits `files` into contiguous shards checked by worker threads; the main thread takes the first. */
-async function checkInParallel(files: readonly string[], workers: number, root: string, config: Config, warn: (m: string) => void): Promise<(FileOutcome | undefined)[]> {
+async function checkInParallel(files: readonly string[], workers: number, root: string, config: Config, warn: (m: string) => void): Promise<(FileOutcome | ReadFailure | undefined)[]> {
   const size = Math.ceil(files.length / workers);
   const shards = Array.from({ length: workers }, (_, i) => files.slice(i * size, (i + 1) * size));
   const pending = shards.slice(1).map(
     (shard) =>
-      new Promise<(FileOutcome | undefined)[]>((resolveShard, reject) => {
+      new Promise<(FileOutcome | ReadFailure | undefined)[]>((resolveShard, reject) => {
         const w = new Worker(__filename, { workerData: { ismsShard: true, files: shard, root, config } });
-        w.once('message', (m: { outcomes: (FileOutcome | undefined)[]; warnings: string[] }) => {
+        w.once('message', (m: { outcomes: (FileOutcome | ReadFailure | undefined)[]; warnings: string[] }) => {
           m.warnings.forEach((x) => warn(x));
           resolveShard(m.outcomes);
         });

@@ -4,7 +4,7 @@
  *   isms check [paths] [--format text|json|sarif] [--today YYYY-MM-DD] [--config FILE]
  *   isms catalog show <id> | isms catalog search <words>
  *   isms lsp --stdio
- * Exit codes: 0 no errors, 1 errors found, 2 usage or configuration error.
+ * Exit codes: 0 no errors, 1 errors found, 2 usage or configuration error, 3 a file could not be checked.
  *
  * This module is the entry of the bundle dist/cli.js, which is also what the check's worker threads run
  * (check-files.ts, imported through commands/check.ts, holds their entry).
@@ -41,7 +41,22 @@ function generalHelp(): string {
   ].join('\n');
 }
 
+let pipesWatched = false;
+
+/** `isms check ... | head`: the reader went away; stop writing, quietly, with the exit code set so far. */
+function watchPipes(): void {
+  if (pipesWatched) return;
+  pipesWatched = true;
+  const closed = (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  };
+  process.stdout.on('error', closed);
+  process.stderr.on('error', closed);
+}
+
 export async function main(argv: string[], io: Out = stdio): Promise<number> {
+  if (io === stdio) watchPipes();
   try {
     return await dispatch(argv, io);
   } catch (e) {

@@ -1,6 +1,6 @@
 /** `isms check [paths...]`: the findings of every ISMS file under the paths, as text, JSON or SARIF. */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { comparePos } from '../../core/text';
 import type { Finding } from '../../core/types';
 import type { IdentitySummary } from '../../core/analysis/inventory';
@@ -21,7 +21,9 @@ export const check: Command = {
   description: [
     'Checks the process documents and NHI inventories among the files and folders given (default: the',
     'current folder). Folders are walked for .md, .markdown, .yaml and .yml files; ignoreGlobs and folders',
-    'named node_modules or .git are skipped, but never a path given. Identity IDs are checked for uniqueness',
+    'named node_modules or .git are skipped, but never a path given. Symbolic links are followed within the',
+    'project only, each folder is walked once, and FIFOs, sockets and devices are never opened (each is named',
+    'on stderr and makes the exit code 3). Identity IDs are checked for uniqueness',
     'across all the files given. Configuration: the .isms.yaml of the first path\'s folder or the nearest one',
     'above it (not above the git root); globs and root-relative links are read from its folder.',
   ],
@@ -62,15 +64,22 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
   }
   const { root, config } = project;
 
-  const files = collect(paths, root, config);
+  const { files, skipped } = collect(paths, root, config);
+  for (const s of skipped) io.err(`isms: ${relative(process.cwd(), s.path) || s.path}: ${s.reason}`);
   const service = checker(root, config);
   const outcomes = await checkFiles(files, service, root, config, (m) => io.err(m));
+  let notChecked = skipped.length;
 
   const results: FileResult[] = [];
   const covered = new Map<string, Set<string>>();
   const identities = new Map<number, { uri: string; list: IdentitySummary[] }>();
   for (const o of outcomes) {
     if (!o) continue;
+    if (!('kind' in o)) {
+      notChecked++;
+      continue;
+    }
+    if (o.findings.some((f) => f.ruleId === 'file-unreadable')) notChecked++;
     for (const [fw, ids] of o.covered) {
       const set = covered.get(fw) ?? covered.set(fw, new Set()).get(fw)!;
       for (const id of ids) set.add(id);
@@ -86,5 +95,10 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
   }
 
   writeResults(format as Format, results, covered, config, io);
-  return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
+  if (results.some((r) => r.findings.some((f) => f.severity === 'error'))) return 1;
+  if (notChecked) {
+    io.err(`isms: ${notChecked} ${notChecked === 1 ? 'file' : 'files'} (or parts of files) could not be checked (see above): exit code 3.`);
+    return 3;
+  }
+  return 0;
 }
