@@ -87,6 +87,9 @@ describe('isms CLI', function () {
     const r = isms(['check', workspace({ '.isms.yaml': 'frameworks: [csf, cobit]\n', 'p.md': POLICY })]);
     assert.equal(r.code, 2);
     assert.match(r.err, /unknown framework 'cobit'/);
+    const t = isms(['check', workspace({ '.isms.yaml': 'today: 2026-13-45\n', 'p.md': POLICY })]);
+    assert.equal(t.code, 2);
+    assert.match(t.err, /today must be a calendar date YYYY-MM-DD, not '2026-13-45'/);
   });
 
   it('survives binary, empty, huge and malformed files', () => {

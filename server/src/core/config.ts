@@ -106,8 +106,8 @@ export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[
         break;
       }
       case 'today':
-        if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) out.today = value;
-        else problems.push({ path: key, message: 'today must be a date YYYY-MM-DD' });
+        if (typeof value === 'string' && isCalendarDay(value)) out.today = value;
+        else problems.push({ path: key, message: `today must be a calendar date YYYY-MM-DD, not '${String(value)}'` });
         break;
       case 'nhi':
         if (value && typeof value === 'object') {
@@ -139,4 +139,12 @@ export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[
     }
   }
   return out;
+}
+
+/** A real day written YYYY-MM-DD (not 2026-13-45, not 2026-02-29). */
+function isCalendarDay(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
 }
