@@ -14,6 +14,7 @@ import type { Config } from '../core/config';
 import type { Finding } from '../core/types';
 import type { IdentitySummary } from '../core/analysis/inventory';
 import { decode, firstInvalidUtf8 } from './files';
+import { evidenceOf, type EvidenceSource } from '../core/coverage/evidence';
 
 /** From this many files on, a check is shared out to worker threads (unless ISMS_WORKERS says otherwise). */
 export const PARALLEL_MIN_FILES = 400;
@@ -29,6 +30,13 @@ export interface FileOutcome {
   /** Framework -> control IDs referenced. */
   covered: [string, string[]][];
   facts: FileFacts;
+  /** What the file offers as evidence (with `evidence: true`). */
+  evidence?: EvidenceSource[];
+}
+
+export interface CheckOptions {
+  /** Also read each file's evidence (coverage). */
+  evidence?: boolean;
 }
 
 /** A file that could not be read at all (permissions, I/O): reported, never silently skipped. */
@@ -47,11 +55,11 @@ export function checker(root: string, config: Config): IsmsService {
  * Checks `files` in order, on worker threads when there are many (ISMS_WORKERS overrides the number of
  * threads; 1 = no workers). Files that are not ISMS files, or cannot be read (`warn`ed), yield undefined.
  */
-export async function checkFiles(files: readonly string[], service: IsmsService, root: string, config: Config, warn: (m: string) => void): Promise<(FileOutcome | ReadFailure | undefined)[]> {
+export async function checkFiles(files: readonly string[], service: IsmsService, root: string, config: Config, warn: (m: string) => void, options: CheckOptions = {}): Promise<(FileOutcome | ReadFailure | undefined)[]> {
   // YAML parsing dominates and is CPU bound.
   const forced = Number(process.env.ISMS_WORKERS);
   const workers = forced >= 1 ? Math.min(Math.floor(forced), 16, Math.max(1, files.length)) : files.length >= PARALLEL_MIN_FILES ? Math.min(availableParallelism(), MAX_WORKERS) : 1;
-  return workers > 1 ? checkInParallel(files, workers, root, config, warn) : checkShard(files, service, warn);
+  return workers > 1 ? checkInParallel(files, workers, root, config, warn, options) : checkShard(files, service, warn, options);
 }
 
 /**
@@ -59,7 +67,7 @@ export async function checkFiles(files: readonly string[], service: IsmsService,
  * read a ReadFailure (and a message). A file that is not valid UTF-8 is read with replacement characters, and
  * the first bad byte is named once.
  */
-export function checkShard(files: readonly string[], service: IsmsService, warn: (m: string) => void): (FileOutcome | ReadFailure | undefined)[] {
+export function checkShard(files: readonly string[], service: IsmsService, warn: (m: string) => void, options: CheckOptions = {}): (FileOutcome | ReadFailure | undefined)[] {
   return files.map((file) => {
     const path = relative(process.cwd(), file).split('\\').join('/') || file;
     let buf: Buffer;
@@ -85,28 +93,30 @@ export function checkShard(files: readonly string[], service: IsmsService, warn:
     }
     const covered = new Map<string, Set<string>>();
     for (const r of a.refs) if (r.status === 'ok') for (const id of r.members ?? [r.id]) (covered.get(r.framework) ?? covered.set(r.framework, new Set()).get(r.framework)!).add(id);
+    const findings = service.check({ uri: file, text }, { workspace: false });
     const out: FileOutcome = {
       uri: file,
       path,
       kind: a.kind,
-      findings: service.check({ uri: file, text }, { workspace: false }),
+      findings,
       identities: a.identities ?? [],
       covered: [...covered].map(([fw, ids]) => [fw, [...ids]]),
       facts: factsOf(a),
     };
+    if (options.evidence) out.evidence = evidenceOf(a, findings, text, service.getConfig()).map((e) => ({ ...e, uri: path }));
     service.forget(file); // keep memory flat on large workspaces
     return out;
   });
 }
 
 /** Splits `files` into contiguous shards checked by worker threads; the main thread takes the first. */
-async function checkInParallel(files: readonly string[], workers: number, root: string, config: Config, warn: (m: string) => void): Promise<(FileOutcome | ReadFailure | undefined)[]> {
+async function checkInParallel(files: readonly string[], workers: number, root: string, config: Config, warn: (m: string) => void, options: CheckOptions): Promise<(FileOutcome | ReadFailure | undefined)[]> {
   const size = Math.ceil(files.length / workers);
   const shards = Array.from({ length: workers }, (_, i) => files.slice(i * size, (i + 1) * size));
   const pending = shards.slice(1).map(
     (shard) =>
       new Promise<(FileOutcome | ReadFailure | undefined)[]>((resolveShard, reject) => {
-        const w = new Worker(__filename, { workerData: { ismsShard: true, files: shard, root, config } });
+        const w = new Worker(__filename, { workerData: { ismsShard: true, files: shard, root, config, options } });
         w.once('message', (m: { outcomes: (FileOutcome | ReadFailure | undefined)[]; warnings: string[] }) => {
           m.warnings.forEach((x) => warn(x));
           resolveShard(m.outcomes);
@@ -115,15 +125,15 @@ async function checkInParallel(files: readonly string[], workers: number, root: 
         w.once('exit', (code) => code !== 0 && reject(new Error(`worker exited with code ${code}`)));
       }),
   );
-  const first = checkShard(shards[0], checker(root, config), warn);
+  const first = checkShard(shards[0], checker(root, config), warn, options);
   const rest = await Promise.all(pending);
   return first.concat(...rest);
 }
 
 // A worker thread started by checkInParallel: check its shard and send the outcomes back.
 if (!isMainThread && (workerData as { ismsShard?: boolean } | null)?.ismsShard) {
-  const { files, root, config } = workerData as { files: string[]; root: string; config: Config };
+  const { files, root, config, options } = workerData as { files: string[]; root: string; config: Config; options: CheckOptions };
   const warnings: string[] = [];
-  const outcomes = checkShard(files, checker(root, config), (m) => warnings.push(m));
+  const outcomes = checkShard(files, checker(root, config), (m) => warnings.push(m), options);
   parentPort!.postMessage({ outcomes, warnings });
 }

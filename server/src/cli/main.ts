@@ -16,8 +16,9 @@ import { EXIT_CODES, VERSION, stdio, type Out } from './io';
 import { check } from './commands/check';
 import { catalog } from './commands/catalog';
 import { lsp } from './commands/lsp';
+import { coverageCommand } from './commands/coverage';
 
-const COMMANDS: readonly Command[] = [check, catalog, lsp];
+const COMMANDS: readonly Command[] = [check, coverageCommand, catalog, lsp];
 
 const byName = (name: string) => COMMANDS.find((c) => c.name === name);
 

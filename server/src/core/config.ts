@@ -36,6 +36,10 @@ export interface Config {
     /** Extra front matter key aliases: alias -> canonical key. */
     keyAliases: Record<string, string>;
   };
+  /** The Statement of Applicability: ISO/IEC 27001:2022 Annex A controls excluded, each with its justification. */
+  soa: {
+    excluded: Record<string, string>;
+  };
 }
 
 export const DEFAULT_FRAMEWORKS: FrameworkId[] = ['csf', 'iso27001', 'iso27002', 'soc2', 'nhi'];
@@ -49,6 +53,7 @@ export function defaultConfig(): Config {
     ignoreGlobs: ['**/node_modules/**', '**/.git/**'],
     nhi: { staleAfterDays: 90, maxRotationDays: 90 },
     documents: { requiredSections: {}, keyAliases: {} },
+    soa: { excluded: {} },
   };
 }
 
@@ -133,6 +138,22 @@ export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[
             }
           }
         }
+        break;
+      case 'soa':
+        if (value && typeof value === 'object' && !Array.isArray(value)) {
+          const excluded = (value as Record<string, unknown>).excluded;
+          if (excluded !== undefined && (typeof excluded !== 'object' || excluded === null || Array.isArray(excluded))) {
+            problems.push({ path: 'soa.excluded', message: 'must be a mapping of Annex A control to justification, e.g. { A.7.4: "no physical premises; cloud-only" }' });
+            break;
+          }
+          for (const [id, why] of Object.entries((excluded ?? {}) as Record<string, unknown>)) {
+            const m = /^(?:ISO\s?27001:\s?)?(A\.[5-8]\.\d{1,2})$/i.exec(id.trim());
+            if (!m) problems.push({ path: `soa.excluded.${id}`, message: `'${id}' is not an ISO/IEC 27001:2022 Annex A control (A.5.1 to A.8.34)` });
+            else if (typeof why !== 'string' || why.trim() === '')
+              problems.push({ path: `soa.excluded.${id}`, message: 'an exclusion from the Statement of Applicability needs its justification (ISO/IEC 27001:2022 6.1.3 d)' });
+            else out.soa.excluded[m[1].toUpperCase()] = why.trim();
+          }
+        } else problems.push({ path: key, message: 'soa must be a mapping, e.g. soa: { excluded: { A.7.4: "no physical premises" } }' });
         break;
       default:
         problems.push({ path: key, message: `unknown setting '${key}'` });

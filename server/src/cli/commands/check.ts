@@ -7,7 +7,8 @@ import type { IdentitySummary } from '../../core/analysis/inventory';
 import { UsageError, didYouMean, isCalendarDate, nameEdits, type Command } from '../args';
 import { ConfigError, loadProject } from '../project';
 import { collect } from '../files';
-import { checker, checkFiles, MAX_WORKERS, PARALLEL_MIN_FILES } from '../check-files';
+import { checker, checkFiles, MAX_WORKERS, PARALLEL_MIN_FILES, type CheckOptions, type FileOutcome } from '../check-files';
+import type { Config } from '../../core/config';
 import { FORMATS, writeResults, type FileResult, type Format } from '../output';
 import type { Out } from '../io';
 
@@ -45,13 +46,40 @@ export const check: Command = {
 
 async function runCheck(values: Record<string, string | boolean | undefined>, positionals: string[], io: Out): Promise<number> {
   const format = (values.format as string | undefined) ?? 'text';
-  const today = values.today as string | undefined;
-  const configPath = values.config as string | undefined;
   if (!(FORMATS as readonly string[]).includes(format))
     throw new UsageError(`--format must be text, json or sarif, not '${format}'${didYouMean(format, FORMATS, undefined, nameEdits(format))}`, 'check');
-  if (today !== undefined && !isCalendarDate(today)) throw new UsageError(`--today must be a calendar date YYYY-MM-DD, not '${today}'`, 'check');
+  const run = await checkProject(values, positionals, io, 'check');
+  if (typeof run === 'number') return run;
+  const { results, covered, config, notChecked } = run;
+  writeResults(format as Format, results, covered, config, io);
+  if (results.some((r) => r.findings.some((f) => f.severity === 'error'))) return 1;
+  if (notChecked) {
+    io.err(`isms: ${notChecked} ${notChecked === 1 ? 'file' : 'files'} (or parts of files) could not be checked (see above): exit code 3.`);
+    return 3;
+  }
+  return 0;
+}
+
+export interface ProjectRun {
+  results: FileResult[];
+  outcomes: FileOutcome[];
+  covered: Map<string, Set<string>>;
+  config: Config;
+  root: string;
+  /** Paths and files (or parts) that could not be checked. */
+  notChecked: number;
+}
+
+/**
+ * Checks every ISMS file under the paths given (`--today`, `--config` from `values`) as `isms check` does:
+ * findings per file, cross-file findings added. An exit code instead when the configuration is wrong.
+ */
+export async function checkProject(values: Record<string, string | boolean | undefined>, positionals: string[], io: Out, command: string, options: CheckOptions = {}): Promise<ProjectRun | number> {
+  const today = values.today as string | undefined;
+  const configPath = values.config as string | undefined;
+  if (today !== undefined && !isCalendarDate(today)) throw new UsageError(`--today must be a calendar date YYYY-MM-DD, not '${today}'`, command);
   const paths = positionals.length ? positionals : ['.'];
-  for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or directory: ${p}`, 'check');
+  for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or directory: ${p}`, command);
 
   const start = resolve(statSync(paths[0]).isDirectory() ? paths[0] : dirname(paths[0]));
   let project;
@@ -67,18 +95,20 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
   const { files, skipped } = collect(paths, root, config);
   for (const s of skipped) io.err(`isms: ${relative(process.cwd(), s.path) || s.path}: ${s.reason}`);
   const service = checker(root, config);
-  const outcomes = await checkFiles(files, service, root, config, (m) => io.err(m));
+  const all = await checkFiles(files, service, root, config, (m) => io.err(m), options);
   let notChecked = skipped.length;
 
   const results: FileResult[] = [];
+  const outcomes: FileOutcome[] = [];
   const covered = new Map<string, Set<string>>();
   const identities = new Map<number, { uri: string; list: IdentitySummary[] }>();
-  for (const o of outcomes) {
+  for (const o of all) {
     if (!o) continue;
     if (!('kind' in o)) {
       notChecked++;
       continue;
     }
+    outcomes.push(o);
     if (o.findings.some((f) => f.ruleId === 'file-unreadable')) notChecked++;
     for (const [fw, ids] of o.covered) {
       const set = covered.get(fw) ?? covered.set(fw, new Set()).get(fw)!;
@@ -93,12 +123,5 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
     const extra = service.workspaceFindings(uri, list);
     if (extra.length) results[i].findings = [...results[i].findings, ...extra].sort(byPosition);
   }
-
-  writeResults(format as Format, results, covered, config, io);
-  if (results.some((r) => r.findings.some((f) => f.severity === 'error'))) return 1;
-  if (notChecked) {
-    io.err(`isms: ${notChecked} ${notChecked === 1 ? 'file' : 'files'} (or parts of files) could not be checked (see above): exit code 3.`);
-    return 3;
-  }
-  return 0;
+  return { results, outcomes, covered, config, root, notChecked };
 }

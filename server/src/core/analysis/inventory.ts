@@ -34,6 +34,8 @@ export interface IdentitySummary {
   owners: string[];
   consumers: string[];
   controls: string[];
+  /** `last_reviewed` as written, when it is a date. */
+  lastReviewed?: string;
 }
 
 interface ChunkResult {
@@ -324,6 +326,7 @@ function summary(f: IdentityFacts, item: YAMLMap, text: string, lines: LineIndex
   }
   if (f.name !== undefined) out.name = f.name;
   if (f.type !== undefined) out.type = f.type;
+  if (f.lastReviewed !== undefined) out.lastReviewed = f.lastReviewed;
   return out;
 }
 
@@ -345,6 +348,8 @@ interface IdentityFacts {
   owners: string[];
   consumers: string[];
   controls: string[];
+  /** `last_reviewed` as written, when it is a date. */
+  lastReviewed?: string;
 }
 
 /** Runs every unit that reads an identity on one identity, and returns its facts. */
@@ -352,6 +357,7 @@ function checkIdentity(inp: IdentityInput, r: Reporter): IdentityFacts {
   const c = new IdentityContext(inp, r);
   for (const u of unitsReading('identity')) u.identity!(c);
   const name = c.effText('name');
+  const reviewed = c.effText('last_reviewed');
   return {
     ...(c.id !== undefined ? { id: c.id, idStart: c.idEntry!.valueStart, idEnd: c.idEntry!.valueEnd } : {}),
     ...(name ? { name } : {}),
@@ -359,6 +365,7 @@ function checkIdentity(inp: IdentityInput, r: Reporter): IdentityFacts {
     owners: identityOwners(c.m, c.defaults),
     consumers: c.effList('used_by'),
     controls: c.controls,
+    ...(reviewed && /^\d{4}-\d{2}-\d{2}$/.test(reviewed.slice(0, 10)) ? { lastReviewed: reviewed.slice(0, 10) } : {}),
   };
 }
 

@@ -1,0 +1,165 @@
+/**
+ * What one file offers as evidence: each process document and each identity of an inventory, with the controls it
+ * lists, the controls its body cites, its owner, its last review and why it is not fresh evidence (if it is not).
+ * Plain data (it crosses from the CLI's worker threads), computed from an analysis and its findings: the rules have
+ * already judged ownership, reviews and rotation, so this reads their verdicts instead of judging again.
+ */
+import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import type { Analysis } from '../analysis/analyze';
+import type { FrameworkId } from '../config';
+import { refIds, type ControlRef } from '../refs/scan';
+import type { Finding } from '../types';
+import { catalog } from '../catalog/catalog';
+import { scanListItem } from '../lang/yaml-controls';
+import { PARSE_OPTIONS } from '../lang/fast-yaml';
+import type { Config } from '../config';
+
+export interface EvidenceSource {
+  kind: 'document' | 'identity';
+  /** The file (as the host names it) and the 0-based line of the document's title or the identity's id. */
+  uri: string;
+  line: number;
+  /** The document's title (else its file name) or the identity's id. */
+  name: string;
+  /** The document type (policy, runbook ...) or the identity type. */
+  type?: string;
+  owners: string[];
+  lastReviewed?: string;
+  /** Why it is not fresh evidence: empty when it is. */
+  problems: string[];
+  /** `framework:id` of the controls it lists (front matter `controls`, an identity's `controls`). */
+  listed: string[];
+  /** Controls its body cites, with the 0-based line of the first citation. */
+  cited: { key: string; line: number }[];
+}
+
+/** The problems a finding of these rules makes for the evidence it concerns. */
+const PROBLEM: Record<string, string> = {
+  'owner-missing': 'no owner',
+  'owner-shared': 'no single owner',
+  'review-overdue': 'review overdue',
+  'review-date-missing': 'no review recorded',
+  'review-cadence-missing': 'no review cadence',
+  'nhi-rotation-overdue': 'rotation overdue',
+  'nhi-rotation-missing': 'no rotation cadence',
+  'nhi-expired': 'expired',
+  'nhi-offboarding-missing': 'no offboarding',
+};
+
+/**
+ * `framework:id` keys a reference stands for, for coverage: ISO/IEC 27002 clause X and 27001 Annex A.X are one
+ * control; an SP 800-53 enhancement counts for its control.
+ */
+export function coverageKeys(framework: FrameworkId, id: string): string[] {
+  if (framework === 'iso27001' && id.startsWith('A.')) return [`iso27001:${id}`, `iso27002:${id.slice(2)}`];
+  if (framework === 'iso27002') return [`iso27002:${id}`, `iso27001:A.${id}`];
+  if (framework === 'sp800-53') return [`sp800-53:${id.replace(/\s*\(\d+\)$/, '')}`];
+  return [`${framework}:${id}`];
+}
+
+function keysOf(refs: readonly ControlRef[]): string[] {
+  const out = new Set<string>();
+  for (const r of refs) if (r.status === 'ok') for (const id of refIds(r)) for (const k of coverageKeys(r.framework, id)) out.add(k);
+  return [...out];
+}
+
+export function evidenceOf(a: Analysis, findings: readonly Finding[], text: string, config: Config): EvidenceSource[] {
+  if (a.kind === 'inventory') return identityEvidence(a, findings, config);
+  if (a.kind === 'process-document') return [documentEvidence(a, findings, text)];
+  return [];
+}
+
+function documentEvidence(a: Analysis, findings: readonly Finding[], text: string): EvidenceSource {
+  const fm = a.frontMatter;
+  const inFm = (r: ControlRef) => fm !== undefined && r.start >= fm.start && r.end <= fm.end;
+  const listed = keysOf(a.refs.filter(inFm));
+  const cited = new Map<string, number>();
+  for (const r of a.refs) {
+    if (inFm(r) || r.status !== 'ok') continue;
+    for (const id of refIds(r)) for (const k of coverageKeys(r.framework, id)) if (!cited.has(k)) cited.set(k, a.lines.positionAt(r.start).line);
+  }
+  const values = fm ? frontMatterValues(text.slice(fm.start, fm.end)) : {};
+  const problems = new Set<string>();
+  const status = values.status?.toLowerCase();
+  if (status === 'draft') problems.add('draft');
+  if (status === 'retired') problems.add('retired');
+  for (const f of findings) {
+    if (PROBLEM[f.ruleId] && f.ruleId !== 'nhi-offboarding-missing') problems.add(PROBLEM[f.ruleId]);
+    if (f.severity === 'error') problems.add('open errors');
+  }
+  const h1 = a.headings?.find((h) => h.level === 1);
+  const name = values.title ?? h1?.text ?? a.uri.split(/[\\/]/).pop() ?? a.uri;
+  return {
+    kind: 'document',
+    uri: a.uri,
+    line: h1?.line ?? 0,
+    name,
+    ...(values.type ? { type: values.type.toLowerCase() } : {}),
+    owners: values.owners ?? [],
+    ...(values.lastReviewed ? { lastReviewed: values.lastReviewed } : {}),
+    problems: [...problems],
+    listed,
+    cited: [...cited].map(([key, line]) => ({ key, line })),
+  };
+}
+
+function identityEvidence(a: Analysis, findings: readonly Finding[], config: Config): EvidenceSource[] {
+  const out: EvidenceSource[] = [];
+  for (const x of a.identities ?? []) {
+    const problems = new Set<string>();
+    for (const f of findings) {
+      if (f.data?.identity !== x.id || x.id === undefined) continue;
+      if (PROBLEM[f.ruleId]) problems.add(PROBLEM[f.ruleId]);
+      if (f.severity === 'error') problems.add('open errors');
+    }
+    if (x.owners.length === 0) problems.add('no owner');
+    const listed = new Set<string>();
+    for (const c of x.controls) for (const k of keysOf(scanListItem(c, 0, config.frameworks))) listed.add(k);
+    out.push({
+      kind: 'identity',
+      uri: a.uri,
+      line: (x.idRange ?? x.range).start.line,
+      name: x.id ?? x.name ?? `identity on line ${x.range.start.line + 1}`,
+      ...(x.type ? { type: x.type } : {}),
+      owners: x.owners,
+      ...(x.lastReviewed ? { lastReviewed: x.lastReviewed } : {}),
+      problems: [...problems],
+      listed: [...listed],
+      cited: [],
+    });
+  }
+  return out;
+}
+
+/** The few front matter values coverage reports (the rules have judged them already). */
+function frontMatterValues(yamlText: string): { title?: string; type?: string; status?: string; owners?: string[]; lastReviewed?: string } {
+  let doc;
+  try {
+    doc = parseDocument(yamlText, PARSE_OPTIONS);
+  } catch {
+    return {};
+  }
+  const map = doc.contents;
+  if (!isMap(map)) return {};
+  const get = (...keys: string[]): Node | undefined => {
+    for (const p of map.items) if (isScalar(p.key) && keys.includes(String(p.key.value).toLowerCase())) return p.value as Node;
+    return undefined;
+  };
+  const str = (n: Node | undefined) => (n && isScalar(n) && n.value !== null ? (n.value instanceof Date ? n.value.toISOString().slice(0, 10) : String(n.value).trim()) : undefined);
+  const ownerNode = get('owner', 'owners', 'owner_team', 'owner_email', 'maintainer', 'maintainers') ?? get('owner_contact', 'owner_slack');
+  const owners = ownerNode && isSeq(ownerNode) ? ownerNode.items.map((i) => str(i as Node)).filter((x): x is string => !!x) : str(ownerNode) ? [str(ownerNode)!] : [];
+  const last = str(get('last_reviewed', 'last_reviewed_on', 'reviewed', 'last_review', 'reviewed_on', 'last_reviewed_at', 'last_review_date', 'reviewed_at', 'review_date'));
+  return {
+    title: str(get('title', 'name')),
+    type: str(get('type', 'document_type', 'doc_type')),
+    status: str(get('status')),
+    owners,
+    ...(last && /^\d{4}-\d{2}-\d{2}/.test(last) ? { lastReviewed: last.slice(0, 10) } : {}),
+  };
+}
+
+/** The catalog title of a `framework:id` key. */
+export function titleOf(key: string): string {
+  const i = key.indexOf(':');
+  return catalog().get(key.slice(0, i) as FrameworkId, key.slice(i + 1))?.title ?? '';
+}

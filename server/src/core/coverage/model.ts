@@ -1,0 +1,218 @@
+/**
+ * The evidence model: for every control of every enabled framework, which documents and identities evidence
+ * it (directly, or only through NIST's crosswalk), which only cite it, and the state that follows. The one
+ * place that decides a control's state; docs/coverage.md defines each state and the order they are decided in.
+ * Pure: evidence sources (coverage/evidence.ts) and the config in, a report out.
+ */
+import { catalog, type Control } from '../catalog/catalog';
+import type { Config, FrameworkId } from '../config';
+import type { EvidenceSource } from './evidence';
+
+export type CoverageState = 'evidenced' | 'stale' | 'mentioned' | 'gap' | 'excluded';
+
+/** The states in the order they are decided: the first that applies is the control's. */
+export const STATES: readonly CoverageState[] = ['excluded', 'evidenced', 'stale', 'mentioned', 'gap'];
+
+export interface EvidenceItem {
+  kind: 'document' | 'identity';
+  uri: string;
+  line: number;
+  name: string;
+  type?: string;
+  owners: string[];
+  lastReviewed?: string;
+  /** Fresh evidence: no problem (owned, reviewed in time, not draft, no open errors ...). */
+  fresh: boolean;
+  problems: string[];
+  /** Listed for this very control, or for one NIST's crosswalk maps to it (`from`). */
+  via: 'listed' | 'crosswalk';
+  from?: string;
+}
+
+export interface Mention {
+  uri: string;
+  line: number;
+  name: string;
+}
+
+export interface ControlCoverage {
+  framework: FrameworkId;
+  id: string;
+  title: string;
+  /** The function, theme, series or family the control belongs to (its ID). */
+  group: string;
+  state: CoverageState;
+  /** The state rests on crosswalk evidence only. */
+  crosswalkOnly: boolean;
+  evidence: EvidenceItem[];
+  mentions: Mention[];
+  /** The justification of an exclusion (Statement of Applicability). */
+  exclusion?: string;
+}
+
+export interface Summary {
+  total: number;
+  evidenced: number;
+  stale: number;
+  mentioned: number;
+  gap: number;
+  excluded: number;
+  /** Of `evidenced`, those evidenced only through the crosswalk. */
+  crosswalk: number;
+  /** Directly evidenced controls over applicable ones (total less excluded), 0..1. */
+  ratio: number;
+  /** The same counting crosswalk evidence. */
+  ratioWithCrosswalk: number;
+}
+
+export interface GroupCoverage {
+  id: string;
+  title: string;
+  summary: Summary;
+}
+
+export interface FrameworkCoverage {
+  framework: FrameworkId;
+  name: string;
+  summary: Summary;
+  groups: GroupCoverage[];
+  controls: ControlCoverage[];
+}
+
+export interface CoverageReport {
+  frameworks: FrameworkCoverage[];
+  /** Configuration that could not be applied (an exclusion of a control that does not exist). */
+  problems: string[];
+}
+
+/** The controls a framework's coverage counts (the leaves an auditor samples), in catalog order. */
+export function coverageControls(framework: FrameworkId): Control[] {
+  const all = catalog().all(framework);
+  switch (framework) {
+    case 'csf':
+      return all.filter((c) => c.kind === 'subcategory' && !c.withdrawn);
+    case 'iso27001': {
+      const parents = new Set(all.map((c) => c.parent).filter(Boolean));
+      return all.filter((c) => c.kind === 'control' || (c.kind === 'clause' && !parents.has(c.id)));
+    }
+    case 'iso27002':
+      return all.filter((c) => c.kind === 'control');
+    case 'soc2':
+      return all.filter((c) => c.kind === 'criterion');
+    case 'nhi':
+      return all.filter((c) => c.kind === 'risk');
+    case 'sp800-53':
+      return all.filter((c) => c.kind === 'control' && !c.withdrawn);
+  }
+}
+
+/** The group of a control: CSF function, ISO theme or top clause, SOC 2 series, SP 800-53 family. */
+function groupOf(c: Control): { id: string; title: string } {
+  const cat = catalog();
+  let g: Control | undefined = c;
+  if (c.framework === 'nhi') return { id: 'NHI', title: 'OWASP Non-Human Identities Top 10 (2025)' };
+  while (g?.parent) g = cat.get(c.framework, g.parent);
+  if (c.framework === 'iso27001' && c.kind === 'clause') return { id: g?.id ?? c.id, title: `Clause ${g?.id}: ${g?.title ?? ''}` };
+  return { id: g?.id ?? c.id, title: g?.title ?? '' };
+}
+
+function summarise(controls: readonly ControlCoverage[]): Summary {
+  const s: Summary = { total: controls.length, evidenced: 0, stale: 0, mentioned: 0, gap: 0, excluded: 0, crosswalk: 0, ratio: 0, ratioWithCrosswalk: 0 };
+  for (const c of controls) {
+    s[c.state]++;
+    if (c.state === 'evidenced' && c.crosswalkOnly) s.crosswalk++;
+  }
+  const applicable = s.total - s.excluded;
+  s.ratio = applicable ? round((s.evidenced - s.crosswalk) / applicable) : 1;
+  s.ratioWithCrosswalk = applicable ? round(s.evidenced / applicable) : 1;
+  return s;
+}
+
+const round = (x: number) => Math.round(x * 10000) / 10000;
+
+/** The coverage of `frameworks` (default: the enabled ones) by the evidence of every file. */
+export function coverage(sources: readonly EvidenceSource[], config: Config, frameworks: readonly FrameworkId[] = config.frameworks): CoverageReport {
+  const cat = catalog();
+  const problems: string[] = [];
+  // Evidence and mentions by `framework:id`.
+  const direct = new Map<string, EvidenceSource[]>();
+  const crosswalk = new Map<string, { source: EvidenceSource; from: string }[]>();
+  const mentions = new Map<string, Mention[]>();
+  const push = <T>(m: Map<string, T[]>, k: string, v: T) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
+  for (const s of sources) {
+    for (const key of s.listed) {
+      push(direct, key, s);
+      const i = key.indexOf(':');
+      for (const eq of cat.crosswalk(key.slice(0, i) as FrameworkId, key.slice(i + 1))) push(crosswalk, `${eq.framework}:${eq.id}`, { source: s, from: key });
+    }
+    const listed = new Set(s.listed);
+    for (const { key, line } of s.cited) if (!listed.has(key)) push(mentions, key, { uri: s.uri, line, name: s.name });
+  }
+  const excluded = new Map(Object.entries(config.soa.excluded));
+  for (const id of excluded.keys()) if (!cat.get('iso27001', id)) problems.push(`soa.excluded: '${id}' is not an ISO/IEC 27001:2022 Annex A control`);
+
+  const out: FrameworkCoverage[] = [];
+  for (const fw of frameworks) {
+    const controls: ControlCoverage[] = [];
+    for (const c of coverageControls(fw)) {
+      const key = `${fw}:${c.id}`;
+      const item = (s: EvidenceSource, via: 'listed' | 'crosswalk', from?: string): EvidenceItem => ({
+        kind: s.kind,
+        uri: s.uri,
+        line: s.line,
+        name: s.name,
+        ...(s.type ? { type: s.type } : {}),
+        owners: s.owners,
+        ...(s.lastReviewed ? { lastReviewed: s.lastReviewed } : {}),
+        fresh: s.problems.length === 0,
+        problems: s.problems,
+        via,
+        ...(from ? { from } : {}),
+      });
+      const mine = (direct.get(key) ?? []).map((s) => item(s, 'listed'));
+      const seen = new Set(mine.map((e) => `${e.uri}#${e.line}`));
+      const viaCrosswalk: EvidenceItem[] = [];
+      for (const { source, from } of crosswalk.get(key) ?? []) {
+        const k = `${source.uri}#${source.line}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        viaCrosswalk.push(item(source, 'crosswalk', from));
+      }
+      const evidence = [...mine, ...viaCrosswalk].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line));
+      const cited = mentions.get(key) ?? [];
+      const exclusion = fw === 'iso27001' ? excluded.get(c.id) : undefined;
+      let state: CoverageState;
+      let crosswalkOnly = false;
+      if (exclusion !== undefined) state = 'excluded';
+      else if (mine.some((e) => e.fresh)) state = 'evidenced';
+      else if (viaCrosswalk.some((e) => e.fresh)) [state, crosswalkOnly] = ['evidenced', true];
+      else if (evidence.length) [state, crosswalkOnly] = ['stale', mine.length === 0];
+      else if (cited.length) state = 'mentioned';
+      else state = 'gap';
+      controls.push({
+        framework: fw,
+        id: c.id,
+        title: c.title,
+        group: groupOf(c).id,
+        state,
+        crosswalkOnly,
+        evidence,
+        mentions: cited,
+        ...(exclusion !== undefined ? { exclusion } : {}),
+      });
+    }
+    const groups = new Map<string, { title: string; controls: ControlCoverage[] }>();
+    for (const c of controls) {
+      const g = groupOf(cat.get(fw, c.id)!);
+      (groups.get(g.id) ?? groups.set(g.id, { title: g.title, controls: [] }).get(g.id)!).controls.push(c);
+    }
+    out.push({
+      framework: fw,
+      name: cat.framework(fw).name,
+      summary: summarise(controls),
+      groups: [...groups].map(([id, g]) => ({ id, title: g.title, summary: summarise(g.controls) })),
+      controls,
+    });
+  }
+  return { frameworks: out, problems };
+}

@@ -1,0 +1,119 @@
+/**
+ * Coverage (issue 16): the evidence model on a small ISMS where every state occurs (test/fixtures/coverage),
+ * through `isms coverage` as CI runs it. The JSON and CSV outputs are golden files (test/golden/coverage.*,
+ * rewritten with UPDATE_GOLDEN=1 after review); the states are also asserted one by one.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { server, ROOT } from './helpers/root';
+
+const { coverage, coverageControls } = server('core/coverage/model.js');
+const { defaultConfig } = server('core/config.js');
+const { catalog } = server('core/catalog/catalog.js');
+
+const FIXTURE = path.join('test', 'fixtures', 'coverage');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+function isms(args: string[], cwd = ROOT) {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function golden(name: string, actual: string): void {
+  const file = path.join(ROOT, 'test', 'golden', name);
+  if (UPDATE) fs.writeFileSync(file, actual);
+  assert.equal(actual, fs.readFileSync(file, 'utf8'), `${name} differs from the golden file`);
+}
+
+describe('isms coverage', function () {
+  this.timeout(30000);
+  let report: any;
+  const state = (fw: string, id: string) => report.frameworks.find((f: any) => f.framework === fw).controls.find((c: any) => c.id === id);
+
+  before(() => {
+    const r = isms(['coverage', FIXTURE, '--format', 'json', '--today', '2026-11-23']);
+    assert.equal(r.code, 0, r.err);
+    report = JSON.parse(r.out);
+  });
+
+  it('writes the golden JSON and CSV', () => {
+    golden('coverage.json', isms(['coverage', FIXTURE, '--format', 'json', '--today', '2026-11-23']).out);
+    golden('coverage.csv', isms(['coverage', FIXTURE, '--format', 'csv', '--today', '2026-11-23']).out);
+  });
+
+  it('evidenced: listed by an approved, owned document reviewed in time, or a sound identity', () => {
+    assert.equal(state('iso27001', 'A.5.16').state, 'evidenced');
+    assert.equal(state('soc2', 'CC6.3').state, 'evidenced');
+    assert.deepEqual(state('soc2', 'CC6.3').evidence.map((e: any) => [e.kind, e.name, e.uri, e.line]), [['identity', 'svc-payments', 'test/fixtures/coverage/inventories/prod.nhi.yaml', 4]]);
+  });
+
+  it('stale: only a draft, an overdue review or an overdue rotation evidences it', () => {
+    assert.deepEqual([state('iso27001', 'A.8.24').state, state('iso27001', 'A.8.24').evidence[0].problems], ['stale', ['draft']]);
+    assert.deepEqual([state('soc2', 'CC6.2').state, state('soc2', 'CC6.2').evidence[0].problems], ['stale', ['review overdue']]);
+    assert.deepEqual([state('soc2', 'CC6.6').state, state('soc2', 'CC6.6').evidence[0].problems], ['stale', ['rotation overdue']]);
+  });
+
+  it('reaches controls through NIST\'s crosswalk, marked as such', () => {
+    const c = state('csf', 'PR.AA-03');
+    assert.deepEqual([c.state, c.crosswalkOnly], ['evidenced', true]);
+    assert.deepEqual(c.evidence.map((e: any) => [e.via, e.from]), [['crosswalk', 'iso27001:A.5.15']]);
+    const f = report.frameworks.find((x: any) => x.framework === 'csf').summary;
+    assert.ok(f.ratioWithCrosswalk > f.ratio);
+  });
+
+  it('mentioned: cited in a body and listed nowhere; gap: nothing; excluded: with its justification', () => {
+    assert.equal(state('soc2', 'CC7.2').state, 'mentioned');
+    assert.deepEqual(state('soc2', 'CC7.2').mentions.map((m: any) => m.line), [26]);
+    assert.equal(state('soc2', 'CC1.1').state, 'gap');
+    assert.deepEqual([state('iso27001', 'A.7.4').state, state('iso27001', 'A.7.4').exclusion], ['excluded', 'no physical premises; cloud-only']);
+    const iso = report.frameworks.find((x: any) => x.framework === 'iso27001').summary;
+    assert.equal(iso.excluded, 1);
+    assert.equal(iso.ratio, Math.round(((iso.evidenced - iso.crosswalk) / (iso.total - 1)) * 10000) / 10000);
+  });
+
+  it('counts every control of each framework once: 106 CSF subcategories, 93 Annex A controls and the clause leaves', () => {
+    const csf = report.frameworks.find((x: any) => x.framework === 'csf');
+    assert.equal(csf.controls.length, 106);
+    assert.deepEqual(csf.groups.map((g: any) => g.id), ['GV', 'ID', 'PR', 'DE', 'RS', 'RC']);
+    const iso = report.frameworks.find((x: any) => x.framework === 'iso27001');
+    assert.equal(iso.controls.filter((c: any) => c.id.startsWith('A.')).length, 93);
+    assert.equal(coverageControls('iso27001').filter((c: any) => c.kind === 'clause').every((c: any) => !catalog().all('iso27001').some((x: any) => x.parent === c.id)), true);
+  });
+
+  it('CSV opens in a spreadsheet: UTF-8 BOM, CRLF, quoted fields', () => {
+    const csv = isms(['coverage', FIXTURE, '--format', 'csv', '--framework', 'soc2', '--today', '2026-11-23']).out;
+    assert.ok(csv.startsWith('\ufeffframework,control,title,'));
+    assert.match(csv, /\r\nsoc2,CC1\.3,"Structures, reporting lines and authorities",CC1,gap,no,,,,,\r\n/);
+    assert.equal(csv.trimEnd().split('\r\n').length, 62);
+  });
+
+  it('--fail-under is a CI gate; --framework selects; mistakes are usage errors', () => {
+    const below = isms(['coverage', FIXTURE, '--framework', 'nhi', '--fail-under', '30', '--today', '2026-11-23']);
+    assert.equal(below.code, 1);
+    assert.match(below.err, /OWASP Non-Human Identities Top 10 \(2025\): 20\.0% evidenced, below --fail-under 30%/);
+    assert.equal(isms(['coverage', FIXTURE, '--framework', 'nhi', '--fail-under', '20', '--today', '2026-11-23']).code, 0);
+    assert.match(isms(['coverage', FIXTURE, '--framework', 'cobit']).err, /unknown framework 'cobit'/);
+    assert.equal(isms(['coverage', FIXTURE, '--fail-under', 'lots']).code, 2);
+    assert.equal(isms(['coverage', FIXTURE, '--format', 'xls']).code, 2);
+  });
+
+  it('an exclusion without a justification is a configuration error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-cov-'));
+    fs.writeFileSync(path.join(dir, '.isms.yaml'), 'soa:\n  excluded:\n    A.7.4: ""\n');
+    const r = isms(['coverage', dir]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /soa\.excluded\.A\.7\.4: an exclusion from the Statement of Applicability needs its justification/);
+  });
+
+  it('decides states in order: excluded, evidenced, stale, mentioned, gap', () => {
+    const cfg = defaultConfig();
+    cfg.soa.excluded = { 'A.5.1': 'not applicable' };
+    const src = (listed: string[], problems: string[] = [], cited: string[] = []) => ({ kind: 'document', uri: 'd.md', line: 0, name: 'd', owners: ['o'], problems, listed, cited: cited.map((key) => ({ key, line: 3 })) });
+    const r = coverage([src(['iso27001:A.5.1', 'iso27001:A.5.2']), src(['iso27001:A.5.2', 'iso27001:A.5.3'], ['draft'], ['iso27001:A.5.4'])], cfg, ['iso27001']);
+    const s = (id: string) => r.frameworks[0].controls.find((c: any) => c.id === id).state;
+    assert.deepEqual(['A.5.1', 'A.5.2', 'A.5.3', 'A.5.4', 'A.5.5'].map(s), ['excluded', 'evidenced', 'stale', 'mentioned', 'gap']);
+  });
+});
