@@ -117,3 +117,37 @@ describe('isms coverage', function () {
     assert.deepEqual(['A.5.1', 'A.5.2', 'A.5.3', 'A.5.4', 'A.5.5'].map(s), ['excluded', 'evidenced', 'stale', 'mentioned', 'gap']);
   });
 });
+
+describe('isms soa and isms profile', function () {
+  this.timeout(30000);
+
+  it('the Statement of Applicability has exactly the 93 Annex A controls, exclusions with their justification', () => {
+    const r = isms(['soa', FIXTURE, '--format', 'json', '--today', '2026-11-23']);
+    assert.equal(r.code, 0, r.err);
+    const rows = JSON.parse(r.out).rows;
+    const annexA = catalog().all('iso27001').filter((c: any) => c.kind === 'control').map((c: any) => c.id);
+    assert.deepEqual(rows.map((x: any) => x.Control), annexA);
+    assert.equal(rows.length, 93);
+    const row = (id: string) => rows.find((x: any) => x.Control === id);
+    assert.deepEqual([row('A.7.4').Applicable, row('A.7.4').Justification, row('A.7.4')['Implementation status']], ['No', 'no physical premises; cloud-only', 'Not applicable']);
+    assert.match(row('A.5.16').Justification, /^Implemented by Access control policy \(test\/fixtures\/coverage\/policies\/access-control\.md:11\)/);
+    assert.equal(row('A.5.16')['Implementation status'], 'Implemented');
+    assert.deepEqual([row('A.8.24')['Implementation status'], row('A.8.24')['Open issues']], ['Implemented, evidence not current', 'Cryptography policy: draft']);
+    assert.equal(row('A.5.2')['Implementation status'], 'Not implemented');
+    golden('soa.csv', isms(['soa', FIXTURE, '--format', 'csv', '--today', '2026-11-23']).out);
+  });
+
+  it('the CSF profile has one row per subcategory (106)', () => {
+    const r = isms(['profile', FIXTURE, '--format', 'json', '--today', '2026-11-23']);
+    assert.equal(r.code, 0, r.err);
+    const rows = JSON.parse(r.out).rows;
+    assert.equal(rows.length, 106);
+    assert.deepEqual(rows.map((x: any) => x.Subcategory), catalog().all('csf').filter((c: any) => c.kind === 'subcategory').map((c: any) => c.id));
+    const pr = rows.find((x: any) => x.Subcategory === 'PR.AA-01');
+    assert.equal(pr['Current status'], 'Achieved');
+    assert.match(pr['Current policies, processes and procedures'], /Rotate API keys \(test\/fixtures\/coverage\/runbooks\/rotate-keys\.md:10\)/);
+    assert.equal(rows.find((x: any) => x.Subcategory === 'PR.AA-03')['Current status'], 'Achieved (crosswalk)');
+    golden('profile.csv', isms(['profile', FIXTURE, '--format', 'csv', '--today', '2026-11-23']).out);
+    assert.match(isms(['profile', FIXTURE, '--today', '2026-11-23']).out, /^# NIST CSF 2\.0 Organizational Profile \(current\)\n/);
+  });
+});

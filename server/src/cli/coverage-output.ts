@@ -1,6 +1,7 @@
 /** The outputs of `isms coverage`: text (a summary), Markdown (tables an auditor reads), CSV (one row per control), JSON. */
 import { stringify } from 'csv-stringify/sync';
 import type { CoverageReport, ControlCoverage, EvidenceItem, FrameworkCoverage, Summary } from '../core/coverage/model';
+import type { Table } from '../core/coverage/soa';
 import type { Out } from './io';
 import { VERSION } from './io';
 
@@ -91,4 +92,18 @@ export function coverageCsv(report: CoverageReport): string {
     }
   }
   return stringify(rows, { bom: true, record_delimiter: 'windows', quoted_match: /[",\r\n;]/ }).replace(/\r\n$/, '');
+}
+
+export const TABLE_FORMATS = ['md', 'csv', 'json'] as const;
+export type TableFormat = (typeof TABLE_FORMATS)[number];
+
+/** A deliverable (Statement of Applicability, CSF profile) as Markdown, CSV (BOM, CRLF, RFC 4180) or JSON. */
+export function writeTable(format: TableFormat, table: Table, io: Out): void {
+  if (format === 'json') {
+    io.out(JSON.stringify({ version: VERSION, title: table.title, note: table.note, rows: table.rows.map((r) => Object.fromEntries(table.columns.map((c, i) => [c, r[i]]))) }, null, 2));
+  } else if (format === 'csv') {
+    io.out(stringify([table.columns, ...table.rows], { bom: true, record_delimiter: 'windows', quoted_match: /[",\r\n;]/ }).replace(/\r\n$/, ''));
+  } else {
+    io.out([`# ${table.title}`, '', table.note, '', `| ${table.columns.join(' | ')} |`, `|${table.columns.map(() => '---').join('|')}|`, ...table.rows.map((r) => `| ${r.map(md).join(' | ')} |`)].join('\n'));
+  }
 }

@@ -17,8 +17,9 @@ import { check } from './commands/check';
 import { catalog } from './commands/catalog';
 import { lsp } from './commands/lsp';
 import { coverageCommand } from './commands/coverage';
+import { profileCommand, soaCommand } from './commands/deliverables';
 
-const COMMANDS: readonly Command[] = [check, coverageCommand, catalog, lsp];
+const COMMANDS: readonly Command[] = [check, coverageCommand, soaCommand, profileCommand, catalog, lsp];
 
 const byName = (name: string) => COMMANDS.find((c) => c.name === name);
 
