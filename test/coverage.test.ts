@@ -100,6 +100,25 @@ describe('isms coverage', function () {
     assert.equal(isms(['coverage', FIXTURE, '--format', 'xls']).code, 2);
   });
 
+  it('--merge joins the reports of several repositories: evidence of all, states decided again', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-merge-'));
+    const a = path.join(dir, 'identity-team.json');
+    const b = path.join(dir, 'platform.json');
+    fs.writeFileSync(a, isms(['coverage', FIXTURE, '--format', 'json', '--today', '2026-11-23']).out);
+    fs.writeFileSync(b, isms(['coverage', 'examples', '--format', 'json', '--today', '2026-11-23']).out);
+    const r = isms(['coverage', '--merge', a, b, '--format', 'json', '--framework', 'soc2']);
+    assert.equal(r.code, 0, r.err);
+    const merged = JSON.parse(r.out);
+    assert.deepEqual(merged.frameworks.map((f: any) => f.framework), ['soc2']);
+    const one = (file: string, id: string) => JSON.parse(fs.readFileSync(file, 'utf8')).frameworks.find((f: any) => f.framework === 'soc2').controls.find((c: any) => c.id === id);
+    const m = (id: string) => merged.frameworks[0].controls.find((c: any) => c.id === id);
+    // CC6.2 is stale in the identity team's repository and evidenced in the platform's: evidenced once merged.
+    assert.deepEqual([one(a, 'CC6.2').state, one(b, 'CC6.2').state, m('CC6.2').state], ['stale', 'evidenced', 'evidenced']);
+    assert.ok(m('CC6.2').evidence.some((e: any) => e.uri.startsWith('identity-team/')) && m('CC6.2').evidence.some((e: any) => e.uri.startsWith('platform/')));
+    assert.equal(isms(['coverage', '--merge']).code, 2);
+    assert.match(isms(['coverage', '--merge', path.join(ROOT, 'package.json')]).err, /not a coverage report/);
+  });
+
   it('an exclusion without a justification is a configuration error', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-cov-'));
     fs.writeFileSync(path.join(dir, '.isms.yaml'), 'soa:\n  excluded:\n    A.7.4: ""\n');

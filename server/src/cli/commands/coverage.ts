@@ -1,6 +1,8 @@
 /** `isms coverage [paths...]`: which controls the documents and inventories evidence, and how well. */
 import { FRAMEWORK_IDS, type FrameworkId } from '../../core/config';
-import { coverage } from '../../core/coverage/model';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { coverage, mergeReports, type CoverageReport } from '../../core/coverage/model';
 import { todayOf } from '../../core/dates';
 import { UsageError, didYouMean, nameEdits, type Command } from '../args';
 import { COVERAGE_FORMATS, writeCoverage, type CoverageFormat } from '../coverage-output';
@@ -11,7 +13,10 @@ export const coverageCommand: Command = {
   name: 'coverage',
   synopsis: 'coverage [paths...]',
   summary: 'which controls the documents and identities evidence (text, md, csv or json); a CI gate with --fail-under',
-  usage: ['coverage [paths...] [--framework csf,iso27001,...] [--format text|md|csv|json] [--fail-under PCT] [--today YYYY-MM-DD] [--config FILE]'],
+  usage: [
+    'coverage [paths...] [--framework csf,iso27001,...] [--format text|md|csv|json] [--fail-under PCT] [--today YYYY-MM-DD] [--config FILE]',
+    'coverage --merge <report.json>... [--framework ...] [--format ...] [--fail-under PCT]',
+  ],
   description: [
     'Builds the evidence register from the process documents and NHI inventories under the paths given',
     '(default: the current folder): for every control of the frameworks, the documents and identities that',
@@ -24,8 +29,9 @@ export const coverageCommand: Command = {
     'fail-under': { type: 'string', value: '<pct>', description: 'exit 1 when a framework\'s ratio of directly evidenced applicable controls is below this percentage' },
     today: { type: 'string', value: '<YYYY-MM-DD>', description: 'judge reviews and rotation against this day instead of today' },
     config: { type: 'string', value: '<file>', description: 'read this configuration instead of the .isms.yaml found' },
+    merge: { type: 'boolean', description: 'merge the --format json reports given (one per repository) into one; files are named <report>/<path>' },
   },
-  notes: ['Examples:', '  isms coverage . --framework iso27001 --format md > coverage.md', '  isms coverage . --fail-under 80'],
+  notes: ['Examples:', '  isms coverage --merge payments.json platform.json --format md', '  isms coverage . --framework iso27001 --format md > coverage.md', '  isms coverage . --fail-under 80'],
   exitCodes: 'Exit codes: 0 report written (and every framework at or above --fail-under), 1 a framework below --fail-under,\n2 usage or configuration error.',
   run: (args, io) => runCoverage(args.values, args.positionals, io),
 };
@@ -47,11 +53,31 @@ async function runCoverage(values: Record<string, string | boolean | undefined>,
     failUnder = Number(String(values['fail-under']).replace(/%$/, ''));
     if (!Number.isFinite(failUnder) || failUnder < 0 || failUnder > 100) throw new UsageError(`--fail-under must be a percentage from 0 to 100, not '${values['fail-under']}'`, 'coverage');
   }
-  const run = await checkProject(values, positionals, io, 'coverage', { evidence: true });
-  if (typeof run === 'number') return run;
-  const report = coverage(run.outcomes.flatMap((o) => o.evidence ?? []), run.config, frameworks);
+  let report: CoverageReport;
+  let today: string;
+  if (values.merge) {
+    if (!positionals.length) throw new UsageError('--merge needs the JSON reports to merge (isms coverage --format json of each repository)', 'coverage');
+    const reports = positionals.map((file) => {
+      let json: { today?: string; frameworks?: unknown; problems?: unknown };
+      try {
+        json = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (e) {
+        throw new UsageError(`${file}: not a coverage report (${(e as Error).message.split('\n')[0]})`, 'coverage');
+      }
+      if (!Array.isArray(json.frameworks)) throw new UsageError(`${file}: not a coverage report (isms coverage --format json)`, 'coverage');
+      return { label: basename(file).replace(/\.json$/i, ''), today: json.today, report: json as unknown as CoverageReport };
+    });
+    const merged = mergeReports(reports);
+    report = frameworks ? { ...merged, frameworks: merged.frameworks.filter((f) => frameworks!.includes(f.framework)) } : merged;
+    today = reports.map((r) => r.today ?? '').sort().pop() ?? '';
+  } else {
+    const run = await checkProject(values, positionals, io, 'coverage', { evidence: true });
+    if (typeof run === 'number') return run;
+    report = coverage(run.outcomes.flatMap((o) => o.evidence ?? []), run.config, frameworks);
+    today = todayOf(run.config);
+  }
   for (const p of report.problems) io.err(`isms: ${p}`);
-  writeCoverage(format as CoverageFormat, report, todayOf(run.config), io);
+  writeCoverage(format as CoverageFormat, report, today, io);
   if (failUnder !== undefined) {
     const below = report.frameworks.filter((f) => f.summary.ratio * 100 < failUnder!);
     for (const f of below) io.err(`isms: ${f.name}: ${(f.summary.ratio * 100).toFixed(1)}% evidenced, below --fail-under ${failUnder}%`);

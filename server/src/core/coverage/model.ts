@@ -116,6 +116,16 @@ function groupOf(c: Control): { id: string; title: string } {
   return { id: g?.id ?? c.id, title: g?.title ?? '' };
 }
 
+/** The state of a control from its evidence, mentions and exclusion: the first of STATES that applies. */
+function decide(evidence: readonly EvidenceItem[], cited: readonly Mention[], exclusion: string | undefined): { state: CoverageState; crosswalkOnly: boolean } {
+  if (exclusion !== undefined) return { state: 'excluded', crosswalkOnly: false };
+  if (evidence.some((e) => e.fresh && e.via === 'listed')) return { state: 'evidenced', crosswalkOnly: false };
+  if (evidence.some((e) => e.fresh)) return { state: 'evidenced', crosswalkOnly: true };
+  if (evidence.length) return { state: 'stale', crosswalkOnly: !evidence.some((e) => e.via === 'listed') };
+  if (cited.length) return { state: 'mentioned', crosswalkOnly: false };
+  return { state: 'gap', crosswalkOnly: false };
+}
+
 function summarise(controls: readonly ControlCoverage[]): Summary {
   const s: Summary = { total: controls.length, evidenced: 0, stale: 0, mentioned: 0, gap: 0, excluded: 0, crosswalk: 0, ratio: 0, ratioWithCrosswalk: 0 };
   for (const c of controls) {
@@ -181,14 +191,7 @@ export function coverage(sources: readonly EvidenceSource[], config: Config, fra
       const evidence = [...mine, ...viaCrosswalk].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line));
       const cited = mentions.get(key) ?? [];
       const exclusion = fw === 'iso27001' ? excluded.get(c.id) : undefined;
-      let state: CoverageState;
-      let crosswalkOnly = false;
-      if (exclusion !== undefined) state = 'excluded';
-      else if (mine.some((e) => e.fresh)) state = 'evidenced';
-      else if (viaCrosswalk.some((e) => e.fresh)) [state, crosswalkOnly] = ['evidenced', true];
-      else if (evidence.length) [state, crosswalkOnly] = ['stale', mine.length === 0];
-      else if (cited.length) state = 'mentioned';
-      else state = 'gap';
+      const { state, crosswalkOnly } = decide(evidence, cited, exclusion);
       controls.push({
         framework: fw,
         id: c.id,
@@ -213,6 +216,43 @@ export function coverage(sources: readonly EvidenceSource[], config: Config, fra
       groups: [...groups].map(([id, g]) => ({ id, title: g.title, summary: summarise(g.controls) })),
       controls,
     });
+  }
+  return { frameworks: out, problems };
+}
+
+/**
+ * Several repositories' reports as one (one repository per team is common): per control, the evidence and
+ * mentions of all, the first exclusion, the state decided again; each file named with its report's label.
+ */
+export function mergeReports(reports: readonly { label: string; report: CoverageReport }[]): CoverageReport {
+  const out: FrameworkCoverage[] = [];
+  const problems = reports.flatMap((r) => r.report.problems.map((p) => `${r.label}: ${p}`));
+  const frameworks = [...new Set(reports.flatMap((r) => r.report.frameworks.map((f) => f.framework)))];
+  const cat = catalog();
+  for (const fw of frameworks) {
+    const parts = reports.map((r) => ({ label: r.label, f: r.report.frameworks.find((x) => x.framework === fw) }));
+    const controls: ControlCoverage[] = coverageControls(fw).map((c) => {
+      const mine = parts.map((p) => ({ label: p.label, c: p.f?.controls.find((x) => x.id === c.id) })).filter((x) => x.c);
+      const evidence = mine.flatMap((m) => m.c!.evidence.map((e) => ({ ...e, uri: `${m.label}/${e.uri}` })));
+      const mentions = mine.flatMap((m) => m.c!.mentions.map((x) => ({ ...x, uri: `${m.label}/${x.uri}` })));
+      const exclusion = mine.map((m) => m.c!.exclusion).find((x) => x !== undefined);
+      return {
+        framework: fw,
+        id: c.id,
+        title: c.title,
+        group: groupOf(c).id,
+        ...decide(evidence, mentions, exclusion),
+        evidence,
+        mentions,
+        ...(exclusion !== undefined ? { exclusion } : {}),
+      };
+    });
+    const groups = new Map<string, { title: string; controls: ControlCoverage[] }>();
+    for (const c of controls) {
+      const g = groupOf(cat.get(fw, c.id)!);
+      (groups.get(g.id) ?? groups.set(g.id, { title: g.title, controls: [] }).get(g.id)!).controls.push(c);
+    }
+    out.push({ framework: fw, name: cat.framework(fw).name, summary: summarise(controls), groups: [...groups].map(([id, g]) => ({ id, title: g.title, summary: summarise(g.controls) })), controls });
   }
   return { frameworks: out, problems };
 }
