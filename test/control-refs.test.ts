@@ -299,3 +299,185 @@ describe('control references: the reference at a position', () => {
     assert.ok(found > 100, `${found} offsets on references`);
   });
 });
+
+describe('control references: precision (a token is a reference only where the text ties it to a framework)', () => {
+  const { scanReferences } = server('core/refs/scan.js');
+  const DEFAULT = ['csf', 'iso27001', 'iso27002', 'soc2', 'nhi'];
+  /** `status framework:id` of every reference in `text` ("[members]" for a range). */
+  const refs = (text: string, opts: { frameworks?: string[]; mode?: 'prose' | 'list'; ties?: string[] } = {}) =>
+    scanReferences(text, { frameworks: opts.frameworks ?? DEFAULT, mode: opts.mode ?? 'prose', ...(opts.ties ? { ties: opts.ties } : {}) }).map(
+      (r: any) => `${r.status} ${r.framework}:${r.members ? `[${r.members.join(',')}]` : r.id}`,
+    );
+  const none = (...texts: string[]) => {
+    for (const t of texts) assert.deepEqual(refs(t), [], JSON.stringify(t));
+  };
+
+  describe('1. a range stays on one line', () => {
+    it('reads a YAML block list in prose as one reference per item, not as a range across the line break', () => {
+      assert.deepEqual(refs('satisfies:\n  TSC:\n    - CC2.3\n    - CC4.1'), ['ok soc2:CC2.3', 'ok soc2:CC4.1']);
+      assert.deepEqual(refs('- CC6.1\n- CC6.4'), ['ok soc2:CC6.1', 'ok soc2:CC6.4']);
+      assert.deepEqual(refs('CC6.1 -\nCC6.4'), ['ok soc2:CC6.1', 'ok soc2:CC6.4']);
+      assert.deepEqual(refs('A.5.15\n- A.5.18'), ['ok iso27001:A.5.15', 'ok iso27001:A.5.18']);
+      assert.deepEqual(check(doc('satisfies:\n  TSC:\n    - CC2.3\n    - CC4.1')), []);
+    });
+    it('still reads ranges on one line', () => {
+      assert.deepEqual(refs('CC6.1 - CC6.3'), ['ok soc2:[CC6.1,CC6.2,CC6.3]']);
+      assert.deepEqual(refs('PR.AA-01 to 03'), ['ok csf:[PR.AA-01,PR.AA-02,PR.AA-03]']);
+      assert.deepEqual(refs('SOC2:CC6.1-CC6.3', { mode: 'list' }), ['ok soc2:[CC6.1,CC6.2,CC6.3]']);
+      assert.deepEqual(refs('CC6.1-CC6.9'), ['unknown soc2:CC6.9']);
+    });
+    it('reads "to" and a whole number as a quantity, not as the end of a range', () => {
+      assert.deepEqual(refs('CC6.1 to 12 months'), ['ok soc2:CC6.1']);
+      assert.deepEqual(refs('we map A.8.2 to 3 roles'), ['ok iso27001:A.8.2']);
+    });
+    it('reads a spaced hyphen between IDs of different parents as a separator, not as a range that crosses them', () => {
+      assert.deepEqual(refs('CC6.1 - CC7.2 - CC8.1'), ['ok soc2:CC6.1', 'ok soc2:CC7.2', 'ok soc2:CC8.1']);
+      assert.deepEqual(refs('A.5.37-A.6.1'), ['unknown iso27001:A.6.1']);
+      assert.deepEqual(refs('CC6.1 - CC6.9'), ['unknown soc2:CC6.9']);
+    });
+    it('a horizontal space only inside an ID: "A\\n5.15" is no reference', () => {
+      none('A\n5.15 is here', 'NHI\n7', 'ISO 27001\n5.1 Scope');
+    });
+  });
+
+  describe('2. the article "a" and shapes no edition of Annex A has', () => {
+    it('reads no reference in prose numbers', () => {
+      none(
+        'Fail over inside a 20 minute window.', 'a 2 step check', 'A 2 step rollback', 'A 20 minute window is enough.',
+        'A 12 month retention applies.', 'A 10 node cluster', 'A 5 minute soak', 'a 5.15 grade', 'a.5.16 (list lettering)',
+        'see Appendix A.2', 'Table A.10 lists them', 'Section A.12', 'Annex A.1 of the contract', 'Plan A: 5 minutes',
+        'ISO 27001: A 12 month audit cycle', 'ISO 27001: A 20 minute window',
+      );
+      assert.deepEqual(check(doc('We plan a 20 minute window and a 2 step check; A 15 minute freeze applies.')), []);
+    });
+    it('keeps A 5.15, A.5.15 and the Annex A forms', () => {
+      assert.deepEqual(refs('A 5.15, A.5.15 and Annex A 5.15'), ['ok iso27001:A.5.15', 'ok iso27001:A.5.15', 'ok iso27001:A.5.15']);
+      assert.deepEqual(refs('ISO 27001 A 5 and Anhang A 8'), ['ok iso27001:A.5', 'ok iso27001:A.8']);
+      assert.deepEqual(refs('A.9 and A.9.2.1'), ['legacy iso27001:A.9', 'legacy iso27001:A.9.2.1']);
+    });
+    it('a bare "A 5" (a space, no dot) needs a prefix or a tie', () => {
+      none('A 5', 'Plan A 5 minutes');
+      assert.deepEqual(refs('| ISO 27001 | A 5 |'), ['ok iso27001:A.5']);
+    });
+    it('a prefix or a list claims any shape', () => {
+      assert.deepEqual(refs('ISO27001:A.20'), ['unknown iso27001:A.20']);
+      assert.deepEqual(refs('a 20', { mode: 'list' }), ['unknown iso27001:a 20']);
+    });
+  });
+
+  describe('3. a framework name followed by a word is a mention', () => {
+    it('reports nothing for a name followed by a plain word', () => {
+      none(
+        'ISO27001 or SOC 2', 'ISO 27001 is certified', 'SOC 2 Type II', 'NIST CSF or ISO', 'Wir lehnen uns an ISO 27001 an.',
+        'Die ISO 27001 in der Fassung von 2022', 'ISO/IEC 27001:2022 Maßnahmen', 'ISO 27001 12 months', 'ISO 27001: IT security',
+        'ISO 27001 controls are', 'gemäß ISO/IEC 27001:2022.',
+      );
+      assert.deepEqual(check(doc('We follow ISO27001 or SOC 2, and ISO 27001 is our baseline.')), []);
+    });
+    it('reads the ID after a generic or localized word', () => {
+      assert.deepEqual(refs('ISO/IEC 27002:2022 Maßnahme 8.1'), ['ok iso27002:8.1']);
+      assert.deepEqual(refs('ISO/IEC 27002 Massnahme 5.15 and ISO 27002 control 5.16'), ['ok iso27002:5.15', 'ok iso27002:5.16']);
+      assert.deepEqual(refs('ISO 27001 Annex A 5.15'), ['ok iso27001:A.5.15']);
+      assert.deepEqual(refs('gemäß ISO/IEC 27001:2022 Anhang A 5.15'), ['ok iso27001:A.5.15']);
+      assert.deepEqual(refs('ISO 27001 clause 6.1.2, ISO 27001 Kapitel 6.1.2 and ISO 27001 Abschnitt 9.2'), ['ok iso27001:6.1.2', 'ok iso27001:6.1.2', 'ok iso27001:9.2']);
+      assert.deepEqual(refs('SOC 2 criterion CC6.1 and NIST CSF subcategory PR.AA-01'), ['ok soc2:CC6.1', 'ok csf:PR.AA-01']);
+    });
+    it('"ISO 27001 control 8.1" is Annex A 8.1: ISO 27001 calls only the Annex A items controls', () => {
+      assert.deepEqual(refs('ISO 27001 control 8.1'), ['ok iso27001:A.8.1']);
+      assert.deepEqual(refs('ISO 27001 control A.8.1'), ['ok iso27001:A.8.1']);
+      assert.deepEqual(refs('ISO 27001 clause 8.1'), ['ok iso27001:8.1']);
+      assert.deepEqual(refs('ISO 27001 control 5.38'), ['unknown iso27001:5.38']);
+      assert.deepEqual(refs('ISO 27001:2013 control 9.2.1'), ['legacy iso27001:A.9.2.1']);
+    });
+    it('reads the ID on its own after another framework\'s name and a space, and flags it after an explicit prefix', () => {
+      assert.deepEqual(refs('ISO 27001 CC6.1'), ['ok soc2:CC6.1']);
+      assert.deepEqual(refs('ISO 27001: PR.AA-01'), ['ok csf:PR.AA-01']);
+      assert.deepEqual(refs('ISO27001:PR.AA-01'), ['unknown iso27001:PR.AA-01']);
+      assert.deepEqual(check(doc('See ISO 27001 Annex A 5.38.')).map((f: any) => f.ruleId), ['control-unknown']);
+    });
+  });
+
+  describe('4. bare shapes in prose without a tie', () => {
+    it('other catalogs\' IDs are no references: BSI IT-Grundschutz, CIS Controls, PCI DSS', () => {
+      none(
+        'ORP.4.A1 ist umgesetzt', 'Die Anforderung A5 ist offen.', 'Anforderungen A1 bis A20', '| ORP.4 | A5 | erfüllt |',
+        'CIS Control 5.1', 'Control 6.1 and Safeguard 5.3', 'CIS 4.1', 'Requirement 8.2.1', 'PCI DSS 4.0 req 8.3.6',
+        'A1.1.1 and A3.2.1 do not apply', 'ORP.4.A23 maps to ISO 27001; Anforderung A6 does not',
+      );
+    });
+    it('a bare token counts alone when it resolves in an enabled framework or has a distinctive shape', () => {
+      assert.deepEqual(refs('A1.2, C1.1, P1.1, PI1.1, A 5.15'), ['ok soc2:A1.2', 'ok soc2:C1.1', 'ok soc2:P1.1', 'ok soc2:PI1.1', 'ok iso27001:A.5.15']);
+      assert.deepEqual(refs('CC9.9, PR.AC-4, A.5.38, PR.AA-07, NHI11, A5.16'), [
+        'unknown soc2:CC9.9', 'legacy csf:PR.AC-4', 'unknown iso27001:A.5.38', 'unknown csf:PR.AA-07', 'unknown nhi:NHI11', 'malformed iso27001:A.5.16',
+      ]);
+    });
+    it('a bare token of a shape other numbering shares that does not resolve needs a tie', () => {
+      none('A1.4', 'A 5.38', 'C1.9', 'DE.CH', 'A 9.2.1');
+      assert.deepEqual(refs('A1.2', { frameworks: ['csf'] }), [], 'not enabled: no tie, no reference');
+      assert.deepEqual(refs('CC6.1', { frameworks: ['csf'] }), ['out-of-scope soc2:CC6.1'], 'distinctive');
+    });
+    it('ties: the framework named on the line, in the table column\'s header, on the list\'s lead-in line, by the caller', () => {
+      assert.deepEqual(refs('SOC 2: A1.4'), ['unknown soc2:A1.4']);
+      assert.deepEqual(refs('Per ISO 27001, see A 5.38.'), ['unknown iso27001:A 5.38']);
+      assert.deepEqual(refs('| SOC 2 | A1.4 |'), ['unknown soc2:A1.4']);
+      assert.deepEqual(refs('| ISO 27001 | SOC 2 |\n|---|---|\n| A 5.38 | A1.4 |\n| A 5 | C1.9 |'), [
+        'unknown iso27001:A 5.38', 'unknown soc2:A1.4', 'ok iso27001:A.5', 'unknown soc2:C1.9',
+      ]);
+      assert.deepEqual(refs('TSC:\n    - A1.4\n    - CC6.1\nISO27001:\n    - A 5.38'), ['unknown soc2:A1.4', 'ok soc2:CC6.1', 'unknown iso27001:A 5.38']);
+      assert.deepEqual(refs('A1.4', { ties: ['soc2'] }), ['unknown soc2:A1.4']);
+      assert.deepEqual(refs('A1.4', { frameworks: ['csf'], ties: ['soc2'] }), ['out-of-scope soc2:A1.4']);
+    });
+    it('a tie to another framework does not count', () => {
+      none('| ISO 27001 | A1.4 |', 'SOC 2 and A 5.38', '| SOC 2 | ISO 27001 |\n|---|---|\n| A 5.38 | A1.4 |', 'TSC:\n    - A 5.38');
+    });
+  });
+
+  describe('10. a wrong edition says so', () => {
+    const message = (text: string) => check(doc(`We rely on ${text} here.`)).map((f: any) => `${f.ruleId}: ${f.message}`);
+    it('NHI8:2024: there is no 2024 edition of the OWASP NHI Top 10', () => {
+      assert.deepEqual(message('NHI8:2024'), [
+        "control-unknown: 'NHI8:2024' is not in OWASP Non-Human Identities Top 10 (2025): there is no 2024 edition of the OWASP NHI Top 10; NHI8:2025 is Environment Isolation.",
+      ]);
+      assert.match(message('NHI11:2025')[0], /has NHI1 to NHI10/);
+    });
+    it('an ID of the 2022 numbering labelled ISO 27001:2013 / ISO 27002:2013', () => {
+      assert.match(message('ISO 27001:2013 A.5.9')[0], /^control-unknown: .*Annex A of ISO\/IEC 27001:2013 has no A\.5\.9; A\.5\.9 \(Inventory of information and other associated assets\) is the 2022 numbering, so label it ISO 27001:2022/);
+      assert.match(message('ISO 27002:2013 5.15')[0], /^control-unknown: .*ISO\/IEC 27002:2013 has no 5\.15/);
+      // An ID both editions have, labelled 2013, is the 2013 one.
+      assert.match(message('ISO 27001:2013 A.8.1')[0], /^control-legacy: .*Responsibility for assets.*A\.5\.9/);
+      assert.deepEqual(message('ISO 27001:2022 A.5.9'), []);
+    });
+    it('a CSF 2.0 ID labelled CSF 1.1', () => {
+      assert.match(message('CSF 1.1 PR.AA-01')[0], /^control-unknown: .*CSF 1\.1 has no PR\.AA-01; PR\.AA-01 is the CSF 2\.0 numbering/);
+      assert.match(message('NIST CSF v1.1 PR.AC-4')[0], /^control-legacy: /);
+      assert.deepEqual(message('CSF 1.1 ID.AM'), [], 'a category both editions have');
+    });
+  });
+
+  it('stays linear on adversarial text (100 KB+; each scan well under a second)', () => {
+    const long = [
+      'A.'.repeat(60_000), 'A '.repeat(60_000), 'A 5.'.repeat(30_000), 'ISO 27001 '.repeat(12_000), 'ISO/IEC 27001:2022 Annex '.repeat(5_000),
+      '1'.repeat(120_000), '1.'.repeat(60_000), '-'.repeat(120_000), 'CC6.1-'.repeat(20_000), 'CC6.1 - '.repeat(15_000),
+      'CC6.1 to '.repeat(15_000), 'ISO 27001' + ' '.repeat(120_000) + 'x', 'Annex' + ' '.repeat(120_000) + 'x', 'A' + ' '.repeat(120_000) + '5',
+      'ISO 27001:' + ' '.repeat(120_000), 'SOC 2 ' + 'A1.4 '.repeat(25_000), 'A 5.38 '.repeat(20_000) + 'ISO 27001',
+      '| SOC 2 | x |\n|---|---|\n' + '| A1.4 '.repeat(25_000), 'TSC:\n' + '    - A1.4\n'.repeat(12_000), '|'.repeat(120_000) + 'A1.4',
+      '|\n|-\n' + '|A1.4\n'.repeat(20_000), 'Appendix '.repeat(15_000) + 'A.20', ' \n'.repeat(60_000) + 'A1.4', 'NHI'.repeat(40_000),
+    ];
+    let seed = 7;
+    const parts = ['A', '.', ' ', '5', '12', 'ISO 27001', ':', '-', '\n', '|', 'CC6.1', 'to', 'Annex', 'A1.4', 'SOC 2', '---', 'a'];
+    let soup = '';
+    while (soup.length < 150_000) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      soup += parts[seed % parts.length];
+    }
+    long.push(soup);
+    for (const text of long) {
+      for (const mode of ['prose', 'list'] as const) {
+        const t0 = process.hrtime.bigint();
+        scanReferences(text, { frameworks: DEFAULT, mode });
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        assert.ok(ms < 500, `${ms.toFixed(0)} ms for ${JSON.stringify(text.slice(0, 30))}... (${text.length} chars, ${mode})`);
+      }
+    }
+  });
+});
