@@ -53,6 +53,18 @@ describe('precision: front matter of other tools and site generators', () => {
     assert.equal(svc.analysis({ uri: 'p.md', text: '---\nname: AOTP\nsatisfies:\n  TSC: [CC6.1]\n---\n# x\n' }).kind, 'process-document');
   });
 
+  it('reads a header without an opening fence as comply writes it, not a setext heading', () => {
+    const { frontMatterRange } = server('core/lang/document.js');
+    const comply = 'name: Access Policy\nacronym: AP\nsatisfies:\n  TSC:\n    - CC6.1\n---\n# Purpose\n';
+    assert.deepEqual(frontMatterRange(comply), { start: 0, end: comply.indexOf('\n---') });
+    assert.equal(frontMatterRange('Note: read this first\n---\nText\n'), undefined, 'a setext heading');
+    assert.equal(frontMatterRange('Status: draft\nAuthor: me\n\nSome prose here.\n---\n'), undefined, 'prose before the rule');
+    assert.equal(frontMatterRange('name: x\nacronym: y\nno closing rule\n'), undefined);
+    const c = defaultConfig();
+    const svc = new IsmsService({ relativePath: (p: string) => p }, c);
+    assert.equal(svc.analysis({ uri: 'policies/access.md', text: comply }).kind, 'process-document');
+  });
+
   it('brings in files of other extensions that a configured glob names', () => {
     const c = defaultConfig();
     c.documentGlobs = ['policies/**/*.md.erb', 'docs/*.mdx'];

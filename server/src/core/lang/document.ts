@@ -12,9 +12,38 @@ const FRONT_MATTER = /^---[ \t]*\r?\n(?:(?=(?:---|\.\.\.)[ \t]*(?:\r?\n|$))|([\s
 /** Offsets of the YAML between the front matter fences, or undefined when the text has none. */
 export function frontMatterRange(text: string): { start: number; end: number } | undefined {
   const m = FRONT_MATTER.exec(text);
-  if (!m) return undefined;
+  if (!m) return headerRange(text);
   const start = m[0].indexOf('\n') + 1;
   return { start, end: start + (m[1] ?? '').length };
+}
+
+/** A line of a YAML block mapping: a key at column 0, an indented line, a list item, a comment, a blank. */
+const HEADER_LINE = /^(?:[A-Za-z_][\w.-]*[ \t]*:(?:[ \t].*)?|[ \t]+\S.*|-(?:[ \t].*)?|[ \t]*#.*|[ \t]*)$/;
+/** Keys that mark a fence-less header as metadata rather than prose: ours, and the compliance tools'. */
+const HEADER_KEYS = /^(?:title|name|acronym|type|owners?|approver|satisfies|controls|majorRevisions|review_cadence|last_reviewed|status|version)[ \t]*:/m;
+
+/**
+ * The header of a document written as comply writes its policies: YAML from the first line, closed by a `---`
+ * line, with no opening fence. Read as front matter when it has at least two lines, every line is YAML-shaped,
+ * and one of them is a metadata key (so `Note: ...` over a `---` stays a setext heading). Looks at most at the
+ * first 200 lines.
+ */
+function headerRange(text: string): { start: number; end: number } | undefined {
+  if (!/^[A-Za-z_][\w.-]*[ \t]*:(?:[ \t]|\r?\n)/.test(text)) return undefined;
+  let pos = 0;
+  for (let n = 0; n < 200 && pos < text.length; n++) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl < 0 ? text.length : nl;
+    const line = text.slice(pos, end).replace(/\r$/, '');
+    if (/^---[ \t]*$/.test(line)) {
+      const header = text.slice(0, Math.max(0, pos - 1)).replace(/\r$/, '');
+      return n >= 2 && HEADER_KEYS.test(header) ? { start: 0, end: header.length } : undefined;
+    }
+    if (!HEADER_LINE.test(line)) return undefined;
+    if (nl < 0) return undefined;
+    pos = nl + 1;
+  }
+  return undefined;
 }
 
 /** The line the body starts at: the one after the front matter's last line (0 without front matter). */
