@@ -338,19 +338,8 @@ function shiftSummary(s: IdentitySummary, dl: number): IdentitySummary {
   return out;
 }
 
-/** What the editor and the workspace keep of an identity (offsets in `r`'s document). */
-interface IdentityFacts {
-  id?: string;
-  idStart?: number;
-  idEnd?: number;
-  name?: string;
-  type?: string;
-  owners: string[];
-  consumers: string[];
-  controls: string[];
-  /** `last_reviewed` as written, when it is a date. */
-  lastReviewed?: string;
-}
+/** What the editor and the workspace keep of an identity (offsets in `r`'s document): a summary before its ranges. */
+type IdentityFacts = Omit<IdentitySummary, 'range' | 'idRange'> & { idStart?: number; idEnd?: number };
 
 /** Runs every unit that reads an identity on one identity, and returns its facts. */
 function checkIdentity(inp: IdentityInput, r: Reporter): IdentityFacts {

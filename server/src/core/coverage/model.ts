@@ -13,17 +13,10 @@ export type CoverageState = 'evidenced' | 'stale' | 'mentioned' | 'gap' | 'exclu
 /** The states in the order they are decided: the first that applies is the control's. */
 export const STATES: readonly CoverageState[] = ['excluded', 'evidenced', 'stale', 'mentioned', 'gap'];
 
-export interface EvidenceItem {
-  kind: 'document' | 'identity';
-  uri: string;
-  line: number;
-  name: string;
-  type?: string;
-  owners: string[];
-  lastReviewed?: string;
+/** One document or identity as evidence for one control: the source (coverage/evidence.ts), how fresh, and how it is reached. */
+export interface EvidenceItem extends Pick<EvidenceSource, 'kind' | 'uri' | 'line' | 'name' | 'type' | 'owners' | 'lastReviewed' | 'problems'> {
   /** Fresh evidence: no problem (owned, reviewed in time, not draft, no open errors ...). */
   fresh: boolean;
-  problems: string[];
   /** Listed for this very control, or for one NIST's crosswalk maps to it (`from`). */
   via: 'listed' | 'crosswalk';
   from?: string;
