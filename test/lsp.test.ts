@@ -348,3 +348,41 @@ describe('language server over stdio', function () {
     assert.deepEqual(fromCli, fromServer);
   });
 });
+
+describe('language server: isms/coverage', function () {
+  this.timeout(30000);
+  let client: LspClient;
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'isms-lsp-cov-'));
+  fs.cpSync(path.join(ROOT, 'test', 'fixtures', 'coverage'), dir, { recursive: true });
+  const policy = path.join(dir, 'policies', 'crypto-draft.md');
+
+  before(async () => {
+    client = new LspClient([path.join(ROOT, 'dist', 'server.js'), '--stdio']);
+    await client.request('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(dir).href,
+      workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'ws' }],
+      capabilities: { workspace: { configuration: true } },
+    });
+    client.settings = { today: '2026-11-23' };
+    client.notify('initialized', {});
+  });
+
+  after(async () => client.stop());
+
+  it('answers the model of the workspace, as the CLI computes it, and follows an edit of an open document', async () => {
+    const r = await client.request('isms/coverage', { frameworks: ['iso27001'], format: 'md' });
+    const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'coverage', '.', '--format', 'json', '--framework', 'iso27001', '--today', '2026-11-23'], { cwd: dir, encoding: 'utf8' });
+    const expected = JSON.parse(cli.stdout);
+    assert.deepEqual(r.report.frameworks.map((f: any) => f.summary), expected.frameworks.map((f: any) => f.summary));
+    const a824 = (rep: any) => rep.frameworks[0].controls.find((c: any) => c.id === 'A.8.24');
+    assert.deepEqual([a824(r.report).state, a824(r.report).evidence[0].uri], ['stale', 'policies/crypto-draft.md']);
+    assert.match(r.markdown, /^# Control coverage/);
+    // The draft is approved in the editor (not saved): the open document's text counts.
+    const text = fs.readFileSync(policy, 'utf8').replace('status: draft', 'status: approved');
+    client.notify('textDocument/didOpen', { textDocument: { uri: pathToFileURL(policy).href, languageId: 'markdown', version: 1, text } });
+    const after = await client.request('isms/coverage', { frameworks: ['iso27001'] });
+    assert.equal(a824(after.report).state, 'evidenced');
+    assert.equal(after.markdown, undefined);
+  });
+});

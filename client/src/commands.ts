@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ErrorCodes, ResponseError } from 'vscode-languageclient/node';
-import { CatalogSearchRequest, type CatalogItem, TemplateRequest, type TemplateKind } from './protocol';
+import { CatalogSearchRequest, CoverageRequest, type CatalogItem, TemplateRequest, type TemplateKind } from './protocol';
 import { errorMessage, type IsmsServer, ServerNotRunningError } from './server';
 
 interface KindItem extends vscode.QuickPickItem {
@@ -32,6 +32,7 @@ export function registerCommands(context: vscode.ExtensionContext, server: IsmsS
   });
   register('isms.newInventory', () => newDocument(server, 'inventory'));
   register('isms.showRulesDocumentation', () => showRulesDocumentation(context.extensionUri));
+  register('isms.showCoverage', () => showCoverage(server));
   register('isms.restartServer', () => server.restart());
 }
 
@@ -70,6 +71,20 @@ async function newDocument(server: IsmsServer, kind: TemplateKind): Promise<void
   const template = await server.running.sendRequest(TemplateRequest.type, { kind, today: localDate() });
   const document = await vscode.workspace.openTextDocument({ language: template.languageId, content: template.text });
   await vscode.window.showTextDocument(document);
+}
+
+/** The coverage of the workspace (docs/coverage.md) as a Markdown document, shown in the preview. */
+async function showCoverage(server: IsmsServer): Promise<void> {
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'ISMS: computing coverage' },
+    () => server.running.sendRequest(CoverageRequest.type, { format: 'md' }),
+  );
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: result.markdown ?? '' });
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+  } catch {
+    await vscode.window.showTextDocument(document);
+  }
 }
 
 async function showRulesDocumentation(extensionUri: vscode.Uri): Promise<void> {

@@ -50,3 +50,23 @@ export namespace TemplateRequest {
   export const method = 'isms/template';
   export const type = new RequestType<TemplateParams, TemplateResult, void>(method);
 }
+
+export interface CoverageParams {
+  /** Framework ids to report (default: the enabled ones). */
+  frameworks?: string[];
+  /** `md` also returns the report as Markdown. */
+  format?: 'json' | 'md';
+}
+
+export interface CoverageResult {
+  /** The day evidence was judged against, YYYY-MM-DD. */
+  today: string;
+  /** The evidence model (docs/coverage.md): per framework a summary, groups and every control with its state and evidence. */
+  report: { frameworks: { framework: string; name: string; summary: { ratio: number; total: number; excluded: number } }[]; problems: string[] };
+  markdown?: string;
+}
+
+export namespace CoverageRequest {
+  export const method = 'isms/coverage';
+  export const type = new RequestType<CoverageParams, CoverageResult, void>(method);
+}

@@ -1,97 +1,18 @@
-/** The outputs of `isms coverage`: text (a summary), Markdown (tables an auditor reads), CSV (one row per control), JSON. */
-import { stringify } from 'csv-stringify/sync';
-import type { CoverageReport, ControlCoverage, EvidenceItem, FrameworkCoverage, Summary } from '../core/coverage/model';
+/** Where `isms coverage`, `isms soa` and `isms profile` write their reports (renderers: core/coverage/render.ts). */
+import type { CoverageReport } from '../core/coverage/model';
 import type { Table } from '../core/coverage/soa';
+import { coverageCsv, coverageMarkdown, coverageText, tableCsv, tableMarkdown } from '../core/coverage/render';
 import type { Out } from './io';
 import { VERSION } from './io';
 
 export const COVERAGE_FORMATS = ['text', 'md', 'csv', 'json'] as const;
 export type CoverageFormat = (typeof COVERAGE_FORMATS)[number];
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-
 export function writeCoverage(format: CoverageFormat, report: CoverageReport, today: string, io: Out): void {
   if (format === 'json') io.out(JSON.stringify({ version: VERSION, today, ...report }, null, 2));
   else if (format === 'csv') io.out(coverageCsv(report));
   else if (format === 'md') io.out(coverageMarkdown(report, today));
   else io.out(coverageText(report));
-}
-
-function counts(s: Summary): string {
-  return `${s.evidenced - s.crosswalk} evidenced, ${s.crosswalk} through the crosswalk only, ${s.stale} stale, ${s.mentioned} mentioned, ${s.gap} gaps${s.excluded ? `, ${s.excluded} excluded` : ''}`;
-}
-
-function coverageText(report: CoverageReport): string {
-  const lines: string[] = [];
-  for (const f of report.frameworks) {
-    lines.push(`${f.name}: ${pct(f.summary.ratio)} of ${f.summary.total - f.summary.excluded} applicable controls evidenced (${pct(f.summary.ratioWithCrosswalk)} with the crosswalk)`);
-    lines.push(`  ${counts(f.summary)}`);
-    for (const g of f.groups) lines.push(`  ${g.id.padEnd(6)} ${pct(g.summary.ratio).padStart(6)}  ${g.title}`);
-    const gaps = f.controls.filter((c) => c.state === 'gap').map((c) => c.id);
-    if (gaps.length) lines.push(`  gaps: ${gaps.join(', ')}`);
-    lines.push('');
-  }
-  for (const p of report.problems) lines.push(`problem: ${p}`);
-  return lines.join('\n').trimEnd();
-}
-
-function where(e: EvidenceItem): string {
-  return `${e.uri}:${e.line + 1}`;
-}
-
-function evidenceText(c: ControlCoverage): string {
-  if (c.exclusion !== undefined) return `excluded: ${c.exclusion}`;
-  const items = c.evidence.map((e) => `${e.name} (${where(e)}${e.via === 'crosswalk' ? `, via ${e.from}` : ''}${e.fresh ? '' : `; ${e.problems.join(', ')}`})`);
-  const cited = c.mentions.map((m) => `cited in ${m.name} (${m.uri}:${m.line + 1})`);
-  return [...items, ...cited].join('; ');
-}
-
-function md(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-function coverageMarkdown(report: CoverageReport, today: string): string {
-  const out: string[] = [`# Control coverage`, '', `Evidence as of ${today}. States: evidenced, stale, mentioned, gap, excluded (docs/coverage.md).`, ''];
-  for (const f of report.frameworks) {
-    out.push(`## ${f.name}`, '', `${pct(f.summary.ratio)} of ${f.summary.total - f.summary.excluded} applicable controls evidenced (${pct(f.summary.ratioWithCrosswalk)} with the crosswalk): ${counts(f.summary)}.`, '');
-    out.push('| Group | Evidenced | Controls |', '|---|---:|---:|');
-    for (const g of f.groups) out.push(`| ${md(`${g.id} ${g.title}`)} | ${pct(g.summary.ratio)} | ${g.summary.total} |`);
-    out.push('', '| Control | Title | State | Owner | Last review | Evidence |', '|---|---|---|---|---|---|');
-    for (const c of f.controls) out.push(controlRow(c));
-    out.push('');
-  }
-  for (const p of report.problems) out.push(`- Problem: ${p}`);
-  return out.join('\n').trimEnd();
-}
-
-function controlRow(c: ControlCoverage): string {
-  const first = c.evidence.find((e) => e.fresh) ?? c.evidence[0];
-  const state = c.state + (c.crosswalkOnly ? ' (crosswalk)' : '');
-  return `| ${c.id} | ${md(c.title)} | ${state} | ${md(first?.owners.join(', ') ?? '')} | ${first?.lastReviewed ?? ''} | ${md(evidenceText(c))} |`;
-}
-
-/** One row per control; UTF-8 with a BOM and RFC 4180 quoting, so spreadsheets open it as written. */
-export function coverageCsv(report: CoverageReport): string {
-  const rows: string[][] = [['framework', 'control', 'title', 'group', 'state', 'crosswalk_only', 'owners', 'last_reviewed', 'evidence', 'problems', 'exclusion']];
-  for (const f of report.frameworks as FrameworkCoverage[]) {
-    for (const c of f.controls) {
-      const fresh = c.evidence.find((e) => e.fresh) ?? c.evidence[0];
-      rows.push([
-        f.framework,
-        c.id,
-        c.title,
-        c.group,
-        c.state,
-        c.crosswalkOnly ? 'yes' : 'no',
-        [...new Set(c.evidence.flatMap((e) => e.owners))].join('; '),
-        fresh?.lastReviewed ?? '',
-        [...c.evidence.map((e) => `${where(e)}${e.via === 'crosswalk' ? ` (via ${e.from})` : ''}`), ...c.mentions.map((m) => `${m.uri}:${m.line + 1} (cited)`)].join('; '),
-        [...new Set(c.evidence.flatMap((e) => e.problems))].join('; '),
-        c.exclusion ?? '',
-      ]);
-    }
-  }
-  return stringify(rows, { bom: true, record_delimiter: 'windows', quoted_match: /[",\r\n;]/ }).replace(/\r\n$/, '');
 }
 
 export const TABLE_FORMATS = ['md', 'csv', 'json'] as const;
@@ -101,9 +22,6 @@ export type TableFormat = (typeof TABLE_FORMATS)[number];
 export function writeTable(format: TableFormat, table: Table, io: Out): void {
   if (format === 'json') {
     io.out(JSON.stringify({ version: VERSION, title: table.title, note: table.note, rows: table.rows.map((r) => Object.fromEntries(table.columns.map((c, i) => [c, r[i]]))) }, null, 2));
-  } else if (format === 'csv') {
-    io.out(stringify([table.columns, ...table.rows], { bom: true, record_delimiter: 'windows', quoted_match: /[",\r\n;]/ }).replace(/\r\n$/, ''));
-  } else {
-    io.out([`# ${table.title}`, '', table.note, '', `| ${table.columns.join(' | ')} |`, `|${table.columns.map(() => '---').join('|')}|`, ...table.rows.map((r) => `| ${r.map(md).join(' | ')} |`)].join('\n'));
-  }
+  } else if (format === 'csv') io.out(tableCsv(table));
+  else io.out(tableMarkdown(table));
 }

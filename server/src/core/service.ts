@@ -23,6 +23,8 @@ import { templateFor, type TemplateKind } from './templates';
 import { completeFields, completeSections, frontMatterTable, hoverField, inventoryTable, type AssistItem, type FieldTable } from './editor/assist';
 import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
 import { sectionMissing, evidenceMissing } from './rules/document/sections';
+import { evidenceOf, type EvidenceSource } from './coverage/evidence';
+import { coverage, type CoverageReport } from './coverage/model';
 
 /** What the engine needs from its host. Paths are URIs or workspace-relative paths, used as keys. */
 export interface Workspace {
@@ -109,6 +111,7 @@ export class IsmsService {
     this.cache.clear();
     this.outlines.clear();
     this.duplicates.clear();
+    this.evidenceCache.clear();
     this.withSeverity = new WeakMap();
   }
 
@@ -456,6 +459,34 @@ export class IsmsService {
     }));
   }
 
+  /** Evidence of each file by URI, with a hash of the text it was read from. */
+  private evidenceCache = new Map<string, { hash: string; sources: EvidenceSource[] }>();
+
+  /**
+   * What a file offers as evidence (coverage/evidence.ts), read again only when its text changed. `keep: false`
+   * drops the file's analysis afterwards (a closed file read for a report: memory stays flat).
+   */
+  evidence(file: SourceFile, keep = true): EvidenceSource[] {
+    const hash = textHash(file.text);
+    const hit = this.evidenceCache.get(file.uri);
+    if (hit && hit.hash === hash) return hit.sources;
+    const a = this.analysis(file);
+    const path = this.workspace.relativePath(file.uri);
+    const sources = a.kind === 'other' ? [] : evidenceOf(a, this.check(file, { workspace: false }), file.text, this.config).map((e) => ({ ...e, uri: path }));
+    if (!keep) this.forget(file.uri);
+    this.evidenceCache.set(file.uri, { hash, sources });
+    return sources;
+  }
+
+  /**
+   * The coverage of the frameworks (default: the enabled ones) by `sources` (docs/coverage.md); the evidence of
+   * files not among them is dropped from the cache (they left the workspace).
+   */
+  coverage(sources: readonly EvidenceSource[], uris: ReadonlySet<string>, frameworks?: readonly FrameworkId[]): CoverageReport {
+    for (const uri of this.evidenceCache.keys()) if (!uris.has(uri)) this.evidenceCache.delete(uri);
+    return coverage(sources, this.config, frameworks);
+  }
+
   template(kind: TemplateKind, today: string): { text: string; languageId: string } {
     return templateFor(kind, today);
   }
@@ -548,4 +579,16 @@ function hoverForRef(ref: ControlRef): string {
   }
   const c = cat.get(ref.framework, ref.id);
   return c ? controlMarkdown(c) : `**${ref.raw}** (${fw.name})`;
+}
+
+/** A 64-bit FNV-1a hash of a text (two 32-bit halves), to tell whether a file changed without keeping it. */
+function textHash(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 16777619);
+    h2 = Math.imul(h2 ^ c, 2246822519);
+  }
+  return `${text.length}:${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}`;
 }

@@ -29,7 +29,10 @@ import { parse as parseYaml } from 'yaml';
 import { IsmsService, type CompletionItem } from '../core/service';
 import { nodeFileHost } from '../node/file-host';
 import type { OutlineSymbol } from '../core/editor/outline';
-import { defaultConfig, mergeConfig } from '../core/config';
+import { defaultConfig, FRAMEWORK_IDS, mergeConfig, type FrameworkId } from '../core/config';
+import type { EvidenceSource } from '../core/coverage/evidence';
+import { coverageMarkdown } from '../core/coverage/render';
+import { todayOf } from '../core/dates';
 import { ruleDocsUrl } from '../core/rules/registry';
 import type { Finding, Severity } from '../core/types';
 import type { TemplateKind } from '../core/templates';
@@ -373,6 +376,36 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onRequest('isms/catalogSearch', (p: { query?: string }) => ({ items: service.catalogItems(p?.query ?? '') }));
   connection.onRequest('isms/template', (p: { kind: TemplateKind; today: string }) => service.template(p.kind, p.today));
+  // The coverage of the workspace (docs/coverage.md): open documents as edited, other files as on disk; a file's
+  // evidence is read again only when its text changed (IsmsService.evidence), so a report after an edit is cheap.
+  connection.onRequest('isms/coverage', async (p: { frameworks?: string[]; format?: 'json' | 'md' } | undefined) => {
+    const frameworks = p?.frameworks?.filter((f): f is FrameworkId => (FRAMEWORK_IDS as readonly string[]).includes(f));
+    const sources: EvidenceSource[] = [];
+    const uris = new Set<string>();
+    for (const d of documents.all()) {
+      uris.add(d.uri);
+      for (const e of service.evidence(file(d))) sources.push(e);
+    }
+    if (root) {
+      const cfg = service.getConfig();
+      await walkWorkspace(
+        root,
+        cfg.ignoreGlobs,
+        (path, text) => {
+          const uri = pathToFileURL(path).href;
+          if (uris.has(uri)) return;
+          uris.add(uri);
+          for (const e of service.evidence({ uri, text }, false)) sources.push(e);
+        },
+        () => false,
+        64,
+        [...cfg.documentGlobs, ...cfg.inventoryGlobs],
+      );
+    }
+    const report = service.coverage(sources, uris, frameworks?.length ? frameworks : undefined);
+    const today = todayOf(service.getConfig());
+    return { today, report, ...(p?.format === 'md' ? { markdown: coverageMarkdown(report, today) } : {}) };
+  });
 
   documents.listen(connection);
   connection.listen();
