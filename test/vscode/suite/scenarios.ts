@@ -189,4 +189,18 @@ describe('ISMS Author through the VS Code API', function () {
   );
   assert.deepEqual([...ids].sort(), [...expected].sort());
   });
+
+  it('7 coverage: ISMS: Show coverage report opens the coverage the CLI computes, as Markdown', async () => {
+    await vscode.commands.executeCommand('isms.showCoverage');
+    const doc = await waitFor(
+      () => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.languageId === 'markdown' && d.getText().startsWith('# Control coverage')),
+      'the coverage report document',
+      60000,
+    );
+    const cli = require('node:child_process').spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'coverage', '.', '--format', 'md'], { cwd: WORKSPACE, encoding: 'utf8' });
+    const summaries = (md: string) => md.split('\n').filter((l) => /of \d+ applicable controls evidenced/.test(l));
+    assert.ok(summaries(cli.stdout).length > 0, cli.stderr);
+    assert.deepEqual(summaries(doc.getText()), summaries(cli.stdout));
+  });
 });
+
