@@ -541,7 +541,8 @@ function resolveIsoAnnex(body: string, sep: string | undefined, nums: string, c:
   if ((chapter < 5 || chapter > 18) && c.tie !== 'explicit' && c.tie !== 'list') return undefined;
   // "A1", "A5" (no dot, one number) are BSI IT-Grundschutz requirements, paper sizes, grid cells.
   if (!strict && sep === undefined && !nums.includes('.')) return undefined;
-  const canonicalSpelling = body === id || (spaced && /^A[ \t\u00a0]\d/.test(body));
+  // "Annex A 5.15" is written as the standard writes it; a bare or named "A 5.15" is a near miss of A.5.15.
+  const canonicalSpelling = body === id || (spaced && (c.tie === 'annex' || c.word === 'annex') && /^A[ \t\u00a0]\d/.test(body));
   const current = cat.get('iso27001', id);
   const old = cat.legacy('iso27001', id);
   if (c.edition === '2013') {
@@ -552,9 +553,9 @@ function resolveIsoAnnex(body: string, sep: string | undefined, nums: string, c:
   // a theme ("A 5") need a tie; a spaced whole number that is no current theme needs "Annex A" or an explicit
   // prefix ("A 12 month retention" on a line that names ISO 27001, or after "ISO 27001: ", is still a count).
   if ((c.tie === 'bare' || c.tie === 'named') && spaced && !nums.includes('.') && !current) return undefined;
-  const spacedStrength = (r: Resolved) => (!strict && spaced ? weak(r, r.status === 'ok' && nums.includes('.') ? 1 : 0) : r);
+  const spacedStrength = (r: Resolved) => (!strict && spaced ? weak(r, (r.status === 'ok' || (r.status === 'malformed' && current)) && nums.includes('.') ? 1 : 0) : r);
   if (current) {
-    if (!strict && !canonicalSpelling && !/^A\d/.test(body)) return undefined;
+    if (!strict && !canonicalSpelling && !/^A\d/.test(body) && !(spaced && /^A[ \t\u00a0]\d/.test(body))) return undefined;
     return spacedStrength(canonicalSpelling ? ok('iso27001', id) : malformed('iso27001', body, id));
   }
   if (old) return spacedStrength({ framework: 'iso27001', id, status: 'legacy', legacy: old });
