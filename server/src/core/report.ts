@@ -11,11 +11,17 @@ export class Reporter {
   constructor(readonly lines: LineIndex) {}
 
   add(ruleId: string, start: number, end: number, message: string, fixes: Fix[] = [], data?: Record<string, unknown>): void {
-    this.findings.push({ ruleId, message, range: this.lines.range(start, end), fixes, ...(data ? { data } : {}) });
+    this.findings.push({ ruleId, message, range: this.lines.range(this.at(start), this.at(end)), fixes, ...(data ? { data } : {}) });
   }
 
   /** An edit replacing [start, end) with text. */
   edit(start: number, end: number, newText: string) {
-    return { range: this.lines.range(start, end), newText };
+    return { range: this.lines.range(this.at(start), this.at(end)), newText };
+  }
+
+  /** An offset between the CR and the LF of a line break is no position (LSP has none there): its line's end. */
+  private at(offset: number): number {
+    const t = this.lines.text;
+    return offset > 0 && t.charCodeAt(offset) === 10 && t.charCodeAt(offset - 1) === 13 ? offset - 1 : offset;
   }
 }

@@ -24,6 +24,7 @@ import { completeFields, completeSections, frontMatterTable, hoverField, invento
 import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
 import { sectionMissing, evidenceMissing } from './rules/document/sections';
 import { evidenceOf, type EvidenceSource } from './coverage/evidence';
+import { findSecrets, maskSecretsIn } from './rules/secrets/secret-inline';
 import { coverage, type CoverageReport } from './coverage/model';
 
 /** What the engine needs from its host. Paths are URIs or workspace-relative paths, used as keys. */
@@ -233,7 +234,9 @@ export class IsmsService {
         let c = this.withSeverity.get(f);
         if (c === undefined) {
           const sev = this.severity(f.ruleId, f.data?.severity);
-          c = sev ? { ...f, severity: sev } : null;
+          // No output shows a secret the file holds: a message quoting a value masks it (secret-inline's own are masked).
+          const message = f.ruleId === 'secret-inline' ? f.message : maskSecretsIn(f.message);
+          c = sev ? { ...f, severity: sev, ...(message !== f.message ? { message } : {}) } : null;
           this.withSeverity.set(f, c);
         }
         if (c) own.push(c);
@@ -338,7 +341,8 @@ export class IsmsService {
 
   /** Owners named anywhere in the workspace: open documents and indexed files. */
   owners(): string[] {
-    return this.index.owners();
+    // (An owner field holding a pasted token is secret-inline's finding, never a completion.)
+    return this.index.owners().filter((o) => findSecrets(o).length === 0);
   }
 
   /**

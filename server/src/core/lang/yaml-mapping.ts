@@ -17,6 +17,8 @@ export interface MappingEntry {
   /** Offsets of the value's own text (trimmed); for an empty value both equal the end of `key:`. */
   valueStart: number;
   valueEnd: number;
+  /** An explicit null written as `~` or `null`: empty, but a value that fills it replaces this text. */
+  nullToken?: [number, number];
 }
 
 /**
@@ -51,7 +53,11 @@ export class YamlMapping {
         if (text[p] === ':') p++;
         valueStart = valueEnd = p;
       }
-      this.entries.set(key, { key, pair, keyStart, keyEnd, value, valueStart, valueEnd });
+      const entry: MappingEntry = { key, pair, keyStart, keyEnd, value, valueStart, valueEnd };
+      if (value && value.range && isScalar(value) && value.value === null && value.range[1] > value.range[0]) {
+        entry.nullToken = [base + value.range[0], trimEnd(text, base + value.range[1], base + value.range[0])];
+      }
+      this.entries.set(key, entry);
     }
   }
 
@@ -95,6 +101,7 @@ export class YamlMapping {
    * indentation, with the document's line break. Comments and blank lines after the mapping stay after.
    */
   insertEdit(key: string, value: string, eol: string): TextEdit {
+    if (this.map.flow) return this.insertFlowEdit(key, value);
     const lines = this.r.lines;
     const lastLine = lines.positionAt(this.end).line;
     const line = `${' '.repeat(this.indent)}${key}:${value === '' ? '' : ' ' + value}`;
@@ -106,8 +113,21 @@ export class YamlMapping {
     return this.r.edit(at, at, eol + line);
   }
 
-  /** An edit replacing the value of `entry` (or filling an empty one) with `text`. */
+  /** In a flow mapping (`- { id: a }`): `, key: value` before its closing brace (`key: value` in `{}`). */
+  private insertFlowEdit(key: string, value: string): TextEdit {
+    const text = this.r.lines.text;
+    const [s, e] = this.map.range ? [this.base + this.map.range[0], this.base + this.map.range[1]] : [this.start, this.end];
+    let close = text.lastIndexOf('}', e);
+    if (close < s) close = e;
+    let p = close;
+    while (p > s && /\s/.test(text[p - 1])) p--;
+    const empty = text[p - 1] === '{';
+    return this.r.edit(p, p, `${empty ? ' ' : ', '}${key}: ${value === '' ? '""' : value}${empty ? ' ' : ''}`);
+  }
+
+  /** An edit replacing the value of `entry` (or filling an empty one, or an explicit `~` / `null`) with `text`. */
   setValueEdit(entry: MappingEntry, text: string): TextEdit {
+    if (entry.nullToken) return this.r.edit(entry.nullToken[0], entry.nullToken[1], text);
     if (entry.valueStart === entry.valueEnd) {
       const sep = /[ \t]/.test(this.r.lines.text[entry.valueStart - 1] ?? '') ? '' : ' ';
       return this.r.edit(entry.valueStart, entry.valueEnd, sep + text);

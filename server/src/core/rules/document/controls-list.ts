@@ -138,7 +138,7 @@ function appendControlFix(text: string, lines: LineIndex, front: FrontMatter, co
       let p = close;
       while (p > fmStart + s && /\s/.test(text[p - 1])) p--;
       const empty = text[p - 1] === '[';
-      return { title, edits: [r.edit(p, p, empty ? id : `, ${id}`)], isPreferred: true, safe: true };
+      return { title, edits: [r.edit(p, p, empty ? id : `, ${id}`)], isPreferred: true };
     }
     const last = v.items[v.items.length - 1] as Node | undefined;
     if (!last || !last.range) return undefined;
@@ -147,13 +147,13 @@ function appendControlFix(text: string, lines: LineIndex, front: FrontMatter, co
     const dash = /^(\s*-\s*)/.exec(lines.lineText(itemLine));
     const at = lines.lineEnd(lastLine);
     const lead = dash ? dash[1] : '  - ';
-    return { title, edits: [r.edit(at, at, ids.map((x) => `${lines.eol}${lead}${x}`).join(''))], isPreferred: true, safe: true };
+    return { title, edits: [r.edit(at, at, ids.map((x) => `${lines.eol}${lead}${x}`).join(''))], isPreferred: true };
   }
   if (isScalar(v) && v.range && typeof v.value === 'string') {
     const at = trimEnd(text, fmStart + v.range[1]);
     const quoted = /["']/.test(text[at - 1]);
     const p = quoted ? at - 1 : at;
-    return { title, edits: [r.edit(p, p, `, ${id}`)], isPreferred: true, safe: true };
+    return { title, edits: [r.edit(p, p, `, ${id}`)], isPreferred: true };
   }
   return undefined;
 }

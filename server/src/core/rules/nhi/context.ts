@@ -3,7 +3,7 @@
  * `defaults:`, the config and today, with the helpers the nhi-* rules share (inherited values, where a
  * finding about a key points, the citation every message ends with, the "Add NHI:x to controls" fix).
  */
-import { isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Config } from '../../config';
 import { catalog } from '../../catalog/catalog';
 import { closest } from '../../lang/document';
@@ -147,7 +147,7 @@ export class IdentityContext {
     const listed = this.controls.some((c) => new RegExp(`(?:^|[:\\s])${risk}(?::2025)?$`, 'i').test(c.trim()));
     if (listed) return [];
     const edit = addControlEdit(this.m, this.controlsEntry, `NHI:${risk}`, this.eol);
-    return [{ title: `Add NHI:${risk} to 'controls'`, edits: [edit] }];
+    return edit ? [{ title: `Add NHI:${risk} to 'controls'`, edits: [edit] }] : [];
   }
 }
 
@@ -165,12 +165,16 @@ function humanRef(ref: string): string {
   return `${name} ${id}`;
 }
 
-/** The edit adding `ref` to a `controls` entry (flow list, block list, comma string, empty) or inserting `controls: [ref]`. */
-export function addControlEdit(m: YamlMapping, e: MappingEntry | undefined, ref: string, eol: string): TextEdit {
+/**
+ * The edit adding `ref` to a `controls` entry (flow list, block list, comma string, empty) or inserting
+ * `controls: [ref]`; none for a mapping that is not empty (no list to add to).
+ */
+export function addControlEdit(m: YamlMapping, e: MappingEntry | undefined, ref: string, eol: string): TextEdit | undefined {
   if (!e) return m.insertEdit('controls', `[${ref}]`, eol);
   const text = m.r.lines.text;
   const v = e.value;
-  if (!v || e.valueStart === e.valueEnd) return m.setValueEdit(e, `[${ref}]`);
+  if (!v || e.valueStart === e.valueEnd || (isMap(v) && v.items.length === 0)) return m.setValueEdit(e, `[${ref}]`);
+  if (isMap(v)) return undefined;
   if (isSeq(v)) {
     const src = text.slice(e.valueStart, e.valueEnd);
     if (src.startsWith('[')) {

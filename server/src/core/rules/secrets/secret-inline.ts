@@ -384,3 +384,19 @@ export const secrets: RuleUnit = {
     reportSecrets(c.text, c.base, c.r);
   },
 };
+
+/**
+ * `text` with every literal secret in it masked (`ghp_…`): for messages and other text that quote a value (an
+ * invalid enum value, an identity id, an owner), so that no output shows a secret that the file holds.
+ */
+export function maskSecretsIn(text: string): string {
+  const found = findSecrets(text);
+  if (!found.length) return text;
+  let out = '';
+  let at = 0;
+  for (const s of found) {
+    out += text.slice(at, s.start) + s.masked;
+    at = s.end;
+  }
+  return out + text.slice(at);
+}
