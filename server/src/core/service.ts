@@ -234,9 +234,7 @@ export class IsmsService {
         let c = this.withSeverity.get(f);
         if (c === undefined) {
           const sev = this.severity(f.ruleId, f.data?.severity);
-          // No output shows a secret the file holds: a message quoting a value masks it (secret-inline's own are masked).
-          const message = f.ruleId === 'secret-inline' ? f.message : maskSecretsIn(f.message);
-          c = sev ? { ...f, severity: sev, ...(message !== f.message ? { message } : {}) } : null;
+          c = sev ? { ...f, severity: sev } : null;
           this.withSeverity.set(f, c);
         }
         if (c) own.push(c);
@@ -279,7 +277,7 @@ export class IsmsService {
     return {
       ruleId: 'nhi-id-duplicate',
       severity: dupSeverity,
-      message: `The id '${i.id}' is also used in ${where}${others.length > 3 ? ` and ${others.length - 3} more` : ''}: identity IDs must be unique across the workspace, or access reviews, tickets and evidence cannot tell the identities apart (NHI1:2025 Improper Offboarding; CSF ID.AM-01, ISO 27001 A.5.9).`,
+      message: maskSecretsIn(`The id '${i.id}' is also used in ${where}${others.length > 3 ? ` and ${others.length - 3} more` : ''}: identity IDs must be unique across the workspace, or access reviews, tickets and evidence cannot tell the identities apart (NHI1:2025 Improper Offboarding; CSF ID.AM-01, ISO 27001 A.5.9).`),
       range: i.idRange,
       fixes: [],
       data: { identity: i.id, elsewhere: others.map((o) => this.workspace.relativePath(o.uri)) },

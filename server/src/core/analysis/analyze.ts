@@ -17,6 +17,7 @@ import { unitsReading } from '../rules/registry';
 import { analyzeBody, bodyRefs, warmBody, type BodyOptions } from './body';
 import { analyzeInventory, warmInventory, type IdentitySummary } from './inventory';
 import { analyzeYaml, runTextRules } from './yaml';
+import { maskMessages } from './mask';
 
 /** Files above this size are not analysed (a clear finding says so). */
 export const MAX_FILE_CHARS = 20 * 1024 * 1024;
@@ -173,6 +174,7 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
     runTextRules(fmText, fm.start, r);
     parsed = { ...fm, doc: yaml.doc };
   }
+  maskMessages(r.findings);
   const body = analyzeBody(lines, bodyStartLine(lines, fm), config, r, options, file.uri);
   result.headings = body.headings;
   // The body's references are materialised on first use (hover, the CLI's coverage), not per keystroke.
@@ -181,6 +183,8 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
   Object.defineProperty(result, 'refs', { enumerable: true, get: () => (all ??= fmRefs.concat(bodyRefs(body))) });
   result.refAt = (offset) => refIn([{ base: 0, refs: fmRefs }], offset) ?? refIn(body.sections, offset);
   const doc = new DocumentContext(file.text, lines, parsed, config, r, body, host, file.uri);
+  const documentWide = r.findings.length;
   for (const u of unitsReading('document')) u.document!(doc);
+  maskMessages(r.findings, documentWide);
   return result;
 }

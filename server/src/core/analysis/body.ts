@@ -23,6 +23,7 @@ import { normaliseHeading, RECORDS } from '../lang/words';
 import { fileUnreadable } from '../rules/file/file-unreadable';
 import { unitsReading } from '../rules/registry';
 import { runTextRules } from './yaml';
+import { maskMessages } from './mask';
 
 /** Every body reference with document offsets (copies: call it when needed, not per keystroke). */
 export function bodyRefs(facts: BodyFacts): ControlRef[] {
@@ -102,6 +103,7 @@ function checkSection(text: string, config: Config): SectionResult {
     }
   });
   const headings: Heading[] = syntax.headings.map((h) => ({ ...h, norm: normaliseHeading(h.text), slug: githubSlug(h.text) }));
+  maskMessages(r.findings);
   return { findings: r.findings, refs, keys, headings, anchors: syntax.anchors, records, links: syntax.links, open: syntax.open };
 }
 

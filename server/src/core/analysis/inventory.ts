@@ -22,6 +22,7 @@ import { IdentityContext, type IdentityInput } from '../rules/nhi/context';
 import { identityOwners } from '../rules/ownership/ownership';
 import { unitsReading } from '../rules/registry';
 import { analyzeYaml, runTextRules } from './yaml';
+import { maskMessages } from './mask';
 
 /** What the editor knows of one identity (hover, document symbols, workspace-wide id and owner lists). */
 export interface IdentitySummary {
@@ -121,6 +122,7 @@ export function analyzeInventory(
 
   if (chunks[0].kind === 'whole') {
     if (text.length >= (options.inlineLimit ?? Infinity)) throw WOULD_BLOCK;
+    const first = r.findings.length;
     const { doc, refs: found } = analyzeYaml(text, 0, config, r);
     sections.push({ base: 0, refs: found });
     runTextRules(text, 0, r);
@@ -130,6 +132,7 @@ export function analyzeInventory(
       if (!isMap(item) || !item.range) continue;
       identities.push(summary(checkIdentity({ map: item, base: 0, defaults, config, today, eol }, r), item, text, lines));
     }
+    maskMessages(r.findings, first);
   } else {
     let defaults: Record<string, unknown> = {};
     for (const chunk of chunks) {
@@ -191,7 +194,9 @@ export function analyzeInventory(
   }
 
   const inventory = { identities, r };
+  const wide = r.findings.length;
   for (const u of unitsReading('inventory')) u.inventory!(inventory);
+  maskMessages(r.findings, wide);
   let refs: ControlRef[] | undefined;
   let all: RefSection[] | undefined;
   return {
@@ -290,6 +295,7 @@ function checkOutside(partText: string, header: boolean, config: Config, inlineL
     defaults = parts.defaults;
     if (parts.defaultsNode) checkDefaults(parts.defaultsNode, 0, r);
   }
+  maskMessages(r.findings);
   byText.set(own, (res = { findings: r.findings, refs, defaults }));
   return res;
 }
@@ -312,6 +318,7 @@ function checkChunk(chunkText: string, defaults: Record<string, unknown>, config
     if (!isMap(item) || !item.range) continue;
     identities.push(summary(checkIdentity({ map: item, base: 0, defaults, config, today, eol }, r), item, chunkText, lines));
   }
+  maskMessages(r.findings);
   return { text: chunkText, findings: r.findings, refs, identities, last: undefined };
 }
 
