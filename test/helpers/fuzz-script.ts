@@ -226,6 +226,14 @@ export function stepGenerator(rand: () => number, options: GenOptions): (text: s
   function oneChange(text: string, original: string): { range: Rng; text: string } {
     const lines = new Lines(text);
     const grown = text.length > 3 * original.length + 2000;
+    if (text.length > 48 * 1024 && rand() < 0.03) {
+      // A large file: paste or cut a block of 64 KB or more (the server then prepares it in slices).
+      const n = Math.min(text.length, 64 * 1024 + int(48 * 1024));
+      const at = lines.starts[int(lines.count)];
+      if (grown || rand() < 0.5) return { range: { start: lines.positionAt(at), end: lines.positionAt(Math.min(text.length, at + n)) }, text: '' };
+      const from = int(Math.max(1, text.length - n));
+      return { range: { start: lines.positionAt(at), end: lines.positionAt(at) }, text: text.slice(from, from + n) };
+    }
     const r = rand();
     let start = offset(text, lines);
     let end = start;
@@ -556,6 +564,48 @@ export async function runScript(
     fuzz.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
   }
 
+  /**
+   * The diagnostics of version `v` (the current one) equal those of a fresh open of its text in the
+   * reference server; with `deep`, so do the symbols, the folding ranges and hovers and completions at a
+   * few positions. The reference then closes it and reads the file from disk again (its workspace index).
+   */
+  async function compareWithReference(v: number, diagnostics: any[], deep: boolean): Promise<void> {
+    const ref = servers.reference;
+    if (ref.exited || fuzz.exited) return;
+    const t = texts.get(v)!;
+    const refDiagnostics = ref.waitFor((m) => (m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && m.params.version === 1 ? (m.params.diagnostics as any[]) : undefined), PUBLISH_TIMEOUT_MS);
+    ref.notify('textDocument/didOpen', { textDocument: { uri, languageId: languageOf(script.file), version: 1, text: t } });
+    const fresh = await refDiagnostics;
+    if (!fresh) fail('reference', `the reference server published nothing for the text of version ${v} (${ref.exited ?? 'alive'})`);
+    else {
+      const [a, b] = [JSON.stringify(plainDiagnostics(diagnostics)), JSON.stringify(plainDiagnostics(fresh))];
+      if (a !== b) fail('equivalence', `diagnostics of version ${v} differ from a fresh open of its text:\n${diffLists(plainDiagnostics(diagnostics), plainDiagnostics(fresh))}`);
+      if (deep) {
+        const lines = linesOf(v);
+        const asks: [string, unknown][] = [
+          ['textDocument/documentSymbol', { textDocument: { uri } }],
+          ['textDocument/foldingRange', { textDocument: { uri } }],
+        ];
+        // A few positions that depend on the text only (the same for a replay).
+        let h = 0;
+        for (let i = 0; i < t.length; i++) h = (Math.imul(h, 31) + t.charCodeAt(i)) | 0;
+        for (let k = 0; k < 6; k++) {
+          h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) + k;
+          const line = Math.abs(h) % lines.count;
+          const position = { line, character: Math.abs(h >> 7) % (lines.length(line) + 1) };
+          asks.push([k < 4 ? 'textDocument/hover' : 'textDocument/completion', { textDocument: { uri }, position }]);
+        }
+        for (const [method, params] of asks) {
+          const [x, y] = await Promise.all([fuzz.request(method, params), ref.request(method, params)]);
+          if (JSON.stringify(x.result) !== JSON.stringify(y.result))
+            fail('equivalence', `${method} ${JSON.stringify((params as any).position ?? '')} of version ${v} differs from a fresh open: ${JSON.stringify(x.result ?? x.error).slice(0, 400)} vs ${JSON.stringify(y.result ?? y.error).slice(0, 400)}`);
+        }
+      }
+    }
+    ref.notify('textDocument/didClose', { textDocument: { uri } });
+    ref.notify('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 2 }] });
+  }
+
   fuzz.notify('textDocument/didOpen', { textDocument: { uri, languageId: languageOf(script.file), version, text } });
   const generating = () => generate && stats.edits < generate.edits && steps.length < (generate.maxSteps ?? Infinity);
   for (step = 0; generate ? generating() : step < steps.length; step++) {
@@ -566,7 +616,9 @@ export async function runScript(
       sendChange(s.change);
     } else if ('wait' in s) {
       await Promise.all(pending.splice(0));
-      if (!(await diagnosticsOf(version))) fail(fuzz.exited ? 'crash' : 'no-publish', `no diagnostics for version ${version} within ${PUBLISH_TIMEOUT_MS} ms`);
+      const d = await diagnosticsOf(version);
+      if (!d) fail(fuzz.exited ? 'crash' : 'no-publish', `no diagnostics for version ${version} within ${PUBLISH_TIMEOUT_MS} ms`);
+      else await compareWithReference(version, d, false);
     } else {
       const p = ask(s);
       if (p && s.pipelined) pending.push(p);
@@ -587,23 +639,7 @@ export async function runScript(
   if (!finalDiagnostics && !fuzz.exited) fail('no-publish', `no diagnostics for the final version ${finalVersion} within ${PUBLISH_TIMEOUT_MS} ms`);
 
   // The final version: equal to a fresh open of its text in the reference server.
-  if (finalDiagnostics && !servers.reference.exited) {
-    const ref = servers.reference;
-    const refDiagnostics = ref.waitFor((m) => (m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && m.params.version === 1 ? (m.params.diagnostics as any[]) : undefined), PUBLISH_TIMEOUT_MS);
-    ref.notify('textDocument/didOpen', { textDocument: { uri, languageId: languageOf(script.file), version: 1, text } });
-    const fresh = await refDiagnostics;
-    if (!fresh) fail('reference', `the reference server published nothing for the final text (${ref.exited ?? 'alive'})`);
-    else {
-      const [a, b] = [JSON.stringify(plainDiagnostics(finalDiagnostics)), JSON.stringify(plainDiagnostics(fresh))];
-      if (a !== b) fail('equivalence', `diagnostics of the final version differ from a fresh open of its text:\n${diffLists(plainDiagnostics(finalDiagnostics), plainDiagnostics(fresh))}`);
-      for (const method of ['textDocument/documentSymbol', 'textDocument/foldingRange']) {
-        const [x, y] = await Promise.all([fuzz.request(method, { textDocument: { uri } }), ref.request(method, { textDocument: { uri } })]);
-        if (JSON.stringify(x.result) !== JSON.stringify(y.result)) fail('equivalence', `${method} of the final version differs from a fresh open: ${JSON.stringify(x).slice(0, 400)} vs ${JSON.stringify(y).slice(0, 400)}`);
-      }
-    }
-    ref.notify('textDocument/didClose', { textDocument: { uri } });
-    ref.notify('workspace/didChangeWatchedFiles', { changes: [{ uri, type: 2 }] });
-  }
+  if (finalDiagnostics) await compareWithReference(finalVersion, finalDiagnostics, true);
   stopListening();
   fuzz.notify('textDocument/didClose', { textDocument: { uri } });
   // Closed without saving: the workspace index reads the file from disk again (as after a revert).
