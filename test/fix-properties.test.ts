@@ -13,7 +13,8 @@
  *   a hover, a completion item (label, detail, documentation) or a document symbol of the file holding it.
  *
  * Environment: ISMS_FUZZ_SEED (fast-check's seed, default 20261123), ISMS_FC_RUNS (runs per property,
- * default 150). A failure prints fast-check's counterexample, seed and path. See docs/testing.md,
+ * default 1000), ISMS_FC_PATH (replay the counterexample of a printed path). A failure prints fast-check's
+ * counterexample, seed and path. See docs/testing.md,
  * "Fuzzing and properties".
  */
 import * as assert from 'node:assert/strict';
@@ -35,7 +36,7 @@ const envInt = (name: string, fallback: number) => {
   return v === undefined || v === '' ? fallback : Number(v);
 };
 const SEED = envInt('ISMS_FUZZ_SEED', 20261123) | 0;
-const RUNS = envInt('ISMS_FC_RUNS', 150);
+const RUNS = envInt('ISMS_FC_RUNS', 1000);
 /** Rounds of fix-all within which its output must stop changing. */
 const FIX_ALL_ROUNDS = 4;
 
@@ -169,6 +170,22 @@ function fixProblems(file: string, text: string, before: Finding[], f: Finding, 
       const at = mapOffset(spans, c.s, true);
       if (result.slice(at, at + body.length) !== body) out.push(`${where}: the comment ${JSON.stringify(body)} outside its edits is gone`);
     } else if (!result.includes(body)) lost.push(`${file}: ${where} removes the comment ${JSON.stringify(body)}`);
+  }
+
+  // YAML keys on lines outside the finding's lines are all still there (a fix edits its finding's part).
+  const keyLines = (t: string, from: number, to: number) => {
+    const count = new Map<string, number>();
+    const ls = new Lines(t);
+    for (let l = 0; l < ls.count; l++) {
+      if (l >= from && l <= to) continue;
+      const m = /^([ \t]*(?:-[ \t]+)?)([A-Za-z_][\w.-]*)[ \t]*:(?:[ \t]|$)/.exec(t.slice(ls.starts[l], ls.ends[l]));
+      if (m) count.set(m[2], (count.get(m[2]) ?? 0) + 1);
+    }
+    return count;
+  };
+  const keysAfter = keyLines(result, -1, -1);
+  for (const [k, n] of keyLines(text, f.range.start.line, f.range.end.line)) {
+    if ((keysAfter.get(k) ?? 0) < n) out.push(`${where}: removes the key '${k}' (outside its finding's lines)`);
   }
 
   if (fix.safe) {
@@ -383,8 +400,11 @@ const KNOWN_BUG_INPUTS: { name: string; matches: (g: GeneratedFile) => boolean }
   // YamlMapping (and the front matter's entries) take an explicit null (`~`, `null`) for an empty value:
   // fixes that set the value insert before it (`owner: TODO ~`, `controls: [NHI:NHI1] ~`).
   { name: 'fixes setting an explicit null value', matches: (g) => /:[ \t]+(~|null)[ \t]*(#.*)?$/m.test(g.text) },
-  // "Add NHI:x to 'controls'" on a `controls:` mapping appends `, NHI:x` after the braces.
-  { name: "Add NHI:x to a 'controls' mapping", matches: (g) => /^[ \t]*controls:[ \t]*\{/m.test(g.text) },
+  // `key: other: value` (a mapping in a compact mapping: a syntax error) makes the yaml library's recovered
+  // value of `key` run over the next lines; fixes that set `key` replace them all, deleting other keys.
+  { name: 'fixes on a value the YAML parse recovered over several lines', matches: (g) => /^[ \t]*(?:-[ \t]+)?[A-Za-z_][\w-]*:[ \t]+[A-Za-z_][\w-]*:([ \t]|$)/m.test(g.text) },
+  // "Add NHI:x to 'controls'" on a `controls:` mapping or alias appends `, NHI:x` after it.
+  { name: "Add NHI:x to a 'controls' mapping or alias", matches: (g) => /^[ \t]*(?:-[ \t]+)?controls:[ \t]*[{*]/m.test(g.text) },
 ];
 
 /**
@@ -395,7 +415,7 @@ const KNOWN_LEAKS: { name: string; matches: (l: Leak) => boolean }[] = [
   // Messages quote a field's invalid value (or a controls entry) verbatim, even when it is a credential.
   {
     name: 'finding messages quote invalid values unmasked',
-    matches: (l) => /^message of (nhi-field-invalid|front-matter-invalid|review-cadence-invalid|review-date-missing|nhi-type-unknown|nhi-rotation-missing|nhi-third-party|control-unknown|control-malformed|syntax-error)$/.test(l.where),
+    matches: (l) => /^message of (nhi-field-invalid|front-matter-invalid|review-cadence-invalid|review-date-missing|nhi-type-unknown|nhi-rotation-missing|nhi-rotation-overdue|nhi-third-party|review-overdue|control-unknown|control-malformed|syntax-error)$/.test(l.where),
   },
   // Identity IDs are quoted in every identity finding, the identity hover and the outline.
   { name: 'a secret pasted as an identity id', matches: (l) => l.keys.includes('id') },
@@ -438,7 +458,8 @@ describe('quick-fix properties', function () {
   });
 
   describe('random documents and inventories (fast-check)', () => {
-    const params = { seed: SEED, numRuns: RUNS };
+    // ISMS_FC_PATH: the `path` fast-check printed with a failure, to replay exactly that counterexample.
+    const params = { seed: SEED, numRuns: RUNS, ...(process.env.ISMS_FC_PATH ? { path: process.env.ISMS_FC_PATH } : {}) };
     const anyFile = fc.oneof(processDocumentArb(2), inventoryArb(2));
     const label = (g: GeneratedFile) => `${g.uri}:\n${g.text}`;
 
@@ -476,7 +497,7 @@ describe('quick-fix properties', function () {
       const withSecrets = fc.sample(fc.oneof(processDocumentArb(9), inventoryArb(9)), { seed: SEED, numRuns: 100 }).filter((g) => findSecrets(g.text).length).length;
       const rules = new Set(findings.flat().map((f) => f.ruleId));
       assert.ok(withFixes >= 50, `only ${withFixes} of 100 generated files have a fix`);
-      assert.ok(withSecrets >= 40, `only ${withSecrets} of 100 generated files hold a secret`);
+      assert.ok(withSecrets >= 25, `only ${withSecrets} of 100 generated files hold a secret`);
       assert.ok(rules.size >= 20, `only ${rules.size} rules fire on generated files: ${[...rules].join(' ')}`);
     });
   });
@@ -539,17 +560,31 @@ describe('quick-fix properties', function () {
       }
     });
 
-    // BUG: addControlEdit (rules/nhi/context.ts) treats a `controls:` mapping as a comma string and appends
-    // `, NHI:x` after the braces: `controls: {}, NHI:NHI1` is a syntax error.
-    pending("'Add NHI:x to controls' on a controls mapping keeps the YAML valid", () => {
+    // BUG: `review_cadence: api_key: x` (a mapping inside a compact mapping, a syntax error a paste easily
+    // makes): the yaml library's recovered value runs over the following lines, YamlMapping
+    // (lang/yaml-mapping.ts) takes its range for the value's, and setValueEdit replaces all of it: "Set
+    // 'review_cadence' to quarterly" (also "Set 'last_reviewed'", "Set 'controls'") deletes the identity's next keys.
+    pending('a fix that sets a value never deletes the keys after it (YAML with an error)', () => {
+      const file = path.join(ROOT, 'examples', 'inventories', 'recovered.nhi.yaml');
+      const text = 'kind: nhi-inventory\nidentities:\n  - id: svc-a\n    type: api-key\n    owner: a@example.com\n    purpose: x\n    review_cadence: api_key: ab12\n    privilege: scoped\n    rotation: P30D\n    controls: [NHI7]\n';
+      assert.deepEqual(allFixProblems(file, text, []).problems.filter((p) => /removes the key/.test(p)), []);
+    });
+
+    // BUG: addControlEdit (rules/nhi/context.ts) treats every value that is not a list (a mapping, an alias
+    // such as `controls: *common`) as a comma string and appends `, NHI:x`: `controls: {}, NHI:NHI1` and
+    // `controls: *ctl, NHI:NHI1` are syntax errors.
+    pending("'Add NHI:x to controls' on a controls mapping or alias keeps the YAML valid", () => {
       const file = path.join(ROOT, 'examples', 'inventories', 'map.nhi.yaml');
-      const text = 'kind: nhi-inventory\nidentities:\n  - id: svc-a\n    type: api-key\n    owner: a@example.com\n    purpose: x\n    controls: {}\n';
-      assert.deepEqual(allFixProblems(file, text, []).problems.filter((p) => /syntax error/.test(p)), []);
+      for (const value of ['{}', '*ctl']) {
+        const text = `kind: nhi-inventory\ncommon: &ctl [NHI:NHI7]\nidentities:\n  - id: svc-a\n    type: api-key\n    owner: a@example.com\n    purpose: x\n    controls: ${value}\n`;
+        assert.deepEqual(allFixProblems(file, text, []).problems.filter((p) => /syntax error/.test(p)), [], `controls: ${value}`);
+      }
     });
 
     // BUG: secret-inline masks what it finds, but other surfaces show the same text verbatim:
     // - messages quote invalid values: nhi-field-invalid, front-matter-invalid, review-cadence-invalid,
-    //   review-date-missing, nhi-type-unknown, nhi-rotation-missing, nhi-third-party, control-unknown,
+    //   review-date-missing, review-overdue, nhi-type-unknown, nhi-rotation-missing, nhi-rotation-overdue,
+    //   nhi-third-party, control-unknown,
     //   syntax-error (the yaml library's message, e.g. an unresolved tag); and every identity message quotes
     //   the identity's id (rules/nhi/context.ts `subject`); they reach the Problems view, CLI output and SARIF;
     // - the identity hover (service.identitySummary) shows owners, controls and those messages;

@@ -124,7 +124,17 @@ const fmValueArb = (key: string, secret: fc.Arbitrary<string>): fc.Arbitrary<str
     case 'date':
       return fc.oneof({ weight: 4, arbitrary: dateArb }, { weight: 1, arbitrary: odd });
     case 'controls':
-      return fc.tuple(fc.array(controlRefArb, { maxLength: 6 }), fc.boolean()).map(([refs, block]) => listOf(refs, block, ''));
+      return fc.oneof(
+        { weight: 4, arbitrary: fc.tuple(fc.array(controlRefArb, { maxLength: 6 }), fc.boolean()).map(([refs, block]) => listOf(refs, block, '')) },
+        // comply's framework map (`satisfies: {TSC: [CC6.1]}`), block or flow; a flow list over two lines
+        {
+          weight: 1,
+          arbitrary: fc
+            .tuple(fc.array(fc.tuple(fc.constantFrom('TSC', 'SOC2', 'ISO27001', 'CSF', 'NIST CSF', 'NHI', 'other'), fc.array(controlRefArb, { maxLength: 3 })), { minLength: 1, maxLength: 3 }), fc.boolean())
+            .map(([pairs, block]) => (block ? '\n' + pairs.map(([k, ids]) => `  ${k}: [${ids.join(', ')}]`).join('\n') : `{ ${pairs.map(([k, ids]) => `${k}: [${ids.join(', ')}]`).join(', ')} }`)),
+        },
+        { weight: 1, arbitrary: fc.tuple(controlRefArb, controlRefArb).map(([a, b]) => `[${a},\n  ${b}]`) },
+      );
     case 'strings':
       return key.startsWith('owner') || key.startsWith('approv') || key.startsWith('maintainer') ? ownerArb : fc.oneof(fc.array(wordArb, { maxLength: 3 }).map((w) => `[${w.join(', ')}]`), odd);
     case 'version':
@@ -176,15 +186,17 @@ export function processDocumentArb(withSecrets: number): fc.Arbitrary<GeneratedF
       sections: fc.array(fc.tuple(fc.integer({ min: 1, max: 3 }), headingArb, fc.array(paragraphArb(secret), { maxLength: 3 })), { maxLength: 7 }),
       crlf: fc.boolean(),
       finalNewline: fc.boolean(),
+      bom: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
       name: fc.constantFrom('doc.md', 'runbooks/rotate.md', 'policies/policy.md', 'notes.md'),
     })
-    .map(({ frontMatter, title, sections, crlf, finalNewline, name }) => {
+    .map(({ frontMatter, title, sections, crlf, finalNewline, bom, name }) => {
       const parts: string[] = [];
       if (frontMatter) parts.push('---', ...frontMatter, '---');
       if (title) parts.push(`# ${title}`, '');
       for (const [level, heading, paragraphs] of sections) parts.push(`${'#'.repeat(level + 1)} ${heading}`, '', ...paragraphs.flatMap((p) => [p, '']));
       let text = parts.join('\n') + (finalNewline ? '\n' : '');
       if (crlf) text = text.replace(/\n/g, '\r\n');
+      if (bom) text = '\uFEFF' + text;
       return { uri: `examples/${name}`, text };
     });
 }
@@ -219,10 +231,21 @@ const inventoryValueArb = (field: any, secret: fc.Arbitrary<string>, indent: str
     case 'string-or-strings':
       typical = field.key === 'owner' ? ownerArb : fc.oneof(fc.constantFrom('prod', 'production', 'staging', 'prd', 'dev', 'test'), fc.constant('[prod, staging]'));
       break;
+    case undefined:
+      typical = sentenceArb;
+      break;
     default:
       typical = field?.key === 'id' ? fc.tuple(fc.constantFrom('svc', 'ci', 'key', 'bot'), chars(LOWER + DIGITS, 1, 6)).map(([a, b]) => `${a}-${b}`) : sentenceArb;
   }
-  return fc.oneof({ weight: 6, arbitrary: typical }, { weight: 1, arbitrary: odd });
+  const shapes = fc.oneof(
+    fc.constant(`|\n${indent}  first line\n${indent}  second line`),
+    fc.constant('>-\n' + indent + '  folded text'),
+    fc.constant('"double \\" quoted"'),
+    fc.constant("'single quoted'"),
+    fc.constant('&anchor shared'),
+    fc.constant('*anchor'),
+  );
+  return fc.oneof({ weight: 12, arbitrary: typical }, { weight: 2, arbitrary: odd }, { weight: 1, arbitrary: shapes });
 };
 
 const fieldLineArb = (secret: fc.Arbitrary<string>, indent: string, keys: string[]): fc.Arbitrary<string> =>
@@ -244,6 +267,7 @@ export function inventoryArb(withSecrets: number): fc.Arbitrary<GeneratedFile> {
       fc.array(fc.oneof({ weight: 8, arbitrary: fieldLineArb(secret, '    ', identityKeys.filter((k) => k !== 'id')) }, { weight: 1, arbitrary: commentArb.map((c) => `    ${c}`) }), { maxLength: 10 }),
     )
     .map(([id, lines]) => {
+      if (id !== null && lines.length && id.length % 7 === 0) return [`  - id: ${id}`, '    <<: *defaults', ...lines]; // (a merge key now and then)
       if (id !== null) return [`  - id: ${id}`, ...lines];
       if (!lines.length) return ['  - {}'];
       return [`  - ${lines[0].trimStart()}`, ...lines.slice(1)];
@@ -260,7 +284,7 @@ export function inventoryArb(withSecrets: number): fc.Arbitrary<GeneratedFile> {
     .map(({ kind, header, defaults, identities, crlf, name }) => {
       const parts: string[] = [...header];
       if (kind) parts.push(kind);
-      if (defaults) parts.push('defaults:', ...(defaults.length ? defaults : ['  {}']));
+      if (defaults) parts.push(defaults.length % 2 ? 'defaults: &defaults' : 'defaults:', ...(defaults.length ? defaults : ['  {}']));
       parts.push('identities:', ...identities.flat());
       let text = parts.join('\n') + '\n';
       if (crlf) text = text.replace(/\n/g, '\r\n');
