@@ -153,16 +153,7 @@ class ServerPair implements Servers {
  * under test/fixtures/fuzz-regressions/). A file whose every failure is one of these is marked pending
  * instead of failing; remove the entry when the bug is fixed.
  */
-const KNOWN_BUGS: { name: string; matches: (f: Failure) => boolean }[] = [
-  {
-    // test/fixtures/fuzz-regressions/syntax-error-crlf-*.json
-    name: 'syntax-error range ends inside a CRLF line break',
-    matches: (f) => {
-      const m = /^publish v\d+: diagnostic syntax-error range: (?:start|end) \d+:(\d+) outside the text \(\d+ lines, that line (\d+) long\)$/.exec(f.message);
-      return f.kind === 'range' && !!m && Number(m[1]) === Number(m[2]) + 1;
-    },
-  },
-];
+const KNOWN_BUGS: { name: string; matches: (f: Failure) => boolean }[] = [];
 
 const describeFailures = (fs: Failure[]) => fs.map((f) => `  [${f.kind}] after step ${f.step}: ${f.message}`).join('\n');
 

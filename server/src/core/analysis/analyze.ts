@@ -174,7 +174,7 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
     runTextRules(fmText, fm.start, r);
     parsed = { ...fm, doc: yaml.doc };
   }
-  maskMessages(r.findings);
+  maskMessages(r.findings, r.lines);
   const body = analyzeBody(lines, bodyStartLine(lines, fm), config, r, options, file.uri);
   result.headings = body.headings;
   // The body's references are materialised on first use (hover, the CLI's coverage), not per keystroke.
@@ -185,6 +185,6 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
   const doc = new DocumentContext(file.text, lines, parsed, config, r, body, host, file.uri);
   const documentWide = r.findings.length;
   for (const u of unitsReading('document')) u.document!(doc);
-  maskMessages(r.findings, documentWide);
+  maskMessages(r.findings, r.lines, documentWide);
   return result;
 }

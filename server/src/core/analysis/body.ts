@@ -103,7 +103,7 @@ function checkSection(text: string, config: Config): SectionResult {
     }
   });
   const headings: Heading[] = syntax.headings.map((h) => ({ ...h, norm: normaliseHeading(h.text), slug: githubSlug(h.text) }));
-  maskMessages(r.findings);
+  maskMessages(r.findings, r.lines);
   return { findings: r.findings, refs, keys, headings, anchors: syntax.anchors, records, links: syntax.links, open: syntax.open };
 }
 

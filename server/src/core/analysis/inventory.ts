@@ -132,7 +132,7 @@ export function analyzeInventory(
       if (!isMap(item) || !item.range) continue;
       identities.push(summary(checkIdentity({ map: item, base: 0, defaults, config, today, eol }, r), item, text, lines));
     }
-    maskMessages(r.findings, first);
+    maskMessages(r.findings, r.lines, first);
   } else {
     let defaults: Record<string, unknown> = {};
     for (const chunk of chunks) {
@@ -196,7 +196,7 @@ export function analyzeInventory(
   const inventory = { identities, r };
   const wide = r.findings.length;
   for (const u of unitsReading('inventory')) u.inventory!(inventory);
-  maskMessages(r.findings, wide);
+  maskMessages(r.findings, r.lines, wide);
   let refs: ControlRef[] | undefined;
   let all: RefSection[] | undefined;
   return {
@@ -295,7 +295,7 @@ function checkOutside(partText: string, header: boolean, config: Config, inlineL
     defaults = parts.defaults;
     if (parts.defaultsNode) checkDefaults(parts.defaultsNode, 0, r);
   }
-  maskMessages(r.findings);
+  maskMessages(r.findings, r.lines);
   byText.set(own, (res = { findings: r.findings, refs, defaults }));
   return res;
 }
@@ -318,7 +318,7 @@ function checkChunk(chunkText: string, defaults: Record<string, unknown>, config
     if (!isMap(item) || !item.range) continue;
     identities.push(summary(checkIdentity({ map: item, base: 0, defaults, config, today, eol }, r), item, chunkText, lines));
   }
-  maskMessages(r.findings);
+  maskMessages(r.findings, r.lines);
   return { text: chunkText, findings: r.findings, refs, identities, last: undefined };
 }
 

@@ -1,17 +1,45 @@
 /**
- * No output shows a secret the file holds: a message that quotes a value (an invalid enum value, an identity id,
- * an owner) masks any literal secret in it. Applied where findings are made, before they are cached, so a shifted
- * copy after an edit costs nothing (secret-inline's own messages are masked already).
+ * No output shows a secret the file holds: a message (or a data value) that quotes a value of the file (an
+ * invalid enum value, an identity id, an owner) masks every literal secret that secret-inline found in the same
+ * text, and any secret it holds on its own. Applied where findings are made, before they are cached, so a shifted
+ * copy after an edit costs nothing; a text without secrets costs one pass over its findings.
  */
 import type { RawFinding } from '../report';
-import { maskSecretsIn } from '../rules/secrets/secret-inline';
+import type { LineIndex } from '../text';
+import { maskSecret, maskSecretsIn, secretInline } from '../rules/secrets/secret-inline';
 
-/** Masks the messages of `findings` from index `from` on, in place (fresh findings, not yet shared). */
-export function maskMessages(findings: RawFinding[], from = 0): void {
+/** Masks the messages and data of `findings` from index `from` on, in place (fresh findings, not yet shared). */
+export function maskMessages(findings: RawFinding[], lines: LineIndex, from = 0): void {
+  const secrets: string[] = [];
+  for (const f of findings) {
+    if (f.ruleId !== secretInline.id) continue;
+    const v = lines.text.slice(lines.offsetAt(f.range.start), lines.offsetAt(f.range.end));
+    if (v.length >= 4 && !secrets.includes(v)) secrets.push(v);
+  }
+  if (!secrets.length) return;
+  const mask = (s: string): string => {
+    let out = s;
+    for (const v of secrets) if (out.includes(v)) out = out.split(v).join(maskSecret(v));
+    return maskSecretsIn(out);
+  };
   for (let i = from; i < findings.length; i++) {
     const f = findings[i];
-    if (f.ruleId === 'secret-inline') continue;
-    const m = maskSecretsIn(f.message);
+    if (f.ruleId === secretInline.id) continue;
+    const m = mask(f.message);
     if (m !== f.message) f.message = m;
+    for (const fix of f.fixes) {
+      const t = mask(fix.title);
+      if (t !== fix.title) fix.title = t;
+    }
+    if (f.data) {
+      for (const [k, v] of Object.entries(f.data)) {
+        if (typeof v === 'string') {
+          const w = mask(v);
+          if (w !== v) f.data[k] = w;
+        } else if (Array.isArray(v) && v.some((x) => typeof x === 'string')) {
+          f.data[k] = v.map((x) => (typeof x === 'string' ? mask(x) : x));
+        }
+      }
+    }
   }
 }

@@ -112,7 +112,7 @@ function keysFor(framework: string, id: string): string[] {
 /** End of an entry's value text (a trailing comment is not part of it), or just after `key:` when empty. */
 function valueEndOf(text: string, e: FmEntry): number {
   const v = e.value;
-  if (v && v.range && !(isScalar(v) && v.value === null)) return trimEnd(text, e.base + v.range[1]);
+  if (v && v.range && (!(isScalar(v) && v.value === null) || v.range[1] > v.range[0])) return trimEnd(text, e.base + v.range[1]); // (an explicit ~ / null is replaced)
   const colon = text.indexOf(':', e.keyEnd);
   return colon >= 0 ? colon + 1 : e.keyEnd;
 }

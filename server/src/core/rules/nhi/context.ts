@@ -3,7 +3,7 @@
  * `defaults:`, the config and today, with the helpers the nhi-* rules share (inherited values, where a
  * finding about a key points, the citation every message ends with, the "Add NHI:x to controls" fix).
  */
-import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Config } from '../../config';
 import { catalog } from '../../catalog/catalog';
 import { closest } from '../../lang/document';
@@ -174,7 +174,7 @@ export function addControlEdit(m: YamlMapping, e: MappingEntry | undefined, ref:
   const text = m.r.lines.text;
   const v = e.value;
   if (!v || e.valueStart === e.valueEnd || (isMap(v) && v.items.length === 0)) return m.setValueEdit(e, `[${ref}]`);
-  if (isMap(v)) return undefined;
+  if (isMap(v) || isAlias(v)) return undefined; // no list here to add to (an alias's list lives elsewhere)
   if (isSeq(v)) {
     const src = text.slice(e.valueStart, e.valueEnd);
     if (src.startsWith('[')) {
