@@ -5,7 +5,7 @@
 import { catalog, type Control } from './catalog/catalog';
 import { FRAMEWORKS } from './catalog/frameworks';
 import { defaultConfig, type Config, type FrameworkId } from './config';
-import { analyze, attachAnalysis, classify, isBinary, warm, type Analysis, type DetachedAnalysis } from './analysis/analyze';
+import { analyze, attachAnalysis, classify, forgetGuards, isBinary, warm, type Analysis, type DetachedAnalysis } from './analysis/analyze';
 import { WOULD_BLOCK } from './chunks';
 
 /** Files smaller than this are analysed in one go (a few milliseconds). */
@@ -122,6 +122,7 @@ export class IsmsService {
     this.outlines.delete(uri);
     forgetInventory(uri);
     forgetBody(uri);
+    forgetGuards(uri);
   }
 
   /**

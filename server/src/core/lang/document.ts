@@ -5,6 +5,7 @@
  */
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import type { LineIndex } from '../text';
+import { TOO_DEEP } from './fast-yaml';
 
 /** `---` ... `---` (or `...`) at the top; an empty block (`---` right after `---`) counts. */
 const FRONT_MATTER = /^---[ \t]*\r?\n(?:(?=(?:---|\.\.\.)[ \t]*(?:\r?\n|$))|([\s\S]*?)\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
@@ -57,8 +58,10 @@ export function readFrontMatter(text: string, lines: LineIndex, fm: { start: num
   const openLine = Math.max(0, lines.positionAt(fm.start).line - 1);
   const closeLine = fm.end > fm.start ? lines.positionAt(fm.end).line + 1 : openLine + 1;
   const out: FrontMatter = { start: fm.start, end: fm.end, entries: [], broken: false, openLine, closeLine };
-  if (doc.errors.length || (doc.contents && !isMap(doc.contents))) {
-    out.broken = doc.errors.length > 0 || doc.contents !== null;
+  // (A value nested too deep to parse is an error, but the rest of the mapping was read: not broken.)
+  const errors = doc.errors.filter((e) => e.code !== TOO_DEEP).length;
+  if (errors || (doc.contents && !isMap(doc.contents))) {
+    out.broken = errors > 0 || doc.contents !== null;
     if (!isMap(doc.contents)) return out;
   }
   if (!isMap(doc.contents)) return out;
