@@ -153,8 +153,13 @@ export function editDistance(a: string, b: string): number {
 export function closest(word: string, candidates: Iterable<string>, max = word.length <= 4 ? 1 : word.length <= 8 ? 2 : 3): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
+  const w = word.toLowerCase();
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    // (Lengths further apart than `max` are further apart than `max` edits: never the answer. A 1 MB key
+    // is not compared in full with each known key.)
+    const lc = c.toLowerCase();
+    if (Math.abs(w.length - lc.length) > max) continue;
+    const d = editDistance(w, lc);
     if (d < bestD) {
       bestD = d;
       best = c;
