@@ -101,7 +101,7 @@ const CASES: Case[] = [
   md('md-emphasis-open-remark', () => '\t- tab\n\n' + '*a '.repeat(N) + 'x' + ' b*'.repeat(N) + '\n', ['file-unreadable'], DEEP),
   md('md-underscores-open-remark', () => '\t- tab\n\n' + '_a '.repeat(N) + 'x' + ' b_'.repeat(N) + '\n', ['file-unreadable'], DEEP),
   md('md-links-in-images-remark', () => '\t- tab\n\n' + '[!['.repeat(N / 2) + 'a' + '](u)](v)'.repeat(N / 2) + '\n', ['file-unreadable'], DEEP),
-  md('md-many-dense-paragraphs', () => '\t- tab\n\n' + ('!['.repeat(200) + 'a' + '](u)'.repeat(200) + '\n\n').repeat(300), ['file-unreadable'], DEEP),
+  md('md-many-dense-paragraphs', () => '\t- tab\n\n' + ('!['.repeat(200) + 'a' + '](u)'.repeat(200) + '\n\n').repeat(300), ['file-unreadable'], 5000),
   // (Not hostile: a 3,000-row table, balanced marks; micromark is slower than linear on it, ~2 s. The fast reader reads it.)
   md('md-table-remark', () => '\t- tab\n\n' + '| **a** | *b* | [PR.AA-01](x.md) | `c` |\n'.repeat(3000), undefined, 6000),
   md('md-html-open-before-headings', () => '<div>\n' + '# h\n'.repeat(20_000), undefined, 5000),
@@ -286,6 +286,13 @@ describe('robustness: hostile input', function () {
     const f = exercise(FM + '\t- tab\n\n' + '| **a** | *b* | [c](x.md) A.5.17 | `c` |\n'.repeat(1000) + TAIL, 't.md').findings;
     assert.ok(!f.some((x: any) => x.ruleId === 'file-unreadable'), f.map((x: any) => x.message).join('\n'));
     assert.ok(f.filter((x: any) => x.ruleId === 'control-unlisted').length >= 1);
+  });
+
+  it('a byte order mark kept before the front matter changes nothing', () => {
+    const rules = (t: string) => exercise(t, 'bom.md').findings.map((f: any) => f.ruleId).sort();
+    const text = FM.replace('controls: [PR.AA-01]\n', '') + TAIL;
+    assert.ok(rules(text).length > 0);
+    assert.deepEqual(rules('\ufeff' + text), rules(text));
   });
 
   it('a literal secret inside a value too deep to parse is still found', () => {

@@ -7,8 +7,11 @@ import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from '
 import type { LineIndex } from '../text';
 import { TOO_DEEP } from './fast-yaml';
 
-/** `---` ... `---` (or `...`) at the top; an empty block (`---` right after `---`) counts. */
-const FRONT_MATTER = /^---[ \t]*\r?\n(?:(?=(?:---|\.\.\.)[ \t]*(?:\r?\n|$))|([\s\S]*?)\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
+/**
+ * `---` ... `---` (or `...`) at the top; an empty block (`---` right after `---`) counts; after a byte order
+ * mark too (an editor may keep one: the CLI drops it, and so do most).
+ */
+const FRONT_MATTER = /^\ufeff?---[ \t]*\r?\n(?:(?=(?:---|\.\.\.)[ \t]*(?:\r?\n|$))|([\s\S]*?)\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
 
 /** Offsets of the YAML between the front matter fences, or undefined when the text has none. */
 export function frontMatterRange(text: string): { start: number; end: number } | undefined {

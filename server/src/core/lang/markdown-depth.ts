@@ -155,8 +155,8 @@ export function blankDeepLines(text: string, limit = MAX_NESTING): { text: strin
  */
 export const MAX_INLINE_OPEN = 256;
 
-/** Past this sum of squares of what the paragraphs keeping more than 64 open keep open, a section's later dense paragraphs are not read either (about a second of micromark). */
-const INLINE_BUDGET = 1 << 20;
+/** Past this sum of squares of what the paragraphs keeping more than 64 open keep open, a section's later dense paragraphs are not read either (about half a second of micromark). */
+const INLINE_BUDGET = 1 << 19;
 
 /** What the inline guard blanked: the first paragraph, how much it kept open, and how many lines in all. */
 export interface DensePart {
