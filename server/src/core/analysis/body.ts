@@ -115,7 +115,7 @@ function checkSection(text: string, config: Config): SectionResult {
         fileUnreadable.id,
         start,
         end,
-        `This paragraph keeps ${count(open)} links or emphasis marks open at once (more than ${MAX_INLINE_OPEN} are not read, and fewer past a budget per section): ${what} not parsed, so control references, placeholders, headings and links in ${lines === 1 ? 'it' : 'them'} were not checked.`,
+        `This paragraph keeps ${count(open)} link brackets or emphasis marks open at once (more than ${MAX_INLINE_OPEN} are not read, and fewer past a budget per section): ${what} not parsed, so control references, placeholders, headings and links in ${lines === 1 ? 'it' : 'them'} were not checked.`,
       );
     }
   }
