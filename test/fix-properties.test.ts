@@ -392,12 +392,7 @@ const KNOWN_BUG_INPUTS: { name: string; matches: (g: GeneratedFile) => boolean }
  * Leaks of detected secrets that are known engine bugs (see the it.skip cases below and the report):
  * left out of the masking property so that it goes on looking for others. Remove an entry when fixed.
  */
-const KNOWN_LEAKS: { name: string; matches: (l: Leak) => boolean }[] = [
-  // The outline shows top-level YAML values (front matter keys, inventory keys) and an identity's type as details, its name as name.
-  { name: 'the outline shows values', matches: (l) => l.where === 'document symbol' },
-  // An identity's hover lists its owners and controls.
-  { name: 'the identity hover shows its values', matches: (l) => l.where.startsWith('hover') },
-];
+const KNOWN_LEAKS: { name: string; matches: (l: Leak) => boolean }[] = [];
 
 function assertNone(ctx: Mocha.Context, problems: string[], what: string): void {
   if (!problems.length) return;
@@ -565,7 +560,7 @@ describe('quick-fix properties', function () {
     //   id/name and type;
     // - owner completion offers every owner in the workspace verbatim (the index's owners).
     const gh = () => 'gh' + 'p_' + 'Zq8Lr2Vx0Tn5Kd7Wm3Yb9Hc1Fj6Ps4Gt0Ue2';
-    pending('a secret in a field value shows nowhere unmasked (messages, hover, outline, completion)', () => {
+    it('a secret in a field value shows nowhere unmasked (messages, hover, outline, completion)', () => {
       const cases: [string, string][] = [
         ['examples/inventories/leak.nhi.yaml', `kind: nhi-inventory\nidentities:\n  - id: svc-a\n    type: api-key\n    owner: a@example.com\n    purpose: x\n    rotation: ${gh()}\n    controls: [NHI7]\n`],
         ['examples/inventories/leak.nhi.yaml', `kind: nhi-inventory\nidentities:\n  - id: ${gh()}\n    type: api-key\n    owner: a@example.com\n`],

@@ -5,7 +5,7 @@
 import { catalog, type Control } from './catalog/catalog';
 import { FRAMEWORKS } from './catalog/frameworks';
 import { defaultConfig, type Config, type FrameworkId } from './config';
-import { analyze, attachAnalysis, classify, isBinary, warm, type Analysis, type DetachedAnalysis } from './analysis/analyze';
+import { analyze, attachAnalysis, classify, forgetGuards, isBinary, warm, type Analysis, type DetachedAnalysis } from './analysis/analyze';
 import { WOULD_BLOCK } from './chunks';
 
 /** Files smaller than this are analysed in one go (a few milliseconds). */
@@ -24,8 +24,12 @@ import { completeFields, completeSections, frontMatterTable, hoverField, invento
 import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
 import { sectionMissing, evidenceMissing } from './rules/document/sections';
 import { evidenceOf, type EvidenceSource } from './coverage/evidence';
-import { findSecrets, maskSecretsIn } from './rules/secrets/secret-inline';
 import { coverage, type CoverageReport } from './coverage/model';
+import { findSecrets, maskSecret, secretInline } from './rules/secrets/secret-inline';
+import { maskSecrets } from './editor/outline';
+
+/** How many lines around what a message or hover is about are searched for the secrets it may quote. */
+const SECRET_WINDOW = 64;
 
 /** What the engine needs from its host. Paths are URIs or workspace-relative paths, used as keys. */
 export interface Workspace {
@@ -93,6 +97,8 @@ export class IsmsService {
   private idChange = false;
   /** nhi-id-duplicate findings per file and identity summary, valid while other files' IDs are unchanged. */
   private duplicates = new Map<string, { version: number; byIdentity: WeakMap<IdentitySummary, Finding | null> }>();
+  /** The literal secrets of each analysis (its secret-inline findings), by line. */
+  private secrets = new WeakMap<Analysis, { line: number; value: string }[]>();
 
   /** True once after an analysis or indexing changed some file's identity IDs. */
   takeIdChange(): boolean {
@@ -126,6 +132,7 @@ export class IsmsService {
     this.outlines.delete(uri);
     forgetInventory(uri);
     forgetBody(uri);
+    forgetGuards(uri);
   }
 
   /**
@@ -234,7 +241,7 @@ export class IsmsService {
         let c = this.withSeverity.get(f);
         if (c === undefined) {
           const sev = this.severity(f.ruleId, f.data?.severity);
-          c = sev ? { ...f, severity: sev } : null;
+          c = sev ? this.maskFinding(a, { ...f, severity: sev }) : null;
           this.withSeverity.set(f, c);
         }
         if (c) own.push(c);
@@ -274,13 +281,14 @@ export class IsmsService {
     const others = this.index.elsewhere(i.id, uri);
     if (!others.length) return undefined;
     const where = others.slice(0, 3).map((o) => `${this.workspace.relativePath(o.uri)}:${o.line + 1}`).join(', ');
+    const id = maskSecrets(i.id); // (a token pasted as an id is not repeated unmasked)
     return {
       ruleId: 'nhi-id-duplicate',
       severity: dupSeverity,
-      message: maskSecretsIn(`The id '${i.id}' is also used in ${where}${others.length > 3 ? ` and ${others.length - 3} more` : ''}: identity IDs must be unique across the workspace, or access reviews, tickets and evidence cannot tell the identities apart (NHI1:2025 Improper Offboarding; CSF ID.AM-01, ISO 27001 A.5.9).`),
+      message: `The id '${id}' is also used in ${where}${others.length > 3 ? ` and ${others.length - 3} more` : ''}: identity IDs must be unique across the workspace, or access reviews, tickets and evidence cannot tell the identities apart (NHI1:2025 Improper Offboarding; CSF ID.AM-01, ISO 27001 A.5.9).`,
       range: i.idRange,
       fixes: [],
-      data: { identity: i.id, elsewhere: others.map((o) => this.workspace.relativePath(o.uri)) },
+      data: { identity: id, elsewhere: others.map((o) => this.workspace.relativePath(o.uri)) },
     };
   }
 
@@ -294,13 +302,80 @@ export class IsmsService {
     return s === 'off' ? undefined : s;
   }
 
+  /**
+   * The literal secrets of an analysis, the values its secret-inline findings are about (every rule's
+   * findings are computed whatever the configured severities), sorted by line.
+   */
+  private secretsOf(a: Analysis): { line: number; value: string }[] {
+    let out = this.secrets.get(a);
+    if (!out) {
+      out = [];
+      for (const f of a.findings) {
+        if (f.ruleId !== secretInline.id) continue;
+        const value = a.lines.text.slice(a.lines.offsetAt(f.range.start), a.lines.offsetAt(f.range.end));
+        if (value) out.push({ line: f.range.start.line, value });
+      }
+      out.sort((x, y) => x.line - y.line);
+      this.secrets.set(a, out);
+    }
+    return out;
+  }
+
+  /**
+   * `text`, shown about lines [from, to] of `a`, with every secret masked: those findSecrets detects in
+   * it, and those of the file's lines around it that it quotes (a value that is a secret because of its
+   * key, `password: ...`, quoted by another rule's message). Nothing leaves the service unmasked.
+   */
+  private mask(a: Analysis, text: string, from: number, to: number): string {
+    let out = maskSecrets(text);
+    const secrets = this.secretsOf(a);
+    if (!secrets.length) return out;
+    let lo = 0;
+    let hi = secrets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (secrets[mid].line < from - SECRET_WINDOW) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < secrets.length && secrets[k].line <= to + SECRET_WINDOW; k++) {
+      const v = secrets[k].value;
+      if (out.includes(v)) out = out.split(v).join(maskSecret(v));
+    }
+    return out;
+  }
+
+  /** A finding with the secrets its message, fix titles and data quote masked (the same object when none). */
+  private maskFinding(a: Analysis, f: Finding): Finding {
+    const [from, to] = [f.range.start.line, f.range.end.line];
+    const message = this.mask(a, f.message, from, to);
+    let fixes = f.fixes;
+    if (fixes.some((x) => this.mask(a, x.title, from, to) !== x.title)) fixes = fixes.map((x) => ({ ...x, title: this.mask(a, x.title, from, to) }));
+    let data = f.data;
+    if (data) {
+      const masked = (v: unknown): unknown => (typeof v === 'string' ? this.mask(a, v, from, to) : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? this.mask(a, x, from, to) : x)) : v);
+      if (Object.values(data).some((v) => JSON.stringify(masked(v)) !== JSON.stringify(v))) data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, masked(v)]));
+    }
+    if (message === f.message && fixes === f.fixes && data === f.data) return f;
+    return { ...f, message, fixes, ...(data ? { data } : {}) };
+  }
+
   hover(file: SourceFile, pos: Position): Hover | undefined {
+    const h = this.hoverUnmasked(file, pos);
+    if (!h) return h;
+    return { contents: this.mask(this.analysis(file), h.contents, h.range.start.line, h.range.end.line), range: h.range };
+  }
+
+  private hoverUnmasked(file: SourceFile, pos: Position): Hover | undefined {
     const a = this.analysis(file);
     const offset = a.lines.offsetAt(pos);
     const ref = a.refAt ? a.refAt(offset) : a.refs.find((r) => r.start <= offset && offset <= r.end);
     if (ref) return { contents: hoverForRef(ref), range: a.lines.range(ref.start, ref.end) };
     const identity = a.identities?.find((i) => i.idRange && rangeContains(i.idRange, pos));
-    if (identity?.idRange) return { contents: this.identitySummary(file, identity), range: identity.idRange };
+    if (identity?.idRange) {
+      // (The summary quotes the identity's values: its secrets are looked for over all its lines.)
+      const contents = this.mask(a, this.identitySummary(file, identity), identity.range.start.line, identity.range.end.line);
+      return { contents, range: identity.idRange };
+    }
     const region = this.yamlRegion(a);
     if (!region) return undefined;
     const h = hoverField(a.lines, offset, region.first, region.last, region.table);
@@ -405,7 +480,9 @@ export class IsmsService {
     const line = a.lines.positionAt(offset).line;
     let items: AssistItem[] = [];
     if (region && line >= region.first && line <= region.last) {
-      items = completeFields(a.lines, offset, region.first, region.last, region.table, this.config, { owners: this.owners() })?.items ?? [];
+      // (An owner that is a secret, a token pasted as `owner:`, is not offered.)
+      const owners = this.owners().filter((o) => findSecrets(o).length === 0);
+      items = completeFields(a.lines, offset, region.first, region.last, region.table, this.config, { owners })?.items ?? [];
     } else if (a.kind === 'process-document' && (!region || line > region.last + 1)) {
       const missing = a.findings.flatMap((f) =>
         f.ruleId === sectionMissing.id ? ((f.data?.missing as string[]) ?? []) : f.ruleId === evidenceMissing.id ? ['Evidence'] : [],

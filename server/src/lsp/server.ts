@@ -27,6 +27,7 @@ import { INDEX_MAX_BYTES, walkWorkspace } from '../node/workspace-walk';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { IsmsService, type CompletionItem } from '../core/service';
+import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
 import { nodeFileHost } from '../node/file-host';
 import type { OutlineSymbol } from '../core/editor/outline';
 import { defaultConfig, FRAMEWORK_IDS, mergeConfig, type FrameworkId } from '../core/config';
@@ -140,7 +141,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (root) {
       try {
         const text = readFileSync(join(root, '.isms.yaml'), 'utf8');
-        config = mergeConfig(config, parseYaml(text));
+        // (A configuration nested deeper than the YAML library survives is not parsed: it would take the
+        // server down, out of memory, rather than fail.)
+        if (deepValues(text).length) connection.console.error(`isms: .isms.yaml nests more than ${MAX_YAML_DEPTH} levels deep: not read, defaults used`);
+        else config = mergeConfig(config, parseYaml(text));
       } catch {
         /* no repository config */
       }

@@ -14,10 +14,13 @@ import { shiftRef, type ControlRef } from '../refs/scan';
 import { fileUnreadable } from '../rules/file/file-unreadable';
 import { DocumentContext } from '../rules/document/context';
 import { unitsReading } from '../rules/registry';
-import { analyzeBody, bodyRefs, warmBody, type BodyOptions } from './body';
+import { analyzeBody, bodyRefs, errorName, warmBody, type BodyOptions } from './body';
+import { WOULD_BLOCK } from '../chunks';
 import { analyzeInventory, warmInventory, type IdentitySummary } from './inventory';
 import { analyzeYaml, runTextRules } from './yaml';
 import { maskMessages } from './mask';
+import { lineMayNestDeep, MAX_YAML_DEPTH, mayNestDeep, scanDeepValues, shallowYaml, type DeepValue } from '../lang/fast-yaml';
+import { syntaxError } from '../rules/file/syntax-error';
 
 /** Files above this size are not analysed (a clear finding says so). */
 export const MAX_FILE_CHARS = 20 * 1024 * 1024;
@@ -87,7 +90,15 @@ export function warm(file: SourceFile, config: Config, rel: string, stop: () => 
   if (warmLines?.text !== file.text) warmLines = hostLines(file) ?? new LineIndex(file.text);
   const lines = warmLines;
   const fm = kind === 'inventory' ? undefined : frontMatterRange(file.text);
-  const done = kind === 'inventory' ? warmInventory(file.text, lines, config, stop) : warmBody(lines, bodyStartLine(lines, fm), config, stop);
+  let done = true;
+  try {
+    // (An inventory nesting too deep is left to analyze, which reads it with those values blanked.)
+    if (kind === 'inventory' && guardYaml(file.uri, file.text)) return true;
+    done = kind === 'inventory' ? warmInventory(file.text, lines, config, stop) : warmBody(lines, bodyStartLine(lines, fm), config, stop);
+  } catch (e) {
+    if (e === WOULD_BLOCK) throw e;
+    // (analyze says what went wrong; warming is only ahead of it)
+  }
   if (done) warmLines = undefined;
   return done;
 }
@@ -156,12 +167,105 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
     r.add(fileUnreadable.id, 0, 0, `This file was not checked: ${why}.`);
     return result;
   }
+  try {
+    analyzeKnown(file, config, rel, host, options, kind, lines, r, result);
+  } catch (e) {
+    if (e === WOULD_BLOCK) throw e;
+    // The last line of defence: the readers bound what they are given (size, nesting) and do not throw,
+    // but should one, this file gets one finding saying so; the others are checked as usual.
+    r.add(fileUnreadable.id, 0, 0, `This file could not be checked to the end (${errorName(e)}): findings from that point on are missing.`);
+  }
+  explainOverflows(r);
+  return result;
+}
+
+/** Deep values reported one by one; past this many, one finding counts the rest. */
+const MAX_DEEP_FINDINGS = 20;
+
+/** One file-unreadable finding per YAML value nested too deep to read (offsets relative to `base`). */
+function reportDeep(deep: readonly DeepValue[], base: number, r: Reporter): void {
+  const text = r.lines.text;
+  deep.slice(0, MAX_DEEP_FINDINGS).forEach((d) => {
+    let end = base + d.start;
+    while (end < base + d.end && text[end] !== '\n' && text[end] !== '\r') end++; // (its first line)
+    r.add(fileUnreadable.id, base + d.start, end, `This value is nested ${count(d.depth)} levels deep (more than ${MAX_YAML_DEPTH} are not read): it was not parsed, so nothing in it was checked but for literal secrets.`);
+  });
+  if (deep.length > MAX_DEEP_FINDINGS) {
+    const d = deep[MAX_DEEP_FINDINGS];
+    r.add(fileUnreadable.id, base + d.start, base + d.start, `${count(deep.length - MAX_DEEP_FINDINGS)} more values nested more than ${MAX_YAML_DEPTH} levels deep were not parsed.`);
+  }
+}
+
+/**
+ * The YAML library's own guard, said as ours is: it catches its stack overflow on a value nested deeper
+ * than it can compose (which the guard above keeps from it, unless its count erred) and reports the raw
+ * error, which syntax-error then repeats. Findings are shared with caches: replaced, never changed.
+ */
+function explainOverflows(r: Reporter): void {
+  const f = r.findings;
+  for (let i = 0; i < f.length; i++) {
+    if (f[i].ruleId !== syntaxError.id || !f[i].message.includes('call stack')) continue;
+    f[i] = { ...f[i], ruleId: fileUnreadable.id, message: 'This value is nested too deep for the YAML parser (it ran out of stack): it was not parsed, so nothing in it was checked but for literal secrets.' };
+  }
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** Per file, the last text the YAML guard read (the service's own copy), whether it passed the cheap look, and what it found. */
+const yamlGuards = new Map<string, { text: string; passed: boolean; shallow: { text: string; deep: DeepValue[] } | undefined }>();
+
+/** Drops what the guards keep of a file (it was closed). */
+export function forgetGuards(uri: string): void {
+  yamlGuards.delete(uri);
+}
+
+/**
+ * An inventory as the YAML readers may see it: `shallowYaml` of its text (values nested deeper than
+ * MAX_YAML_DEPTH blanked), or undefined when nothing is that deep. The cheap look (mayNestDeep, about
+ * 3 ms per MB) decides for most files; after an edit within one line of a file that passed it, that line
+ * alone is looked at (every condition of the look is about one line); the same text is not looked at
+ * twice (warming, then analysing).
+ */
+function guardYaml(uri: string, text: string, prev?: { text: string; change: TextChange }): { text: string; deep: DeepValue[] } | undefined {
+  const last = uri ? yamlGuards.get(uri) : undefined;
+  if (last && last.text === text) return last.shallow;
+  let passed: boolean;
+  if (last?.passed && prev && last.text === prev.text && withinLine(prev.text, text, prev.change)) passed = !lineMayNestDeep(text, prev.change.start);
+  else passed = !mayNestDeep(text);
+  const shallow = passed ? undefined : shallowYaml(text, MAX_YAML_DEPTH, scanDeepValues(text));
+  if (uri) {
+    yamlGuards.delete(uri);
+    yamlGuards.set(uri, { text, passed, shallow });
+    if (yamlGuards.size > 16) yamlGuards.delete(yamlGuards.keys().next().value!);
+  }
+  return shallow;
+}
+
+/** Did `change` turn `before` into `after` within one line (no line break removed, added, split or joined)? */
+function withinLine(before: string, after: string, change: TextChange): boolean {
+  const { start, oldEnd, newEnd } = change;
+  if (start > 0 && (before[start - 1] === '\r' || after[start - 1] === '\r')) return false;
+  return !/[\r\n]/.test(before.slice(start, oldEnd)) && !/[\r\n]/.test(after.slice(start, newEnd));
+}
+
+/** The analysis of an inventory or a process document (`analyze`, past its guards), into `result`. */
+function analyzeKnown(file: SourceFile, config: Config, rel: string, host: FileHost | undefined, options: AnalyzeOptions, kind: DocumentKind, lines: LineIndex, r: Reporter, result: Analysis): void {
   if (kind === 'inventory') {
-    const inv = analyzeInventory(file.text, lines, config, r, { whole: options.whole, prev: options.prev, inlineLimit: options.inlineLimit }, file.uri);
+    // Values nested deeper than the YAML library survives are blanked before it reads the file (then
+    // without the previous cut: the text it reads is not the text the editor changed).
+    const shallow = guardYaml(file.uri, file.text, options.prev);
+    const text = shallow ? shallow.text : file.text;
+    const inv = analyzeInventory(text, shallow ? new LineIndex(text) : lines, config, r, { whole: options.whole, prev: shallow ? undefined : options.prev, inlineLimit: options.inlineLimit }, file.uri);
+    if (shallow) {
+      reportDeep(shallow.deep, 0, r);
+      for (const d of shallow.deep) runTextRules(file.text.slice(d.start, d.end), d.start, r); // (secrets in them are still found)
+    }
     Object.defineProperty(result, 'refs', { enumerable: true, get: () => inv.refs });
     result.refAt = (offset) => refIn(inv.sections, offset);
     result.identities = inv.identities;
-    return result;
+    return;
   }
   // Process document: front matter, then the body section by section, then the document-level rules.
   const fm = frontMatterRange(file.text);
@@ -169,7 +273,9 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
   if (fm) {
     result.frontMatter = fm;
     const fmText = file.text.slice(fm.start, fm.end);
-    const yaml = analyzeYaml(fmText, fm.start, config, r);
+    const shallow = shallowYaml(fmText); // (front matter is small: scanned each time)
+    const yaml = analyzeYaml(shallow ? shallow.text : fmText, fm.start, config, r);
+    if (shallow) reportDeep(shallow.deep, fm.start, r);
     for (const ref of yaml.refs) result.refs.push(ref);
     runTextRules(fmText, fm.start, r);
     parsed = { ...fm, doc: yaml.doc };
@@ -186,5 +292,4 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
   const documentWide = r.findings.length;
   for (const u of unitsReading('document')) u.document!(doc);
   maskMessages(r.findings, r.lines, documentWide);
-  return result;
 }

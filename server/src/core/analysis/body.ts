@@ -9,6 +9,13 @@
  * The cut is exact: when a section's parse ends inside a top-level fence or HTML block (the cheap scan
  * can misjudge fences in list items, say), it is parsed together with the next section, so the
  * sections together give what one parse of the whole body gives (tested on random documents and edits).
+ * The chunk grows by 1, 2, 4 ... sections (an HTML block left open before 20,000 headings is parsed a
+ * few times over, not 20,000 times).
+ *
+ * A section the reader cannot read is said, never skipped silently, and never stops the others: over
+ * MAX_SECTION_CHARS, lines nesting deeper than MAX_NESTING or paragraphs keeping more than MAX_INLINE_OPEN
+ * links or emphasis marks open (markdown-depth), or any exception of a reader (a stack overflow, say)
+ * each give one file-unreadable finding for that section.
  */
 import type { Config } from '../config';
 import { LineIndex } from '../text';
@@ -19,6 +26,7 @@ import { parseSection, type BodyLink, type SectionSyntax } from '../lang/markdow
 import { emptySyntax } from '../lang/markdown-section';
 import { githubSlug, type Heading } from '../lang/document';
 import { MAX_SECTION_CHARS, sectionStarts, type BodyFacts } from '../lang/markdown-body';
+import { MAX_INLINE_OPEN, MAX_NESTING } from '../lang/markdown-depth';
 import { normaliseHeading, RECORDS } from '../lang/words';
 import { fileUnreadable } from '../rules/file/file-unreadable';
 import { unitsReading } from '../rules/registry';
@@ -83,7 +91,35 @@ function checkSection(text: string, config: Config): SectionResult {
     syntax = emptySyntax();
     const kb = Math.round(text.length / 1024);
     r.add(fileUnreadable.id, 0, 0, `This part of the document (${kb} KB with no heading to cut it at) was not parsed: control references, placeholders, headings and links in it were not checked. Headings split it into parts that are.`);
-  } else syntax = parseSection(text);
+  } else {
+    try {
+      syntax = parseSection(text);
+    } catch (e) {
+      // The last line of defence: a reader that throws (it should not) costs this section, not the file.
+      syntax = emptySyntax();
+      r.add(fileUnreadable.id, 0, 0, `This part of the document could not be parsed (${errorName(e)}): control references, placeholders, headings and links in it were not checked.`);
+    }
+    if (syntax.deep) {
+      const { start, end, depth, lines } = syntax.deep;
+      const what = lines === 1 ? 'this line was' : `${count(lines)} lines (the first ones here) were`;
+      r.add(
+        fileUnreadable.id,
+        start,
+        end,
+        `This part of the document nests ${count(depth)} levels deep (block quotes or lists; more than ${MAX_NESTING} are not read): ${what} not parsed, so control references, placeholders, headings and links in ${lines === 1 ? 'it' : 'them'} were not checked.`,
+      );
+    }
+    if (syntax.dense) {
+      const { start, end, open, lines } = syntax.dense;
+      const what = lines === 1 ? 'this line was' : `${count(lines)} lines (the first ones here) were`;
+      r.add(
+        fileUnreadable.id,
+        start,
+        end,
+        `This paragraph keeps ${count(open)} link brackets or emphasis marks open at once (more than ${MAX_INLINE_OPEN} are not read, and fewer past a budget per section): ${what} not parsed, so control references, placeholders, headings and links in ${lines === 1 ? 'it' : 'them'} were not checked.`,
+      );
+    }
+  }
   const refs: ControlRef[] = [];
   let records = false;
   for (const seg of syntax.segments) {
@@ -107,6 +143,38 @@ function checkSection(text: string, config: Config): SectionResult {
   return { findings: r.findings, refs, keys, headings, anchors: syntax.anchors, records, links: syntax.links, open: syntax.open };
 }
 
+/** 12,345 */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** What went wrong with a reader, in a few words: never its message, which may quote the input. */
+export function errorName(e: unknown): string {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return 'it nests too deep for the parser';
+  return `an internal error, ${e instanceof Error ? e.name : typeof e}`;
+}
+
+/**
+ * The end of the next chunk to try from section `i` after [i, j) ended open: `step` more sections (the
+ * caller doubles it), fewer when that would pass MAX_SECTION_CHARS and fewer would not.
+ */
+function grow(lines: LineIndex, starts: readonly number[], i: number, j: number, step: number): number {
+  let next = Math.min(starts.length, j + step);
+  const base = lines.lineStarts[starts[i]];
+  const size = (k: number) => span(lines, starts, i, k)[1] - base;
+  if (next > j + 1 && size(next) > MAX_SECTION_CHARS) {
+    let lo = j + 1; // (binary search: the largest end within the limit, at least one section more)
+    let hi = next;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (size(mid) <= MAX_SECTION_CHARS) lo = mid;
+      else hi = mid - 1;
+    }
+    next = lo;
+  }
+  return next;
+}
+
 /** Offsets of the text from section `i` up to section `j` (exclusive; the end of the text when j is past the last). */
 function span(lines: LineIndex, starts: readonly number[], i: number, j: number): [number, number] {
   return [lines.lineStarts[starts[i]], j < starts.length ? lines.lineStarts[starts[j]] : lines.text.length];
@@ -120,7 +188,7 @@ export function warmBody(lines: LineIndex, fromLine: number, config: Config, sto
   const byText = sectionCache(config).cache;
   while (st.next < st.starts.length) {
     let j = st.next + 1;
-    for (;;) {
+    for (let step = 1; ; step *= 2) {
       const sectionText = lines.text.slice(...span(lines, st.starts, st.next, j));
       let res = byText.get(sectionText);
       if (!res) {
@@ -129,7 +197,7 @@ export function warmBody(lines: LineIndex, fromLine: number, config: Config, sto
         byText.set(own, (res = checkSection(own, config)));
       }
       if (!res.open || j >= st.starts.length) break;
-      j++;
+      j = grow(lines, st.starts, st.next, j, step);
     }
     st.next = j;
   }
@@ -195,7 +263,7 @@ export function analyzeBody(lines: LineIndex, fromLine: number, config: Config, 
   for (let i = 0; i < starts.length; ) {
     let j = i + 1;
     let [res, sectionText] = find(i, j);
-    while (res.open && j < starts.length) [res, sectionText] = find(i, ++j);
+    for (let step = 1; res.open && j < starts.length; step *= 2) [res, sectionText] = find(i, (j = grow(lines, starts, i, j, step)));
     texts[i] = sectionText;
     results[i] = res;
     const line = starts[i];

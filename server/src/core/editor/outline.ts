@@ -2,10 +2,31 @@
  * Document symbols (the Outline view, breadcrumbs, Go to Symbol) and folding ranges, for process
  * documents (front matter, headings) and inventories (top-level keys, one symbol per identity).
  * The headings come from the document's analysis (cached per section); the rest are line scans.
+ * Names and details never show a secret: what findSecrets detects in them, or on the line they were
+ * read from, is masked as the secret-inline finding masks it (`ghp_… (40 chars)`).
  */
 import type { LineIndex } from '../text';
 import type { Range } from '../types';
 import type { Heading } from '../lang/document';
+import { findSecrets } from '../rules/secrets/secret-inline';
+
+/**
+ * `shown` with every secret masked that findSecrets detects in it, or in `context` (the text it was read
+ * from, where a key such as `api_token:` tells a random value is a secret) and `shown` contains.
+ */
+export function maskSecrets(shown: string, context?: string): string {
+  let out = shown;
+  if (!out) return out;
+  if (context !== undefined && context !== shown) {
+    for (const s of findSecrets(context)) {
+      const v = context.slice(s.start, s.end);
+      if (v && out.includes(v)) out = out.split(v).join(s.masked);
+    }
+  }
+  const own = findSecrets(out);
+  for (let k = own.length - 1; k >= 0; k--) out = out.slice(0, own[k].start) + own[k].masked + out.slice(own[k].end);
+  return out;
+}
 
 export interface OutlineSymbol {
   name: string;
@@ -53,7 +74,7 @@ export function markdownOutline(lines: LineIndex, fm: { start: number; end: numb
     }
     endLine = lastContentLine(lines, h.line, endLine + 1);
     const sym: OutlineSymbol = {
-      name: h.text || '(untitled)',
+      name: maskSecrets(h.text, lines.lineText(h.line)) || '(untitled)',
       kind: 'section',
       range: lineRange(lines, h.line, endLine),
       selectionRange: lines.range(h.start, h.end),
@@ -87,9 +108,10 @@ export function yamlOutline(lines: LineIndex, first = 0, last = lines.lineCount 
   top.forEach((t, i) => {
     const end = lastContentLine(lines, t.line, i + 1 < top.length ? top[i + 1].line : last + 1);
     const keyStart = lines.lineStarts[t.line] + lines.lineText(t.line).indexOf(t.key);
+    const line = lines.lineText(t.line);
     out.push({
-      name: t.key,
-      detail: t.value && t.value.length <= 60 ? t.value : undefined,
+      name: maskSecrets(t.key, line),
+      detail: t.value && t.value.length <= 60 ? maskSecrets(t.value, line) : undefined,
       kind: 'key',
       range: lineRange(lines, t.line, end),
       selectionRange: lines.range(keyStart, keyStart + t.key.length),
@@ -114,6 +136,8 @@ function listItems(lines: LineIndex, first: number, last: number): OutlineSymbol
     const end = lastContentLine(lines, s, i + 1 < starts.length ? starts[i + 1] : last + 1);
     let name: string | undefined;
     let detail: string | undefined;
+    let nameLine = s;
+    let detailLine = s;
     let sel = lineRange(lines, s, s);
     for (let l = s; l <= end; l++) {
       ITEM_KEY.lastIndex = lines.lineStarts[l] + col + 2;
@@ -124,14 +148,25 @@ function listItems(lines: LineIndex, first: number, last: number): OutlineSymbol
       if (m[3] === 'id' || (m[3] === 'name' && name === undefined)) {
         if (m[3] === 'id' || !name) {
           name = value;
+          nameLine = l;
           const at = lines.lineStarts[l] + lines.lineText(l).indexOf(m[4]);
           sel = lines.range(at, at + m[4].length);
         }
       }
-      if (m[3] === 'type') detail = value;
+      if (m[3] === 'type') {
+        detail = value;
+        detailLine = l;
+      }
     }
     if (name === undefined) return; // a list of scalars: no symbols
-    items.push({ name, detail, kind: 'identity', range: lineRange(lines, s, end), selectionRange: sel, children: [] });
+    items.push({
+      name: maskSecrets(name, lines.lineText(nameLine)),
+      detail: detail === undefined ? undefined : maskSecrets(detail, lines.lineText(detailLine)),
+      kind: 'identity',
+      range: lineRange(lines, s, end),
+      selectionRange: sel,
+      children: [],
+    });
   });
   return items;
 }

@@ -5,9 +5,13 @@
  */
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
 import type { LineIndex } from '../text';
+import { TOO_DEEP } from './fast-yaml';
 
-/** `---` ... `---` (or `...`) at the top; an empty block (`---` right after `---`) counts. */
-const FRONT_MATTER = /^---[ \t]*\r?\n(?:(?=(?:---|\.\.\.)[ \t]*(?:\r?\n|$))|([\s\S]*?)\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
+/**
+ * `---` ... `---` (or `...`) at the top; an empty block (`---` right after `---`) counts; after a byte order
+ * mark too (an editor may keep one: the CLI drops it, and so do most).
+ */
+const FRONT_MATTER = /^\ufeff?---[ \t]*\r?\n(?:(?=(?:---|\.\.\.)[ \t]*(?:\r?\n|$))|([\s\S]*?)\r?\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
 
 /** Offsets of the YAML between the front matter fences, or undefined when the text has none. */
 export function frontMatterRange(text: string): { start: number; end: number } | undefined {
@@ -86,8 +90,10 @@ export function readFrontMatter(text: string, lines: LineIndex, fm: { start: num
   const openLine = Math.max(0, lines.positionAt(fm.start).line - 1);
   const closeLine = fm.end > fm.start ? lines.positionAt(fm.end).line + 1 : openLine + 1;
   const out: FrontMatter = { start: fm.start, end: fm.end, entries: [], broken: false, openLine, closeLine };
-  if (doc.errors.length || (doc.contents && !isMap(doc.contents))) {
-    out.broken = doc.errors.length > 0 || doc.contents !== null;
+  // (A value nested too deep to parse is an error, but the rest of the mapping was read: not broken.)
+  const errors = doc.errors.filter((e) => e.code !== TOO_DEEP).length;
+  if (errors || (doc.contents && !isMap(doc.contents))) {
+    out.broken = errors > 0 || doc.contents !== null;
     if (!isMap(doc.contents)) return out;
   }
   if (!isMap(doc.contents)) return out;
@@ -179,8 +185,13 @@ export function editDistance(a: string, b: string): number {
 export function closest(word: string, candidates: Iterable<string>, max = word.length <= 4 ? 1 : word.length <= 8 ? 2 : 3): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
+  const w = word.toLowerCase();
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    // (Lengths further apart than `max` are further apart than `max` edits: never the answer. A 1 MB key
+    // is not compared in full with each known key.)
+    const lc = c.toLowerCase();
+    if (Math.abs(w.length - lc.length) > max) continue;
+    const d = editDistance(w, lc);
     if (d < bestD) {
       bestD = d;
       best = c;

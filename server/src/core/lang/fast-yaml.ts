@@ -571,3 +571,424 @@ function withFormat(s: Scalar, format: string): Scalar {
   s.format = format;
   return s;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The nesting guard
+
+/**
+ * Collections nested deeper than this are not parsed. The library's composer recurses per level (it runs
+ * out of stack near 870 flow levels, 1,250 block levels) and so does any walk of its nodes; real
+ * inventories and front matter nest less than ten.
+ */
+export const MAX_YAML_DEPTH = 128;
+
+/** The error code of a value not parsed because it nests too deep (the library's own, for its stack overflow). */
+export const TOO_DEEP = 'RESOURCE_EXHAUSTION';
+
+/** A value that nests deeper than MAX_YAML_DEPTH: offsets of its text, and how deep it goes. */
+export interface DeepValue {
+  start: number;
+  end: number;
+  depth: number;
+}
+
+/**
+ * `text` with every value that nests deeper than `limit` blanked (its characters but line breaks
+ * made spaces: offsets and lines kept), and those values; undefined when none does. What a parser can
+ * read without going deeper than it survives; the caller says what was not read.
+ */
+export function shallowYaml(text: string, limit = MAX_YAML_DEPTH, deep: readonly DeepValue[] = deepValues(text, limit)): { text: string; deep: DeepValue[] } | undefined {
+  if (!deep.length) return undefined;
+  const pieces: string[] = [];
+  let at = 0;
+  for (const d of deep) {
+    pieces.push(text.slice(at, d.start));
+    for (let p = d.start; p < d.end; ) {
+      const e = Math.min(lineEnd(text, p), d.end);
+      pieces.push(' '.repeat(e - p));
+      p = e < d.end ? nextLine(text, e) : e;
+      pieces.push(text.slice(e, p));
+    }
+    at = d.end;
+  }
+  pieces.push(text.slice(at));
+  return { text: pieces.join(''), deep: deep.slice() };
+}
+
+/**
+ * Could `text` nest deeper than `limit` at all, as deepValues counts? Only if one of its lines could:
+ *
+ * - block collections open at a line were pushed at columns up to its indentation (at most two a column:
+ *   a map and a sequence may share one) or on the line itself, by an indicator (`- `, `? `) or a key
+ *   (`k: k: k:` nests, in the library too); so a line whose prefix of spaces, tabs and indicators is
+ *   shorter than limit / 4 and which holds fewer than limit / 8 `: ` has fewer than 3/4 of the limit;
+ * - when every line holding a `[` or `{`, read alone as deepValues reads it, closes its flow collections
+ *   on that line, no flow collection goes on over lines: a line with flow collections no deeper than
+ *   limit / 4 keeps the total under the limit.
+ *
+ * A few searches and a look at the lines with brackets: false for ordinary files, whose flow lists sit on
+ * one line each.
+ */
+export function mayNestDeep(text: string, limit = MAX_YAML_DEPTH): boolean {
+  // A prefix of limit / 4 spaces, tabs and indicators (at most 3 of them, else 4 in a row) has a run of
+  // (limit / 4 - 3) / 4 blanks (8 for the default limit), or a tab.
+  const blanks = ' '.repeat(Math.max(1, Math.ceil(((limit >> 2) - 3) / 4)));
+  if ((text.indexOf(blanks) >= 0 || text.indexOf('\t') >= 0 || CHAIN.test(text)) && prefixAtLeast(limit >> 2).test(text)) return true;
+  // (Line ends by a native search when the text has no CR, which only some files have.)
+  const end = text.indexOf('\r') < 0 ? (p: number) => (p = text.indexOf('\n', p)) < 0 ? text.length : p : (p: number) => lineEnd(text, p);
+  // Keys: the `:` followed by a blank or a line break, counted per line.
+  let keys = 0;
+  let lineEndAt = -1;
+  for (let p = text.indexOf(':'); p >= 0; p = text.indexOf(':', p + 1)) {
+    if (!isBreakOrSpace(text.charCodeAt(p + 1))) continue;
+    if (p > lineEndAt) {
+      keys = 0;
+      lineEndAt = end(p);
+    }
+    if (++keys >= limit >> 3) return true;
+  }
+  let a = text.indexOf('[');
+  let b = text.indexOf('{');
+  while (a >= 0 || b >= 0) {
+    const p = a < 0 ? b : b < 0 ? a : Math.min(a, b);
+    const e = end(p);
+    if (!flatLine(text, lineStart(text, p), e, limit >> 2)) return true;
+    if (a >= 0 && a < e) a = text.indexOf('[', e);
+    if (b >= 0 && b < e) b = text.indexOf('{', e);
+  }
+  return false;
+}
+
+/**
+ * mayNestDeep for the one line holding offset `p`: when a text passed mayNestDeep and an edit changed
+ * only this line (no line break removed or added), the text passes it iff this passes (every condition is
+ * about one line).
+ */
+export function lineMayNestDeep(text: string, p: number, limit = MAX_YAML_DEPTH): boolean {
+  const s = lineStart(text, p);
+  const e = lineEnd(text, p);
+  let q = s;
+  while (q < e && q - s < limit >> 2 && PREFIX_CHARS.has(text.charCodeAt(q))) q++;
+  if (q - s >= limit >> 2) return true;
+  let keys = 0;
+  for (let c = text.indexOf(':', s); c >= 0 && c < e; c = text.indexOf(':', c + 1)) if (isBreakOrSpace(text.charCodeAt(c + 1)) && ++keys >= limit >> 3) return true;
+  return !flatLine(text, s, e, limit >> 2);
+}
+
+const PREFIX_CHARS = new Set([32, 9, 45, 63, 58]); // space, tab, - ? :
+
+const CHAIN = /[-?:][ \t]+[-?:][ \t]+[-?:][ \t]+[-?:]/;
+const PREFIXES = new Map<number, RegExp>();
+/** A line starting with at least `n` spaces, tabs and indicator characters. */
+function prefixAtLeast(n: number): RegExp {
+  let re = PREFIXES.get(n);
+  if (!re) PREFIXES.set(n, (re = new RegExp(`^[ \\t?:-]{${n}}`, 'm')));
+  return re;
+}
+
+/** The start of the line holding offset `p`. */
+function lineStart(text: string, p: number): number {
+  while (p > 0) {
+    const c = text.charCodeAt(p - 1);
+    if (c === LF || c === CR) break;
+    p--;
+  }
+  return p;
+}
+
+/**
+ * Does the line [s, e), read alone from block context as deepValues reads a line, close on it every flow
+ * collection it opens, none nested deeper than `most`?
+ */
+function flatLine(text: string, s: number, e: number, most: number): boolean {
+  let p = s;
+  let atStart = true;
+  while (p < e) {
+    const c = text.charCodeAt(p);
+    if (c === SP || c === TAB) {
+      p++;
+      continue;
+    }
+    if (c === HASH && (p === s || isSpace(text.charCodeAt(p - 1)))) return true;
+    if (atStart && (c === DASH || c === QUESTION || c === COLON) && isBreakOrSpace(text.charCodeAt(p + 1))) {
+      p++;
+      continue;
+    }
+    if (atStart && (c === AMP || c === BANG)) {
+      while (p < e && !isBreakOrSpace(text.charCodeAt(p))) p++;
+      continue;
+    }
+    if (atStart && (c === BRACKET || c === BRACE)) {
+      // The flow collection as scanFlow reads it, within the line.
+      let level = 0;
+      let inner = true;
+      for (;;) {
+        if (p >= e) return false;
+        const d = text.charCodeAt(p);
+        if (d === BRACKET || d === BRACE) {
+          if (++level > most) return false;
+          inner = true;
+        } else if (d === CLOSE_BRACKET || d === CLOSE_BRACE) {
+          inner = false;
+          if (--level === 0) break;
+        } else if (d === COMMA || d === COLON || d === QUESTION) inner = true;
+        else if (d === HASH && isSpace(text.charCodeAt(p - 1))) return false;
+        else if (inner && (d === DQUOTE || d === SQUOTE)) {
+          p = skipQuoted(text, p);
+          inner = false;
+          continue;
+        } else if (d !== SP && d !== TAB) inner = false;
+        p++;
+      }
+      p++;
+      atStart = false;
+      continue;
+    }
+    if (atStart && (c === DQUOTE || c === SQUOTE)) {
+      p = skipQuoted(text, p);
+      atStart = false;
+      continue;
+    }
+    if (c === COLON && isBreakOrSpace(text.charCodeAt(p + 1))) {
+      p++;
+      atStart = true;
+      continue;
+    }
+    atStart = false;
+    p++;
+  }
+  return true;
+}
+
+/**
+ * The values of `text` nesting deeper than MAX_YAML_DEPTH, in one linear pass that tracks what nesting
+ * depends on and no more: the block collections open (a stack of their columns, from indentation and
+ * `- `, `? ` and `key:` indicators), flow brackets, and what hides them (quoted scalars and comments, each
+ * to the end of its line at most; the lines of block scalars and multi-line quoted scalars are read as
+ * structure, which can only count more). A block value too deep is cut from the line it goes too deep on with the lines indented under
+ * it; a flow collection too deep, from its outermost bracket to its closing one (to the end of the text
+ * when it never closes). Where the input is malformed the count follows the library's recovery only
+ * roughly, erring on the deep side where it can; the library's own guard (an error TOO_DEEP where its
+ * stack ends) is behind it.
+ */
+export function deepValues(text: string, limit = MAX_YAML_DEPTH): DeepValue[] {
+  return mayNestDeep(text, limit) ? scanDeepValues(text, limit) : [];
+}
+
+/** deepValues without the cheap look first (for a caller that has had it). */
+export function scanDeepValues(text: string, limit = MAX_YAML_DEPTH): DeepValue[] {
+  const out: DeepValue[] = [];
+  const n = text.length;
+  const cols: number[] = [];
+  const seqs: boolean[] = [];
+  const push = (col: number, seq: boolean) => {
+    const k = cols.length - 1;
+    if (k >= 0 && cols[k] === col) {
+      if (seqs[k] === seq) return;
+      if (!seq) {
+        // A key at the column of a sequence that is the value of the map's previous key: that sequence ended.
+        cols.pop();
+        seqs.pop();
+        if (k > 0 && cols[k - 1] === col && !seqs[k - 1]) return;
+      }
+    }
+    cols.push(col);
+    seqs.push(seq);
+  };
+  /** The block value being cut: where it starts and ends, its line's indentation, how deep it goes, the stack before it. */
+  let cut: { start: number; end: number; indent: number; depth: number; before: number } | undefined;
+  let p = 0;
+  while (p < n) {
+    // A line of block context.
+    const ls = p;
+    while (p < n && text.charCodeAt(p) === SP) p++;
+    const indent = p - ls;
+    const c0 = text.charCodeAt(p);
+    if (p >= n || c0 === LF || c0 === CR || c0 === HASH) {
+      p = nextLine(text, lineEnd(text, p));
+      continue;
+    }
+    if (cut && indent <= cut.indent) {
+      out.push({ start: cut.start, end: cut.end, depth: cut.depth });
+      cols.length = seqs.length = cut.before;
+      cut = undefined;
+    }
+    if (indent === 0 && (text.startsWith('---', p) || text.startsWith('...', p)) && isBreakOrSpace(text.charCodeAt(p + 3))) {
+      cols.length = seqs.length = 0;
+      p += 3;
+    }
+    while (cols.length && cols[cols.length - 1] > indent) {
+      cols.pop();
+      seqs.pop();
+    }
+    const before = cols.length;
+    let atStart = true;
+    let keyCol = indent;
+    let deepest = 0; // how deep this line goes
+    // The tokens of the line (and of quoted scalars and flow collections that go on over lines).
+    while (p < n) {
+      const c = text.charCodeAt(p);
+      if (c === LF || c === CR) break;
+      if (c === SP || c === TAB) {
+        p++;
+        continue;
+      }
+      if (c === HASH && (p === ls || isSpace(text.charCodeAt(p - 1)))) {
+        p = lineEnd(text, p);
+        break;
+      }
+      const col = p - ls;
+      if (atStart && (c === DASH || c === QUESTION || c === COLON) && isBreakOrSpace(text.charCodeAt(p + 1))) {
+        if (c !== COLON) push(col, c === DASH);
+        if (cols.length > deepest) deepest = cols.length;
+        p++;
+        continue;
+      }
+      if (atStart && (c === AMP || c === BANG)) {
+        while (p < n && !isBreakOrSpace(text.charCodeAt(p))) p++;
+        continue;
+      }
+      if (atStart && (c === BRACKET || c === BRACE)) {
+        const flow = scanFlow(text, p, cols.length);
+        // (Inside a block value being cut, or on a line going too deep anyway, it goes with that value.)
+        if (flow.depth > limit && !cut && deepest <= limit) out.push({ start: p, end: flow.end, depth: flow.depth });
+        else if (flow.depth > deepest) deepest = flow.depth;
+        p = flow.end;
+        atStart = false;
+        continue;
+      }
+      if (atStart && (c === DQUOTE || c === SQUOTE)) {
+        keyCol = col;
+        p = skipQuoted(text, p);
+        atStart = false;
+        continue;
+      }
+      if (c === COLON && isBreakOrSpace(text.charCodeAt(p + 1))) {
+        push(keyCol, false);
+        if (cols.length > deepest) deepest = cols.length;
+        p++;
+        atStart = true;
+        continue;
+      }
+      if (atStart) keyCol = col;
+      atStart = false;
+      p++;
+    }
+    const e = lineEnd(text, p);
+    p = nextLine(text, e);
+    if (cut) {
+      if (deepest > cut.depth) cut.depth = deepest;
+      cut.end = e;
+    } else if (deepest > limit) cut = { start: ls + indent, end: e, indent, depth: deepest, before };
+  }
+  if (cut) out.push({ start: cut.start, end: cut.end, depth: cut.depth });
+  return out;
+}
+
+/**
+ * A flow collection from its opening bracket at `p`: where it ends (after its closing bracket; at the end
+ * of the text's last content when it never closes) and how deep it nests (the block depth `base` plus its
+ * brackets). Line breaks and indentation do not end it here: the library ends a flow collection at a line
+ * indented too little only sometimes (a key line), and reads on in others (BAD_INDENT, and nesting on);
+ * reading on is the side that never counts less.
+ */
+function scanFlow(text: string, p: number, base: number): { end: number; depth: number } {
+  const n = text.length;
+  let level = 0;
+  let most = 0;
+  let atStart = true;
+  let lastContent = p;
+  while (p < n) {
+    const c = text.charCodeAt(p);
+    if (c === LF || c === CR) {
+      p++;
+      continue;
+    }
+    if (c === BRACKET || c === BRACE) {
+      level++;
+      if (level > most) most = level;
+      atStart = true;
+    } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+      level--;
+      atStart = false;
+      if (level === 0) return { end: p + 1, depth: base + most };
+    } else if (c === COMMA || c === COLON || c === QUESTION) atStart = true;
+    else if (c === HASH && isSpace(text.charCodeAt(p - 1))) {
+      p = lineEnd(text, p);
+      continue;
+    } else if (atStart && (c === DQUOTE || c === SQUOTE)) {
+      p = skipQuoted(text, p);
+      lastContent = p;
+      atStart = false;
+      continue;
+    } else if (c !== SP && c !== TAB) atStart = false;
+    p++;
+    if (c !== SP && c !== TAB) lastContent = p;
+  }
+  return { end: lastContent, depth: base + most };
+}
+
+/**
+ * After a quoted scalar that opens at `p`, or at the end of its line when it goes on over lines: what
+ * is skipped is never more than the rest of one line, so a quote misread (or a line of a multi-line
+ * scalar read as structure) costs at most a line's count, on the side of counting more.
+ */
+function skipQuoted(text: string, p: number): number {
+  const n = text.length;
+  const q = text.charCodeAt(p);
+  p++;
+  while (p < n) {
+    const c = text.charCodeAt(p);
+    if (c === LF || c === CR) return p;
+    if (q === DQUOTE && c === BACKSLASH && text.charCodeAt(p + 1) !== LF && text.charCodeAt(p + 1) !== CR) p += 2;
+    else if (c === q) {
+      if (q === SQUOTE && text.charCodeAt(p + 1) === SQUOTE) p += 2;
+      else return p + 1;
+    } else p++;
+  }
+  return n;
+}
+
+/** The end of the line at `p` (before its line break). */
+function lineEnd(text: string, p: number): number {
+  const n = text.length;
+  while (p < n) {
+    const c = text.charCodeAt(p);
+    if (c === LF || c === CR) return p;
+    p++;
+  }
+  return n;
+}
+
+/** The start of the next line, from the end of a line. */
+function nextLine(text: string, e: number): number {
+  if (text.charCodeAt(e) === CR && text.charCodeAt(e + 1) === LF) return e + 2;
+  return e < text.length ? e + 1 : e;
+}
+
+function isSpace(c: number): boolean {
+  return c === SP || c === TAB;
+}
+
+function isBreakOrSpace(c: number): boolean {
+  return c === SP || c === TAB || c === LF || c === CR || Number.isNaN(c);
+}
+
+const SP = 32;
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const HASH = 35;
+const DASH = 45;
+const QUESTION = 63;
+const COLON = 58;
+const AMP = 38;
+const BANG = 33;
+const BRACKET = 91;
+const BRACE = 123;
+const CLOSE_BRACKET = 93;
+const CLOSE_BRACE = 125;
+const COMMA = 44;
+const DQUOTE = 34;
+const SQUOTE = 39;
+const BACKSLASH = 92;

@@ -7,7 +7,7 @@
 import type { ControlRef } from '../refs/scan';
 import type { LineIndex } from '../text';
 import { LruCache, detach } from '../chunks';
-import { parseSection, type BodyLink } from './markdown-syntax';
+import { parseSection, type BodyLink, type SectionSyntax } from './markdown-syntax';
 import { headingSlugs, type Heading } from './document';
 
 export type { BodyLink };
@@ -102,17 +102,46 @@ const anchorCache = new LruCache<Set<string>>(16);
 
 /**
  * The anchors of another Markdown document whose body starts at `fromLine`: its headings' slugs (with
- * GitHub's -1, -2 for repeats) and its HTML anchors. One parse per document text.
+ * GitHub's -1, -2 for repeats) and its HTML anchors. One parse per document text, section by section as
+ * the body of a document is parsed (a section whose parse ends open read with the next ones, 1, 2, 4 ...
+ * at a time), so that a section the readers do not read (over MAX_SECTION_CHARS) or that fails costs its
+ * own anchors only.
  */
 export function documentAnchors(lines: LineIndex, fromLine: number): Set<string> {
   const key = `${fromLine}:${lines.text}`;
   let anchors = anchorCache.get(key);
   if (!anchors) {
-    const start = lines.lineStarts[Math.min(fromLine, lines.lineCount - 1)] ?? 0;
-    const syntax = parseSection(lines.text.slice(start));
-    anchors = headingSlugs(syntax.headings);
-    for (const a of syntax.anchors) anchors.add(a);
+    const text = lines.text;
+    const starts = sectionStarts(lines, Math.max(0, Math.min(fromLine, lines.lineCount - 1)));
+    const at = (k: number) => (k < starts.length ? lines.lineStarts[starts[k]] : text.length);
+    const headings: Heading[] = [];
+    const html: string[] = [];
+    for (let i = 0; i < starts.length; ) {
+      let j = i + 1;
+      let syntax = read(text.slice(at(i), at(j)));
+      for (let step = 1; syntax?.open && j < starts.length; step *= 2) {
+        j = Math.min(starts.length, j + step);
+        syntax = read(text.slice(at(i), at(j)));
+      }
+      if (syntax) {
+        for (const h of syntax.headings) headings.push(h);
+        for (const a of syntax.anchors) html.push(a);
+      }
+      i = j;
+    }
+    anchors = headingSlugs(headings);
+    for (const a of html) anchors.add(a);
     anchorCache.set(detach(key), anchors);
   }
   return anchors;
+}
+
+/** A section's syntax, or undefined for one too long to parse or that its reader failed on. */
+function read(text: string): SectionSyntax | undefined {
+  if (text.length > MAX_SECTION_CHARS) return undefined;
+  try {
+    return parseSection(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { unified } from 'unified';
 import remarkParse from 'remark-parse';
-import type { Nodes, Root, RootContent } from 'mdast';
+import type { Link, Nodes, Root, RootContent } from 'mdast';
 import { ANCHOR, emptySyntax, link, pushHeading, pushHtmlBlock, pushSegment, type SectionSyntax } from './markdown-section';
 
 const processor = unified().use(remarkParse);
@@ -14,76 +14,103 @@ const processor = unified().use(remarkParse);
 export function parseWithRemark(text: string): SectionSyntax {
   const tree = processor.parse(text) as Root;
   const out = emptySyntax();
-  for (const node of tree.children) block(node, text, out);
+  // Pre-order, with an explicit stack: block quotes and lists nest as deep as the text says (the
+  // depth guard of markdown-syntax keeps remark's input shallow, but this walk does not rely on it).
+  const stack: RootContent[] = [];
+  for (let k = tree.children.length - 1; k >= 0; k--) stack.push(tree.children[k]);
+  for (let node = stack.pop(); node; node = stack.pop()) {
+    const kids = block(node, text, out);
+    if (kids) for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k]);
+  }
   out.open = isOpen(tree, text);
   return out;
 }
 
-function block(node: RootContent, text: string, out: SectionSyntax): void {
+/** Records a block; returns the children to read next (containers), in order. */
+function block(node: RootContent, text: string, out: SectionSyntax): RootContent[] | undefined {
   switch (node.type) {
     case 'paragraph':
       inline(node, node.position!.start.offset!, node.position!.end.offset!, text, out);
-      return;
+      return undefined;
     case 'heading': {
       const kids = node.children;
       const s = kids.length ? kids[0].position!.start.offset! : node.position!.start.offset!;
       const e = kids.length ? kids[kids.length - 1].position!.end.offset! : s;
       pushHeading(node.depth, node.position!.start.line - 1, s, e, text, out);
       if (kids.length) inline(node, s, e, text, out);
-      return;
+      return undefined;
     }
     case 'html':
       pushHtmlBlock(node.position!.start.offset!, node.position!.end.offset!, text, out);
-      return;
+      return undefined;
     case 'definition':
       link(node.url, node.position!.start.offset!, node.position!.end.offset!, text, ']:', out.links);
-      return;
+      return undefined;
     case 'code':
     case 'thematicBreak':
-      return;
+      return undefined;
     default:
-      if ('children' in node) for (const c of node.children as RootContent[]) block(c, text, out);
+      return 'children' in node ? (node.children as RootContent[]) : undefined;
   }
+}
+
+/** A link whose children have been read: its destination and mask come after theirs (see `inline`). */
+interface LinkEnd {
+  end: Link;
 }
 
 /** One prose segment for the inline content [s, e) of a paragraph or heading, with non-prose blanked. */
 function inline(node: Nodes, s: number, e: number, text: string, out: SectionSyntax): void {
   const masks: number[] = [];
-  const visit = (n: Nodes): void => {
+  // Pre-order with an explicit stack (emphasis and links nest as deep as the text says); a link's own
+  // destination and mask are recorded after its children's, as a recursive walk would.
+  const stack: (Nodes | LinkEnd)[] = [];
+  const pushKids = (n: Nodes) => {
+    if (!('children' in n)) return;
+    const kids = n.children as Nodes[];
+    for (let k = kids.length - 1; k >= 0; k--) stack.push(kids[k]);
+  };
+  pushKids(node);
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    if ('end' in item) {
+      const n = item.end;
+      const ne = n.position!.end.offset!;
+      const labelEnd = n.children.length ? n.children[n.children.length - 1].position!.end.offset! : n.position!.start.offset! + 1;
+      link(n.url, labelEnd, ne, text, '](', out.links);
+      masks.push(labelEnd, ne);
+      continue;
+    }
+    const n = item;
     const ns = n.position!.start.offset!;
     const ne = n.position!.end.offset!;
     switch (n.type) {
       case 'inlineCode':
         masks.push(ns, ne);
-        return;
+        break;
       case 'html':
         if (n.value.startsWith('<!--')) masks.push(ns, ne);
         else for (const m of n.value.matchAll(ANCHOR)) out.anchors.push(m[1]);
-        return;
-      case 'link': {
+        break;
+      case 'link':
         if (text[ns] === '<') {
           masks.push(ns, ne); // autolink
-          return;
+          break;
         }
-        for (const c of n.children) visit(c);
-        const labelEnd = n.children.length ? n.children[n.children.length - 1].position!.end.offset! : ns + 1;
-        link(n.url, labelEnd, ne, text, '](', out.links);
-        masks.push(labelEnd, ne);
-        return;
-      }
+        stack.push({ end: n });
+        pushKids(n);
+        break;
       case 'image': {
         const labelEnd = text.indexOf('](', ns + 2);
         if (labelEnd >= 0 && labelEnd < ne) {
           link(n.url, labelEnd, ne, text, '](', out.links);
           masks.push(labelEnd, ne);
         }
-        return;
+        break;
       }
       default:
-        if ('children' in n) for (const c of n.children as Nodes[]) visit(c);
+        pushKids(n);
     }
-  };
-  if ('children' in node) for (const c of node.children as Nodes[]) visit(c);
+  }
   pushSegment(s, e, masks, text, out);
 }
 

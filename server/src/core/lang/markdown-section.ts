@@ -4,6 +4,9 @@
  * through the functions here, so they agree on everything but the parse.
  */
 import type { Heading } from './document';
+import type { DeepPart, DensePart } from './markdown-depth';
+
+export type { DeepPart, DensePart };
 
 export interface Segment {
   start: number;
@@ -29,6 +32,10 @@ export interface SectionSyntax {
   anchors: string[];
   /** The section ends inside a top-level fenced code or HTML block, which the next heading would not end. */
   open: boolean;
+  /** Lines nesting too deep to read were blanked before reading (markdown-depth); absent when none. */
+  deep?: DeepPart;
+  /** Paragraphs keeping too many links or emphasis marks open were blanked before reading (markdown-depth); absent when none. */
+  dense?: DensePart;
 }
 
 /** A section with nothing in it (what a reader starts from). */

@@ -153,17 +153,40 @@ export function listText(node: Node | null | undefined): string[] {
   return s === undefined ? [] : [s];
 }
 
-/** A YAML value as a plain, JSON-able value: scalar, list of scalars, or a mapping of those (no aliases expanded). */
+/**
+ * A YAML value as a plain, JSON-able value: scalar, list of scalars, or a mapping of those (no aliases
+ * expanded). Iterative: a value nests as deep as its text says (fast-yaml's guard bounds it, this does not rely on it).
+ */
 export function plainValue(node: Node | null | undefined): unknown {
-  if (!node) return null;
-  if (isScalar(node)) return node.value instanceof Date ? node.value.toISOString().slice(0, 10) : (node.value ?? null);
-  if (isSeq(node)) return node.items.map((i) => plainValue(i as Node));
-  if (isMap(node)) {
-    const out: Record<string, unknown> = {};
-    for (const p of node.items) if (isScalar(p.key)) out[String(p.key.value)] = plainValue(p.value as Node);
-    return out;
+  let result: unknown = null;
+  // Post-order with an explicit stack: a collection's items are converted first (into `vals`), then the
+  // collection is built from them exactly as a recursive conversion would (same assignments, same order).
+  type Frame = { node: Node | null | undefined; set: (v: unknown) => void; vals?: unknown[] };
+  const work: Frame[] = [{ node, set: (v) => (result = v) }];
+  for (let w = work.pop(); w; w = work.pop()) {
+    const n = w.node;
+    if (w.vals) {
+      const vals = w.vals;
+      if (isSeq(n)) w.set(vals);
+      else {
+        const out: Record<string, unknown> = {};
+        (n as YAMLMap).items.forEach((p, i) => {
+          if (isScalar(p.key)) out[String(p.key.value)] = vals[i];
+        });
+        w.set(out);
+      }
+    } else if (!n) w.set(null);
+    else if (isScalar(n)) w.set(n.value instanceof Date ? n.value.toISOString().slice(0, 10) : (n.value ?? null));
+    else if (isSeq(n) || isMap(n)) {
+      const vals: unknown[] = new Array(n.items.length).fill(null);
+      work.push({ node: n, set: w.set, vals });
+      n.items.forEach((item, i) => {
+        if (isSeq(n)) work.push({ node: item as Node, set: (v) => (vals[i] = v) });
+        else if (isScalar((item as Pair).key)) work.push({ node: (item as Pair).value as Node, set: (v) => (vals[i] = v) });
+      });
+    } else w.set(null);
   }
-  return null;
+  return result;
 }
 
 /** `end` moved back over trailing blanks and line breaks, not below `min`. */
