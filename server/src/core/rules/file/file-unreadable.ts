@@ -8,7 +8,7 @@ import type { RuleUnit } from '../rule';
 
 export const fileUnreadable = defineRule({
   id: 'file-unreadable',
-  description: 'The file is binary or too large, so nothing in it was checked; or part of a document is too long to parse.',
+  description: 'The file is binary or too large, so nothing in it was checked; or part of it is too long, too deeply nested (Markdown beyond 64 levels, YAML beyond 128) or too dense to parse.',
   defaultSeverity: 'warning',
   scope: 'both',
   fixable: false,
