@@ -241,7 +241,8 @@ export class IsmsService {
         let c = this.withSeverity.get(f);
         if (c === undefined) {
           const sev = this.severity(f.ruleId, f.data?.severity);
-          c = sev ? this.maskFinding(a, { ...f, severity: sev }) : null;
+          // (Messages, fix titles and data come masked from the drivers: analysis/mask.ts.)
+          c = sev ? { ...f, severity: sev } : null;
           this.withSeverity.set(f, c);
         }
         if (c) own.push(c);
@@ -342,21 +343,6 @@ export class IsmsService {
       if (out.includes(v)) out = out.split(v).join(maskSecret(v));
     }
     return out;
-  }
-
-  /** A finding with the secrets its message, fix titles and data quote masked (the same object when none). */
-  private maskFinding(a: Analysis, f: Finding): Finding {
-    const [from, to] = [f.range.start.line, f.range.end.line];
-    const message = this.mask(a, f.message, from, to);
-    let fixes = f.fixes;
-    if (fixes.some((x) => this.mask(a, x.title, from, to) !== x.title)) fixes = fixes.map((x) => ({ ...x, title: this.mask(a, x.title, from, to) }));
-    let data = f.data;
-    if (data) {
-      const masked = (v: unknown): unknown => (typeof v === 'string' ? this.mask(a, v, from, to) : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? this.mask(a, x, from, to) : x)) : v);
-      if (Object.values(data).some((v) => JSON.stringify(masked(v)) !== JSON.stringify(v))) data = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, masked(v)]));
-    }
-    if (message === f.message && fixes === f.fixes && data === f.data) return f;
-    return { ...f, message, fixes, ...(data ? { data } : {}) };
   }
 
   hover(file: SourceFile, pos: Position): Hover | undefined {

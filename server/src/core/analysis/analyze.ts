@@ -19,7 +19,7 @@ import { WOULD_BLOCK } from '../chunks';
 import { analyzeInventory, warmInventory, type IdentitySummary } from './inventory';
 import { analyzeYaml, runTextRules } from './yaml';
 import { maskMessages } from './mask';
-import { lineMayNestDeep, MAX_YAML_DEPTH, mayNestDeep, scanDeepValues, shallowYaml, type DeepValue } from '../lang/fast-yaml';
+import { lineMayNestDeep, linesMayNestDeep, MAX_YAML_DEPTH, mayNestDeep, scanDeepValues, shallowYaml, type DeepValue } from '../lang/fast-yaml';
 import { syntaxError } from '../rules/file/syntax-error';
 
 /** Files above this size are not analysed (a clear finding says so). */
@@ -224,15 +224,17 @@ export function forgetGuards(uri: string): void {
 /**
  * An inventory as the YAML readers may see it: `shallowYaml` of its text (values nested deeper than
  * MAX_YAML_DEPTH blanked), or undefined when nothing is that deep. The cheap look (mayNestDeep, about
- * 3 ms per MB) decides for most files; after an edit within one line of a file that passed it, that line
- * alone is looked at (every condition of the look is about one line); the same text is not looked at
- * twice (warming, then analysing).
+ * 3 ms per MB) decides for most files; after an edit of a file that passed it, only the lines the edit left
+ * are looked at (every condition of the look is about one line); the same text is not looked at twice
+ * (warming, then analysing).
  */
 function guardYaml(uri: string, text: string, prev?: { text: string; change: TextChange }): { text: string; deep: DeepValue[] } | undefined {
   const last = uri ? yamlGuards.get(uri) : undefined;
   if (last && last.text === text) return last.shallow;
   let passed: boolean;
   if (last?.passed && prev && last.text === prev.text && withinLine(prev.text, text, prev.change)) passed = !lineMayNestDeep(text, prev.change.start);
+  // After an edit of several lines, only the lines it left behind are looked at (the rest passed before).
+  else if (last?.passed && prev && last.text === prev.text) passed = !linesMayNestDeep(text, prev.change.start, prev.change.newEnd);
   else passed = !mayNestDeep(text);
   const shallow = passed ? undefined : shallowYaml(text, MAX_YAML_DEPTH, scanDeepValues(text));
   if (uri) {

@@ -675,6 +675,11 @@ export function lineMayNestDeep(text: string, p: number, limit = MAX_YAML_DEPTH)
   return !flatLine(text, s, e, limit >> 2);
 }
 
+/** mayNestDeep of the lines that hold offsets [start, end] of `text`: every condition of the look is about one line. */
+export function linesMayNestDeep(text: string, start: number, end: number, limit = MAX_YAML_DEPTH): boolean {
+  return mayNestDeep(text.slice(lineStart(text, Math.min(start, text.length)), lineEnd(text, Math.min(end, text.length))), limit);
+}
+
 const PREFIX_CHARS = new Set([32, 9, 45, 63, 58]); // space, tab, - ? :
 
 const CHAIN = /[-?:][ \t]+[-?:][ \t]+[-?:][ \t]+[-?:]/;
