@@ -4,88 +4,13 @@
  * checks that the CLI and the server return the same findings for the same files.
  */
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './helpers/root';
+import { LspClient } from './helpers/lsp-client';
 
-class LspClient {
-  private proc: ChildProcessWithoutNullStreams;
-  private buf = Buffer.alloc(0);
-  private nextId = 1;
-  private pending = new Map<number, (msg: any) => void>();
-  private listeners: ((msg: any) => void)[] = [];
-
-  get pid(): number {
-    return this.proc.pid!;
-  }
-
-  constructor(args: string[]) {
-    this.proc = spawn(process.execPath, args, { cwd: ROOT });
-    this.proc.stdout.on('data', (d: Buffer) => this.onData(d));
-    this.proc.stderr.on('data', () => undefined);
-  }
-
-  private onData(d: Buffer) {
-    this.buf = Buffer.concat([this.buf, d]);
-    for (;;) {
-      const sep = this.buf.indexOf('\r\n\r\n');
-      if (sep < 0) return;
-      const len = Number(/Content-Length: (\d+)/i.exec(this.buf.subarray(0, sep).toString())![1]);
-      if (this.buf.length < sep + 4 + len) return;
-      const msg = JSON.parse(this.buf.subarray(sep + 4, sep + 4 + len).toString('utf8'));
-      this.buf = this.buf.subarray(sep + 4 + len);
-      if (msg.id !== undefined && this.pending.has(msg.id) && msg.method === undefined) {
-        this.pending.get(msg.id)!(msg);
-        this.pending.delete(msg.id);
-      } else if (msg.method === 'workspace/configuration') {
-        this.send({ jsonrpc: '2.0', id: msg.id, result: msg.params.items.map(() => this.settings) });
-      } else if (msg.id !== undefined && msg.method) {
-        this.send({ jsonrpc: '2.0', id: msg.id, result: null });
-      } else this.listeners.forEach((l) => l(msg));
-    }
-  }
-
-  settings: unknown = {};
-
-  private send(msg: unknown) {
-    const body = Buffer.from(JSON.stringify(msg), 'utf8');
-    this.proc.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
-    this.proc.stdin.write(body);
-  }
-
-  request(method: string, params: unknown): Promise<any> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, (m) => (m.error ? reject(new Error(m.error.message)) : resolve(m.result)));
-      this.send({ jsonrpc: '2.0', id, method, params });
-    });
-  }
-
-  notify(method: string, params: unknown) {
-    this.send({ jsonrpc: '2.0', method, params });
-  }
-
-  /** The next publishDiagnostics for a URI (optionally for a given version). */
-  diagnostics(uri: string, version?: number): Promise<any> {
-    return new Promise((resolve) => {
-      const l = (m: any) => {
-        if (m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && (version === undefined || m.params.version === version)) {
-          this.listeners = this.listeners.filter((x) => x !== l);
-          resolve(m.params);
-        }
-      };
-      this.listeners.push(l);
-    });
-  }
-
-  async stop() {
-    await this.request('shutdown', null);
-    this.notify('exit', null);
-    await new Promise((r) => this.proc.once('exit', r));
-  }
-}
 
 /** The status flags of a process's file descriptor (Linux: /proc/<pid>/fdinfo, octal; O_NONBLOCK is 04000). */
 function fdFlags(pid: number, fd: number): number {
