@@ -541,7 +541,7 @@ describe('quick-fix properties', function () {
     // BUG: addControlEdit (rules/nhi/context.ts) treats every value that is not a list (a mapping, an alias
     // such as `controls: *common`) as a comma string and appends `, NHI:x`: `controls: {}, NHI:NHI1` and
     // `controls: *ctl, NHI:NHI1` are syntax errors.
-    pending("'Add NHI:x to controls' on a controls mapping or alias keeps the YAML valid", () => {
+    it("'Add NHI:x to controls' on a controls mapping or alias keeps the YAML valid", () => {
       const file = path.join(ROOT, 'examples', 'inventories', 'map.nhi.yaml');
       for (const value of ['{}', '*ctl']) {
         const text = `kind: nhi-inventory\ncommon: &ctl [NHI:NHI7]\nidentities:\n  - id: svc-a\n    type: api-key\n    owner: a@example.com\n    purpose: x\n    controls: ${value}\n`;
