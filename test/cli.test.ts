@@ -90,6 +90,9 @@ describe('isms CLI', function () {
     const t = isms(['check', workspace({ '.isms.yaml': 'today: 2026-13-45\n', 'p.md': POLICY })]);
     assert.equal(t.code, 2);
     assert.match(t.err, /today must be a calendar date YYYY-MM-DD, not '2026-13-45'/);
+    const deep = isms(['check', workspace({ '.isms.yaml': 'frameworks: ' + '['.repeat(200000) + ']'.repeat(200000) + '\n', 'p.md': POLICY })]);
+    assert.equal(deep.code, 2, deep.err);
+    assert.match(deep.err, /\.isms\.yaml: nested more than 128 levels deep: not read/);
   });
 
   it('survives binary, empty, huge and malformed files', () => {

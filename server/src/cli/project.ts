@@ -2,6 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
 import { defaultConfig, mergeConfig, type Config, type ConfigProblem } from '../core/config';
 
 /** The nearest folder above `start` holding .isms.yaml or .git; `start` itself when there is none. */
@@ -48,7 +49,10 @@ export function loadProject(start: string, configPath: string | undefined, today
   if (cfgFile) {
     let raw: unknown;
     try {
-      raw = parseYaml(readFileSync(cfgFile, 'utf8'));
+      const text = readFileSync(cfgFile, 'utf8');
+      // A configuration nested deeper than the YAML library survives would take the run down (out of memory).
+      if (deepValues(text).length) throw new Error(`nested more than ${MAX_YAML_DEPTH} levels deep: not read`);
+      raw = parseYaml(text);
     } catch (e) {
       throw new ConfigError([`isms: ${cfgFile}: ${(e as Error).message.split('\n')[0]}`]);
     }
