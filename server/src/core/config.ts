@@ -111,7 +111,7 @@ export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[
         break;
       }
       case 'today':
-        if (typeof value === 'string' && isCalendarDay(value)) out.today = value;
+        if (typeof value === 'string' && isCalendarDate(value)) out.today = value;
         else problems.push({ path: key, message: `today must be a calendar date YYYY-MM-DD, not '${String(value)}'` });
         break;
       case 'nhi':
@@ -162,10 +162,12 @@ export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[
   return out;
 }
 
-/** A real day written YYYY-MM-DD (not 2026-13-45, not 2026-02-29). */
-function isCalendarDay(s: string): boolean {
+/** True for a real calendar day written YYYY-MM-DD (2026-02-29 and 2026-13-45 are not): `today` here and `--today`. */
+export function isCalendarDate(s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (!m) return false;
-  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(0);
+  t.setUTCFullYear(y, mo - 1, d); // (Date.UTC would read years 0-99 as 1900-1999)
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }

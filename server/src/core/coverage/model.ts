@@ -109,6 +109,20 @@ function groupOf(c: Control): { id: string; title: string } {
   return { id: g?.id ?? c.id, title: g?.title ?? '' };
 }
 
+/** A framework's coverage from its controls: the summary, and one per group (in the order groups first occur). */
+function frameworkCoverage(fw: FrameworkId, controls: ControlCoverage[]): FrameworkCoverage {
+  const groups = new Map<string, ControlCoverage[]>();
+  for (const c of controls) (groups.get(c.group) ?? groups.set(c.group, []).get(c.group)!).push(c);
+  const cat = catalog();
+  return {
+    framework: fw,
+    name: cat.framework(fw).name,
+    summary: summarise(controls),
+    groups: [...groups].map(([id, list]) => ({ id, title: groupOf(cat.get(fw, list[0].id)!).title, summary: summarise(list) })),
+    controls,
+  };
+}
+
 /** The state of a control from its evidence, mentions and exclusion: the first of STATES that applies. */
 function decide(evidence: readonly EvidenceItem[], cited: readonly Mention[], exclusion: string | undefined): { state: CoverageState; crosswalkOnly: boolean } {
   if (exclusion !== undefined) return { state: 'excluded', crosswalkOnly: false };
@@ -197,18 +211,7 @@ export function coverage(sources: readonly EvidenceSource[], config: Config, fra
         ...(exclusion !== undefined ? { exclusion } : {}),
       });
     }
-    const groups = new Map<string, { title: string; controls: ControlCoverage[] }>();
-    for (const c of controls) {
-      const g = groupOf(cat.get(fw, c.id)!);
-      (groups.get(g.id) ?? groups.set(g.id, { title: g.title, controls: [] }).get(g.id)!).controls.push(c);
-    }
-    out.push({
-      framework: fw,
-      name: cat.framework(fw).name,
-      summary: summarise(controls),
-      groups: [...groups].map(([id, g]) => ({ id, title: g.title, summary: summarise(g.controls) })),
-      controls,
-    });
+    out.push(frameworkCoverage(fw, controls));
   }
   return { frameworks: out, problems };
 }
@@ -221,7 +224,6 @@ export function mergeReports(reports: readonly { label: string; report: Coverage
   const out: FrameworkCoverage[] = [];
   const problems = reports.flatMap((r) => r.report.problems.map((p) => `${r.label}: ${p}`));
   const frameworks = [...new Set(reports.flatMap((r) => r.report.frameworks.map((f) => f.framework)))];
-  const cat = catalog();
   for (const fw of frameworks) {
     const parts = reports.map((r) => ({ label: r.label, f: r.report.frameworks.find((x) => x.framework === fw) }));
     const controls: ControlCoverage[] = coverageControls(fw).map((c) => {
@@ -240,12 +242,7 @@ export function mergeReports(reports: readonly { label: string; report: Coverage
         ...(exclusion !== undefined ? { exclusion } : {}),
       };
     });
-    const groups = new Map<string, { title: string; controls: ControlCoverage[] }>();
-    for (const c of controls) {
-      const g = groupOf(cat.get(fw, c.id)!);
-      (groups.get(g.id) ?? groups.set(g.id, { title: g.title, controls: [] }).get(g.id)!).controls.push(c);
-    }
-    out.push({ framework: fw, name: cat.framework(fw).name, summary: summarise(controls), groups: [...groups].map(([id, g]) => ({ id, title: g.title, summary: summarise(g.controls) })), controls });
+    out.push(frameworkCoverage(fw, controls));
   }
   return { frameworks: out, problems };
 }

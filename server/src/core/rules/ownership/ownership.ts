@@ -5,7 +5,6 @@
  * see `checkOwnership`.
  */
 import { addDays, daysBetween, parseCadenceDays, parseDate, todayOf } from '../../dates';
-import { closest } from '../../lang/document';
 import { OWNER_FALLBACK_KEYS } from '../../lang/document-schema';
 import { nearestCadence } from '../../lang/words';
 import { listText, scalarText, YamlMapping, type MappingEntry } from '../../lang/yaml-mapping';
