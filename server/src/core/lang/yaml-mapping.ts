@@ -47,6 +47,13 @@ export class YamlMapping {
       if (value && value.range && !(isScalar(value) && value.value === null)) {
         valueStart = base + value.range[0];
         valueEnd = trimEnd(text, base + value.range[1], valueStart);
+        // A block mapping or sequence that starts on its key's line (`key: other: value`) is a syntax error the
+        // parser recovers by running the value over the next lines, which are the mapping's own keys: the value
+        // is the rest of the line only, so a fix that sets it never replaces the keys after it.
+        if ((isMap(value) || isSeq(value)) && !value.flow) {
+          const eol = lineEnd(text, valueStart);
+          if (eol < valueEnd && !/[\r\n]/.test(text.slice(keyEnd, valueStart))) valueEnd = trimEnd(text, eol, valueStart);
+        }
       } else {
         let p = keyEnd;
         while (p < text.length && text[p] !== ':' && text[p] !== '\n' && text[p] !== '\r') p++;
@@ -187,6 +194,13 @@ export function plainValue(node: Node | null | undefined): unknown {
     } else w.set(null);
   }
   return result;
+}
+
+/** The offset of the end of the line `at` is on (before its line break). */
+function lineEnd(text: string, at: number): number {
+  const n = text.indexOf('\n', at);
+  const end = n < 0 ? text.length : n;
+  return text[end - 1] === '\r' ? end - 1 : end;
 }
 
 /** `end` moved back over trailing blanks and line breaks, not below `min`. */
