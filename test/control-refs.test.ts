@@ -327,6 +327,13 @@ describe('control references: precision (a token is a reference only where the t
       assert.deepEqual(refs('SOC2:CC6.1-CC6.3', { mode: 'list' }), ['ok soc2:[CC6.1,CC6.2,CC6.3]']);
       assert.deepEqual(refs('CC6.1-CC6.9'), ['unknown soc2:CC6.9']);
     });
+    it('reads "through", "thru" and German "bis" as range words, as "to"', () => {
+      assert.deepEqual(refs('CC6.1 through CC6.3'), ['ok soc2:[CC6.1,CC6.2,CC6.3]']);
+      assert.deepEqual(refs('A.5.15 thru A.5.17'), ['ok iso27001:[A.5.15,A.5.16,A.5.17]']);
+      assert.deepEqual(refs('Maßnahmen A.5.15 bis A.5.17'), ['ok iso27001:[A.5.15,A.5.16,A.5.17]']);
+      assert.deepEqual(refs('CC6.1 through 12 months'), ['ok soc2:CC6.1']);
+      assert.deepEqual(refs('A.5.15 bis 3 Tage'), ['ok iso27001:A.5.15']);
+    });
     it('reads "to" and a whole number as a quantity, not as the end of a range', () => {
       assert.deepEqual(refs('CC6.1 to 12 months'), ['ok soc2:CC6.1']);
       assert.deepEqual(refs('we map A.8.2 to 3 roles'), ['ok iso27001:A.8.2']);
@@ -456,7 +463,10 @@ describe('control references: precision (a token is a reference only where the t
     });
   });
 
-  it('stays linear on adversarial text (100 KB+; each scan well under a second)', () => {
+  // A hang guard, not a speed target (bench/ measures speed): a scan that is quadratic in its text takes minutes on
+  // 150 KB, a linear one milliseconds; the bound is wide so that a loaded machine never fails it.
+  it('stays linear on adversarial text (100 KB+; no scan near the hang bound)', function () {
+    this.timeout(600_000);
     const long = [
       'A.'.repeat(60_000), 'A '.repeat(60_000), 'A 5.'.repeat(30_000), 'ISO 27001 '.repeat(12_000), 'ISO/IEC 27001:2022 Annex '.repeat(5_000),
       '1'.repeat(120_000), '1.'.repeat(60_000), '-'.repeat(120_000), 'CC6.1-'.repeat(20_000), 'CC6.1 - '.repeat(15_000),
@@ -478,7 +488,7 @@ describe('control references: precision (a token is a reference only where the t
         const t0 = process.hrtime.bigint();
         scanReferences(text, { frameworks: DEFAULT, mode });
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        assert.ok(ms < 500, `${ms.toFixed(0)} ms for ${JSON.stringify(text.slice(0, 30))}... (${text.length} chars, ${mode})`);
+        assert.ok(ms < 10_000, `${ms.toFixed(0)} ms for ${JSON.stringify(text.slice(0, 30))}... (${text.length} chars, ${mode})`);
       }
     }
   });

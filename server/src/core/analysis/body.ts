@@ -17,10 +17,10 @@
  * links or emphasis marks open (markdown-depth), or any exception of a reader (a stack overflow, say)
  * each give one file-unreadable finding for that section.
  */
-import type { Config } from '../config';
+import type { Config, FrameworkId } from '../config';
 import { LineIndex } from '../text';
 import { Reporter, type RawFinding } from '../report';
-import { refIds, scanReferences, shiftRef, type ControlRef } from '../refs/scan';
+import { frameworksNamed, refIds, scanReferences, shiftRef, type ControlRef } from '../refs/scan';
 import { detach, LruCache, shiftFinding } from '../chunks';
 import { parseSection, type BodyLink, type SectionSyntax } from '../lang/markdown-syntax';
 import { emptySyntax } from '../lang/markdown-section';
@@ -122,11 +122,13 @@ function checkSection(text: string, config: Config): SectionResult {
   }
   const refs: ControlRef[] = [];
   let records = false;
-  for (const seg of syntax.segments) {
-    const found = scanReferences(seg.text, { frameworks: config.frameworks, mode: 'prose' }, undefined, seg.start);
+  const ties = contextTies(text, syntax);
+  syntax.segments.forEach((seg, i) => {
+    const tie = ties[i];
+    const found = scanReferences(seg.text, { frameworks: config.frameworks, mode: 'prose', ...(tie.length ? { ties: tie } : {}) }, undefined, seg.start);
     for (const x of found) refs.push(x); // (not push(...): a long paragraph has many)
     if (!records && RECORDS.test(seg.text)) records = true;
-  }
+  });
   const section = { text, syntax, refs, config, r };
   for (const u of unitsReading('section')) u.section!(section);
   runTextRules(text, 0, r);
@@ -284,3 +286,40 @@ export function analyzeBody(lines: LineIndex, fromLine: number, config: Config, 
   return facts;
 }
 
+
+const LIST_ITEM_START = /(?:^|\n)[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+$/;
+
+/**
+ * The frameworks the context of each prose segment names, which tie its bare tokens as a name on their own
+ * line would: the heading above it ("## ISO/IEC 27001 Annex A controls"), and for the items of a list, the
+ * lead-in paragraph before the list when it ends with a colon ("This policy implements these SP 800-53
+ * controls:"). Tokens whose shape is distinctive do not need it; it decides only for shapes other catalogs
+ * share ("A 5.38", "A1.4"), which stay silent in prose that names no framework.
+ */
+function contextTies(text: string, syntax: SectionSyntax): FrameworkId[][] {
+  const out: FrameworkId[][] = [];
+  const headings = syntax.headings;
+  let h = -1;
+  let heading: FrameworkId[] = [];
+  let lead: FrameworkId[] = [];
+  let inList = false;
+  for (const seg of syntax.segments) {
+    while (h + 1 < headings.length && headings[h + 1].start <= seg.start) {
+      h++;
+      heading = frameworksNamed(headings[h].text);
+      lead = [];
+      inList = false;
+    }
+    const isHeading = h >= 0 && headings[h].start >= seg.start && headings[h].start < seg.start + seg.text.length;
+    const item = LIST_ITEM_START.test(text.slice(Math.max(0, seg.start - 24), seg.start));
+    if (item && !inList) inList = true;
+    else if (!item && inList) {
+      inList = false;
+      lead = [];
+    }
+    const ties = item ? [...new Set([...heading, ...lead])] : isHeading ? [] : heading;
+    out.push(ties);
+    if (!item && !isHeading) lead = /:\s*$/.test(seg.text) ? frameworksNamed(seg.text) : [];
+  }
+  return out;
+}

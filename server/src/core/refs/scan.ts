@@ -145,8 +145,11 @@ const { re: REF_RE, g: G } = numbered(
   'gi',
   ['name', 'csf', 'iso', 'soc', 'nhi', 'sp', 'sep', 'word', 'annex', 'body', 'isoId', 'num', 'fn'] as const,
 );
-/** "CC6.1-CC6.4", "A.5.15 – 5.18", "PR.AA-01 to 03": on one line (a list marker on the next line is no dash). */
-const RANGE_SEP = /^[ \t\u00a0]*(?:-|–|—|to(?=[ \t\u00a0]))[ \t\u00a0]*/;
+/**
+ * "CC6.1-CC6.4", "A.5.15 – 5.18", "PR.AA-01 to 03", "AC-2 through AC-4", German "A.5.15 bis A.5.18": on one line (a
+ * list marker on the next line is no dash).
+ */
+const RANGE_SEP = /^[ \t\u00a0]*(?:-|–|—|(?:to|through|thru|bis)(?=[ \t\u00a0]))[ \t\u00a0]*/;
 /** Document numbering that shares the Annex A shape: "Appendix A.2", "Section A.12", "Table A.10", "Abbildung A.3". */
 const NUMBERING_WORD = /(?:appendix|annexure|section|chapter|table|figure|fig\.|exhibit|schedule|attachment|abschnitt|kapitel|tabelle|abbildung|anlage|beilage)[ \t\u00a0]*$/i;
 
@@ -599,12 +602,12 @@ function siblingsOf(cat: Catalog, c: Control): readonly Control[] {
 }
 
 /**
- * Tries to read "<ref> - <tail>" as a range of IDs under one parent. After "to", a tail that is a bare whole
+ * Tries to read "<ref> - <tail>" as a range of IDs under one parent. After a word ("to", "through", "bis"), a tail that is a bare whole
  * number counts only zero-padded ("PR.AA-01 to 03"): "CC6.1 to 12 months" is no range. A hyphen with spaces
  * around it between two IDs of different parents separates them ("CC6.1 - CC7.2 - CC8.1"): no range.
  */
 function tryRange(first: ControlRef, text: string, tailStart: number, sep: string, cat: Catalog): ControlRef | undefined {
-  const word = sep.trim() === 'to';
+  const word = /^[a-z]/i.test(sep.trim());
   const fc = cat.get(first.framework, first.id);
   if (!fc || !fc.parent || !/(?:\d+)\)?$/.test(first.id)) return undefined;
   const tail = /^(?:[A-Z]{1,2}\.?[ \t\u00a0]?|[A-Z]{2}\.[A-Z]{2}-|[A-Z]{2}-)?\d{1,2}(?:\.\d{1,2})*(?:\(\d{1,2}\))?(?![\w]|\.\d)/i.exec(text.slice(tailStart));
@@ -717,6 +720,19 @@ class Ties {
     }
     return mask;
   }
+}
+
+/** The frameworks `text` names ("ISO/IEC 27001", "SOC 2", "SP 800-53" ...): what a heading or a list's lead-in ties. */
+export function frameworksNamed(text: string): FrameworkId[] {
+  const out: FrameworkId[] = [];
+  NAMES.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = NAMES.exec(text))) {
+    const g = m.groups!;
+    const fw: FrameworkId = g.csf ? 'csf' : g.iso1 ? 'iso27001' : g.iso2 ? 'iso27002' : g.soc ? 'soc2' : g.nhi ? 'nhi' : 'sp800-53';
+    if (!out.includes(fw)) out.push(fw);
+  }
+  return out;
 }
 
 /** "|---|:--:|", "--- | ---": only "|", ":", "-" and blanks, with a "-". */
