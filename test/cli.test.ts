@@ -43,8 +43,8 @@ describe('isms CLI', function () {
     const dir = workspace({ 'bad.md': BAD });
     const r = isms(['check', dir]);
     assert.equal(r.code, 1);
-    assert.match(r.out, /bad\.md:3:12 +error +'CC6\.9' is not in AICPA SOC 2/);
-    assert.match(r.out, /bad\.md:3:19 +warning .*PR\.AA-05.*\[control-legacy\]/);
+    assert.match(r.out, /bad\.md:3:12: error 'CC6\.9' is not in AICPA SOC 2/);
+    assert.match(r.out, /bad\.md:3:19: warning .*PR\.AA-05.*\[control-legacy\]/);
   });
 
   it('writes JSON with rule, severity, message, 0-based range and fixes', () => {
@@ -167,7 +167,7 @@ describe('isms CLI: what could not be checked is never silence', function () {
     const r = isms(['check', dir, '--today', '2026-11-23']);
     assert.equal(r.code, 3, r.out + r.err);
     assert.match(r.err, /1 file \(or parts of files\) could not be checked/);
-    assert.match(r.out, /bin\.md:1:1 +warning This file was not checked: it looks binary/);
+    assert.match(r.out, /bin\.md:1:1: warning This file was not checked: it looks binary/);
   });
 
   it('never opens a FIFO, given directly or met in a walk', function () {
@@ -241,7 +241,7 @@ describe('isms CLI usage', function () {
 
   it('help <command>, <command> --help and <command> -h print the command\'s usage and options, exit 0', () => {
     const options: Record<string, string[]> = {
-      check: ['--format <text|json|sarif>', '--today <YYYY-MM-DD>', '--config <file>', '-h, --help'],
+      check: ['--format <text|json|sarif|github|gitlab|junit>', '--output <file>', '--quiet', '--max-warnings <n>', '--today <YYYY-MM-DD>', '--config <file>', '-h, --help'],
       catalog: ['-h, --help'],
       lsp: ['--stdio', '--node-ipc', '--socket <port>', '--pipe <name>', '--clientProcessId <pid>', '-h, --help'],
     };
@@ -270,7 +270,7 @@ describe('isms CLI usage', function () {
       [['help', 'catalgo'], /unknown command 'catalgo'; did you mean 'catalog'\?/],
       [['check', '--formt', 'json'], /unknown option '--formt'; did you mean '--format'\?/],
       [['check', '--tody=2026-11-23'], /unknown option '--tody'; did you mean '--today'\?/],
-      [['check', '--format', 'jsno'], /--format must be text, json or sarif, not 'jsno'; did you mean 'json'\?/],
+      [['check', '--format', 'jsno'], /--format must be text, json, sarif, github, gitlab or junit, not 'jsno'; did you mean 'json'\?/],
       [['--verison'], /unknown option '--verison'; did you mean '--version'\?/],
       [['catalog', 'shwo', 'A.5.16'], /unknown catalog command 'shwo'; did you mean 'show'\?/],
       [['lsp', '--stdoi'], /unknown option '--stdoi'; did you mean '--stdio'\?/],

@@ -67,6 +67,19 @@ describe('golden snapshots (no change in behaviour)', function () {
     });
   }
 
+  // The CI formats (docs/ci.md) over the examples, as a pipeline writes them.
+  for (const [name, format] of [['cli-examples.sarif.json', 'sarif'], ['cli-examples.github.txt', 'github'], ['cli-examples.gitlab.json', 'gitlab'], ['cli-examples.junit.xml', 'junit']]) {
+    it(`isms check --format ${format} examples`, () => {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'check', 'examples', '--format', format, '--today', TODAY], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, GITHUB_STEP_SUMMARY: '' },
+      });
+      assert.equal(r.status, 1, r.stderr);
+      compare(name, r.stdout);
+    });
+  }
+
   it('findings, fixes, code actions, hovers, completions and outlines of every fixture and example', () => {
     const roots = [path.join(ROOT, 'examples'), path.join(ROOT, 'test', 'fixtures')];
     const out: Record<string, unknown> = {};

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { IsmsServer } from './server';
 import { FindingsStatusBar } from './statusBar';
+import { registerTasks } from './tasks';
 
 let server: IsmsServer | undefined;
 
@@ -12,6 +13,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   server = new IsmsServer(context, outputChannel);
   registerCommands(context, server);
+  registerTasks(context);
   context.subscriptions.push(new FindingsStatusBar());
 
   // Not awaited: activation completes at once; commands wait for the server, failures are reported.

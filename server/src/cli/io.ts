@@ -2,9 +2,24 @@
 export interface Out {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** Colour the text output (a terminal that has not asked for none). */
+  color?: boolean;
 }
 
-export const stdio: Out = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') };
+/** Colour on a terminal unless NO_COLOR is set (https://no-color.org); FORCE_COLOR forces it. */
+export function wantsColor(env: NodeJS.ProcessEnv = process.env, tty = !!process.stdout.isTTY): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
+  return tty && env.TERM !== 'dumb';
+}
+
+export const stdio: Out = {
+  out: (s) => process.stdout.write(s + '\n'),
+  err: (s) => process.stderr.write(s + '\n'),
+  get color() {
+    return wantsColor();
+  },
+};
 
 /** The version written by `--version` and into JSON and SARIF output. */
 export const VERSION = '0.1.0';

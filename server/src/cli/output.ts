@@ -1,9 +1,13 @@
-/** The three outputs of `isms check`: text (file:line:col lines and a summary), JSON, SARIF 2.1.0. */
+/**
+ * The outputs of `isms check`: text (one `file:line:col: severity message [rule-id]` line per finding and a summary),
+ * JSON, SARIF 2.1.0, and the CI formats of ci-formats.ts (github, gitlab, junit).
+ */
 import type { Config } from '../core/config';
 import type { Finding } from '../core/types';
 import { allRules, ruleDocsUrl } from '../core/rules/registry';
 import { catalog } from '../core/catalog/catalog';
 import { VERSION, type Out } from './io';
+import { githubAnnotations, gitlabReport, junitReport } from './ci-formats';
 
 export interface FileResult {
   path: string;
@@ -11,12 +15,15 @@ export interface FileResult {
   findings: Finding[];
 }
 
-export const FORMATS = ['text', 'json', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export function writeResults(format: Format, results: FileResult[], covered: Map<string, Set<string>>, config: Config, io: Out): void {
   if (format === 'json') writeJson(results, io);
   else if (format === 'sarif') io.out(JSON.stringify(sarif(results), null, 2));
+  else if (format === 'github') githubAnnotations(results).forEach((l) => io.out(l));
+  else if (format === 'gitlab') io.out(JSON.stringify(gitlabReport(results), null, 2));
+  else if (format === 'junit') io.out(junitReport(results));
   else printText(results, covered, config, io);
 }
 
@@ -26,7 +33,19 @@ function writeJson(results: FileResult[], io: Out): void {
   results.forEach((r, i) => io.out(JSON.stringify(r, null, 2).replace(/^/gm, '    ') + (i + 1 < results.length ? ',' : '\n  ]\n}')));
 }
 
-function printText(results: FileResult[], covered: Map<string, Set<string>>, config: Config, io: Out): void {
+const SGR: Record<string, string> = { error: '31', warning: '33', info: '36', hint: '36' };
+
+/**
+ * The line of one finding in the text output, the format the VS Code problem matcher `$isms` reads:
+ * `path:line:column: severity message [rule-id]` (1-based), the severity coloured when `color`.
+ */
+export function findingLine(path: string, f: Finding, color = false): string {
+  const where = `${path}:${f.range.start.line + 1}:${f.range.start.character + 1}:`;
+  if (!color) return `${where} ${f.severity} ${f.message} [${f.ruleId}]`;
+  return `\x1b[1m${where}\x1b[22m \x1b[${SGR[f.severity]}m${f.severity}\x1b[39m ${f.message} \x1b[2m[${f.ruleId}]\x1b[22m`;
+}
+
+export function printText(results: FileResult[], covered: Map<string, Set<string>>, config: Config, io: Out): void {
   let errors = 0;
   let warnings = 0;
   let infos = 0;
@@ -35,7 +54,7 @@ function printText(results: FileResult[], covered: Map<string, Set<string>>, con
       if (f.severity === 'error') errors++;
       else if (f.severity === 'warning') warnings++;
       else infos++;
-      io.out(`${r.path}:${f.range.start.line + 1}:${f.range.start.character + 1}  ${f.severity.padEnd(7)} ${f.message}  [${f.ruleId}]`);
+      io.out(findingLine(r.path, f, io.color));
     }
   }
   const docs = results.filter((r) => r.kind === 'process-document').length;

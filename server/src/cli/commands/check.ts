@@ -1,5 +1,5 @@
 /** `isms check [paths...]`: the findings of every ISMS file under the paths, as text, JSON or SARIF. */
-import { existsSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { comparePos } from '../../core/text';
 import type { Finding } from '../../core/types';
@@ -9,7 +9,8 @@ import { ConfigError, loadProject } from '../project';
 import { collect } from '../files';
 import { checker, checkFiles, MAX_WORKERS, PARALLEL_MIN_FILES, type CheckOptions, type FileOutcome } from '../check-files';
 import type { Config } from '../../core/config';
-import { FORMATS, writeResults, type FileResult, type Format } from '../output';
+import { FORMATS, printText, writeResults, type FileResult, type Format } from '../output';
+import { countSeverities, githubSummary } from '../ci-formats';
 import type { Out } from '../io';
 
 const byPosition = (a: Finding, b: Finding) => comparePos(a.range.start, b.range.start) || a.ruleId.localeCompare(b.ruleId);
@@ -17,8 +18,8 @@ const byPosition = (a: Finding, b: Finding) => comparePos(a.range.start, b.range
 export const check: Command = {
   name: 'check',
   synopsis: 'check [paths...]',
-  summary: 'check ISMS process documents and NHI inventories (text, JSON or SARIF)',
-  usage: ['check [paths...] [--format text|json|sarif] [--today YYYY-MM-DD] [--config FILE]'],
+  summary: 'check ISMS process documents and NHI inventories (text, JSON, SARIF or a CI format)',
+  usage: ['check [paths...] [--format text|json|sarif|github|gitlab|junit] [--output FILE] [--quiet] [--max-warnings N] [--today YYYY-MM-DD] [--config FILE]'],
   description: [
     'Checks the process documents and NHI inventories among the files and folders given (default: the',
     'current folder). Folders are walked for .md, .markdown, .yaml and .yml files; ignoreGlobs and folders',
@@ -29,7 +30,15 @@ export const check: Command = {
     'above it (not above the git root); globs and root-relative links are read from its folder.',
   ],
   options: {
-    format: { type: 'string', value: '<text|json|sarif>', description: 'output: file:line:col lines and a summary (text, the default), every file with its findings (json), or SARIF 2.1.0 for code scanning (sarif)' },
+    format: {
+      type: 'string',
+      value: '<text|json|sarif|github|gitlab|junit>',
+      description:
+        'output: file:line:col lines and a summary (text, the default), every file with its findings (json), SARIF 2.1.0 for code scanning (sarif), GitHub workflow commands that annotate the pull request (github; with GITHUB_STEP_SUMMARY set, also a job summary), a GitLab Code Quality report (gitlab), JUnit XML (junit)',
+    },
+    output: { type: 'string', value: '<file>', description: 'write the report to this file; the terminal still gets the text lines and summary' },
+    quiet: { type: 'boolean', description: 'report errors only (warnings and infos are not written, nor counted by --max-warnings)' },
+    'max-warnings': { type: 'string', value: '<n>', description: 'exit 1 when there are more than n warnings, even without errors' },
     today: { type: 'string', value: '<YYYY-MM-DD>', description: 'judge dates (reviews, rotation, expiry, staleness) against this day instead of today' },
     config: { type: 'string', value: '<file>', description: 'read this configuration instead of the .isms.yaml found; its folder is the project root' },
   },
@@ -40,6 +49,8 @@ export const check: Command = {
     'Examples:',
     '  isms check . --today 2026-11-23',
     '  isms check policies identities/prod.nhi.yaml --format sarif > isms.sarif',
+    '  isms check . --format github --max-warnings 0',
+    '  isms check . --format gitlab --output gl-code-quality-report.json',
   ],
   run: (args, io) => runCheck(args.values, args.positionals, io),
 };
@@ -47,12 +58,41 @@ export const check: Command = {
 async function runCheck(values: Record<string, string | boolean | undefined>, positionals: string[], io: Out): Promise<number> {
   const format = (values.format as string | undefined) ?? 'text';
   if (!(FORMATS as readonly string[]).includes(format))
-    throw new UsageError(`--format must be text, json or sarif, not '${format}'${didYouMean(format, FORMATS, undefined, nameEdits(format))}`, 'check');
+    throw new UsageError(`--format must be ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS[FORMATS.length - 1]}, not '${format}'${didYouMean(format, FORMATS, undefined, nameEdits(format))}`, 'check');
+  const maxWarnings = values['max-warnings'] as string | undefined;
+  if (maxWarnings !== undefined && !/^\d{1,9}$/.test(maxWarnings)) throw new UsageError(`--max-warnings must be a whole number (0 or more), not '${maxWarnings}'`, 'check');
+  const outFile = values.output as string | undefined;
+  if (outFile === '') throw new UsageError('--output needs a file name', 'check');
   const run = await checkProject(values, positionals, io, 'check');
   if (typeof run === 'number') return run;
-  const { results, covered, config, notChecked } = run;
-  writeResults(format as Format, results, covered, config, io);
-  if (results.some((r) => r.findings.some((f) => f.severity === 'error'))) return 1;
+  const { covered, config, notChecked } = run;
+  // --quiet: errors only, in every output.
+  const results = values.quiet ? run.results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') })) : run.results;
+  if (outFile !== undefined) {
+    const lines: string[] = [];
+    writeResults(format as Format, results, covered, config, { out: (l) => lines.push(l), err: io.err });
+    try {
+      writeFileSync(outFile, lines.join('\n') + '\n');
+    } catch (e) {
+      io.err(`isms: cannot write ${outFile}: ${(e as Error).message}`);
+      return 2;
+    }
+    printText(results, covered, config, io);
+  } else writeResults(format as Format, results, covered, config, io);
+  const summaryFile = process.env.GITHUB_STEP_SUMMARY;
+  if (format === 'github' && summaryFile) {
+    try {
+      appendFileSync(summaryFile, githubSummary(results) + '\n');
+    } catch (e) {
+      io.err(`isms: cannot write the job summary to ${summaryFile}: ${(e as Error).message}`);
+    }
+  }
+  const counts = countSeverities(results);
+  if (counts.error) return 1;
+  if (maxWarnings !== undefined && counts.warning > Number(maxWarnings)) {
+    io.err(`isms: ${counts.warning} warnings, more than --max-warnings ${maxWarnings}: exit code 1.`);
+    return 1;
+  }
   if (notChecked) {
     io.err(`isms: ${notChecked} ${notChecked === 1 ? 'file' : 'files'} (or parts of files) could not be checked (see above): exit code 3.`);
     return 3;
