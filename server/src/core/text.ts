@@ -154,3 +154,18 @@ export interface SourceFile {
   /** The host's line index of `text`, if it keeps one (the engine then does not index the text again). */
   lines?: LineIndex;
 }
+
+/** `text` with `edits` applied (non-overlapping edits, any order; positions in `text`). */
+export function applyEdits(text: string, edits: readonly { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[]): string {
+  if (!edits.length) return text;
+  const lines = new LineIndex(text);
+  const at = edits.map((e) => ({ s: lines.offsetAt(e.range.start), e: lines.offsetAt(e.range.end), t: e.newText })).sort((a, b) => a.s - b.s || a.e - b.e);
+  let out = '';
+  let pos = 0;
+  for (const x of at) {
+    if (x.s < pos) continue; // overlapping: the earlier edit wins (fix-all never yields these)
+    out += text.slice(pos, x.s) + x.t;
+    pos = x.e;
+  }
+  return out + text.slice(pos);
+}

@@ -1,12 +1,14 @@
 /** `isms check [paths...]`: the findings of every ISMS file under the paths, as text, JSON or SARIF. */
-import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createTwoFilesPatch } from 'diff';
+import { fixFile } from '../../core/fix';
 import { dirname, relative, resolve } from 'node:path';
 import { comparePos } from '../../core/text';
 import type { Finding } from '../../core/types';
 import type { IdentitySummary } from '../../core/analysis/inventory';
 import { UsageError, didYouMean, isCalendarDate, nameEdits, type Command } from '../args';
 import { ConfigError, loadProject } from '../project';
-import { collect } from '../files';
+import { collect, firstInvalidUtf8 } from '../files';
 import { checker, checkFiles, MAX_WORKERS, PARALLEL_MIN_FILES, type CheckOptions, type FileOutcome } from '../check-files';
 import type { Config } from '../../core/config';
 import { FORMATS, printText, writeResults, type FileResult, type Format } from '../output';
@@ -19,7 +21,7 @@ export const check: Command = {
   name: 'check',
   synopsis: 'check [paths...]',
   summary: 'check ISMS process documents and NHI inventories (text, JSON, SARIF or a CI format)',
-  usage: ['check [paths...] [--format text|json|sarif|github|gitlab|junit] [--output FILE] [--quiet] [--max-warnings N] [--today YYYY-MM-DD] [--config FILE]'],
+  usage: ['check [paths...] [--format text|json|sarif|github|gitlab|junit] [--output FILE] [--quiet] [--max-warnings N] [--fix | --fix-dry-run] [--today YYYY-MM-DD] [--config FILE]'],
   description: [
     'Checks the process documents and NHI inventories among the files and folders given (default: the',
     'current folder). Folders are walked for .md, .markdown, .yaml and .yml files; ignoreGlobs and folders',
@@ -39,6 +41,8 @@ export const check: Command = {
     output: { type: 'string', value: '<file>', description: 'write the report to this file; the terminal still gets the text lines and summary' },
     quiet: { type: 'boolean', description: 'report errors only (warnings and infos are not written, nor counted by --max-warnings)' },
     'max-warnings': { type: 'string', value: '<n>', description: 'exit 1 when there are more than n warnings, even without errors' },
+    fix: { type: 'boolean', description: 'apply every safe fix (what the editor\'s "Fix all" applies) until none is left, then report what remains; files with a syntax error are not touched' },
+    'fix-dry-run': { type: 'boolean', description: 'print the changes --fix would make as a unified diff (for git apply) and write nothing' },
     today: { type: 'string', value: '<YYYY-MM-DD>', description: 'judge dates (reviews, rotation, expiry, staleness) against this day instead of today' },
     config: { type: 'string', value: '<file>', description: 'read this configuration instead of the .isms.yaml found; its folder is the project root' },
   },
@@ -50,6 +54,7 @@ export const check: Command = {
     '  isms check . --today 2026-11-23',
     '  isms check policies identities/prod.nhi.yaml --format sarif > isms.sarif',
     '  isms check . --format github --max-warnings 0',
+    '  isms check . --fix-dry-run > fixes.patch && git apply fixes.patch',
     '  isms check . --format gitlab --output gl-code-quality-report.json',
   ],
   run: (args, io) => runCheck(args.values, args.positionals, io),
@@ -63,6 +68,11 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
   if (maxWarnings !== undefined && !/^\d{1,9}$/.test(maxWarnings)) throw new UsageError(`--max-warnings must be a whole number (0 or more), not '${maxWarnings}'`, 'check');
   const outFile = values.output as string | undefined;
   if (outFile === '') throw new UsageError('--output needs a file name', 'check');
+  if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run exclude each other', 'check');
+  if (values.fix || values['fix-dry-run']) {
+    const fixed = await fixProject(values, positionals, io, !!values['fix-dry-run'], format === 'text');
+    if (typeof fixed === 'number') return fixed;
+  }
   const run = await checkProject(values, positionals, io, 'check');
   if (typeof run === 'number') return run;
   const { covered, config, notChecked } = run;
@@ -98,6 +108,61 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
     return 3;
   }
   return 0;
+}
+
+/**
+ * `--fix` / `--fix-dry-run`: every file with a safe fix, fixed through core/fix.ts (the editor's fix-all, pass after
+ * pass). A dry run writes the unified diff to stdout and returns 0 (nothing else is written); `--fix` writes the
+ * files, says what it fixed where (stdout for text output, else stderr) and returns undefined: the check then runs
+ * and reports what is left.
+ */
+async function fixProject(values: Record<string, string | boolean | undefined>, positionals: string[], io: Out, dryRun: boolean, logToStdout: boolean): Promise<number | undefined> {
+  const run = await checkProject(values, positionals, io, 'check');
+  if (typeof run === 'number') return run;
+  const log = (s: string) => (logToStdout && !dryRun ? io.out(s) : io.err(s));
+  const service = checker(run.root, run.config);
+  const engine = { check: (f: { uri: string; text: string }) => service.check(f, { workspace: false }), fixAll: (fs: Finding[]) => service.fixAll(fs) };
+  let files = 0;
+  let fixes = 0;
+  for (const o of run.outcomes) {
+    if (!o.findings.some((f) => f.fixes.some((x) => x.safe))) continue;
+    let buf: Buffer;
+    try {
+      buf = readFileSync(o.uri);
+    } catch (e) {
+      io.err(`isms: ${o.path}: not fixed: ${(e as Error).message}`);
+      continue;
+    }
+    if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff) || firstInvalidUtf8(buf) >= 0) {
+      io.err(`isms: ${o.path}: not fixed: the file is not UTF-8, and writing it back could change bytes the fixes do not touch`);
+      continue;
+    }
+    const raw = buf.toString('utf8');
+    const bom = raw.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+    const text = raw.slice(bom.length);
+    const r = fixFile(engine, { uri: o.uri, text });
+    if (r.skipped === 'syntax-error') {
+      io.err(`isms: ${o.path}: not fixed: it has a syntax error (fix it first; fixes on a recovered parse could land in the wrong place)`);
+      continue;
+    }
+    if (r.text === text) continue;
+    files++;
+    fixes += r.applied.length;
+    for (const a of r.applied) log(`${o.path}:${a.line + 1}: fixed [${a.ruleId}] ${a.title}`);
+    if (!r.stable) io.err(`isms: ${o.path}: fixes were still coming after the last pass; run --fix again`);
+    if (dryRun) {
+      const rel = relative(run.root, o.uri).split(/[\\/]/).join('/');
+      io.out(createTwoFilesPatch(`a/${rel}`, `b/${rel}`, text, r.text, undefined, undefined, { context: 3 }).replace(/^={10,}\n/, '').replace(/\n$/, ''));
+    } else {
+      try {
+        writeFileSync(o.uri, bom + r.text);
+      } catch (e) {
+        io.err(`isms: ${o.path}: not written: ${(e as Error).message}`);
+      }
+    }
+  }
+  log(`${dryRun ? 'Would fix' : 'Fixed'} ${fixes} ${fixes === 1 ? 'finding' : 'findings'} in ${files} ${files === 1 ? 'file' : 'files'}.`);
+  return dryRun ? 0 : undefined;
 }
 
 export interface ProjectRun {
