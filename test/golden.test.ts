@@ -80,6 +80,23 @@ describe('golden snapshots (no change in behaviour)', function () {
     });
   }
 
+  it('isms check --format sarif --baseline (new, unchanged, absent) over a changed copy of examples/', () => {
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'isms-golden-bl-'));
+    try {
+      fs.cpSync(path.join(ROOT, 'examples'), dir, { recursive: true });
+      const run = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'check', '.', '--today', TODAY, ...args], { cwd: dir, encoding: 'utf8' });
+      assert.equal(run(['--write-baseline']).status, 0);
+      compare('cli-examples.baseline.json', fs.readFileSync(path.join(dir, '.isms-baseline.json'), 'utf8'));
+      const inv = path.join(dir, 'inventories', 'payments.nhi.yaml');
+      fs.writeFileSync(inv, '# moved down\n\n\n' + fs.readFileSync(inv, 'utf8').replace('controls: [PR.AA-1, CC6.9, NHI7]', 'controls: [PR.AA-01, CC6.9, NHI7, CC9.9]'));
+      const r = run(['--baseline', '.isms-baseline.json', '--format', 'sarif']);
+      assert.equal(r.status, 1, r.stderr);
+      compare('cli-examples.baseline.sarif.json', r.stdout);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('findings, fixes, code actions, hovers, completions and outlines of every fixture and example', () => {
     const roots = [path.join(ROOT, 'examples'), path.join(ROOT, 'test', 'fixtures')];
     const out: Record<string, unknown> = {};

@@ -12,15 +12,22 @@ import { githubAnnotations, gitlabReport, junitReport } from './ci-formats';
 export interface FileResult {
   path: string;
   kind: string;
-  findings: Finding[];
+  findings: (Finding & { baselineState?: 'new' | 'unchanged' })[];
+}
+
+/** A baseline entry no finding matches any more (SARIF `baselineState: absent`). */
+export interface AbsentResult {
+  path: string;
+  ruleId: string;
+  message: string;
 }
 
 export const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export function writeResults(format: Format, results: FileResult[], covered: Map<string, Set<string>>, config: Config, io: Out): void {
+export function writeResults(format: Format, results: FileResult[], covered: Map<string, Set<string>>, config: Config, io: Out, absent: readonly AbsentResult[] = []): void {
   if (format === 'json') writeJson(results, io);
-  else if (format === 'sarif') io.out(JSON.stringify(sarif(results), null, 2));
+  else if (format === 'sarif') io.out(JSON.stringify(sarif(results, absent), null, 2));
   else if (format === 'github') githubAnnotations(results).forEach((l) => io.out(l));
   else if (format === 'gitlab') io.out(JSON.stringify(gitlabReport(results), null, 2));
   else if (format === 'junit') io.out(junitReport(results));
@@ -71,7 +78,7 @@ export function printText(results: FileResult[], covered: Map<string, Set<string
   io.out(`Controls referenced: ${cov.join(', ')}.`);
 }
 
-function sarif(results: FileResult[]) {
+function sarif(results: FileResult[], absent: readonly AbsentResult[] = []) {
   const level = (s: string) => (s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note');
   const used = [...new Set(results.flatMap((r) => r.findings.map((f) => f.ruleId)))];
   const rules = allRules().filter((r) => used.includes(r.id));
@@ -99,6 +106,7 @@ function sarif(results: FileResult[]) {
             ruleIndex: rules.findIndex((x) => x.id === f.ruleId),
             level: level(f.severity),
             message: { text: f.message },
+            ...(f.baselineState ? { baselineState: f.baselineState } : {}),
             locations: [
               {
                 physicalLocation: {
@@ -113,6 +121,15 @@ function sarif(results: FileResult[]) {
               },
             ],
           })),
+        ).concat(
+          // Findings of the baseline that are gone (fixed): SARIF's `absent`, without a region (the text moved on).
+          absent.map((a) => ({
+            ruleId: a.ruleId,
+            level: 'none',
+            message: { text: a.message },
+            baselineState: 'absent',
+            locations: [{ physicalLocation: { artifactLocation: { uri: a.path } } }],
+          })) as never[],
         ),
       },
     ],

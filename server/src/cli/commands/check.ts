@@ -8,10 +8,11 @@ import type { Finding } from '../../core/types';
 import type { IdentitySummary } from '../../core/analysis/inventory';
 import { UsageError, didYouMean, isCalendarDate, nameEdits, type Command } from '../args';
 import { ConfigError, loadProject } from '../project';
-import { collect, firstInvalidUtf8 } from '../files';
+import { collect, decode, firstInvalidUtf8 } from '../files';
+import { BaselineError, DEFAULT_BASELINE, makeBaseline, matchBaseline, parseBaseline, serializeBaseline, type FileFindings } from '../baseline';
 import { checker, checkFiles, MAX_WORKERS, PARALLEL_MIN_FILES, type CheckOptions, type FileOutcome } from '../check-files';
 import type { Config } from '../../core/config';
-import { FORMATS, printText, writeResults, type FileResult, type Format } from '../output';
+import { FORMATS, printText, writeResults, type AbsentResult, type FileResult, type Format } from '../output';
 import { countSeverities, githubSummary } from '../ci-formats';
 import type { Out } from '../io';
 
@@ -21,7 +22,7 @@ export const check: Command = {
   name: 'check',
   synopsis: 'check [paths...]',
   summary: 'check ISMS process documents and NHI inventories (text, JSON, SARIF or a CI format)',
-  usage: ['check [paths...] [--format text|json|sarif|github|gitlab|junit] [--output FILE] [--quiet] [--max-warnings N] [--fix | --fix-dry-run] [--today YYYY-MM-DD] [--config FILE]'],
+  usage: ['check [paths...] [--format text|json|sarif|github|gitlab|junit] [--output FILE] [--quiet] [--max-warnings N] [--fix | --fix-dry-run] [--baseline FILE] [--write-baseline] [--today YYYY-MM-DD] [--config FILE]'],
   description: [
     'Checks the process documents and NHI inventories among the files and folders given (default: the',
     'current folder). Folders are walked for .md, .markdown, .yaml and .yml files; ignoreGlobs and folders',
@@ -41,6 +42,8 @@ export const check: Command = {
     output: { type: 'string', value: '<file>', description: 'write the report to this file; the terminal still gets the text lines and summary' },
     quiet: { type: 'boolean', description: 'report errors only (warnings and infos are not written, nor counted by --max-warnings)' },
     'max-warnings': { type: 'string', value: '<n>', description: 'exit 1 when there are more than n warnings, even without errors' },
+    baseline: { type: 'string', value: '<file>', description: `report only findings not in this baseline (SARIF marks them new, unchanged, absent) and name the baseline's findings that are gone; with --write-baseline, the file to write (default ${DEFAULT_BASELINE} in the project root)` },
+    'write-baseline': { type: 'boolean', description: `record today's findings as the baseline (--baseline FILE, default ${DEFAULT_BASELINE}); writing again drops the ones fixed since` },
     fix: { type: 'boolean', description: 'apply every safe fix (what the editor\'s "Fix all" applies) until none is left, then report what remains; files with a syntax error are not touched' },
     'fix-dry-run': { type: 'boolean', description: 'print the changes --fix would make as a unified diff (for git apply) and write nothing' },
     today: { type: 'string', value: '<YYYY-MM-DD>', description: 'judge dates (reviews, rotation, expiry, staleness) against this day instead of today' },
@@ -55,6 +58,8 @@ export const check: Command = {
     '  isms check policies identities/prod.nhi.yaml --format sarif > isms.sarif',
     '  isms check . --format github --max-warnings 0',
     '  isms check . --fix-dry-run > fixes.patch && git apply fixes.patch',
+    '  isms check . --write-baseline                 # once: record the findings there are today',
+    '  isms check . --baseline .isms-baseline.json   # in CI: fail on new findings only',
     '  isms check . --format gitlab --output gl-code-quality-report.json',
   ],
   run: (args, io) => runCheck(args.values, args.positionals, io),
@@ -76,19 +81,30 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
   const run = await checkProject(values, positionals, io, 'check');
   if (typeof run === 'number') return run;
   const { covered, config, notChecked } = run;
+  if (values['write-baseline']) return writeBaseline(run, values.baseline as string | undefined, io);
+  let absent: AbsentResult[] = [];
+  let all = run.results;
+  if (values.baseline !== undefined) {
+    const b = applyBaseline(run, values.baseline as string, io);
+    if (typeof b === 'number') return b;
+    all = b.results;
+    absent = b.absent;
+  }
+  // With a baseline, only new findings are reported (SARIF keeps the unchanged ones, marked so).
+  const reported = values.baseline !== undefined && format !== 'sarif' ? all.map((r) => ({ ...r, findings: r.findings.filter((f) => f.baselineState !== 'unchanged') })) : all;
   // --quiet: errors only, in every output.
-  const results = values.quiet ? run.results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') })) : run.results;
+  const results = values.quiet ? reported.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') })) : reported;
   if (outFile !== undefined) {
     const lines: string[] = [];
-    writeResults(format as Format, results, covered, config, { out: (l) => lines.push(l), err: io.err });
+    writeResults(format as Format, results, covered, config, { out: (l) => lines.push(l), err: io.err }, absent);
     try {
       writeFileSync(outFile, lines.join('\n') + '\n');
     } catch (e) {
       io.err(`isms: cannot write ${outFile}: ${(e as Error).message}`);
       return 2;
     }
-    printText(results, covered, config, io);
-  } else writeResults(format as Format, results, covered, config, io);
+    printText(results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.baselineState !== 'unchanged') })), covered, config, io);
+  } else writeResults(format as Format, results, covered, config, io, absent);
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
   if (format === 'github' && summaryFile) {
     try {
@@ -97,7 +113,7 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
       io.err(`isms: cannot write the job summary to ${summaryFile}: ${(e as Error).message}`);
     }
   }
-  const counts = countSeverities(results);
+  const counts = countSeverities(results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.baselineState !== 'unchanged') })));
   if (counts.error) return 1;
   if (maxWarnings !== undefined && counts.warning > Number(maxWarnings)) {
     io.err(`isms: ${counts.warning} warnings, more than --max-warnings ${maxWarnings}: exit code 1.`);
@@ -163,6 +179,77 @@ async function fixProject(values: Record<string, string | boolean | undefined>, 
   }
   log(`${dryRun ? 'Would fix' : 'Fixed'} ${fixes} ${fixes === 1 ? 'finding' : 'findings'} in ${files} ${files === 1 ? 'file' : 'files'}.`);
   return dryRun ? 0 : undefined;
+}
+
+/** The findings of every file that has some, relative to the project root, with the file's lines (for fingerprints). */
+function fileFindings(run: ProjectRun): FileFindings[] {
+  const out: FileFindings[] = [];
+  run.results.forEach((r, i) => {
+    if (!r.findings.length) return;
+    const uri = run.outcomes[i].uri;
+    let text = '';
+    try {
+      text = decode(readFileSync(uri));
+    } catch {
+      // (read a moment ago; gone now: fingerprints of an empty text)
+    }
+    out.push({ file: relative(run.root, uri).split(/[\\/]/).join('/'), findings: r.findings, lines: text.split(/\r?\n/) });
+  });
+  return out;
+}
+
+const baselinePath = (run: ProjectRun, given: string | undefined) => (given !== undefined ? resolve(given) : resolve(run.root, DEFAULT_BASELINE));
+
+/** `--write-baseline`: today's findings (all severities) into the baseline file; the ones fixed since the last one drop out. */
+function writeBaseline(run: ProjectRun, given: string | undefined, io: Out): number {
+  const file = baselinePath(run, given);
+  const b = makeBaseline(fileFindings(run));
+  let before: number | undefined;
+  if (existsSync(file)) {
+    try {
+      before = parseBaseline(readFileSync(file, 'utf8'), file).findings.reduce((n, e) => n + e.count, 0);
+    } catch {
+      // (a broken baseline is replaced)
+    }
+  }
+  try {
+    writeFileSync(file, serializeBaseline(b));
+  } catch (e) {
+    io.err(`isms: cannot write the baseline ${file}: ${(e as Error).message}`);
+    return 2;
+  }
+  const n = b.findings.reduce((k, e) => k + e.count, 0);
+  io.err(`isms: wrote ${n} ${n === 1 ? 'finding' : 'findings'} to the baseline ${relative(process.cwd(), file) || file}${before !== undefined ? ` (it held ${before})` : ''}.`);
+  return 0;
+}
+
+/** `--baseline FILE`: each finding marked new or unchanged; the baseline's findings that are gone, named on stderr. */
+function applyBaseline(run: ProjectRun, given: string, io: Out): { results: FileResult[]; absent: AbsentResult[] } | number {
+  const file = baselinePath(run, given);
+  let baseline;
+  try {
+    baseline = parseBaseline(readFileSync(file, 'utf8'), given);
+  } catch (e) {
+    if (e instanceof BaselineError) io.err(`isms: ${e.message}`);
+    else io.err(`isms: cannot read the baseline ${given}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (write one with --write-baseline)' : (e as Error).message}`);
+    return 2;
+  }
+  const files = fileFindings(run);
+  const { states, absent } = matchBaseline(baseline, files);
+  const byUri = new Map(files.map((f) => [f.file, f]));
+  const results = run.results.map((r, i) => {
+    const rel = relative(run.root, run.outcomes[i].uri).split(/[\\/]/).join('/');
+    const st = byUri.has(rel) ? states.get(rel) : undefined;
+    return st ? { ...r, findings: r.findings.map((f, k) => ({ ...f, baselineState: st[k] })) } : r;
+  });
+  const gone = absent.reduce((n, e) => n + e.count, 0);
+  if (gone) {
+    io.err(`isms: ${gone} ${gone === 1 ? 'finding' : 'findings'} of the baseline ${gone === 1 ? 'is' : 'are'} gone (fixed, or their text changed); run with --write-baseline to drop ${gone === 1 ? 'it' : 'them'}:`);
+    for (const e of absent.slice(0, 20)) io.err(`  ${e.file}: [${e.rule}]${e.count > 1 ? ` x${e.count}` : ''} ${e.message}`);
+    if (absent.length > 20) io.err(`  ... and ${absent.length - 20} more`);
+  }
+  const cwdPath = (f: string) => relative(process.cwd(), resolve(run.root, f)).split(/[\\/]/).join('/');
+  return { results, absent: absent.map((e) => ({ path: cwdPath(e.file), ruleId: e.rule, message: e.message })) };
 }
 
 export interface ProjectRun {
