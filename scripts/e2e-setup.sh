@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests (test/e2e/run.mjs) need, outside the repository:
-#   - Debian's Chromium (apt-get, when /usr/bin/chromium is missing; needs root),
+#   - Debian's Chromium (apt-get, when /usr/bin/chromium is missing; needs root) and pre-commit (for test/action.test.ts),
 #   - code-server 4.100.3 from the npm registry into $ISMS_E2E_CACHE (default ~/.cache/isms-e2e).
 # Idempotent: a complete install is detected by a marker file and reused. See docs/testing.md.
 set -euo pipefail
@@ -25,13 +25,15 @@ command -v rg >/dev/null || missing+=(ripgrep)
 command -v g++ >/dev/null || missing+=(g++)
 command -v make >/dev/null || missing+=(make)
 command -v python3 >/dev/null || missing+=(python3)
+# pre-commit: test/action.test.ts runs the repository's hook through a real pre-commit.
+command -v pre-commit >/dev/null || missing+=(pre-commit)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   as_root apt-get update -qq
   as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
-  log "system packages present (chromium, ripgrep, libkrb5-dev, build tools)"
+  log "system packages present (chromium, ripgrep, libkrb5-dev, build tools, pre-commit)"
 fi
 
 # --- code-server -----------------------------------------------------------------------------------
