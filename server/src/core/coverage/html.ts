@@ -127,7 +127,7 @@ export function page(o: { title: string; subtitle?: Part; body: Part; footer?: P
   return `<!DOCTYPE html>\n${html`<html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta http-equiv="Content-Security-Policy" content="${raw(CSP)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="ISMS Author">
 <title>${o.title}</title>
