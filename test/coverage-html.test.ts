@@ -139,7 +139,7 @@ describe('HTML report', function () {
     for (const doc of [h.coverageHtml(bad, evil), h.soaHtml(cov, evil), h.profileHtml(cov, evil, config.profile.target)]) {
       assertSelfContained(doc);
       assertBalanced(doc);
-      assert.ok(doc.includes('&lt;script&gt;alert(1)&lt;/script&gt;&quot;onload=&quot;alert(2)&#39; &lt;img src=x onerror=alert(3)&gt;'));
+      assert.ok(doc.replace(/<wbr>/g, '').includes('&lt;script&gt;alert(1)&lt;/script&gt;&quot;onload=&quot;alert(2)&#39; &lt;img src=x onerror=alert(3)&gt;'));
       assert.doesNotMatch(doc, /<img/);
     }
     assert.equal(h.esc(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
@@ -271,7 +271,7 @@ describe('CSF target profile', function () {
     assertSelfContained(page);
     assertBalanced(page);
     assert.match(page, /<th scope="col">Gap<\/th>/);
-    assert.ok(page.includes('&lt;b&gt;board&lt;/b&gt; approves'));
+    assert.ok(page.replace(/<wbr>/g, '').includes('&lt;b&gt;board&lt;/b&gt; approves'));
   });
 
   it('the gap: current state against target status (Achieved by default)', () => {

@@ -52,6 +52,11 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): Html {
   return new Html(out);
 }
 
+/** Text with a line-break opportunity (<wbr>) after each `/` and before each `@`: paths and e-mail addresses wrap in narrow columns. */
+export function breakable(s: string): Html {
+  return new Html(esc(s).replace(/\//g, '/<wbr>').replace(/@/g, '<wbr>@'));
+}
+
 /** A string usable as an id or class name (letters, digits, `-`, `_`). */
 export function slug(s: string): string {
   return s.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
@@ -76,7 +81,7 @@ const CSS = `
 }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0 auto; max-width: 1200px; padding: 24px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
+body { margin: 0 auto; max-width: 1600px; padding: 24px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
 h1 { font-size: 1.6em; margin: 0 0 4px; }
 h2 { font-size: 1.3em; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
 h3 { font-size: 1.05em; margin: 20px 0 8px; }
@@ -96,7 +101,9 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 ul.ev { margin: 0; padding-left: 1.1em; }
 ul.ev li { margin: 0; }
 .problems { color: var(--gap); }
-.badge { display: inline-flex; align-items: center; gap: 4px; white-space: nowrap; }
+.badge { display: inline-flex; align-items: baseline; gap: 4px; }
+.wide { overflow-x: auto; }
+td { overflow-wrap: break-word; }
 .swatch { display: inline-block; width: 0.8em; height: 0.8em; border-radius: 2px; border: 1px solid var(--line); flex: none; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 16px; list-style: none; padding: 0; margin: 4px 0; }
 .legend li { display: inline-flex; align-items: center; gap: 4px; }
@@ -110,9 +117,11 @@ svg.chart .track { fill: var(--panel); stroke: var(--line); }
 .k-gap, .k-bad { fill: var(--gap); background: var(--gap); }
 .k-excluded, .k-na { fill: var(--excluded); background: var(--excluded); }
 footer { margin-top: 32px; color: var(--muted); font-size: 0.9em; }
+@page { size: landscape; margin: 12mm; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 10pt; }
+  body { max-width: none; padding: 0; font-size: 9pt; }
   nav { display: none; }
+  .wide { overflow: visible; }
   thead th { position: static; }
   thead { display: table-header-group; }
   tr, li, svg.chart, .headline { break-inside: avoid; page-break-inside: avoid; }
@@ -185,11 +194,11 @@ export function table(o: { caption?: Part; columns: readonly (string | Column)[]
     });
     return html`<tr${row.className ? html` class="${row.className}"` : ''}>${cells}</tr>\n`;
   });
-  return html`<table${o.className ? html` class="${o.className}"` : ''}>
+  return html`<div class="wide"><table${o.className ? html` class="${o.className}"` : ''}>
 ${o.caption !== undefined ? html`<caption>${o.caption}</caption>\n` : ''}<thead><tr>${head}</tr></thead>
 <tbody>
 ${body}</tbody>
-</table>
+</table></div>
 `;
 }
 
@@ -342,7 +351,7 @@ function frameworkSection(f: FrameworkCoverage): Html {
     const first = c.evidence.find((e) => e.fresh) ?? c.evidence[0];
     return {
       className: `state-${st.key}`,
-      cells: [c.id, c.title, c.group, stateBadge(st.key, st.label), [...new Set(c.evidence.flatMap((e) => e.owners))].join(', '), first?.lastReviewed ?? '', evidenceList(c)],
+      cells: [c.id, c.title, c.group, stateBadge(st.key, st.label), breakable([...new Set(c.evidence.flatMap((e) => e.owners))].join(', ')), first?.lastReviewed ?? '', evidenceList(c)],
     };
   });
   return section(
@@ -383,7 +392,7 @@ export function tableHtml(t: Table, o: { chart?: Part; states?: readonly string[
   const sc = o.stateColumn ?? -1;
   const rows: Row[] = t.rows.map((r, i) => {
     const key = o.states?.[i];
-    return { className: key ? `state-${slug(key)}` : undefined, cells: r.map((v, j) => (j === sc && key ? stateBadge(key, v) : v)) };
+    return { className: key ? `state-${slug(key)}` : undefined, cells: r.map((v, j) => (j === sc && key ? stateBadge(key, v) : breakable(v))) };
   });
   return page({
     title: t.title,
