@@ -33,6 +33,7 @@ import type { OutlineSymbol } from '../core/editor/outline';
 import { defaultConfig, FRAMEWORK_IDS, mergeConfig, type FrameworkId } from '../core/config';
 import type { EvidenceSource } from '../core/coverage/evidence';
 import { coverageMarkdown } from '../core/coverage/render';
+import { coverageHtml } from '../core/coverage/html';
 import { todayOf } from '../core/dates';
 import { ruleDocsUrl } from '../core/rules/registry';
 import type { Finding, Severity } from '../core/types';
@@ -382,7 +383,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onRequest('isms/template', (p: { kind: TemplateKind; today: string }) => service.template(p.kind, p.today));
   // The coverage of the workspace (docs/coverage.md): open documents as edited, other files as on disk; a file's
   // evidence is read again only when its text changed (IsmsService.evidence), so a report after an edit is cheap.
-  connection.onRequest('isms/coverage', async (p: { frameworks?: string[]; format?: 'json' | 'md' } | undefined) => {
+  connection.onRequest('isms/coverage', async (p: { frameworks?: string[]; format?: 'json' | 'md' | 'html' } | undefined) => {
     const frameworks = p?.frameworks?.filter((f): f is FrameworkId => (FRAMEWORK_IDS as readonly string[]).includes(f));
     const sources: EvidenceSource[] = [];
     const uris = new Set<string>();
@@ -408,7 +409,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     const report = service.coverage(sources, uris, frameworks?.length ? frameworks : undefined);
     const today = todayOf(service.getConfig());
-    return { today, report, ...(p?.format === 'md' ? { markdown: coverageMarkdown(report, today) } : {}) };
+    return { today, report, ...(p?.format === 'md' ? { markdown: coverageMarkdown(report, today) } : {}), ...(p?.format === 'html' ? { html: coverageHtml(report, today) } : {}) };
   });
 
   documents.listen(connection);
