@@ -1,7 +1,7 @@
 /** Where `isms coverage`, `isms soa` and `isms profile` write their reports (renderers: core/coverage/render.ts). */
 import type { CoverageReport } from '../core/coverage/model';
 import type { Table } from '../core/coverage/soa';
-import { coverageCsv, coverageMarkdown, coverageText, tableCsv, tableMarkdown } from '../core/coverage/render';
+import { coverageCsv, coverageMarkdown, coverageText, tableText, type TableFormat } from '../core/coverage/render';
 import type { Out } from './io';
 import { VERSION } from './io';
 
@@ -15,13 +15,9 @@ export function writeCoverage(format: CoverageFormat, report: CoverageReport, to
   else io.out(coverageText(report));
 }
 
-export const TABLE_FORMATS = ['md', 'csv', 'json'] as const;
-export type TableFormat = (typeof TABLE_FORMATS)[number];
+export { TABLE_FORMATS, type TableFormat } from '../core/coverage/render';
 
-/** A deliverable (Statement of Applicability, CSF profile) as Markdown, CSV (BOM, CRLF, RFC 4180) or JSON. */
+/** A deliverable (Statement of Applicability, CSF profile) as Markdown, CSV (BOM, CRLF, RFC 4180) or JSON (core/coverage/render.ts tableText). */
 export function writeTable(format: TableFormat, table: Table, io: Out): void {
-  if (format === 'json') {
-    io.out(JSON.stringify({ version: VERSION, title: table.title, note: table.note, rows: table.rows.map((r) => Object.fromEntries(table.columns.map((c, i) => [c, r[i]]))) }, null, 2));
-  } else if (format === 'csv') io.out(tableCsv(table));
-  else io.out(tableMarkdown(table));
+  io.out(tableText(format, table, VERSION));
 }

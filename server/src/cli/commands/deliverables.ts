@@ -1,6 +1,6 @@
 /** `isms soa` and `isms profile`: the Statement of Applicability and the CSF 2.0 current profile from the evidence model. */
 import { coverage } from '../../core/coverage/model';
-import { csfProfile, statementOfApplicability, type Table } from '../../core/coverage/soa';
+import { DELIVERABLES, type Table } from '../../core/coverage/soa';
 import type { CoverageReport } from '../../core/coverage/model';
 import type { FrameworkId } from '../../core/config';
 import { todayOf } from '../../core/dates';
@@ -42,7 +42,7 @@ export const soaCommand: Command = {
   ],
   options: OPTIONS,
   notes: ['Example:', '  isms soa . --format csv > statement-of-applicability.csv'],
-  run: (args, io) => deliverable('soa', 'iso27001', statementOfApplicability)(args.values, args.positionals, io),
+  run: (args, io) => deliverable('soa', DELIVERABLES.soa.framework, DELIVERABLES.soa.build)(args.values, args.positionals, io),
 };
 
 export const profileCommand: Command = {
@@ -57,5 +57,5 @@ export const profileCommand: Command = {
   ],
   options: OPTIONS,
   notes: ['Example:', '  isms profile . --format md > csf-profile.md'],
-  run: (args, io) => deliverable('profile', 'csf', csfProfile)(args.values, args.positionals, io),
+  run: (args, io) => deliverable('profile', DELIVERABLES.profile.framework, DELIVERABLES.profile.build)(args.values, args.positionals, io),
 };

@@ -5,6 +5,7 @@
  * Rows of plain strings, so the CLI writes them as Markdown, CSV or JSON alike.
  */
 import { catalog } from '../catalog/catalog';
+import type { FrameworkId } from '../config';
 import type { ControlCoverage, CoverageReport, EvidenceItem } from './model';
 
 export interface Table {
@@ -98,3 +99,14 @@ export function csfProfile(report: CoverageReport, today: string): Table {
     rows,
   };
 }
+
+/**
+ * The deliverables by name: the framework whose coverage each is built from, how, and the file name an editor
+ * suggests (`isms soa` / `isms profile` and the server's `isms/deliverable` use the same table).
+ */
+export const DELIVERABLES = {
+  soa: { framework: 'iso27001', build: statementOfApplicability, fileName: 'statement-of-applicability' },
+  profile: { framework: 'csf', build: csfProfile, fileName: 'csf-profile' },
+} as const satisfies Record<string, { framework: FrameworkId; build: (r: CoverageReport, today: string) => Table; fileName: string }>;
+
+export type DeliverableKind = keyof typeof DELIVERABLES;
