@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { CoverageView } from './coverageView';
 import { IsmsServer } from './server';
 import { FindingsStatusBar } from './statusBar';
 
@@ -11,7 +12,9 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(outputChannel);
 
   server = new IsmsServer(context, outputChannel);
-  registerCommands(context, server);
+  const coverage = new CoverageView(server);
+  context.subscriptions.push(coverage);
+  registerCommands(context, server, coverage);
   context.subscriptions.push(new FindingsStatusBar());
 
   // Not awaited: activation completes at once; commands wait for the server, failures are reported.

@@ -202,5 +202,35 @@ describe('ISMS Author through the VS Code API', function () {
     assert.ok(summaries(cli.stdout).length > 0, cli.stderr);
     assert.deepEqual(summaries(doc.getText()), summaries(cli.stdout));
   });
+
+  it('8 coverage: Create a document for this control opens a process document that lists the control', async () => {
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('isms.coverage.createDocument', 'ISO27001:A.5.15', 'procedure');
+    assert.ok(doc, 'the command returns the new document');
+    assert.ok(doc.isUntitled);
+    assert.match(doc.getText(), /^controls: \[ISO27001:A\.5\.15\]$/m);
+    assert.match(doc.getText(), /^type: procedure$/m);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('9 coverage: the exports write the Statement of Applicability (93 rows) and the CSF profile (106) as the CLI does', async () => {
+    const cli = (command: string, format: string) =>
+      require('node:child_process').spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), command, '.', '--format', format], {
+        cwd: WORKSPACE,
+        encoding: 'utf8',
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      }).stdout as string;
+    const out = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'isms-export-'));
+    const soa = await vscode.commands.executeCommand<vscode.Uri>('isms.exportSoa', { format: 'json', uri: path.join(out, 'soa.json') });
+    assert.equal(soa?.fsPath, path.join(out, 'soa.json'));
+    const written = fs.readFileSync(soa.fsPath, 'utf8');
+    assert.equal(JSON.parse(written).rows.length, 93);
+    assert.equal(written, cli('soa', 'json'));
+    const profile = await vscode.commands.executeCommand<vscode.Uri>('isms.exportProfile', { format: 'csv', uri: vscode.Uri.file(path.join(out, 'profile.csv')) });
+    const csv = fs.readFileSync(profile.fsPath, 'utf8');
+    assert.ok(csv.startsWith('\ufeffFunction,'), 'a CSV with a byte order mark');
+    assert.equal(csv, cli('profile', 'csv'));
+    fs.rmSync(out, { recursive: true, force: true });
+  });
 });
 
