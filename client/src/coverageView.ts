@@ -295,7 +295,13 @@ export class CoverageView implements vscode.TreeDataProvider<CoverageNode>, vsco
         const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `group:${node.f.framework}:${node.id}`;
         item.description = ratioText(s);
-        item.iconPath = new vscode.ThemeIcon(s.ratio >= 1 ? 'pass-filled' : s.evidenced ? 'circle-large-filled' : 'circle-large-outline');
+        // Filled when every applicable control is evidenced directly, half-way when some are, empty when none is.
+        item.iconPath =
+          s.ratio >= 1
+            ? new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'))
+            : s.ratio > 0
+              ? new vscode.ThemeIcon('circle-large-filled', new vscode.ThemeColor('charts.yellow'))
+              : new vscode.ThemeIcon('circle-large-outline');
         item.contextValue = 'group';
         item.tooltip = new vscode.MarkdownString(`**${label}** (${node.f.name})\n\n${pct(s.ratio)} of ${s.total - s.excluded} applicable controls evidenced.\n\n${countsText(s)}.`);
         item.accessibilityInformation = { label: `${label}: ${s.evidenced - s.crosswalk} of ${s.total - s.excluded} applicable controls evidenced, ${pct(s.ratio)}` };

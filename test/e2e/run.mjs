@@ -453,12 +453,21 @@ async function main() {
     await expand(ratioLabel(groupLabel(group), group.summary));
     const state = control.state === 'evidenced' && control.crosswalkOnly ? 'evidenced via crosswalk' : control.state;
     await expand(`${control.id} ${control.title}: ${state}`);
-    await wb.screenshot('coverage-view');
-    await wb.page.screenshot({ path: path.join(ROOT, 'docs', 'images', 'coverage-view.png') });
     const row = await coverageRow(`Evidence ${e.name}, ${e.uri}:${e.line + 1}${e.fresh ? '' : `, ${e.problems.join(', ')}`}`);
     await row.click();
     await wb.page.locator('.tabs-container .tab.active', { hasText: path.basename(e.uri) }).waitFor({ state: 'visible', timeout: 15000 });
     await waitFor(async () => (await wb.statusCursor()) === `Ln ${e.line + 1}, Col 1`, { what: `the cursor on line ${e.line + 1}` });
+    // The README's picture: a wider side bar, no panel.
+    await wb.command('View: Hide Panel').catch(() => {});
+    const bar = await wb.page.locator('.part.sidebar').boundingBox();
+    if (bar && bar.width < 480) {
+      await wb.page.mouse.move(bar.x + bar.width + 1, bar.y + bar.height / 2);
+      await wb.page.mouse.down();
+      await wb.page.mouse.move(bar.x + 480, bar.y + bar.height / 2, { steps: 5 });
+      await wb.page.mouse.up();
+    }
+    await wb.screenshot('coverage-view');
+    await wb.page.screenshot({ path: path.join(ROOT, 'docs', 'images', 'coverage-view.png') });
   });
 
   await step('6c coverage: ISMS: Export Statement of Applicability… writes the 93 rows the CLI writes', async () => {
