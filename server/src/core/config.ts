@@ -40,7 +40,25 @@ export interface Config {
   soa: {
     excluded: Record<string, string>;
   };
+  /** The CSF 2.0 target Organizational Profile: per function, category or subcategory ID, what is aimed for. */
+  profile: {
+    target: Record<string, ProfileTarget>;
+  };
 }
+
+/** A target of the CSF 2.0 Organizational Profile (the Target columns of NIST's template). */
+export interface ProfileTarget {
+  /** high, medium, low, or a rank (1, 2, ...). */
+  priority?: string;
+  /** Achieved, Partially achieved or Not applicable (the subcategory is left out of the target). */
+  status?: string;
+  /** Target policies, processes and procedures. */
+  policies?: string;
+  notes?: string;
+}
+
+export const TARGET_STATUSES = ['Achieved', 'Partially achieved', 'Not applicable'] as const;
+const PRIORITIES = ['high', 'medium', 'low'];
 
 export const DEFAULT_FRAMEWORKS: FrameworkId[] = ['csf', 'iso27001', 'iso27002', 'soc2', 'nhi'];
 
@@ -54,6 +72,7 @@ export function defaultConfig(): Config {
     nhi: { staleAfterDays: 90, maxRotationDays: 90 },
     documents: { requiredSections: {}, keyAliases: {} },
     soa: { excluded: {} },
+    profile: { target: {} },
   };
 }
 
@@ -155,11 +174,75 @@ export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[
           }
         } else problems.push({ path: key, message: 'soa must be a mapping, e.g. soa: { excluded: { A.7.4: "no physical premises" } }' });
         break;
+      case 'profile':
+        mergeProfile(out, value, problems);
+        break;
       default:
         problems.push({ path: key, message: `unknown setting '${key}'` });
     }
   }
   return out;
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * `profile: { target: { <CSF function, category or subcategory>: { priority, status, policies, notes } } }`. The
+ * shape and values are checked here; whether an ID exists in CSF 2.0 is checked against the catalog by coverage().
+ */
+function mergeProfile(out: Config, value: unknown, problems: ConfigProblem[]): void {
+  const example = 'e.g. profile: { target: { GV.OC-01: { priority: high, status: Achieved }, PR: { priority: medium } } }';
+  if (!isMapping(value)) {
+    problems.push({ path: 'profile', message: `profile must be a mapping, ${example}` });
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (k !== 'target') {
+      problems.push({ path: `profile.${k}`, message: `unknown setting 'profile.${k}' (known: target)` });
+      continue;
+    }
+    if (!isMapping(v)) {
+      problems.push({ path: 'profile.target', message: `must be a mapping of CSF 2.0 function, category or subcategory to its target, ${example}` });
+      continue;
+    }
+    for (const [id, t] of Object.entries(v)) {
+      const path = `profile.target.${id}`;
+      const m = /^(?:CSF:\s?)?([A-Z]{2}(?:\.[A-Z]{2}(?:-\d{2})?)?)$/i.exec(id.trim());
+      if (!m) {
+        problems.push({ path, message: `'${id}' is not a CSF 2.0 function, category or subcategory (GV, GV.OC or GV.OC-01)` });
+        continue;
+      }
+      if (!isMapping(t)) {
+        problems.push({ path, message: 'a target must be a mapping with priority, status, policies or notes, e.g. { priority: high, status: Achieved }' });
+        continue;
+      }
+      const target: ProfileTarget = {};
+      for (const [f, fv] of Object.entries(t)) {
+        const text = typeof fv === 'number' ? String(fv) : typeof fv === 'string' ? fv.trim() : undefined;
+        switch (f) {
+          case 'priority':
+            if (text !== undefined && PRIORITIES.includes(text.toLowerCase())) target.priority = text.toLowerCase();
+            else if (text !== undefined && /^[1-9]\d{0,2}$/.test(text)) target.priority = text;
+            else problems.push({ path: `${path}.priority`, message: `priority must be high, medium, low or a rank (1, 2, ...), not '${String(fv)}'` });
+            break;
+          case 'status': {
+            const s = TARGET_STATUSES.find((x) => x.toLowerCase() === text?.toLowerCase());
+            if (s) target.status = s;
+            else problems.push({ path: `${path}.status`, message: `status must be ${TARGET_STATUSES.join(', ')}, not '${String(fv)}'` });
+            break;
+          }
+          case 'policies':
+          case 'notes':
+            if (typeof fv === 'string' && fv.trim()) target[f] = fv.trim();
+            else problems.push({ path: `${path}.${f}`, message: `${f} must be text` });
+            break;
+          default:
+            problems.push({ path: `${path}.${f}`, message: `unknown target field '${f}' (known: priority, status, policies, notes)` });
+        }
+      }
+      out.profile.target[m[1].toUpperCase()] = target;
+    }
+  }
 }
 
 /** True for a real calendar day written YYYY-MM-DD (2026-02-29 and 2026-13-45 are not): `today` here and `--today`. */

@@ -34,8 +34,9 @@ import { nodeFileHost } from '../node/file-host';
 import type { OutlineSymbol } from '../core/editor/outline';
 import { defaultConfig, FRAMEWORK_IDS, mergeConfig, type FrameworkId } from '../core/config';
 import type { EvidenceSource } from '../core/coverage/evidence';
-import { coverageMarkdown, tableText, TABLE_FORMATS, type TableFormat } from '../core/coverage/render';
-import { DELIVERABLES, type DeliverableKind } from '../core/coverage/soa';
+import { coverageMarkdown } from '../core/coverage/render';
+import { coverageHtml } from '../core/coverage/html';
+import { DELIVERABLE_FORMATS, DELIVERABLES, deliverableText, type DeliverableFormat, type DeliverableKind } from '../core/coverage/deliverables';
 import { VERSION } from '../core/version';
 import { todayOf } from '../core/dates';
 import { ruleDocsUrl } from '../core/rules/registry';
@@ -413,22 +414,22 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     return service.coverage(sources, uris, frameworks?.length ? frameworks : undefined);
   };
-  connection.onRequest('isms/coverage', async (p: { frameworks?: string[]; format?: 'json' | 'md' } | undefined) => {
+  connection.onRequest('isms/coverage', async (p: { frameworks?: string[]; format?: 'json' | 'md' | 'html' } | undefined) => {
     const frameworks = p?.frameworks?.filter((f): f is FrameworkId => (FRAMEWORK_IDS as readonly string[]).includes(f));
     const report = await workspaceCoverage(frameworks);
     const today = todayOf(service.getConfig());
-    return { today, report, ...(p?.format === 'md' ? { markdown: coverageMarkdown(report, today) } : {}) };
+    return { today, report, ...(p?.format === 'md' ? { markdown: coverageMarkdown(report, today) } : {}), ...(p?.format === 'html' ? { html: coverageHtml(report, today) } : {}) };
   });
   // A deliverable of the workspace (docs/client.md): the Statement of Applicability or the CSF profile, as the CLI writes it.
   connection.onRequest('isms/deliverable', async (p: { kind?: string; format?: string } | undefined) => {
     const kind = p?.kind as DeliverableKind;
-    const format = (p?.format ?? 'md') as TableFormat;
+    const format = (p?.format ?? 'md') as DeliverableFormat;
     if (!Object.hasOwn(DELIVERABLES, kind ?? '')) throw new ResponseError(ErrorCodes.InvalidParams, `unknown deliverable '${p?.kind}' (${Object.keys(DELIVERABLES).join(', ')})`);
-    if (!(TABLE_FORMATS as readonly string[]).includes(format)) throw new ResponseError(ErrorCodes.InvalidParams, `unknown format '${p?.format}' (${TABLE_FORMATS.join(', ')})`);
-    const d = DELIVERABLES[kind];
-    const report = await workspaceCoverage([d.framework]);
-    const text = tableText(format, d.build(report, todayOf(service.getConfig())), VERSION);
-    return { text, suggestedName: `${d.fileName}.${format}`, problems: report.problems };
+    if (!(DELIVERABLE_FORMATS as readonly string[]).includes(format)) throw new ResponseError(ErrorCodes.InvalidParams, `unknown format '${p?.format}' (${DELIVERABLE_FORMATS.join(', ')})`);
+    const report = await workspaceCoverage([DELIVERABLES[kind].framework]);
+    const cfg = service.getConfig();
+    const text = deliverableText(kind, format, report, todayOf(cfg), cfg, VERSION);
+    return { text, suggestedName: `${DELIVERABLES[kind].fileName}.${format}`, problems: report.problems };
   });
 
   documents.listen(connection);

@@ -12,9 +12,9 @@ import { checkProject } from './check';
 export const coverageCommand: Command = {
   name: 'coverage',
   synopsis: 'coverage [paths...]',
-  summary: 'which controls the documents and identities evidence (text, md, csv or json); a CI gate with --fail-under',
+  summary: 'which controls the documents and identities evidence (text, md, csv, json or html); a CI gate with --fail-under',
   usage: [
-    'coverage [paths...] [--framework csf,iso27001,...] [--format text|md|csv|json] [--fail-under PCT] [--today YYYY-MM-DD] [--config FILE]',
+    'coverage [paths...] [--framework csf,iso27001,...] [--format text|md|csv|json|html] [--fail-under PCT] [--today YYYY-MM-DD] [--config FILE]',
     'coverage --merge <report.json>... [--framework ...] [--format ...] [--fail-under PCT]',
   ],
   description: [
@@ -25,13 +25,13 @@ export const coverageCommand: Command = {
   ],
   options: {
     framework: { type: 'string', value: '<ids>', description: `frameworks to report, comma-separated (${FRAMEWORK_IDS.join(', ')}); default: the enabled ones` },
-    format: { type: 'string', value: '<text|md|csv|json>', description: 'a summary (text, the default), tables (md), one row per control (csv, UTF-8 with BOM), or the whole model (json)' },
+    format: { type: 'string', value: '<text|md|csv|json|html>', description: 'a summary (text, the default), tables (md), one row per control (csv, UTF-8 with BOM), the whole model (json), or one self-contained HTML file with a bar chart per framework (html)' },
     'fail-under': { type: 'string', value: '<pct>', description: 'exit 1 when a framework\'s ratio of directly evidenced applicable controls is below this percentage' },
     today: { type: 'string', value: '<YYYY-MM-DD>', description: 'judge reviews and rotation against this day instead of today' },
     config: { type: 'string', value: '<file>', description: 'read this configuration instead of the .isms.yaml found' },
     merge: { type: 'boolean', description: 'merge the --format json reports given (one per repository) into one; files are named <report>/<path>' },
   },
-  notes: ['Examples:', '  isms coverage --merge payments.json platform.json --format md', '  isms coverage . --framework iso27001 --format md > coverage.md', '  isms coverage . --fail-under 80'],
+  notes: ['Examples:', '  isms coverage . --format html > coverage.html', '  isms coverage --merge payments.json platform.json --format md', '  isms coverage . --framework iso27001 --format md > coverage.md', '  isms coverage . --fail-under 80'],
   exitCodes: 'Exit codes: 0 report written (and every framework at or above --fail-under), 1 a framework below --fail-under,\n2 usage or configuration error.',
   run: (args, io) => runCoverage(args.values, args.positionals, io),
 };

@@ -167,6 +167,15 @@ export function coverage(sources: readonly EvidenceSource[], config: Config, fra
   }
   const excluded = new Map(Object.entries(config.soa.excluded));
   for (const id of excluded.keys()) if (!cat.get('iso27001', id)) problems.push(`soa.excluded: '${id}' is not an ISO/IEC 27001:2022 Annex A control`);
+  for (const id of Object.keys(config.profile?.target ?? {})) {
+    if (cat.get('csf', id)) continue;
+    const old = cat.legacy('csf', id) ?? cat.legacy('csf', id.replace(/-0(\d)$/, '-$1'));
+    problems.push(
+      old?.status === 'withdrawn'
+        ? `profile.target: '${id}' is a CSF 1.1 ID withdrawn from CSF 2.0${old.successors.length ? ` (now ${old.successors.join(', ')})` : ''}`
+        : `profile.target: '${id}' is not a CSF 2.0 function, category or subcategory`,
+    );
+  }
 
   const out: FrameworkCoverage[] = [];
   for (const fw of frameworks) {

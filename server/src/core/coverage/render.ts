@@ -97,15 +97,7 @@ export function tableCsv(table: Table): string {
   return stringify([table.columns, ...table.rows], { bom: true, record_delimiter: 'windows', quoted_match: /[",\r\n;]/ }).replace(/\r\n$/, '');
 }
 
-export const TABLE_FORMATS = ['md', 'csv', 'json'] as const;
-export type TableFormat = (typeof TABLE_FORMATS)[number];
-
 /** A deliverable as JSON: its title, note and one object per row keyed by the column names. */
 export function tableJson(table: Table, version: string): string {
   return JSON.stringify({ version, title: table.title, note: table.note, rows: table.rows.map((r) => Object.fromEntries(table.columns.map((c, i) => [c, r[i]]))) }, null, 2);
-}
-
-/** A deliverable (Statement of Applicability, CSF profile) as Markdown, CSV (BOM, CRLF, RFC 4180) or JSON: what `isms soa` / `isms profile` write and `isms/deliverable` answers. */
-export function tableText(format: TableFormat, table: Table, version: string): string {
-  return format === 'json' ? tableJson(table, version) : format === 'csv' ? tableCsv(table) : tableMarkdown(table);
 }

@@ -5,8 +5,10 @@
  * Rows of plain strings, so the CLI writes them as Markdown, CSV or JSON alike.
  */
 import { catalog } from '../catalog/catalog';
-import type { FrameworkId } from '../config';
+import type { ProfileTarget } from '../config';
 import type { ControlCoverage, CoverageReport, EvidenceItem } from './model';
+
+export type { ProfileTarget };
 
 export interface Table {
   title: string;
@@ -63,11 +65,42 @@ export function statementOfApplicability(report: CoverageReport, today: string):
   };
 }
 
-/** The CSF 2.0 current Organizational Profile: one row per subcategory, with the current-state columns of NIST's template. */
-export function csfProfile(report: CoverageReport, today: string): Table {
+/**
+ * The target of one subcategory: the fields of its function's entry, overridden by its category's, overridden by
+ * its own (`.isms.yaml` profile.target). Undefined when none of the three is in the target profile.
+ */
+export function targetOf(id: string, target: Readonly<Record<string, ProfileTarget>>): ProfileTarget | undefined {
+  const fn = id.slice(0, 2);
+  const category = id.replace(/-\d+$/, '');
+  const parts = [target[fn], target[category], target[id]].filter((t): t is ProfileTarget => t !== undefined);
+  return parts.length ? Object.assign({}, ...parts) : undefined;
+}
+
+/** How far a state goes towards a target status: 2 achieved, 1 partially, 0 not. */
+const reached = (c: ControlCoverage) => (c.state === 'evidenced' ? 2 : c.state === 'stale' ? 1 : 0);
+
+/**
+ * The gap between the current state and the target: empty outside the target profile, "No gap" when the
+ * current status meets the target status (Achieved when the target names none), else "Gap: <current> -> <target>".
+ */
+export function profileGap(c: ControlCoverage, t: ProfileTarget | undefined, current: string): string {
+  if (!t) return '';
+  const status = t.status ?? 'Achieved';
+  if (status === 'Not applicable') return 'Not applicable';
+  const need = status === 'Achieved' ? 2 : 1;
+  if (reached(c) >= need) return c.crosswalkOnly ? 'No gap (evidence through the ISO 27001 crosswalk)' : 'No gap';
+  return `Gap: ${current} -> ${status}`;
+}
+
+/**
+ * The CSF 2.0 Organizational Profile: one row per subcategory, with the current-state columns of NIST's template,
+ * and, when `.isms.yaml` sets a target profile, the target columns and the gap between current and target.
+ */
+export function csfProfile(report: CoverageReport, today: string, target: Readonly<Record<string, ProfileTarget>> = {}): Table {
   const csf = report.frameworks.find((f) => f.framework === 'csf');
   if (!csf) throw new Error('the CSF profile needs the csf coverage');
   const cat = catalog();
+  const withTarget = Object.keys(target).length > 0;
   const status: Record<ControlCoverage['state'], string> = {
     evidenced: 'Achieved',
     stale: 'Partially achieved (evidence not current)',
@@ -80,33 +113,33 @@ export function csfProfile(report: CoverageReport, today: string): Table {
     const docs = c.evidence.filter((e) => e.kind === 'document');
     const ids = c.evidence.filter((e) => e.kind === 'identity');
     const note = [c.crosswalkOnly ? 'evidence through the ISO 27001 crosswalk' : '', problems(c)].filter(Boolean).join('; ');
-    return [
+    const current = status[c.state] + (c.state === 'evidenced' && c.crosswalkOnly ? ' (crosswalk)' : '');
+    const row = [
       `${c.group} ${cat.get('csf', c.group)?.title ?? ''}`.trim(),
       `${category?.id ?? ''} ${category?.title ?? ''}`.trim(),
       c.id,
       c.title,
-      status[c.state] + (c.state === 'evidenced' && c.crosswalkOnly ? ' (crosswalk)' : ''),
+      current,
       named(docs),
       ids.length ? `${ids.length} ${ids.length === 1 ? 'identity' : 'identities'} in the NHI inventory: ${named(ids)}` : '',
       owners(c),
       note,
     ];
+    if (withTarget) {
+      const t = targetOf(c.id, target);
+      row.push(t?.priority ?? '', t ? t.status ?? 'Achieved' : '', t?.policies ?? '', t?.notes ?? '', profileGap(c, t, status[c.state]));
+    }
+    return row;
   });
   return {
-    title: 'NIST CSF 2.0 Organizational Profile (current)',
-    note: `Current state generated from the ISMS documents and NHI inventories by ISMS Author on ${today}, one row per subcategory.`,
-    columns: ['Function', 'Category', 'Subcategory', 'Outcome', 'Current status', 'Current policies, processes and procedures', 'Current internal practices', 'Current roles and responsibilities', 'Current notes'],
+    title: withTarget ? 'NIST CSF 2.0 Organizational Profile (current and target)' : 'NIST CSF 2.0 Organizational Profile (current)',
+    note: `Current state generated from the ISMS documents and NHI inventories by ISMS Author on ${today}, one row per subcategory.${
+      withTarget ? ' Target columns from .isms.yaml (profile.target); a function or category target applies to its subcategories unless they set their own.' : ''
+    }`,
+    columns: [
+      'Function', 'Category', 'Subcategory', 'Outcome', 'Current status', 'Current policies, processes and procedures', 'Current internal practices', 'Current roles and responsibilities', 'Current notes',
+      ...(withTarget ? ['Target priority', 'Target status', 'Target policies, processes and procedures', 'Target notes', 'Gap'] : []),
+    ],
     rows,
   };
 }
-
-/**
- * The deliverables by name: the framework whose coverage each is built from, how, and the file name an editor
- * suggests (`isms soa` / `isms profile` and the server's `isms/deliverable` use the same table).
- */
-export const DELIVERABLES = {
-  soa: { framework: 'iso27001', build: statementOfApplicability, fileName: 'statement-of-applicability' },
-  profile: { framework: 'csf', build: csfProfile, fileName: 'csf-profile' },
-} as const satisfies Record<string, { framework: FrameworkId; build: (r: CoverageReport, today: string) => Table; fileName: string }>;
-
-export type DeliverableKind = keyof typeof DELIVERABLES;
