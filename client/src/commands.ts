@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ErrorCodes, ResponseError } from 'vscode-languageclient/node';
 import * as path from 'node:path';
+import type { CoverageReportPanel } from './coverageReport';
 import { controlRef, type CoverageNode, type CoverageView } from './coverageView';
 import {
   CatalogSearchRequest,
@@ -29,7 +30,7 @@ interface ControlItem extends vscode.QuickPickItem {
   ref: string;
 }
 
-export function registerCommands(context: vscode.ExtensionContext, server: IsmsServer, coverage: CoverageView): void {
+export function registerCommands(context: vscode.ExtensionContext, server: IsmsServer, coverage: CoverageView, report: CoverageReportPanel): void {
   const register = (id: string, run: (...args: any[]) => Promise<unknown>) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => guarded(() => run(...args))));
 
@@ -43,7 +44,8 @@ export function registerCommands(context: vscode.ExtensionContext, server: IsmsS
   });
   register('isms.newInventory', () => newDocument(server, 'inventory'));
   register('isms.showRulesDocumentation', () => showRulesDocumentation(context.extensionUri));
-  register('isms.showCoverage', () => showCoverage(server));
+  register('isms.showCoverage', () => report.show());
+  register('isms.showCoverageMarkdown', () => showCoverage(server));
   register('isms.restartServer', () => server.restart());
   register('isms.coverage.refresh', () => coverage.refresh());
   register('isms.coverage.createDocument', (target?: CoverageNode | string, kind?: TemplateKind) => createDocumentForControl(server, target, kind));

@@ -129,6 +129,10 @@ export class CoverageView implements vscode.TreeDataProvider<CoverageNode>, vsco
   private readonly disposables: vscode.Disposable[] = [];
   private result: CoverageResult | undefined;
   private error: string | undefined;
+  /** Ask for the HTML report too (while the coverage report panel is open). */
+  wantHtml = false;
+  /** The last report was asked with its HTML. */
+  private withHtml = false;
   /** Asked at least once (the view was shown): from then on, saves and notifications refresh it. */
   private started = false;
   private loading: Promise<void> | undefined;
@@ -171,6 +175,16 @@ export class CoverageView implements vscode.TreeDataProvider<CoverageNode>, vsco
     return this.result;
   }
 
+  /** Why the last request failed, if it did. */
+  get lastError(): string | undefined {
+    return this.error;
+  }
+
+  /** The last report was asked with its HTML (`html` is missing only when the server has no HTML report). */
+  get currentHasHtmlAnswer(): boolean {
+    return this.withHtml;
+  }
+
   /** Refresh soon (a burst of saves or notifications is one request); only once the view has been shown. */
   schedule(): void {
     if (!this.started) return;
@@ -201,10 +215,12 @@ export class CoverageView implements vscode.TreeDataProvider<CoverageNode>, vsco
 
   private async load(): Promise<void> {
     try {
+      const withHtml = this.wantHtml;
       const result = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () =>
-        this.server.running.sendRequest(CoverageRequest.type, { format: 'json' }),
+        this.server.running.sendRequest(CoverageRequest.type, { format: withHtml ? 'html' : 'json' }),
       );
       this.result = result;
+      this.withHtml = withHtml;
       this.error = undefined;
     } catch (err) {
       this.error = errorMessage(err);

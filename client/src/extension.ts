@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { CoverageReportPanel } from './coverageReport';
 import { CoverageView } from './coverageView';
 import { IsmsServer } from './server';
 import { FindingsStatusBar } from './statusBar';
@@ -13,8 +14,9 @@ export function activate(context: vscode.ExtensionContext): void {
 
   server = new IsmsServer(context, outputChannel);
   const coverage = new CoverageView(server);
-  context.subscriptions.push(coverage);
-  registerCommands(context, server, coverage);
+  const report = new CoverageReportPanel(coverage);
+  context.subscriptions.push(coverage, report);
+  registerCommands(context, server, coverage, report);
   context.subscriptions.push(new FindingsStatusBar());
 
   // Not awaited: activation completes at once; commands wait for the server, failures are reported.

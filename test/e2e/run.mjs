@@ -493,6 +493,24 @@ async function main() {
     fs.rmSync(target, { force: true });
   });
 
+  await step('6d coverage: ISMS: Show coverage report renders the HTML report in a locked-down webview', async () => {
+    const expected = coverageJson();
+    await wb.command('ISMS: Show coverage report');
+    await wb.page.locator('.tabs-container .tab.active', { hasText: 'ISMS Coverage Report' }).waitFor({ state: 'visible', timeout: 15000 });
+    const frame = wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await frame.locator('h1', { hasText: 'Control coverage' }).waitFor({ state: 'visible', timeout: 60000 });
+    const headings = await frame.locator('h2').allInnerTexts();
+    for (const f of expected.frameworks) assert.ok(headings.some((h) => h.includes(f.name)), `a section for ${f.name} (${headings.join(' | ')})`);
+    const body = await frame.locator('body').innerText();
+    assert.ok(body.includes(pct(expected.frameworks[0].summary.ratio)), `the report gives ${pct(expected.frameworks[0].summary.ratio)} for ${expected.frameworks[0].name}`);
+    // No script and the webview's policy in place of the page's own.
+    assert.equal(await frame.locator('script').count(), 0);
+    const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').first().getAttribute('content');
+    assert.match(csp ?? '', /^default-src 'none'; style-src 'unsafe-inline' \S+; img-src data: \S+$/);
+    await wb.screenshot('coverage-report');
+    await wb.page.screenshot({ path: path.join(ROOT, 'docs', 'images', 'coverage-webview.png') });
+  });
+
   // --- 7. the VS Code API suite (test/vscode) in code-server's extension host --------------------------
   // The scenarios of `npm run test:vscode` (executeCompletionItemProvider, executeHoverProvider,
   // executeCodeActionProvider ...), run with this repository as the extension under development. The

@@ -190,8 +190,8 @@ describe('ISMS Author through the VS Code API', function () {
   assert.deepEqual([...ids].sort(), [...expected].sort());
   });
 
-  it('7 coverage: ISMS: Show coverage report opens the coverage the CLI computes, as Markdown', async () => {
-    await vscode.commands.executeCommand('isms.showCoverage');
+  it('7 coverage: ISMS: Show coverage report as Markdown opens the coverage the CLI computes', async () => {
+    await vscode.commands.executeCommand('isms.showCoverageMarkdown');
     const doc = await waitFor(
       () => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.languageId === 'markdown' && d.getText().startsWith('# Control coverage')),
       'the coverage report document',
@@ -201,6 +201,16 @@ describe('ISMS Author through the VS Code API', function () {
     const summaries = (md: string) => md.split('\n').filter((l) => /of \d+ applicable controls evidenced/.test(l));
     assert.ok(summaries(cli.stdout).length > 0, cli.stderr);
     assert.deepEqual(summaries(doc.getText()), summaries(cli.stdout));
+  });
+
+  it('7b coverage: ISMS: Show coverage report opens the report in a webview', async () => {
+    await vscode.commands.executeCommand('isms.showCoverage');
+    const tab = await waitFor(
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('isms.coverageReport')),
+      'the coverage report tab',
+    );
+    assert.equal(tab.label, 'ISMS Coverage Report');
+    await vscode.window.tabGroups.close(tab);
   });
 
   it('8 coverage: Create a document for this control opens a process document that lists the control', async () => {
