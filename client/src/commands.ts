@@ -87,6 +87,7 @@ const EXPORT_FORMATS: (vscode.QuickPickItem & { format: DeliverableFormat; filte
   { format: 'csv', label: 'CSV', description: 'for a spreadsheet (UTF-8 with a byte order mark)', filter: 'CSV (spreadsheet)' },
   { format: 'md', label: 'Markdown', description: 'tables to read or to commit next to the documents', filter: 'Markdown' },
   { format: 'json', label: 'JSON', description: 'one object per row, for scripts', filter: 'JSON' },
+  { format: 'html', label: 'HTML', description: 'one self-contained page (inline CSS and chart, no script) to send or print', filter: 'HTML' },
 ];
 
 const DELIVERABLE_TITLE: Record<DeliverableKind, string> = {

@@ -144,7 +144,7 @@ export namespace CoverageChangedNotification {
 }
 
 export type DeliverableKind = 'soa' | 'profile';
-export type DeliverableFormat = 'md' | 'csv' | 'json';
+export type DeliverableFormat = 'md' | 'csv' | 'json' | 'html';
 
 export interface DeliverableParams {
   kind: DeliverableKind;
