@@ -241,6 +241,10 @@ export class CoverageView implements vscode.TreeDataProvider<CoverageNode>, vsco
       this.view.message = `Coverage could not be computed: ${this.error}`;
     } else if (this.result && !this.result.report.frameworks.length) {
       this.view.message = 'No framework is enabled (isms.frameworks).';
+    } else if (main) {
+      // The headline inside the view too: a view alone in its container shows no description in its title.
+      const s = main.summary;
+      this.view.message = `${main.name}: ${pct(s.ratio)} of ${s.total - s.excluded} applicable controls evidenced (${pct(s.ratioWithCrosswalk)} with the crosswalk), as of ${this.result!.today}.`;
     } else {
       this.view.message = undefined;
     }
