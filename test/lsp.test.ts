@@ -231,6 +231,11 @@ describe('language server over stdio', function () {
     const t = await client.request('isms/template', { kind: 'runbook', today: '2026-11-23' });
     assert.equal(t.languageId, 'markdown');
     assert.match(t.text, /last_reviewed: 2026-11-23/);
+    assert.match(t.text, /^controls: \[\]$/m);
+    // The coverage view's "Create a document for this control": the controls fill the front matter list.
+    const c = await client.request('isms/template', { kind: 'procedure', today: '2026-11-23', controls: ['ISO27001:A.5.15', 'SP800-53:AC-2(1)', 'odd: value', 42] });
+    assert.match(c.text, /^controls: \[ISO27001:A\.5\.15, SP800-53:AC-2\(1\), "odd: value"\]$/m);
+    assert.match(c.text, /^type: procedure$/m);
   });
 
   it('writes stdout in blocking mode, so a large message is in the pipe before the server does anything else', function () {
@@ -309,5 +314,30 @@ describe('language server: isms/coverage', function () {
     const after = await client.request('isms/coverage', { frameworks: ['iso27001'] });
     assert.equal(a824(after.report).state, 'evidenced');
     assert.equal(after.markdown, undefined);
+  });
+
+  it('answers the Statement of Applicability and the CSF profile (isms/deliverable) as `isms soa` / `isms profile` write them', async () => {
+    // A fresh copy (the open document above is edited), so the CLI reads the same texts the server does.
+    const other = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'isms-lsp-deliv-'));
+    fs.cpSync(path.join(ROOT, 'test', 'fixtures', 'coverage'), other, { recursive: true });
+    const c2 = new LspClient([path.join(ROOT, 'dist', 'server.js'), '--stdio']);
+    try {
+      await c2.request('initialize', { processId: process.pid, rootUri: pathToFileURL(other).href, workspaceFolders: [{ uri: pathToFileURL(other).href, name: 'ws' }], capabilities: { workspace: { configuration: true } } });
+      c2.settings = { today: '2026-11-23' };
+      c2.notify('initialized', {});
+      for (const [kind, command, format, name] of [['soa', 'soa', 'csv', 'statement-of-applicability.csv'], ['profile', 'profile', 'md', 'csf-profile.md'], ['soa', 'soa', 'json', 'statement-of-applicability.json']]) {
+        const r = await c2.request('isms/deliverable', { kind, format });
+        const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), command, '.', '--format', format, '--today', '2026-11-23'], { cwd: other, encoding: 'utf8' });
+        assert.equal(cli.status, 0, cli.stderr);
+        assert.equal(r.text + '\n', cli.stdout, `${kind} ${format}`);
+        assert.equal(r.suggestedName, name);
+      }
+      const soa = await c2.request('isms/deliverable', { kind: 'soa', format: 'json' });
+      assert.equal(JSON.parse(soa.text).rows.length, 93);
+      await assert.rejects(c2.request('isms/deliverable', { kind: 'nope', format: 'md' }), /unknown deliverable 'nope'/);
+      await assert.rejects(c2.request('isms/deliverable', { kind: 'soa', format: 'pdf' }), /unknown format 'pdf'/);
+    } finally {
+      await c2.stop();
+    }
   });
 });

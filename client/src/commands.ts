@@ -1,13 +1,25 @@
 import * as vscode from 'vscode';
 import { ErrorCodes, ResponseError } from 'vscode-languageclient/node';
-import { CatalogSearchRequest, CoverageRequest, type CatalogItem, TemplateRequest, type TemplateKind } from './protocol';
+import * as path from 'node:path';
+import type { CoverageReportPanel } from './coverageReport';
+import { controlRef, type CoverageNode, type CoverageView } from './coverageView';
+import {
+  CatalogSearchRequest,
+  CoverageRequest,
+  type CatalogItem,
+  DeliverableRequest,
+  type DeliverableFormat,
+  type DeliverableKind,
+  TemplateRequest,
+  type TemplateKind,
+} from './protocol';
 import { errorMessage, type IsmsServer, ServerNotRunningError } from './server';
 
 interface KindItem extends vscode.QuickPickItem {
   templateKind: TemplateKind;
 }
 
-const PROCESS_DOCUMENT_KINDS: KindItem[] = [
+export const PROCESS_DOCUMENT_KINDS: KindItem[] = [
   { templateKind: 'policy', label: 'Policy', description: 'What the organisation requires and why; approved by management' },
   { templateKind: 'standard', label: 'Standard', description: 'Specific, measurable requirements that implement a policy' },
   { templateKind: 'procedure', label: 'Procedure', description: 'How a recurring process is carried out, and by whom' },
@@ -18,9 +30,9 @@ interface ControlItem extends vscode.QuickPickItem {
   ref: string;
 }
 
-export function registerCommands(context: vscode.ExtensionContext, server: IsmsServer): void {
-  const register = (id: string, run: () => Promise<unknown>) =>
-    context.subscriptions.push(vscode.commands.registerCommand(id, () => guarded(run)));
+export function registerCommands(context: vscode.ExtensionContext, server: IsmsServer, coverage: CoverageView, report: CoverageReportPanel): void {
+  const register = (id: string, run: (...args: any[]) => Promise<unknown>) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, (...args: unknown[]) => guarded(() => run(...args))));
 
   register('isms.insertControlReference', () => insertControlReference(server));
   register('isms.newProcessDocument', async () => {
@@ -32,8 +44,87 @@ export function registerCommands(context: vscode.ExtensionContext, server: IsmsS
   });
   register('isms.newInventory', () => newDocument(server, 'inventory'));
   register('isms.showRulesDocumentation', () => showRulesDocumentation(context.extensionUri));
-  register('isms.showCoverage', () => showCoverage(server));
+  register('isms.showCoverage', () => report.show());
+  register('isms.showCoverageMarkdown', () => showCoverage(server));
   register('isms.restartServer', () => server.restart());
+  register('isms.coverage.refresh', () => coverage.refresh());
+  register('isms.coverage.createDocument', (target?: CoverageNode | string, kind?: TemplateKind) => createDocumentForControl(server, target, kind));
+  register('isms.exportSoa', (options?: ExportOptions) => exportDeliverable(server, 'soa', options));
+  register('isms.exportProfile', (options?: ExportOptions) => exportDeliverable(server, 'profile', options));
+}
+
+/**
+ * "Create a document for this control" (coverage view): a new untitled process document from the template with
+ * the control in its front matter `controls`. `target` is the view's control node, or a reference (`ISO27001:A.5.15`)
+ * when run from a keybinding or another extension; `kind` skips the quick pick.
+ */
+async function createDocumentForControl(server: IsmsServer, target: CoverageNode | string | undefined, kind?: TemplateKind): Promise<vscode.TextDocument | undefined> {
+  const ref = typeof target === 'string' ? target : target?.kind === 'control' ? controlRef(target.c) : undefined;
+  if (!ref) {
+    void vscode.window.showInformationMessage('ISMS Author: choose a control in the ISMS Coverage view to create a document for.');
+    return undefined;
+  }
+  let templateKind = kind && PROCESS_DOCUMENT_KINDS.some((k) => k.templateKind === kind) ? kind : undefined;
+  if (!templateKind) {
+    const picked = await vscode.window.showQuickPick(PROCESS_DOCUMENT_KINDS, {
+      title: `New ISMS process document for ${ref}`,
+      placeHolder: 'Kind of document',
+    });
+    if (!picked) return undefined;
+    templateKind = picked.templateKind;
+  }
+  return newDocument(server, templateKind, [ref]);
+}
+
+/** Arguments of the export commands, for keybindings and tests: what the pick list and the save dialog would ask. */
+interface ExportOptions {
+  format?: DeliverableFormat;
+  /** The file to write (a Uri, or a path); the save dialog is not shown. */
+  uri?: vscode.Uri | string;
+}
+
+const EXPORT_FORMATS: (vscode.QuickPickItem & { format: DeliverableFormat; filter: string })[] = [
+  { format: 'csv', label: 'CSV', description: 'for a spreadsheet (UTF-8 with a byte order mark)', filter: 'CSV (spreadsheet)' },
+  { format: 'md', label: 'Markdown', description: 'tables to read or to commit next to the documents', filter: 'Markdown' },
+  { format: 'json', label: 'JSON', description: 'one object per row, for scripts', filter: 'JSON' },
+  { format: 'html', label: 'HTML', description: 'one self-contained page (inline CSS and chart, no script) to send or print', filter: 'HTML' },
+];
+
+const DELIVERABLE_TITLE: Record<DeliverableKind, string> = {
+  soa: 'Statement of Applicability',
+  profile: 'CSF profile',
+};
+
+/** `ISMS: Export Statement of Applicability…` and `ISMS: Export CSF profile…`: a format, the file, then the server's text written there. */
+async function exportDeliverable(server: IsmsServer, kind: DeliverableKind, options: ExportOptions = {}): Promise<vscode.Uri | undefined> {
+  const title = `Export ${DELIVERABLE_TITLE[kind]}`;
+  let format = EXPORT_FORMATS.find((f) => f.format === options.format);
+  if (!format) {
+    format = await vscode.window.showQuickPick(EXPORT_FORMATS, { title, placeHolder: 'Format' });
+    if (!format) return undefined;
+  }
+  const fmt = format.format;
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `ISMS: building the ${DELIVERABLE_TITLE[kind]}` }, () =>
+    server.running.sendRequest(DeliverableRequest.type, { kind, format: fmt }),
+  );
+  let target = typeof options.uri === 'string' ? vscode.Uri.file(options.uri) : options.uri;
+  if (!target) {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    target = await vscode.window.showSaveDialog({
+      title,
+      saveLabel: 'Export',
+      defaultUri: folder ? vscode.Uri.joinPath(folder, result.suggestedName) : undefined,
+      filters: { [format.filter]: [fmt] },
+    });
+    if (!target) return undefined;
+  }
+  await vscode.workspace.fs.writeFile(target, Buffer.from(result.text + '\n', 'utf8'));
+  for (const p of result.problems ?? []) void vscode.window.showWarningMessage(`ISMS Author: ${p}`);
+  const name = path.basename(target.path);
+  void vscode.window.showInformationMessage(`ISMS Author: ${DELIVERABLE_TITLE[kind]} written to ${name}.`, 'Open').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('vscode.open', target);
+  });
+  return target;
 }
 
 async function insertControlReference(server: IsmsServer): Promise<void> {
@@ -67,10 +158,11 @@ function toControlItem(c: CatalogItem): ControlItem {
   };
 }
 
-async function newDocument(server: IsmsServer, kind: TemplateKind): Promise<void> {
-  const template = await server.running.sendRequest(TemplateRequest.type, { kind, today: localDate() });
+async function newDocument(server: IsmsServer, kind: TemplateKind, controls?: string[]): Promise<vscode.TextDocument> {
+  const template = await server.running.sendRequest(TemplateRequest.type, { kind, today: localDate(), ...(controls ? { controls } : {}) });
   const document = await vscode.workspace.openTextDocument({ language: template.languageId, content: template.text });
   await vscode.window.showTextDocument(document);
+  return document;
 }
 
 /** The coverage of the workspace (docs/coverage.md) as a Markdown document, shown in the preview. */
@@ -109,10 +201,10 @@ export function localDate(date = new Date()): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
-/** Runs a command, turning failures into one readable notification. */
-async function guarded(run: () => Promise<unknown>): Promise<void> {
+/** Runs a command, turning failures into one readable notification; resolves to what the command returns. */
+async function guarded<T>(run: () => Promise<T>): Promise<T | undefined> {
   try {
-    await run();
+    return await run();
   } catch (err) {
     const notRunning =
       err instanceof ServerNotRunningError ||
@@ -123,12 +215,13 @@ async function guarded(run: () => Promise<unknown>): Promise<void> {
         'Restart language server',
       );
       if (choice) await vscode.commands.executeCommand('isms.restartServer');
-      return;
+      return undefined;
     }
     if (err instanceof ResponseError && err.code === ErrorCodes.MethodNotFound) {
       void vscode.window.showErrorMessage(`ISMS Author: the language server does not support this command (${err.message}).`);
-      return;
+      return undefined;
     }
     void vscode.window.showErrorMessage(`ISMS Author: ${errorMessage(err)}`);
+    return undefined;
   }
 }

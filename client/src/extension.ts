@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { CoverageReportPanel } from './coverageReport';
+import { CoverageView } from './coverageView';
 import { IsmsServer } from './server';
 import { FindingsStatusBar } from './statusBar';
 import { registerTasks } from './tasks';
@@ -12,7 +14,10 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(outputChannel);
 
   server = new IsmsServer(context, outputChannel);
-  registerCommands(context, server);
+  const coverage = new CoverageView(server);
+  const report = new CoverageReportPanel(coverage);
+  context.subscriptions.push(coverage, report);
+  registerCommands(context, server, coverage, report);
   registerTasks(context);
   context.subscriptions.push(new FindingsStatusBar());
 

@@ -1,4 +1,4 @@
-import { RequestType } from 'vscode-languageclient/node';
+import { NotificationType, RequestType } from 'vscode-languageclient/node';
 
 /**
  * The custom requests the extension sends to the ISMS language server, besides standard LSP.
@@ -38,6 +38,8 @@ export interface TemplateParams {
   kind: TemplateKind;
   /** The user's local date, YYYY-MM-DD, for `last_reviewed` and similar fields. */
   today: string;
+  /** Canonical prefixed references (`ISO27001:A.5.15`) for the front matter `controls` list of a process document. */
+  controls?: string[];
 }
 
 export interface TemplateResult {
@@ -54,19 +56,111 @@ export namespace TemplateRequest {
 export interface CoverageParams {
   /** Framework ids to report (default: the enabled ones). */
   frameworks?: string[];
-  /** `md` also returns the report as Markdown. */
-  format?: 'json' | 'md';
+  /** `md` also returns the report as Markdown, `html` as one self-contained HTML page (when the server has it). */
+  format?: 'json' | 'md' | 'html';
+}
+
+/** A control's state (docs/coverage.md#states). */
+export type CoverageState = 'evidenced' | 'stale' | 'mentioned' | 'gap' | 'excluded';
+
+export interface EvidenceItem {
+  kind: 'document' | 'identity';
+  /** Path relative to the workspace folder (or a URI for a file outside it). */
+  uri: string;
+  /** 0-based line of the front matter `controls` or of the identity. */
+  line: number;
+  name: string;
+  type?: string;
+  owners: string[];
+  lastReviewed?: string;
+  problems: string[];
+  fresh: boolean;
+  via: 'listed' | 'crosswalk';
+  /** For crosswalk evidence: the control it lists, `framework:id`. */
+  from?: string;
+}
+
+export interface Mention {
+  uri: string;
+  line: number;
+  name: string;
+}
+
+export interface ControlCoverage {
+  framework: string;
+  id: string;
+  title: string;
+  group: string;
+  state: CoverageState;
+  crosswalkOnly: boolean;
+  evidence: EvidenceItem[];
+  mentions: Mention[];
+  exclusion?: string;
+}
+
+export interface CoverageSummary {
+  total: number;
+  evidenced: number;
+  stale: number;
+  mentioned: number;
+  gap: number;
+  excluded: number;
+  crosswalk: number;
+  ratio: number;
+  ratioWithCrosswalk: number;
+}
+
+export interface FrameworkCoverage {
+  framework: string;
+  name: string;
+  summary: CoverageSummary;
+  groups: { id: string; title: string; summary: CoverageSummary }[];
+  controls: ControlCoverage[];
+}
+
+export interface CoverageReport {
+  frameworks: FrameworkCoverage[];
+  problems: string[];
 }
 
 export interface CoverageResult {
   /** The day evidence was judged against, YYYY-MM-DD. */
   today: string;
   /** The evidence model (docs/coverage.md): per framework a summary, groups and every control with its state and evidence. */
-  report: { frameworks: { framework: string; name: string; summary: { ratio: number; total: number; excluded: number } }[]; problems: string[] };
+  report: CoverageReport;
   markdown?: string;
+  html?: string;
 }
 
 export namespace CoverageRequest {
   export const method = 'isms/coverage';
   export const type = new RequestType<CoverageParams, CoverageResult, void>(method);
+}
+
+/** Sent by the server when the coverage of the workspace may have changed (no parameters); harmless if never sent. */
+export namespace CoverageChangedNotification {
+  export const method = 'isms/coverageChanged';
+  export const type = new NotificationType<unknown>(method);
+}
+
+export type DeliverableKind = 'soa' | 'profile';
+export type DeliverableFormat = 'md' | 'csv' | 'json' | 'html';
+
+export interface DeliverableParams {
+  kind: DeliverableKind;
+  format: DeliverableFormat;
+}
+
+export interface DeliverableResult {
+  /** The file's text, as `isms soa` / `isms profile` write it (CSV with a byte order mark). */
+  text: string;
+  /** A file name for it, e.g. `statement-of-applicability.csv`. */
+  suggestedName: string;
+  /** Configuration that could not be applied (an exclusion of a control that does not exist). */
+  problems?: string[];
+}
+
+export namespace DeliverableRequest {
+  export const method = 'isms/deliverable';
+  export const type = new RequestType<DeliverableParams, DeliverableResult, void>(method);
 }

@@ -48,6 +48,11 @@ export class IsmsServer implements vscode.Disposable {
   /** A failing start can pass through StartFailed more than once; tell the user only once. */
   private startFailureReported = false;
   private readonly serverModule: string;
+  /** Notification handlers, registered on every client this object creates (a restart may create a new one). */
+  private readonly notificationHandlers: { method: string; handler: (params: unknown) => void }[] = [];
+  private readonly runningEmitter = new vscode.EventEmitter<void>();
+  /** Fires each time a server is (again) running: after the start, a restart, a recovered crash. */
+  readonly onDidStartRunning = this.runningEmitter.event;
 
   constructor(
     context: vscode.ExtensionContext,
@@ -105,8 +110,15 @@ export class IsmsServer implements vscode.Disposable {
     return client;
   }
 
+  /** Handles a notification from the server, of this and every later client. */
+  onNotification(method: string, handler: (params: unknown) => void): void {
+    this.notificationHandlers.push({ method, handler });
+    this.client?.onNotification(method, handler);
+  }
+
   /** Stops the server (on deactivation). */
   dispose(): Promise<void> {
+    this.runningEmitter.dispose();
     return this.disposeClient();
   }
 
@@ -160,10 +172,13 @@ export class IsmsServer implements vscode.Disposable {
     this.clientDisposables = [
       fileEvents,
       client.onDidChangeState(({ newState }) => {
-        if (newState === State.Running) this.startFailureReported = false;
-        else if (newState === State.StartFailed) this.reportStartFailure();
+        if (newState === State.Running) {
+          this.startFailureReported = false;
+          this.runningEmitter.fire();
+        } else if (newState === State.StartFailed) this.reportStartFailure();
       }),
     ];
+    for (const { method, handler } of this.notificationHandlers) this.clientDisposables.push(client.onNotification(method, handler));
     return client;
   }
 

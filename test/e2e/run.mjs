@@ -3,7 +3,7 @@
 // playwright-core). Part of `npm test`; fails (never skips) when code-server or Chromium cannot run.
 // How it works and what it needs: docs/testing.md.
 //
-//   node test/e2e/run.mjs [--keep] [--only <step substring>]
+//   node test/e2e/run.mjs [--keep] [--only <step substring>] [--update-images]
 //
 // Screenshots and logs go to test/e2e/out/.
 import * as assert from 'node:assert/strict';
@@ -30,6 +30,8 @@ import { Workbench } from './workbench.mjs';
 
 const args = process.argv.slice(2);
 const KEEP = args.includes('--keep');
+/** Also write the README's pictures (docs/images/coverage-view.png, coverage-webview.png). */
+const UPDATE_IMAGES = args.includes('--update-images');
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const TODAY = new Date().toISOString().slice(0, 10);
 const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
@@ -64,6 +66,30 @@ async function step(name, fn) {
     log(`  ✘ ${name}\n${String(err?.stack ?? err).replace(/^/gm, '      ')}`);
     await wb?.screenshot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`).catch(() => {});
   }
+}
+
+/** The records of an RFC 4180 CSV text (quoted fields may hold commas, quotes and line breaks). */
+function csvRecords(text) {
+  const records = [];
+  let field = '';
+  let record = [];
+  let quoted = false;
+  const t = text.replace(/^\ufeff/, '');
+  for (let i = 0; i < t.length; i++) {
+    const ch = t[i];
+    if (quoted) {
+      if (ch === '"' && t[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') record.push(field), (field = '');
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && t[i + 1] === '\n') i++;
+      record.push(field), records.push(record), (field = ''), (record = []);
+    } else field += ch;
+  }
+  if (field || record.length) record.push(field), records.push(record);
+  return records;
 }
 
 function lineOf(text, needle, from = 0) {
@@ -363,11 +389,135 @@ async function main() {
     await wb.screenshot('runbook-after-front-matter-fix');
   });
 
-  // --- 6. the VS Code API suite (test/vscode) in code-server's extension host --------------------------
+  // --- 6. the ISMS Coverage view ----------------------------------------------------------------------
+  const coverageJson = () => {
+    const r = run(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'coverage', '.', '--format', 'json'], { cwd: workspace, allowFail: true });
+    if (r.status !== 0) throw new Error(`isms coverage failed: ${r.stderr}`);
+    return JSON.parse(r.stdout);
+  };
+  const pct = (x) => `${(x * 100).toFixed(1)}%`;
+  const groupLabel = (g) => (!g.title ? g.id : g.title.startsWith('Clause ') ? g.title : `${g.id} ${g.title}`);
+  const ratioLabel = (name, s) => `${name}: ${s.evidenced - s.crosswalk} of ${s.total - s.excluded} applicable controls evidenced, ${pct(s.ratio)}`;
+  const coverageRows = async () =>
+    wb.page.$$eval('[id="workbench.view.extension.isms"] .monaco-list-row', (els) =>
+      els.map((el) => ({ label: el.getAttribute('aria-label') ?? '', level: Number(el.getAttribute('aria-level')), expanded: el.getAttribute('aria-expanded') })),
+    );
+  /** The view's row with this aria-label, scrolled into the (virtualised) list. */
+  async function coverageRow(label) {
+    const list = wb.page.locator('[id="workbench.view.extension.isms"] .monaco-list');
+    const row = wb.page.locator(`[id="workbench.view.extension.isms"] .monaco-list-row[aria-label="${label.replace(/"/g, '\\"')}"]`);
+    for (let i = 0; i < 60 && !(await row.count()); i++) {
+      await list.evaluate((el) => (el.querySelector('.monaco-scrollable-element') ?? el).dispatchEvent(new WheelEvent('wheel', { deltaY: 200, bubbles: true })));
+      await wb.page.waitForTimeout(50);
+    }
+    await row.first().waitFor({ state: 'visible', timeout: 5000 });
+    return row.first();
+  }
+  async function expand(label) {
+    const row = await coverageRow(label);
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+    await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', { what: `${label} to expand` });
+  }
+
+  await step('6a coverage view: the status bar opens the view, which shows the counts the CLI computes', async () => {
+    await wb.closeWidgets();
+    const status = wb.page.locator('[id="isms-author.isms-author.isms.coverage"]');
+    await status.waitFor({ state: 'visible', timeout: 15000 });
+    await status.click();
+    const expected = coverageJson();
+    await waitFor(async () => (await coverageRows()).filter((r) => r.level === 1).length === expected.frameworks.length, {
+      timeout: 60000,
+      what: 'one row per framework in the ISMS Coverage view',
+    });
+    const top = (await coverageRows()).filter((r) => r.level === 1).map((r) => r.label);
+    assert.deepEqual(top, expected.frameworks.map((f) => ratioLabel(f.name, f.summary)));
+    const main = expected.frameworks[0];
+    log(`    ${top[0]}`);
+    // The headline of the main framework: the status bar item and the view's title.
+    await waitFor(async () => (await status.getAttribute('aria-label')) === `ISMS coverage: ${main.name} ${pct(main.summary.ratio)} evidenced`, {
+      what: `the status bar to read ${pct(main.summary.ratio)}`,
+    });
+    const headline = `${main.name}: ${pct(main.summary.ratio)} of ${main.summary.total - main.summary.excluded} applicable controls evidenced`;
+    await waitFor(async () => (await wb.page.locator('[id="workbench.view.extension.isms"]').innerText()).includes(headline), { what: `the view to say '${headline}'` });
+    // The groups of the main framework, with their own counts.
+    await expand(ratioLabel(main.name, main.summary));
+    for (const g of main.groups) await coverageRow(ratioLabel(groupLabel(g), g.summary));
+  });
+
+  await step('6b coverage view: a click on an evidence item opens its file at its line', async () => {
+    const expected = coverageJson();
+    const main = expected.frameworks[0];
+    const control = main.controls.find((c) => c.evidence.some((e) => e.via === 'listed'));
+    assert.ok(control, `a control of ${main.name} with evidence`);
+    const group = main.groups.find((g) => g.id === control.group);
+    const e = control.evidence.find((x) => x.via === 'listed');
+    log(`    ${control.id} (${control.state}) <- ${e.name} ${e.uri}:${e.line + 1}`);
+    await expand(ratioLabel(groupLabel(group), group.summary));
+    const state = control.state === 'evidenced' && control.crosswalkOnly ? 'evidenced via crosswalk' : control.state;
+    await expand(`${control.id} ${control.title}: ${state}`);
+    const row = await coverageRow(`Evidence ${e.name}, ${e.uri}:${e.line + 1}${e.fresh ? '' : `, ${e.problems.join(', ')}`}`);
+    await row.click();
+    await wb.page.locator('.tabs-container .tab.active', { hasText: path.basename(e.uri) }).waitFor({ state: 'visible', timeout: 15000 });
+    await waitFor(async () => (await wb.statusCursor()) === `Ln ${e.line + 1}, Col 1`, { what: `the cursor on line ${e.line + 1}` });
+    // The README's picture: a wider side bar, no panel.
+    await wb.command('View: Hide Panel').catch(() => {});
+    const bar = await wb.page.locator('.part.sidebar').boundingBox();
+    if (bar && bar.width < 480) {
+      await wb.page.mouse.move(bar.x + bar.width + 1, bar.y + bar.height / 2);
+      await wb.page.mouse.down();
+      await wb.page.mouse.move(bar.x + 480, bar.y + bar.height / 2, { steps: 5 });
+      await wb.page.mouse.up();
+    }
+    await wb.screenshot('coverage-view');
+    if (UPDATE_IMAGES) await wb.page.screenshot({ path: path.join(ROOT, 'docs', 'images', 'coverage-view.png'), clip: { x: 0, y: 0, width: 1120, height: 900 } });
+  });
+
+  await step('6c coverage: ISMS: Export Statement of Applicability… writes the 93 rows the CLI writes', async () => {
+    const target = path.join(workspace, 'statement-of-applicability.csv');
+    fs.rmSync(target, { force: true });
+    await wb.command('ISMS: Export Statement of Applicability…');
+    const quick = wb.page.locator('.quick-input-widget');
+    await quick.locator('.monaco-list-row', { hasText: 'CSV' }).first().waitFor({ state: 'visible', timeout: 15000 });
+    await wb.page.keyboard.press('Enter');
+    // code-server's save dialog is VS Code's simple file dialog: a quick input holding the path.
+    const input = quick.locator('.quick-input-box input');
+    await waitFor(async () => (await input.inputValue().catch(() => '')).endsWith('statement-of-applicability.csv'), {
+      timeout: 30000,
+      what: 'the save dialog with the suggested name',
+    });
+    await input.fill(target);
+    await wb.page.keyboard.press('Enter');
+    await waitFor(() => fs.existsSync(target), { timeout: 30000, what: `${target} to be written` });
+    const written = await waitFor(() => { const t = fs.readFileSync(target, 'utf8'); return t.length ? t : null; }, { what: 'the export to be written' });
+    const cli = run(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'soa', '.', '--format', 'csv'], { cwd: workspace }).stdout;
+    assert.equal(written, cli, 'the file is what `isms soa --format csv` writes');
+    assert.equal(csvRecords(written).length, 94, 'a header and 93 rows');
+    fs.rmSync(target, { force: true });
+  });
+
+  await step('6d coverage: ISMS: Show coverage report renders the HTML report in a locked-down webview', async () => {
+    const expected = coverageJson();
+    await wb.command('ISMS: Show coverage report');
+    await wb.page.locator('.tabs-container .tab.active', { hasText: 'ISMS Coverage Report' }).waitFor({ state: 'visible', timeout: 15000 });
+    const frame = wb.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await frame.locator('h1', { hasText: 'Control coverage' }).waitFor({ state: 'visible', timeout: 60000 });
+    const headings = await frame.locator('h2').allInnerTexts();
+    for (const f of expected.frameworks) assert.ok(headings.some((h) => h.includes(f.name)), `a section for ${f.name} (${headings.join(' | ')})`);
+    const body = await frame.locator('body').innerText();
+    assert.ok(body.includes(pct(expected.frameworks[0].summary.ratio)), `the report gives ${pct(expected.frameworks[0].summary.ratio)} for ${expected.frameworks[0].name}`);
+    // No script and the webview's policy in place of the page's own.
+    assert.equal(await frame.locator('script').count(), 0);
+    const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').first().getAttribute('content');
+    assert.match(csp ?? '', /^default-src 'none'; style-src 'unsafe-inline' [^;]+; img-src data: [^;]+$/);
+    await wb.screenshot('coverage-report');
+    if (UPDATE_IMAGES) await wb.page.screenshot({ path: path.join(ROOT, 'docs', 'images', 'coverage-webview.png') });
+  });
+
+  // --- 7. the VS Code API suite (test/vscode) in code-server's extension host --------------------------
   // The scenarios of `npm run test:vscode` (executeCompletionItemProvider, executeHoverProvider,
   // executeCodeActionProvider ...), run with this repository as the extension under development. The
   // workbench takes extensionDevelopmentPath / extensionTestsPath from its `payload` URL parameter.
-  await step('6 VS Code API scenarios (test/vscode/suite) in the extension host', async () => {
+  await step('7 VS Code API scenarios (test/vscode/suite) in the extension host', async () => {
     const suiteIndex = path.join(ROOT, 'test', 'out', 'vscode', 'suite', 'index.js');
     if (!fs.existsSync(suiteIndex)) throw new SetupError(`${suiteIndex} is not built: run \`npm run build\`.`);
     const { prepareWorkspace } = createRequire(import.meta.url)(path.join(ROOT, 'test', 'out', 'vscode', 'suite', 'workspace.js'));

@@ -1,7 +1,6 @@
 /** Where `isms coverage`, `isms soa` and `isms profile` write their reports (renderers: core/coverage/render.ts). */
 import type { CoverageReport } from '../core/coverage/model';
-import type { Table } from '../core/coverage/soa';
-import { coverageCsv, coverageMarkdown, coverageText, tableCsv, tableMarkdown } from '../core/coverage/render';
+import { coverageCsv, coverageMarkdown, coverageText } from '../core/coverage/render';
 import { coverageHtml } from '../core/coverage/html';
 import type { Out } from './io';
 import { VERSION } from './io';
@@ -17,14 +16,4 @@ export function writeCoverage(format: CoverageFormat, report: CoverageReport, to
   else io.out(coverageText(report));
 }
 
-export const TABLE_FORMATS = ['md', 'csv', 'json', 'html'] as const;
-export type TableFormat = (typeof TABLE_FORMATS)[number];
-
-/** A deliverable (Statement of Applicability, CSF profile) as Markdown, CSV (BOM, CRLF, RFC 4180), JSON or HTML (`html`: its page). */
-export function writeTable(format: TableFormat, table: Table, io: Out, html: () => string): void {
-  if (format === 'html') io.out(html().trimEnd());
-  else if (format === 'json') {
-    io.out(JSON.stringify({ version: VERSION, title: table.title, note: table.note, rows: table.rows.map((r) => Object.fromEntries(table.columns.map((c, i) => [c, r[i]]))) }, null, 2));
-  } else if (format === 'csv') io.out(tableCsv(table));
-  else io.out(tableMarkdown(table));
-}
+export { DELIVERABLE_FORMATS as TABLE_FORMATS, type DeliverableFormat as TableFormat } from '../core/coverage/deliverables';

@@ -22,7 +22,7 @@ export const stdio: Out = {
 };
 
 /** The version written by `--version` and into JSON and SARIF output. */
-export const VERSION = '0.1.0';
+export { VERSION } from '../core/version';
 
 export const EXIT_CODES =
   'Exit codes: 0 no errors, 1 errors found, 2 usage or configuration error, 3 no errors but a file (or part of one)\ncould not be checked: unreadable, not a regular file, binary, too large, too deep, or a link out of the project.';

@@ -552,8 +552,8 @@ export class IsmsService {
     return coverage(sources, this.config, frameworks);
   }
 
-  template(kind: TemplateKind, today: string): { text: string; languageId: string } {
-    return templateFor(kind, today);
+  template(kind: TemplateKind, today: string, controls?: readonly string[]): { text: string; languageId: string } {
+    return templateFor(kind, today, controls?.filter((c) => typeof c === 'string' && c.trim() !== '').map((c) => c.trim()));
   }
 
   private frameworksForPrefix(prefix: string): FrameworkId[] {

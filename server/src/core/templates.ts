@@ -8,7 +8,12 @@ const SECTIONS: Record<Exclude<TemplateKind, 'inventory'>, string[]> = {
   runbook: ['Purpose', 'Prerequisites', 'Steps', 'Rollback', 'Evidence', 'Review'],
 };
 
-export function templateFor(kind: TemplateKind, today: string): { text: string; languageId: string } {
+/**
+ * A new document of `kind`. `controls` (canonical prefixed references, e.g. `ISO27001:A.5.15`) fill the front matter
+ * `controls` list of a process document (the coverage view's "Create a document for this control"); an inventory
+ * ignores them. Each is written as a plain YAML scalar when it is one, else quoted.
+ */
+export function templateFor(kind: TemplateKind, today: string, controls: readonly string[] = []): { text: string; languageId: string } {
   if (kind === 'inventory') {
     return {
       languageId: 'yaml',
@@ -46,10 +51,15 @@ last_reviewed: ${today}
 status: draft
 version: 0.1
 scope: Describe the scope
-controls: []
+controls: [${controls.map(yamlScalar).join(', ')}]
 ---
 # ${title}
 
 ${SECTIONS[kind].map((s) => `## ${s}\n`).join('\n')}`,
   };
+}
+
+/** A flow-sequence item: plain when it is a safe plain scalar (`CSF:PR.AA-01`, `SP800-53:AC-2(1)`), else double-quoted. */
+function yamlScalar(s: string): string {
+  return /^[A-Za-z][A-Za-z0-9:.()-]*$/.test(s) && !/: /.test(s) ? s : JSON.stringify(s);
 }

@@ -18,6 +18,8 @@ import {
   type Connection,
   type Diagnostic,
   type CodeAction as LspCodeAction,
+  ErrorCodes,
+  ResponseError,
 } from 'vscode-languageserver/node';
 import { IndexedDocument } from './document';
 import { Offloader } from './offload';
@@ -34,6 +36,8 @@ import { defaultConfig, FRAMEWORK_IDS, mergeConfig, type FrameworkId } from '../
 import type { EvidenceSource } from '../core/coverage/evidence';
 import { coverageMarkdown } from '../core/coverage/render';
 import { coverageHtml } from '../core/coverage/html';
+import { DELIVERABLE_FORMATS, DELIVERABLES, deliverableText, type DeliverableFormat, type DeliverableKind } from '../core/coverage/deliverables';
+import { VERSION } from '../core/version';
 import { todayOf } from '../core/dates';
 import { ruleDocsUrl } from '../core/rules/registry';
 import type { Finding, Severity } from '../core/types';
@@ -380,11 +384,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   });
 
   connection.onRequest('isms/catalogSearch', (p: { query?: string }) => ({ items: service.catalogItems(p?.query ?? '') }));
-  connection.onRequest('isms/template', (p: { kind: TemplateKind; today: string }) => service.template(p.kind, p.today));
+  connection.onRequest('isms/template', (p: { kind: TemplateKind; today: string; controls?: unknown }) =>
+    service.template(p.kind, p.today, Array.isArray(p.controls) ? p.controls : undefined),
+  );
   // The coverage of the workspace (docs/coverage.md): open documents as edited, other files as on disk; a file's
   // evidence is read again only when its text changed (IsmsService.evidence), so a report after an edit is cheap.
-  connection.onRequest('isms/coverage', async (p: { frameworks?: string[]; format?: 'json' | 'md' | 'html' } | undefined) => {
-    const frameworks = p?.frameworks?.filter((f): f is FrameworkId => (FRAMEWORK_IDS as readonly string[]).includes(f));
+  const workspaceCoverage = async (frameworks: FrameworkId[] | undefined) => {
     const sources: EvidenceSource[] = [];
     const uris = new Set<string>();
     for (const d of documents.all()) {
@@ -407,9 +412,24 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         [...cfg.documentGlobs, ...cfg.inventoryGlobs],
       );
     }
-    const report = service.coverage(sources, uris, frameworks?.length ? frameworks : undefined);
+    return service.coverage(sources, uris, frameworks?.length ? frameworks : undefined);
+  };
+  connection.onRequest('isms/coverage', async (p: { frameworks?: string[]; format?: 'json' | 'md' | 'html' } | undefined) => {
+    const frameworks = p?.frameworks?.filter((f): f is FrameworkId => (FRAMEWORK_IDS as readonly string[]).includes(f));
+    const report = await workspaceCoverage(frameworks);
     const today = todayOf(service.getConfig());
     return { today, report, ...(p?.format === 'md' ? { markdown: coverageMarkdown(report, today) } : {}), ...(p?.format === 'html' ? { html: coverageHtml(report, today) } : {}) };
+  });
+  // A deliverable of the workspace (docs/client.md): the Statement of Applicability or the CSF profile, as the CLI writes it.
+  connection.onRequest('isms/deliverable', async (p: { kind?: string; format?: string } | undefined) => {
+    const kind = p?.kind as DeliverableKind;
+    const format = (p?.format ?? 'md') as DeliverableFormat;
+    if (!Object.hasOwn(DELIVERABLES, kind ?? '')) throw new ResponseError(ErrorCodes.InvalidParams, `unknown deliverable '${p?.kind}' (${Object.keys(DELIVERABLES).join(', ')})`);
+    if (!(DELIVERABLE_FORMATS as readonly string[]).includes(format)) throw new ResponseError(ErrorCodes.InvalidParams, `unknown format '${p?.format}' (${DELIVERABLE_FORMATS.join(', ')})`);
+    const report = await workspaceCoverage([DELIVERABLES[kind].framework]);
+    const cfg = service.getConfig();
+    const text = deliverableText(kind, format, report, todayOf(cfg), cfg, VERSION);
+    return { text, suggestedName: `${DELIVERABLES[kind].fileName}.${format}`, problems: report.problems };
   });
 
   documents.listen(connection);

@@ -190,8 +190,8 @@ describe('ISMS Author through the VS Code API', function () {
   assert.deepEqual([...ids].sort(), [...expected].sort());
   });
 
-  it('7 coverage: ISMS: Show coverage report opens the coverage the CLI computes, as Markdown', async () => {
-    await vscode.commands.executeCommand('isms.showCoverage');
+  it('7 coverage: ISMS: Show coverage report as Markdown opens the coverage the CLI computes', async () => {
+    await vscode.commands.executeCommand('isms.showCoverageMarkdown');
     const doc = await waitFor(
       () => vscode.workspace.textDocuments.find((d) => d.isUntitled && d.languageId === 'markdown' && d.getText().startsWith('# Control coverage')),
       'the coverage report document',
@@ -201,6 +201,46 @@ describe('ISMS Author through the VS Code API', function () {
     const summaries = (md: string) => md.split('\n').filter((l) => /of \d+ applicable controls evidenced/.test(l));
     assert.ok(summaries(cli.stdout).length > 0, cli.stderr);
     assert.deepEqual(summaries(doc.getText()), summaries(cli.stdout));
+  });
+
+  it('7b coverage: ISMS: Show coverage report opens the report in a webview', async () => {
+    await vscode.commands.executeCommand('isms.showCoverage');
+    const tab = await waitFor(
+      () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('isms.coverageReport')),
+      'the coverage report tab',
+    );
+    assert.equal(tab.label, 'ISMS Coverage Report');
+    await vscode.window.tabGroups.close(tab);
+  });
+
+  it('8 coverage: Create a document for this control opens a process document that lists the control', async () => {
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>('isms.coverage.createDocument', 'ISO27001:A.5.15', 'procedure');
+    assert.ok(doc, 'the command returns the new document');
+    assert.ok(doc.isUntitled);
+    assert.match(doc.getText(), /^controls: \[ISO27001:A\.5\.15\]$/m);
+    assert.match(doc.getText(), /^type: procedure$/m);
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('9 coverage: the exports write the Statement of Applicability (93 rows) and the CSF profile (106) as the CLI does', async () => {
+    const cli = (command: string, format: string) =>
+      require('node:child_process').spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), command, '.', '--format', format], {
+        cwd: WORKSPACE,
+        encoding: 'utf8',
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      }).stdout as string;
+    const out = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'isms-export-'));
+    const soa = await vscode.commands.executeCommand<vscode.Uri>('isms.exportSoa', { format: 'json', uri: path.join(out, 'soa.json') });
+    assert.equal(soa?.fsPath, path.join(out, 'soa.json'));
+    const written = fs.readFileSync(soa.fsPath, 'utf8');
+    assert.equal(JSON.parse(written).rows.length, 93);
+    assert.equal(written, cli('soa', 'json'));
+    const profile = await vscode.commands.executeCommand<vscode.Uri>('isms.exportProfile', { format: 'csv', uri: vscode.Uri.file(path.join(out, 'profile.csv')) });
+    const csv = fs.readFileSync(profile.fsPath, 'utf8');
+    assert.ok(csv.startsWith('\ufeffFunction,'), 'a CSV with a byte order mark');
+    assert.equal(csv, cli('profile', 'csv'));
+    fs.rmSync(out, { recursive: true, force: true });
   });
 });
 

@@ -1,13 +1,9 @@
 /** `isms soa` and `isms profile`: the Statement of Applicability and the CSF 2.0 current profile from the evidence model. */
 import { coverage } from '../../core/coverage/model';
-import { csfProfile, statementOfApplicability, type Table } from '../../core/coverage/soa';
-import { profileHtml, soaHtml } from '../../core/coverage/html';
-import type { CoverageReport } from '../../core/coverage/model';
-import type { Config, FrameworkId } from '../../core/config';
+import { DELIVERABLE_FORMATS, DELIVERABLES, deliverableText, type DeliverableFormat, type DeliverableKind } from '../../core/coverage/deliverables';
 import { todayOf } from '../../core/dates';
 import { UsageError, didYouMean, nameEdits, type Command, type OptionSpecs } from '../args';
-import { TABLE_FORMATS, writeTable, type TableFormat } from '../coverage-output';
-import type { Out } from '../io';
+import { VERSION, type Out } from '../io';
 import { checkProject } from './check';
 
 const OPTIONS: OptionSpecs = {
@@ -16,19 +12,16 @@ const OPTIONS: OptionSpecs = {
   config: { type: 'string', value: '<file>', description: 'read this configuration instead of the .isms.yaml found' },
 };
 
-type Build<T> = (r: CoverageReport, today: string, config: Config) => T;
-
-function deliverable(name: string, framework: FrameworkId, build: Build<Table>, page: Build<string>) {
+function deliverable(name: DeliverableKind) {
   return async (values: Record<string, string | boolean | undefined>, positionals: string[], io: Out): Promise<number> => {
     const format = (values.format as string | undefined) ?? 'md';
-    if (!(TABLE_FORMATS as readonly string[]).includes(format))
-      throw new UsageError(`--format must be ${TABLE_FORMATS.join(', ')}, not '${format}'${didYouMean(format, TABLE_FORMATS, undefined, nameEdits(format))}`, name);
+    if (!(DELIVERABLE_FORMATS as readonly string[]).includes(format))
+      throw new UsageError(`--format must be ${DELIVERABLE_FORMATS.join(', ')}, not '${format}'${didYouMean(format, DELIVERABLE_FORMATS, undefined, nameEdits(format))}`, name);
     const run = await checkProject(values, positionals, io, name, { evidence: true });
     if (typeof run === 'number') return run;
-    const report = coverage(run.outcomes.flatMap((o) => o.evidence ?? []), run.config, [framework]);
+    const report = coverage(run.outcomes.flatMap((o) => o.evidence ?? []), run.config, [DELIVERABLES[name].framework]);
     for (const p of report.problems) io.err(`isms: ${p}`);
-    const today = todayOf(run.config);
-    writeTable(format as TableFormat, build(report, today, run.config), io, () => page(report, today, run.config));
+    io.out(deliverableText(name, format as DeliverableFormat, report, todayOf(run.config), run.config, VERSION));
     return 0;
   };
 }
@@ -46,7 +39,7 @@ export const soaCommand: Command = {
   ],
   options: OPTIONS,
   notes: ['Examples:', '  isms soa . --format csv > statement-of-applicability.csv', '  isms soa . --format html > statement-of-applicability.html'],
-  run: (args, io) => deliverable('soa', 'iso27001', statementOfApplicability, soaHtml)(args.values, args.positionals, io),
+  run: (args, io) => deliverable('soa')(args.values, args.positionals, io),
 };
 
 export const profileCommand: Command = {
@@ -62,6 +55,5 @@ export const profileCommand: Command = {
   ],
   options: OPTIONS,
   notes: ['Example:', '  isms profile . --format md > csf-profile.md'],
-  run: (args, io) =>
-    deliverable('profile', 'csf', (r, today, c) => csfProfile(r, today, c.profile.target), (r, today, c) => profileHtml(r, today, c.profile.target))(args.values, args.positionals, io),
+  run: (args, io) => deliverable('profile')(args.values, args.positionals, io),
 };

@@ -96,3 +96,8 @@ export function tableMarkdown(table: Table): string {
 export function tableCsv(table: Table): string {
   return stringify([table.columns, ...table.rows], { bom: true, record_delimiter: 'windows', quoted_match: /[",\r\n;]/ }).replace(/\r\n$/, '');
 }
+
+/** A deliverable as JSON: its title, note and one object per row keyed by the column names. */
+export function tableJson(table: Table, version: string): string {
+  return JSON.stringify({ version, title: table.title, note: table.note, rows: table.rows.map((r) => Object.fromEntries(table.columns.map((c, i) => [c, r[i]]))) }, null, 2);
+}
