@@ -18,8 +18,9 @@ import { catalog } from './commands/catalog';
 import { lsp } from './commands/lsp';
 import { coverageCommand } from './commands/coverage';
 import { profileCommand, soaCommand } from './commands/deliverables';
+import { newCommand } from './commands/new';
 
-const COMMANDS: readonly Command[] = [check, coverageCommand, soaCommand, profileCommand, catalog, lsp];
+const COMMANDS: readonly Command[] = [check, coverageCommand, soaCommand, profileCommand, newCommand, catalog, lsp];
 
 const byName = (name: string) => COMMANDS.find((c) => c.name === name);
 

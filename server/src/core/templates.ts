@@ -13,7 +13,16 @@ const SECTIONS: Record<Exclude<TemplateKind, 'inventory'>, string[]> = {
  * `controls` list of a process document (the coverage view's "Create a document for this control"); an inventory
  * ignores them. Each is written as a plain YAML scalar when it is one, else quoted.
  */
-export function templateFor(kind: TemplateKind, today: string, controls: readonly string[] = []): { text: string; languageId: string } {
+export interface TemplateOptions {
+  /** The owner (else a placeholder address to replace). */
+  owner?: string;
+  /** The title (else "New <kind>"). */
+  title?: string;
+  /** The next review date, written as `next_review` (a process document). */
+  nextReview?: string;
+}
+
+export function templateFor(kind: TemplateKind, today: string, controls: readonly string[] = [], opts: TemplateOptions = {}): { text: string; languageId: string } {
   if (kind === 'inventory') {
     return {
       languageId: 'yaml',
@@ -25,7 +34,7 @@ identities:
   - id: svc-example
     name: example-service-account
     type: service-account
-    owner: team@example.com
+    owner: ${opts.owner ? yamlValue(opts.owner) : 'team@example.com'}
     purpose: Describe what this identity does
     privilege: scoped
     credential: federated
@@ -42,18 +51,18 @@ identities:
   return {
     languageId: 'markdown',
     text: `---
-title: New ${kind}
+title: ${opts.title ? yamlValue(opts.title) : `New ${kind}`}
 type: ${kind}
-owner: owner@example.com
+owner: ${opts.owner ? yamlValue(opts.owner) : 'owner@example.com'}
 approver: approver@example.com
 review_cadence: annual
 last_reviewed: ${today}
-status: draft
+${opts.nextReview ? `next_review: ${opts.nextReview}\n` : ''}status: draft
 version: 0.1
 scope: Describe the scope
 controls: [${controls.map(yamlScalar).join(', ')}]
 ---
-# ${title}
+# ${opts.title ?? title}
 
 ${SECTIONS[kind].map((s) => `## ${s}\n`).join('\n')}`,
   };
@@ -62,4 +71,9 @@ ${SECTIONS[kind].map((s) => `## ${s}\n`).join('\n')}`,
 /** A flow-sequence item: plain when it is a safe plain scalar (`CSF:PR.AA-01`, `SP800-53:AC-2(1)`), else double-quoted. */
 function yamlScalar(s: string): string {
   return /^[A-Za-z][A-Za-z0-9:.()-]*$/.test(s) && !/: /.test(s) ? s : JSON.stringify(s);
+}
+
+/** A block-context YAML value: plain when safe, else double-quoted. */
+function yamlValue(s: string): string {
+  return /^[\w@.+/ -]*[\w.]$/.test(s) && !/^[-?:,[\]{}#&*!|>'"%@`\s]/.test(s) && !/: | #/.test(s) ? s : JSON.stringify(s);
 }
