@@ -17,9 +17,9 @@ import { check } from './commands/check';
 import { catalog } from './commands/catalog';
 import { lsp } from './commands/lsp';
 import { coverageCommand } from './commands/coverage';
-import { profileCommand, soaCommand } from './commands/deliverables';
+import { profileCommand, soaCommand, soc2Command } from './commands/deliverables';
 
-const COMMANDS: readonly Command[] = [check, coverageCommand, soaCommand, profileCommand, catalog, lsp];
+const COMMANDS: readonly Command[] = [check, coverageCommand, soaCommand, profileCommand, soc2Command, catalog, lsp];
 
 const byName = (name: string) => COMMANDS.find((c) => c.name === name);
 
