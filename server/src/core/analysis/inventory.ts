@@ -54,7 +54,7 @@ interface ChunkResult {
 }
 
 /**
- * Chunk results: context key (defaults, frameworks, nhi settings, today, line break) -> chunk text ->
+ * Chunk results: context key (defaults, frameworks, nhi settings, today, line break, audit period) -> chunk text ->
  * result. Bounded: at most CONTEXTS contexts and INVENTORY_CACHE_MAX chunks each (least recently used
  * dropped first).
  */
@@ -64,7 +64,7 @@ const cache = new LruCache<LruCache<ChunkResult>>(CONTEXTS);
 
 /** The chunk cache of one context, and its key. */
 function contextCache(defaults: Record<string, unknown>, config: Config, today: string, eol: string): { key: string; ctx: LruCache<ChunkResult> } {
-  const key = JSON.stringify([defaults, config.frameworks, config.nhi, today, eol]);
+  const key = JSON.stringify([defaults, config.frameworks, config.nhi, today, eol, config.auditPeriod ?? null]);
   let ctx = cache.get(key);
   if (!ctx) cache.set(key, (ctx = new LruCache<ChunkResult>(INVENTORY_CACHE_MAX)));
   return { key, ctx };

@@ -15,7 +15,6 @@ import { PARSE_OPTIONS } from '../lang/fast-yaml';
 import type { Config } from '../config';
 import { todayOf } from '../dates';
 import { recordedHistory, type RecordedHistory } from '../lang/history';
-import type { MappingEntry } from '../lang/yaml-mapping';
 
 export interface EvidenceSource {
   kind: 'document' | 'identity';
@@ -176,9 +175,9 @@ function frontMatterValues(yamlText: string, today: string): { title?: string; t
   const LAST = ['last_reviewed', 'last_reviewed_on', 'reviewed', 'last_review', 'reviewed_on', 'last_reviewed_at', 'last_review_date', 'reviewed_at', 'review_date'];
   const CADENCE = ['review_cadence', 'review_frequency', 'review_interval', 'review_cycle', 'review_in'];
   // The history as the rules read it (lang/history.ts); only the value of each entry is looked at.
-  const entry = (keys: string[]): MappingEntry | undefined => {
+  const entry = (keys: string[]) => {
     const value = get(...keys);
-    return value === undefined ? undefined : ({ value } as MappingEntry);
+    return value === undefined ? undefined : { value };
   };
   const history = recordedHistory((k) => entry(k === 'last_reviewed' ? LAST : k === 'review_cadence' ? CADENCE : [k]), undefined, today, false);
   const last = history.reviews[history.reviews.length - 1];

@@ -163,7 +163,7 @@ export interface RecordedHistory {
  * mapping (`lookup` resolves aliases). Rotation is read only when `rotates` (a long-lived secret).
  */
 export function recordedHistory(
-  lookup: (key: string) => MappingEntry | undefined,
+  lookup: (key: string) => { value: Node | null } | undefined,
   inherited: Readonly<Record<string, unknown>> | undefined,
   today: string,
   rotates: boolean,
