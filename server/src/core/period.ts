@@ -78,8 +78,15 @@ export function occurrenceWindows(period: AuditPeriod, cadenceDays: number, date
     const partial = e < natural;
     // A partial window: the full cadence length that ends on its end day.
     const from = partial ? (months ? addMonths(e + 1, -months) : e + 1 - cadenceDays) : s;
-    let hit: number | undefined;
-    for (const d of days) if (d >= from && d <= e) hit = d;
+    // The latest date <= e (binary search over the sorted days), if it is not before `from`.
+    let lo = 0;
+    let hi = days.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (days[mid] <= e) lo = mid + 1;
+      else hi = mid;
+    }
+    const hit = lo > 0 && days[lo - 1] >= from ? days[lo - 1] : undefined;
     const state: OccurrenceState = hit !== undefined ? 'evidenced' : e < now ? 'missing' : 'open';
     out.push({ start: formatDate(s), end: formatDate(e), partial, from: formatDate(from), state, ...(hit !== undefined ? { date: formatDate(hit) } : {}) });
     if (out.length >= 10_000) break; // a daily cadence over decades: bounded
