@@ -321,6 +321,9 @@ describe('isms soc2', function () {
     );
     const deploy = criterion('CC6.3').evidence[0];
     assert.deepEqual(deploy.occurrences[0].windows.map((w: any) => w.date), ['2026-03-31', '2026-04-01', '2026-09-30', '2026-10-05']);
+    // The last review of coverage: the latest history entry (the policy has no last_reviewed; svc-deploy's is inherited).
+    assert.equal(criterion('CC5.3').evidence[0].lastReviewed, '2026-02-10');
+    assert.equal(deploy.lastReviewed, '2026-10-05');
     assert.deepEqual(criterion('CC6.1').missing.filter((m: any) => m.activity === 'rotation').map((m: any) => m.start), ['2026-03-01', '2026-06-01', '2026-07-01']);
   });
 
