@@ -351,3 +351,29 @@ describe('isms soc2', function () {
     assert.ok(r.out.startsWith('\ufeffCriterion,Title,Series,State,Evidence,Owners,Last review,Open issues\r\n'));
   });
 });
+
+describe('history keys in the editor', () => {
+  const { IsmsService } = server('core/service.js');
+  const { LineIndex } = server('core/text.js');
+  const svc = () => {
+    const cfg = defaultConfig();
+    cfg.today = '2026-11-23';
+    return new IsmsService({ relativePath: (p: string) => p }, cfg);
+  };
+  const at = (marked: string) => {
+    const i = marked.indexOf('|');
+    const text = marked.slice(0, i) + marked.slice(i + 1);
+    return { text, pos: new LineIndex(text).positionAt(i) };
+  };
+
+  it('completes reviews and rotations with a dated entry, and explains them on hover', () => {
+    let c = at('kind: nhi-inventory\nidentities:\n  - id: key-a\n    type: api-key\n    rot|\n');
+    let items = svc().complete({ uri: 'x.nhi.yaml', text: c.text }, c.pos);
+    assert.equal(items.find((i: any) => i.label === 'rotations')?.textEdit.newText, 'rotations: [${1:2026-11-23}]');
+    c = at('---\ntype: policy\nrev|\n---\n# P\n');
+    items = svc().complete({ uri: 'p.md', text: c.text }, c.pos);
+    assert.equal(items.find((i: any) => i.label === 'reviews')?.textEdit.newText, 'reviews: [{date: ${1:2026-11-23}, by: ${2}, outcome: ${3}}]');
+    c = at('---\ntype: policy\nrevi|ews: [2026-01-01]\n---\n# P\n');
+    assert.match(svc().hover({ uri: 'p.md', text: c.text }, c.pos).contents, /review history/);
+  });
+});

@@ -156,7 +156,7 @@ function valueSnippet(f: FieldSpec, config: Config): string {
     case 'list':
       return '';
     case 'history':
-      return f.key === 'rotations' ? `[\${1:${todayOf(config)}}]` : `\n  - date: \${1:${todayOf(config)}}\n    by: \${2}\n    outcome: \${3}`;
+      return f.key === 'rotations' ? `[\${1:${todayOf(config)}}]` : `[{date: \${1:${todayOf(config)}}, by: \${2}, outcome: \${3}}]`;
     case 'boolean':
       return '${1|false,true|}';
     default:
