@@ -17,10 +17,10 @@ import { check } from './commands/check';
 import { catalog } from './commands/catalog';
 import { lsp } from './commands/lsp';
 import { coverageCommand } from './commands/coverage';
-import { profileCommand, soaCommand } from './commands/deliverables';
+import { profileCommand, soaCommand, soc2Command } from './commands/deliverables';
 import { newCommand } from './commands/new';
 
-const COMMANDS: readonly Command[] = [check, coverageCommand, soaCommand, profileCommand, newCommand, catalog, lsp];
+const COMMANDS: readonly Command[] = [check, coverageCommand, soaCommand, profileCommand, soc2Command, newCommand, catalog, lsp];
 
 const byName = (name: string) => COMMANDS.find((c) => c.name === name);
 

@@ -2,7 +2,7 @@ import type { SeveritySetting } from './types';
 
 /** The canonical front matter keys (rules/document.ts FRONT_MATTER_KEYS; kept equal by test/schemas.test.ts). */
 export const FRONT_MATTER_KEY_NAMES: readonly string[] = [
-  'title', 'type', 'owner', 'owner_contact', 'owner_slack', 'approver', 'review_cadence', 'last_reviewed', 'next_review',
+  'title', 'type', 'owner', 'owner_contact', 'owner_slack', 'approver', 'review_cadence', 'last_reviewed', 'reviews', 'next_review',
   'effective_date', 'status', 'version', 'scope', 'controls', 'id', 'classification', 'description', 'tags',
 ];
 
@@ -26,6 +26,8 @@ export interface Config {
   ignoreGlobs: string[];
   /** The day dates are judged against (YYYY-MM-DD); undefined = the real clock. */
   today?: string;
+  /** The SOC 2 Type II period (`audit_period` in .isms.yaml): the default of `isms soc2`, and what review-period-gap checks. */
+  auditPeriod?: AuditPeriod;
   nhi: {
     staleAfterDays: number;
     maxRotationDays: number;
@@ -74,6 +76,36 @@ export function defaultConfig(): Config {
     soa: { excluded: {} },
     profile: { target: {} },
   };
+}
+
+/** A period of days, both ends included (YYYY-MM-DD, start <= end). */
+export interface AuditPeriod {
+  start: string;
+  end: string;
+}
+
+/**
+ * A period written `2026-01-01..2026-12-31` or as a mapping `{ start: 2026-01-01, end: 2026-12-31 }`: the period,
+ * or what is wrong with it (each end a calendar day YYYY-MM-DD, start not after end).
+ */
+export function parsePeriod(value: unknown): AuditPeriod | string {
+  let start: unknown;
+  let end: unknown;
+  if (typeof value === 'string') {
+    const m = /^\s*(\S+?)\s*\.\.\s*(\S+?)\s*$/.exec(value);
+    if (!m) return `a period is written START..END (e.g. 2026-01-01..2026-12-31), not '${value}'`;
+    [start, end] = [m[1], m[2]];
+  } else if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const o = value as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (k !== 'start' && k !== 'end') return `unknown key '${k}' in a period (expected start and end)`;
+    [start, end] = [o.start, o.end];
+  } else return `a period is written START..END or { start, end }, not '${String(value)}'`;
+  const text = (v: unknown) => (v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString().slice(0, 10) : typeof v === 'string' ? v.trim() : v === undefined ? '' : String(v));
+  const [s, e] = [text(start), text(end)];
+  if (!isCalendarDate(s)) return `the period's start must be a calendar date YYYY-MM-DD, not '${s}'`;
+  if (!isCalendarDate(e)) return `the period's end must be a calendar date YYYY-MM-DD, not '${e}'`;
+  if (s > e) return `the period starts (${s}) after it ends (${e})`;
+  return { start: s, end: e };
 }
 
 export interface ConfigProblem {
@@ -133,6 +165,13 @@ export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[
         if (typeof value === 'string' && isCalendarDate(value)) out.today = value;
         else problems.push({ path: key, message: `today must be a calendar date YYYY-MM-DD, not '${String(value)}'` });
         break;
+      case 'audit_period':
+      case 'auditPeriod': {
+        const p = parsePeriod(value);
+        if (typeof p === 'string') problems.push({ path: key, message: p });
+        else out.auditPeriod = p;
+        break;
+      }
       case 'nhi':
         if (value && typeof value === 'object') {
           for (const [k, v] of Object.entries(value as Record<string, unknown>)) {

@@ -17,6 +17,7 @@ import { LineIndex, type TextChange } from '../text';
 import type { Range } from '../types';
 import { partsOf, splitAfterChange, splitInventory, splitWithIndent, WHOLE, type InventoryChunk, type PreviousCut } from '../lang/inventory';
 import { YamlMapping } from '../lang/yaml-mapping';
+import { recordedHistory, type RecordedHistory } from '../lang/history';
 import { detach, LruCache, shiftFinding, shiftRange, WOULD_BLOCK } from '../chunks';
 import { IdentityContext, type IdentityInput } from '../rules/nhi/context';
 import { identityOwners } from '../rules/ownership/ownership';
@@ -35,8 +36,10 @@ export interface IdentitySummary {
   owners: string[];
   consumers: string[];
   controls: string[];
-  /** `last_reviewed` as written, when it is a date. */
+  /** The last review: the later of `last_reviewed` and the latest `reviews` entry (lang/history.ts). */
   lastReviewed?: string;
+  /** The review and rotation history and cadences (only when there is something to say). */
+  history?: RecordedHistory;
 }
 
 interface ChunkResult {
@@ -51,7 +54,7 @@ interface ChunkResult {
 }
 
 /**
- * Chunk results: context key (defaults, frameworks, nhi settings, today, line break) -> chunk text ->
+ * Chunk results: context key (defaults, frameworks, nhi settings, today, line break, audit period) -> chunk text ->
  * result. Bounded: at most CONTEXTS contexts and INVENTORY_CACHE_MAX chunks each (least recently used
  * dropped first).
  */
@@ -61,7 +64,7 @@ const cache = new LruCache<LruCache<ChunkResult>>(CONTEXTS);
 
 /** The chunk cache of one context, and its key. */
 function contextCache(defaults: Record<string, unknown>, config: Config, today: string, eol: string): { key: string; ctx: LruCache<ChunkResult> } {
-  const key = JSON.stringify([defaults, config.frameworks, config.nhi, today, eol]);
+  const key = JSON.stringify([defaults, config.frameworks, config.nhi, today, eol, config.auditPeriod ?? null]);
   let ctx = cache.get(key);
   if (!ctx) cache.set(key, (ctx = new LruCache<ChunkResult>(INVENTORY_CACHE_MAX)));
   return { key, ctx };
@@ -334,6 +337,7 @@ function summary(f: IdentityFacts, item: YAMLMap, text: string, lines: LineIndex
   if (f.name !== undefined) out.name = f.name;
   if (f.type !== undefined) out.type = f.type;
   if (f.lastReviewed !== undefined) out.lastReviewed = f.lastReviewed;
+  if (f.history !== undefined) out.history = f.history;
   return out;
 }
 
@@ -353,7 +357,9 @@ function checkIdentity(inp: IdentityInput, r: Reporter): IdentityFacts {
   const c = new IdentityContext(inp, r);
   for (const u of unitsReading('identity')) u.identity!(c);
   const name = c.effText('name');
-  const reviewed = c.effText('last_reviewed');
+  const history = recordedHistory((k) => c.own(k), c.defaults, c.today, c.longLived);
+  const reviewed = history.reviews[history.reviews.length - 1];
+  const said = history.reviews.length || history.rotations.length || history.reviewCadenceDays || history.rotationCadenceDays;
   return {
     ...(c.id !== undefined ? { id: c.id, idStart: c.idEntry!.valueStart, idEnd: c.idEntry!.valueEnd } : {}),
     ...(name ? { name } : {}),
@@ -361,7 +367,8 @@ function checkIdentity(inp: IdentityInput, r: Reporter): IdentityFacts {
     owners: identityOwners(c.m, c.defaults),
     consumers: c.effList('used_by'),
     controls: c.controls,
-    ...(reviewed && /^\d{4}-\d{2}-\d{2}$/.test(reviewed.slice(0, 10)) ? { lastReviewed: reviewed.slice(0, 10) } : {}),
+    ...(reviewed ? { lastReviewed: reviewed } : {}),
+    ...(said ? { history } : {}),
   };
 }
 

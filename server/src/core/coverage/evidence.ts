@@ -13,6 +13,8 @@ import { catalog } from '../catalog/catalog';
 import { scanListItem } from '../lang/yaml-controls';
 import { PARSE_OPTIONS } from '../lang/fast-yaml';
 import type { Config } from '../config';
+import { todayOf } from '../dates';
+import { recordedHistory, type RecordedHistory } from '../lang/history';
 
 export interface EvidenceSource {
   kind: 'document' | 'identity';
@@ -25,6 +27,15 @@ export interface EvidenceSource {
   type?: string;
   owners: string[];
   lastReviewed?: string;
+  /**
+   * The history the SOC 2 period matrix counts occurrences with (coverage/soc2.ts): review and rotation dates on
+   * record (last_reviewed / last_rotated and the `reviews` / `rotations` lists, none after today), and the review
+   * and rotation cadences in days (core/dates.ts). Rotation only for a long-lived secret; absent when none is known.
+   */
+  reviews?: string[];
+  rotations?: string[];
+  reviewCadenceDays?: number;
+  rotationCadenceDays?: number;
   /** Why it is not fresh evidence: empty when it is. */
   problems: string[];
   /** `framework:id` of the controls it lists (front matter `controls`, an identity's `controls`). */
@@ -65,11 +76,22 @@ function keysOf(refs: readonly ControlRef[]): string[] {
 
 export function evidenceOf(a: Analysis, findings: readonly Finding[], text: string, config: Config): EvidenceSource[] {
   if (a.kind === 'inventory') return identityEvidence(a, findings, config);
-  if (a.kind === 'process-document') return [documentEvidence(a, findings, text)];
+  if (a.kind === 'process-document') return [documentEvidence(a, findings, text, todayOf(config))];
   return [];
 }
 
-function documentEvidence(a: Analysis, findings: readonly Finding[], text: string): EvidenceSource {
+/** The history fields of an evidence source, present only when known. */
+function historyFields(h: RecordedHistory | undefined): Pick<EvidenceSource, 'reviews' | 'rotations' | 'reviewCadenceDays' | 'rotationCadenceDays'> {
+  if (!h) return {};
+  return {
+    ...(h.reviews.length ? { reviews: h.reviews } : {}),
+    ...(h.rotations.length ? { rotations: h.rotations } : {}),
+    ...(h.reviewCadenceDays !== undefined ? { reviewCadenceDays: h.reviewCadenceDays } : {}),
+    ...(h.rotationCadenceDays !== undefined ? { rotationCadenceDays: h.rotationCadenceDays } : {}),
+  };
+}
+
+function documentEvidence(a: Analysis, findings: readonly Finding[], text: string, today: string): EvidenceSource {
   const fm = a.frontMatter;
   const inFm = (r: ControlRef) => fm !== undefined && r.start >= fm.start && r.end <= fm.end;
   const listed = keysOf(a.refs.filter(inFm));
@@ -78,7 +100,7 @@ function documentEvidence(a: Analysis, findings: readonly Finding[], text: strin
     if (inFm(r) || r.status !== 'ok') continue;
     for (const id of refIds(r)) for (const k of coverageKeys(r.framework, id)) if (!cited.has(k)) cited.set(k, a.lines.positionAt(r.start).line);
   }
-  const values = fm ? frontMatterValues(text.slice(fm.start, fm.end)) : {};
+  const values = fm ? frontMatterValues(text.slice(fm.start, fm.end), today) : {};
   const problems = new Set<string>();
   const status = values.status?.toLowerCase();
   if (status === 'draft') problems.add('draft');
@@ -97,6 +119,7 @@ function documentEvidence(a: Analysis, findings: readonly Finding[], text: strin
     ...(values.type ? { type: values.type.toLowerCase() } : {}),
     owners: values.owners ?? [],
     ...(values.lastReviewed ? { lastReviewed: values.lastReviewed } : {}),
+    ...(values.type?.toLowerCase() === 'record' ? {} : historyFields(values.history)),
     problems: [...problems],
     listed,
     cited: [...cited].map(([key, line]) => ({ key, line })),
@@ -123,6 +146,7 @@ function identityEvidence(a: Analysis, findings: readonly Finding[], config: Con
       ...(x.type ? { type: x.type } : {}),
       owners: x.owners,
       ...(x.lastReviewed ? { lastReviewed: x.lastReviewed } : {}),
+      ...historyFields(x.history),
       problems: [...problems],
       listed: [...listed],
       cited: [],
@@ -132,7 +156,7 @@ function identityEvidence(a: Analysis, findings: readonly Finding[], config: Con
 }
 
 /** The few front matter values coverage reports (the rules have judged them already). */
-function frontMatterValues(yamlText: string): { title?: string; type?: string; status?: string; owners?: string[]; lastReviewed?: string } {
+function frontMatterValues(yamlText: string, today: string): { title?: string; type?: string; status?: string; owners?: string[]; lastReviewed?: string; history?: RecordedHistory } {
   let doc;
   try {
     doc = parseDocument(yamlText, PARSE_OPTIONS);
@@ -148,13 +172,22 @@ function frontMatterValues(yamlText: string): { title?: string; type?: string; s
   const str = (n: Node | undefined) => (n && isScalar(n) && n.value !== null ? (n.value instanceof Date ? n.value.toISOString().slice(0, 10) : String(n.value).trim()) : undefined);
   const ownerNode = get('owner', 'owners', 'owner_team', 'owner_email', 'maintainer', 'maintainers') ?? get('owner_contact', 'owner_slack');
   const owners = ownerNode && isSeq(ownerNode) ? ownerNode.items.map((i) => str(i as Node)).filter((x): x is string => !!x) : str(ownerNode) ? [str(ownerNode)!] : [];
-  const last = str(get('last_reviewed', 'last_reviewed_on', 'reviewed', 'last_review', 'reviewed_on', 'last_reviewed_at', 'last_review_date', 'reviewed_at', 'review_date'));
+  const LAST = ['last_reviewed', 'last_reviewed_on', 'reviewed', 'last_review', 'reviewed_on', 'last_reviewed_at', 'last_review_date', 'reviewed_at', 'review_date'];
+  const CADENCE = ['review_cadence', 'review_frequency', 'review_interval', 'review_cycle', 'review_in'];
+  // The history as the rules read it (lang/history.ts); only the value of each entry is looked at.
+  const entry = (keys: string[]) => {
+    const value = get(...keys);
+    return value === undefined ? undefined : { value };
+  };
+  const history = recordedHistory((k) => entry(k === 'last_reviewed' ? LAST : k === 'review_cadence' ? CADENCE : [k]), undefined, today, false);
+  const last = history.reviews[history.reviews.length - 1];
   return {
     title: str(get('title', 'name')),
     type: str(get('type', 'document_type', 'doc_type')),
     status: str(get('status')),
     owners,
-    ...(last && /^\d{4}-\d{2}-\d{2}/.test(last) ? { lastReviewed: last.slice(0, 10) } : {}),
+    ...(last ? { lastReviewed: last } : {}),
+    history,
   };
 }
 

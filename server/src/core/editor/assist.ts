@@ -155,6 +155,8 @@ function valueSnippet(f: FieldSpec, config: Config): string {
     case 'map':
     case 'list':
       return '';
+    case 'history':
+      return f.key === 'rotations' ? `[\${1:${todayOf(config)}}]` : `[{date: \${1:${todayOf(config)}}, by: \${2}, outcome: \${3}}]`;
     case 'boolean':
       return '${1|false,true|}';
     default:

@@ -5,7 +5,7 @@
  */
 import { DOCUMENT_STATUSES, DOCUMENT_TYPES, DEFAULT_REQUIRED_SECTIONS } from '../lang/document-schema';
 
-export type FieldKind = 'string' | 'strings' | 'date' | 'cadence' | 'enum' | 'owner' | 'controls' | 'boolean' | 'version' | 'list' | 'map';
+export type FieldKind = 'string' | 'strings' | 'date' | 'cadence' | 'enum' | 'owner' | 'controls' | 'boolean' | 'version' | 'list' | 'map' | 'history';
 
 export interface FieldSpec {
   key: string;
@@ -32,6 +32,7 @@ export const FRONT_MATTER_FIELDS: readonly FieldSpec[] = [
   { key: 'approver', kind: 'owner', description: 'Who approved the document for use (for policies: top management or its delegate).', evidence: 'Policies must be approved by management (ISO 27001 5.2, 7.5.2 review and approval; A.5.1).', controls: ['ISO27001:5.2', 'ISO27001:7.5.2', 'ISO27001:A.5.1'], placeholder: 'ciso@example.com' },
   { key: 'review_cadence', kind: 'cadence', values: CADENCE_VALUES, description: 'How often the document is reviewed: a word (quarterly, annual ...) or an ISO 8601 duration (P90D, P1Y).', evidence: 'Policies are reviewed at planned intervals (ISO 27001 A.5.1, 9.3; CSF GV.PO-02); the cadence is what an overdue review is judged against.', controls: ['ISO27001:A.5.1', 'CSF:GV.PO-02'], placeholder: 'annual' },
   { key: 'last_reviewed', kind: 'date', description: 'The date of the last review (YYYY-MM-DD).', evidence: 'The record that the planned review happened; with the cadence it shows whether the document is current.', controls: ['ISO27001:A.5.1', 'ISO27001:7.5.3', 'CSF:GV.PO-02'] },
+  { key: 'reviews', kind: 'history', description: 'The review history: a list of mappings {date, by, outcome} (or of dates). The latest is the last review when last_reviewed is absent (the later of the two otherwise).', evidence: 'Each review on record, not only the last: a SOC 2 Type II period asks for a review in every cadence window of the period (docs/coverage.md).', controls: ['ISO27001:A.5.1', 'ISO27001:7.5.3', 'CSF:GV.PO-02'] },
   { key: 'next_review', kind: 'date', description: 'The date the next review is due (YYYY-MM-DD).' },
   { key: 'effective_date', kind: 'date', description: 'The date the document takes effect (YYYY-MM-DD).' },
   { key: 'status', kind: 'enum', values: DOCUMENT_STATUSES, description: 'draft, approved or retired.', evidence: 'Only approved documents count as operating controls; retired ones must stay available as records (ISO 27001 7.5.3).', controls: ['ISO27001:7.5.3'] },

@@ -10,7 +10,7 @@ export const DOCUMENT_TYPES = ['policy', 'standard', 'procedure', 'runbook', 'pl
 export const DOCUMENT_STATUSES = ['draft', 'approved', 'retired'] as const;
 
 /** Canonical front matter keys and the value shape each takes. */
-export const FRONT_MATTER_KEYS: Record<string, 'string' | 'strings' | 'date' | 'version' | 'controls' | 'type' | 'status'> = {
+export const FRONT_MATTER_KEYS: Record<string, 'string' | 'strings' | 'date' | 'version' | 'controls' | 'type' | 'status' | 'history'> = {
   title: 'string',
   type: 'type',
   owner: 'strings',
@@ -19,6 +19,7 @@ export const FRONT_MATTER_KEYS: Record<string, 'string' | 'strings' | 'date' | '
   approver: 'strings',
   review_cadence: 'string',
   last_reviewed: 'date',
+  reviews: 'history',
   next_review: 'date',
   effective_date: 'date',
   status: 'status',

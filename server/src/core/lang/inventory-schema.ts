@@ -4,7 +4,7 @@
  * key completion and hover, and kept equal to `schemas/nhi-inventory.schema.json` by a test.
  */
 
-export type InventoryValueType = 'string' | 'strings' | 'string-or-strings' | 'enum' | 'date' | 'cadence' | 'boolean' | 'controls';
+export type InventoryValueType = 'string' | 'strings' | 'string-or-strings' | 'enum' | 'date' | 'cadence' | 'boolean' | 'controls' | 'history';
 
 export interface InventoryField {
   key: string;
@@ -168,6 +168,15 @@ export const IDENTITY_FIELDS: readonly InventoryField[] = [
     inheritable: false,
   },
   {
+    key: 'rotations',
+    type: 'history',
+    description: 'The rotation history: a list of dates (YYYY-MM-DD) or of mappings {date, by}. The latest is the last rotation when last_rotated is absent (the later of the two otherwise).',
+    why: 'Each rotation on record, not only the last: a SOC 2 Type II period asks for a rotation in every cadence window of the period (NHI7).',
+    controls: ['CSF:PR.AA-01', 'ISO27001:A.5.17'],
+    example: '[]',
+    inheritable: false,
+  },
+  {
     key: 'expires',
     type: 'date',
     description: 'When the credential expires (YYYY-MM-DD).',
@@ -191,6 +200,15 @@ export const IDENTITY_FIELDS: readonly InventoryField[] = [
     why: 'Evidence that the access review happened; the first thing an auditor samples.',
     controls: ['CSF:PR.AA-05', 'ISO27001:A.5.18'],
     inheritable: false,
+  },
+  {
+    key: 'reviews',
+    type: 'history',
+    description: 'The access review history: a list of mappings {date, by, outcome} (or of dates). The latest is the last review when last_reviewed is absent (the later of the two otherwise). Under defaults: the inventory-wide reviews, added to each identity\'s own.',
+    why: 'Each review on record, not only the last: a SOC 2 Type II period asks for a review in every cadence window of the period.',
+    controls: ['CSF:PR.AA-05', 'ISO27001:A.5.18'],
+    example: '[]',
+    inheritable: true,
   },
   {
     key: 'last_used',

@@ -10,6 +10,7 @@ import { syntax } from './file/syntax-error';
 import { unreadable } from './file/file-unreadable';
 import { secrets } from './secrets/secret-inline';
 import { ownership } from './ownership/ownership';
+import { periodGap } from './ownership/review-period-gap';
 import { frontMatter } from './document/front-matter';
 import { approver } from './document/approver-missing';
 import { sections } from './document/sections';
@@ -37,7 +38,7 @@ import { fieldInvalid } from './nhi/field-invalid';
 export { ruleDocsUrl, DOCS_BASE, type RuleMeta, type RuleScope } from './meta';
 
 export const RULE_UNITS: readonly RuleUnit[] = [
-  controlRefs, syntax, secrets, ownership,
+  controlRefs, syntax, secrets, ownership, periodGap,
   frontMatter, approver, sections, controlsList, placeholders, links,
   idDuplicate, purposeMissing, typeUnknown, controlsMissing, offboardingMissing, stale, secretStorage, thirdParty,
   staticCredential, overprivileged, ciStaticCredential, rotation, expired, sharedEnvironments, reuse, humanUse, fieldInvalid,

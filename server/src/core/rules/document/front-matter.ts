@@ -9,6 +9,8 @@ import type { Config } from '../../config';
 import { closest, editDistance, type FmEntry, type Heading } from '../../lang/document';
 import { canonicalKey, DOCUMENT_STATUSES, DOCUMENT_TYPES, FOREIGN_KEYS, FRONT_MATTER_KEYS } from '../../lang/document-schema';
 import { trimEnd } from '../../lang/yaml-mapping';
+import { readHistory } from '../../lang/history';
+import { todayOf } from '../../dates';
 import type { Reporter } from '../../report';
 import type { LineIndex } from '../../text';
 import type { Fix } from '../../types';
@@ -151,6 +153,12 @@ function checkValue(e: FmEntry, canonical: string, lines: LineIndex, r: Reporter
       }
       break;
     }
+    case 'history':
+      // Each entry a date or {date, by, outcome}; not after today (lang/history.ts).
+      for (const p of readHistory(v, canonical, todayOf(config)).problems) {
+        r.add(frontMatterInvalid.id, fmStart + p.start, Math.max(fmStart + p.start + 1, trimEnd(lines.text, fmStart + p.end)), `'${e.key}': ${p.message}.`, [], { key: e.key });
+      }
+      break;
     case 'type':
     case 'status': {
       const allowed: readonly string[] = kind === 'type' ? documentTypes(config) : DOCUMENT_STATUSES;

@@ -15,6 +15,7 @@ import { defineRule } from '../meta';
 import type { RuleUnit } from '../rule';
 import { citation, closestWord, trimTo } from './context';
 import { COMMON_ENVIRONMENTS, nearestCadence } from '../../lang/words';
+import { readHistory } from '../../lang/history';
 
 export const nhiFieldInvalid = defineRule({
   id: 'nhi-field-invalid',
@@ -30,16 +31,17 @@ export const fieldInvalid: RuleUnit = {
   meta: [nhiFieldInvalid],
   identity(c) {
     // A long-lived secret's unreadable rotation is nhi-rotation-missing's.
-    checkFields(c.m, 'identity', c.r, c.data, c.longLived);
+    checkFields(c.m, 'identity', c.r, c.data, c.longLived, c.today);
   },
   defaults(c) {
-    checkFields(c.m, 'defaults', c.r, {}, false);
+    // (The defaults' context has no today: a future date there is left out of every identity's history, not reported.)
+    checkFields(c.m, 'defaults', c.r, {}, false, '9999-12-31');
   },
 };
 
 const KNOWN_KEYS = IDENTITY_FIELDS.map((f) => f.key);
 
-function checkFields(m: YamlMapping, where: 'identity' | 'defaults', r: Reporter, data: Record<string, unknown>, longLived: boolean): void {
+function checkFields(m: YamlMapping, where: 'identity' | 'defaults', r: Reporter, data: Record<string, unknown>, longLived: boolean, today: string): void {
   const cite = citation(nhiFieldInvalid);
   for (const key of m.keys()) {
     const e = m.get(key)!;
@@ -89,6 +91,13 @@ function checkFields(m: YamlMapping, where: 'identity' | 'defaults', r: Reporter
       case 'date':
         if (key === 'last_reviewed' || key === 'last_rotated') break; // review-date-missing, nhi-rotation-overdue
         if (text === undefined || parseDate(text) === undefined) bad(`'${key}' must be a date written YYYY-MM-DD, not '${r.lines.text.slice(e.valueStart, e.valueEnd)}'`);
+        break;
+      case 'history':
+        // Each entry a date or {date, by, outcome}; not after today (lang/history.ts).
+        for (const p of readHistory(v, key, today).problems) {
+          const s = m.base + p.start;
+          r.add(nhiFieldInvalid.id, s, Math.max(s + 1, trimTo(r.lines.text, m.base + p.end, s)), `'${key}': ${p.message} (${cite}).`, [], { ...data, key });
+        }
         break;
       case 'strings':
         if (!isSeq(v) && !isScalar(v)) bad(`'${key}' must be a list of values such as [a, b]`);

@@ -1,10 +1,12 @@
 /**
  * The rotation family, one check over a long-lived secret's `rotation` and `last_rotated`:
  * nhi-rotation-missing (no readable cadence), nhi-rotation-too-long (longer than nhi.maxRotationDays),
- * nhi-rotation-overdue (last_rotated + cadence has passed, or no last_rotated).
+ * nhi-rotation-overdue (last_rotated + cadence has passed, or no last_rotated). The last rotation is the later of
+ * `last_rotated` and the latest entry of the identity's `rotations` history (lang/history.ts).
  */
 import { addDays, daysBetween, parseCadenceDays, parseDate } from '../../dates';
 import { scalarText } from '../../lang/yaml-mapping';
+import { appendHistoryEdit, laterDate, readHistory } from '../../lang/history';
 import { nearestCadence } from '../../lang/words';
 import { defineRule } from '../meta';
 import type { RuleUnit } from '../rule';
@@ -73,18 +75,31 @@ export const rotation: RuleUnit = {
       c.report(nhiRotationTooLong, ...c.at('rotation'), `${subject} rotates every ${rotDays} days ('${rotText}'), longer than the ${maxDays} days allowed (setting nhi.maxRotationDays)`, rotE ? [{ title: `Set 'rotation' to ${suggested}`, edits: [c.m.setValueEdit(rotE, suggested)], isPreferred: true }] : [], { rotationDays: rotDays, maxDays });
     }
     const lastE = c.own('last_rotated');
-    const last = lastE ? scalarText(lastE.value) : undefined;
+    const lastText = lastE ? scalarText(lastE.value) : undefined;
+    // The last rotation: the later of last_rotated and the latest `rotations` entry (docs/rules/nhi-rotation-overdue.md).
+    const histE = c.own('rotations');
+    const hist = histE ? readHistory(histE.value, 'rotations', today) : undefined;
+    const lastValid = lastText !== undefined && parseDate(lastText) !== undefined ? lastText.slice(0, 10) : undefined;
+    const last = laterDate(lastValid, hist?.latest?.date);
+    const byLast = lastValid !== undefined && lastValid === last;
     const setToday = `Set 'last_rotated' to today (${today})`;
+    const recordToday = `Record a rotation today (${today}) in 'rotations'`;
+    const historyEdit = histE ? appendHistoryEdit(c.m, histE, today, c.eol) : undefined;
+    if (lastText !== undefined && lastValid === undefined) {
+      c.report(nhiRotationOverdue, ...c.at('last_rotated'), `'${lastText}' is not a date: write last_rotated as YYYY-MM-DD so rotation can be checked`, [{ title: setToday, edits: [c.m.setValueEdit(lastE!, today)], isPreferred: true }]);
+      if (last === undefined) return;
+    }
     if (last === undefined) {
-      c.report(nhiRotationOverdue, ...c.at('last_rotated'), `${subject} records no last_rotated date: nothing shows the ${credential ?? typeLc} was ever rotated`, [c.insertFix('last_rotated', today, lastE ? setToday : `Insert 'last_rotated: ${today}'`)]);
-    } else if (parseDate(last) === undefined) {
-      c.report(nhiRotationOverdue, ...c.at('last_rotated'), `'${last}' is not a date: write last_rotated as YYYY-MM-DD so rotation can be checked`, [{ title: setToday, edits: [c.m.setValueEdit(lastE!, today)], isPreferred: true }]);
-    } else {
-      const due = addDays(last, rotDays)!;
-      const late = daysBetween(due, today)!;
-      if (late > 0) {
-        c.report(nhiRotationOverdue, ...c.at('last_rotated'), `${subject} is ${late} ${late === 1 ? 'day' : 'days'} overdue for rotation: last rotated ${last.slice(0, 10)}, cadence '${rotText}', due ${due}`, [{ title: setToday, edits: [c.m.setValueEdit(lastE!, today)], isPreferred: true }], { daysOverdue: late, due });
-      }
+      const fix = lastE || !historyEdit ? c.insertFix('last_rotated', today, lastE ? setToday : `Insert 'last_rotated: ${today}'`) : { title: recordToday, edits: [historyEdit], isPreferred: true };
+      c.report(nhiRotationOverdue, ...(histE && !lastE ? ([histE.keyStart, histE.keyEnd] as [number, number]) : c.at('last_rotated')), `${subject} records no last_rotated date${histE ? ' and no dated entry in rotations' : ''}: nothing shows the ${credential ?? typeLc} was ever rotated`, [fix]);
+      return;
+    }
+    const due = addDays(last, rotDays)!;
+    const late = daysBetween(due, today)!;
+    if (late > 0) {
+      const [s, e]: [number, number] = byLast ? c.at('last_rotated') : [c.base + hist!.latest!.start, c.base + hist!.latest!.end];
+      const fix = byLast ? { title: setToday, edits: [c.m.setValueEdit(lastE!, today)], isPreferred: true } : historyEdit ? { title: recordToday, edits: [historyEdit], isPreferred: true } : c.insertFix('last_rotated', today, lastE ? setToday : `Insert 'last_rotated: ${today}'`);
+      c.report(nhiRotationOverdue, s, e, `${subject} is ${late} ${late === 1 ? 'day' : 'days'} overdue for rotation: last rotated ${last}, cadence '${rotText}', due ${due}`, [fix], { daysOverdue: late, due });
     }
   },
 };

@@ -7,6 +7,7 @@
 import { addDays, daysBetween, parseCadenceDays, parseDate, todayOf } from '../../dates';
 import { OWNER_FALLBACK_KEYS } from '../../lang/document-schema';
 import { nearestCadence } from '../../lang/words';
+import { appendHistoryEdit, historyDates, laterDate, readHistory, recordedDates } from '../../lang/history';
 import { listText, scalarText, YamlMapping, type MappingEntry } from '../../lang/yaml-mapping';
 import { Reporter } from '../../report';
 import type { Fix, TextEdit } from '../../types';
@@ -132,7 +133,10 @@ export interface OwnershipFacts {
   owners: string[];
   /** Review cadence in days, when readable. */
   cadenceDays?: number;
+  /** The last review: the later of `last_reviewed` and the latest `reviews` entry (own or inherited). */
   lastReviewed?: string;
+  /** Every review date on record (last_reviewed, reviews, inherited reviews), sorted; dates after today left out. */
+  reviews: string[];
   /** The day the next review is due (next_review, or last_reviewed + cadence). */
   reviewDue?: string;
 }
@@ -175,7 +179,7 @@ export function checkOwnership(t: OwnershipTarget, reporter: Reporter): Ownershi
   const ownerCites = identity ? 'NHI1:2025 Improper Offboarding; CSF PR.AA-01, ISO 27001 A.5.9 and A.5.16' : 'ISO 27001 clause 5.3 and 7.5.2';
   const reviewCites = identity ? 'NHI1:2025 Improper Offboarding, NHI5:2025 Overprivileged NHI; CSF PR.AA-05, ISO 27001 A.5.18' : 'ISO 27001 A.5.1 and 7.5.2';
   const what = identity ? 'its access' : 'it';
-  const facts: OwnershipFacts = { owners: [] };
+  const facts: OwnershipFacts = { owners: [], reviews: [] };
 
   // owner
   const ownerE = lookup('owner');
@@ -235,23 +239,31 @@ export function checkOwnership(t: OwnershipTarget, reporter: Reporter): Ownershi
     }
   }
 
-  // last_reviewed / next_review
+  // last_reviewed, the reviews history / next_review
   const lastE = lookup('last_reviewed');
   const lastText = lastE ? scalarText(lastE.value) : undefined;
   const lastDay = parseDate(lastText);
-  if (lastText === undefined) {
+  const histE = lookup('reviews');
+  const own = histE ? readHistory(histE.value, 'reviews', t.today) : undefined;
+  // A `reviews` of the identity's own adds to the inventory-wide one of `defaults:`.
+  const inheritedAll = t.inherited ? historyDates(inherited('reviews'), t.today) : [];
+  const historyLatest = laterDate(own?.latest?.date, inheritedAll[inheritedAll.length - 1]);
+  facts.reviews = recordedDates(lastText, own, inheritedAll, t.today);
+  if (lastText === undefined && historyLatest === undefined) {
     const fix: Fix = lastE
       ? { title: `Set 'last_reviewed' to today (${t.today})`, edits: [m.setValueEdit(lastE, t.today)], isPreferred: true }
-      : { title: `Insert 'last_reviewed: ${t.today}'`, edits: [m.insertEdit('last_reviewed', t.today, t.eol)], isPreferred: true };
-    const [s, e] = lastE ? [lastE.keyStart, lastE.keyEnd] : [t.anchor.start, t.anchor.end];
+      : histE
+        ? historyFix(m, histE, t.today, t.eol)
+        : { title: `Insert 'last_reviewed: ${t.today}'`, edits: [m.insertEdit('last_reviewed', t.today, t.eol)], isPreferred: true };
+    const [s, e] = lastE ? [lastE.keyStart, lastE.keyEnd] : histE ? [histE.keyStart, histE.keyEnd] : [t.anchor.start, t.anchor.end];
     r.add(
       reviewDateMissing.id,
       s,
       e,
-      `${t.subject} has no last_reviewed date: there is no evidence ${what} was ever reviewed (${reviewCites}). Record the date of the last review (YYYY-MM-DD).`,
+      `${t.subject} has no last_reviewed date${histE ? ' and no dated entry in reviews' : ''}: there is no evidence ${what} was ever reviewed (${reviewCites}). Record the date of the last review (YYYY-MM-DD).`,
       [fix],
     );
-  } else if (lastDay === undefined) {
+  } else if (lastText !== undefined && lastDay === undefined) {
     if (t.reportInvalidDates !== false && lastE) {
       r.add(
         reviewDateMissing.id,
@@ -261,8 +273,9 @@ export function checkOwnership(t: OwnershipTarget, reporter: Reporter): Ownershi
         [{ title: `Set 'last_reviewed' to today (${t.today})`, edits: [m.setValueEdit(lastE, t.today)], isPreferred: true }],
       );
     }
+    if (historyLatest) facts.lastReviewed = historyLatest;
   } else {
-    facts.lastReviewed = lastText.slice(0, 10);
+    facts.lastReviewed = laterDate(lastText?.slice(0, 10), historyLatest);
   }
   const nextE = lookup('next_review');
   const nextText = nextE ? scalarText(nextE.value) : undefined;
@@ -271,21 +284,32 @@ export function checkOwnership(t: OwnershipTarget, reporter: Reporter): Ownershi
   if (facts.reviewDue) {
     const late = daysBetween(facts.reviewDue, t.today)!;
     if (late > 0) {
-      const at = lastE && facts.lastReviewed ? lastE : nextE!;
-      // With a next_review date, the review is recorded by moving it on too (one cadence from today).
+      // Where the last review is written: last_reviewed when it holds it, else the latest own reviews entry; the
+      // fix records today's review there (moving next_review on by one cadence when it decides the due date).
+      const byLast = lastE !== undefined && lastDay !== undefined && lastText!.slice(0, 10) === facts.lastReviewed;
+      const byHistory = !byLast && histE !== undefined && own?.latest?.date === facts.lastReviewed;
       const nextDue = nextE && facts.cadenceDays ? addDays(t.today, facts.cadenceDays) : undefined;
-      const edits: TextEdit[] = lastE && facts.lastReviewed ? [m.setValueEdit(lastE, t.today)] : [];
+      const record = byLast ? m.setValueEdit(lastE!, t.today) : byHistory ? appendHistoryEdit(m, histE!, t.today, t.eol) : facts.lastReviewed && !lastE ? m.insertEdit('last_reviewed', t.today, t.eol) : undefined;
+      const edits: TextEdit[] = record ? [record] : [];
       if (edits.length && nextE && parseDate(nextText) !== undefined) {
         if (nextDue) edits.push(m.setValueEdit(nextE, nextDue));
         else edits.length = 0; // no cadence to compute the next date from: leave it to the author
       }
-      const fixes: Fix[] = edits.length
-        ? [{ title: `Set 'last_reviewed' to today (${t.today})${edits.length > 1 ? ` and 'next_review' to ${nextDue}` : ''}`, edits, isPreferred: true }]
-        : [];
+      const recordTitle = byLast ? `Set 'last_reviewed' to today (${t.today})` : byHistory ? `Record a review today (${t.today}) in 'reviews'` : `Insert 'last_reviewed: ${t.today}'`;
+      const fixes: Fix[] = edits.length ? [{ title: `${recordTitle}${edits.length > 1 ? ` and 'next_review' to ${nextDue}` : ''}`, edits, isPreferred: true }] : [];
+      const [atS, atE] = byLast
+        ? [lastE!.valueStart, lastE!.valueEnd]
+        : byHistory && own?.latest
+          ? [m.base + own.latest.start, m.base + own.latest.end]
+          : nextE
+            ? [nextE.valueStart, nextE.valueEnd]
+            : histE
+              ? [histE.keyStart, histE.keyEnd]
+              : [t.anchor.start, t.anchor.end];
       r.add(
         reviewOverdue.id,
-        at.valueStart,
-        at.valueEnd,
+        atS,
+        atE,
         `The review of ${identity ? t.subject.replace(/^Identity /, 'identity ') : 'this document'} is ${late} ${late === 1 ? 'day' : 'days'} overdue: it was due on ${facts.reviewDue}${facts.lastReviewed && nextText === undefined ? ` (last reviewed ${facts.lastReviewed}, cadence ${cadText})` : ''} (${reviewCites}). Review ${what} and record the date.`,
         fixes,
         { daysOverdue: late, due: facts.reviewDue },
@@ -293,6 +317,14 @@ export function checkOwnership(t: OwnershipTarget, reporter: Reporter): Ownershi
     }
   }
   return facts;
+}
+
+/** Fix: record a review dated today in the `reviews` history (else insert `last_reviewed`). */
+function historyFix(m: YamlMapping, histE: MappingEntry, today: string, eol: string): Fix {
+  const edit = appendHistoryEdit(m, histE, today, eol);
+  return edit
+    ? { title: `Record a review today (${today}) in 'reviews'`, edits: [edit], isPreferred: true }
+    : { title: `Insert 'last_reviewed: ${today}'`, edits: [m.insertEdit('last_reviewed', today, eol)], isPreferred: true };
 }
 
 function plainScalar(v: unknown): string | undefined {
