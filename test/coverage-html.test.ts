@@ -170,6 +170,21 @@ describe('HTML report', function () {
     assert.doesNotMatch(r.out, /Target priority/);
   });
 
+  it('isms soc2 --format html: the 61 criteria, the missing occurrences of the period, self-contained', () => {
+    const dir = path.join('test', 'fixtures', 'soc2');
+    const r = isms(['soc2', dir, '--format', 'html', '--today', TODAY]);
+    assert.equal(r.code, 0, r.err);
+    assertSelfContained(r.out);
+    assertBalanced(r.out);
+    const json = JSON.parse(isms(['soc2', dir, '--format', 'json', '--today', TODAY]).out);
+    assert.equal(json.type, 'II');
+    assert.ok(json.summary.missingOccurrences > 0);
+    const [criteria, missing] = r.out.split('id="missing"');
+    assert.equal(count(criteria, /<tr class="state-/g), 61);
+    assert.ok(missing, 'a section of missing occurrences');
+    assert.equal(count(missing.split('</table>')[0], /<tr>/g) - 1, json.summary.missingOccurrences, 'one row per missing occurrence (and the header)');
+  });
+
   it('--format html is listed in the usage errors and the help of coverage, soa and profile', () => {
     for (const cmd of ['coverage', 'soa', 'profile']) {
       const r = isms([cmd, FIXTURE, '--format', 'htm']);
