@@ -10,7 +10,7 @@ export const DOCUMENT_TYPES = ['policy', 'standard', 'procedure', 'runbook', 'pl
 export const DOCUMENT_STATUSES = ['draft', 'approved', 'retired'] as const;
 
 /** Canonical front matter keys and the value shape each takes. */
-export const FRONT_MATTER_KEYS: Record<string, 'string' | 'strings' | 'date' | 'version' | 'controls' | 'type' | 'status'> = {
+export const FRONT_MATTER_KEYS: Record<string, 'string' | 'strings' | 'date' | 'version' | 'controls' | 'type' | 'status' | 'suppressions'> = {
   title: 'string',
   type: 'type',
   owner: 'strings',
@@ -29,6 +29,7 @@ export const FRONT_MATTER_KEYS: Record<string, 'string' | 'strings' | 'date' | '
   classification: 'string',
   description: 'string',
   tags: 'strings',
+  'isms-disable': 'suppressions',
 };
 
 /** Common spellings of the canonical keys. */

@@ -151,6 +151,10 @@ function checkValue(e: FmEntry, canonical: string, lines: LineIndex, r: Reporter
       }
       break;
     }
+    case 'suppressions':
+      // (Its entries are judged by the suppression rules.)
+      if (!isMap(v)) at(`'${e.key}' must map rule IDs to the reason each is accepted, such as {placeholder: "reason"} (docs/suppressions.md).`);
+      break;
     case 'type':
     case 'status': {
       const allowed: readonly string[] = kind === 'type' ? documentTypes(config) : DOCUMENT_STATUSES;
