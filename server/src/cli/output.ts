@@ -20,28 +20,39 @@ export function writeResults(format: Format, results: FileResult[], covered: Map
   else printText(results, covered, config, io);
 }
 
+/** The summary of a check: findings by severity, and those suppressed with a reason (counted apart, whatever their severity). */
+export function summarize(results: readonly FileResult[]): { files: number; errors: number; warnings: number; infos: number; suppressed: number } {
+  const out = { files: results.length, errors: 0, warnings: 0, infos: 0, suppressed: 0 };
+  for (const r of results) {
+    for (const f of r.findings) {
+      if (f.suppressed) out.suppressed++;
+      else if (f.severity === 'error') out.errors++;
+      else if (f.severity === 'warning') out.warnings++;
+      else out.infos++;
+    }
+  }
+  return out;
+}
+
 /** Written file by file: one JSON string for a 10,000-file workspace would be tens of MB. */
 function writeJson(results: FileResult[], io: Out): void {
-  io.out(`{\n  "version": ${JSON.stringify(VERSION)},\n  "files": [${results.length ? '' : ']\n}'}`);
-  results.forEach((r, i) => io.out(JSON.stringify(r, null, 2).replace(/^/gm, '    ') + (i + 1 < results.length ? ',' : '\n  ]\n}')));
+  const end = `\n  ],\n  "summary": ${JSON.stringify(summarize(results))}\n}`;
+  io.out(`{\n  "version": ${JSON.stringify(VERSION)},\n  "files": [${results.length ? '' : end.slice(3)}`);
+  results.forEach((r, i) => io.out(JSON.stringify(r, null, 2).replace(/^/gm, '    ') + (i + 1 < results.length ? ',' : end)));
 }
 
 function printText(results: FileResult[], covered: Map<string, Set<string>>, config: Config, io: Out): void {
-  let errors = 0;
-  let warnings = 0;
-  let infos = 0;
+  const { errors, warnings, infos, suppressed } = summarize(results);
   for (const r of results) {
     for (const f of r.findings) {
-      if (f.severity === 'error') errors++;
-      else if (f.severity === 'warning') warnings++;
-      else infos++;
+      if (f.suppressed) continue;
       io.out(`${r.path}:${f.range.start.line + 1}:${f.range.start.character + 1}  ${f.severity.padEnd(7)} ${f.message}  [${f.ruleId}]`);
     }
   }
   const docs = results.filter((r) => r.kind === 'process-document').length;
   const inv = results.filter((r) => r.kind === 'inventory').length;
   io.out('');
-  io.out(`${results.length} files checked (${docs} process documents, ${inv} inventories): ${errors} errors, ${warnings} warnings, ${infos} infos.`);
+  io.out(`${results.length} files checked (${docs} process documents, ${inv} inventories): ${errors} errors, ${warnings} warnings, ${infos} infos${suppressed ? `, ${suppressed} suppressed with a reason (isms exceptions lists them)` : ''}.`);
   const cat = catalog();
   const cov: string[] = [];
   for (const fw of config.frameworks) {
@@ -80,6 +91,8 @@ function sarif(results: FileResult[]) {
             ruleIndex: rules.findIndex((x) => x.id === f.ruleId),
             level: level(f.severity),
             message: { text: f.message },
+            // An accepted risk, not a finding that went away: code scanning shows it as suppressed in source.
+            ...(f.suppressed ? { suppressions: [{ kind: 'inSource', ...(f.suppressed.reason ? { justification: f.suppressed.reason } : {}) }] } : {}),
             locations: [
               {
                 physicalLocation: {

@@ -27,7 +27,7 @@ import { evidenceOf, type EvidenceSource } from './coverage/evidence';
 import { coverage, type CoverageReport } from './coverage/model';
 import { findSecrets, maskSecret, secretInline } from './rules/secrets/secret-inline';
 import { maskSecrets } from './editor/outline';
-import { readDirectives, suppressionEdits, type SuppressionDirective } from './lang/suppressions';
+import { documentOwner, readDirectives, suppressionEdits, type SuppressionDirective } from './lang/suppressions';
 import { applySuppressions, type SuppressionRecord } from './analysis/suppress';
 import { todayOf } from './dates';
 
@@ -299,13 +299,13 @@ export class IsmsService {
     if (out) return out;
     out = readDirectives(a);
     if (out.length) {
-      const docOwners = a.kind === 'process-document' ? factsOf(a).owners : [];
+      const docOwner = a.kind === 'process-document' && a.frontMatter ? documentOwner(a.lines, a.frontMatter) : undefined;
       for (const d of out) {
         if (a.kind === 'inventory') {
           const owners = new Set<string>();
           for (const i of a.identities ?? []) if (i.range.start.line <= d.to && i.range.end.line >= d.from) i.owners.forEach((o) => owners.add(o));
           if (owners.size) d.owner = maskSecrets([...owners].join(', '));
-        } else if (docOwners.length) d.owner = maskSecrets(docOwners.join(', '));
+        } else if (docOwner) d.owner = maskSecrets(docOwner);
       }
     }
     this.directiveMemo.set(a, out);

@@ -11,6 +11,7 @@ import { checker, checkFiles, MAX_WORKERS, PARALLEL_MIN_FILES, type CheckOptions
 import type { Config } from '../../core/config';
 import { FORMATS, writeResults, type FileResult, type Format } from '../output';
 import type { Out } from '../io';
+import type { SuppressionRecord } from '../../core/analysis/suppress';
 
 const byPosition = (a: Finding, b: Finding) => comparePos(a.range.start, b.range.start) || a.ruleId.localeCompare(b.ruleId);
 
@@ -52,7 +53,7 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
   if (typeof run === 'number') return run;
   const { results, covered, config, notChecked } = run;
   writeResults(format as Format, results, covered, config, io);
-  if (results.some((r) => r.findings.some((f) => f.severity === 'error'))) return 1;
+  if (results.some((r) => r.findings.some((f) => f.severity === 'error' && !f.suppressed))) return 1;
   if (notChecked) {
     io.err(`isms: ${notChecked} ${notChecked === 1 ? 'file' : 'files'} (or parts of files) could not be checked (see above): exit code 3.`);
     return 3;
@@ -68,6 +69,8 @@ export interface ProjectRun {
   root: string;
   /** Paths and files (or parts) that could not be checked. */
   notChecked: number;
+  /** The suppressions of each file (by path) that has any, as `isms exceptions` lists them. */
+  suppressions: Map<string, SuppressionRecord[]>;
 }
 
 /**
@@ -123,5 +126,13 @@ export async function checkProject(values: Record<string, string | boolean | und
     const extra = service.workspaceFindings(uri, list);
     if (extra.length) results[i].findings = [...results[i].findings, ...extra].sort(byPosition);
   }
-  return { results, outcomes, covered, config, root, notChecked };
+  // Then the suppressions, over every file's final findings.
+  const suppressions = new Map<string, SuppressionRecord[]>();
+  outcomes.forEach((o, i) => {
+    if (!o.directives.length) return;
+    const s = service.suppress(results[i].findings, o.directives);
+    results[i].findings = s.findings;
+    suppressions.set(o.path, s.records);
+  });
+  return { results, outcomes, covered, config, root, notChecked, suppressions };
 }

@@ -404,3 +404,25 @@ function yamlSpan(lines: LineIndex, line: number, yamlFirst: number): [number, n
   }
   return [first, last];
 }
+
+/** The `owner` (or `owners`) of a front matter body, as written: one name, or a list joined with ", ". */
+export function documentOwner(lines: LineIndex, frontMatter: { start: number; end: number }): string | undefined {
+  const first = lines.positionAt(frontMatter.start).line;
+  const last = lines.positionAt(frontMatter.end).line;
+  const clean = (s: string) => s.replace(/(?:^|[ \t])#.*$/, '').trim().replace(/^["']|["']$/g, '').trim();
+  for (let l = first; l <= last; l++) {
+    const m = /^(?:owner|owners|Owner)[ \t]*:(.*)$/.exec(lines.lineText(l));
+    if (!m) continue;
+    let v = clean(m[1]);
+    if (v.startsWith('[')) v = v.replace(/^\[|\]$/g, '').split(',').map(clean).filter(Boolean).join(', ');
+    if (v) return v;
+    const items: string[] = [];
+    for (let k = l + 1; k <= last; k++) {
+      const item = /^[ \t]*-[ \t]+(.*)$/.exec(lines.lineText(k));
+      if (!item) break;
+      items.push(clean(item[1]));
+    }
+    return items.filter(Boolean).join(', ') || undefined;
+  }
+  return undefined;
+}
