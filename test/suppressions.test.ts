@@ -199,6 +199,49 @@ describe('suppressions', () => {
     assert.ok(svc.check({ uri: 'b.nhi.yaml', text: b }).some((x: any) => x.ruleId === 'nhi-id-duplicate' && !x.suppressed), 'the other file still reports it');
   });
 
+  it('an edited file gives what a fresh check gives (incremental analysis, memos)', () => {
+    const cfg = defaultConfig();
+    cfg.today = '2026-11-23';
+    cfg.documentGlobs = ['**/*.md'];
+    const edited = new IsmsService({ relativePath: (p: string) => p }, cfg);
+    let text = `${FM}<!-- isms-disable-next-line placeholder -- The vendor fills this in, SEC-12 -->\nTODO one\n\nTBD two\n\n## More\n\nText.\n`;
+    const steps: [string, string][] = [
+      ['TBD two', 'TBD two\n<!-- isms-disable-next-line placeholder -- Second vendor field, SEC-13 -->'],
+      ['TODO one', 'Written one'],
+      ['<!-- isms-disable-next-line placeholder -- The vendor fills this in, SEC-12 -->\n', ''],
+      ['Text.', '<!-- isms-disable placeholder -->\nTODO three'],
+    ];
+    const strip = (fs: any[]) => fs.map((f) => [f.ruleId, f.range.start.line, f.range.start.character, f.message, f.suppressed ?? null]);
+    edited.check({ uri: 'a.md', text });
+    for (const [from, to] of steps) {
+      const at = text.indexOf(from);
+      edited.noteChange('a.md', at, at + from.length, to);
+      text = text.slice(0, at) + to + text.slice(at + from.length);
+      const fresh = new IsmsService({ relativePath: (p: string) => p }, cfg);
+      assert.deepEqual(strip(edited.check({ uri: 'a.md', text })), strip(fresh.check({ uri: 'a.md', text })), text);
+      assert.deepEqual(edited.suppressions({ uri: 'a.md', text }), fresh.suppressions({ uri: 'a.md', text }));
+    }
+  });
+
+  it('reads pathological lines without throwing (each comment is read once)', () => {
+    const cfg = defaultConfig();
+    cfg.today = '2026-11-23';
+    cfg.documentGlobs = ['**/*.md'];
+    const svc = new IsmsService({ relativePath: (p: string) => p }, cfg);
+    const texts = [
+      FM + '<!-- isms-disable-next-line a '.repeat(20000) + '\n',
+      FM + '<!-- isms-disable-next-line a -->'.repeat(5000) + '\nTODO\n',
+      'identities:\n' + '  # isms-disable review-overdue -- x\n'.repeat(3000) + '  # isms-enable\n'.repeat(3000),
+      '---\nisms-disable: {a: [b: {c\n---\n# x\n',
+      '---\nisms-disable:\n  - a\n---\n# x\n<!-- isms-disable-next-line -->',
+    ];
+    for (const text of texts) {
+      const uri = text.startsWith('identities') ? 'a.nhi.yaml' : 'a.md';
+      assert.ok(Array.isArray(svc.check({ uri, text })));
+      assert.ok(Array.isArray(svc.suppressions({ uri, text })));
+    }
+  });
+
   it('reads nothing from a text without "isms-"', () => {
     const lines = new LineIndex(`${FM}TODO\n`);
     assert.deepEqual(readDirectives({ lines, kind: 'process-document', frontMatter: { start: 4, end: 50 } }), []);

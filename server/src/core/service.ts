@@ -300,10 +300,19 @@ export class IsmsService {
     out = readDirectives(a);
     if (out.length) {
       const docOwner = a.kind === 'process-document' && a.frontMatter ? documentOwner(a.lines, a.frontMatter) : undefined;
+      const ids = a.identities ?? [];
       for (const d of out) {
         if (a.kind === 'inventory') {
+          // The identities the directive's lines reach (in file order: from the first that ends at or after them).
+          let lo = 0;
+          let hi = ids.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (ids[mid].range.end.line < d.from) lo = mid + 1;
+            else hi = mid;
+          }
           const owners = new Set<string>();
-          for (const i of a.identities ?? []) if (i.range.start.line <= d.to && i.range.end.line >= d.from) i.owners.forEach((o) => owners.add(o));
+          for (let k = lo; k < ids.length && ids[k].range.start.line <= d.to && owners.size < 20; k++) ids[k].owners.forEach((o) => owners.add(o));
           if (owners.size) d.owner = maskSecrets([...owners].join(', '));
         } else if (docOwner) d.owner = maskSecrets(docOwner);
       }

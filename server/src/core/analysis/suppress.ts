@@ -12,6 +12,7 @@ import type { Finding, Severity } from '../types';
 import type { SuppressionUse } from '../rules/context';
 import type { RawFinding } from '../report';
 import { allRules, ruleMeta, unitsReading } from '../rules/registry';
+import { isPlaceholderReason } from '../lang/words';
 
 export type SuppressionState = 'active' | 'expired' | 'unused' | 'unjustified';
 
@@ -53,14 +54,27 @@ export function applySuppressions(findings: readonly Finding[], directives: read
     };
   });
   const out: Finding[] = [];
+  // A sweep over the lines: the directives whose lines have begun and not ended (findings come sorted by position).
+  const byFrom = uses.slice().sort((a, b) => a.directive.from - b.directive.from);
+  let next = 0;
+  let active: typeof uses = [];
+  let lastLine = -1;
   for (const f of findings) {
     if (f.ruleId.startsWith('suppression-')) {
       out.push(f);
       continue;
     }
     const line = f.range.start.line;
+    if (line < lastLine) {
+      // (Not sorted after all: start again from the first directive.)
+      next = 0;
+      active = [];
+    }
+    lastLine = line;
+    while (next < byFrom.length && byFrom[next].directive.from <= line) active.push(byFrom[next++]);
+    if (active.some((u) => u.directive.to < line)) active = active.filter((u) => u.directive.to >= line);
     let best: (typeof uses)[number] | undefined;
-    for (const u of uses) {
+    for (const u of active) {
       if (!covers(u.directive, f.ruleId, line)) continue;
       if (u.expired) {
         u.lapsed++;
@@ -91,19 +105,16 @@ export function applySuppressions(findings: readonly Finding[], directives: read
     },
   };
   for (const unit of unitsReading('suppressions')) unit.suppressions!(ctx);
-  const flagged = new Set<number>();
   for (const r of raw) {
     const sev = o.severity(r.ruleId, r.data?.severity);
     if (sev) out.push({ ...r, severity: sev });
-    if (r.ruleId === 'suppression-unjustified') {
-      const i = uses.findIndex((u) => comparePos(u.directive.range.start, r.range.start) <= 0 && comparePos(r.range.end, u.directive.range.end) <= 0);
-      if (i >= 0) flagged.add(i);
-    }
   }
   out.sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId));
-  const records = uses.map((u, i): SuppressionRecord => {
+  const records = uses.map((u): SuppressionRecord => {
     const d = u.directive;
-    const state: SuppressionState = u.expired ? 'expired' : flagged.has(i) ? 'unjustified' : u.total === 0 ? 'unused' : 'active';
+    // (What suppression-unjustified judges, whatever its configured severity.)
+    const unjustified = u.badExpiry || isPlaceholderReason(d.reason);
+    const state: SuppressionState = u.expired ? 'expired' : unjustified ? 'unjustified' : u.total === 0 ? 'unused' : 'active';
     return {
       line: d.line,
       form: d.form,

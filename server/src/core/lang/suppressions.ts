@@ -52,7 +52,7 @@ export interface SuppressionDirective {
   owner?: string;
 }
 
-const COMMENT_HTML = /<!--[ \t]*isms-(disable-next-line|disable|enable)(?![\w-])(.*?)-->/g;
+const COMMENT_HTML = /^<!--[ \t]*isms-(disable-next-line|disable|enable)(?![\w-])(.*)-->$/;
 const COMMENT_YAML = /(?:^|[ \t])#[ \t]*isms-(disable-next-line|disable|enable)(?![\w-])(.*)$/;
 const RULE_ID = /[A-Za-z0-9][\w-]*/g;
 const EXPIRY = /\((?:expires?|until)[ \t:]+([^)]*?)[ \t]*\)[ \t.]*$/i;
@@ -101,23 +101,36 @@ export function readDirectives(src: DirectiveSource): SuppressionDirective[] {
       const bodyStart = start + lineText.length - m[2].length;
       found.push({ form: m[1] === 'enable' ? 'enable' : m[1] === 'disable' ? 'block' : 'next-line', line: l, start: start + hash, end: start + lineText.length, body: m[2], bodyStart });
     } else if (kind === 'process-document' && l > fmClose) {
-      COMMENT_HTML.lastIndex = 0;
-      for (let m = COMMENT_HTML.exec(lineText); m; m = COMMENT_HTML.exec(lineText)) {
-        if (inCodeSpan(lineText, m.index)) continue;
-        const bodyStart = start + m.index + m[0].length - 3 - m[2].length;
-        found.push({ form: m[1] === 'enable' ? 'enable' : m[1] === 'disable' ? 'block' : 'next-line', line: l, start: start + m.index, end: start + m.index + m[0].length, body: m[2], bodyStart });
+      // Each comment once, from its `<!--` to the next `-->` (linear in the line, whatever it holds).
+      let ticks = 0;
+      let counted = 0;
+      for (let open = lineText.indexOf('<!--'); open >= 0; ) {
+        const close = lineText.indexOf('-->', open + 4);
+        if (close < 0) break;
+        for (; counted < open; counted++) if (lineText.charCodeAt(counted) === 96) ticks++;
+        const m = ticks % 2 === 0 ? COMMENT_HTML.exec(lineText.slice(open, close + 3)) : null;
+        if (m) {
+          const bodyStart = start + open + m[0].length - 3 - m[2].length;
+          found.push({ form: m[1] === 'enable' ? 'enable' : m[1] === 'disable' ? 'block' : 'next-line', line: l, start: start + open, end: start + open + m[0].length, body: m[2], bodyStart });
+        }
+        open = lineText.indexOf('<!--', close + 3);
       }
     }
   }
-  const isDirectiveLine = new Set(found.filter((f) => lines.lineText(f.line).trim() === text.slice(f.start, f.end).trim()).map((f) => f.line));
-  const open: SuppressionDirective[] = [];
+  // Lines that hold one directive and nothing else.
+  const isDirectiveLine = new Set<number>();
+  for (let i = 0; i < found.length; i++) {
+    const f = found[i];
+    if (found[i - 1]?.line === f.line || found[i + 1]?.line === f.line) continue;
+    if (text.slice(lines.lineStarts[f.line], f.start).trim() === '' && text.slice(f.end, lines.lineEnd(f.line)).trim() === '') isDirectiveLine.add(f.line);
+  }
+  let open: SuppressionDirective[] = [];
   for (const f of found) {
     const { rules, reason, reasonStart, expires, expiresStart } = parseBody(f.body, f.bodyStart);
     const ruleRefs = rules.map((r) => ({ id: r.id, range: lines.range(r.start, r.start + r.id.length), to: last }));
     if (f.form === 'enable') {
       // Ends the open blocks' rules it names (every rule when it names none).
       for (const d of open) {
-        if (d.to < last) continue;
         if (!rules.length) {
           d.to = f.line;
           d.rules.forEach((r) => r.to === last && (r.to = f.line));
@@ -126,6 +139,7 @@ export function readDirectives(src: DirectiveSource): SuppressionDirective[] {
           if (d.rules.length && d.rules.every((r) => r.to < last)) d.to = Math.max(...d.rules.map((r) => r.to));
         }
       }
+      open = open.filter((d) => d.to === last);
       continue;
     }
     const d: SuppressionDirective = {
@@ -290,13 +304,6 @@ function inQuotes(line: string, at: number): boolean {
     } else if ((c === '"' || c === "'") && (i === 0 || /[\s:\-\[{,]/.test(line[i - 1]))) q = c;
   }
   return q !== undefined;
-}
-
-/** Is `at` inside an inline code span of this line (an odd number of backticks before it)? */
-function inCodeSpan(line: string, at: number): boolean {
-  let n = 0;
-  for (let i = 0; i < at; i++) if (line.charCodeAt(i) === 96) n++;
-  return n % 2 === 1;
 }
 
 /** Does `directive` cover a finding of `ruleId` starting on `line`? */
