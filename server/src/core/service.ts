@@ -27,7 +27,7 @@ import { evidenceOf, type EvidenceSource } from './coverage/evidence';
 import { coverage, type CoverageReport } from './coverage/model';
 import { findSecrets, maskSecret, secretInline } from './rules/secrets/secret-inline';
 import { maskSecrets } from './editor/outline';
-import { documentOwner, readDirectives, suppressionEdits, type SuppressionDirective } from './lang/suppressions';
+import { documentOwner, readDirectives, suppressionPlacer, type SuppressionDirective } from './lang/suppressions';
 import { applySuppressions, type SuppressionRecord } from './analysis/suppress';
 import { todayOf } from './dates';
 
@@ -563,13 +563,13 @@ export class IsmsService {
     }
     // Last, never preferred, never in fix-all: accepting a finding is a decision with a reason to write.
     if (suppressible.length) {
-      const a = this.analysis(file);
+      const place = suppressionPlacer(this.analysis(file));
       const seen = new Set<string>();
       for (const f of suppressible) {
         const key = `${f.ruleId} ${f.range.start.line}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const edits = suppressionEdits(a, f.ruleId, f.range.start.line);
+        const edits = place(f.ruleId, f.range.start.line);
         if (edits) out.push({ title: `Suppress ${f.ruleId} with a reason…`, kind: 'quickfix', edits, findings: [f] });
       }
     }

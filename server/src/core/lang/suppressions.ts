@@ -318,56 +318,83 @@ export function covers(d: SuppressionDirective, ruleId: string, line: number): b
 export const REASON_PLACEHOLDER = 'TODO: why this finding is accepted';
 
 /**
- * The edits of "Suppress with a reason…" for a finding of `ruleId` starting on `line`: a next-line directive
- * above the line (an HTML comment in a Markdown body, a `#` comment in YAML and front matter, with the
- * line's indentation); where a line cannot take one above it without changing the document (inside a
- * paragraph, table or list, a fenced block, a YAML block scalar or a continued plain scalar), a block
- * directive before and an enable after what holds it. Undefined when no comment can go there (the front
- * matter's opening line).
+ * The edits of "Suppress with a reason…" for findings of a file: a next-line directive above the finding's line
+ * (an HTML comment in a Markdown body, a `#` comment in YAML and front matter, with the line's indentation);
+ * where a line cannot take one above it without changing the document (inside a paragraph, table or list, a
+ * fenced block, a YAML block scalar or a continued plain scalar), a block directive before and an enable after
+ * what holds it. One placer per request: the Markdown blocks are found once (a line scan), so placing the
+ * fixes of every finding of a file stays linear.
  */
-export function suppressionEdits(src: DirectiveSource, ruleId: string, line: number): TextEdit[] | undefined {
+export function suppressionPlacer(src: DirectiveSource): (ruleId: string, line: number) => TextEdit[] | undefined {
   const { lines, kind, frontMatter } = src;
   const eol = lines.eol;
   const fmFirst = frontMatter ? lines.positionAt(frontMatter.start).line : -1;
   const fmLast = frontMatter ? (frontMatter.end > frontMatter.start ? lines.positionAt(frontMatter.end).line : fmFirst - 1) : -2;
-  const yaml = kind === 'inventory' || (frontMatter !== undefined && line >= fmFirst && line <= fmLast);
-  if (frontMatter && (line === fmFirst - 1 || line === fmLast + 1) && kind === 'process-document') return undefined;
-  const comment = (form: string, body: string, indent: string) => (yaml ? `${indent}# isms-${form} ${body}` : `${indent}<!-- isms-${form} ${body} -->`);
-  const reasoned = `${ruleId} -- ${REASON_PLACEHOLDER}`;
-  const [first, lastLine] = yaml ? yamlSpan(lines, line, kind === 'inventory' ? 0 : fmFirst) : markdownSpan(lines, line, frontMatter ? fmLast + 2 : 0);
-  const indent = /^[ \t]*/.exec(lines.lineText(first))![0];
-  const at = (l: number) => ({ line: l, character: 0 });
-  if (first === line) return [{ range: { start: at(line), end: at(line) }, newText: comment('disable-next-line', reasoned, indent) + eol }];
-  const afterLast = lastLine + 1 < lines.lineCount ? { range: { start: at(lastLine + 1), end: at(lastLine + 1) }, newText: comment('enable', ruleId, indent) + eol } : { range: { start: lines.positionAt(lines.text.length), end: lines.positionAt(lines.text.length) }, newText: (lines.lineText(lastLine) === '' ? '' : eol) + comment('enable', ruleId, indent) + eol };
-  return [{ range: { start: at(first), end: at(first) }, newText: comment('disable', reasoned, indent) + eol }, afterLast];
+  let blocks: Int32Array | undefined;
+  return (ruleId, line) => {
+    const yaml = kind === 'inventory' || (frontMatter !== undefined && line >= fmFirst && line <= fmLast);
+    // (No comment can go above the front matter's fences.)
+    if (frontMatter && kind === 'process-document' && (line === fmFirst - 1 || line === fmLast + 1)) return undefined;
+    const comment = (form: string, body: string, indent: string) => (yaml ? `${indent}# isms-${form} ${body}` : `${indent}<!-- isms-${form} ${body} -->`);
+    const reasoned = `${ruleId} -- ${REASON_PLACEHOLDER}`;
+    let first: number;
+    let last: number;
+    if (yaml) [first, last] = yamlSpan(lines, line, kind === 'inventory' ? 0 : fmFirst);
+    else {
+      blocks ??= markdownBlocks(lines, frontMatter ? fmLast + 2 : 0);
+      [first, last] = line < blocks.length / 2 && blocks[2 * line] >= 0 ? [blocks[2 * line], blocks[2 * line + 1]] : [line, line];
+    }
+    const indent = /^[ \t]*/.exec(lines.lineText(first))![0];
+    const at = (l: number) => ({ line: l, character: 0 });
+    if (first === line) return [{ range: { start: at(line), end: at(line) }, newText: comment('disable-next-line', reasoned, indent) + eol }];
+    const end = lines.positionAt(lines.text.length);
+    const enable =
+      last + 1 < lines.lineCount
+        ? { range: { start: at(last + 1), end: at(last + 1) }, newText: comment('enable', ruleId, indent) + eol }
+        : { range: { start: end, end }, newText: (lines.lineText(last) === '' ? '' : eol) + comment('enable', ruleId, indent) + eol };
+    return [{ range: { start: at(first), end: at(first) }, newText: comment('disable', reasoned, indent) + eol }, enable];
+  };
 }
 
-/** The lines [first, last] of a Markdown body that hold `line` and cannot take a comment line between them. */
-function markdownSpan(lines: LineIndex, line: number, bodyFirst: number): [number, number] {
-  // A fenced block holding the line: the whole fence.
-  let fence: { open: number; mark: string } | undefined;
-  for (let l = bodyFirst; l < lines.lineCount; l++) {
+/**
+ * For each line of a Markdown body, the first and last line of what holds it and cannot take a comment line
+ * inside: a fenced block, or a run of non-blank lines (a paragraph, table or list) that the line does not
+ * start. -1 where a comment can go right above the line.
+ */
+function markdownBlocks(lines: LineIndex, bodyFirst: number): Int32Array {
+  const n = lines.lineCount;
+  const out = new Int32Array(2 * n).fill(-1);
+  const heading = (t: string) => /^ {0,3}#{1,6}(?:[ \t]|$)/.test(t);
+  let l = bodyFirst;
+  while (l < n) {
     const t = lines.lineText(l);
     const f = FENCE.exec(t);
-    if (fence) {
-      if (f && f[1][0] === fence.mark[0] && f[1].length >= fence.mark.length && t.slice(f[0].length).trim() === '') {
-        if (line >= fence.open && line <= l) return [fence.open, l];
-        fence = undefined;
+    if (f && !(f[1][0] === '`' && t.slice(f[0].length).includes('`'))) {
+      let close = l + 1;
+      for (; close < n; close++) {
+        const c = FENCE.exec(lines.lineText(close));
+        if (c && c[1][0] === f[1][0] && c[1].length >= f[1].length && lines.lineText(close).slice(c[0].length).trim() === '') break;
       }
-    } else if (f && !(f[1][0] === '`' && t.slice(f[0].length).includes('`'))) {
-      if (l > line) break;
-      fence = { open: l, mark: f[1] };
-    } else if (l > line) break;
+      const endLine = Math.min(close, n - 1);
+      for (let k = l + 1; k <= endLine; k++) [out[2 * k], out[2 * k + 1]] = [l, endLine];
+      l = endLine + 1;
+      continue;
+    }
+    if (t.trim() === '' || heading(t)) {
+      l++;
+      continue;
+    }
+    // A run of non-blank lines up to a blank line, a heading or a fence.
+    let endLine = l;
+    while (endLine + 1 < n) {
+      const u = lines.lineText(endLine + 1);
+      if (u.trim() === '' || heading(u) || FENCE.test(u)) break;
+      endLine++;
+    }
+    for (let k = l + 1; k <= endLine; k++) [out[2 * k], out[2 * k + 1]] = [l, endLine];
+    l = endLine + 1;
   }
-  if (fence && line >= fence.open) return [fence.open, lines.lineCount - 1];
-  // Otherwise the run of non-blank lines holding it, unless the line starts it or follows a heading.
-  if (lines.lineText(line).trim() === '') return [line, line];
-  let first = line;
-  while (first > bodyFirst && lines.lineText(first - 1).trim() !== '' && !/^ {0,3}#{1,6}(?:[ \t]|$)/.test(lines.lineText(first - 1))) first--;
-  if (first === line) return [line, line];
-  let last = line;
-  while (last + 1 < lines.lineCount && lines.lineText(last + 1).trim() !== '' && !/^ {0,3}#{1,6}(?:[ \t]|$)/.test(lines.lineText(last + 1))) last++;
-  return [first, last];
+  return out;
 }
 
 /** The lines [first, last] of YAML that hold `line` and cannot take a comment line between them. */
