@@ -134,6 +134,18 @@ describe('suppressions', () => {
     });
   });
 
+  it('completion and hover know the front matter key', () => {
+    const cfg = defaultConfig();
+    cfg.documentGlobs = ['**/*.md'];
+    const svc = new IsmsService({ relativePath: (p: string) => p }, cfg);
+    const text = '---\ntitle: Keys\ntype: record\nowner: sre\nisms-disable:\n  placeholder: Template, SEC-5\n\n---\n\n# Keys\n';
+    const bare = '---\ntitle: Keys\ntype: record\nowner: sre\n\n---\n\n# Keys\n';
+    const items = svc.complete({ uri: 'b.md', text: bare }, { line: 4, character: 0 });
+    assert.ok(items.some((i: any) => i.label === 'isms-disable'), items.map((i: any) => i.label).join());
+    const h = svc.hover({ uri: 'a.md', text }, { line: 4, character: 3 });
+    assert.match(h.contents, /accepted on purpose/);
+  });
+
   describe('YAML', () => {
     const inv = { uri: 'keys.nhi.yaml' };
     ruleTester(['review-overdue', ...SUPPRESSION_RULES], {
