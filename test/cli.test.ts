@@ -359,6 +359,8 @@ describe('isms CLI on many files', function () {
     const files: Record<string, string> = {};
     for (let i = 0; i < 60; i++) {
       files[`inv/i-${i}.nhi.yaml`] = `kind: nhi-inventory\nidentities:\n  - id: svc-${i % 50}\n    owner: team-${i}@bank.example\n    controls: [PR.AC-4]\n`;
+      // (One suppression of a cross-file finding: applied once the other shards' IDs are known.)
+      if (i === 54) files[`inv/i-${i}.nhi.yaml`] = files[`inv/i-${i}.nhi.yaml`].replace('  - id:', '  # isms-disable-next-line nhi-id-duplicate -- Regional copy of svc-4 by design, ARCH-3\n  - id:');
       files[`docs/p-${i}.md`] = `---\ntype: runbook\nowner: a@example.com\ncontrols: [NHI7]\n---\n# R ${i}\n\nSee CC6.${(i % 9) + 1} and [x](missing-${i}.md).\n`;
     }
     const dir = workspace(files);
@@ -378,5 +380,80 @@ describe('isms CLI on many files', function () {
     assert.equal(one.json.files.length, 120);
     const dup = one.json.files.find((f: any) => f.path.endsWith('i-55.nhi.yaml')).findings.filter((f: any) => f.ruleId === 'nhi-id-duplicate');
     assert.match(dup[0].message, /also used in inv\/i-5\.nhi\.yaml:3/);
+    const accepted = one.json.files.find((f: any) => f.path.endsWith('i-54.nhi.yaml')).findings.filter((f: any) => f.ruleId === 'nhi-id-duplicate');
+    assert.deepEqual(accepted.map((f: any) => f.suppressed), [{ reason: 'Regional copy of svc-4 by design, ARCH-3', line: 2 }]);
+    assert.equal(one.json.summary.suppressed, 1);
+  });
+});
+
+describe('isms CLI: suppressions', function () {
+  this.timeout(30000);
+  const DOC = [
+    '---', 'title: Keys', 'type: record', 'owner: sre@example.com', 'isms-disable:', '  controls-missing: {reason: "Records cite no controls by design, see ISMS-1", until: 2027-01-31}', '---', '', '# Keys', '',
+    '<!-- isms-disable-next-line placeholder -- The vendor fills this in, SEC-12 -->', 'TODO: vendor text.', '',
+    '<!-- isms-disable-next-line placeholder -->', 'TBD later.', '',
+    '<!-- isms-disable-next-line link-broken -- Checked by hand, SEC-13 -->', 'No link here.', '',
+  ].join('\n');
+  const INV = [
+    'identities:', '  # isms-disable-next-line secret-inline -- Test fixture token, revoked, SEC-14 (expires 2026-12-31)',
+    '  - id: fixture', '    owner: qa-team', '    note: ghp_abcdefghijklmnopqrstuvwxyz0123456789', '',
+  ].join('\n');
+  const dir = workspace({ 'docs/keys.md': DOC, 'nhi/fixtures.nhi.yaml': INV });
+
+  it('counts suppressed findings in the text and JSON summaries, and does not fail on a suppressed error', () => {
+    const text = isms(['check', dir, '--today', '2026-11-23']);
+    assert.equal(text.code, 0, text.out + text.err);
+    assert.ok(!/\[placeholder\]/.test(text.out.split('\n').filter((l) => l.includes('keys.md:12:')).join('\n')), 'the suppressed finding is not printed');
+    assert.match(text.out, /, 4 suppressed with a reason \(isms exceptions lists them\)\./);
+    assert.match(text.out, /keys\.md:14:1 +warning This suppression of 'placeholder' gives no reason.*\[suppression-unjustified\]/);
+    assert.match(text.out, /keys\.md:17:29 +warning No 'link-broken' finding is suppressed here.*\[suppression-unused\]/);
+    const json = JSON.parse(isms(['check', dir, '--today', '2026-11-23', '--format', 'json']).out);
+    assert.equal(json.summary.suppressed, 4);
+    assert.equal(json.summary.errors, 0);
+    const secret = json.files.find((f: any) => f.path.endsWith('fixtures.nhi.yaml')).findings.find((f: any) => f.ruleId === 'secret-inline');
+    assert.deepEqual(secret.suppressed, { reason: 'Test fixture token, revoked, SEC-14', expires: '2026-12-31', line: 1 });
+    // The day after the expiry the error is back, with suppression-expired next to it.
+    const later = isms(['check', dir, '--today', '2027-01-01']);
+    assert.equal(later.code, 1);
+    assert.match(later.out, /fixtures\.nhi\.yaml:2:\d+ +warning This suppression of 'secret-inline' expired on 2026-12-31 \(1 finding is reported again\)/);
+    assert.match(later.out, /fixtures\.nhi\.yaml:5:\d+ +error .*\[secret-inline\]/);
+  });
+
+  it('carries suppressed findings in SARIF as suppressions inSource with the justification', () => {
+    const sarif = JSON.parse(isms(['check', dir, '--today', '2026-11-23', '--format', 'sarif']).out);
+    const results = sarif.runs[0].results;
+    const placeholder = results.filter((r: any) => r.ruleId === 'placeholder');
+    assert.deepEqual(placeholder.map((r: any) => [r.locations[0].physicalLocation.region.startLine, r.suppressions]), [
+      [12, [{ kind: 'inSource', justification: 'The vendor fills this in, SEC-12' }]],
+      [15, [{ kind: 'inSource' }]],
+    ]);
+    assert.ok(results.filter((r: any) => r.ruleId.startsWith('suppression-')).every((r: any) => !r.suppressions));
+  });
+
+  it('isms exceptions lists every suppression with its state and owner (md, csv, json)', () => {
+    const json = JSON.parse(isms(['exceptions', dir, '--today', '2026-11-23', '--format', 'json']).out);
+    assert.equal(json.today, '2026-11-23');
+    assert.deepEqual(
+      json.exceptions.map((e: any) => [e.path.replace(/^.*\/(docs|nhi)\//, '$1/'), e.line, e.rules.join(), e.state, e.suppressed, e.owner ?? '', e.expires ?? '']),
+      [
+        ['docs/keys.md', 6, 'controls-missing', 'active', 1, 'sre@example.com', '2027-01-31'],
+        ['docs/keys.md', 11, 'placeholder', 'active', 1, 'sre@example.com', ''],
+        ['docs/keys.md', 14, 'placeholder', 'unjustified', 1, 'sre@example.com', ''],
+        ['docs/keys.md', 17, 'link-broken', 'unused', 0, 'sre@example.com', ''],
+        ['nhi/fixtures.nhi.yaml', 2, 'secret-inline', 'active', 1, 'qa-team', '2026-12-31'],
+      ],
+    );
+    const later = JSON.parse(isms(['exceptions', dir, '--today', '2027-01-01', '--format', 'json']).out);
+    assert.equal(later.exceptions[4].state, 'expired');
+    const md = isms(['exceptions', dir, '--today', '2026-11-23']);
+    assert.equal(md.code, 0);
+    assert.match(md.out, /^# Exceptions: findings accepted with a reason\n\n5 suppressions as of 2026-11-23 \(3 active, 1 unused, 1 unjustified\)\./);
+    assert.match(md.out, /\| File \| Line \| Rules \| Reason \| Expires \| State \| Suppressed \| Owner \|/);
+    const csv = isms(['exceptions', dir, '--today', '2026-11-23', '--format', 'csv']).out;
+    assert.ok(csv.startsWith('\uFEFFFile,Line,Rules,Reason,Expires,State,Suppressed,Owner\r\n'), JSON.stringify(csv.slice(0, 80)));
+    assert.match(csv, /,11,placeholder,"The vendor fills this in, SEC-12",,active,1,sre@example\.com\r\n/);
+    const bad = isms(['exceptions', dir, '--format', 'xml']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--format must be md, csv, json/);
   });
 });

@@ -341,3 +341,57 @@ describe('language server: isms/coverage', function () {
     }
   });
 });
+
+describe('language server: suppressions', function () {
+  this.timeout(30000);
+  let client: LspClient;
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'isms-lsp-sup-'));
+  const uri = pathToFileURL(path.join(dir, 'keys.nhi.yaml')).href;
+  const TEXT = [
+    'identities:',
+    '  # isms-disable-next-line review-overdue -- Decommissioning in Q1, CHG-77',
+    '  - id: legacy',
+    '    type: service-account',
+    '    owner: sre',
+    '    purpose: Billing export',
+    '    review_cadence: annual',
+    '    last_reviewed: 2020-01-01',
+    '  - id: other',
+    '    type: service-account',
+    '    owner: sre',
+    '    purpose: Reports',
+    '    review_cadence: annual',
+    '    last_reviewed: 2020-01-01',
+    '',
+  ].join('\n');
+
+  before(async () => {
+    client = new LspClient([path.join(ROOT, 'dist', 'server.js'), '--stdio']);
+    await client.start(dir, { today: '2026-11-23' });
+  });
+
+  after(async () => client.stop());
+
+  it('does not publish a suppressed finding; the quick fix inserts a # comment with a placeholder reason', async () => {
+    const d = await client.open(uri, 'yaml', TEXT);
+    const overdue = d.diagnostics.filter((x: any) => x.code === 'review-overdue');
+    assert.deepEqual(overdue.map((x: any) => x.range.start.line), [13], 'only the unsuppressed identity');
+    assert.ok(!d.diagnostics.some((x: any) => String(x.code).startsWith('suppression-')));
+    const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: overdue[0].range, context: { diagnostics: overdue } });
+    const a = actions.find((x: any) => x.title === 'Suppress review-overdue with a reason…');
+    assert.ok(a, actions.map((x: any) => x.title).join('; '));
+    assert.equal(a.kind, 'quickfix');
+    assert.ok(!a.isPreferred);
+    assert.deepEqual(a.edit.changes[uri], [
+      { range: { start: { line: 13, character: 0 }, end: { line: 13, character: 0 } }, newText: '    # isms-disable-next-line review-overdue -- TODO: why this finding is accepted\n' },
+    ]);
+    // Applied: the finding goes, and the placeholder reason is reported until a reason is written.
+    const p = client.diagnostics(uri, 2);
+    client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: a.edit.changes[uri][0].range, text: a.edit.changes[uri][0].newText }] });
+    const after = (await p).diagnostics;
+    assert.deepEqual(after.filter((x: any) => x.code === 'review-overdue' || String(x.code).startsWith('suppression-')).map((x: any) => [x.code, x.range.start.line]), [['suppression-unjustified', 13]]);
+    // Fix-all offers nothing for it.
+    const all = await client.request('textDocument/codeAction', { textDocument: { uri }, range: overdue[0].range, context: { diagnostics: [], only: ['source.fixAll'] } });
+    assert.ok(all.every((x: any) => !x.edit.changes[uri].some((e: any) => e.newText.includes('isms-disable'))));
+  });
+});

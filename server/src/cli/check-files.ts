@@ -13,6 +13,7 @@ import { factsOf, type FileFacts } from '../core/workspace-index';
 import type { Config } from '../core/config';
 import type { Finding } from '../core/types';
 import type { IdentitySummary } from '../core/analysis/inventory';
+import type { SuppressionDirective } from '../core/lang/suppressions';
 import { decode, firstInvalidUtf8 } from './files';
 import { evidenceOf, type EvidenceSource } from '../core/coverage/evidence';
 
@@ -30,6 +31,8 @@ export interface FileOutcome {
   /** Framework -> control IDs referenced. */
   covered: [string, string[]][];
   facts: FileFacts;
+  /** Its suppression directives, applied once the cross-file findings are known (checkProject). */
+  directives: SuppressionDirective[];
   /** What the file offers as evidence (with `evidence: true`). */
   evidence?: EvidenceSource[];
 }
@@ -102,6 +105,7 @@ export function checkShard(files: readonly string[], service: IsmsService, warn:
       identities: a.identities ?? [],
       covered: [...covered].map(([fw, ids]) => [fw, [...ids]]),
       facts: factsOf(a),
+      directives: service.directives({ uri: file, text }),
     };
     if (options.evidence) out.evidence = evidenceOf(a, findings, text, service.getConfig()).map((e) => ({ ...e, uri: path }));
     service.forget(file); // keep memory flat on large workspaces

@@ -2,6 +2,7 @@
  * The `isms` command: the same engine as the language server, over files on disk. One module per
  * command under commands/; this file holds the table of commands, the general help and the dispatch.
  *   isms check [paths] [--format text|json|sarif] [--today YYYY-MM-DD] [--config FILE]
+ *   isms exceptions [paths] [--format md|csv|json] [--today YYYY-MM-DD] [--config FILE]
  *   isms catalog show <id> | isms catalog search <words>
  *   isms lsp --stdio
  * Exit codes: 0 no errors, 1 errors found, 2 usage or configuration error, 3 a file could not be checked.
@@ -19,8 +20,9 @@ import { lsp } from './commands/lsp';
 import { coverageCommand } from './commands/coverage';
 import { profileCommand, soaCommand, soc2Command } from './commands/deliverables';
 import { newCommand } from './commands/new';
+import { exceptionsCommand } from './commands/exceptions';
 
-const COMMANDS: readonly Command[] = [check, coverageCommand, soaCommand, profileCommand, soc2Command, newCommand, catalog, lsp];
+const COMMANDS: readonly Command[] = [check, exceptionsCommand, coverageCommand, soaCommand, profileCommand, soc2Command, newCommand, catalog, lsp];
 
 const byName = (name: string) => COMMANDS.find((c) => c.name === name);
 

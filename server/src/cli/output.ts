@@ -28,16 +28,36 @@ export type Format = (typeof FORMATS)[number];
 export function writeResults(format: Format, results: FileResult[], covered: Map<string, Set<string>>, config: Config, io: Out, absent: readonly AbsentResult[] = []): void {
   if (format === 'json') writeJson(results, io);
   else if (format === 'sarif') io.out(JSON.stringify(sarif(results, absent), null, 2));
-  else if (format === 'github') githubAnnotations(results).forEach((l) => io.out(l));
-  else if (format === 'gitlab') io.out(JSON.stringify(gitlabReport(results), null, 2));
-  else if (format === 'junit') io.out(junitReport(results));
+  else if (format === 'github') githubAnnotations(unsuppressed(results)).forEach((l) => io.out(l));
+  else if (format === 'gitlab') io.out(JSON.stringify(gitlabReport(unsuppressed(results)), null, 2));
+  else if (format === 'junit') io.out(junitReport(unsuppressed(results)));
   else printText(results, covered, config, io);
+}
+
+/** The summary of a check: findings by severity, and those suppressed with a reason (counted apart, whatever their severity). */
+export function summarize(results: readonly FileResult[]): { files: number; errors: number; warnings: number; infos: number; suppressed: number } {
+  const out = { files: results.length, errors: 0, warnings: 0, infos: 0, suppressed: 0 };
+  for (const r of results) {
+    for (const f of r.findings) {
+      if (f.suppressed) out.suppressed++;
+      else if (f.severity === 'error') out.errors++;
+      else if (f.severity === 'warning') out.warnings++;
+      else out.infos++;
+    }
+  }
+  return out;
+}
+
+/** The results without the findings suppressed with a reason (the CI formats have no place for accepted risk; SARIF has). */
+export function unsuppressed(results: readonly FileResult[]): FileResult[] {
+  return results.map((r) => (r.findings.some((f) => f.suppressed) ? { ...r, findings: r.findings.filter((f) => !f.suppressed) } : r));
 }
 
 /** Written file by file: one JSON string for a 10,000-file workspace would be tens of MB. */
 function writeJson(results: FileResult[], io: Out): void {
-  io.out(`{\n  "version": ${JSON.stringify(VERSION)},\n  "files": [${results.length ? '' : ']\n}'}`);
-  results.forEach((r, i) => io.out(JSON.stringify(r, null, 2).replace(/^/gm, '    ') + (i + 1 < results.length ? ',' : '\n  ]\n}')));
+  const end = `\n  ],\n  "summary": ${JSON.stringify(summarize(results))}\n}`;
+  io.out(`{\n  "version": ${JSON.stringify(VERSION)},\n  "files": [${results.length ? '' : end.slice(3)}`);
+  results.forEach((r, i) => io.out(JSON.stringify(r, null, 2).replace(/^/gm, '    ') + (i + 1 < results.length ? ',' : end)));
 }
 
 const SGR: Record<string, string> = { error: '31', warning: '33', info: '36', hint: '36' };
@@ -53,21 +73,17 @@ export function findingLine(path: string, f: Finding, color = false): string {
 }
 
 export function printText(results: FileResult[], covered: Map<string, Set<string>>, config: Config, io: Out): void {
-  let errors = 0;
-  let warnings = 0;
-  let infos = 0;
+  const { errors, warnings, infos, suppressed } = summarize(results);
   for (const r of results) {
     for (const f of r.findings) {
-      if (f.severity === 'error') errors++;
-      else if (f.severity === 'warning') warnings++;
-      else infos++;
+      if (f.suppressed) continue;
       io.out(findingLine(r.path, f, io.color));
     }
   }
   const docs = results.filter((r) => r.kind === 'process-document').length;
   const inv = results.filter((r) => r.kind === 'inventory').length;
   io.out('');
-  io.out(`${results.length} files checked (${docs} process documents, ${inv} inventories): ${errors} errors, ${warnings} warnings, ${infos} infos.`);
+  io.out(`${results.length} files checked (${docs} process documents, ${inv} inventories): ${errors} errors, ${warnings} warnings, ${infos} infos${suppressed ? `, ${suppressed} suppressed with a reason (isms exceptions lists them)` : ''}.`);
   const cat = catalog();
   const cov: string[] = [];
   for (const fw of config.frameworks) {
@@ -107,6 +123,8 @@ function sarif(results: FileResult[], absent: readonly AbsentResult[] = []) {
             level: level(f.severity),
             message: { text: f.message },
             ...(f.baselineState ? { baselineState: f.baselineState } : {}),
+            // An accepted risk, not a finding that went away: code scanning shows it as suppressed in source.
+            ...(f.suppressed ? { suppressions: [{ kind: 'inSource', ...(f.suppressed.reason ? { justification: f.suppressed.reason } : {}) }] } : {}),
             locations: [
               {
                 physicalLocation: {

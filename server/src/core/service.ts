@@ -27,6 +27,9 @@ import { evidenceOf, type EvidenceSource } from './coverage/evidence';
 import { coverage, type CoverageReport } from './coverage/model';
 import { findSecrets, maskSecret, secretInline } from './rules/secrets/secret-inline';
 import { maskSecrets } from './editor/outline';
+import { documentOwner, readDirectives, suppressionPlacer, type SuppressionDirective } from './lang/suppressions';
+import { applySuppressions, type SuppressionRecord } from './analysis/suppress';
+import { todayOf } from './dates';
 
 /** How many lines around what a message or hover is about are searched for the secrets it may quote. */
 const SECRET_WINDOW = 64;
@@ -99,6 +102,9 @@ export class IsmsService {
   private duplicates = new Map<string, { version: number; byIdentity: WeakMap<IdentitySummary, Finding | null> }>();
   /** The literal secrets of each analysis (its secret-inline findings), by line. */
   private secrets = new WeakMap<Analysis, { line: number; value: string }[]>();
+  /** The suppression directives of each analysis, and its findings after them (with the cross-file findings they saw). */
+  private directiveMemo = new WeakMap<Analysis, SuppressionDirective[]>();
+  private suppressedMemo = new WeakMap<Analysis, { extra: Finding[]; result: { findings: Finding[]; records: SuppressionRecord[] } }>();
 
   /** True once after an analysis or indexing changed some file's identity IDs. */
   takeIdChange(): boolean {
@@ -250,9 +256,69 @@ export class IsmsService {
       own.sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId));
       this.checked.set(a, own);
     }
-    const extra = options.workspace !== false && a.kind === 'inventory' ? this.workspaceFindings(file.uri, a.identities ?? []) : [];
-    if (!extra.length) return own.slice();
-    return own.concat(extra).sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId));
+    if (options.workspace === false) return own.slice();
+    const extra = a.kind === 'inventory' ? this.workspaceFindings(file.uri, a.identities ?? []) : [];
+    return this.suppressedOf(a, own, extra).findings;
+  }
+
+  /**
+   * The findings of an analysis with the cross-file ones, after its suppression directives (once per
+   * analysis while the cross-file findings are the same objects).
+   */
+  private suppressedOf(a: Analysis, own: Finding[], extra: Finding[]): { findings: Finding[]; records: SuppressionRecord[] } {
+    const memo = this.suppressedMemo.get(a);
+    if (memo && memo.extra.length === extra.length && memo.extra.every((f, i) => f === extra[i])) return { findings: memo.result.findings.slice(), records: memo.result.records };
+    const all = extra.length ? own.concat(extra).sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId)) : own;
+    const result = this.suppress(all, this.directivesOf(a));
+    this.suppressedMemo.set(a, { extra, result });
+    return { findings: result.findings.slice(), records: result.records };
+  }
+
+  /**
+   * Applies suppression directives to a file's final findings (analysis/suppress.ts): check() does it, and the
+   * CLI once it has added the cross-file findings to what its worker threads found.
+   */
+  suppress(findings: readonly Finding[], directives: readonly SuppressionDirective[]): { findings: Finding[]; records: SuppressionRecord[] } {
+    return applySuppressions(findings, directives, { today: todayOf(this.config), severity: (id, d) => this.severity(id, d) });
+  }
+
+  /** The suppression directives of a file, each with the owner of what it covers (`isms exceptions`). */
+  directives(file: SourceFile): SuppressionDirective[] {
+    return this.directivesOf(this.analysis(file));
+  }
+
+  /** The suppressions of a file as an auditor samples them: each with its state and owner. */
+  suppressions(file: SourceFile): SuppressionRecord[] {
+    const a = this.analysis(file);
+    this.check(file);
+    return this.suppressedMemo.get(a)?.result.records ?? [];
+  }
+
+  private directivesOf(a: Analysis): SuppressionDirective[] {
+    let out = this.directiveMemo.get(a);
+    if (out) return out;
+    out = readDirectives(a);
+    if (out.length) {
+      const docOwner = a.kind === 'process-document' && a.frontMatter ? documentOwner(a.lines, a.frontMatter) : undefined;
+      const ids = a.identities ?? [];
+      for (const d of out) {
+        if (a.kind === 'inventory') {
+          // The identities the directive's lines reach (in file order: from the first that ends at or after them).
+          let lo = 0;
+          let hi = ids.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (ids[mid].range.end.line < d.from) lo = mid + 1;
+            else hi = mid;
+          }
+          const owners = new Set<string>();
+          for (let k = lo; k < ids.length && ids[k].range.start.line <= d.to && owners.size < 20; k++) ids[k].owners.forEach((o) => owners.add(o));
+          if (owners.size) d.owner = maskSecrets([...owners].join(', '));
+        } else if (docOwner) d.owner = maskSecrets(docOwner);
+      }
+    }
+    this.directiveMemo.set(a, out);
+    return out;
   }
 
   /**
@@ -372,7 +438,7 @@ export class IsmsService {
   private identitySummary(file: SourceFile, i: IdentitySummary): string {
     const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
     const findings = this.check(file)
-      .filter((f) => comparePos(f.range.start, i.range.start) >= 0 && comparePos(f.range.start, i.range.end) <= 0)
+      .filter((f) => !f.suppressed && comparePos(f.range.start, i.range.start) >= 0 && comparePos(f.range.start, i.range.end) <= 0)
       .sort((a, b) => rank[a.severity] - rank[b.severity]);
     const head = [`**${i.id}**${i.type ? ` — ${i.type}` : ''}`];
     if (i.owners.length) head.push(`Owner: ${i.owners.join(', ')}`);
@@ -487,11 +553,25 @@ export class IsmsService {
   }
 
   codeActions(file: SourceFile, range: Range): CodeAction[] {
-    const findings = this.check(file);
+    const findings = this.check(file).filter((f) => !f.suppressed);
     const out: CodeAction[] = [];
+    const suppressible: Finding[] = [];
     for (const f of findings) {
       if (!rangesOverlap(f.range, range)) continue;
       for (const fix of f.fixes) out.push({ title: fix.title, kind: 'quickfix', edits: fix.edits, isPreferred: fix.isPreferred, findings: [f] });
+      if (!f.ruleId.startsWith('suppression-')) suppressible.push(f);
+    }
+    // Last, never preferred, never in fix-all: accepting a finding is a decision with a reason to write.
+    if (suppressible.length) {
+      const place = suppressionPlacer(this.analysis(file));
+      const seen = new Set<string>();
+      for (const f of suppressible) {
+        const key = `${f.ruleId} ${f.range.start.line}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const edits = place(f.ruleId, f.range.start.line);
+        if (edits) out.push({ title: `Suppress ${f.ruleId} with a reason…`, kind: 'quickfix', edits, findings: [f] });
+      }
     }
     const fixAll = this.fixAll(findings);
     if (fixAll.edits.length) out.push(fixAll);
@@ -503,6 +583,7 @@ export class IsmsService {
     const edits: TextEdit[] = [];
     const used: Finding[] = [];
     for (const f of findings) {
+      if (f.suppressed) continue;
       const safe = f.fixes.find((x: Fix) => x.safe);
       if (!safe) continue;
       if (safe.edits.some((e) => edits.some((o) => rangesOverlap(o.range, e.range)))) continue;

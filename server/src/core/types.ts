@@ -38,6 +38,18 @@ export interface Finding {
   fixes: Fix[];
   /** Rule-specific facts (e.g. the control a finding is about); travels as LSP diagnostic data. */
   data?: Record<string, unknown>;
+  /**
+   * Set when a suppression directive (docs/suppressions.md) accepts the finding: its reason, expiry and the
+   * directive's 0-based line. The finding is kept (the CLI counts it, SARIF carries it); the editor does not show it.
+   */
+  suppressed?: Suppression;
+}
+
+/** Why a finding is accepted on purpose. */
+export interface Suppression {
+  reason: string;
+  expires?: string;
+  line: number;
 }
 
 /** What kind of file the engine thinks a document is. */

@@ -235,7 +235,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   function validate(d: IndexedDocument): void {
     let diagnostics: Diagnostic[];
     try {
-      diagnostics = service.check(file(d)).map(cachedDiagnostic);
+      diagnostics = service.check(file(d)).filter((f) => !f.suppressed).map(cachedDiagnostic); // (accepted with a reason: not shown)
     } catch (e) {
       connection.console.error(`isms: check failed for ${d.uri}: ${(e as Error).stack ?? e}`);
       diagnostics = [];

@@ -12,9 +12,10 @@ import { collect, decode, firstInvalidUtf8 } from '../files';
 import { BaselineError, DEFAULT_BASELINE, makeBaseline, matchBaseline, parseBaseline, serializeBaseline, type FileFindings } from '../baseline';
 import { checker, checkFiles, MAX_WORKERS, PARALLEL_MIN_FILES, type CheckOptions, type FileOutcome } from '../check-files';
 import type { Config } from '../../core/config';
-import { FORMATS, printText, writeResults, type AbsentResult, type FileResult, type Format } from '../output';
+import { FORMATS, printText, unsuppressed, writeResults, type AbsentResult, type FileResult, type Format } from '../output';
 import { countSeverities, githubSummary } from '../ci-formats';
 import type { Out } from '../io';
+import type { SuppressionRecord } from '../../core/analysis/suppress';
 
 const byPosition = (a: Finding, b: Finding) => comparePos(a.range.start, b.range.start) || a.ruleId.localeCompare(b.ruleId);
 
@@ -108,12 +109,12 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
   if (format === 'github' && summaryFile) {
     try {
-      appendFileSync(summaryFile, githubSummary(results) + '\n');
+      appendFileSync(summaryFile, githubSummary(unsuppressed(results)) + '\n');
     } catch (e) {
       io.err(`isms: cannot write the job summary to ${summaryFile}: ${(e as Error).message}`);
     }
   }
-  const counts = countSeverities(results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.baselineState !== 'unchanged') })));
+  const counts = countSeverities(unsuppressed(results).map((r) => ({ ...r, findings: r.findings.filter((f) => f.baselineState !== 'unchanged') })));
   if (counts.error) return 1;
   if (maxWarnings !== undefined && counts.warning > Number(maxWarnings)) {
     io.err(`isms: ${counts.warning} warnings, more than --max-warnings ${maxWarnings}: exit code 1.`);
@@ -193,7 +194,8 @@ function fileFindings(run: ProjectRun): FileFindings[] {
     } catch {
       // (read a moment ago; gone now: fingerprints of an empty text)
     }
-    out.push({ file: relative(run.root, uri).split(/[\\/]/).join('/'), findings: r.findings, lines: text.split(/\r?\n/) });
+    // A finding suppressed with a reason is accepted in the source, not recorded in the baseline.
+    out.push({ file: relative(run.root, uri).split(/[\\/]/).join('/'), findings: r.findings.filter((f) => !f.suppressed), lines: text.split(/\r?\n/) });
   });
   return out;
 }
@@ -240,7 +242,9 @@ function applyBaseline(run: ProjectRun, given: string, io: Out): { results: File
   const results = run.results.map((r, i) => {
     const rel = relative(run.root, run.outcomes[i].uri).split(/[\\/]/).join('/');
     const st = byUri.has(rel) ? states.get(rel) : undefined;
-    return st ? { ...r, findings: r.findings.map((f, k) => ({ ...f, baselineState: st[k] })) } : r;
+    if (!st) return r;
+    let k = 0;
+    return { ...r, findings: r.findings.map((f) => (f.suppressed ? f : { ...f, baselineState: st[k++] })) };
   });
   const gone = absent.reduce((n, e) => n + e.count, 0);
   if (gone) {
@@ -260,6 +264,8 @@ export interface ProjectRun {
   root: string;
   /** Paths and files (or parts) that could not be checked. */
   notChecked: number;
+  /** The suppressions of each file (by path) that has any, as `isms exceptions` lists them. */
+  suppressions: Map<string, SuppressionRecord[]>;
 }
 
 /**
@@ -315,5 +321,13 @@ export async function checkProject(values: Record<string, string | boolean | und
     const extra = service.workspaceFindings(uri, list);
     if (extra.length) results[i].findings = [...results[i].findings, ...extra].sort(byPosition);
   }
-  return { results, outcomes, covered, config, root, notChecked };
+  // Then the suppressions, over every file's final findings.
+  const suppressions = new Map<string, SuppressionRecord[]>();
+  outcomes.forEach((o, i) => {
+    if (!o.directives.length) return;
+    const s = service.suppress(results[i].findings, o.directives);
+    results[i].findings = s.findings;
+    suppressions.set(o.path, s.records);
+  });
+  return { results, outcomes, covered, config, root, notChecked, suppressions };
 }

@@ -43,6 +43,7 @@ export const FRONT_MATTER_FIELDS: readonly FieldSpec[] = [
   { key: 'classification', kind: 'string', values: ['public', 'internal', 'confidential', 'restricted'], description: 'The information classification of the document.', controls: ['ISO27001:A.5.12'] },
   { key: 'description', kind: 'string', description: 'One sentence on what the document is for.' },
   { key: 'tags', kind: 'strings', description: 'Free tags.' },
+  { key: 'isms-disable', kind: 'map', description: 'Findings accepted on purpose for the whole document: rule ID -> reason, or {reason, until: YYYY-MM-DD}. See docs/suppressions.md.', evidence: 'Each entry is an exception an auditor samples (`isms exceptions`): a reason they can read, and an expiry after which the finding is reported again (ISO 27001 6.1.3 risk treatment).', controls: ['ISO27001:6.1.3'] },
 ];
 
 /** One paragraph per document type for the hover on `type:`. */

@@ -44,3 +44,20 @@ export const COMMON_ENVIRONMENTS = [
   'prod', 'production', 'staging', 'stage', 'dev', 'development', 'test', 'testing', 'qa', 'uat', 'sandbox', 'preprod',
   'pre-prod', 'preproduction', 'nonprod', 'non-prod', 'integration', 'demo', 'perf', 'performance', 'dr', 'local', 'ci', 'shared',
 ];
+
+/** Words that stand where a suppression's reason should be, and say nothing an auditor can check. */
+const NON_REASONS = new Set([
+  'n/a', 'na', 'none', 'no reason', 'reason', 'because', 'ok', 'okay', 'fine', 'ignore', 'ignored', 'wip', 'temp', 'tmp',
+  'later', 'see above', 'see below', 'known', 'accepted', 'false positive', 'fp', 'x', 'tbd', 'todo', 'fixme', '...', '-', '?',
+]);
+
+/**
+ * Is a suppression's reason empty or a placeholder (TODO, TBD, `[your reason]`, "n/a", "ok", "false positive"
+ * alone)? A reason says why the finding is accepted, in words an auditor can check.
+ */
+export function isPlaceholderReason(reason: string): boolean {
+  const r = reason.trim();
+  if (!r || !/[\p{L}\p{N}]/u.test(r)) return true;
+  if (r.search(PLACEHOLDER_WORDS) >= 0 || r.search(PLACEHOLDER_MARKUP) >= 0) return true;
+  return NON_REASONS.has(r.toLowerCase().replace(/[.!]+$/, ''));
+}

@@ -13,6 +13,7 @@
  * | inventory    | every identity summary of one inventory             | nothing (cheap, per analysis)               |
  * | section      | one Markdown section's syntax and references        | section text + enabled frameworks           |
  * | document     | front matter, the body facts of all sections, files | nothing (cheap, per analysis)               |
+ * | suppressions | a file's directives and its final findings          | nothing (a line scan, per check)            |
  *
  * The identity and document contexts are classes with the helpers their rules share (rules/nhi/context.ts,
  * rules/document/context.ts); the small ones are here.
@@ -21,7 +22,8 @@ import type { YAMLError } from 'yaml';
 import type { Config } from '../config';
 import type { ControlRef } from '../refs/scan';
 import type { Reporter } from '../report';
-import type { Range } from '../types';
+import type { Fix, Range } from '../types';
+import type { SuppressionDirective } from '../lang/suppressions';
 import type { ControlsList } from '../lang/yaml-controls';
 import type { SectionSyntax } from '../lang/markdown-section';
 import type { YamlMapping } from '../lang/yaml-mapping';
@@ -75,4 +77,31 @@ export interface SectionContext {
   refs: readonly ControlRef[];
   config: Config;
   r: Reporter;
+}
+
+/** What one suppression directive covered among a file's final findings (analysis/suppress.ts). */
+export interface SuppressionUse {
+  directive: SuppressionDirective;
+  /** Findings suppressed per rule ID it names ('*' for a directive that names none). */
+  used: ReadonlyMap<string, number>;
+  /** Findings it suppressed in all. */
+  total: number;
+  /** Its expiry is a date before today: it suppresses nothing, and `lapsed` findings are reported again. */
+  expired: boolean;
+  lapsed: number;
+  /** Its expiry is written but is no calendar date. */
+  badExpiry: boolean;
+}
+
+/** The suppression directives of one file, after they were applied to its findings. */
+export interface SuppressionsContext {
+  uses: readonly SuppressionUse[];
+  today: string;
+  /** Is this a rule of the registry? */
+  known(ruleId: string): boolean;
+  /** Is the rule enabled (not 'off')? */
+  enabled(ruleId: string): boolean;
+  /** Every rule ID of the registry (for "did you mean"). */
+  ruleIds: readonly string[];
+  add(ruleId: string, range: Range, message: string, fixes?: Fix[], data?: Record<string, unknown>): void;
 }

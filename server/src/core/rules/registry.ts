@@ -34,6 +34,10 @@ import { sharedEnvironments } from './nhi/shared-environments';
 import { reuse } from './nhi/reuse';
 import { humanUse } from './nhi/human-use';
 import { fieldInvalid } from './nhi/field-invalid';
+import { unjustified } from './suppression/suppression-unjustified';
+import { unused } from './suppression/suppression-unused';
+import { expired as suppressionExpired } from './suppression/suppression-expired';
+import { ruleUnknown } from './suppression/suppression-rule-unknown';
 
 export { ruleDocsUrl, DOCS_BASE, type RuleMeta, type RuleScope } from './meta';
 
@@ -43,6 +47,7 @@ export const RULE_UNITS: readonly RuleUnit[] = [
   idDuplicate, purposeMissing, typeUnknown, controlsMissing, offboardingMissing, stale, secretStorage, thirdParty,
   staticCredential, overprivileged, ciStaticCredential, rotation, expired, sharedEnvironments, reuse, humanUse, fieldInvalid,
   unreadable,
+  unjustified, unused, suppressionExpired, ruleUnknown,
 ];
 
 const rules: RuleMeta[] = [];

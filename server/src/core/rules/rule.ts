@@ -5,7 +5,7 @@
  * findings with that input (see rules/context.ts). The registry (rules/registry.ts) lists the units.
  */
 import type { RuleMeta } from './meta';
-import type { ControlsListContext, DefaultsContext, InventoryContext, SectionContext, TextContext, YamlContext } from './context';
+import type { ControlsListContext, DefaultsContext, InventoryContext, SectionContext, SuppressionsContext, TextContext, YamlContext } from './context';
 import type { IdentityContext } from './nhi/context';
 import type { DocumentContext } from './document/context';
 
@@ -28,6 +28,8 @@ export interface RuleUnit {
   section?(c: SectionContext): void;
   /** A process document as a whole: front matter and the facts of every section. */
   document?(c: DocumentContext): void;
+  /** The suppression directives of a file, with what each covered among its final findings. */
+  suppressions?(c: SuppressionsContext): void;
 }
 
 /** The inputs a unit can read (the names of its visitors). */

@@ -159,6 +159,10 @@ function checkValue(e: FmEntry, canonical: string, lines: LineIndex, r: Reporter
         r.add(frontMatterInvalid.id, fmStart + p.start, Math.max(fmStart + p.start + 1, trimEnd(lines.text, fmStart + p.end)), `'${e.key}': ${p.message}.`, [], { key: e.key });
       }
       break;
+    case 'suppressions':
+      // (Its entries are judged by the suppression rules.)
+      if (!isMap(v)) at(`'${e.key}' must map rule IDs to the reason each is accepted, such as {placeholder: "reason"} (docs/suppressions.md).`);
+      break;
     case 'type':
     case 'status': {
       const allowed: readonly string[] = kind === 'type' ? documentTypes(config) : DOCUMENT_STATUSES;
