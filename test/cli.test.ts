@@ -405,8 +405,8 @@ describe('isms CLI: suppressions', function () {
     assert.equal(text.code, 0, text.out + text.err);
     assert.ok(!/\[placeholder\]/.test(text.out.split('\n').filter((l) => l.includes('keys.md:12:')).join('\n')), 'the suppressed finding is not printed');
     assert.match(text.out, /, 4 suppressed with a reason \(isms exceptions lists them\)\./);
-    assert.match(text.out, /keys\.md:14:1 +warning This suppression of 'placeholder' gives no reason.*\[suppression-unjustified\]/);
-    assert.match(text.out, /keys\.md:17:29 +warning No 'link-broken' finding is suppressed here.*\[suppression-unused\]/);
+    assert.match(text.out, /keys\.md:14:1: warning This suppression of 'placeholder' gives no reason.*\[suppression-unjustified\]/);
+    assert.match(text.out, /keys\.md:17:29: warning No 'link-broken' finding is suppressed here.*\[suppression-unused\]/);
     const json = JSON.parse(isms(['check', dir, '--today', '2026-11-23', '--format', 'json']).out);
     assert.equal(json.summary.suppressed, 4);
     assert.equal(json.summary.errors, 0);
@@ -415,8 +415,8 @@ describe('isms CLI: suppressions', function () {
     // The day after the expiry the error is back, with suppression-expired next to it.
     const later = isms(['check', dir, '--today', '2027-01-01']);
     assert.equal(later.code, 1);
-    assert.match(later.out, /fixtures\.nhi\.yaml:2:\d+ +warning This suppression of 'secret-inline' expired on 2026-12-31 \(1 finding is reported again\)/);
-    assert.match(later.out, /fixtures\.nhi\.yaml:5:\d+ +error .*\[secret-inline\]/);
+    assert.match(later.out, /fixtures\.nhi\.yaml:2:\d+: warning This suppression of 'secret-inline' expired on 2026-12-31 \(1 finding is reported again\)/);
+    assert.match(later.out, /fixtures\.nhi\.yaml:5:\d+: error .*\[secret-inline\]/);
   });
 
   it('carries suppressed findings in SARIF as suppressions inSource with the justification', () => {

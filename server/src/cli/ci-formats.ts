@@ -5,7 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../core/types';
-import type { FileResult } from './output';
+/** A checked file and its findings (cli/output.ts FileResult has this shape). */
+export interface FileResult {
+  path: string;
+  kind: string;
+  findings: Finding[];
+}
 
 /** GitHub's escaping of a workflow command's message (data) and of its properties. */
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');

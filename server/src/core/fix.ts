@@ -33,12 +33,10 @@ export interface FileFix {
 
 export const MAX_FIX_PASSES = 10;
 
-const insertsPlaceholder = (fix: Fix) =>
-  fix.edits.some((e) => {
-    PLACEHOLDER_WORDS.lastIndex = 0;
-    PLACEHOLDER_MARKUP.lastIndex = 0;
-    return PLACEHOLDER_WORDS.test(e.newText) || PLACEHOLDER_MARKUP.test(e.newText);
-  });
+// Copies without the global flag: `test` on the shared /g expressions would move their lastIndex under the rules that scan with them.
+const WORDS = new RegExp(PLACEHOLDER_WORDS.source, PLACEHOLDER_WORDS.flags.replace('g', ''));
+const MARKUP = new RegExp(PLACEHOLDER_MARKUP.source, PLACEHOLDER_MARKUP.flags.replace('g', ''));
+const insertsPlaceholder = (fix: Fix) => fix.edits.some((e) => WORDS.test(e.newText) || MARKUP.test(e.newText));
 
 /** The safe fixes of a finding that fix-all may apply from the command line. */
 export function cliSafe(findings: readonly Finding[]): Finding[] {
