@@ -14,11 +14,13 @@ import type { ControlRef } from '../refs/scan';
 import { shiftRef } from '../refs/scan';
 import { Reporter, type RawFinding } from '../report';
 import { LineIndex, type TextChange } from '../text';
-import type { Range } from '../types';
+import type { FileHost, Range } from '../types';
 import { partsOf, splitAfterChange, splitInventory, splitWithIndent, WHOLE, type InventoryChunk, type PreviousCut } from '../lang/inventory';
 import { YamlMapping } from '../lang/yaml-mapping';
 import { detach, LruCache, shiftFinding, shiftRange, WOULD_BLOCK } from '../chunks';
-import { IdentityContext, type IdentityInput } from '../rules/nhi/context';
+import { IdentityContext, type IdentityInput, type IdentityLinkAt } from '../rules/nhi/context';
+import type { IdentityLink, InventoryContext } from '../rules/context';
+import { linkResolver } from '../lang/evidence';
 import { identityOwners } from '../rules/ownership/ownership';
 import { unitsReading } from '../rules/registry';
 import { analyzeYaml, runTextRules } from './yaml';
@@ -37,6 +39,8 @@ export interface IdentitySummary {
   controls: string[];
   /** `last_reviewed` as written, when it is a date. */
   lastReviewed?: string;
+  /** Paths it names (evidence, offboarding), resolved by the inventory-wide units. */
+  links?: IdentityLink[];
 }
 
 interface ChunkResult {
@@ -95,6 +99,8 @@ export interface InventoryOptions {
   prev?: { text: string; change: TextChange };
   /** Throw WOULD_BLOCK rather than parse a part this long or longer at once (the whole file, a long trailing part). */
   inlineLimit?: number;
+  /** Answers whether the paths identities name exist; without it, none is checked. */
+  host?: FileHost;
 }
 
 /**
@@ -193,7 +199,7 @@ export function analyzeInventory(
     }
   }
 
-  const inventory = { identities, r };
+  const inventory: InventoryContext = { identities, r, uri, ...linkResolver(options.host, uri) };
   const wide = r.findings.length;
   for (const u of unitsReading('inventory')) u.inventory!(inventory);
   maskMessages(r.findings, r.lines, wide);
@@ -334,6 +340,7 @@ function summary(f: IdentityFacts, item: YAMLMap, text: string, lines: LineIndex
   if (f.name !== undefined) out.name = f.name;
   if (f.type !== undefined) out.type = f.type;
   if (f.lastReviewed !== undefined) out.lastReviewed = f.lastReviewed;
+  if (f.links?.length) out.links = f.links.map(({ start: s, end: e, ...l }) => ({ ...l, range: lines.range(s, e) }));
   return out;
 }
 
@@ -342,11 +349,12 @@ function shiftSummary(s: IdentitySummary, dl: number): IdentitySummary {
   if (dl === 0) return s;
   const out = { ...s, range: shiftRange(s.range, dl) };
   if (s.idRange) out.idRange = shiftRange(s.idRange, dl);
+  if (s.links) out.links = s.links.map((l) => ({ ...l, range: shiftRange(l.range, dl) }));
   return out;
 }
 
 /** What the editor and the workspace keep of an identity (offsets in `r`'s document): a summary before its ranges. */
-type IdentityFacts = Omit<IdentitySummary, 'range' | 'idRange'> & { idStart?: number; idEnd?: number };
+type IdentityFacts = Omit<IdentitySummary, 'range' | 'idRange' | 'links'> & { idStart?: number; idEnd?: number; links?: IdentityLinkAt[] };
 
 /** Runs every unit that reads an identity on one identity, and returns its facts. */
 function checkIdentity(inp: IdentityInput, r: Reporter): IdentityFacts {
@@ -354,7 +362,9 @@ function checkIdentity(inp: IdentityInput, r: Reporter): IdentityFacts {
   for (const u of unitsReading('identity')) u.identity!(c);
   const name = c.effText('name');
   const reviewed = c.effText('last_reviewed');
+  const links = c.links();
   return {
+    ...(links.length ? { links } : {}),
     ...(c.id !== undefined ? { id: c.id, idStart: c.idEntry!.valueStart, idEnd: c.idEntry!.valueEnd } : {}),
     ...(name ? { name } : {}),
     ...(c.type ? { type: c.type } : {}),

@@ -9,6 +9,19 @@ import { closest } from './document';
 export const PLACEHOLDER_WORDS = /\b(?:TODO|TBD|TBC|FIXME|XXX)\b/g;
 export const PLACEHOLDER_MARKUP = /<insert[^>]*>|\[(?:owner|approver|name|date|team|email|system|insert[^\]]*|your [^\]]*)\](?![([:])/gi;
 
+/**
+ * A YAML value that is nothing but a placeholder: a marker word, alone or leading (`TODO`, `TBD: ask infra`), an
+ * ellipsis (`...`, `…`), or template markup in angle brackets (`<fill me>`, `<insert runbook>`). Such a value counts
+ * as missing (`offboarding: TODO` is no offboarding); the `placeholder` rule reports it. Real text with a marker
+ * inside ("Revoke in Vault; TODO automate") is not one.
+ */
+export function isPlaceholderValue(value: string): boolean {
+  const v = value.trim();
+  return /^(?:TODO|TBD|TBC|FIXME|XXX)\b/.test(v) || /^(?:\.{3,}|…+)$/.test(v) || (/^<[^<>@\r\n]*>$/.test(v) && !v.includes('://')) || PLACEHOLDER_MARKUP_WHOLE.test(v);
+}
+
+const PLACEHOLDER_MARKUP_WHOLE = /^\[(?:owner|approver|name|date|team|email|system|insert[^\]]*|your [^\]]*)\]$/i;
+
 /** Words that show a section speaks of the records a procedure produces. */
 export const RECORDS = /\b(?:evidence|records|audit trail|audit log|retention|retained|retain)\b/i;
 

@@ -16,6 +16,7 @@ import { sections } from './document/sections';
 import { controlsList } from './document/controls-list';
 import { placeholders } from './document/placeholder';
 import { links } from './document/link-broken';
+import { evidence } from './evidence/evidence';
 import { idDuplicate } from './nhi/id-duplicate';
 import { purposeMissing } from './nhi/purpose-missing';
 import { typeUnknown } from './nhi/type-unknown';
@@ -38,7 +39,7 @@ export { ruleDocsUrl, DOCS_BASE, type RuleMeta, type RuleScope } from './meta';
 
 export const RULE_UNITS: readonly RuleUnit[] = [
   controlRefs, syntax, secrets, ownership,
-  frontMatter, approver, sections, controlsList, placeholders, links,
+  frontMatter, approver, sections, controlsList, placeholders, links, evidence,
   idDuplicate, purposeMissing, typeUnknown, controlsMissing, offboardingMissing, stale, secretStorage, thirdParty,
   staticCredential, overprivileged, ciStaticCredential, rotation, expired, sharedEnvironments, reuse, humanUse, fieldInvalid,
   unreadable,

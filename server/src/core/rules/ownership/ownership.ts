@@ -6,7 +6,7 @@
  */
 import { addDays, daysBetween, parseCadenceDays, parseDate, todayOf } from '../../dates';
 import { OWNER_FALLBACK_KEYS } from '../../lang/document-schema';
-import { nearestCadence } from '../../lang/words';
+import { isPlaceholderValue, nearestCadence } from '../../lang/words';
 import { listText, scalarText, YamlMapping, type MappingEntry } from '../../lang/yaml-mapping';
 import { Reporter } from '../../report';
 import type { Fix, TextEdit } from '../../types';
@@ -123,7 +123,8 @@ export interface OwnershipTarget {
 
 /** The owners named by an `owner` entry (or inherited), split when one string names several. */
 export function ownersOf(ownerE: MappingEntry | undefined, inherited?: Readonly<Record<string, unknown>>): string[] {
-  const ownerList = ownerE ? listText(ownerE.value) : plainList(inherited ? inherited['owner'] : undefined);
+  // (A placeholder, `owner: TODO`, names nobody: it counts as no owner, and `placeholder` reports it.)
+  const ownerList = (ownerE ? listText(ownerE.value) : plainList(inherited ? inherited['owner'] : undefined)).filter((o) => !isPlaceholderValue(o));
   return ownerList.length === 1 ? splitOwners(ownerList[0]) : ownerList;
 }
 
