@@ -9,6 +9,7 @@
  */
 import { offboardingRunbook } from '../../templates';
 import type { Fix } from '../../types';
+import { scalarText } from '../../lang/yaml-mapping';
 import { defineRule } from '../meta';
 import type { RuleUnit } from '../rule';
 import { citation } from './context';
@@ -42,7 +43,7 @@ export const offboardingMissing: RuleUnit = {
     if (c.effText('offboarding') !== undefined) return;
     const path = runbookFileName(c.id);
     const own = c.own('offboarding');
-    const placeholder = own && own.valueStart !== own.valueEnd;
+    const placeholder = own && scalarText(own.value) !== undefined;
     const insert = c.insertFix('offboarding', yamlPath(path), CREATE_RUNBOOK);
     const fix: Fix = { ...insert, isPreferred: false, create: { path, text: offboardingRunbook(c.id ?? 'this identity', c.today) } };
     c.report(
