@@ -150,12 +150,13 @@ const AFTER_FIX: Record<string, Record<string, number>> = {
   // 'Insert approver:' inserts the key with an empty value for the author to fill: approver-missing
   // then reports the empty value (no fix: only a person can name the approver).
   'approver-missing/flagged.md': { 'approver-missing': 1 },
-  // ... and 'Fill in owner' writes the placeholder 'owner: TODO', which the placeholder rule then reports
-  // in the front matter until a person names the owner.
-  'approver-missing/no-owner.md': { 'approver-missing': 1, placeholder: 1 },
-  'owner-missing/empty-list.md': { placeholder: 1 },
-  'owner-missing/empty.md': { placeholder: 1 },
-  'owner-missing/flagged.md': { placeholder: 1 },
+  // ... and 'Fill in owner' writes the placeholder 'owner: TODO', which marks the field to fill: a placeholder is
+  // no owner (owner-missing stays: no fix satisfies its own rule with a placeholder), and the placeholder rule
+  // reports it in the front matter until a person names the owner.
+  'approver-missing/no-owner.md': { 'approver-missing': 1, 'owner-missing': 1, placeholder: 1 },
+  'owner-missing/empty-list.md': { 'owner-missing': 1, placeholder: 1 },
+  'owner-missing/empty.md': { 'owner-missing': 1, placeholder: 1 },
+  'owner-missing/flagged.md': { 'owner-missing': 1, placeholder: 1 },
   // The successor of a legacy control is not in the front matter list yet.
   'control-legacy/flagged.md': { 'control-unlisted': 1 },
   // 'NHI-2' corrected to 'NHI2' is now a valid citation, missing from the list.

@@ -29,6 +29,24 @@ export interface CaseOptions {
   uri?: string;
   /** Changes to the config (today is 2026-11-23; every `*.md` is a process document). */
   config?: (cfg: any) => void;
+  /**
+   * Other files of the workspace, by path relative to the file under test (`runbooks/x.md`): link and evidence
+   * targets resolve against them (a FileHost over this map). Without it, the host cannot tell (no FileHost).
+   */
+  files?: Record<string, string>;
+}
+
+/** A FileHost over `files` (paths relative to the file under test; `a/` is a folder when a file is under it). */
+export function mapHost(files: Record<string, string>): any {
+  const norm = (t: string) => t.replace(/^\.\//, '').replace(/\/$/, '');
+  return {
+    stat: (_from: string, target: string) => {
+      const t = norm(target);
+      if (t in files) return 'file';
+      return Object.keys(files).some((k) => k.startsWith(t + '/')) ? 'dir' : 'missing';
+    },
+    readText: (_from: string, target: string) => files[norm(target)],
+  };
 }
 
 export interface ValidCase extends CaseOptions {
@@ -58,6 +76,7 @@ export interface InvalidCase extends ValidCase {
 export interface Suite {
   uri?: string;
   config?: (cfg: any) => void;
+  files?: Record<string, string>;
   valid?: (string | ValidCase)[];
   invalid?: InvalidCase[];
 }
@@ -69,7 +88,7 @@ export function findingsOf(rules: readonly string[], text: string, opts: CaseOpt
   cfg.documentGlobs = ['**/*.md'];
   for (const r of allRules()) if (!rules.includes(r.id) && r.id !== 'syntax-error') cfg.rules[r.id] = 'off';
   opts.config?.(cfg);
-  const svc = new IsmsService({ relativePath: (p: string) => p }, cfg);
+  const svc = new IsmsService({ relativePath: (p: string) => p, ...(opts.files ? { files: mapHost(opts.files) } : {}) }, cfg);
   // (Findings suppressed with a reason are left out, as the editor leaves them out: test/suppressions.test.ts.)
   return svc.check({ uri: opts.uri ?? 'doc.md', text }).filter((f: any) => !f.suppressed && (rules.includes(f.ruleId) || f.ruleId === 'syntax-error'));
 }
@@ -97,7 +116,7 @@ export function applyFixes(text: string, findings: readonly any[]): string {
 
 export function ruleTester(rule: string | readonly string[], suite: Suite): void {
   const rules = typeof rule === 'string' ? [rule] : rule;
-  const opts = (c: CaseOptions): CaseOptions => ({ uri: c.uri ?? suite.uri, config: c.config ?? suite.config });
+  const opts = (c: CaseOptions): CaseOptions => ({ uri: c.uri ?? suite.uri, config: c.config ?? suite.config, files: c.files ?? suite.files });
   describe(rules.join(', '), () => {
     (suite.valid ?? []).forEach((v, i) => {
       const c: ValidCase = typeof v === 'string' ? { text: v } : v;

@@ -23,6 +23,7 @@ import { templateFor, type TemplateKind } from './templates';
 import { completeFields, completeSections, frontMatterTable, hoverField, inventoryTable, type AssistItem, type FieldTable } from './editor/assist';
 import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
 import { sectionMissing, evidenceMissing } from './rules/document/sections';
+import { nhiOffboardingMissing, offboardingFixes } from './rules/nhi/offboarding-missing';
 import { evidenceOf, type EvidenceSource } from './coverage/evidence';
 import { coverage, type CoverageReport } from './coverage/model';
 import { findSecrets, maskSecret, secretInline } from './rules/secrets/secret-inline';
@@ -73,6 +74,8 @@ export interface CodeAction {
   title: string;
   kind: 'quickfix' | 'source.fixAll';
   edits: TextEdit[];
+  /** A file the action creates first (path relative to the file the action is for; see Fix.create). */
+  create?: { path: string; text: string };
   isPreferred?: boolean;
   /** The findings the action resolves. */
   findings: Finding[];
@@ -558,7 +561,8 @@ export class IsmsService {
     const suppressible: Finding[] = [];
     for (const f of findings) {
       if (!rangesOverlap(f.range, range)) continue;
-      for (const fix of f.fixes) out.push({ title: fix.title, kind: 'quickfix', edits: fix.edits, isPreferred: fix.isPreferred, findings: [f] });
+      const fixes = f.ruleId === nhiOffboardingMissing.id && f.fixes.some((x) => x.create) ? this.offboardingFixes(file.uri, f.fixes) : f.fixes;
+      for (const fix of fixes) out.push({ title: fix.title, kind: 'quickfix', edits: fix.edits, isPreferred: fix.isPreferred, ...(fix.create ? { create: fix.create } : {}), findings: [f] });
       if (!f.ruleId.startsWith('suppression-')) suppressible.push(f);
     }
     // Last, never preferred, never in fix-all: accepting a finding is a decision with a reason to write.
@@ -578,13 +582,28 @@ export class IsmsService {
     return out;
   }
 
-  /** All safe fixes of a document that do not overlap each other. */
+  /**
+   * The offboarding fixes for an inventory (rules/nhi/offboarding-missing.ts): the workspace's runbooks and
+   * procedures about offboarding, by their path relative to the inventory; else a new runbook at a free name.
+   */
+  private offboardingFixes(uri: string, fixes: readonly Fix[]): Fix[] {
+    const from = this.workspace.relativePath(uri);
+    const candidates = this.index
+      .offboardingDocs()
+      .filter((u) => u !== uri)
+      .map((u) => relativePath(from, this.workspace.relativePath(u)))
+      .sort();
+    const host = this.workspace.files;
+    return offboardingFixes(fixes, candidates.slice(0, 12), (p) => !!host && host.stat(uri, p) !== 'missing' && host.stat(uri, p) !== undefined);
+  }
+
+  /** All safe fixes of a document that do not overlap each other (never one that creates a file). */
   fixAll(findings: Finding[]): CodeAction {
     const edits: TextEdit[] = [];
     const used: Finding[] = [];
     for (const f of findings) {
       if (f.suppressed) continue;
-      const safe = f.fixes.find((x: Fix) => x.safe);
+      const safe = f.fixes.find((x: Fix) => x.safe && !x.create);
       if (!safe) continue;
       if (safe.edits.some((e) => edits.some((o) => rangesOverlap(o.range, e.range)))) continue;
       edits.push(...safe.edits);
@@ -642,6 +661,15 @@ export class IsmsService {
     const fw = (Object.values(FRAMEWORKS).find((f) => f.prefix === p)?.id ?? 'csf') as FrameworkId;
     return [fw];
   }
+}
+
+/** The path of `to` relative to the folder of `from` (both workspace-relative, `/`-separated). */
+export function relativePath(from: string, to: string): string {
+  const a = from.split('/').slice(0, -1).filter((x) => x !== '' && x !== '.');
+  const b = to.split('/').filter((x) => x !== '' && x !== '.');
+  let i = 0;
+  while (i < a.length && i < b.length - 1 && a[i] === b[i]) i++;
+  return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/');
 }
 
 /** `change` turns `before` into `after`: the lengths agree and the text outside it is the same. */

@@ -28,6 +28,11 @@ export interface Fix {
   isPreferred?: boolean;
   /** Safe to apply in a "fix all" pass: changes nothing but the finding's own text. */
   safe?: boolean;
+  /**
+   * A new file the fix creates (with `edits` applied to this file): `path` relative to this file, `text` its
+   * content. Never safe: fix-all and the CLI apply no fix that creates a file; an editor asks first.
+   */
+  create?: { path: string; text: string };
 }
 
 export interface Finding {

@@ -4,11 +4,14 @@
  * purpose: a few strings per file, so a 10,000-file workspace costs a few MB.
  */
 import type { Analysis } from './analysis/analyze';
+import { frontMatterType, OFFBOARDING_WORDS } from './lang/evidence';
 
 export interface FileFacts {
   owners: string[];
   /** Identity IDs of an inventory, with the 0-based line of each. */
   ids: { id: string; line: number }[];
+  /** A process document: its front matter `type`, and whether it speaks of offboarding or revoking access. */
+  doc?: { type?: string; offboarding: boolean };
 }
 
 const OWNER_LINE = /^[ \t]*(?:-[ \t]+)?(?:owner|approver)[ \t]*:[ \t]*["']?([^"'#\r\n[\]{},]+?)["']?[ \t]*(?:#.*)?$/gm;
@@ -22,16 +25,18 @@ function lineOf(text: string, offset: number, from: { offset: number; line: numb
   return line;
 }
 
-/** Facts of a file read from disk without analysing it (a line scan). */
-export function scanFacts(text: string, inventory: boolean): FileFacts {
+/** Facts of a file read from disk without analysing it (a line scan). `ownersFrom`: where owners are read (default all). */
+export function scanFacts(text: string, inventory: boolean, ownersFrom: string = text): FileFacts {
   const owners = new Set<string>();
-  for (const m of text.matchAll(OWNER_LINE)) owners.add(m[1]);
+  for (const m of ownersFrom.matchAll(OWNER_LINE)) owners.add(m[1]);
   const ids: FileFacts['ids'] = [];
   if (inventory) {
     const cursor = { offset: 0, line: 0 };
     for (const m of text.matchAll(ID_LINE)) ids.push({ id: m[1], line: lineOf(text, m.index!, cursor) });
+    return { owners: [...owners], ids };
   }
-  return { owners: [...owners], ids };
+  const type = frontMatterType(text);
+  return { owners: [...owners], ids, doc: { ...(type ? { type } : {}), offboarding: OFFBOARDING_WORDS.test(text) } };
 }
 
 /** Facts of an analysed file. */
@@ -45,12 +50,13 @@ export function factsOf(a: Analysis): FileFacts {
     }
     return { owners: [...owners], ids };
   }
-  if (a.kind === 'process-document' && a.frontMatter) return scanFacts(a.lines.text.slice(a.frontMatter.start, a.frontMatter.end), false);
+  if (a.kind === 'process-document') return scanFacts(a.lines.text, false, a.frontMatter ? a.lines.text.slice(a.frontMatter.start, a.frontMatter.end) : '');
   return { owners: [], ids: [] };
 }
 
 function sameFacts(a: FileFacts, b: FileFacts): boolean {
   if (a.ids.length !== b.ids.length || a.owners.length !== b.owners.length) return false;
+  if (a.doc?.type !== b.doc?.type || a.doc?.offboarding !== b.doc?.offboarding) return false;
   for (let i = 0; i < a.ids.length; i++) if (a.ids[i].id !== b.ids[i].id || a.ids[i].line !== b.ids[i].line) return false;
   for (let i = 0; i < a.owners.length; i++) if (a.owners[i] !== b.owners[i]) return false;
   return true;
@@ -83,7 +89,7 @@ export class WorkspaceIndex {
     if (old?.ids.length || facts.ids.length) this.bump(uri);
     const changed = !old || old.ids.length !== facts.ids.length || old.ids.some((x, i) => x.id !== facts.ids[i].id);
     if (old) this.unlinkIds(uri, old);
-    if (facts.owners.length || facts.ids.length) this.files.set(uri, facts);
+    if (facts.owners.length || facts.ids.length || facts.doc) this.files.set(uri, facts);
     else this.files.delete(uri);
     for (const { id, line } of facts.ids) {
       let m = this.byId.get(id);
@@ -109,6 +115,13 @@ export class WorkspaceIndex {
       m.delete(uri);
       if (m.size === 0) this.byId.delete(id);
     }
+  }
+
+  /** The runbooks and procedures that speak of offboarding or revoking access (URIs, sorted). */
+  offboardingDocs(): string[] {
+    const out: string[] = [];
+    for (const [uri, f] of this.files) if (f.doc?.offboarding && (f.doc.type === 'runbook' || f.doc.type === 'procedure')) out.push(uri);
+    return out.sort();
   }
 
   owners(): string[] {

@@ -20,6 +20,8 @@ import {
   type CodeAction as LspCodeAction,
   ErrorCodes,
   ResponseError,
+  type TextEdit,
+  type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { IndexedDocument } from './document';
 import { Offloader } from './offload';
@@ -122,8 +124,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     files: nodeFileHost(() => root),
   });
   let pullConfig = false;
+  /** The client applies workspace edits that create files (an action that creates one is offered only then). */
+  let createFiles = false;
 
   connection.onInitialize((params) => {
+    const we = params.capabilities.workspace?.workspaceEdit;
+    createFiles = !!we?.documentChanges && !!we.resourceOperations?.includes('create');
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     root = folder?.startsWith('file:') ? fileURLToPath(folder) : undefined;
     pullConfig = !!params.capabilities.workspace?.configuration;
@@ -220,10 +226,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       }
     }
     if (changed) revalidateInventories('');
-    // A file that appeared or went away can make a link in an open document resolve or break.
+    // A file that appeared or went away can make a link in an open document, or a path an inventory names
+    // (evidence, offboarding), resolve or break.
     if (p.changes.some((c) => c.type !== FileChangeType.Changed)) {
       for (const d of documents.all()) {
-        if (!/\.(md|markdown)$/i.test(d.uri)) continue;
+        if (!/\.(md|markdown|ya?ml)$/i.test(d.uri)) continue;
         service.forget(d.uri);
         schedule(d.uri);
       }
@@ -372,16 +379,29 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const kind = a.kind === 'quickfix' ? CodeActionKind.QuickFix : `${CodeActionKind.SourceFixAll}.isms`;
       if (only && !only.some((o) => kind === o || kind.startsWith(o + '.'))) continue;
       if (!only && a.kind === 'source.fixAll') continue;
+      if (a.create && !createFiles) continue;
       out.push({
         title: a.title,
         kind,
         isPreferred: a.isPreferred,
         diagnostics: a.findings.map(toDiagnostic),
-        edit: { changes: { [d.uri]: a.edits } },
+        edit: a.create ? createEdit(d, a.create, a.edits) : { changes: { [d.uri]: a.edits } },
       });
     }
     return out;
   });
+
+  /** A workspace edit that creates `create` (relative to the document) with its text, then edits the document. */
+  function createEdit(d: IndexedDocument, create: { path: string; text: string }, edits: TextEdit[]): WorkspaceEdit {
+    const uri = new URL(create.path.split('/').map(encodeURIComponent).join('/'), d.uri).href;
+    return {
+      documentChanges: [
+        { kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } },
+        { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: create.text }] },
+        { textDocument: { uri: d.uri, version: d.version }, edits },
+      ],
+    };
+  }
 
   connection.onRequest('isms/catalogSearch', (p: { query?: string }) => ({ items: service.catalogItems(p?.query ?? '') }));
   connection.onRequest('isms/template', (p: { kind: TemplateKind; today: string; controls?: unknown }) =>

@@ -259,7 +259,7 @@ function analyzeKnown(file: SourceFile, config: Config, rel: string, host: FileH
     // without the previous cut: the text it reads is not the text the editor changed).
     const shallow = guardYaml(file.uri, file.text, options.prev);
     const text = shallow ? shallow.text : file.text;
-    const inv = analyzeInventory(text, shallow ? new LineIndex(text) : lines, config, r, { whole: options.whole, prev: shallow ? undefined : options.prev, inlineLimit: options.inlineLimit }, file.uri);
+    const inv = analyzeInventory(text, shallow ? new LineIndex(text) : lines, config, r, { whole: options.whole, prev: shallow ? undefined : options.prev, inlineLimit: options.inlineLimit, host }, file.uri);
     if (shallow) {
       reportDeep(shallow.deep, 0, r);
       for (const d of shallow.deep) runTextRules(file.text.slice(d.start, d.end), d.start, r); // (secrets in them are still found)

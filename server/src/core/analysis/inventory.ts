@@ -14,12 +14,14 @@ import type { ControlRef } from '../refs/scan';
 import { shiftRef } from '../refs/scan';
 import { Reporter, type RawFinding } from '../report';
 import { LineIndex, type TextChange } from '../text';
-import type { Range } from '../types';
+import type { FileHost, Range } from '../types';
 import { partsOf, splitAfterChange, splitInventory, splitWithIndent, WHOLE, type InventoryChunk, type PreviousCut } from '../lang/inventory';
 import { YamlMapping } from '../lang/yaml-mapping';
 import { recordedHistory, type RecordedHistory } from '../lang/history';
 import { detach, LruCache, shiftFinding, shiftRange, WOULD_BLOCK } from '../chunks';
-import { IdentityContext, type IdentityInput } from '../rules/nhi/context';
+import { IdentityContext, type IdentityInput, type IdentityLinkAt } from '../rules/nhi/context';
+import type { IdentityLink, InventoryContext } from '../rules/context';
+import { linkResolver } from '../lang/evidence';
 import { identityOwners } from '../rules/ownership/ownership';
 import { unitsReading } from '../rules/registry';
 import { analyzeYaml, runTextRules } from './yaml';
@@ -40,6 +42,8 @@ export interface IdentitySummary {
   lastReviewed?: string;
   /** The review and rotation history and cadences (only when there is something to say). */
   history?: RecordedHistory;
+  /** Paths it names (evidence, offboarding), resolved by the inventory-wide units. */
+  links?: IdentityLink[];
 }
 
 interface ChunkResult {
@@ -98,6 +102,8 @@ export interface InventoryOptions {
   prev?: { text: string; change: TextChange };
   /** Throw WOULD_BLOCK rather than parse a part this long or longer at once (the whole file, a long trailing part). */
   inlineLimit?: number;
+  /** Answers whether the paths identities name exist; without it, none is checked. */
+  host?: FileHost;
 }
 
 /**
@@ -196,7 +202,7 @@ export function analyzeInventory(
     }
   }
 
-  const inventory = { identities, r };
+  const inventory: InventoryContext = { identities, r, uri, ...linkResolver(options.host, uri) };
   const wide = r.findings.length;
   for (const u of unitsReading('inventory')) u.inventory!(inventory);
   maskMessages(r.findings, r.lines, wide);
@@ -338,6 +344,7 @@ function summary(f: IdentityFacts, item: YAMLMap, text: string, lines: LineIndex
   if (f.type !== undefined) out.type = f.type;
   if (f.lastReviewed !== undefined) out.lastReviewed = f.lastReviewed;
   if (f.history !== undefined) out.history = f.history;
+  if (f.links?.length) out.links = f.links.map(({ start: s, end: e, ...l }) => ({ ...l, range: lines.range(s, e) }));
   return out;
 }
 
@@ -346,11 +353,12 @@ function shiftSummary(s: IdentitySummary, dl: number): IdentitySummary {
   if (dl === 0) return s;
   const out = { ...s, range: shiftRange(s.range, dl) };
   if (s.idRange) out.idRange = shiftRange(s.idRange, dl);
+  if (s.links) out.links = s.links.map((l) => ({ ...l, range: shiftRange(l.range, dl) }));
   return out;
 }
 
 /** What the editor and the workspace keep of an identity (offsets in `r`'s document): a summary before its ranges. */
-type IdentityFacts = Omit<IdentitySummary, 'range' | 'idRange'> & { idStart?: number; idEnd?: number };
+type IdentityFacts = Omit<IdentitySummary, 'range' | 'idRange' | 'links'> & { idStart?: number; idEnd?: number; links?: IdentityLinkAt[] };
 
 /** Runs every unit that reads an identity on one identity, and returns its facts. */
 function checkIdentity(inp: IdentityInput, r: Reporter): IdentityFacts {
@@ -360,7 +368,9 @@ function checkIdentity(inp: IdentityInput, r: Reporter): IdentityFacts {
   const history = recordedHistory((k) => c.own(k), c.defaults, c.today, c.longLived);
   const reviewed = history.reviews[history.reviews.length - 1];
   const said = history.reviews.length || history.rotations.length || history.reviewCadenceDays || history.rotationCadenceDays;
+  const links = c.links();
   return {
+    ...(links.length ? { links } : {}),
     ...(c.id !== undefined ? { id: c.id, idStart: c.idEntry!.valueStart, idEnd: c.idEntry!.valueEnd } : {}),
     ...(name ? { name } : {}),
     ...(c.type ? { type: c.type } : {}),

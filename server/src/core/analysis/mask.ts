@@ -30,6 +30,15 @@ export function maskMessages(findings: RawFinding[], lines: LineIndex, from = 0)
     for (const fix of f.fixes) {
       const t = mask(fix.title);
       if (t !== fix.title) fix.title = t;
+      // A file a fix creates names what it is about (an identity's id): its name, text and the path written to it
+      // are masked as one (the same masked name everywhere).
+      if (fix.create) {
+        const c = { path: mask(fix.create.path), text: mask(fix.create.text) };
+        if (c.path !== fix.create.path || c.text !== fix.create.text) {
+          fix.create = c;
+          fix.edits = fix.edits.map((e) => ({ ...e, newText: mask(e.newText) }));
+        }
+      }
     }
     if (f.data) {
       for (const [k, v] of Object.entries(f.data)) {

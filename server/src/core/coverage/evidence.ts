@@ -55,7 +55,15 @@ const PROBLEM: Record<string, string> = {
   'nhi-rotation-missing': 'no rotation cadence',
   'nhi-expired': 'expired',
   'nhi-offboarding-missing': 'no offboarding',
+  'evidence-unresolved': 'evidence unresolved',
+  'evidence-stale': 'evidence stale',
 };
+
+/** The problem a finding makes, if any (an offboarding that names a document of another type is said, not a problem). */
+function problemOf(f: Finding): string | undefined {
+  if (f.ruleId === 'nhi-offboarding-missing' && f.data?.notRunbook) return undefined;
+  return PROBLEM[f.ruleId];
+}
 
 /**
  * `framework:id` keys a reference stands for, for coverage: ISO/IEC 27002 clause X and 27001 Annex A.X are one
@@ -132,7 +140,8 @@ function identityEvidence(a: Analysis, findings: readonly Finding[], config: Con
     const problems = new Set<string>();
     for (const f of findings) {
       if (f.data?.identity !== x.id || x.id === undefined) continue;
-      if (PROBLEM[f.ruleId]) problems.add(PROBLEM[f.ruleId]);
+      const p = problemOf(f);
+      if (p) problems.add(p);
       if (f.severity === 'error') problems.add('open errors');
     }
     if (x.owners.length === 0) problems.add('no owner');

@@ -257,10 +257,10 @@ export const IDENTITY_FIELDS: readonly InventoryField[] = [
   {
     key: 'offboarding',
     type: 'string',
-    description: 'How the identity is removed: a runbook path or the steps.',
+    description: 'How the identity is removed: the path of a runbook or procedure (relative to the inventory, optional #anchor), or the steps. A path must resolve; TODO and other placeholders count as missing.',
     why: 'Only a minority of organisations offboard API keys formally; an auditor asks how access ends (NHI1).',
     controls: ['ISO27001:A.5.18', 'ISO27001:A.5.16'],
-    example: 'TODO',
+    example: 'runbooks/offboard-service-account.md',
     inheritable: true,
   },
   {
@@ -275,10 +275,10 @@ export const IDENTITY_FIELDS: readonly InventoryField[] = [
   {
     key: 'evidence',
     type: 'strings',
-    description: 'Links or paths to the evidence (access review exports, tickets).',
+    description: 'The evidence: paths (relative to the inventory, optional #anchor), URLs, or mappings {path | url, date, description}; one or a list. Paths must exist, URLs be well formed, dated entries be younger than the review cadence; prose is kept as a description.',
     why: 'What the auditor samples to see the control operate.',
     controls: ['ISO27001:7.5.3'],
-    inheritable: false,
+    inheritable: true,
   },
 ];
 

@@ -9,6 +9,22 @@ import { closest } from './document';
 export const PLACEHOLDER_WORDS = /\b(?:TODO|TBD|TBC|FIXME|XXX)\b/g;
 export const PLACEHOLDER_MARKUP = /<insert[^>]*>|\[(?:owner|approver|name|date|team|email|system|insert[^\]]*|your [^\]]*)\](?![([:])/gi;
 
+/**
+ * A YAML value that is nothing but a placeholder: a marker word, alone or leading (`TODO`, `TBD: ask infra`), an
+ * ellipsis (`...`, `…`), or template text in angle brackets (`<fill me>`, `<insert runbook>`, `<your team>`). Such a value counts
+ * as missing (`offboarding: TODO` is no offboarding); the `placeholder` rule reports it. Real text with a marker
+ * inside ("Revoke in Vault; TODO automate") is not one.
+ */
+export function isPlaceholderValue(value: string): boolean {
+  const v = value.trim();
+  return /^(?:TODO|TBD|TBC|FIXME|XXX)\b/.test(v) || /^(?:\.{3,}|…+)$/.test(v) || PLACEHOLDER_ANGLE.test(v) || PLACEHOLDER_MARKUP_WHOLE.test(v);
+}
+
+/** Template text in angle brackets (`<fill me>`, `<your team>`); not a description such as `<stored in vault>`. */
+const PLACEHOLDER_ANGLE = /^<\s*(?:(?:fill|insert|your|replace|enter|add|put)\b[^<>]*|todo|tbd|tbc|placeholder|owner|name|team|email|path|url|link|date|value|runbook|\.{3}|…)\s*>$/i;
+
+const PLACEHOLDER_MARKUP_WHOLE = /^\[(?:owner|approver|name|date|team|email|system|insert[^\]]*|your [^\]]*)\]$/i;
+
 /** Words that show a section speaks of the records a procedure produces. */
 export const RECORDS = /\b(?:evidence|records|audit trail|audit log|retention|retained|retain)\b/i;
 

@@ -27,6 +27,7 @@ import type { SuppressionDirective } from '../lang/suppressions';
 import type { ControlsList } from '../lang/yaml-controls';
 import type { SectionSyntax } from '../lang/markdown-section';
 import type { YamlMapping } from '../lang/yaml-mapping';
+import type { Resolution } from '../lang/evidence';
 
 /** A parsed YAML text that starts at `base` in the reporter's document. */
 export interface YamlContext {
@@ -57,16 +58,37 @@ export interface DefaultsContext {
   r: Reporter;
 }
 
+/**
+ * A path an identity names (an `evidence` entry, its `offboarding`), resolved only by the inventory-wide units:
+ * whether it exists is a question for the FileHost, asked per analysis, never cached with the identity's text.
+ */
+export interface IdentityLink {
+  of: 'evidence' | 'offboarding';
+  /** The path (percent-decoded) and anchor; `value` as written. */
+  path: string;
+  anchor?: string;
+  value: string;
+  /** The value written, or the identity's id when the value is inherited from `defaults:`. */
+  range: Range;
+  inherited?: boolean;
+}
+
 /** What an inventory-wide rule knows of each identity (offsets of the reporter's document). */
 export interface IdentityRecord {
   id?: string;
   idRange?: Range;
+  links?: readonly IdentityLink[];
 }
 
 /** Every identity of one inventory. */
 export interface InventoryContext {
   identities: readonly IdentityRecord[];
   r: Reporter;
+  /** The inventory (as the host names it); resolves links when the host can tell (memoised per analysis). */
+  uri: string;
+  resolve(path: string, anchor?: string): Resolution | undefined;
+  /** The front matter `type` of a Markdown file the inventory links to (undefined when unreadable or none). */
+  typeOf(path: string): string | undefined;
 }
 
 /** One section of a Markdown body; offsets relative to the section's text. */

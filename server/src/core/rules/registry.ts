@@ -17,6 +17,7 @@ import { sections } from './document/sections';
 import { controlsList } from './document/controls-list';
 import { placeholders } from './document/placeholder';
 import { links } from './document/link-broken';
+import { evidence } from './evidence/evidence';
 import { idDuplicate } from './nhi/id-duplicate';
 import { purposeMissing } from './nhi/purpose-missing';
 import { typeUnknown } from './nhi/type-unknown';
@@ -43,7 +44,7 @@ export { ruleDocsUrl, DOCS_BASE, type RuleMeta, type RuleScope } from './meta';
 
 export const RULE_UNITS: readonly RuleUnit[] = [
   controlRefs, syntax, secrets, ownership, periodGap,
-  frontMatter, approver, sections, controlsList, placeholders, links,
+  frontMatter, approver, sections, controlsList, placeholders, links, evidence,
   idDuplicate, purposeMissing, typeUnknown, controlsMissing, offboardingMissing, stale, secretStorage, thirdParty,
   staticCredential, overprivileged, ciStaticCredential, rotation, expired, sharedEnvironments, reuse, humanUse, fieldInvalid,
   unreadable,

@@ -9,9 +9,18 @@ import { catalog } from '../../catalog/catalog';
 import { closest } from '../../lang/document';
 import { CI_PLATFORM, LONG_LIVED_CREDENTIALS, SECRET_TYPES } from '../../lang/inventory-schema';
 import { listText, scalarText, YamlMapping, type MappingEntry } from '../../lang/yaml-mapping';
+import { isPlaceholderValue } from '../../lang/words';
+import { plainEvidence, readEvidence, type EvidenceEntry } from '../../lang/evidence';
+import type { IdentityLink } from '../context';
 import type { Reporter } from '../../report';
 import type { Fix, TextEdit } from '../../types';
 import type { RuleMeta } from '../meta';
+
+/** An IdentityLink (rules/context.ts) before its range: offsets of the reporter's document. */
+export interface IdentityLinkAt extends Omit<IdentityLink, 'range'> {
+  start: number;
+  end: number;
+}
 
 export interface IdentityInput {
   /** The identity's mapping (ranges relative to the parsed text, which starts at `base` in `r`'s document). */
@@ -97,26 +106,47 @@ export class IdentityContext {
     return this.m.get(k);
   }
 
-  /** Own or inherited plain value of `k`, as trimmed text. */
+  /** Own or inherited plain value of `k`, as trimmed text; a placeholder (`TODO`, `<fill me>`) counts as no value. */
   effText(k: string): string | undefined {
     const e = this.own(k);
-    if (e) return scalarText(e.value);
-    const v = this.defaults[k];
-    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v).trim() || undefined : undefined;
+    const t = e ? scalarText(e.value) : plainText(this.defaults[k]);
+    return t === undefined || isPlaceholderValue(t) ? undefined : t;
   }
 
-  /** Own or inherited list (or one value) of `k`. */
+  /** Own or inherited list (or one value) of `k`, placeholders left out. */
   effList(k: string): string[] {
     const e = this.own(k);
-    if (e) return listText(e.value);
+    if (e) return listText(e.value).filter((x) => !isPlaceholderValue(x));
     const v = this.defaults[k];
-    if (Array.isArray(v)) return v.filter((x) => x !== null && x !== undefined).map(String);
-    return v === null || v === undefined || v === '' ? [] : [String(v)];
+    if (Array.isArray(v)) return v.filter((x) => x !== null && x !== undefined).map(String).filter((x) => !isPlaceholderValue(x));
+    return v === null || v === undefined || v === '' || isPlaceholderValue(String(v)) ? [] : [String(v)];
   }
 
   effBool(k: string): boolean | undefined {
     const t = this.effText(k)?.toLowerCase();
     return t === 'true' || t === 'yes' ? true : t === 'false' || t === 'no' ? false : undefined;
+  }
+
+  /**
+   * The paths this identity names, own or inherited (offsets of `r`'s document): its `evidence` entries that
+   * are paths, and its `offboarding` when that is a path (steps written out are prose, not a link).
+   */
+  links(): IdentityLinkAt[] {
+    const out: IdentityLinkAt[] = [];
+    const add = (of: IdentityLinkAt['of'], e: EvidenceEntry, own: boolean) => {
+      if (e.kind !== 'path' || !e.path) return; // (`#x` alone names no file of an inventory)
+      const [start, end] = own && e.start !== undefined ? [this.base + e.start, trimTo(this.r.lines.text, this.base + e.end!, this.base + e.start)] : [this.anchor.start, this.anchor.end];
+      out.push({ of, path: e.path, ...(e.anchor !== undefined ? { anchor: e.anchor } : {}), value: e.value, start, end, ...(own ? {} : { inherited: true }) });
+    };
+    const ev = this.own('evidence');
+    for (const e of ev ? readEvidence(ev.value) : plainEvidence(this.defaults['evidence'])) add('evidence', e, !!ev);
+    const off = this.effText('offboarding');
+    if (off !== undefined) {
+      const own = this.own('offboarding');
+      const [e] = own ? readEvidence(own.value) : plainEvidence(off);
+      if (e) add('offboarding', e, !!own);
+    }
+    return out;
   }
 
   /** Where a finding about key k points: its value, or the anchor when inherited or absent. */
@@ -149,6 +179,10 @@ export class IdentityContext {
     const edit = addControlEdit(this.m, this.controlsEntry, `NHI:${risk}`, this.eol);
     return edit ? [{ title: `Add NHI:${risk} to 'controls'`, edits: [edit] }] : [];
   }
+}
+
+function plainText(v: unknown): string | undefined {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v).trim() || undefined : undefined;
 }
 
 /** "NHI7:2025 Long-Lived Secrets; CSF PR.AA-01, ISO 27001 A.5.17": the risk and controls a rule cites. */

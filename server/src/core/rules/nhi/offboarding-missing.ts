@@ -1,10 +1,22 @@
-/** nhi-offboarding-missing: nothing says how the identity's access ends. */
+/**
+ * nhi-offboarding-missing: nothing says how the identity's access ends. `offboarding:` is missing, empty or a
+ * placeholder (`TODO`, `<fill me>`), or names a path that does not exist (or an anchor its runbook lacks); a path to
+ * a document that is not a runbook or procedure is said at severity info.
+ *
+ * The fix never writes a placeholder: it creates an offboarding runbook for the identity next to the inventory and
+ * writes its path; the service offers instead the workspace's runbooks and procedures about offboarding
+ * (`offboardingFixes`), one action each.
+ */
+import { offboardingRunbook } from '../../templates';
+import type { Fix } from '../../types';
+import { scalarText } from '../../lang/yaml-mapping';
 import { defineRule } from '../meta';
 import type { RuleUnit } from '../rule';
+import { citation } from './context';
 
 export const nhiOffboardingMissing = defineRule({
   id: 'nhi-offboarding-missing',
-  description: 'No `offboarding` runbook or steps (OWASP NHI1).',
+  description: 'No `offboarding` runbook or steps, a placeholder, or a runbook path that does not resolve (OWASP NHI1).',
   defaultSeverity: 'warning',
   scope: 'inventory',
   fixable: true,
@@ -12,10 +24,85 @@ export const nhiOffboardingMissing = defineRule({
   controls: ['ISO27001:A.5.18', 'ISO27001:A.5.16'],
 });
 
+export const CREATE_RUNBOOK = 'Create an offboarding runbook for this identity';
+
+/** The file name of the runbook the fix creates for `id` (next to the inventory). */
+export function runbookFileName(id: string | undefined): string {
+  const slug = (id ?? 'identity').toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'identity';
+  return `offboard-${slug}.md`;
+}
+
+/** A path as a YAML plain scalar where it can be one, else double-quoted. */
+function yamlPath(p: string): string {
+  return /^[A-Za-z0-9_./-][^:#\s"'{}[\],&*!|>%@`]*$/.test(p) && !/[:#]\s|\s$/.test(p) ? p : JSON.stringify(p);
+}
+
 export const offboardingMissing: RuleUnit = {
   meta: [nhiOffboardingMissing],
   identity(c) {
     if (c.effText('offboarding') !== undefined) return;
-    c.report(nhiOffboardingMissing, ...c.at('offboarding'), `${c.subject} has no offboarding: nothing says how its access ends when the workload is retired or the owner leaves`, [c.insertFix('offboarding', 'TODO')]);
+    const path = runbookFileName(c.id);
+    const own = c.own('offboarding');
+    const placeholder = own && scalarText(own.value) !== undefined;
+    const insert = c.insertFix('offboarding', yamlPath(path), CREATE_RUNBOOK);
+    const fix: Fix = { ...insert, isPreferred: false, create: { path, text: offboardingRunbook(c.id ?? 'this identity', c.today) } };
+    c.report(
+      nhiOffboardingMissing,
+      ...c.at('offboarding'),
+      placeholder
+        ? `${c.subject} has a placeholder for offboarding: nothing says how its access ends when the workload is retired or the owner leaves`
+        : `${c.subject} has no offboarding: nothing says how its access ends when the workload is retired or the owner leaves`,
+      [fix],
+    );
+  },
+  inventory(c) {
+    for (const x of c.identities) {
+      for (const l of x.links ?? []) {
+        if (l.of !== 'offboarding') continue;
+        const res = c.resolve(l.path, l.anchor);
+        if (res === undefined) continue;
+        const s = c.r.lines.offsetAt(l.range.start);
+        const e = c.r.lines.offsetAt(l.range.end);
+        const subject = x.id !== undefined ? `Identity '${x.id}'` : 'This identity';
+        const from = l.inherited ? ' (inherited from defaults)' : '';
+        const data = { ...(x.id !== undefined ? { identity: x.id } : {}), target: l.value };
+        if (res === 'missing' || res === 'no-anchor') {
+          const what = res === 'missing' ? `'${l.value}' does not exist` : `'${l.value}' names an anchor its runbook does not have`;
+          c.r.add(nhiOffboardingMissing.id, s, e, `${subject} names an offboarding runbook${from} that does not resolve: ${what}, so nothing says how its access ends (${citation(nhiOffboardingMissing)})`, [], data);
+          continue;
+        }
+        const type = res === 'dir' ? undefined : c.typeOf(l.path);
+        if (type === 'runbook' || type === 'procedure') continue;
+        const is = res === 'dir' ? 'a folder' : type ? `a ${type}` : 'not a process document';
+        c.r.add(
+          nhiOffboardingMissing.id,
+          s,
+          e,
+          `${subject}'s offboarding${from} '${l.value}' is ${is}, not a runbook or procedure: an auditor looks for the steps that revoke its access (${citation(nhiOffboardingMissing)})`,
+          [],
+          { ...data, severity: 'info', notRunbook: true },
+        );
+      }
+    }
   },
 };
+
+/**
+ * The offboarding fixes of a finding of this rule, given what the workspace has: one fix per runbook or
+ * procedure about offboarding (`candidates`, paths relative to the inventory), else the finding's own "create"
+ * fix, whose new file gets a free name (`exists` says which are taken).
+ */
+export function offboardingFixes(fixes: readonly Fix[], candidates: readonly string[], exists: (path: string) => boolean): Fix[] {
+  const create = fixes.find((f) => f.create);
+  if (!create?.create) return fixes.slice();
+  const rest = fixes.filter((f) => f !== create);
+  const withPath = (path: string, title: string, keepCreate: boolean): Fix => ({
+    title,
+    edits: create.edits.map((e) => ({ ...e, newText: e.newText.split(yamlPath(create.create!.path)).join(yamlPath(path)) })),
+    ...(keepCreate ? { create: { path, text: create.create!.text } } : {}),
+  });
+  if (candidates.length) return [...candidates.map((p, i) => ({ ...withPath(p, `Use the offboarding runbook ${p}`, false), ...(i === 0 && candidates.length === 1 ? { isPreferred: true } : {}) })), ...rest];
+  let path = create.create.path;
+  for (let n = 2; exists(path) && n < 100; n++) path = create.create.path.replace(/\.md$/, `-${n}.md`);
+  return [withPath(path, CREATE_RUNBOOK, true), ...rest];
+}

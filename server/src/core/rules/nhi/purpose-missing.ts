@@ -1,4 +1,5 @@
 /** nhi-purpose-missing: an identity without a `purpose`. */
+import { scalarText } from '../../lang/yaml-mapping';
 import { defineRule } from '../meta';
 import type { RuleUnit } from '../rule';
 
@@ -16,6 +17,10 @@ export const purposeMissing: RuleUnit = {
   meta: [nhiPurposeMissing],
   identity(c) {
     if (c.effText('purpose') !== undefined) return;
-    c.report(nhiPurposeMissing, ...c.at('purpose'), `${c.subject} has no purpose: nobody can tell whether it is still needed or whether its access fits its job`, [c.insertFix('purpose', 'TODO')]);
+    // (The fix marks the field to fill in; a placeholder is no purpose, so the finding stays until it is written.
+    // A value that is a placeholder already gets no fix.)
+    const own = c.own('purpose');
+    const fixes = own && scalarText(own.value) !== undefined ? [] : [c.insertFix('purpose', 'TODO')];
+    c.report(nhiPurposeMissing, ...c.at('purpose'), `${c.subject} has no purpose: nobody can tell whether it is still needed or whether its access fits its job`, fixes);
   },
 };

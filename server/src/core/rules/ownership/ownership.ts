@@ -6,7 +6,7 @@
  */
 import { addDays, daysBetween, parseCadenceDays, parseDate, todayOf } from '../../dates';
 import { OWNER_FALLBACK_KEYS } from '../../lang/document-schema';
-import { nearestCadence } from '../../lang/words';
+import { isPlaceholderValue, nearestCadence } from '../../lang/words';
 import { appendHistoryEdit, historyDates, laterDate, readHistory, recordedDates } from '../../lang/history';
 import { listText, scalarText, YamlMapping, type MappingEntry } from '../../lang/yaml-mapping';
 import { Reporter } from '../../report';
@@ -124,7 +124,8 @@ export interface OwnershipTarget {
 
 /** The owners named by an `owner` entry (or inherited), split when one string names several. */
 export function ownersOf(ownerE: MappingEntry | undefined, inherited?: Readonly<Record<string, unknown>>): string[] {
-  const ownerList = ownerE ? listText(ownerE.value) : plainList(inherited ? inherited['owner'] : undefined);
+  // (A placeholder, `owner: TODO`, names nobody: it counts as no owner, and `placeholder` reports it.)
+  const ownerList = (ownerE ? listText(ownerE.value) : plainList(inherited ? inherited['owner'] : undefined)).filter((o) => !isPlaceholderValue(o));
   return ownerList.length === 1 ? splitOwners(ownerList[0]) : ownerList;
 }
 
@@ -185,16 +186,20 @@ export function checkOwnership(t: OwnershipTarget, reporter: Reporter): Ownershi
   const ownerE = lookup('owner');
   facts.owners = ownersOf(ownerE, t.inherited);
   if (facts.owners.length === 0) {
-    const fix: Fix = ownerE
-      ? { title: "Fill in 'owner' (placeholder)", edits: [m.setValueEdit(ownerE, 'TODO')], isPreferred: true }
-      : { title: "Insert 'owner:' (placeholder)", edits: [m.insertEdit('owner', 'TODO', t.eol)], isPreferred: true };
+    // (The placeholder marks the field to fill in; it is no owner, so the finding stays until it is filled. A
+    // value that is a placeholder already gets no fix: writing TODO over TODO changes nothing.)
+    const fixes: Fix[] = !ownerE
+      ? [{ title: "Insert 'owner:' (placeholder)", edits: [m.insertEdit('owner', 'TODO', t.eol)], isPreferred: true }]
+      : listText(ownerE.value).length === 0
+        ? [{ title: "Fill in 'owner' (placeholder)", edits: [m.setValueEdit(ownerE, 'TODO')], isPreferred: true }]
+        : [];
     const [s, e] = ownerE ? [ownerE.keyStart, Math.max(ownerE.valueEnd, ownerE.keyEnd)] : [t.anchor.start, t.anchor.end];
     r.add(
       ownerMissing.id,
       s,
       e,
       `${t.subject} has no owner: nobody is accountable for ${identity ? 'reviewing and offboarding it' : 'keeping it current'} (${ownerCites}). Name one accountable team or person in 'owner'.`,
-      [fix],
+      fixes,
     );
   } else if (facts.owners.length > 1) {
     const [s, e] = ownerE ? [ownerE.valueStart, ownerE.valueEnd] : [t.anchor.start, t.anchor.end];
