@@ -94,6 +94,42 @@ describe('GitHub Action (action.yml)', function () {
   });
 });
 
+describe('CI snippets (snippets/ci, shown in docs/ci.md)', function () {
+  this.timeout(60000);
+  const snippet = (name: string) => fs.readFileSync(path.join(ROOT, 'snippets', 'ci', name), 'utf8');
+  const docs = fs.readFileSync(path.join(ROOT, 'docs', 'ci.md'), 'utf8');
+
+  it('docs/ci.md shows the files as they are', () => {
+    for (const name of ['github-workflow.yml', 'gitlab-ci.yml']) assert.ok(docs.includes('```yaml\n' + snippet(name) + '```'), `${name} in docs/ci.md`);
+  });
+
+  it('the GitHub workflow passes only inputs the Action declares', () => {
+    const inputs = Object.keys(parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8')).inputs);
+    const wf = parse(snippet('github-workflow.yml'));
+    const step = wf.jobs.isms.steps.find((s: any) => String(s.uses).startsWith('isms-author/isms-author'));
+    assert.ok(step, 'the workflow uses the Action');
+    for (const k of Object.keys(step.with)) assert.ok(inputs.includes(k), `'${k}' is an input of action.yml`);
+    // The commented baseline line names an input too.
+    assert.ok(inputs.includes('baseline'));
+  });
+
+  it('the GitLab job runs a command line the CLI accepts and writes a Code Quality report', () => {
+    const job = parse(snippet('gitlab-ci.yml')).isms;
+    const line: string = job.script.find((l: string) => l.startsWith('npx isms '));
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-gl-'));
+    try {
+      copyDir(path.join(ROOT, 'examples'), ws);
+      const args = line.replace(/^npx isms /, '').split(/\s+/);
+      const r = spawnSync(process.execPath, [CLI, ...args, '--today', TODAY], { cwd: ws, encoding: 'utf8' });
+      assert.ok(r.status === 0 || r.status === 1, r.stderr);
+      const report = JSON.parse(fs.readFileSync(path.join(ws, job.artifacts.reports.codequality), 'utf8'));
+      assert.ok(Array.isArray(report) && report.length > 0 && report.every((i: any) => i.fingerprint && i.location.path));
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('pre-commit hook (.pre-commit-hooks.yaml)', function () {
   this.timeout(300000);
 

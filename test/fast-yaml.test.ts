@@ -227,8 +227,9 @@ describe('fast YAML reader', () => {
         n++;
       }
     });
-    // Only the flow-style fixture is beyond the subset.
-    assert.ok(stats.covered >= n - 3, `${stats.covered} of ${n} read`);
+    // Only the flow-style fixtures are beyond the subset: inventory/clean/flow.nhi.yaml, and evidence/inventories/ci.nhi.yaml
+    // (an `evidence:` entry written `{ url: ..., date: ... }`), each read whole and as its chunks with flow mappings.
+    assert.ok(stats.covered >= n - 5, `${stats.covered} of ${n} read`);
   });
 
   it('visits the same nodes and converts to the same JS as the library', () => {

@@ -43,6 +43,8 @@ export function registerCommands(context: vscode.ExtensionContext, server: IsmsS
     if (picked) await newDocument(server, picked.templateKind);
   });
   register('isms.newInventory', () => newDocument(server, 'inventory'));
+  register('isms.newRunbook', () => newDocument(server, 'runbook'));
+  register('isms.createCiWorkflow', () => createCiWorkflow(context.extensionUri));
   register('isms.showRulesDocumentation', () => showRulesDocumentation(context.extensionUri));
   register('isms.showCoverage', () => report.show());
   register('isms.showCoverageMarkdown', () => showCoverage(server));
@@ -177,6 +179,33 @@ async function showCoverage(server: IsmsServer): Promise<void> {
   } catch {
     await vscode.window.showTextDocument(document);
   }
+}
+
+/**
+ * "Add a GitHub workflow" (walkthrough): `.github/workflows/isms.yml` in the first workspace folder, from
+ * snippets/ci/github-workflow.yml (the file docs/ci.md shows and test/action.test.ts checks); an existing file is
+ * opened, never overwritten.
+ */
+async function createCiWorkflow(extensionUri: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) {
+    void vscode.window.showInformationMessage('ISMS Author: open a folder to add a GitHub workflow to.');
+    return undefined;
+  }
+  const target = vscode.Uri.joinPath(folder.uri, '.github', 'workflows', 'isms.yml');
+  let exists = true;
+  try {
+    await vscode.workspace.fs.stat(target);
+  } catch {
+    exists = false;
+  }
+  if (!exists) {
+    const template = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'snippets', 'ci', 'github-workflow.yml'));
+    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder.uri, '.github', 'workflows'));
+    await vscode.workspace.fs.writeFile(target, template);
+  } else void vscode.window.showInformationMessage('ISMS Author: .github/workflows/isms.yml exists; opened, not overwritten.');
+  await vscode.window.showTextDocument(target);
+  return target;
 }
 
 async function showRulesDocumentation(extensionUri: vscode.Uri): Promise<void> {

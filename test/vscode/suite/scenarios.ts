@@ -242,5 +242,50 @@ describe('ISMS Author through the VS Code API', function () {
     assert.equal(csv, cli('profile', 'csv'));
     fs.rmSync(out, { recursive: true, force: true });
   });
+
+  it('10 tasks: the isms task runs the CLI and its problem matcher $isms fills the Problems view', async function () {
+    this.timeout(120000);
+    const tasks = await vscode.tasks.fetchTasks({ type: 'isms' });
+    const task = tasks.find((t) => t.definition.command === 'check');
+    assert.ok(task, `an isms task is provided (${tasks.map((t) => t.name).join(', ')})`);
+    const ended = new Promise<number | undefined>((resolve) => {
+      const d = vscode.tasks.onDidEndTaskProcess((e) => {
+        if (e.execution.task.definition.type !== 'isms') return;
+        d.dispose();
+        resolve(e.exitCode);
+      });
+    });
+    await vscode.tasks.executeTask(task);
+    assert.equal(await ended, 1, 'the examples have errors: the task fails');
+    // A file with findings of the CLI: the matcher's diagnostics (source "isms check") carry the same rules.
+    const rel = 'procedures/nhi-offboarding.md';
+    const expected = new Set(findings(rel).filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => f.ruleId));
+    assert.ok(expected.size > 0, `${rel} has findings`);
+    const got = await waitFor(() => {
+      const ids = new Set(vscode.languages.getDiagnostics(uriOf(rel)).filter((d) => d.source === 'isms check').map(ruleOf));
+      return [...expected].every((x) => ids.has(x)) ? ids : undefined;
+    }, `the task's diagnostics on ${rel} (${[...expected].join(', ')})`);
+    assert.ok(got.size >= expected.size);
+  });
+
+  it('11 walkthrough: its commands exist, and Add a GitHub workflow writes .github/workflows/isms.yml once', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const [walkthrough] = pkg.contributes.walkthroughs;
+    const commands = await vscode.commands.getCommands(true);
+    for (const step of walkthrough.steps) {
+      for (const m of String(step.description).matchAll(/\(command:([\w.]+)\)/g)) assert.ok(commands.includes(m[1]), `${step.id}: ${m[1]} is a command`);
+      assert.ok(fs.existsSync(path.join(ROOT, step.media.markdown)), `${step.id}: ${step.media.markdown}`);
+    }
+    const target = path.join(WORKSPACE, '.github', 'workflows', 'isms.yml');
+    fs.rmSync(path.join(WORKSPACE, '.github'), { recursive: true, force: true });
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('isms.createCiWorkflow');
+    assert.equal(uri?.fsPath, target);
+    assert.equal(fs.readFileSync(target, 'utf8'), fs.readFileSync(path.join(ROOT, 'snippets', 'ci', 'github-workflow.yml'), 'utf8'));
+    fs.writeFileSync(target, '# mine\n');
+    await vscode.commands.executeCommand('isms.createCiWorkflow');
+    assert.equal(fs.readFileSync(target, 'utf8'), '# mine\n', 'an existing workflow is not overwritten');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    fs.rmSync(path.join(WORKSPACE, '.github'), { recursive: true, force: true });
+  });
 });
 
