@@ -4,7 +4,7 @@ import type { SeveritySetting } from './types';
 export const FRONT_MATTER_KEY_NAMES: readonly string[] = [
   'title', 'type', 'owner', 'owner_contact', 'owner_slack', 'approver', 'review_cadence', 'last_reviewed', 'reviews', 'next_review',
   'effective_date', 'status', 'version', 'scope', 'controls', 'id', 'classification', 'description', 'tags',
-  'isms-disable',
+  'evidence', 'isms-disable',
 ];
 
 export const FRAMEWORK_IDS = ['csf', 'iso27001', 'iso27002', 'soc2', 'nhi', 'sp800-53'] as const;

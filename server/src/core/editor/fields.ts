@@ -43,6 +43,7 @@ export const FRONT_MATTER_FIELDS: readonly FieldSpec[] = [
   { key: 'classification', kind: 'string', values: ['public', 'internal', 'confidential', 'restricted'], description: 'The information classification of the document.', controls: ['ISO27001:A.5.12'] },
   { key: 'description', kind: 'string', description: 'One sentence on what the document is for.' },
   { key: 'tags', kind: 'strings', description: 'Free tags.' },
+  { key: 'evidence', kind: 'list', description: 'Where the evidence of this document operating is: a path (relative to the document, optional #anchor), a URL, or {path | url, date, description}; one or a list.', evidence: 'The record an auditor samples to see the control operate; a dated entry older than the review cadence is stale, a path that does not exist is unresolved (docs/coverage.md).', controls: ['ISO27001:7.5.3', 'ISO27001:9.1'] },
   { key: 'isms-disable', kind: 'map', description: 'Findings accepted on purpose for the whole document: rule ID -> reason, or {reason, until: YYYY-MM-DD}. See docs/suppressions.md.', evidence: 'Each entry is an exception an auditor samples (`isms exceptions`): a reason they can read, and an expiry after which the finding is reported again (ISO 27001 6.1.3 risk treatment).', controls: ['ISO27001:6.1.3'] },
 ];
 

@@ -10,7 +10,7 @@ export const DOCUMENT_TYPES = ['policy', 'standard', 'procedure', 'runbook', 'pl
 export const DOCUMENT_STATUSES = ['draft', 'approved', 'retired'] as const;
 
 /** Canonical front matter keys and the value shape each takes. */
-export const FRONT_MATTER_KEYS: Record<string, 'string' | 'strings' | 'date' | 'version' | 'controls' | 'type' | 'status' | 'history' | 'suppressions'> = {
+export const FRONT_MATTER_KEYS: Record<string, 'string' | 'strings' | 'date' | 'version' | 'controls' | 'type' | 'status' | 'history' | 'suppressions' | 'evidence'> = {
   title: 'string',
   type: 'type',
   owner: 'strings',
@@ -30,6 +30,7 @@ export const FRONT_MATTER_KEYS: Record<string, 'string' | 'strings' | 'date' | '
   classification: 'string',
   description: 'string',
   tags: 'strings',
+  evidence: 'evidence',
   'isms-disable': 'suppressions',
 };
 

@@ -159,6 +159,9 @@ function checkValue(e: FmEntry, canonical: string, lines: LineIndex, r: Reporter
         r.add(frontMatterInvalid.id, fmStart + p.start, Math.max(fmStart + p.start + 1, trimEnd(lines.text, fmStart + p.end)), `'${e.key}': ${p.message}.`, [], { key: e.key });
       }
       break;
+    case 'evidence':
+      // (Judged by evidence-unresolved and evidence-stale: rules/evidence/evidence.ts.)
+      break;
     case 'suppressions':
       // (Its entries are judged by the suppression rules.)
       if (!isMap(v)) at(`'${e.key}' must map rule IDs to the reason each is accepted, such as {placeholder: "reason"} (docs/suppressions.md).`);
