@@ -24,6 +24,7 @@ import { completeFields, completeSections, frontMatterTable, hoverField, invento
 import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
 import { sectionMissing, evidenceMissing } from './rules/document/sections';
 import { evidenceOf, type EvidenceSource } from './coverage/evidence';
+import { EvidenceIndex } from './evidence-index';
 import { coverage, type CoverageReport } from './coverage/model';
 import { findSecrets, maskSecret, secretInline } from './rules/secrets/secret-inline';
 import { maskSecrets } from './editor/outline';
@@ -118,7 +119,7 @@ export class IsmsService {
     this.cache.clear();
     this.outlines.clear();
     this.duplicates.clear();
-    this.evidenceCache.clear();
+    this.evidenceIndex.markAllStale();
     this.withSeverity = new WeakMap();
   }
 
@@ -410,13 +411,19 @@ export class IsmsService {
    */
   indexFile(file: SourceFile): boolean {
     const kind = classify(file.uri, file.text, this.config, this.workspace.relativePath(file.uri));
-    if (kind === 'other' || isBinary(file.text)) return this.index.delete(file.uri);
+    if (kind === 'other' || isBinary(file.text)) {
+      this.evidenceIndex.delete(file.uri);
+      return this.index.delete(file.uri);
+    }
+    // Its evidence is read again (keepEvidence) when its text is not the one the kept evidence was read from.
+    if (this.evidenceIndex.stamp(file.uri) !== textHash(file.text)) this.evidenceIndex.markStale(file.uri);
     return this.index.set(file.uri, scanFacts(file.text, kind === 'inventory'));
   }
 
-  /** A file left the workspace. */
+  /** A file left the workspace (its facts and its evidence go). */
   unindexFile(uri: string): boolean {
     this.cache.delete(uri);
+    this.evidenceIndex.delete(uri);
     return this.index.delete(uri);
   }
 
@@ -524,32 +531,59 @@ export class IsmsService {
     }));
   }
 
-  /** Evidence of each file by URI, with a hash of the text it was read from. */
-  private evidenceCache = new Map<string, { hash: string; sources: EvidenceSource[] }>();
-
   /**
-   * What a file offers as evidence (coverage/evidence.ts), read again only when its text changed. `keep: false`
-   * drops the file's analysis afterwards (a closed file read for a report: memory stays flat).
+   * The evidence of every file of the workspace (evidence-index.ts), kept current by the host: files found, changed,
+   * opened, closed or deleted. A coverage report is computed over it, without reading any file.
    */
-  evidence(file: SourceFile, keep = true): EvidenceSource[] {
-    const hash = textHash(file.text);
-    const hit = this.evidenceCache.get(file.uri);
-    if (hit && hit.hash === hash) return hit.sources;
+  readonly evidenceIndex = new EvidenceIndex();
+  /** The evidence read from each analysis (an open document whose text is unchanged reads nothing again). */
+  private evidenceOfAnalysis = new WeakMap<Analysis, EvidenceSource[]>();
+  private lastCoverage?: { key: string; report: CoverageReport };
+
+  /** What a file offers as evidence (coverage/evidence.ts), from its analysis (analysed unless at hand). */
+  evidence(file: SourceFile): EvidenceSource[] {
     const a = this.analysis(file);
-    const path = this.workspace.relativePath(file.uri);
-    const sources = a.kind === 'other' ? [] : evidenceOf(a, this.check(file, { workspace: false }), file.text, this.config).map((e) => ({ ...e, uri: path }));
-    if (!keep) this.forget(file.uri);
-    this.evidenceCache.set(file.uri, { hash, sources });
+    let sources = this.evidenceOfAnalysis.get(a);
+    if (!sources) {
+      const path = this.workspace.relativePath(file.uri);
+      sources = a.kind === 'other' ? [] : evidenceOf(a, this.check(file, { workspace: false }), file.text, this.config).map((e) => ({ ...e, uri: path }));
+      this.evidenceOfAnalysis.set(a, sources);
+    }
     return sources;
   }
 
   /**
-   * The coverage of the frameworks (default: the enabled ones) by `sources` (docs/coverage.md); the evidence of
-   * files not among them is dropped from the cache (they left the workspace).
+   * Reads the evidence of `file` into the evidence index; true when it differs from the kept one. An open document
+   * (`open`) is read from its analysis, kept for the next keystroke. A file on disk is not read again while its text
+   * is unchanged (a hash), and its analysis is dropped afterwards (memory stays flat over a large workspace); `deps`
+   * names, after the reading, the other files it consulted (link and evidence targets).
    */
-  coverage(sources: readonly EvidenceSource[], uris: ReadonlySet<string>, frameworks?: readonly FrameworkId[]): CoverageReport {
-    for (const uri of this.evidenceCache.keys()) if (!uris.has(uri)) this.evidenceCache.delete(uri);
-    return coverage(sources, this.config, frameworks);
+  keepEvidence(file: SourceFile, open: boolean, deps?: () => readonly string[]): boolean {
+    if (open) return this.evidenceIndex.set(file.uri, this.evidence(file));
+    const hash = textHash(file.text);
+    if (this.evidenceIndex.stamp(file.uri) === hash && !this.evidenceIndex.isStale(file.uri)) return false;
+    const kind = classify(file.uri, file.text, this.config, this.workspace.relativePath(file.uri));
+    if (kind === 'other' || isBinary(file.text)) {
+      this.evidenceIndex.delete(file.uri);
+      return false;
+    }
+    const sources = this.evidence(file);
+    const read = deps?.() ?? [];
+    this.forget(file.uri);
+    return this.evidenceIndex.set(file.uri, sources, hash, read);
+  }
+
+  /**
+   * The coverage of the frameworks (default: the enabled ones) by the kept evidence of the workspace
+   * (docs/coverage.md), or by `sources` when given. The same report while no file's evidence changed.
+   */
+  coverage(frameworks?: readonly FrameworkId[], sources?: readonly EvidenceSource[]): CoverageReport {
+    if (sources) return coverage(sources, this.config, frameworks);
+    const key = `${this.evidenceIndex.version}|${this.generation}|${frameworks?.join(',') ?? '*'}`;
+    if (this.lastCoverage?.key === key) return this.lastCoverage.report;
+    const report = coverage(this.evidenceIndex.sources(), this.config, frameworks);
+    this.lastCoverage = { key, report };
+    return report;
   }
 
   template(kind: TemplateKind, today: string): { text: string; languageId: string } {

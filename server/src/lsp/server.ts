@@ -6,6 +6,7 @@ import {
   CodeActionKind,
   createConnection,
   FileChangeType,
+  DidChangeWatchedFilesNotification,
   DiagnosticSeverity,
   ProposedFeatures,
   TextDocuments,
@@ -31,7 +32,6 @@ import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
 import { nodeFileHost } from '../node/file-host';
 import type { OutlineSymbol } from '../core/editor/outline';
 import { defaultConfig, FRAMEWORK_IDS, mergeConfig, type FrameworkId } from '../core/config';
-import type { EvidenceSource } from '../core/coverage/evidence';
 import { coverageMarkdown } from '../core/coverage/render';
 import { todayOf } from '../core/dates';
 import { ruleDocsUrl } from '../core/rules/registry';
@@ -112,16 +112,28 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
     return (root ? relative(root, path) : path).split('\\').join('/');
   };
+  // While a file's evidence is read from disk, the files its links and evidence entries name are noted: when one
+  // of them appears, changes or goes away, that file's evidence is read again.
+  let consulted: string[] | undefined;
   const service = new IsmsService({
     relativePath,
-    files: nodeFileHost(() => root),
+    files: nodeFileHost(
+      () => root,
+      (p) => consulted?.push(p),
+    ),
   });
+  const evidence = service.evidenceIndex;
   let pullConfig = false;
+  let registerWatchers = false;
 
   connection.onInitialize((params) => {
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     root = folder?.startsWith('file:') ? fileURLToPath(folder) : undefined;
     pullConfig = !!params.capabilities.workspace?.configuration;
+    // A client that does not watch the files itself (the VS Code extension does, and says so) is asked to.
+    registerWatchers =
+      !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration &&
+      !(params.initializationOptions as { watchesFiles?: boolean } | undefined)?.watchesFiles;
     loadConfig(undefined);
     return {
       capabilities: {
@@ -169,20 +181,35 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       }
     }
     for (const d of documents.all()) validate(d);
+    if (live) readEvidenceSoon(); // (a new configuration made every file's evidence stale)
   }
 
   // The workspace index (owners for completion, identity IDs for nhi-id-duplicate) is built in the
   // background after start-up and kept current from file events; open documents index themselves.
   let indexRun = 0;
-  async function indexWorkspace(): Promise<void> {
+  /** The first walk, then the walk under way if any: a coverage request waits for them to know every file. */
+  let walked!: () => void;
+  const firstWalk = new Promise<void>((r) => (walked = r));
+  let indexing: Promise<void> | undefined;
+  function indexWorkspace(): Promise<void> {
+    const walk = walkAll();
+    indexing = walk.finally(() => {
+      walked();
+      if (indexing === walk) indexing = undefined;
+    });
+    return indexing;
+  }
+  async function walkAll(): Promise<void> {
     if (!root) return;
     const run = ++indexRun;
     let changed = false;
+    const seen = new Set<string>();
     const n = await walkWorkspace(
       root,
       service.getConfig().ignoreGlobs,
       (path, text) => {
         const uri = pathToFileURL(path).href;
+        seen.add(uri);
         if (!documents.get(uri) && service.indexFile({ uri, text })) changed = true;
       },
       () => run !== indexRun,
@@ -191,10 +218,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     );
     if (run !== indexRun) return;
     connection.console.info(`isms: indexed ${n} files`);
+    // Files that went away while nobody watched (or are ignored now) leave the evidence.
+    for (const uri of evidence.uris()) if (!seen.has(uri) && !documents.get(uri) && evidence.delete(uri)) evidenceChanged();
+    if (live) readEvidenceSoon();
     if (changed || service.takeIdChange()) revalidateInventories('');
   }
 
-  connection.onInitialized(() => void refreshConfig().then(indexWorkspace));
+  connection.onInitialized(() => {
+    if (registerWatchers) {
+      const cfg = service.getConfig();
+      const watchers = ['**/*.{md,markdown,yaml,yml}', ...cfg.documentGlobs, ...cfg.inventoryGlobs].map((globPattern) => ({ globPattern }));
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(() => undefined);
+    }
+    void refreshConfig().then(indexWorkspace);
+  });
   connection.onDidChangeConfiguration(() => void refreshConfig());
   connection.onDidChangeWatchedFiles((p) => {
     if (p.changes.some((c) => /(^|\/)\.isms\.yaml$/.test(c.uri))) {
@@ -203,9 +240,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     let changed = false;
     for (const c of p.changes) {
-      if (documents.get(c.uri) || !c.uri.startsWith('file:')) continue; // open documents index themselves
-      if (c.type === FileChangeType.Deleted) changed = service.unindexFile(c.uri) || changed;
-      else {
+      if (!c.uri.startsWith('file:')) continue;
+      // The evidence of files whose links or evidence entries name this one is read again.
+      try {
+        evidence.markDependentsStale(fileURLToPath(c.uri));
+      } catch {
+        /* not a path */
+      }
+      if (documents.get(c.uri)) continue; // open documents index themselves
+      if (c.type === FileChangeType.Deleted) {
+        changed = service.unindexFile(c.uri) || changed;
+        evidence.deleteUnder(c.uri.replace(/\/+$/, '')); // (a folder: the files under it)
+        evidenceChanged();
+      } else {
         try {
           const path = fileURLToPath(c.uri);
           if (statSync(path).size <= INDEX_MAX_BYTES) changed = service.indexFile({ uri: c.uri, text: readFileSync(path, 'utf8') }) || changed;
@@ -214,6 +261,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         }
       }
     }
+    if (live) readEvidenceSoon();
     if (changed) revalidateInventories('');
     // A file that appeared or went away can make a link in an open document resolve or break.
     if (p.changes.some((c) => c.type !== FileChangeType.Changed)) {
@@ -237,6 +285,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
     if (service.takeIdChange()) revalidateInventories(d.uri);
+    if (live) keepOpenEvidence(d);
   }
 
   // Validation is queued, not run inside the change notification: a burst of keystrokes is checked
@@ -297,6 +346,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onShutdown(() => offloader.dispose());
   documents.onDidClose((e) => {
     service.forget(e.document.uri);
+    // Its evidence is the saved file's again (or none: an untitled document, a file deleted).
+    if (e.document.uri.startsWith('file:')) evidence.markStale(e.document.uri);
+    else if (evidence.delete(e.document.uri)) evidenceChanged();
+    if (live) readEvidenceSoon();
     offloader.forget(e.document.uri);
     queued.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -380,33 +433,106 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onRequest('isms/catalogSearch', (p: { query?: string }) => ({ items: service.catalogItems(p?.query ?? '') }));
   connection.onRequest('isms/template', (p: { kind: TemplateKind; today: string }) => service.template(p.kind, p.today));
-  // The coverage of the workspace (docs/coverage.md): open documents as edited, other files as on disk; a file's
-  // evidence is read again only when its text changed (IsmsService.evidence), so a report after an edit is cheap.
+  // ---- The coverage model (docs/client.md): the evidence of every file, kept current. ----
+  // The walk marks every document and inventory stale (known, not read); the first isms/coverage reads them (from
+  // disk, or an open document's text) and makes the model live: from then on, files changed on disk are read again
+  // in the background, open documents after each check, and a change of any file's evidence is announced
+  // (isms/coverageChanged). A request is then computation over the kept evidence, without reading a file.
+  let live = false;
+
+  /** An open document's evidence from its current text (its analysis is at hand after a check). */
+  function keepOpenEvidence(d: IndexedDocument): void {
+    try {
+      if (service.keepEvidence(file(d), true)) evidenceChanged();
+    } catch (e) {
+      connection.console.error(`isms: evidence of ${d.uri} failed: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  /** A stale file's evidence: an open document's from its text, another file's from disk. */
+  function readEvidence(uri: string): void {
+    const d = documents.get(uri);
+    if (d) return keepOpenEvidence(d);
+    let text: string;
+    try {
+      const path = fileURLToPath(uri);
+      if (statSync(path).size > INDEX_MAX_BYTES) throw new Error('too large');
+      text = readFileSync(path, 'utf8');
+    } catch {
+      if (evidence.delete(uri)) evidenceChanged();
+      return;
+    }
+    consulted = [];
+    try {
+      if (service.keepEvidence({ uri, text }, false, () => consulted ?? [])) evidenceChanged();
+    } catch (e) {
+      connection.console.error(`isms: evidence of ${uri} failed: ${(e as Error).stack ?? e}`);
+      if (evidence.delete(uri)) evidenceChanged();
+    } finally {
+      consulted = undefined;
+    }
+  }
+
+  let reading: Promise<void> | undefined;
+  /** Reads every stale file's evidence, SLICE_MS at a time, yielding to other messages in between. */
+  function readStaleEvidence(): Promise<void> {
+    return (reading ??= (async () => {
+      try {
+        while (evidence.staleCount) {
+          const t0 = Date.now();
+          for (const uri of evidence.staleFiles()) {
+            if (evidence.isStale(uri)) readEvidence(uri);
+            if (Date.now() - t0 > SLICE_MS) break;
+          }
+          await new Promise((r) => setImmediate(r));
+        }
+      } finally {
+        reading = undefined;
+      }
+    })());
+  }
+  function readEvidenceSoon(): void {
+    if (evidence.staleCount) void readStaleEvidence();
+  }
+
+  /** Announces changed evidence once edits settle (every 400 ms of quiet, at least every 2 s while they go on). */
+  const NOTIFY_QUIET_MS = 400;
+  const NOTIFY_MAX_MS = 2000;
+  let notifyTimer: NodeJS.Timeout | undefined;
+  let firstChange = 0;
+  function evidenceChanged(): void {
+    if (!live) return;
+    const now = Date.now();
+    if (notifyTimer) clearTimeout(notifyTimer);
+    else firstChange = now;
+    notifyTimer = setTimeout(notifyCoverage, Math.max(0, Math.min(NOTIFY_QUIET_MS, firstChange + NOTIFY_MAX_MS - now)));
+  }
+  function notifyCoverage(): void {
+    notifyTimer = undefined;
+    const uris = evidence.takeChanged();
+    if (uris.length) void connection.sendNotification('isms/coverageChanged', uris.length <= 100 ? { uris } : {});
+  }
+
+  /** The first request: every file known from the walk is read (in slices), and the model is live from then on. */
+  let firstModel: Promise<void> | undefined;
+  async function readWorkspaceEvidence(): Promise<void> {
+    live = true;
+    for (const d of documents.all()) evidence.markStale(d.uri);
+    await firstWalk;
+    await indexing;
+    await readStaleEvidence();
+    evidence.takeChanged(); // (nobody had a model before this one)
+  }
+
+  // The coverage of the workspace (docs/coverage.md): open documents as edited, other files as on disk.
   connection.onRequest('isms/coverage', async (p: { frameworks?: string[]; format?: 'json' | 'md' } | undefined) => {
     const frameworks = p?.frameworks?.filter((f): f is FrameworkId => (FRAMEWORK_IDS as readonly string[]).includes(f));
-    const sources: EvidenceSource[] = [];
-    const uris = new Set<string>();
-    for (const d of documents.all()) {
-      uris.add(d.uri);
-      for (const e of service.evidence(file(d))) sources.push(e);
-    }
-    if (root) {
-      const cfg = service.getConfig();
-      await walkWorkspace(
-        root,
-        cfg.ignoreGlobs,
-        (path, text) => {
-          const uri = pathToFileURL(path).href;
-          if (uris.has(uri)) return;
-          uris.add(uri);
-          for (const e of service.evidence({ uri, text }, false)) sources.push(e);
-        },
-        () => false,
-        64,
-        [...cfg.documentGlobs, ...cfg.inventoryGlobs],
-      );
-    }
-    const report = service.coverage(sources, uris, frameworks?.length ? frameworks : undefined);
+    await (firstModel ??= readWorkspaceEvidence());
+    // Open documents changed since their last check count as they are now; files changed on disk and not read yet
+    // are read first (the background reading started with their event), so the answer is one state of the files.
+    for (const d of documents.all()) keepOpenEvidence(d);
+    if (evidence.staleCount) await readStaleEvidence();
+    const report = service.coverage(frameworks?.length ? frameworks : undefined);
     const today = todayOf(service.getConfig());
     return { today, report, ...(p?.format === 'md' ? { markdown: coverageMarkdown(report, today) } : {}) };
   });
