@@ -10,6 +10,7 @@
  * nothing (no report is recomputed, no notification is sent). Pure data, no I/O.
  */
 import type { EvidenceSource } from './coverage/evidence';
+import { CoverageModel } from './coverage/incremental';
 
 interface Entry {
   /** undefined: the file is known but its evidence is still to be read (stale). */
@@ -58,6 +59,8 @@ export class EvidenceIndex {
   private readonly changed = new Set<string>();
   private flat?: EvidenceSource[];
   private _version = 0;
+  /** The coverage model over the kept evidence, updated file by file (coverage/incremental.ts). */
+  readonly model = new CoverageModel();
 
   /** Bumped whenever the evidence of some file changes: a report computed at one version holds until the next. */
   get version(): number {
@@ -121,6 +124,7 @@ export class EvidenceIndex {
     const same = old?.sources ? sameSources(old.sources, sources) : sources.length === 0;
     this.files.set(uri, { sources: same && old?.sources ? old.sources : sources, stamp, deps });
     if (same) return false;
+    this.model.setFile(uri, sources);
     this.bump(uri);
     return true;
   }
@@ -133,6 +137,7 @@ export class EvidenceIndex {
     this.stale.delete(uri);
     this.linkDeps(uri, old.deps, NO_DEPS);
     if (!old.sources?.length) return false;
+    this.model.setFile(uri, undefined);
     this.bump(uri);
     return true;
   }
@@ -155,6 +160,7 @@ export class EvidenceIndex {
     this.files.clear();
     this.stale.clear();
     this.dependents.clear();
+    this.model.clear();
     this.flat = undefined;
     this._version++;
   }

@@ -581,7 +581,7 @@ export class IsmsService {
     if (sources) return coverage(sources, this.config, frameworks);
     const key = `${this.evidenceIndex.version}|${this.generation}|${frameworks?.join(',') ?? '*'}`;
     if (this.lastCoverage?.key === key) return this.lastCoverage.report;
-    const report = coverage(this.evidenceIndex.sources(), this.config, frameworks);
+    const report = this.evidenceIndex.model.report(this.config, frameworks);
     this.lastCoverage = { key, report };
     return report;
   }

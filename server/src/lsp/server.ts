@@ -33,6 +33,7 @@ import { nodeFileHost } from '../node/file-host';
 import type { OutlineSymbol } from '../core/editor/outline';
 import { defaultConfig, FRAMEWORK_IDS, mergeConfig, type FrameworkId } from '../core/config';
 import { coverageMarkdown } from '../core/coverage/render';
+import { sliceReport, type ReportSlice } from '../core/coverage/slice';
 import { todayOf } from '../core/dates';
 import { ruleDocsUrl } from '../core/rules/registry';
 import type { Finding, Severity } from '../core/types';
@@ -525,7 +526,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   // The coverage of the workspace (docs/coverage.md): open documents as edited, other files as on disk.
-  connection.onRequest('isms/coverage', async (p: { frameworks?: string[]; format?: 'json' | 'md' } | undefined) => {
+  connection.onRequest('isms/coverage', async (p: ({ frameworks?: string[]; format?: 'json' | 'md' } & ReportSlice) | undefined) => {
     const frameworks = p?.frameworks?.filter((f): f is FrameworkId => (FRAMEWORK_IDS as readonly string[]).includes(f));
     await (firstModel ??= readWorkspaceEvidence());
     // Open documents changed since their last check count as they are now; files changed on disk and not read yet
@@ -534,7 +535,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (evidence.staleCount) await readStaleEvidence();
     const report = service.coverage(frameworks?.length ? frameworks : undefined);
     const today = todayOf(service.getConfig());
-    return { today, report, ...(p?.format === 'md' ? { markdown: coverageMarkdown(report, today) } : {}) };
+    const slice = p?.evidence === false || Array.isArray(p?.controls) ? sliceReport(report, { evidence: p.evidence, controls: p.controls?.map(String) }) : report;
+    return { today, report: slice, ...(p?.format === 'md' ? { markdown: coverageMarkdown(report, today) } : {}) };
   });
 
   documents.listen(connection);

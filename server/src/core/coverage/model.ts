@@ -110,7 +110,7 @@ function groupOf(c: Control): { id: string; title: string } {
 }
 
 /** A framework's coverage from its controls: the summary, and one per group (in the order groups first occur). */
-function frameworkCoverage(fw: FrameworkId, controls: ControlCoverage[]): FrameworkCoverage {
+export function frameworkCoverage(fw: FrameworkId, controls: ControlCoverage[]): FrameworkCoverage {
   const groups = new Map<string, ControlCoverage[]>();
   for (const c of controls) (groups.get(c.group) ?? groups.set(c.group, []).get(c.group)!).push(c);
   const cat = catalog();
@@ -147,73 +147,113 @@ function summarise(controls: readonly ControlCoverage[]): Summary {
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
+/** What one control's coverage is computed from: the sources listing it, those reaching it through the crosswalk, the citations. */
+export interface ControlInputs {
+  direct: EvidenceSource[];
+  crosswalk: { source: EvidenceSource; from: string }[];
+  mentions: Mention[];
+}
+
+/** The crosswalk of a `framework:id` key, as keys (memoised: the catalog builds a new list per call). */
+const crosswalkKeys = new Map<string, string[]>();
+function crosswalkOf(key: string): string[] {
+  let out = crosswalkKeys.get(key);
+  if (!out) {
+    const i = key.indexOf(':');
+    out = catalog()
+      .crosswalk(key.slice(0, i) as FrameworkId, key.slice(i + 1))
+      .map((eq) => `${eq.framework}:${eq.id}`);
+    crosswalkKeys.set(key, out);
+  }
+  return out;
+}
+
+/**
+ * What source `s` brings to each control, in the order coverage reads it: `direct` for each key it lists, `crosswalk`
+ * for each key NIST's crosswalk maps a listed key to, `mention` for each key its body cites without listing it.
+ */
+export function contributions(
+  s: EvidenceSource,
+  add: (key: string, kind: 'direct' | 'crosswalk' | 'mention', from?: string, line?: number) => void,
+): void {
+  for (const key of s.listed) {
+    add(key, 'direct');
+    for (const eq of crosswalkOf(key)) add(eq, 'crosswalk', key);
+  }
+  const listed = s.cited.length ? new Set(s.listed) : undefined;
+  for (const { key, line } of s.cited) if (!listed!.has(key)) add(key, 'mention', undefined, line);
+}
+
+/** Adds what `s` brings to `inputs` (by key), in coverage's order. */
+export function addInputs(inputs: Map<string, ControlInputs>, s: EvidenceSource): void {
+  contributions(s, (key, kind, from, line) => {
+    let x = inputs.get(key);
+    if (!x) inputs.set(key, (x = { direct: [], crosswalk: [], mentions: [] }));
+    if (kind === 'direct') x.direct.push(s);
+    else if (kind === 'crosswalk') x.crosswalk.push({ source: s, from: from! });
+    else x.mentions.push({ uri: s.uri, line: line!, name: s.name });
+  });
+}
+
+/** Configuration the report cannot apply: an exclusion of a control that does not exist. */
+export function configProblems(config: Config): string[] {
+  const cat = catalog();
+  return Object.keys(config.soa.excluded)
+    .filter((id) => !cat.get('iso27001', id))
+    .map((id) => `soa.excluded: '${id}' is not an ISO/IEC 27001:2022 Annex A control`);
+}
+
+const NO_INPUTS: ControlInputs = { direct: [], crosswalk: [], mentions: [] };
+
+/** One control's coverage from its inputs (and its exclusion, for ISO/IEC 27001 Annex A). */
+export function controlCoverage(fw: FrameworkId, c: Control, inputs: ControlInputs = NO_INPUTS, config: Config): ControlCoverage {
+  const item = (s: EvidenceSource, via: 'listed' | 'crosswalk', from?: string): EvidenceItem => ({
+    kind: s.kind,
+    uri: s.uri,
+    line: s.line,
+    name: s.name,
+    ...(s.type ? { type: s.type } : {}),
+    owners: s.owners,
+    ...(s.lastReviewed ? { lastReviewed: s.lastReviewed } : {}),
+    fresh: s.problems.length === 0,
+    problems: s.problems,
+    via,
+    ...(from ? { from } : {}),
+  });
+  const mine = inputs.direct.map((s) => item(s, 'listed'));
+  const seen = new Set(mine.map((e) => `${e.uri}#${e.line}`));
+  const viaCrosswalk: EvidenceItem[] = [];
+  for (const { source, from } of inputs.crosswalk) {
+    const k = `${source.uri}#${source.line}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    viaCrosswalk.push(item(source, 'crosswalk', from));
+  }
+  const evidence = [...mine, ...viaCrosswalk].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line));
+  const cited = inputs.mentions;
+  const exclusion = fw === 'iso27001' && Object.hasOwn(config.soa.excluded, c.id) ? config.soa.excluded[c.id] : undefined;
+  const { state, crosswalkOnly } = decide(evidence, cited, exclusion);
+  return {
+    framework: fw,
+    id: c.id,
+    title: c.title,
+    group: groupOf(c).id,
+    state,
+    crosswalkOnly,
+    evidence,
+    mentions: cited,
+    ...(exclusion !== undefined ? { exclusion } : {}),
+  };
+}
+
 /** The coverage of `frameworks` (default: the enabled ones) by the evidence of every file. */
 export function coverage(sources: readonly EvidenceSource[], config: Config, frameworks: readonly FrameworkId[] = config.frameworks): CoverageReport {
-  const cat = catalog();
-  const problems: string[] = [];
   // Evidence and mentions by `framework:id`.
-  const direct = new Map<string, EvidenceSource[]>();
-  const crosswalk = new Map<string, { source: EvidenceSource; from: string }[]>();
-  const mentions = new Map<string, Mention[]>();
-  const push = <T>(m: Map<string, T[]>, k: string, v: T) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
-  for (const s of sources) {
-    for (const key of s.listed) {
-      push(direct, key, s);
-      const i = key.indexOf(':');
-      for (const eq of cat.crosswalk(key.slice(0, i) as FrameworkId, key.slice(i + 1))) push(crosswalk, `${eq.framework}:${eq.id}`, { source: s, from: key });
-    }
-    const listed = new Set(s.listed);
-    for (const { key, line } of s.cited) if (!listed.has(key)) push(mentions, key, { uri: s.uri, line, name: s.name });
-  }
-  const excluded = new Map(Object.entries(config.soa.excluded));
-  for (const id of excluded.keys()) if (!cat.get('iso27001', id)) problems.push(`soa.excluded: '${id}' is not an ISO/IEC 27001:2022 Annex A control`);
-
+  const inputs = new Map<string, ControlInputs>();
+  for (const s of sources) addInputs(inputs, s);
   const out: FrameworkCoverage[] = [];
-  for (const fw of frameworks) {
-    const controls: ControlCoverage[] = [];
-    for (const c of coverageControls(fw)) {
-      const key = `${fw}:${c.id}`;
-      const item = (s: EvidenceSource, via: 'listed' | 'crosswalk', from?: string): EvidenceItem => ({
-        kind: s.kind,
-        uri: s.uri,
-        line: s.line,
-        name: s.name,
-        ...(s.type ? { type: s.type } : {}),
-        owners: s.owners,
-        ...(s.lastReviewed ? { lastReviewed: s.lastReviewed } : {}),
-        fresh: s.problems.length === 0,
-        problems: s.problems,
-        via,
-        ...(from ? { from } : {}),
-      });
-      const mine = (direct.get(key) ?? []).map((s) => item(s, 'listed'));
-      const seen = new Set(mine.map((e) => `${e.uri}#${e.line}`));
-      const viaCrosswalk: EvidenceItem[] = [];
-      for (const { source, from } of crosswalk.get(key) ?? []) {
-        const k = `${source.uri}#${source.line}`;
-        if (seen.has(k)) continue;
-        seen.add(k);
-        viaCrosswalk.push(item(source, 'crosswalk', from));
-      }
-      const evidence = [...mine, ...viaCrosswalk].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line));
-      const cited = mentions.get(key) ?? [];
-      const exclusion = fw === 'iso27001' ? excluded.get(c.id) : undefined;
-      const { state, crosswalkOnly } = decide(evidence, cited, exclusion);
-      controls.push({
-        framework: fw,
-        id: c.id,
-        title: c.title,
-        group: groupOf(c).id,
-        state,
-        crosswalkOnly,
-        evidence,
-        mentions: cited,
-        ...(exclusion !== undefined ? { exclusion } : {}),
-      });
-    }
-    out.push(frameworkCoverage(fw, controls));
-  }
-  return { frameworks: out, problems };
+  for (const fw of frameworks) out.push(frameworkCoverage(fw, coverageControls(fw).map((c) => controlCoverage(fw, c, inputs.get(`${fw}:${c.id}`), config))));
+  return { frameworks: out, problems: configProblems(config) };
 }
 
 /**
