@@ -25,7 +25,9 @@ import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, ty
 import { sectionMissing, evidenceMissing } from './rules/document/sections';
 import { evidenceOf, type EvidenceSource } from './coverage/evidence';
 import { EvidenceIndex } from './evidence-index';
-import { coverage, type CoverageReport } from './coverage/model';
+import { coverage, coverageControls, type CoverageReport } from './coverage/model';
+import type { StatesReport } from './coverage/incremental';
+import type { ReportSlice } from './coverage/slice';
 import { findSecrets, maskSecret, secretInline } from './rules/secrets/secret-inline';
 import { maskSecrets } from './editor/outline';
 
@@ -538,7 +540,6 @@ export class IsmsService {
   readonly evidenceIndex = new EvidenceIndex();
   /** The evidence read from each analysis (an open document whose text is unchanged reads nothing again). */
   private evidenceOfAnalysis = new WeakMap<Analysis, EvidenceSource[]>();
-  private lastCoverage?: { key: string; report: CoverageReport };
 
   /** What a file offers as evidence (coverage/evidence.ts), from its analysis (analysed unless at hand). */
   evidence(file: SourceFile): EvidenceSource[] {
@@ -575,15 +576,27 @@ export class IsmsService {
 
   /**
    * The coverage of the frameworks (default: the enabled ones) by the kept evidence of the workspace
-   * (docs/coverage.md), or by `sources` when given. The same report while no file's evidence changed.
+   * (docs/coverage.md), or by `sources` when given; the kept model computes again only the controls whose files
+   * changed. A slice: `evidence: false`, each control's state and the numbers of its evidence and mentions (from
+   * counts kept per control: a keystroke costs one file's counts); `controls` (`framework:id`, or an ID of any
+   * framework), only those controls, with the summaries of the whole frameworks.
    */
   coverage(frameworks?: readonly FrameworkId[], sources?: readonly EvidenceSource[]): CoverageReport {
     if (sources) return coverage(sources, this.config, frameworks);
-    const key = `${this.evidenceIndex.version}|${this.generation}|${frameworks?.join(',') ?? '*'}`;
-    if (this.lastCoverage?.key === key) return this.lastCoverage.report;
-    const report = this.evidenceIndex.model.report(this.config, frameworks);
-    this.lastCoverage = { key, report };
-    return report;
+    return this.evidenceIndex.model.report(this.config, frameworks);
+  }
+
+  coverageSlice(slice: ReportSlice, frameworks: readonly FrameworkId[] = this.config.frameworks): CoverageReport | StatesReport {
+    const wanted = slice.controls ? new Set(slice.controls) : undefined;
+    const keep = (fw: FrameworkId, id: string) => !wanted || wanted.has(id) || wanted.has(`${fw}:${id}`);
+    if (slice.evidence === false) {
+      const states = this.evidenceIndex.model.statesReport(this.config, frameworks);
+      if (!wanted) return states;
+      return { ...states, frameworks: states.frameworks.map((f) => ({ ...f, controls: f.controls.filter((c) => keep(f.framework, c.id)) })) };
+    }
+    if (!wanted) return this.coverage(frameworks);
+    const only = new Set(frameworks.flatMap((fw) => coverageControls(fw).filter((c) => keep(fw, c.id)).map((c) => `${fw}:${c.id}`)));
+    return this.evidenceIndex.model.report(this.config, frameworks, only);
   }
 
   template(kind: TemplateKind, today: string): { text: string; languageId: string } {

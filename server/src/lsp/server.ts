@@ -33,7 +33,7 @@ import { nodeFileHost } from '../node/file-host';
 import type { OutlineSymbol } from '../core/editor/outline';
 import { defaultConfig, FRAMEWORK_IDS, mergeConfig, type FrameworkId } from '../core/config';
 import { coverageMarkdown } from '../core/coverage/render';
-import { sliceReport, type ReportSlice } from '../core/coverage/slice';
+import type { ReportSlice } from '../core/coverage/slice';
 import { todayOf } from '../core/dates';
 import { ruleDocsUrl } from '../core/rules/registry';
 import type { Finding, Severity } from '../core/types';
@@ -533,10 +533,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     // are read first (the background reading started with their event), so the answer is one state of the files.
     for (const d of documents.all()) keepOpenEvidence(d);
     if (evidence.staleCount) await readStaleEvidence();
-    const report = service.coverage(frameworks?.length ? frameworks : undefined);
+    const fws = frameworks?.length ? frameworks : undefined;
+    const report = service.coverageSlice({ evidence: p?.evidence, controls: Array.isArray(p?.controls) ? p.controls.map(String) : undefined }, fws);
     const today = todayOf(service.getConfig());
-    const slice = p?.evidence === false || Array.isArray(p?.controls) ? sliceReport(report, { evidence: p.evidence, controls: p.controls?.map(String) }) : report;
-    return { today, report: slice, ...(p?.format === 'md' ? { markdown: coverageMarkdown(report, today) } : {}) };
+    return { today, report, ...(p?.format === 'md' ? { markdown: coverageMarkdown(service.coverage(fws), today) } : {}) };
   });
 
   documents.listen(connection);

@@ -1,60 +1,172 @@
 /**
- * The coverage model kept current file by file: when one file's evidence changes, only the controls it lists,
- * reaches through the crosswalk or cites (before or after the change) are computed again, by the same
- * controlCoverage as coverage() (model.ts stays the one place that decides a state). The report equals
- * coverage() over the files' sources in the order of their URIs (tested on random sequences of changes), so a
- * keystroke in a 10,000-file workspace recomputes a few controls, not the thousands of evidence items of all.
+ * The coverage model kept current file by file, for the server (core/evidence-index.ts feeds it).
+ *
+ * - States: per control, counts of its evidence (items, listed, fresh, fresh and listed; mentions), kept as sums over
+ *   the files: when one file's evidence changes, its old counts are taken away and its new ones added, and the state
+ *   follows from the counts by model.ts's decideCounts (the rules of decide). A keystroke in a 10,000-file
+ *   workspace costs the counts of one file, not the thousands of evidence items of the controls it touches.
+ * - The whole report: each control by model.ts's controlCoverage, computed when asked and kept until one of the files
+ *   that reach it changes.
+ *
+ * Both equal coverage() over every file's sources in the order of their URIs (tested on random sequences of
+ * changes), so model.ts stays the one place that decides a state.
  */
 import type { Config, FrameworkId } from '../config';
 import type { EvidenceSource } from './evidence';
-import { addInputs, configProblems, contributions, controlCoverage, coverageControls, frameworkCoverage, type ControlCoverage, type ControlInputs, type CoverageReport } from './model';
+import {
+  addInputs,
+  configProblems,
+  contributions,
+  controlCoverage,
+  coverageControls,
+  decideCounts,
+  exclusionOf,
+  frameworkCoverage,
+  groupOf,
+  type ControlCoverage,
+  type ControlInputs,
+  type CoverageReport,
+  type EvidenceCounts,
+  type FrameworkCoverage,
+} from './model';
+import type { ControlState } from './slice';
 
-/** The keys (`framework:id`) a file's sources bring something to. */
-function keysOf(sources: readonly EvidenceSource[]): Set<string> {
-  const out = new Set<string>();
-  for (const s of sources) contributions(s, (key) => out.add(key));
+/** The report without the evidence lists: each control's state and the numbers of its evidence and mentions. */
+export interface StatesReport extends Omit<CoverageReport, 'frameworks'> {
+  frameworks: (Omit<FrameworkCoverage, 'controls'> & { controls: ControlState[] })[];
+}
+
+const ZERO: EvidenceCounts = { items: 0, listed: 0, freshListed: 0, fresh: 0, mentions: 0 };
+
+/**
+ * What a file's sources add to each key's counts, as controlCoverage would count their items: a source listing the
+ * key is one item; one reaching it through the crosswalk is one item unless an item of the same file and line is
+ * already there (the first such source in order decides its freshness); a citation is one mention.
+ */
+export function countsOf(sources: readonly EvidenceSource[]): Map<string, EvidenceCounts> {
+  const lines = new Map<string, Map<number, { direct: number; freshDirect: number; crosswalkFresh?: boolean }>>();
+  const out = new Map<string, EvidenceCounts>();
+  const counts = (key: string) => {
+    let c = out.get(key);
+    if (!c) out.set(key, (c = { ...ZERO }));
+    return c;
+  };
+  for (const s of sources) {
+    const fresh = s.problems.length === 0;
+    contributions(s, (key, kind) => {
+      if (kind === 'mention') {
+        counts(key).mentions++;
+        return;
+      }
+      let byLine = lines.get(key);
+      if (!byLine) lines.set(key, (byLine = new Map()));
+      let at = byLine.get(s.line);
+      if (!at) byLine.set(s.line, (at = { direct: 0, freshDirect: 0 }));
+      if (kind === 'direct') {
+        at.direct++;
+        if (fresh) at.freshDirect++;
+      } else at.crosswalkFresh ??= fresh;
+    });
+  }
+  for (const [key, byLine] of lines) {
+    const c = counts(key);
+    for (const at of byLine.values()) {
+      c.items += at.direct;
+      c.listed += at.direct;
+      c.freshListed += at.freshDirect;
+      c.fresh += at.freshDirect;
+      if (at.direct === 0 && at.crosswalkFresh !== undefined) {
+        c.items++;
+        if (at.crosswalkFresh) c.fresh++;
+      }
+    }
+  }
   return out;
 }
 
 export class CoverageModel {
-  private readonly files = new Map<string, { sources: readonly EvidenceSource[]; keys: Set<string> }>();
-  /** The files that bring something to each key. */
+  private readonly files = new Map<string, readonly EvidenceSource[]>();
+  /** The files that bring something to each key (`framework:id`). */
   private readonly byKey = new Map<string, Set<string>>();
-  /** Each control's coverage as last computed, by `framework:id`, under `config`. */
+  /** The sums of the files' counts, by key. */
+  private readonly totals = new Map<string, EvidenceCounts>();
+  /** Each control's state and whole coverage as last computed, by key, under `config` (dropped when its files change). */
+  private readonly states = new Map<string, ControlState>();
   private readonly controls = new Map<string, ControlCoverage>();
-  /** Keys whose files changed since their control was computed. */
-  private readonly dirty = new Set<string>();
   private config?: Config;
 
   /** The evidence of file `uri` is now `sources` (none: the file left). */
   setFile(uri: string, sources: readonly EvidenceSource[] | undefined): void {
     const old = this.files.get(uri);
-    if (old?.sources === sources) return;
+    if (old === sources) return;
     if (old) {
-      for (const k of old.keys) {
-        this.dirty.add(k);
-        const s = this.byKey.get(k);
-        s?.delete(uri);
-        if (s?.size === 0) this.byKey.delete(k);
-      }
       this.files.delete(uri);
+      this.apply(uri, old, -1);
     }
-    if (!sources?.length) return;
-    const keys = keysOf(sources);
-    this.files.set(uri, { sources, keys });
-    for (const k of keys) {
-      this.dirty.add(k);
-      let s = this.byKey.get(k);
-      if (!s) this.byKey.set(k, (s = new Set()));
-      s.add(uri);
+    if (sources?.length) {
+      this.files.set(uri, sources);
+      this.apply(uri, sources, 1);
+    }
+  }
+
+  private apply(uri: string, sources: readonly EvidenceSource[], sign: 1 | -1): void {
+    for (const [key, c] of countsOf(sources)) {
+      let t = this.totals.get(key);
+      if (!t) this.totals.set(key, (t = { ...ZERO }));
+      t.items += sign * c.items;
+      t.listed += sign * c.listed;
+      t.freshListed += sign * c.freshListed;
+      t.fresh += sign * c.fresh;
+      t.mentions += sign * c.mentions;
+      let files = this.byKey.get(key);
+      if (!files) this.byKey.set(key, (files = new Set()));
+      if (sign > 0) files.add(uri);
+      else files.delete(uri);
+      if (files.size === 0) {
+        this.byKey.delete(key);
+        this.totals.delete(key);
+      }
+      this.states.delete(key);
+      this.controls.delete(key);
     }
   }
 
   clear(): void {
     this.files.clear();
     this.byKey.clear();
+    this.totals.clear();
+    this.states.clear();
     this.controls.clear();
-    this.dirty.clear();
+  }
+
+  private useConfig(config: Config): void {
+    if (config === this.config) return;
+    this.config = config;
+    this.states.clear();
+    this.controls.clear();
+  }
+
+  /** The states of `frameworks` under `config`: equal to sliceReport(coverage(...), { evidence: false }). */
+  statesReport(config: Config, frameworks: readonly FrameworkId[] = config.frameworks): StatesReport {
+    this.useConfig(config);
+    const out = frameworks.map((fw) =>
+      frameworkCoverage(
+        fw,
+        coverageControls(fw).map((c) => {
+          const key = `${fw}:${c.id}`;
+          let st = this.states.get(key);
+          if (!st) {
+            const n = this.totals.get(key) ?? ZERO;
+            const exclusion = exclusionOf(fw, c.id, config);
+            const { state, crosswalkOnly } = decideCounts(n, exclusion);
+            st = { framework: fw, id: c.id, title: c.title, group: groupOf(c).id, state, crosswalkOnly, ...(exclusion !== undefined ? { exclusion } : {}), evidenceCount: n.items, mentionCount: n.mentions };
+            this.states.set(key, st);
+          }
+          return st;
+        }),
+      ),
+    );
+    return { frameworks: out, problems: configProblems(config) };
   }
 
   /** What control `key` is computed from, its files in the order of their URIs (as coverage() reads them). */
@@ -63,7 +175,7 @@ export class CoverageModel {
     if (!uris) return undefined;
     const inputs: ControlInputs = { direct: [], crosswalk: [], mentions: [] };
     for (const uri of [...uris].sort()) {
-      for (const s of this.files.get(uri)!.sources) {
+      for (const s of this.files.get(uri)!) {
         contributions(s, (k, kind, from, line) => {
           if (k !== key) return;
           if (kind === 'direct') inputs.direct.push(s);
@@ -75,34 +187,30 @@ export class CoverageModel {
     return inputs;
   }
 
-  /** The report of `frameworks` under `config`: equal to coverage() over every file's sources, in URI order. */
-  report(config: Config, frameworks: readonly FrameworkId[] = config.frameworks): CoverageReport {
-    if (config !== this.config) {
-      this.config = config;
-      this.controls.clear();
-    }
+  /**
+   * The report of `frameworks` under `config`, equal to coverage() over every file's sources in URI order; with
+   * `only` (keys `framework:id`), only those controls, with the summaries of the whole frameworks.
+   */
+  report(config: Config, frameworks: readonly FrameworkId[] = config.frameworks, only?: ReadonlySet<string>): CoverageReport {
+    this.useConfig(config);
+    const todo = frameworks.flatMap((fw) => coverageControls(fw).map((c) => ({ fw, c, key: `${fw}:${c.id}` }))).filter((x) => !only || only.has(x.key));
     // Many controls to compute (the first report, a new configuration, many files changed): their inputs in one
     // pass over every file, as coverage() reads them, rather than one pass per control.
     let all: Map<string, ControlInputs> | undefined;
-    if (this.controls.size === 0 || this.dirty.size > 256) {
+    if (todo.filter((x) => !this.controls.has(x.key)).length > 64) {
       all = new Map();
-      for (const uri of [...this.files.keys()].sort()) for (const s of this.files.get(uri)!.sources) addInputs(all, s);
+      for (const uri of [...this.files.keys()].sort()) for (const s of this.files.get(uri)!) addInputs(all, s);
     }
-    const out = frameworks.map((fw) =>
-      frameworkCoverage(
-        fw,
-        coverageControls(fw).map((c) => {
-          const key = `${fw}:${c.id}`;
-          let cc = this.dirty.has(key) ? undefined : this.controls.get(key);
-          if (!cc) {
-            cc = controlCoverage(fw, c, all ? all.get(key) : this.inputsOf(key), config);
-            this.controls.set(key, cc);
-            this.dirty.delete(key);
-          }
-          return cc;
-        }),
-      ),
-    );
+    const whole = (x: (typeof todo)[number]) => {
+      let cc = this.controls.get(x.key);
+      if (!cc) this.controls.set(x.key, (cc = controlCoverage(x.fw, x.c, all ? all.get(x.key) : this.inputsOf(x.key), config)));
+      return cc;
+    };
+    const out = frameworks.map((fw): FrameworkCoverage => {
+      const mine = todo.filter((x) => x.fw === fw).map(whole);
+      if (!only) return frameworkCoverage(fw, mine);
+      return { ...this.statesReport(config, [fw]).frameworks[0], controls: mine };
+    });
     return { frameworks: out, problems: configProblems(config) };
   }
 }

@@ -100,7 +100,7 @@ export function coverageControls(framework: FrameworkId): Control[] {
 }
 
 /** The group of a control: CSF function, ISO theme or top clause, SOC 2 series, SP 800-53 family. */
-function groupOf(c: Control): { id: string; title: string } {
+export function groupOf(c: Control): { id: string; title: string } {
   const cat = catalog();
   let g: Control | undefined = c;
   if (c.framework === 'nhi') return { id: 'NHI', title: 'OWASP Non-Human Identities Top 10 (2025)' };
@@ -110,8 +110,8 @@ function groupOf(c: Control): { id: string; title: string } {
 }
 
 /** A framework's coverage from its controls: the summary, and one per group (in the order groups first occur). */
-export function frameworkCoverage(fw: FrameworkId, controls: ControlCoverage[]): FrameworkCoverage {
-  const groups = new Map<string, ControlCoverage[]>();
+export function frameworkCoverage<C extends Pick<ControlCoverage, 'id' | 'group' | 'state' | 'crosswalkOnly'>>(fw: FrameworkId, controls: C[]): Omit<FrameworkCoverage, 'controls'> & { controls: C[] } {
+  const groups = new Map<string, C[]>();
   for (const c of controls) (groups.get(c.group) ?? groups.set(c.group, []).get(c.group)!).push(c);
   const cat = catalog();
   return {
@@ -125,15 +125,40 @@ export function frameworkCoverage(fw: FrameworkId, controls: ControlCoverage[]):
 
 /** The state of a control from its evidence, mentions and exclusion: the first of STATES that applies. */
 function decide(evidence: readonly EvidenceItem[], cited: readonly Mention[], exclusion: string | undefined): { state: CoverageState; crosswalkOnly: boolean } {
+  const n: EvidenceCounts = { items: evidence.length, listed: 0, freshListed: 0, fresh: 0, mentions: cited.length };
+  for (const e of evidence) {
+    if (e.via === 'listed') n.listed++;
+    if (e.fresh) n.fresh++;
+    if (e.fresh && e.via === 'listed') n.freshListed++;
+  }
+  return decideCounts(n, exclusion);
+}
+
+/** What a control's state is decided from: how many evidence items, listed, fresh and listed, fresh; how many mentions. */
+export interface EvidenceCounts {
+  items: number;
+  listed: number;
+  freshListed: number;
+  fresh: number;
+  mentions: number;
+}
+
+/** The state of a control from the counts of its evidence (decide's rules; the kept model counts without listing). */
+export function decideCounts(n: EvidenceCounts, exclusion: string | undefined): { state: CoverageState; crosswalkOnly: boolean } {
   if (exclusion !== undefined) return { state: 'excluded', crosswalkOnly: false };
-  if (evidence.some((e) => e.fresh && e.via === 'listed')) return { state: 'evidenced', crosswalkOnly: false };
-  if (evidence.some((e) => e.fresh)) return { state: 'evidenced', crosswalkOnly: true };
-  if (evidence.length) return { state: 'stale', crosswalkOnly: !evidence.some((e) => e.via === 'listed') };
-  if (cited.length) return { state: 'mentioned', crosswalkOnly: false };
+  if (n.freshListed > 0) return { state: 'evidenced', crosswalkOnly: false };
+  if (n.fresh > 0) return { state: 'evidenced', crosswalkOnly: true };
+  if (n.items) return { state: 'stale', crosswalkOnly: n.listed === 0 };
+  if (n.mentions) return { state: 'mentioned', crosswalkOnly: false };
   return { state: 'gap', crosswalkOnly: false };
 }
 
-function summarise(controls: readonly ControlCoverage[]): Summary {
+/** The exclusion of a control (ISO/IEC 27001 Annex A, `soa.excluded`). */
+export function exclusionOf(fw: FrameworkId, id: string, config: Config): string | undefined {
+  return fw === 'iso27001' && Object.hasOwn(config.soa.excluded, id) ? config.soa.excluded[id] : undefined;
+}
+
+function summarise(controls: readonly Pick<ControlCoverage, 'state' | 'crosswalkOnly'>[]): Summary {
   const s: Summary = { total: controls.length, evidenced: 0, stale: 0, mentioned: 0, gap: 0, excluded: 0, crosswalk: 0, ratio: 0, ratioWithCrosswalk: 0 };
   for (const c of controls) {
     s[c.state]++;
@@ -204,22 +229,36 @@ export function configProblems(config: Config): string[] {
 }
 
 const NO_INPUTS: ControlInputs = { direct: [], crosswalk: [], mentions: [] };
+const itemsOf = new WeakMap<EvidenceSource, Map<string, EvidenceItem>>();
 
 /** One control's coverage from its inputs (and its exclusion, for ISO/IEC 27001 Annex A). */
 export function controlCoverage(fw: FrameworkId, c: Control, inputs: ControlInputs = NO_INPUTS, config: Config): ControlCoverage {
-  const item = (s: EvidenceSource, via: 'listed' | 'crosswalk', from?: string): EvidenceItem => ({
-    kind: s.kind,
-    uri: s.uri,
-    line: s.line,
-    name: s.name,
-    ...(s.type ? { type: s.type } : {}),
-    owners: s.owners,
-    ...(s.lastReviewed ? { lastReviewed: s.lastReviewed } : {}),
-    fresh: s.problems.length === 0,
-    problems: s.problems,
-    via,
-    ...(from ? { from } : {}),
-  });
+  const item = (s: EvidenceSource, via: 'listed' | 'crosswalk', from?: string): EvidenceItem => {
+    // (One item per source and way it is reached, shared by every control it reaches that way: a 10,000-file
+    // report holds hundreds of thousands of them. Reports are plain data, never mutated.)
+    let mine = itemsOf.get(s);
+    if (!mine) itemsOf.set(s, (mine = new Map()));
+    const k = from ?? '';
+    let e = mine.get(k);
+    if (!e)
+      mine.set(
+        k,
+        (e = {
+          kind: s.kind,
+          uri: s.uri,
+          line: s.line,
+          name: s.name,
+          ...(s.type ? { type: s.type } : {}),
+          owners: s.owners,
+          ...(s.lastReviewed ? { lastReviewed: s.lastReviewed } : {}),
+          fresh: s.problems.length === 0,
+          problems: s.problems,
+          via,
+          ...(from ? { from } : {}),
+        }),
+      );
+    return e;
+  };
   const mine = inputs.direct.map((s) => item(s, 'listed'));
   const seen = new Set(mine.map((e) => `${e.uri}#${e.line}`));
   const viaCrosswalk: EvidenceItem[] = [];
@@ -231,7 +270,7 @@ export function controlCoverage(fw: FrameworkId, c: Control, inputs: ControlInpu
   }
   const evidence = [...mine, ...viaCrosswalk].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line));
   const cited = inputs.mentions;
-  const exclusion = fw === 'iso27001' && Object.hasOwn(config.soa.excluded, c.id) ? config.soa.excluded[c.id] : undefined;
+  const exclusion = exclusionOf(fw, c.id, config);
   const { state, crosswalkOnly } = decide(evidence, cited, exclusion);
   return {
     framework: fw,
