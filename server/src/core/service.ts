@@ -234,6 +234,14 @@ export class IsmsService {
   /** Findings with the configured severities, sorted by position; rules set to 'off' are dropped. */
   check(file: SourceFile, options: { workspace?: boolean } = {}): Finding[] {
     const a = this.analysis(file);
+    const own = this.ownFindings(a);
+    const extra = options.workspace !== false && a.kind === 'inventory' ? this.workspaceFindings(file.uri, a.identities ?? []) : [];
+    if (!extra.length) return own.slice();
+    return own.concat(extra).sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId));
+  }
+
+  /** The findings of one analysis (no cross-file ones) with the configured severities, sorted; shared, not to be mutated. */
+  private ownFindings(a: Analysis): Finding[] {
     // Severities applied and sorted once per analysis (the config is fixed for an analysis's lifetime).
     let own = this.checked.get(a);
     if (!own) {
@@ -253,9 +261,7 @@ export class IsmsService {
       own.sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId));
       this.checked.set(a, own);
     }
-    const extra = options.workspace !== false && a.kind === 'inventory' ? this.workspaceFindings(file.uri, a.identities ?? []) : [];
-    if (!extra.length) return own.slice();
-    return own.concat(extra).sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId));
+    return own;
   }
 
   /**
@@ -568,9 +574,13 @@ export class IsmsService {
       this.evidenceIndex.delete(file.uri);
       return false;
     }
-    const sources = this.evidence(file);
+    // Read once, as the CLI reads a file (whole, through none of the per-chunk caches an open document needs:
+    // reading 10,000 files leaves nothing behind but their evidence).
+    const a = analyze(file, this.config, this.workspace.relativePath(file.uri), this.workspace.files, { whole: true });
+    const path = this.workspace.relativePath(file.uri);
     const read = deps?.() ?? [];
-    this.forget(file.uri);
+    // (Copied through JSON: strings sliced from the file's text would keep the whole text alive.)
+    const sources: EvidenceSource[] = JSON.parse(JSON.stringify(evidenceOf(a, this.ownFindings(a), file.text, this.config).map((e) => ({ ...e, uri: path }))));
     return this.evidenceIndex.set(file.uri, sources, hash, read);
   }
 

@@ -5,8 +5,8 @@
  *   the files: when one file's evidence changes, its old counts are taken away and its new ones added, and the state
  *   follows from the counts by model.ts's decideCounts (the rules of decide). A keystroke in a 10,000-file
  *   workspace costs the counts of one file, not the thousands of evidence items of the controls it touches.
- * - The whole report: each control by model.ts's controlCoverage, computed when asked and kept until one of the files
- *   that reach it changes.
+ * - The whole report: each control by model.ts's controlCoverage, computed when asked (one pass over the kept evidence for all
+ *   the controls asked) and kept until one of the files that reach it changes.
  *
  * Both equal coverage() over every file's sources in the order of their URIs (tested on random sequences of
  * changes), so model.ts stays the one place that decides a state.
@@ -14,7 +14,6 @@
 import type { Config, FrameworkId } from '../config';
 import type { EvidenceSource } from './evidence';
 import {
-  addInputs,
   configProblems,
   contributions,
   controlCoverage,
@@ -86,8 +85,8 @@ export function countsOf(sources: readonly EvidenceSource[]): Map<string, Eviden
 
 export class CoverageModel {
   private readonly files = new Map<string, readonly EvidenceSource[]>();
-  /** The files that bring something to each key (`framework:id`). */
-  private readonly byKey = new Map<string, Set<string>>();
+  /** The files' URIs in order (coverage()'s order of sources), while no file comes or goes. */
+  private sorted?: string[];
   /** The sums of the files' counts, by key. */
   private readonly totals = new Map<string, EvidenceCounts>();
   /** Each control's state and whole coverage as last computed, by key, under `config` (dropped when its files change). */
@@ -101,15 +100,16 @@ export class CoverageModel {
     if (old === sources) return;
     if (old) {
       this.files.delete(uri);
-      this.apply(uri, old, -1);
+      this.apply(old, -1);
     }
     if (sources?.length) {
       this.files.set(uri, sources);
-      this.apply(uri, sources, 1);
+      this.apply(sources, 1);
     }
+    if (!old !== !sources?.length) this.sorted = undefined;
   }
 
-  private apply(uri: string, sources: readonly EvidenceSource[], sign: 1 | -1): void {
+  private apply(sources: readonly EvidenceSource[], sign: 1 | -1): void {
     for (const [key, c] of countsOf(sources)) {
       let t = this.totals.get(key);
       if (!t) this.totals.set(key, (t = { ...ZERO }));
@@ -118,14 +118,7 @@ export class CoverageModel {
       t.freshListed += sign * c.freshListed;
       t.fresh += sign * c.fresh;
       t.mentions += sign * c.mentions;
-      let files = this.byKey.get(key);
-      if (!files) this.byKey.set(key, (files = new Set()));
-      if (sign > 0) files.add(uri);
-      else files.delete(uri);
-      if (files.size === 0) {
-        this.byKey.delete(key);
-        this.totals.delete(key);
-      }
+      if (t.items === 0 && t.mentions === 0) this.totals.delete(key);
       this.states.delete(key);
       this.controls.delete(key);
     }
@@ -133,7 +126,7 @@ export class CoverageModel {
 
   clear(): void {
     this.files.clear();
-    this.byKey.clear();
+    this.sorted = undefined;
     this.totals.clear();
     this.states.clear();
     this.controls.clear();
@@ -169,22 +162,27 @@ export class CoverageModel {
     return { frameworks: out, problems: configProblems(config) };
   }
 
-  /** What control `key` is computed from, its files in the order of their URIs (as coverage() reads them). */
-  private inputsOf(key: string): ControlInputs | undefined {
-    const uris = this.byKey.get(key);
-    if (!uris) return undefined;
-    const inputs: ControlInputs = { direct: [], crosswalk: [], mentions: [] };
-    for (const uri of [...uris].sort()) {
+  /**
+   * What the controls `keys` are computed from, in one pass over the files in the order of their URIs (as coverage()
+   * reads them). (A pass over 26,000 sources takes a few tens of milliseconds; an index of the files reaching each
+   * key would take tens of megabytes.)
+   */
+  private inputsOf(keys: ReadonlySet<string>): Map<string, ControlInputs> {
+    const out = new Map<string, ControlInputs>();
+    this.sorted ??= [...this.files.keys()].sort();
+    for (const uri of this.sorted) {
       for (const s of this.files.get(uri)!) {
-        contributions(s, (k, kind, from, line) => {
-          if (k !== key) return;
-          if (kind === 'direct') inputs.direct.push(s);
-          else if (kind === 'crosswalk') inputs.crosswalk.push({ source: s, from: from! });
-          else inputs.mentions.push({ uri: s.uri, line: line!, name: s.name });
+        contributions(s, (key, kind, from, line) => {
+          if (!keys.has(key)) return;
+          let x = out.get(key);
+          if (!x) out.set(key, (x = { direct: [], crosswalk: [], mentions: [] }));
+          if (kind === 'direct') x.direct.push(s);
+          else if (kind === 'crosswalk') x.crosswalk.push({ source: s, from: from! });
+          else x.mentions.push({ uri: s.uri, line: line!, name: s.name });
         });
       }
     }
-    return inputs;
+    return out;
   }
 
   /**
@@ -194,16 +192,11 @@ export class CoverageModel {
   report(config: Config, frameworks: readonly FrameworkId[] = config.frameworks, only?: ReadonlySet<string>): CoverageReport {
     this.useConfig(config);
     const todo = frameworks.flatMap((fw) => coverageControls(fw).map((c) => ({ fw, c, key: `${fw}:${c.id}` }))).filter((x) => !only || only.has(x.key));
-    // Many controls to compute (the first report, a new configuration, many files changed): their inputs in one
-    // pass over every file, as coverage() reads them, rather than one pass per control.
-    let all: Map<string, ControlInputs> | undefined;
-    if (todo.filter((x) => !this.controls.has(x.key)).length > 64) {
-      all = new Map();
-      for (const uri of [...this.files.keys()].sort()) for (const s of this.files.get(uri)!) addInputs(all, s);
-    }
+    const missing = new Set(todo.filter((x) => !this.controls.has(x.key)).map((x) => x.key));
+    const inputs = missing.size ? this.inputsOf(missing) : undefined;
     const whole = (x: (typeof todo)[number]) => {
       let cc = this.controls.get(x.key);
-      if (!cc) this.controls.set(x.key, (cc = controlCoverage(x.fw, x.c, all ? all.get(x.key) : this.inputsOf(x.key), config)));
+      if (!cc) this.controls.set(x.key, (cc = controlCoverage(x.fw, x.c, inputs!.get(x.key), config)));
       return cc;
     };
     const out = frameworks.map((fw): FrameworkCoverage => {
