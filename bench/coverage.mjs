@@ -49,15 +49,16 @@ const counts = writeCoverageWorkspace(dir, FILES, catalogData);
 
 // ---------------------------------------------------------------------------------------------- the CLI
 
-/** One CLI run: wall time (ms, including Node's start), peak RSS (MiB), bytes written, exit code. */
+/** One CLI run: wall time (ms, including Node's start), CPU time (ms, all threads), peak RSS (MiB), bytes written, exit code. */
 function cli(cmd) {
   const rssFile = join(work, 'coverage-cli-rss');
+  const cpuFile = join(work, 'coverage-cli-cpu');
   const outFile = join(work, 'coverage-cli-out');
   const fd = openSync(outFile, 'w');
   const t = performance.now();
   const proc = spawn(node, ['-r', join(root, 'bench/peak-rss.cjs'), ...(process.env.BENCH_CLI_NODE_ARGS ?? '').split(' ').filter(Boolean), join(root, 'bin/isms.js'), ...cmd], {
     cwd: dir,
-    env: { ...process.env, BENCH_RSS_FILE: rssFile },
+    env: { ...process.env, BENCH_RSS_FILE: rssFile, BENCH_CPU_FILE: cpuFile },
     stdio: ['ignore', fd, 'pipe'],
   });
   let stderr = '';
@@ -67,8 +68,9 @@ function cli(cmd) {
       const ms = performance.now() - t;
       closeSync(fd);
       const rss = Number(readFileSync(rssFile, 'utf8')) / 1024;
+      const cpu = readFileSync(cpuFile, 'utf8').split(' ').reduce((a, b) => a + Number(b), 0) / 1000;
       if (code !== 0) progress(`  ${cmd.join(' ')}: exit ${code}: ${stderr.slice(0, 300)}`);
-      resolve({ ms, rss, bytes: statSync(outFile).size, code, load: loadavg()[0] });
+      resolve({ ms, cpu, rss, bytes: statSync(outFile).size, code, load: loadavg()[0] });
     }),
   );
 }
@@ -78,15 +80,19 @@ const CLI = [
   ['coverage (text)', ['coverage', '.', '--format', 'text', '--today', TODAY]],
   ['check', ['check', '.', '--format', 'json', '--today', TODAY]],
 ];
+// The commands take turns, run after run: on a shared machine, each then meets the same mix of loads.
+const runsOf = new Map(CLI.map(([name]) => [name, []]));
+for (let r = 0; r < RUNS; r++) {
+  for (const [name, cmd] of CLI) {
+    progress(`cli: isms ${cmd.join(' ')} (run ${r + 1} of ${RUNS})`);
+    runsOf.get(name).push(await cli(cmd));
+  }
+}
 const cliRows = [];
 for (const [name, cmd] of RUNS > 0 ? CLI : []) {
-  const runs = [];
-  for (let r = 0; r < RUNS; r++) {
-    progress(`cli: isms ${cmd.join(' ')} (run ${r + 1} of ${RUNS})`);
-    runs.push(await cli(cmd));
-  }
-  const row = { name, cmd, ms: median(runs.map((x) => x.ms)), rss: median(runs.map((x) => x.rss)), bytes: runs[0].bytes, code: runs[0].code, load: Math.max(...runs.map((x) => x.load)), all: runs.map((x) => x.ms) };
-  progress(`  ${fmt(row.ms)} ms (runs: ${row.all.map(fmt).join(', ')}), peak ${fmt(row.rss)} MiB, ${fmt(row.bytes / 1048576)} MiB out`);
+  const runs = runsOf.get(name);
+  const row = { name, cmd, ms: median(runs.map((x) => x.ms)), cpu: median(runs.map((x) => x.cpu)), rss: median(runs.map((x) => x.rss)), bytes: runs[0].bytes, code: runs[0].code, load: Math.max(...runs.map((x) => x.load)), all: runs.map((x) => x.ms) };
+  progress(`  ${name}: ${fmt(row.ms)} ms (runs: ${row.all.map(fmt).join(', ')}), CPU ${fmt(row.cpu)} ms, peak ${fmt(row.rss)} MiB, ${fmt(row.bytes / 1048576)} MiB out`);
   cliRows.push(row);
 }
 
@@ -187,9 +193,9 @@ const md = [];
 md.push(`<!-- coverage:start (written by node bench/coverage.mjs --write) -->`, '');
 md.push(`## Coverage (issue 16)`, '');
 md.push(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ')} · ${Math.round(totalmem() / 2 ** 30)} GiB`, '');
-md.push(`Workspace: ${FILES.toLocaleString('en-US')} generated files (${counts.inventories} inventories, ${counts.documents} process documents, ${counts.other} other; six frameworks enabled). CLI figures: median of ${RUNS} runs, wall time of the whole process including Node's start.`, '');
-md.push('| command | wall time (s) | / check | peak RSS (MiB) | output (MiB) | exit code | load average (max) |', '|---|---:|---:|---:|---:|---:|---:|');
-for (const r of cliRows) md.push(`| \`isms ${r.cmd.join(' ')}\` | ${fmt(r.ms / 1000)} | ${fmt(r.ms / (check?.ms ?? NaN))}× | ${fmt(r.rss)} | ${fmt(r.bytes / 1048576)} | ${r.code} | ${fmt(r.load)} |`);
+md.push(`Workspace: ${FILES.toLocaleString('en-US')} generated files (${counts.inventories} inventories, ${counts.documents} process documents, ${counts.other} other; six frameworks enabled). CLI figures: median of ${RUNS} runs (the commands taking turns), wall time of the whole process including Node's start, and its CPU time (all threads: the CLI checks on worker threads).`, '');
+md.push('| command | wall time (s) | / check | CPU time, all threads (s) | / check | peak RSS (MiB) | output (MiB) | exit code | load average (max) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of cliRows) md.push(`| \`isms ${r.cmd.join(' ')}\` | ${fmt(r.ms / 1000)} | ${fmt(r.ms / (check?.ms ?? NaN))}× | ${fmt(r.cpu / 1000)} | ${fmt(r.cpu / (check?.cpu ?? NaN))}× | ${fmt(r.rss)} | ${fmt(r.bytes / 1048576)} | ${r.code} | ${fmt(r.load)} |`);
 md.push('', `Language server over stdio with that workspace as its folder; ${server.edits.length} edits of one open process document, each followed by \`isms/coverage { evidence: false }\` (a quarter of the edits leave the evidence equal):`, '');
 md.push('| figure | value |', '|---|---:|');
 md.push(`| initialize → first coverage answer (ms) | ${fmt(server.first)} |`);
