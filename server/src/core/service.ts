@@ -116,12 +116,15 @@ export class IsmsService {
   ) {}
 
   setConfig(config: Config): void {
+    // (Settings are sent again on every change of any of them: the evidence of the workspace is read again only
+    // when the configuration really changed.)
+    const same = JSON.stringify(config) === JSON.stringify(this.config);
     this.config = config;
     this.generation++;
     this.cache.clear();
     this.outlines.clear();
     this.duplicates.clear();
-    this.evidenceIndex.markAllStale();
+    if (!same) this.evidenceIndex.markAllStale();
     this.withSeverity = new WeakMap();
   }
 
