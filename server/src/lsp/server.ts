@@ -531,7 +531,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     await (firstModel ??= readWorkspaceEvidence());
     // Open documents changed since their last check count as they are now; files changed on disk and not read yet
     // are read first (the background reading started with their event), so the answer is one state of the files.
-    for (const d of documents.all()) keepOpenEvidence(d);
+    // (A document whose analysis is on the worker counts as last read: its evidence follows when the analysis is back.)
+    for (const d of documents.all()) if (!onWorker(d)) keepOpenEvidence(d);
     if (evidence.staleCount) await readStaleEvidence();
     const fws = frameworks?.length ? frameworks : undefined;
     const report = service.coverageSlice({ evidence: p?.evidence, controls: Array.isArray(p?.controls) ? p.controls.map(String) : undefined }, fws);
