@@ -117,3 +117,113 @@ export function writeWorkspace(dir, files) {
   }
   return counts;
 }
+
+// ---------------------------------------------------------------------------------------------- coverage workspace
+
+/**
+ * The coverage figure's workspace (bench/coverage.mjs): `files` files in folders of 100, drawing control IDs from the
+ * catalogs of all six frameworks (CSF 2.0, ISO/IEC 27001 and 27002, SOC 2, OWASP NHI, SP 800-53) with a
+ * deterministic walk: 40 % small inventories (3-8 identities, some unowned, overdue or without offboarding), 40 %
+ * process documents (policy, standard, procedure, runbook, plan; approved, draft or retired; some overdue or
+ * unowned; controls in front matter and cited in the body, some cited only), 20 % other Markdown and YAML.
+ * An .isms.yaml enables the six frameworks and excludes two Annex A controls. Returns the counts.
+ */
+export function writeCoverageWorkspace(dir, files, catalogData) {
+  const c = catalogData.controls;
+  // (Four in five of each catalog's controls are drawn: the others stay gaps, or are only cited, as in a real register.)
+  const pick = (list) => (n) => list[(n * 7919) % Math.ceil(list.length * 0.8)];
+  const csf = pick(c.csf.filter((x) => x.kind === 'subcategory' && !x.withdrawn).map((x) => `CSF:${x.id}`));
+  const iso = pick(c.iso27001.filter((x) => x.kind === 'control').map((x) => `ISO27001:${x.id}`));
+  const clause = pick(c.iso27001.filter((x) => x.kind === 'clause' && x.id.includes('.')).map((x) => `ISO27001:${x.id}`));
+  const iso2 = pick(c.iso27002.filter((x) => x.kind === 'control').map((x) => `ISO27002:${x.id}`));
+  const soc2 = pick(c.soc2.filter((x) => x.kind === 'criterion').map((x) => `SOC2:${x.id}`));
+  const nhi = pick(c.nhi.map((x) => x.id));
+  const sp = pick(c['sp800-53'].filter((x) => x.kind === 'control' && !x.withdrawn).map((x) => `SP800-53:${x.id}`));
+  const ALL = [csf, iso, iso2, soc2, nhi, sp, clause];
+  /** The `k`-th control of file `i`: frameworks mixed per file. */
+  const ctl = (i, k) => ALL[(i + k * 3) % ALL.length](i * 13 + k * 101);
+  const day = (i) => String(1 + (i % 28)).padStart(2, '0');
+  const month = (i) => String(1 + (i % 12)).padStart(2, '0');
+
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, '.isms.yaml'),
+    [
+      'frameworks: [csf, iso27001, iso27002, soc2, nhi, sp800-53]',
+      'soa:',
+      '  excluded:',
+      '    A.7.4: "no physical premises; cloud-only"',
+      '    A.7.5: "no physical premises; cloud-only"',
+      '',
+    ].join('\n'),
+  );
+  const counts = { inventories: 0, documents: 0, other: 0 };
+  const TYPES = ['policy', 'standard', 'procedure', 'runbook', 'plan'];
+  const STATUS = ['approved', 'approved', 'approved', 'draft', 'approved', 'retired', 'approved'];
+  const CADENCE = ['annual', 'quarterly', 'P180D', 'annual'];
+  const ID_TYPES = ['service-account', 'api-key', 'token', 'certificate', 'workload-identity', 'ci-cd-token', 'ai-agent'];
+  for (let i = 0; i < files; i++) {
+    const sub = join(dir, `team-${Math.floor(i / 100)}`);
+    if (i % 100 === 0) mkdirSync(sub, { recursive: true });
+    const kind = i % 5;
+    if (kind < 2) {
+      const n = 3 + (i % 6);
+      const out = ['kind: nhi-inventory', `defaults: { review_cadence: quarterly, environment: ${i % 3 ? 'prod' : 'staging'} }`, 'identities:'];
+      for (let k = 0; k < n; k++) {
+        const j = i * 10 + k;
+        out.push(
+          `  - id: ${ID_TYPES[j % ID_TYPES.length]}-${j}`,
+          `    name: ${ID_TYPES[j % ID_TYPES.length]} ${j}`,
+          `    type: ${ID_TYPES[j % ID_TYPES.length]}`,
+          ...(j % 23 ? [`    owner: team-${j % 40}@bank.example`] : []),
+          `    purpose: Runs job ${j} of the settlement platform`,
+          `    platform: ${['aws', 'gcp', 'azure', 'github'][j % 4]}`,
+          `    privilege: ${j % 17 === 0 ? 'admin' : 'scoped'}`,
+          `    credential: ${j % 5 === 0 ? 'static-secret' : 'federated'}`,
+          `    secret_store: vault`,
+          `    rotation: P90D`,
+          `    last_rotated: 2026-${j % 19 ? '10' : '03'}-${day(j)}`,
+          `    last_reviewed: 2026-${j % 13 ? '10' : '02'}-${day(j)}`,
+          ...(j % 11 ? [`    offboarding: ../runbooks/offboard-${j % 4}.md`] : []),
+          `    controls: [${ctl(j, 0)}, ${ctl(j, 1)}${j % 3 ? `, ${ctl(j, 2)}` : ''}]`,
+        );
+      }
+      writeFileSync(join(sub, `identities-${i}.nhi.yaml`), out.join('\n') + '\n');
+      counts.inventories++;
+    } else if (kind < 4) {
+      const type = TYPES[i % TYPES.length];
+      const listed = [0, 1, 2, 3].slice(0, 1 + (i % 4)).map((k) => ctl(i, k));
+      const out = [
+        '---',
+        `title: ${type[0].toUpperCase()}${type.slice(1)} ${i}`,
+        `type: ${type}`,
+        ...(i % 29 ? [`owner: team-${i % 40}@bank.example`] : []),
+        `approver: ciso@bank.example`,
+        `status: ${STATUS[i % STATUS.length]}`,
+        `review_cadence: ${CADENCE[i % CADENCE.length]}`,
+        `last_reviewed: 2026-${i % 17 ? month(i % 11 + 1) : '01'}-${day(i)}`,
+        `controls: [${listed.join(', ')}]`,
+        '---',
+        `# ${type[0].toUpperCase()}${type.slice(1)} ${i}`,
+      ];
+      const sections = 2 + (i % 5);
+      for (let s = 0; s < sections; s++) {
+        out.push('', `## ${['Purpose', 'Scope', 'Roles and responsibilities', 'Procedure', 'Review', 'Evidence'][s % 6]}`, '');
+        // (Bodies cite what the front matter lists; one document in four also cites a control it does not list.)
+        out.push(`Access to system ${i}-${s} is granted as ${listed[s % listed.length]} requires${s === 1 && i % 4 === 0 ? `; changes are recorded under ${ctl(i, 5 + s)}` : ''}.`);
+        if (s % 2) out.push('', '| Requirement | Control |', '|---|---|', `| Review ${s} | ${listed[(s + 1) % listed.length]} |`);
+        if (s % 3 === 2) out.push('', '```', `legacy note A.9.2.${s} inside code is ignored`, '```');
+      }
+      writeFileSync(join(sub, `${type}-${i}.md`), out.join('\n') + '\n');
+      counts.documents++;
+    } else {
+      writeFileSync(
+        join(sub, i % 2 ? `notes-${i}.md` : `config-${i}.yaml`),
+        i % 2 ? `# Notes ${i}\n\nMeeting notes; mentions PR.AA-01 but this file is not a process document.\n` : `name: app-${i}\nreplicas: ${i % 7}\n`,
+      );
+      counts.other++;
+    }
+  }
+  return counts;
+}

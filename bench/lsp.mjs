@@ -51,7 +51,11 @@ export async function startServer(o) {
 
   conn.onNotification('textDocument/publishDiagnostics', (p) => { for (const l of [...diagListeners]) l(p); });
   conn.onNotification('window/logMessage', (p) => log.write(`[log ${p.type}] ${p.message}\n`));
-  conn.onNotification((method) => log.write(`[notification] ${method}\n`));
+  const notifications = new Map(); // method -> count
+  conn.onNotification((method) => {
+    notifications.set(method, (notifications.get(method) ?? 0) + 1);
+    log.write(`[notification] ${method}\n`);
+  });
   conn.onRequest('workspace/configuration', (p) => p.items.map((it) => o.settings(it.section ?? '')));
   for (const m of ['client/registerCapability', 'client/unregisterCapability', 'window/workDoneProgress/create',
     'workspace/diagnostic/refresh', 'workspace/semanticTokens/refresh', 'workspace/inlayHint/refresh', 'workspace/codeLens/refresh']) {
@@ -141,6 +145,8 @@ export async function startServer(o) {
     capabilities: init.capabilities,
     serverInfo: init.serverInfo,
     unknownRequests,
+    /** How many notifications of each method (other than diagnostics and log messages) the server sent. */
+    notifications,
     request,
     notify,
     /** Resolves with the next publishDiagnostics for `uri` that satisfies `pred` (e.g. a version). */

@@ -395,3 +395,102 @@ describe('language server: suppressions', function () {
     assert.ok(all.every((x: any) => !x.edit.changes[uri].some((e: any) => e.newText.includes('isms-disable'))));
   });
 });
+
+describe('language server: the kept coverage model', function () {
+  this.timeout(60000);
+  const TODAY = '2026-11-23';
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'isms-lsp-kept-'));
+  fs.cpSync(path.join(ROOT, 'test', 'fixtures', 'coverage'), dir, { recursive: true });
+  // (A broken link is an error here: a file going away then changes the evidence of the documents linking to it.)
+  fs.appendFileSync(path.join(dir, '.isms.yaml'), 'rules:\n  link-broken: error\n');
+  const uri = (rel: string) => pathToFileURL(path.join(dir, rel)).href;
+  const cli = () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'coverage', '.', '--format', 'json', '--today', TODAY], { cwd: dir, encoding: 'utf8' });
+    const json = JSON.parse(r.stdout);
+    return { frameworks: json.frameworks, problems: json.problems };
+  };
+  const model = (r: any) => ({ frameworks: r.report.frameworks, problems: r.report.problems });
+  let client: LspClient;
+
+  before(async () => {
+    client = new LspClient();
+    await client.start(dir, { today: TODAY });
+  });
+  after(async () => client.stop());
+
+  it('equals a fresh computation after open, edits, close and files created, changed and deleted on disk; announces each change of evidence, not an edit that leaves it equal', async () => {
+    const policy = 'policies/crypto-draft.md';
+    assert.deepEqual(model(await client.request('isms/coverage', {})), cli());
+
+    // Opened with an unsaved change of its status: its evidence is the edited text's.
+    let text = fs.readFileSync(path.join(dir, policy), 'utf8').replace('status: draft', 'status: approved');
+    let note = client.notification('isms/coverageChanged');
+    await client.open(uri(policy), 'markdown', text);
+    assert.deepEqual(await note, { uris: [uri(policy)] });
+
+    // A sentence typed into its body leaves its evidence equal: the next notification names only the file created next.
+    text += '\nKeys are kept in the HSM.\n';
+    client.notify('textDocument/didChange', { textDocument: { uri: uri(policy), version: 2 }, contentChanges: [{ text }] });
+    await client.request('isms/coverage', { evidence: false });
+    const linking = 'policies/key-management.md';
+    fs.writeFileSync(
+      path.join(dir, linking),
+      `---\ntitle: Key management\ntype: standard\nowner: crypto-guild@example.com\nreview_cadence: annual\nlast_reviewed: 2026-10-01\nstatus: approved\ncontrols: [ISO27001:A.8.24, CSF:PR.DS-01]\n---\n# Key management\n\n## Purpose\n\nKeys rotate as [the runbook](../runbooks/rotate-keys.md) says.\n\n## Scope\n## Roles and responsibilities\n## Policy statements\n## Review\n`,
+    );
+    note = client.notification('isms/coverageChanged');
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(linking), type: 1 }] });
+    assert.deepEqual(await note, { uris: [uri(linking)] });
+
+    // An inventory changed on disk: an identity loses its owner.
+    const inventory = 'inventories/prod.nhi.yaml';
+    fs.writeFileSync(path.join(dir, inventory), fs.readFileSync(path.join(dir, inventory), 'utf8').replace('    owner: partners@example.com\n', ''));
+    note = client.notification('isms/coverageChanged');
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(inventory), type: 2 }] });
+    assert.deepEqual(await note, { uris: [uri(inventory)] });
+
+    // A runbook deleted: its evidence goes, and the standard linking to it now has an open error.
+    fs.rmSync(path.join(dir, 'runbooks/rotate-keys.md'));
+    note = client.notification('isms/coverageChanged');
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('runbooks/rotate-keys.md'), type: 3 }] });
+    assert.deepEqual((await note).uris.sort(), [uri(linking), uri('runbooks/rotate-keys.md')].sort());
+
+    // With the policy still open: the same model as a fresh server that opens it with the same text.
+    const kept = model(await client.request('isms/coverage', {}));
+    const fresh = new LspClient();
+    try {
+      await fresh.start(dir, { today: TODAY });
+      await fresh.open(uri(policy), 'markdown', text);
+      assert.deepEqual(kept, model(await fresh.request('isms/coverage', {})));
+    } finally {
+      await fresh.stop();
+    }
+    const standard = (r: any) => r.frameworks.find((f: any) => f.framework === 'iso27001').controls.find((c: any) => c.id === 'A.8.24').evidence;
+    assert.deepEqual(
+      standard(kept).map((e: any) => [e.uri, e.problems]),
+      [
+        ['policies/crypto-draft.md', []],
+        ['policies/key-management.md', ['open errors']],
+      ],
+    );
+
+    // Closed: the saved text (a draft) counts again, and the model is the CLI's.
+    note = client.notification('isms/coverageChanged');
+    client.notify('textDocument/didClose', { textDocument: { uri: uri(policy) } });
+    assert.deepEqual(await note, { uris: [uri(policy)] });
+    assert.deepEqual(model(await client.request('isms/coverage', {})), cli());
+  });
+
+  it('answers slices of the model: the states without the evidence, or a few controls whole', async () => {
+    const whole = (await client.request('isms/coverage', {})).report;
+    const states = (await client.request('isms/coverage', { evidence: false })).report;
+    assert.deepEqual(
+      states.frameworks.map((f: any) => [f.summary, f.controls.map((c: any) => [c.id, c.state, c.evidenceCount, c.mentionCount, 'evidence' in c])]),
+      whole.frameworks.map((f: any) => [f.summary, f.controls.map((c: any) => [c.id, c.state, c.evidence.length, c.mentions.length, false])]),
+    );
+    const some = (await client.request('isms/coverage', { frameworks: ['iso27001'], controls: ['A.8.24', 'csf:PR.AA-01'] })).report;
+    assert.deepEqual(
+      some.frameworks[0].controls,
+      whole.frameworks.find((f: any) => f.framework === 'iso27001').controls.filter((c: any) => c.id === 'A.8.24'),
+    );
+  });
+});

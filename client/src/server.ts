@@ -151,6 +151,8 @@ export class IsmsServer implements vscode.Disposable {
         configurationSection: 'isms',
         fileEvents,
       },
+      // (The server registers a watcher of its own with clients that do not watch the files; this one does.)
+      initializationOptions: { watchesFiles: true },
       outputChannel: this.outputChannel,
       diagnosticCollectionName: 'isms',
       connectionOptions: { maxRestartCount: MAX_RESTARTS },

@@ -104,6 +104,30 @@ export class LspClient {
     });
   }
 
+  /** Every notification of `method` the server sends from now on (the array fills as they come). */
+  record(method: string): any[] {
+    const out: any[] = [];
+    this.listeners.push((m: any) => m.method === method && out.push(m.params));
+    return out;
+  }
+
+  /** The next notification of `method` (its params); rejects after `ms`. */
+  notification(method: string, ms = 30_000): Promise<any> {
+    return new Promise((resolve, reject) => {
+      const l = (m: any) => {
+        if (m.method !== method) return;
+        this.listeners = this.listeners.filter((x) => x !== l);
+        clearTimeout(timer);
+        resolve(m.params);
+      };
+      const timer = setTimeout(() => {
+        this.listeners = this.listeners.filter((x) => x !== l);
+        reject(new Error(`no ${method} within ${ms} ms`));
+      }, ms);
+      this.listeners.push(l);
+    });
+  }
+
   /** initialize + initialized, with `dir` as the workspace folder. */
   async start(dir: string, settings: unknown = {}): Promise<any> {
     const init = await this.request('initialize', {

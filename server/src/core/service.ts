@@ -25,7 +25,10 @@ import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, ty
 import { sectionMissing, evidenceMissing } from './rules/document/sections';
 import { nhiOffboardingMissing, offboardingFixes } from './rules/nhi/offboarding-missing';
 import { evidenceOf, type EvidenceSource } from './coverage/evidence';
-import { coverage, type CoverageReport } from './coverage/model';
+import { EvidenceIndex } from './evidence-index';
+import { coverage, coverageControls, type CoverageReport } from './coverage/model';
+import type { StatesReport } from './coverage/incremental';
+import type { ReportSlice } from './coverage/slice';
 import { findSecrets, maskSecret, secretInline } from './rules/secrets/secret-inline';
 import { maskSecrets } from './editor/outline';
 import { documentOwner, readDirectives, suppressionPlacer, type SuppressionDirective } from './lang/suppressions';
@@ -122,12 +125,15 @@ export class IsmsService {
   ) {}
 
   setConfig(config: Config): void {
+    // (Settings are sent again on every change of any of them: the evidence of the workspace is read again only
+    // when the configuration really changed.)
+    const same = JSON.stringify(config) === JSON.stringify(this.config);
     this.config = config;
     this.generation++;
     this.cache.clear();
     this.outlines.clear();
     this.duplicates.clear();
-    this.evidenceCache.clear();
+    if (!same) this.evidenceIndex.markAllStale();
     this.withSeverity = new WeakMap();
   }
 
@@ -240,6 +246,14 @@ export class IsmsService {
   /** Findings with the configured severities, sorted by position; rules set to 'off' are dropped. */
   check(file: SourceFile, options: { workspace?: boolean } = {}): Finding[] {
     const a = this.analysis(file);
+    const own = this.ownFindings(a);
+    if (options.workspace === false) return own.slice();
+    const extra = a.kind === 'inventory' ? this.workspaceFindings(file.uri, a.identities ?? []) : [];
+    return this.suppressedOf(a, own, extra).findings;
+  }
+
+  /** The findings of one analysis (no cross-file ones) with the configured severities, sorted; shared, not to be mutated. */
+  private ownFindings(a: Analysis): Finding[] {
     // Severities applied and sorted once per analysis (the config is fixed for an analysis's lifetime).
     let own = this.checked.get(a);
     if (!own) {
@@ -259,9 +273,7 @@ export class IsmsService {
       own.sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId));
       this.checked.set(a, own);
     }
-    if (options.workspace === false) return own.slice();
-    const extra = a.kind === 'inventory' ? this.workspaceFindings(file.uri, a.identities ?? []) : [];
-    return this.suppressedOf(a, own, extra).findings;
+    return own;
   }
 
   /**
@@ -479,13 +491,19 @@ export class IsmsService {
    */
   indexFile(file: SourceFile): boolean {
     const kind = classify(file.uri, file.text, this.config, this.workspace.relativePath(file.uri));
-    if (kind === 'other' || isBinary(file.text)) return this.index.delete(file.uri);
+    if (kind === 'other' || isBinary(file.text)) {
+      this.evidenceIndex.delete(file.uri);
+      return this.index.delete(file.uri);
+    }
+    // Its evidence is read again (keepEvidence) when its text is not the one the kept evidence was read from.
+    if (this.evidenceIndex.stamp(file.uri) !== textHash(file.text)) this.evidenceIndex.markStale(file.uri);
     return this.index.set(file.uri, scanFacts(file.text, kind === 'inventory'));
   }
 
-  /** A file left the workspace. */
+  /** A file left the workspace (its facts and its evidence go). */
   unindexFile(uri: string): boolean {
     this.cache.delete(uri);
+    this.evidenceIndex.delete(uri);
     return this.index.delete(uri);
   }
 
@@ -624,32 +642,74 @@ export class IsmsService {
     }));
   }
 
-  /** Evidence of each file by URI, with a hash of the text it was read from. */
-  private evidenceCache = new Map<string, { hash: string; sources: EvidenceSource[] }>();
-
   /**
-   * What a file offers as evidence (coverage/evidence.ts), read again only when its text changed. `keep: false`
-   * drops the file's analysis afterwards (a closed file read for a report: memory stays flat).
+   * The evidence of every file of the workspace (evidence-index.ts), kept current by the host: files found, changed,
+   * opened, closed or deleted. A coverage report is computed over it, without reading any file.
    */
-  evidence(file: SourceFile, keep = true): EvidenceSource[] {
-    const hash = textHash(file.text);
-    const hit = this.evidenceCache.get(file.uri);
-    if (hit && hit.hash === hash) return hit.sources;
+  readonly evidenceIndex = new EvidenceIndex();
+  /** The evidence read from each analysis (an open document whose text is unchanged reads nothing again). */
+  private evidenceOfAnalysis = new WeakMap<Analysis, EvidenceSource[]>();
+
+  /** What a file offers as evidence (coverage/evidence.ts), from its analysis (analysed unless at hand). */
+  evidence(file: SourceFile): EvidenceSource[] {
     const a = this.analysis(file);
-    const path = this.workspace.relativePath(file.uri);
-    const sources = a.kind === 'other' ? [] : evidenceOf(a, this.check(file, { workspace: false }), file.text, this.config).map((e) => ({ ...e, uri: path }));
-    if (!keep) this.forget(file.uri);
-    this.evidenceCache.set(file.uri, { hash, sources });
+    let sources = this.evidenceOfAnalysis.get(a);
+    if (!sources) {
+      const path = this.workspace.relativePath(file.uri);
+      sources = a.kind === 'other' ? [] : evidenceOf(a, this.check(file, { workspace: false }), file.text, this.config).map((e) => ({ ...e, uri: path }));
+      this.evidenceOfAnalysis.set(a, sources);
+    }
     return sources;
   }
 
   /**
-   * The coverage of the frameworks (default: the enabled ones) by `sources` (docs/coverage.md); the evidence of
-   * files not among them is dropped from the cache (they left the workspace).
+   * Reads the evidence of `file` into the evidence index; true when it differs from the kept one. An open document
+   * (`open`) is read from its analysis, kept for the next keystroke. A file on disk is not read again while its text
+   * is unchanged (a hash), and its analysis is dropped afterwards (memory stays flat over a large workspace); `deps`
+   * names, after the reading, the other files it consulted (link and evidence targets).
    */
-  coverage(sources: readonly EvidenceSource[], uris: ReadonlySet<string>, frameworks?: readonly FrameworkId[]): CoverageReport {
-    for (const uri of this.evidenceCache.keys()) if (!uris.has(uri)) this.evidenceCache.delete(uri);
-    return coverage(sources, this.config, frameworks);
+  keepEvidence(file: SourceFile, open: boolean, deps?: () => readonly string[]): boolean {
+    if (open) return this.evidenceIndex.set(file.uri, this.evidence(file));
+    const hash = textHash(file.text);
+    if (this.evidenceIndex.stamp(file.uri) === hash && !this.evidenceIndex.isStale(file.uri)) return false;
+    const kind = classify(file.uri, file.text, this.config, this.workspace.relativePath(file.uri));
+    if (kind === 'other' || isBinary(file.text)) {
+      this.evidenceIndex.delete(file.uri);
+      return false;
+    }
+    // Read once, as the CLI reads a file (whole, through none of the per-chunk caches an open document needs:
+    // reading 10,000 files leaves nothing behind but their evidence).
+    const a = analyze(file, this.config, this.workspace.relativePath(file.uri), this.workspace.files, { whole: true });
+    const path = this.workspace.relativePath(file.uri);
+    const read = deps?.() ?? [];
+    // (Copied through JSON: strings sliced from the file's text would keep the whole text alive.)
+    const sources: EvidenceSource[] = JSON.parse(JSON.stringify(evidenceOf(a, this.ownFindings(a), file.text, this.config).map((e) => ({ ...e, uri: path }))));
+    return this.evidenceIndex.set(file.uri, sources, hash, read);
+  }
+
+  /**
+   * The coverage of the frameworks (default: the enabled ones) by the kept evidence of the workspace
+   * (docs/coverage.md), or by `sources` when given; the kept model computes again only the controls whose files
+   * changed. A slice: `evidence: false`, each control's state and the numbers of its evidence and mentions (from
+   * counts kept per control: a keystroke costs one file's counts); `controls` (`framework:id`, or an ID of any
+   * framework), only those controls, with the summaries of the whole frameworks.
+   */
+  coverage(frameworks?: readonly FrameworkId[], sources?: readonly EvidenceSource[]): CoverageReport {
+    if (sources) return coverage(sources, this.config, frameworks);
+    return this.evidenceIndex.model.report(this.config, frameworks);
+  }
+
+  coverageSlice(slice: ReportSlice, frameworks: readonly FrameworkId[] = this.config.frameworks): CoverageReport | StatesReport {
+    const wanted = slice.controls ? new Set(slice.controls) : undefined;
+    const keep = (fw: FrameworkId, id: string) => !wanted || wanted.has(id) || wanted.has(`${fw}:${id}`);
+    if (slice.evidence === false) {
+      const states = this.evidenceIndex.model.statesReport(this.config, frameworks);
+      if (!wanted) return states;
+      return { ...states, frameworks: states.frameworks.map((f) => ({ ...f, controls: f.controls.filter((c) => keep(f.framework, c.id)) })) };
+    }
+    if (!wanted) return this.coverage(frameworks);
+    const only = new Set(frameworks.flatMap((fw) => coverageControls(fw).filter((c) => keep(fw, c.id)).map((c) => `${fw}:${c.id}`)));
+    return this.evidenceIndex.model.report(this.config, frameworks, only);
   }
 
   template(kind: TemplateKind, today: string, controls?: readonly string[]): { text: string; languageId: string } {

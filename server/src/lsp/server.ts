@@ -6,6 +6,7 @@ import {
   CodeActionKind,
   createConnection,
   FileChangeType,
+  DidChangeWatchedFilesNotification,
   DiagnosticSeverity,
   ProposedFeatures,
   TextDocuments,
@@ -35,11 +36,13 @@ import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
 import { nodeFileHost } from '../node/file-host';
 import type { OutlineSymbol } from '../core/editor/outline';
 import { defaultConfig, FRAMEWORK_IDS, mergeConfig, type FrameworkId } from '../core/config';
-import type { EvidenceSource } from '../core/coverage/evidence';
 import { coverageMarkdown } from '../core/coverage/render';
 import { coverageHtml } from '../core/coverage/html';
-import { DELIVERABLE_FORMATS, DELIVERABLES, deliverableText, type DeliverableFormat, type DeliverableKind } from '../core/coverage/deliverables';
+import { DELIVERABLE_FORMATS, DELIVERABLES, deliverableText, soc2Text, type DeliverableFormat, type DeliverableKind } from '../core/coverage/deliverables';
+import { soc2Matrix } from '../core/coverage/soc2';
+import { parsePeriod } from '../core/config';
 import { VERSION } from '../core/version';
+import type { ReportSlice } from '../core/coverage/slice';
 import { todayOf } from '../core/dates';
 import { ruleDocsUrl } from '../core/rules/registry';
 import type { Finding, Severity } from '../core/types';
@@ -119,13 +122,21 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
     return (root ? relative(root, path) : path).split('\\').join('/');
   };
+  // While a file's evidence is read from disk, the files its links and evidence entries name are noted: when one
+  // of them appears, changes or goes away, that file's evidence is read again.
+  let consulted: string[] | undefined;
   const service = new IsmsService({
     relativePath,
-    files: nodeFileHost(() => root),
+    files: nodeFileHost(
+      () => root,
+      (p) => consulted?.push(p),
+    ),
   });
+  const evidence = service.evidenceIndex;
   let pullConfig = false;
   /** The client applies workspace edits that create files (an action that creates one is offered only then). */
   let createFiles = false;
+  let registerWatchers = false;
 
   connection.onInitialize((params) => {
     const we = params.capabilities.workspace?.workspaceEdit;
@@ -133,6 +144,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
     root = folder?.startsWith('file:') ? fileURLToPath(folder) : undefined;
     pullConfig = !!params.capabilities.workspace?.configuration;
+    // A client that does not watch the files itself (the VS Code extension does, and says so) is asked to.
+    registerWatchers =
+      !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration &&
+      !(params.initializationOptions as { watchesFiles?: boolean } | undefined)?.watchesFiles;
     loadConfig(undefined);
     return {
       capabilities: {
@@ -180,20 +195,35 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       }
     }
     for (const d of documents.all()) validate(d);
+    if (live) readEvidenceSoon(); // (a new configuration made every file's evidence stale)
   }
 
   // The workspace index (owners for completion, identity IDs for nhi-id-duplicate) is built in the
   // background after start-up and kept current from file events; open documents index themselves.
   let indexRun = 0;
-  async function indexWorkspace(): Promise<void> {
+  /** The first walk, then the walk under way if any: a coverage request waits for them to know every file. */
+  let walked!: () => void;
+  const firstWalk = new Promise<void>((r) => (walked = r));
+  let indexing: Promise<void> | undefined;
+  function indexWorkspace(): Promise<void> {
+    const walk = walkAll();
+    indexing = walk.finally(() => {
+      walked();
+      if (indexing === walk) indexing = undefined;
+    });
+    return indexing;
+  }
+  async function walkAll(): Promise<void> {
     if (!root) return;
     const run = ++indexRun;
     let changed = false;
+    const seen = new Set<string>();
     const n = await walkWorkspace(
       root,
       service.getConfig().ignoreGlobs,
       (path, text) => {
         const uri = pathToFileURL(path).href;
+        seen.add(uri);
         if (!documents.get(uri) && service.indexFile({ uri, text })) changed = true;
       },
       () => run !== indexRun,
@@ -202,10 +232,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     );
     if (run !== indexRun) return;
     connection.console.info(`isms: indexed ${n} files`);
+    // Files that went away while nobody watched (or are ignored now) leave the evidence.
+    for (const uri of evidence.uris()) if (!seen.has(uri) && !documents.get(uri) && evidence.delete(uri)) evidenceChanged();
+    if (live) readEvidenceSoon();
     if (changed || service.takeIdChange()) revalidateInventories('');
   }
 
-  connection.onInitialized(() => void refreshConfig().then(indexWorkspace));
+  connection.onInitialized(() => {
+    if (registerWatchers) {
+      const cfg = service.getConfig();
+      const watchers = ['**/*.{md,markdown,yaml,yml}', ...cfg.documentGlobs, ...cfg.inventoryGlobs].map((globPattern) => ({ globPattern }));
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(() => undefined);
+    }
+    void refreshConfig().then(indexWorkspace);
+  });
   connection.onDidChangeConfiguration(() => void refreshConfig());
   connection.onDidChangeWatchedFiles((p) => {
     if (p.changes.some((c) => /(^|\/)\.isms\.yaml$/.test(c.uri))) {
@@ -214,9 +254,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     let changed = false;
     for (const c of p.changes) {
-      if (documents.get(c.uri) || !c.uri.startsWith('file:')) continue; // open documents index themselves
-      if (c.type === FileChangeType.Deleted) changed = service.unindexFile(c.uri) || changed;
-      else {
+      if (!c.uri.startsWith('file:')) continue;
+      // The evidence of files whose links or evidence entries name this one is read again.
+      try {
+        evidence.markDependentsStale(fileURLToPath(c.uri));
+      } catch {
+        /* not a path */
+      }
+      if (documents.get(c.uri)) continue; // open documents index themselves
+      if (c.type === FileChangeType.Deleted) {
+        changed = service.unindexFile(c.uri) || changed;
+        evidence.deleteUnder(c.uri.replace(/\/+$/, '')); // (a folder: the files under it)
+        evidenceChanged();
+      } else {
         try {
           const path = fileURLToPath(c.uri);
           if (statSync(path).size <= INDEX_MAX_BYTES) changed = service.indexFile({ uri: c.uri, text: readFileSync(path, 'utf8') }) || changed;
@@ -225,6 +275,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         }
       }
     }
+    if (live) readEvidenceSoon();
     if (changed) revalidateInventories('');
     // A file that appeared or went away can make a link in an open document, or a path an inventory names
     // (evidence, offboarding), resolve or break.
@@ -249,6 +300,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
     if (service.takeIdChange()) revalidateInventories(d.uri);
+    if (live) keepOpenEvidence(d);
   }
 
   // Validation is queued, not run inside the change notification: a burst of keystrokes is checked
@@ -309,6 +361,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onShutdown(() => offloader.dispose());
   documents.onDidClose((e) => {
     service.forget(e.document.uri);
+    // Its evidence is the saved file's again (or none: an untitled document, a file deleted).
+    if (e.document.uri.startsWith('file:')) evidence.markStale(e.document.uri);
+    else if (evidence.delete(e.document.uri)) evidenceChanged();
+    if (live) readEvidenceSoon();
     offloader.forget(e.document.uri);
     queued.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -407,46 +463,145 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onRequest('isms/template', (p: { kind: TemplateKind; today: string; controls?: unknown }) =>
     service.template(p.kind, p.today, Array.isArray(p.controls) ? p.controls : undefined),
   );
-  // The coverage of the workspace (docs/coverage.md): open documents as edited, other files as on disk; a file's
-  // evidence is read again only when its text changed (IsmsService.evidence), so a report after an edit is cheap.
-  const workspaceCoverage = async (frameworks: FrameworkId[] | undefined) => {
-    const sources: EvidenceSource[] = [];
-    const uris = new Set<string>();
-    for (const d of documents.all()) {
-      uris.add(d.uri);
-      for (const e of service.evidence(file(d))) sources.push(e);
+  // ---- The coverage model (docs/client.md): the evidence of every file, kept current. ----
+  // The walk marks every document and inventory stale (known, not read); the first isms/coverage reads them (from
+  // disk, or an open document's text) and makes the model live: from then on, files changed on disk are read again
+  // in the background, open documents after each check, and a change of any file's evidence is announced
+  // (isms/coverageChanged). A request is then computation over the kept evidence, without reading a file.
+  let live = false;
+
+  /** An open document's evidence from its current text (its analysis is at hand after a check). */
+  function keepOpenEvidence(d: IndexedDocument): void {
+    try {
+      if (service.keepEvidence(file(d), true)) evidenceChanged();
+    } catch (e) {
+      connection.console.error(`isms: evidence of ${d.uri} failed: ${(e as Error).stack ?? e}`);
     }
-    if (root) {
-      const cfg = service.getConfig();
-      await walkWorkspace(
-        root,
-        cfg.ignoreGlobs,
-        (path, text) => {
-          const uri = pathToFileURL(path).href;
-          if (uris.has(uri)) return;
-          uris.add(uri);
-          for (const e of service.evidence({ uri, text }, false)) sources.push(e);
-        },
-        () => false,
-        64,
-        [...cfg.documentGlobs, ...cfg.inventoryGlobs],
-      );
+  }
+
+  /** A stale file's evidence: an open document's from its text, another file's from disk. */
+  function readEvidence(uri: string): void {
+    const d = documents.get(uri);
+    if (d) return keepOpenEvidence(d);
+    let text: string;
+    try {
+      const path = fileURLToPath(uri);
+      if (statSync(path).size > INDEX_MAX_BYTES) throw new Error('too large');
+      text = readFileSync(path, 'utf8');
+    } catch {
+      if (evidence.delete(uri)) evidenceChanged();
+      return;
     }
-    return service.coverage(sources, uris, frameworks?.length ? frameworks : undefined);
-  };
-  connection.onRequest('isms/coverage', async (p: { frameworks?: string[]; format?: 'json' | 'md' | 'html' } | undefined) => {
+    consulted = [];
+    try {
+      if (service.keepEvidence({ uri, text }, false, () => consulted ?? [])) evidenceChanged();
+    } catch (e) {
+      connection.console.error(`isms: evidence of ${uri} failed: ${(e as Error).stack ?? e}`);
+      if (evidence.delete(uri)) evidenceChanged();
+    } finally {
+      consulted = undefined;
+    }
+  }
+
+  let reading: Promise<void> | undefined;
+  /** Reads every stale file's evidence, SLICE_MS at a time, yielding to other messages in between. */
+  function readStaleEvidence(): Promise<void> {
+    return (reading ??= (async () => {
+      try {
+        while (evidence.staleCount) {
+          const t0 = Date.now();
+          for (const uri of evidence.staleFiles()) {
+            if (evidence.isStale(uri)) readEvidence(uri);
+            if (Date.now() - t0 > SLICE_MS) break;
+          }
+          await new Promise((r) => setImmediate(r));
+        }
+      } finally {
+        reading = undefined;
+      }
+    })());
+  }
+  function readEvidenceSoon(): void {
+    if (evidence.staleCount) void readStaleEvidence();
+  }
+
+  /** Announces changed evidence once edits settle (every 400 ms of quiet, at least every 2 s while they go on). */
+  const NOTIFY_QUIET_MS = 400;
+  const NOTIFY_MAX_MS = 2000;
+  let notifyTimer: NodeJS.Timeout | undefined;
+  let firstChange = 0;
+  function evidenceChanged(): void {
+    if (!live) return;
+    const now = Date.now();
+    if (notifyTimer) clearTimeout(notifyTimer);
+    else firstChange = now;
+    notifyTimer = setTimeout(notifyCoverage, Math.max(0, Math.min(NOTIFY_QUIET_MS, firstChange + NOTIFY_MAX_MS - now)));
+  }
+  function notifyCoverage(): void {
+    notifyTimer = undefined;
+    const uris = evidence.takeChanged();
+    if (uris.length) void connection.sendNotification('isms/coverageChanged', uris.length <= 100 ? { uris } : {});
+  }
+
+  /** The first request: every file known from the walk is read (in slices), and the model is live from then on. */
+  let firstModel: Promise<void> | undefined;
+  async function readWorkspaceEvidence(): Promise<void> {
+    live = true;
+    for (const d of documents.all()) evidence.markStale(d.uri);
+    await firstWalk;
+    await indexing;
+    await readStaleEvidence();
+    evidence.takeChanged(); // (nobody had a model before this one)
+  }
+
+  /**
+   * The kept evidence, current: open documents changed since their last check count as they are now; files changed
+   * on disk and not read yet are read first (the background reading started with their event), so an answer is one
+   * state of the files. (A document whose analysis is on the worker counts as last read: its evidence follows when
+   * the analysis is back.)
+   */
+  async function currentEvidence(): Promise<void> {
+    await (firstModel ??= readWorkspaceEvidence());
+    for (const d of documents.all()) if (!onWorker(d)) keepOpenEvidence(d);
+    if (evidence.staleCount) await readStaleEvidence();
+  }
+
+  // The coverage of the workspace (docs/coverage.md): open documents as edited, other files as on disk.
+  connection.onRequest('isms/coverage', async (p: ({ frameworks?: string[]; format?: 'json' | 'md' | 'html' } & ReportSlice) | undefined) => {
     const frameworks = p?.frameworks?.filter((f): f is FrameworkId => (FRAMEWORK_IDS as readonly string[]).includes(f));
-    const report = await workspaceCoverage(frameworks);
+    await currentEvidence();
+    const fws = frameworks?.length ? frameworks : undefined;
+    const report = service.coverageSlice({ evidence: p?.evidence, controls: Array.isArray(p?.controls) ? p.controls.map(String) : undefined }, fws);
     const today = todayOf(service.getConfig());
-    return { today, report, ...(p?.format === 'md' ? { markdown: coverageMarkdown(report, today) } : {}), ...(p?.format === 'html' ? { html: coverageHtml(report, today) } : {}) };
+    return {
+      today,
+      report,
+      ...(p?.format === 'md' ? { markdown: coverageMarkdown(service.coverage(fws), today) } : {}),
+      ...(p?.format === 'html' ? { html: coverageHtml(service.coverage(fws), today) } : {}),
+    };
   });
-  // A deliverable of the workspace (docs/client.md): the Statement of Applicability or the CSF profile, as the CLI writes it.
-  connection.onRequest('isms/deliverable', async (p: { kind?: string; format?: string } | undefined) => {
-    const kind = p?.kind as DeliverableKind;
+
+  // A deliverable of the workspace (docs/client.md): the Statement of Applicability, the CSF profile or the SOC 2
+  // criteria matrix, as the CLI writes it.
+  connection.onRequest('isms/deliverable', async (p: { kind?: string; format?: string; period?: string } | undefined) => {
     const format = (p?.format ?? 'md') as DeliverableFormat;
-    if (!Object.hasOwn(DELIVERABLES, kind ?? '')) throw new ResponseError(ErrorCodes.InvalidParams, `unknown deliverable '${p?.kind}' (${Object.keys(DELIVERABLES).join(', ')})`);
     if (!(DELIVERABLE_FORMATS as readonly string[]).includes(format)) throw new ResponseError(ErrorCodes.InvalidParams, `unknown format '${p?.format}' (${DELIVERABLE_FORMATS.join(', ')})`);
-    const report = await workspaceCoverage([DELIVERABLES[kind].framework]);
+    if (p?.kind === 'soc2') {
+      const cfg = service.getConfig();
+      let period = cfg.auditPeriod;
+      if (p.period !== undefined && p.period !== '') {
+        const parsed = parsePeriod(String(p.period));
+        if (typeof parsed === 'string') throw new ResponseError(ErrorCodes.InvalidParams, `period: ${parsed}`);
+        period = parsed;
+      }
+      await currentEvidence();
+      const matrix = soc2Matrix(evidence.sources(), cfg, todayOf(cfg), period);
+      return { text: soc2Text(matrix, format, VERSION), suggestedName: `soc2-matrix.${format}`, problems: matrix.problems, type: matrix.type };
+    }
+    const kind = p?.kind as DeliverableKind;
+    if (!Object.hasOwn(DELIVERABLES, kind ?? '')) throw new ResponseError(ErrorCodes.InvalidParams, `unknown deliverable '${p?.kind}' (${[...Object.keys(DELIVERABLES), 'soc2'].join(', ')})`);
+    await currentEvidence();
+    const report = service.coverage([DELIVERABLES[kind].framework]);
     const cfg = service.getConfig();
     const text = deliverableText(kind, format, report, todayOf(cfg), cfg, VERSION);
     return { text, suggestedName: `${DELIVERABLES[kind].fileName}.${format}`, problems: report.problems };

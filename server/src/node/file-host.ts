@@ -10,7 +10,8 @@ import type { FileHost } from '../core/types';
 /** Markdown files larger than this are not read for their headings. */
 const MAX_READ = 4 * 1024 * 1024;
 
-export function nodeFileHost(root: () => string | undefined): FileHost {
+/** `consulted`, if given, is told the path of every file or folder the engine asks about (the server's evidence dependencies). */
+export function nodeFileHost(root: () => string | undefined, consulted?: (path: string) => void): FileHost {
   const locate = (fromUri: string, target: string): string | undefined => {
     let from: string;
     try {
@@ -20,8 +21,9 @@ export function nodeFileHost(root: () => string | undefined): FileHost {
     }
     if (!from || !/[\\/]/.test(from)) return undefined; // not a file on disk (untitled:, a bare name)
     const r = root();
-    if (target.startsWith('/')) return r ? join(r, target) : undefined;
-    return resolve(dirname(from), target);
+    const p = target.startsWith('/') ? (r ? join(r, target) : undefined) : resolve(dirname(from), target);
+    if (p !== undefined) consulted?.(p);
+    return p;
   };
   return {
     stat(fromUri, target) {

@@ -11,7 +11,7 @@ import { refIds, type ControlRef } from '../refs/scan';
 import type { Finding } from '../types';
 import { catalog } from '../catalog/catalog';
 import { scanListItem } from '../lang/yaml-controls';
-import { PARSE_OPTIONS } from '../lang/fast-yaml';
+import { fastParseDocument, PARSE_OPTIONS } from '../lang/fast-yaml';
 import type { Config } from '../config';
 import { todayOf } from '../dates';
 import { recordedHistory, type RecordedHistory } from '../lang/history';
@@ -168,7 +168,8 @@ function identityEvidence(a: Analysis, findings: readonly Finding[], config: Con
 function frontMatterValues(yamlText: string, today: string): { title?: string; type?: string; status?: string; owners?: string[]; lastReviewed?: string; history?: RecordedHistory } {
   let doc;
   try {
-    doc = parseDocument(yamlText, PARSE_OPTIONS);
+    // (The fast reader builds exactly the library's nodes, or gives up: most front matter is plain block YAML.)
+    doc = fastParseDocument(yamlText) ?? parseDocument(yamlText, PARSE_OPTIONS);
   } catch {
     return {};
   }

@@ -100,7 +100,7 @@ export function coverageControls(framework: FrameworkId): Control[] {
 }
 
 /** The group of a control: CSF function, ISO theme or top clause, SOC 2 series, SP 800-53 family. */
-function groupOf(c: Control): { id: string; title: string } {
+export function groupOf(c: Control): { id: string; title: string } {
   const cat = catalog();
   let g: Control | undefined = c;
   if (c.framework === 'nhi') return { id: 'NHI', title: 'OWASP Non-Human Identities Top 10 (2025)' };
@@ -110,8 +110,8 @@ function groupOf(c: Control): { id: string; title: string } {
 }
 
 /** A framework's coverage from its controls: the summary, and one per group (in the order groups first occur). */
-function frameworkCoverage(fw: FrameworkId, controls: ControlCoverage[]): FrameworkCoverage {
-  const groups = new Map<string, ControlCoverage[]>();
+export function frameworkCoverage<C extends Pick<ControlCoverage, 'id' | 'group' | 'state' | 'crosswalkOnly'>>(fw: FrameworkId, controls: C[]): Omit<FrameworkCoverage, 'controls'> & { controls: C[] } {
+  const groups = new Map<string, C[]>();
   for (const c of controls) (groups.get(c.group) ?? groups.set(c.group, []).get(c.group)!).push(c);
   const cat = catalog();
   return {
@@ -125,15 +125,40 @@ function frameworkCoverage(fw: FrameworkId, controls: ControlCoverage[]): Framew
 
 /** The state of a control from its evidence, mentions and exclusion: the first of STATES that applies. */
 function decide(evidence: readonly EvidenceItem[], cited: readonly Mention[], exclusion: string | undefined): { state: CoverageState; crosswalkOnly: boolean } {
+  const n: EvidenceCounts = { items: evidence.length, listed: 0, freshListed: 0, fresh: 0, mentions: cited.length };
+  for (const e of evidence) {
+    if (e.via === 'listed') n.listed++;
+    if (e.fresh) n.fresh++;
+    if (e.fresh && e.via === 'listed') n.freshListed++;
+  }
+  return decideCounts(n, exclusion);
+}
+
+/** What a control's state is decided from: how many evidence items, listed, fresh and listed, fresh; how many mentions. */
+export interface EvidenceCounts {
+  items: number;
+  listed: number;
+  freshListed: number;
+  fresh: number;
+  mentions: number;
+}
+
+/** The state of a control from the counts of its evidence (decide's rules; the kept model counts without listing). */
+export function decideCounts(n: EvidenceCounts, exclusion: string | undefined): { state: CoverageState; crosswalkOnly: boolean } {
   if (exclusion !== undefined) return { state: 'excluded', crosswalkOnly: false };
-  if (evidence.some((e) => e.fresh && e.via === 'listed')) return { state: 'evidenced', crosswalkOnly: false };
-  if (evidence.some((e) => e.fresh)) return { state: 'evidenced', crosswalkOnly: true };
-  if (evidence.length) return { state: 'stale', crosswalkOnly: !evidence.some((e) => e.via === 'listed') };
-  if (cited.length) return { state: 'mentioned', crosswalkOnly: false };
+  if (n.freshListed > 0) return { state: 'evidenced', crosswalkOnly: false };
+  if (n.fresh > 0) return { state: 'evidenced', crosswalkOnly: true };
+  if (n.items) return { state: 'stale', crosswalkOnly: n.listed === 0 };
+  if (n.mentions) return { state: 'mentioned', crosswalkOnly: false };
   return { state: 'gap', crosswalkOnly: false };
 }
 
-function summarise(controls: readonly ControlCoverage[]): Summary {
+/** The exclusion of a control (ISO/IEC 27001 Annex A, `soa.excluded`). */
+export function exclusionOf(fw: FrameworkId, id: string, config: Config): string | undefined {
+  return fw === 'iso27001' && Object.hasOwn(config.soa.excluded, id) ? config.soa.excluded[id] : undefined;
+}
+
+function summarise(controls: readonly Pick<ControlCoverage, 'state' | 'crosswalkOnly'>[]): Summary {
   const s: Summary = { total: controls.length, evidenced: 0, stale: 0, mentioned: 0, gap: 0, excluded: 0, crosswalk: 0, ratio: 0, ratioWithCrosswalk: 0 };
   for (const c of controls) {
     s[c.state]++;
@@ -147,26 +172,61 @@ function summarise(controls: readonly ControlCoverage[]): Summary {
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
-/** The coverage of `frameworks` (default: the enabled ones) by the evidence of every file. */
-export function coverage(sources: readonly EvidenceSource[], config: Config, frameworks: readonly FrameworkId[] = config.frameworks): CoverageReport {
-  const cat = catalog();
-  const problems: string[] = [];
-  // Evidence and mentions by `framework:id`.
-  const direct = new Map<string, EvidenceSource[]>();
-  const crosswalk = new Map<string, { source: EvidenceSource; from: string }[]>();
-  const mentions = new Map<string, Mention[]>();
-  const push = <T>(m: Map<string, T[]>, k: string, v: T) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
-  for (const s of sources) {
-    for (const key of s.listed) {
-      push(direct, key, s);
-      const i = key.indexOf(':');
-      for (const eq of cat.crosswalk(key.slice(0, i) as FrameworkId, key.slice(i + 1))) push(crosswalk, `${eq.framework}:${eq.id}`, { source: s, from: key });
-    }
-    const listed = new Set(s.listed);
-    for (const { key, line } of s.cited) if (!listed.has(key)) push(mentions, key, { uri: s.uri, line, name: s.name });
+/** What one control's coverage is computed from: the sources listing it, those reaching it through the crosswalk, the citations. */
+export interface ControlInputs {
+  direct: EvidenceSource[];
+  crosswalk: { source: EvidenceSource; from: string }[];
+  mentions: Mention[];
+}
+
+/** The crosswalk of a `framework:id` key, as keys (memoised: the catalog builds a new list per call). */
+const crosswalkKeys = new Map<string, string[]>();
+function crosswalkOf(key: string): string[] {
+  let out = crosswalkKeys.get(key);
+  if (!out) {
+    const i = key.indexOf(':');
+    out = catalog()
+      .crosswalk(key.slice(0, i) as FrameworkId, key.slice(i + 1))
+      .map((eq) => `${eq.framework}:${eq.id}`);
+    crosswalkKeys.set(key, out);
   }
-  const excluded = new Map(Object.entries(config.soa.excluded));
-  for (const id of excluded.keys()) if (!cat.get('iso27001', id)) problems.push(`soa.excluded: '${id}' is not an ISO/IEC 27001:2022 Annex A control`);
+  return out;
+}
+
+/**
+ * What source `s` brings to each control, in the order coverage reads it: `direct` for each key it lists, `crosswalk`
+ * for each key NIST's crosswalk maps a listed key to, `mention` for each key its body cites without listing it.
+ */
+export function contributions(
+  s: EvidenceSource,
+  add: (key: string, kind: 'direct' | 'crosswalk' | 'mention', from?: string, line?: number) => void,
+): void {
+  for (const key of s.listed) {
+    add(key, 'direct');
+    for (const eq of crosswalkOf(key)) add(eq, 'crosswalk', key);
+  }
+  const listed = s.cited.length ? new Set(s.listed) : undefined;
+  for (const { key, line } of s.cited) if (!listed!.has(key)) add(key, 'mention', undefined, line);
+}
+
+/** Adds what `s` brings to `inputs` (by key), in coverage's order: its evidence, its mentions, or both. */
+export function addInputs(inputs: Map<string, ControlInputs>, s: EvidenceSource, only?: 'evidence' | 'mentions'): void {
+  contributions(s, (key, kind, from, line) => {
+    if (only && (only === 'mentions') !== (kind === 'mention')) return;
+    let x = inputs.get(key);
+    if (!x) inputs.set(key, (x = { direct: [], crosswalk: [], mentions: [] }));
+    if (kind === 'direct') x.direct.push(s);
+    else if (kind === 'crosswalk') x.crosswalk.push({ source: s, from: from! });
+    else x.mentions.push({ uri: s.uri, line: line!, name: s.name });
+  });
+}
+
+/** Configuration the report cannot apply: an exclusion of a control that does not exist, a target profile ID not in CSF 2.0. */
+export function configProblems(config: Config): string[] {
+  const cat = catalog();
+  const problems = Object.keys(config.soa.excluded)
+    .filter((id) => !cat.get('iso27001', id))
+    .map((id) => `soa.excluded: '${id}' is not an ISO/IEC 27001:2022 Annex A control`);
   for (const id of Object.keys(config.profile?.target ?? {})) {
     if (cat.get('csf', id)) continue;
     const old = cat.legacy('csf', id) ?? cat.legacy('csf', id.replace(/-0(\d)$/, '-$1'));
@@ -177,52 +237,88 @@ export function coverage(sources: readonly EvidenceSource[], config: Config, fra
     );
   }
 
-  const out: FrameworkCoverage[] = [];
-  for (const fw of frameworks) {
-    const controls: ControlCoverage[] = [];
-    for (const c of coverageControls(fw)) {
-      const key = `${fw}:${c.id}`;
-      const item = (s: EvidenceSource, via: 'listed' | 'crosswalk', from?: string): EvidenceItem => ({
-        kind: s.kind,
-        uri: s.uri,
-        line: s.line,
-        name: s.name,
-        ...(s.type ? { type: s.type } : {}),
-        owners: s.owners,
-        ...(s.lastReviewed ? { lastReviewed: s.lastReviewed } : {}),
-        fresh: s.problems.length === 0,
-        problems: s.problems,
-        via,
-        ...(from ? { from } : {}),
-      });
-      const mine = (direct.get(key) ?? []).map((s) => item(s, 'listed'));
-      const seen = new Set(mine.map((e) => `${e.uri}#${e.line}`));
-      const viaCrosswalk: EvidenceItem[] = [];
-      for (const { source, from } of crosswalk.get(key) ?? []) {
-        const k = `${source.uri}#${source.line}`;
-        if (seen.has(k)) continue;
-        seen.add(k);
-        viaCrosswalk.push(item(source, 'crosswalk', from));
-      }
-      const evidence = [...mine, ...viaCrosswalk].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line));
-      const cited = mentions.get(key) ?? [];
-      const exclusion = fw === 'iso27001' ? excluded.get(c.id) : undefined;
-      const { state, crosswalkOnly } = decide(evidence, cited, exclusion);
-      controls.push({
-        framework: fw,
-        id: c.id,
-        title: c.title,
-        group: groupOf(c).id,
-        state,
-        crosswalkOnly,
-        evidence,
-        mentions: cited,
-        ...(exclusion !== undefined ? { exclusion } : {}),
-      });
+  return problems;
+}
+
+const NO_INPUTS: ControlInputs = { direct: [], crosswalk: [], mentions: [] };
+const itemsOf = new WeakMap<EvidenceSource, Map<string, EvidenceItem>>();
+const places = new WeakMap<EvidenceSource, string>();
+/** `uri#line` of a source (one item per place and control), built once per source. */
+function placeOf(s: EvidenceSource): string {
+  let p = places.get(s);
+  if (p === undefined) places.set(s, (p = `${s.uri}#${s.line}`));
+  return p;
+}
+
+/** One control's coverage from its inputs (and its exclusion, for ISO/IEC 27001 Annex A). */
+export function controlCoverage(fw: FrameworkId, c: Control, inputs: ControlInputs = NO_INPUTS, config: Config): ControlCoverage {
+  const item = (s: EvidenceSource, via: 'listed' | 'crosswalk', from?: string): EvidenceItem => {
+    // (One item per source and way it is reached, shared by every control it reaches that way: a 10,000-file
+    // report holds hundreds of thousands of them. Reports are plain data, never mutated.)
+    let mine = itemsOf.get(s);
+    if (!mine) itemsOf.set(s, (mine = new Map()));
+    const k = from ?? '';
+    let e = mine.get(k);
+    if (!e)
+      mine.set(
+        k,
+        (e = {
+          kind: s.kind,
+          uri: s.uri,
+          line: s.line,
+          name: s.name,
+          ...(s.type ? { type: s.type } : {}),
+          owners: s.owners,
+          ...(s.lastReviewed ? { lastReviewed: s.lastReviewed } : {}),
+          fresh: s.problems.length === 0,
+          problems: s.problems,
+          via,
+          ...(from ? { from } : {}),
+        }),
+      );
+    return e;
+  };
+  const mine = inputs.direct.map((s) => item(s, 'listed'));
+  const viaCrosswalk: EvidenceItem[] = [];
+  if (inputs.crosswalk.length) {
+    const seen = new Set(inputs.direct.map(placeOf));
+    for (const { source, from } of inputs.crosswalk) {
+      const k = placeOf(source);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      viaCrosswalk.push(item(source, 'crosswalk', from));
     }
-    out.push(frameworkCoverage(fw, controls));
   }
-  return { frameworks: out, problems };
+  const evidence = [...mine, ...viaCrosswalk].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line));
+  const cited = inputs.mentions;
+  const exclusion = exclusionOf(fw, c.id, config);
+  const { state, crosswalkOnly } = decide(evidence, cited, exclusion);
+  return {
+    framework: fw,
+    id: c.id,
+    title: c.title,
+    group: groupOf(c).id,
+    state,
+    crosswalkOnly,
+    evidence,
+    mentions: cited,
+    ...(exclusion !== undefined ? { exclusion } : {}),
+  };
+}
+
+/** The coverage of `frameworks` (default: the enabled ones) by the evidence of every file. */
+export function coverage(sources: readonly EvidenceSource[], config: Config, frameworks: readonly FrameworkId[] = config.frameworks): CoverageReport {
+  // Evidence and mentions by `framework:id`.
+  const inputs = new Map<string, ControlInputs>();
+  // Evidence is listed by file and line: read in that order (a stable sort, so sources at one place keep theirs), each
+  // control's evidence is two sorted runs, which its sort merges instead of sorting hundreds of items from scratch.
+  // Mentions stay in the order of the sources.
+  const byPlace = sources.slice().sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line));
+  for (const s of byPlace) addInputs(inputs, s, 'evidence');
+  for (const s of sources) addInputs(inputs, s, 'mentions');
+  const out: FrameworkCoverage[] = [];
+  for (const fw of frameworks) out.push(frameworkCoverage(fw, coverageControls(fw).map((c) => controlCoverage(fw, c, inputs.get(`${fw}:${c.id}`), config))));
+  return { frameworks: out, problems: configProblems(config) };
 }
 
 /**
