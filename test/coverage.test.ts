@@ -44,6 +44,18 @@ describe('isms coverage', function () {
     golden('coverage.csv', isms(['coverage', FIXTURE, '--format', 'csv', '--today', '2026-11-23']).out);
   });
 
+  it('gives the CSF 2.0 ratio per category too: 22 categories, their controls adding up to the 106 subcategories', () => {
+    const csf = report.frameworks.find((f: any) => f.framework === 'csf');
+    assert.equal(csf.categories.length, 22);
+    assert.equal(csf.categories.reduce((n: number, g: any) => n + g.summary.total, 0), 106);
+    assert.deepEqual(csf.categories.slice(0, 2).map((g: any) => g.id), ['GV.OC', 'GV.RM']);
+    const aa = csf.categories.find((g: any) => g.id === 'PR.AA');
+    const members = csf.controls.filter((c: any) => c.id.startsWith('PR.AA-'));
+    assert.equal(aa.summary.total, members.length);
+    assert.equal(aa.summary.evidenced, members.filter((c: any) => c.state === 'evidenced').length);
+    assert.ok(report.frameworks.filter((f: any) => f.framework !== 'csf').every((f: any) => f.categories === undefined));
+  });
+
   it('evidenced: listed by an approved, owned document reviewed in time, or a sound identity', () => {
     assert.equal(state('iso27001', 'A.5.16').state, 'evidenced');
     assert.equal(state('soc2', 'CC6.3').state, 'evidenced');

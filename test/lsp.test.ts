@@ -448,11 +448,12 @@ describe('language server: the kept coverage model', function () {
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(inventory), type: 2 }] });
     assert.deepEqual(await note, { uris: [uri(inventory)] });
 
-    // A runbook deleted: its evidence goes, and the standard linking to it now has an open error.
+    // A runbook deleted: its evidence goes, the standard linking to it now has an open error, and the identities whose
+    // `offboarding:` names it have no offboarding any more (nhi-offboarding-missing).
     fs.rmSync(path.join(dir, 'runbooks/rotate-keys.md'));
     note = client.notification('isms/coverageChanged');
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('runbooks/rotate-keys.md'), type: 3 }] });
-    assert.deepEqual((await note).uris.sort(), [uri(linking), uri('runbooks/rotate-keys.md')].sort());
+    assert.deepEqual((await note).uris.sort(), [uri(linking), uri('runbooks/rotate-keys.md'), uri(inventory)].sort());
 
     // With the policy still open: the same model as a fresh server that opens it with the same text.
     const kept = model(await client.request('isms/coverage', {}));

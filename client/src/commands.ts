@@ -53,6 +53,7 @@ export function registerCommands(context: vscode.ExtensionContext, server: IsmsS
   register('isms.coverage.createDocument', (target?: CoverageNode | string, kind?: TemplateKind) => createDocumentForControl(server, target, kind));
   register('isms.exportSoa', (options?: ExportOptions) => exportDeliverable(server, 'soa', options));
   register('isms.exportProfile', (options?: ExportOptions) => exportDeliverable(server, 'profile', options));
+  register('isms.exportSoc2', (options?: ExportOptions) => exportDeliverable(server, 'soc2', options));
 }
 
 /**
@@ -80,6 +81,8 @@ async function createDocumentForControl(server: IsmsServer, target: CoverageNode
 
 /** Arguments of the export commands, for keybindings and tests: what the pick list and the save dialog would ask. */
 interface ExportOptions {
+  /** For the SOC 2 matrix: the Type II period `START..END` (default: audit_period of .isms.yaml, else asked). */
+  period?: string;
   format?: DeliverableFormat;
   /** The file to write (a Uri, or a path); the save dialog is not shown. */
   uri?: vscode.Uri | string;
@@ -95,6 +98,7 @@ const EXPORT_FORMATS: (vscode.QuickPickItem & { format: DeliverableFormat; filte
 const DELIVERABLE_TITLE: Record<DeliverableKind, string> = {
   soa: 'Statement of Applicability',
   profile: 'CSF profile',
+  soc2: 'SOC 2 matrix',
 };
 
 /** `ISMS: Export Statement of Applicability…` and `ISMS: Export CSF profile…`: a format, the file, then the server's text written there. */
@@ -106,8 +110,20 @@ async function exportDeliverable(server: IsmsServer, kind: DeliverableKind, opti
     if (!format) return undefined;
   }
   const fmt = format.format;
+  let period = options.period;
+  if (kind === 'soc2' && period === undefined) {
+    // Empty: the audit_period of .isms.yaml (a Type I matrix without one).
+    period = await vscode.window.showInputBox({
+      title,
+      prompt: 'The Type II period, START..END (empty: audit_period of .isms.yaml; without one, a Type I matrix)',
+      placeHolder: '2026-01-01..2026-12-31',
+      validateInput: (v) => (v.trim() === '' || /^\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}$/.test(v.trim()) ? undefined : 'START..END, two dates YYYY-MM-DD'),
+    });
+    if (period === undefined) return undefined;
+    period = period.trim();
+  }
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `ISMS: building the ${DELIVERABLE_TITLE[kind]}` }, () =>
-    server.running.sendRequest(DeliverableRequest.type, { kind, format: fmt }),
+    server.running.sendRequest(DeliverableRequest.type, { kind, format: fmt, ...(kind === 'soc2' && period ? { period } : {}) }),
   );
   let target = typeof options.uri === 'string' ? vscode.Uri.file(options.uri) : options.uri;
   if (!target) {

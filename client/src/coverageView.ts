@@ -216,10 +216,13 @@ export class CoverageView implements vscode.TreeDataProvider<CoverageNode>, vsco
   private async load(): Promise<void> {
     try {
       const withHtml = this.wantHtml;
+      // The states only (a few hundred KiB at any workspace size); a control's evidence is asked for when it is
+      // expanded. The webview, when open, needs the whole page.
       const result = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () =>
-        this.server.running.sendRequest(CoverageRequest.type, { format: withHtml ? 'html' : 'json' }),
+        this.server.running.sendRequest(CoverageRequest.type, withHtml ? { format: 'html', evidence: false } : { evidence: false }),
       );
       this.result = result;
+      this.whole.clear();
       this.withHtml = withHtml;
       this.error = undefined;
     } catch (err) {
@@ -265,7 +268,28 @@ export class CoverageView implements vscode.TreeDataProvider<CoverageNode>, vsco
     this.reportEmitter.fire(this.result);
   }
 
-  getChildren(node?: CoverageNode): CoverageNode[] {
+  /** Whole controls (with their evidence and mentions) asked for since the last refresh, by `framework:id`. */
+  private readonly whole = new Map<string, Promise<ControlCoverage>>();
+
+  /** A control with its evidence and mentions: as reported, or asked for alone (`controls`) and kept till the next refresh. */
+  wholeControl(c: ControlCoverage): Promise<ControlCoverage> {
+    if (c.evidence && c.mentions) return Promise.resolve(c);
+    const key = `${c.framework}:${c.id}`;
+    let p = this.whole.get(key);
+    if (!p) {
+      p = this.server.running
+        .sendRequest(CoverageRequest.type, { frameworks: [c.framework], controls: [key] })
+        .then((r) => r.report.frameworks[0]?.controls.find((x) => x.id === c.id) ?? { ...c, evidence: [], mentions: [] })
+        .catch((err) => {
+          this.whole.delete(key);
+          throw err;
+        });
+      this.whole.set(key, p);
+    }
+    return p;
+  }
+
+  getChildren(node?: CoverageNode): CoverageNode[] | Promise<CoverageNode[]> {
     const r = this.result;
     if (!r) return [];
     if (!node) {
@@ -279,10 +303,10 @@ export class CoverageView implements vscode.TreeDataProvider<CoverageNode>, vsco
       case 'group':
         return node.f.controls.filter((c) => c.group === node.id).map((c) => ({ kind: 'control', f: node.f, c }));
       case 'control':
-        return [
-          ...node.c.evidence.map((e, i): CoverageNode => ({ kind: 'evidence', c: node.c, e, i })),
-          ...node.c.mentions.map((m, i): CoverageNode => ({ kind: 'mention', c: node.c, m, i })),
-        ];
+        return this.wholeControl(node.c).then((c) => [
+          ...(c.evidence ?? []).map((e, i): CoverageNode => ({ kind: 'evidence', c, e, i })),
+          ...(c.mentions ?? []).map((m, i): CoverageNode => ({ kind: 'mention', c, m, i })),
+        ]);
       default:
         return [];
     }
@@ -330,7 +354,9 @@ export class CoverageView implements vscode.TreeDataProvider<CoverageNode>, vsco
       case 'control': {
         const c = node.c;
         const state = shownState(c);
-        const children = c.evidence.length + c.mentions.length;
+        const evidenceCount = c.evidence?.length ?? c.evidenceCount ?? 0;
+        const mentionCount = c.mentions?.length ?? c.mentionCount ?? 0;
+        const children = evidenceCount + mentionCount;
         const item = new vscode.TreeItem(`${c.id} ${c.title}`, children ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `control:${c.framework}:${c.id}`;
         item.description = STATE_TEXT[state];
@@ -339,10 +365,11 @@ export class CoverageView implements vscode.TreeDataProvider<CoverageNode>, vsco
         item.contextValue = `control.${c.state}`;
         const lines = [`**${FRAMEWORK_PREFIX[c.framework] ?? c.framework}:${c.id}** ${c.title}`, '', `**${STATE_TEXT[state]}**: ${STATE_MEANING[state]}.`];
         if (c.exclusion !== undefined) lines.push('', `Justification: ${c.exclusion}`);
-        if (c.evidence.length) {
-          lines.push('', `${c.evidence.length} evidence ${c.evidence.length === 1 ? 'item' : 'items'} (${c.evidence.filter((e) => e.fresh).length} fresh)`);
+        if (evidenceCount) {
+          const fresh = c.evidence ? ` (${c.evidence.filter((e) => e.fresh).length} fresh)` : '';
+          lines.push('', `${evidenceCount} evidence ${evidenceCount === 1 ? 'item' : 'items'}${fresh}`);
         }
-        if (c.mentions.length) lines.push('', `Cited in ${c.mentions.length} ${c.mentions.length === 1 ? 'document' : 'documents'} without being listed.`);
+        if (mentionCount) lines.push('', `Cited in ${mentionCount} ${mentionCount === 1 ? 'document' : 'documents'} without being listed.`);
         if (c.state === 'gap' || c.state === 'mentioned') lines.push('', '_Create a document for this control_ from the context menu.');
         item.tooltip = new vscode.MarkdownString(lines.join('\n'));
         item.accessibilityInformation = { label: `${c.id} ${c.title}: ${STATE_TEXT[state]}` };

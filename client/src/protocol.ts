@@ -58,6 +58,10 @@ export interface CoverageParams {
   frameworks?: string[];
   /** `md` also returns the report as Markdown, `html` as one self-contained HTML page (when the server has it). */
   format?: 'json' | 'md' | 'html';
+  /** false: the states only (each control with `evidenceCount` and `mentionCount`, no lists): cheap at any size. */
+  evidence?: boolean;
+  /** Only these controls (`framework:id`), whole; the summaries stay the whole frameworks'. */
+  controls?: string[];
 }
 
 /** A control's state (docs/coverage.md#states). */
@@ -93,8 +97,11 @@ export interface ControlCoverage {
   group: string;
   state: CoverageState;
   crosswalkOnly: boolean;
-  evidence: EvidenceItem[];
-  mentions: Mention[];
+  /** Absent when asked with `evidence: false` (then `evidenceCount` and `mentionCount` say how many). */
+  evidence?: EvidenceItem[];
+  mentions?: Mention[];
+  evidenceCount?: number;
+  mentionCount?: number;
   exclusion?: string;
 }
 
@@ -143,12 +150,14 @@ export namespace CoverageChangedNotification {
   export const type = new NotificationType<unknown>(method);
 }
 
-export type DeliverableKind = 'soa' | 'profile';
+export type DeliverableKind = 'soa' | 'profile' | 'soc2';
 export type DeliverableFormat = 'md' | 'csv' | 'json' | 'html';
 
 export interface DeliverableParams {
   kind: DeliverableKind;
   format: DeliverableFormat;
+  /** For `soc2`: the Type II period `START..END` (default: audit_period of .isms.yaml). */
+  period?: string;
 }
 
 export interface DeliverableResult {

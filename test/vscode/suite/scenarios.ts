@@ -226,7 +226,7 @@ describe('ISMS Author through the VS Code API', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
-  it('9 coverage: the exports write the Statement of Applicability (93 rows) and the CSF profile (106) as the CLI does', async () => {
+  it('9 coverage: the exports write the Statement of Applicability (93 rows), the CSF profile (106) and the SOC 2 matrix (61) as the CLI does', async () => {
     const cli = (command: string, format: string) =>
       require('node:child_process').spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), command, '.', '--format', format], {
         cwd: WORKSPACE,
@@ -243,6 +243,11 @@ describe('ISMS Author through the VS Code API', function () {
     const csv = fs.readFileSync(profile.fsPath, 'utf8');
     assert.ok(csv.startsWith('\ufeffFunction,'), 'a CSV with a byte order mark');
     assert.equal(csv, cli('profile', 'csv'));
+    // The SOC 2 matrix, with the period of .isms.yaml (none in the examples: a Type I matrix of the 61 criteria).
+    const soc2 = await vscode.commands.executeCommand<vscode.Uri>('isms.exportSoc2', { format: 'json', period: '', uri: path.join(out, 'soc2.json') });
+    const matrix = fs.readFileSync(soc2.fsPath, 'utf8');
+    assert.equal(JSON.parse(matrix).criteria.length, 61);
+    assert.equal(matrix, cli('soc2', 'json'));
     fs.rmSync(out, { recursive: true, force: true });
   });
 

@@ -69,6 +69,8 @@ export interface FrameworkCoverage {
   name: string;
   summary: Summary;
   groups: GroupCoverage[];
+  /** CSF 2.0 only: one per category (GV.OC, PR.AA ...), in catalog order. */
+  categories?: GroupCoverage[];
   controls: ControlCoverage[];
 }
 
@@ -114,11 +116,22 @@ export function frameworkCoverage<C extends Pick<ControlCoverage, 'id' | 'group'
   const groups = new Map<string, C[]>();
   for (const c of controls) (groups.get(c.group) ?? groups.set(c.group, []).get(c.group)!).push(c);
   const cat = catalog();
+  let categories: GroupCoverage[] | undefined;
+  if (fw === 'csf') {
+    // The CSF's second level: a subcategory's parent is its category.
+    const byCategory = new Map<string, C[]>();
+    for (const c of controls) {
+      const parent = cat.get(fw, c.id)?.parent ?? c.group;
+      (byCategory.get(parent) ?? byCategory.set(parent, []).get(parent)!).push(c);
+    }
+    categories = [...byCategory].map(([id, list]) => ({ id, title: cat.get(fw, id)?.title ?? '', summary: summarise(list) }));
+  }
   return {
     framework: fw,
     name: cat.framework(fw).name,
     summary: summarise(controls),
     groups: [...groups].map(([id, list]) => ({ id, title: groupOf(cat.get(fw, list[0].id)!).title, summary: summarise(list) })),
+    ...(categories ? { categories } : {}),
     controls,
   };
 }

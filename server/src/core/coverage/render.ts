@@ -48,6 +48,10 @@ export function coverageMarkdown(report: CoverageReport, today: string): string 
     out.push(`## ${f.name}`, '', `${pct(f.summary.ratio)} of ${f.summary.total - f.summary.excluded} applicable controls evidenced (${pct(f.summary.ratioWithCrosswalk)} with the crosswalk): ${counts(f.summary)}.`, '');
     out.push('| Group | Evidenced | Controls |', '|---|---:|---:|');
     for (const g of f.groups) out.push(`| ${md(`${g.id} ${g.title}`)} | ${pct(g.summary.ratio)} | ${g.summary.total} |`);
+    if (f.categories?.length) {
+      out.push('', '| Category | Evidenced | Controls |', '|---|---:|---:|');
+      for (const g of f.categories) out.push(`| ${md(`${g.id} ${g.title}`)} | ${pct(g.summary.ratio)} | ${g.summary.total} |`);
+    }
     out.push('', '| Control | Title | State | Owner | Last review | Evidence |', '|---|---|---|---|---|---|');
     for (const c of f.controls) out.push(controlRow(c));
     out.push('');
