@@ -12,13 +12,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from './helpers/root';
+import { CLI, copyDir } from './helpers/cli';
 
 const TODAY = '2026-11-23';
-const CLI = path.join(ROOT, 'bin', 'isms.js');
 
-function copyDir(from: string, to: string): void {
-  fs.cpSync(from, to, { recursive: true });
-}
 
 describe('GitHub Action (action.yml)', function () {
   this.timeout(120000);

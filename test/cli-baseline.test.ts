@@ -9,23 +9,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { server, ROOT } from './helpers/root';
+import { CLI, copyDir, runIsms } from './helpers/cli';
 
 const { fingerprint, makeBaseline, matchBaseline, parseBaseline, serializeBaseline } = server('cli/baseline.js');
 
 const TODAY = '2026-11-23';
-const CLI = path.join(ROOT, 'bin', 'isms.js');
 
-function isms(cwd: string, args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-}
+const isms = (cwd: string, args: string[]) => runIsms(cwd, args);
 
-function copyDir(from: string, to: string): void {
-  fs.mkdirSync(to, { recursive: true });
-  for (const e of fs.readdirSync(from, { withFileTypes: true })) {
-    if (e.isDirectory()) copyDir(path.join(from, e.name), path.join(to, e.name));
-    else fs.copyFileSync(path.join(from, e.name), path.join(to, e.name));
-  }
-}
 
 /** Moves every line of the inventory down, fixes PR.AA-1 and adds CC9.9 on the same line as the CC6.9 error. */
 export function plantChanges(dir: string): void {
