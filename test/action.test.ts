@@ -96,8 +96,12 @@ describe('CI snippets (snippets/ci, shown in docs/ci.md)', function () {
   const snippet = (name: string) => fs.readFileSync(path.join(ROOT, 'snippets', 'ci', name), 'utf8');
   const docs = fs.readFileSync(path.join(ROOT, 'docs', 'ci.md'), 'utf8');
 
-  it('docs/ci.md shows the files as they are', () => {
-    for (const name of ['github-workflow.yml', 'gitlab-ci.yml']) assert.ok(docs.includes('```yaml\n' + snippet(name) + '```'), `${name} in docs/ci.md`);
+  it('README and docs/ci.md show the files as they are', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    for (const name of ['github-workflow.yml', 'gitlab-ci.yml', 'pre-commit-config.yaml']) {
+      assert.ok(docs.includes('```yaml\n' + snippet(name) + '```'), `${name} in docs/ci.md`);
+      assert.ok(readme.includes('```yaml\n' + snippet(name) + '```'), `${name} in README.md`);
+    }
   });
 
   it('the GitHub workflow passes only inputs the Action declares', () => {
@@ -146,7 +150,13 @@ describe('pre-commit hook (.pre-commit-hooks.yaml)', function () {
       for (const args of [['init', '-q'], ['add', '.'], ['commit', '-qm', 'hooks']]) assert.equal(spawnSync('git', args, { cwd: hooks, env }).status, 0);
       const rev = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: hooks, encoding: 'utf8' }).stdout.trim();
       assert.equal(sh('git', ['init', '-q']).status, 0);
-      fs.writeFileSync(path.join(repo, '.pre-commit-config.yaml'), `repos:\n  - repo: ${hooks}\n    rev: ${rev}\n    hooks:\n      - id: isms-check\n        args: [--today, '${TODAY}']\n`);
+      // The README's snippet, pointed at the hook repository made above.
+      const config = fs
+        .readFileSync(path.join(ROOT, 'snippets', 'ci', 'pre-commit-config.yaml'), 'utf8')
+        .replace('https://github.com/isms-author/isms-author', hooks)
+        .replace(/rev: .*/, `rev: ${rev}`);
+      assert.notEqual(config, fs.readFileSync(path.join(ROOT, 'snippets', 'ci', 'pre-commit-config.yaml'), 'utf8'));
+      fs.writeFileSync(path.join(repo, '.pre-commit-config.yaml'), config);
       fs.writeFileSync(path.join(repo, '.isms.yaml'), `today: ${TODAY}\n`);
       assert.equal(sh('pre-commit', ['install']).status, 0);
       const clean = '---\ntype: policy\nowner: a@example.com\napprover: b@example.com\nreview_cadence: annual\nlast_reviewed: 2026-06-01\ncontrols: [ISO27001:A.5.15]\n---\n# Access\n\n## Purpose\nx\n## Scope\nx\n## Roles and responsibilities\nx\n## Policy\nx\n## Review\nx\n';
