@@ -579,7 +579,12 @@ export class IsmsService {
     const suppressible: Finding[] = [];
     for (const f of findings) {
       if (!rangesOverlap(f.range, range)) continue;
-      const fixes = f.ruleId === nhiOffboardingMissing.id && f.fixes.some((x) => x.create) ? this.offboardingFixes(file.uri, f.fixes) : f.fixes;
+      const fixes =
+        f.ruleId === nhiOffboardingMissing.id && f.fixes.some((x) => x.create)
+          ? this.offboardingFixes(file.uri, f.fixes)
+          : f.ruleId === 'owner-missing'
+            ? [...this.ownerFixes(f.fixes), ...f.fixes]
+            : f.fixes;
       for (const fix of fixes) out.push({ title: fix.title, kind: 'quickfix', edits: fix.edits, isPreferred: fix.isPreferred, ...(fix.create ? { create: fix.create } : {}), findings: [f] });
       if (!f.ruleId.startsWith('suppression-')) suppressible.push(f);
     }
@@ -598,6 +603,22 @@ export class IsmsService {
     const fixAll = this.fixAll(findings);
     if (fixAll.edits.length) out.push(fixAll);
     return out;
+  }
+
+  /**
+   * "Set owner to X" for the owners the workspace uses most (up to five), from the rule's placeholder fix: the same
+   * edit with a real owner in place of the placeholder. A choice, so never safe nor preferred; the placeholder fix
+   * stays for an owner not yet named anywhere.
+   */
+  private ownerFixes(fixes: readonly Fix[]): Fix[] {
+    const placeholder = fixes.find((x) => x.edits.length === 1 && /\bTODO\b/.test(x.edits[0].newText));
+    if (!placeholder) return [];
+    const owners = this.index.ownersByUse().filter((o) => findSecrets(o).length === 0 && !/\bTODO\b|^\s*$/.test(o)).slice(0, 5);
+    const scalar = (o: string) => (/^[\w@.+/-][\w@.+/ -]*$/.test(o) && !/ $/.test(o) ? o : JSON.stringify(o));
+    return owners.map((o) => ({
+      title: `Set owner to ${o}`,
+      edits: [{ ...placeholder.edits[0], newText: placeholder.edits[0].newText.replace(/\bTODO\b/, scalar(o)) }],
+    }));
   }
 
   /**

@@ -124,6 +124,13 @@ export class WorkspaceIndex {
     return out.sort();
   }
 
+  /** The owners of the workspace, the most used first (by the number of files naming each), then by name. */
+  ownersByUse(): string[] {
+    const uses = new Map<string, number>();
+    for (const f of this.files.values()) for (const o of new Set(f.owners)) uses.set(o, (uses.get(o) ?? 0) + 1);
+    return [...uses].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([o]) => o);
+  }
+
   owners(): string[] {
     const seen = new Set<string>();
     for (const f of this.files.values()) f.owners.forEach((o) => seen.add(o));
