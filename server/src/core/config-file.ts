@@ -83,13 +83,13 @@ export function place(doc: Document, lines: LineIndex, p: ConfigProblem): Config
  * Warnings for the globs of `.isms.yaml` (documentGlobs, inventoryGlobs, ignoreGlobs) that match none of
  * `files` (workspace-relative, `/`-separated, every file of the workspace, ignored ones included).
  */
-export function unmatchedGlobs(text: string, files: readonly string[]): ConfigDiagnostic[] {
+export function unmatchedGlobs(text: string, files: readonly string[], keys: readonly string[] = ['documentGlobs', 'inventoryGlobs', 'ignoreGlobs']): ConfigDiagnostic[] {
   const { doc, diagnostics } = readConfigText(text);
   if (!doc || diagnostics.some((d) => d.path === '')) return [];
   const lines = new LineIndex(text);
   const out: ConfigDiagnostic[] = [];
   if (!isMap(doc.contents)) return out;
-  for (const key of ['documentGlobs', 'inventoryGlobs', 'ignoreGlobs']) {
+  for (const key of keys) {
     const list = doc.contents.get(key, true);
     if (!isSeq(list)) continue;
     list.items.forEach((n, item) => {
