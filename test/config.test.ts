@@ -226,3 +226,57 @@ describe('.isms.yaml in the editor (through the language server)', function () {
     assert.match(h.contents.value, /^\*\*today\*\*: date YYYY-MM-DD/);
   });
 });
+
+describe('isms init', function () {
+  this.timeout(60000);
+  const { parse } = require('yaml');
+  const copy = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-init-'));
+    fs.cpSync(path.join(ROOT, 'examples'), dir, { recursive: true });
+    fs.rmSync(path.join(dir, '.isms.yaml'));
+    return dir;
+  };
+
+  it('writes a commented, valid .isms.yaml and an owners.yaml of the owners used (examples/)', () => {
+    const dir = copy();
+    fs.mkdirSync(path.join(dir, 'sec'));
+    fs.writeFileSync(path.join(dir, 'sec', 'notes.md'), '# Notes\n\nWe implement CSF:PR.AA-01 here.\n');
+    fs.writeFileSync(path.join(dir, 'sec', 'ids.yaml'), 'identities:\n  - id: ci-deploy\n');
+    const r = runIsms(dir, ['init']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['wrote .isms.yaml', 'wrote owners.yaml']);
+    const cfg = fs.readFileSync(path.join(dir, '.isms.yaml'), 'utf8');
+    assert.deepEqual(readConfigText(cfg).diagnostics, []);
+    const parsed = parse(cfg);
+    assert.deepEqual(parsed.frameworks, ['csf', 'iso27001', 'iso27002', 'soc2', 'nhi']);
+    assert.deepEqual(parsed.documentGlobs, ['sec/*.md']);
+    assert.deepEqual(parsed.inventoryGlobs, ['sec/*.yaml']);
+    assert.match(cfg, /^# Process documents found \(by folder\):\n#   policies\/: 1\n#   procedures\/: 1\n#   runbooks\/: 1$/m);
+    assert.match(cfg, /^# NHI inventories found \(by folder\):\n#   inventories\/: 1$/m);
+    const owners = parse(fs.readFileSync(path.join(dir, 'owners.yaml'), 'utf8')).owners;
+    assert.ok(owners.length >= 2);
+    for (const o of owners) {
+      assert.deepEqual(Object.keys(o), o.id.includes('@') ? ['id', 'name', 'email', 'active'] : ['id', 'name', 'active']);
+      assert.equal(o.active, true);
+      if (o.email) assert.equal(o.email, o.id);
+    }
+    assert.ok(owners.some((o: any) => o.id === 'payments-platform@harborbank.example'), JSON.stringify(owners));
+    // The repository it configured checks without a configuration error.
+    assert.notEqual(runIsms(dir, ['check', '.']).status, 2);
+  });
+
+  it('refuses to overwrite either file, and writes nothing', () => {
+    const dir = copy();
+    fs.writeFileSync(path.join(dir, 'owners.yaml'), 'owners: []\n');
+    const r = runIsms(dir, ['init']);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr.trim(), 'isms: owners.yaml exists; not overwritten (nothing written)');
+    assert.ok(!fs.existsSync(path.join(dir, '.isms.yaml')));
+    assert.equal(fs.readFileSync(path.join(dir, 'owners.yaml'), 'utf8'), 'owners: []\n');
+    fs.writeFileSync(path.join(dir, '.isms.yaml'), 'today: 2026-01-01\n');
+    fs.rmSync(path.join(dir, 'owners.yaml'));
+    assert.equal(runIsms(dir, ['init']).status, 2);
+    assert.ok(!fs.existsSync(path.join(dir, 'owners.yaml')));
+    assert.equal(fs.readFileSync(path.join(dir, '.isms.yaml'), 'utf8'), 'today: 2026-01-01\n');
+  });
+});
