@@ -30,8 +30,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync, statSync } from 'node:fs';
 import { INDEX_MAX_BYTES, walkWorkspace } from '../node/workspace-walk';
 import { join, relative } from 'node:path';
-import { isConfigFile } from '../core/config-file';
-import { parse as parseYaml } from 'yaml';
+import { isConfigFile, readConfigText } from '../core/config-file';
 import { IsmsService, type CompletionItem } from '../core/service';
 import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
 import { nodeFileHost } from '../node/file-host';
@@ -171,7 +170,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         // (A configuration nested deeper than the YAML library survives is not parsed: it would take the
         // server down, out of memory, rather than fail.)
         if (deepValues(text).length) connection.console.error(`isms: .isms.yaml nests more than ${MAX_YAML_DEPTH} levels deep: not read, defaults used`);
-        else config = mergeConfig(config, parseYaml(text));
+        else {
+          // What is valid is used; each problem is logged (and a diagnostic in .isms.yaml when it is open).
+          const read = readConfigText(text, config);
+          config = read.config;
+          for (const p of read.diagnostics) connection.console.warn(`isms: .isms.yaml:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.message}`);
+        }
       } catch {
         /* no repository config */
       }
