@@ -66,7 +66,7 @@ describe('.isms.yaml: one fixture per kind of mistake', () => {
 
   it('globs that match no file are warnings on the glob', () => {
     const text = 'documentGlobs: ["policies/**/*.md"]\ninventoryGlobs:\n  - ids/*.yaml\nignoreGlobs: ["drafts/**"]\n';
-    const w = unmatchedGlobs(text, ['policies/a/b.md', 'drafts/']);
+    const w = unmatchedGlobs(text.replace('"policies/**/*.md"', '"policies/**/*.md", "!**/README.md"'), ['policies/a/b.md', 'drafts/']);
     assert.deepEqual(
       w.map((d: any) => `${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.message}`),
       ["3:5: warning inventoryGlobs: 'ids/*.yaml' matches no file in the workspace"],
@@ -94,7 +94,7 @@ describe('.isms.yaml: the CLI', () => {
   });
 
   it('warns on stderr for globs that match nothing, without changing the exit code', () => {
-    const dir = workspace({ '.isms.yaml': 'today: 2026-03-01\ninventoryGlobs: ["ids/*.yaml"]\nignoreGlobs: ["drafts/**"]\n', 'p.md': POLICY, 'drafts/x.md': POLICY });
+    const dir = workspace({ '.isms.yaml': 'today: 2026-03-01\ninventoryGlobs: ["ids/*.yaml"]\nignoreGlobs: ["drafts/**", "**/node_modules/**"]\n', 'p.md': POLICY, 'drafts/x.md': POLICY, 'node_modules/m/README.md': '# m\n' });
     const ok = runIsms(dir, ['check', '.']);
     const without = runIsms(workspace({ '.isms.yaml': 'today: 2026-03-01\n', 'p.md': POLICY }), ['check', '.']);
     assert.equal(ok.status, without.status);

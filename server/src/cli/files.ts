@@ -51,11 +51,11 @@ export function collect(paths: readonly string[], root: string, config: Config):
     }
     if (st.isDirectory()) {
       const name = p.split(/[\\/]/).pop()!;
-      if (!explicit && (name === 'node_modules' || name === '.git')) return;
       if (!explicit && matchesAny(rel + '/', config.ignoreGlobs)) {
         ignored.push(rel + '/');
         return;
       }
+      if (!explicit && (name === 'node_modules' || name === '.git')) return;
       if (seenDirs.has(target)) {
         if (link) skipped.push({ path: p, reason: `a symbolic link to a folder already walked (${target}): a loop, or the same files twice` });
         return;

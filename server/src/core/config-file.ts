@@ -95,6 +95,7 @@ export function unmatchedGlobs(text: string, files: readonly string[], keys: rea
     list.items.forEach((n, item) => {
       if (!isScalar(n) || typeof n.value !== 'string') return;
       const glob = n.value;
+      if (glob.startsWith('!')) return; // (an exclusion narrows the others: it need not match anything itself)
       // (An ignore glob of a folder, `drafts/**`, matches the folder's files.)
       if (files.some((f) => matchesAny(f, [glob]))) return;
       out.push({ ...place(doc, lines, { path: key, item, message: '' }), severity: 'warning', message: `${key}: '${glob}' matches no file in the workspace` });
