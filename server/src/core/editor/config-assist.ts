@@ -46,12 +46,12 @@ function parentPath(lines: LineIndex, line: number, indent: number): string[] {
 }
 
 /** Children of a mapping path: the settings, or the rule IDs under `rules`. */
-function keysUnder(path: string[]): { label: string; detail?: string; documentation?: string; snippetValue?: string }[] {
+function keysUnder(path: string[]): { label: string; detail?: string; documentation?: string }[] {
   const p = path.join('.');
   if (p === 'rules') return allRules().map((r) => ({ label: r.id, detail: `default ${r.defaultSeverity}`, documentation: `${r.description}\n\n[${r.id}](${ruleDocsUrl(r.id)})` }));
   const prefix = p ? p + '.' : '';
   const candidates = p === '' ? CONFIG_KEYS.map((k) => settingDoc(k)!).filter(Boolean) : SETTING_DOCS.filter((s) => s.key.startsWith(prefix) && !s.key.slice(prefix.length).includes('.'));
-  return candidates.map((s) => ({ label: s.key.slice(prefix.length), detail: s.type, documentation: s.doc, snippetValue: s.example }));
+  return candidates.map((s) => ({ label: s.key.slice(prefix.length), detail: s.type, documentation: s.doc }));
 }
 
 /** Completion at `pos` of `.isms.yaml` text. */
@@ -84,7 +84,7 @@ export function completeConfig(lines: LineIndex, pos: Position): AssistItem[] {
       documentation: k.documentation,
       sortText: String(i).padStart(3, '0'),
       range,
-      newText: path.join('.') === 'rules' ? `${k.label}: ` : `${k.label}: `,
+      newText: `${k.label}: `,
     }));
   }
   return [];
