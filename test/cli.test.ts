@@ -92,7 +92,7 @@ describe('isms CLI', function () {
     assert.match(t.err, /today must be a calendar date YYYY-MM-DD, not '2026-13-45'/);
     const deep = isms(['check', workspace({ '.isms.yaml': 'frameworks: ' + '['.repeat(200000) + ']'.repeat(200000) + '\n', 'p.md': POLICY })]);
     assert.equal(deep.code, 2, deep.err);
-    assert.match(deep.err, /\.isms\.yaml: nested more than 128 levels deep: not read/);
+    assert.match(deep.err, /\.isms\.yaml:1:1: error nested more than 128 levels deep: not read/);
   });
 
   it('survives binary, empty, huge and malformed files', () => {

@@ -21,15 +21,20 @@ export interface Skipped {
  * walked once (a link loop ends there) and each real file read once; what is not a regular file (a FIFO, a
  * socket, a device) is never opened. Such paths are returned in `skipped`, with the reason.
  */
-export function collect(paths: readonly string[], root: string, config: Config): { files: string[]; skipped: Skipped[] } {
+export function collect(paths: readonly string[], root: string, config: Config): { files: string[]; skipped: Skipped[]; ignored: string[] } {
   const out: string[] = [];
+  /** What ignoreGlobs left out, root-relative (a folder with a trailing /): the unmatched-glob check reads it. */
+  const ignored: string[] = [];
   const skipped: Skipped[] = [];
   const seenDirs = new Set<string>();
   const seenFiles = new Set<string>();
   const realRoot = real(root) ?? root;
   const visit = (p: string, explicit: boolean) => {
     const rel = relative(root, p).split('\\').join('/');
-    if (!explicit && matchesAny(rel, config.ignoreGlobs)) return;
+    if (!explicit && matchesAny(rel, config.ignoreGlobs)) {
+      ignored.push(rel);
+      return;
+    }
     let st;
     let link = false;
     try {
@@ -46,7 +51,11 @@ export function collect(paths: readonly string[], root: string, config: Config):
     }
     if (st.isDirectory()) {
       const name = p.split(/[\\/]/).pop()!;
-      if (!explicit && (name === 'node_modules' || name === '.git' || matchesAny(rel + '/', config.ignoreGlobs))) return;
+      if (!explicit && matchesAny(rel + '/', config.ignoreGlobs)) {
+        ignored.push(rel + '/');
+        return;
+      }
+      if (!explicit && (name === 'node_modules' || name === '.git')) return;
       if (seenDirs.has(target)) {
         if (link) skipped.push({ path: p, reason: `a symbolic link to a folder already walked (${target}): a loop, or the same files twice` });
         return;
@@ -72,7 +81,7 @@ export function collect(paths: readonly string[], root: string, config: Config):
     out.push(resolve(p));
   };
   for (const p of paths) visit(resolve(p), true);
-  return { files: out, skipped };
+  return { files: out, skipped, ignored };
 }
 
 function real(p: string): string | undefined {

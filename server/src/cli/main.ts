@@ -20,9 +20,10 @@ import { lsp } from './commands/lsp';
 import { coverageCommand } from './commands/coverage';
 import { profileCommand, soaCommand, soc2Command } from './commands/deliverables';
 import { newCommand } from './commands/new';
+import { initCommand } from './commands/init';
 import { exceptionsCommand } from './commands/exceptions';
 
-const COMMANDS: readonly Command[] = [check, exceptionsCommand, coverageCommand, soaCommand, profileCommand, soc2Command, newCommand, catalog, lsp];
+const COMMANDS: readonly Command[] = [check, exceptionsCommand, coverageCommand, soaCommand, profileCommand, soc2Command, newCommand, initCommand, catalog, lsp];
 
 const byName = (name: string) => COMMANDS.find((c) => c.name === name);
 

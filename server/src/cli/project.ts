@@ -1,9 +1,8 @@
 /** The project of a check: its root (where globs and root-relative links are read from) and its configuration. */
 import { readFileSync, existsSync } from 'node:fs';
-import { join, resolve, dirname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
-import { defaultConfig, mergeConfig, type Config, type ConfigProblem } from '../core/config';
+import { join, resolve, dirname, relative, isAbsolute } from 'node:path';
+import { defaultConfig, type Config } from '../core/config';
+import { readConfigText, type ConfigDiagnostic } from '../core/config-file';
 
 /** The nearest folder above `start` holding .isms.yaml or .git; `start` itself when there is none. */
 export function projectRoot(start: string): string {
@@ -39,26 +38,33 @@ export class ConfigError extends Error {
  * The root and the configuration for a check that starts at folder `start`: the root is the folder of
  * `configPath` when given, else the nearest folder with .isms.yaml or .git; the configuration is the
  * defaults merged with `configPath` or the .isms.yaml found above `start`, then `today` when given.
+ * Every problem of the file is a ConfigError line `file:line:col: message` (core/config-file.ts): never a silent default.
  */
-export function loadProject(start: string, configPath: string | undefined, today: string | undefined): { root: string; config: Config } {
+export function loadProject(start: string, configPath: string | undefined, today: string | undefined): { root: string; config: Config; configFile?: string; configText?: string } {
   // Globs and root-relative links are read from the project root: the folder of .isms.yaml, else the git root.
   const root = configPath ? dirname(resolve(configPath)) : projectRoot(start);
-  const problems: ConfigProblem[] = [];
   let config = defaultConfig();
   const cfgFile = configPath ?? findConfig(start);
+  let text: string | undefined;
   if (cfgFile) {
-    let raw: unknown;
     try {
-      const text = readFileSync(cfgFile, 'utf8');
-      // A configuration nested deeper than the YAML library survives would take the run down (out of memory).
-      if (deepValues(text).length) throw new Error(`nested more than ${MAX_YAML_DEPTH} levels deep: not read`);
-      raw = parseYaml(text);
+      text = readFileSync(cfgFile, 'utf8');
     } catch (e) {
       throw new ConfigError([`isms: ${cfgFile}: ${(e as Error).message.split('\n')[0]}`]);
     }
-    config = mergeConfig(config, raw, problems);
+    const read = readConfigText(text, config);
+    const errors = read.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) throw new ConfigError(errors.map((d) => configLine(cfgFile, d)));
+    config = read.config;
   }
   if (today) config.today = today;
-  if (problems.length) throw new ConfigError(problems.map((p) => `isms: ${cfgFile}: ${p.path ? p.path + ': ' : ''}${p.message}`));
-  return { root, config };
+  return { root, config, configFile: cfgFile, configText: text };
+}
+
+/** `file:line:col: message` (1-based), the setting's path in front of the message. */
+export function configLine(file: string, d: ConfigDiagnostic): string {
+  const shown = relative(process.cwd(), file);
+  const name = shown && !shown.startsWith('..') && !isAbsolute(shown) ? shown : file;
+  const prefix = d.path && !d.message.startsWith(`unknown`) && !d.message.startsWith(d.path) ? `${d.path}: ` : '';
+  return `${name}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${prefix}${d.message}`;
 }

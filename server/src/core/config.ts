@@ -1,4 +1,5 @@
 import type { SeveritySetting } from './types';
+import { closest } from './lang/document';
 
 /** The canonical front matter keys (rules/document.ts FRONT_MATTER_KEYS; kept equal by test/schemas.test.ts). */
 export const FRONT_MATTER_KEY_NAMES: readonly string[] = [
@@ -112,15 +113,38 @@ export function parsePeriod(value: unknown): AuditPeriod | string {
 export interface ConfigProblem {
   path: string;
   message: string;
+  /** What the problem is about: the key at `path` (an unknown key), else its value. */
+  on?: 'key' | 'value';
+  /** The list item at `path` that is wrong (an unknown framework). */
+  item?: number;
+  /** 'warning' does not stop a run (a glob that matches nothing); default 'error'. */
+  severity?: 'error' | 'warning';
 }
 
-const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
+/** The top-level keys of `.isms.yaml` mergeConfig accepts (schemas/isms-config.schema.json has exactly these). */
+export const CONFIG_KEYS: readonly string[] = [
+  'frameworks', 'rules', 'inventoryGlobs', 'documentGlobs', 'ignoreGlobs', 'today', 'audit_period', 'auditPeriod', 'nhi', 'documents', 'soa', 'profile',
+];
+
+export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['error', 'warning', 'info', 'hint', 'off'];
+const SEVERITIES = new Set<string>(SEVERITY_SETTINGS);
+
+/** `unknown <what> 'x'` with the nearest known name when one is close (lang/document closest). */
+export function unknownName(what: string, name: string, known: Iterable<string>): string {
+  const near = closest(name, known);
+  return `unknown ${what} '${name}'${near ? ` (did you mean '${near}'?)` : ''}`;
+}
+
+export interface MergeOptions {
+  /** The rule IDs `rules:` may name (rules/registry allRules); unchecked when not given. */
+  ruleIds?: readonly string[];
+}
 
 /**
  * Merges a loosely typed settings object (from VS Code or `.isms.yaml`) over a base config.
  * Unknown or ill-typed values are reported, never thrown, and leave the base value in place.
  */
-export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[] = []): Config {
+export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[] = [], options: MergeOptions = {}): Config {
   const out: Config = structuredClone(base);
   if (raw === undefined || raw === null) return out;
   if (typeof raw !== 'object' || Array.isArray(raw)) {
@@ -139,19 +163,23 @@ export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[
         const list = strings(key, value);
         if (!list) break;
         const ok: FrameworkId[] = [];
-        for (const f of list) {
+        list.forEach((f, item) => {
           const id = f.toLowerCase() as FrameworkId;
           if ((FRAMEWORK_IDS as readonly string[]).includes(id)) ok.push(id);
-          else problems.push({ path: key, message: `unknown framework '${f}' (known: ${FRAMEWORK_IDS.join(', ')})` });
-        }
+          else {
+            const near = closest(f, FRAMEWORK_IDS);
+            problems.push({ path: key, item, message: `unknown framework '${f}'${near ? ` (did you mean '${near}'?)` : ''} (known: ${FRAMEWORK_IDS.join(', ')})` });
+          }
+        });
         out.frameworks = ok;
         break;
       }
       case 'rules':
         if (value && typeof value === 'object' && !Array.isArray(value)) {
           for (const [rule, sev] of Object.entries(value as Record<string, unknown>)) {
-            if (typeof sev === 'string' && SEVERITIES.has(sev)) out.rules[rule] = sev as SeveritySetting;
-            else problems.push({ path: `rules.${rule}`, message: `severity must be one of ${[...SEVERITIES].join(', ')}` });
+            if (options.ruleIds && !options.ruleIds.includes(rule)) problems.push({ path: `rules.${rule}`, on: 'key', message: unknownName('rule', rule, options.ruleIds) });
+            else if (typeof sev === 'string' && SEVERITIES.has(sev)) out.rules[rule] = sev as SeveritySetting;
+            else problems.push({ path: `rules.${rule}`, message: `severity must be one of ${[...SEVERITIES].join(', ')}, not '${String(sev)}'` });
           }
         } else problems.push({ path: key, message: 'rules must be a mapping of rule id to severity' });
         break;
@@ -163,7 +191,8 @@ export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[
         break;
       }
       case 'today':
-        if (typeof value === 'string' && isCalendarDate(value)) out.today = value;
+        if (value instanceof Date && !Number.isNaN(value.getTime())) out.today = value.toISOString().slice(0, 10);
+        else if (typeof value === 'string' && isCalendarDate(value)) out.today = value;
         else problems.push({ path: key, message: `today must be a calendar date YYYY-MM-DD, not '${String(value)}'` });
         break;
       case 'audit_period':
@@ -174,16 +203,22 @@ export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[
         break;
       }
       case 'nhi':
-        if (value && typeof value === 'object') {
-          for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-            if ((k === 'staleAfterDays' || k === 'maxRotationDays') && typeof v === 'number' && v > 0) out.nhi[k] = v;
-            else problems.push({ path: `nhi.${k}`, message: 'expected staleAfterDays or maxRotationDays, a positive number' });
+        if (isMapping(value)) {
+          for (const [k, v] of Object.entries(value)) {
+            if (k !== 'staleAfterDays' && k !== 'maxRotationDays') problems.push({ path: `nhi.${k}`, on: 'key', message: unknownName('setting', `nhi.${k}`, ['nhi.staleAfterDays', 'nhi.maxRotationDays']) + ' (known: staleAfterDays, maxRotationDays)' });
+            else if (typeof v === 'number' && v > 0) out.nhi[k] = v;
+            else problems.push({ path: `nhi.${k}`, message: `nhi.${k} must be a positive number of days, not '${String(v)}'` });
           }
-        }
+        } else problems.push({ path: key, message: 'nhi must be a mapping, e.g. nhi: { staleAfterDays: 90, maxRotationDays: 90 }' });
         break;
       case 'documents':
-        if (value && typeof value === 'object') {
-          const d = value as Record<string, unknown>;
+        if (isMapping(value)) {
+          const d = value;
+          for (const k of Object.keys(d)) {
+            if (k !== 'requiredSections' && k !== 'keyAliases')
+              problems.push({ path: `documents.${k}`, on: 'key', message: unknownName('setting', `documents.${k}`, ['documents.requiredSections', 'documents.keyAliases']) + ' (known: requiredSections, keyAliases)' });
+            else if (!isMapping(d[k])) problems.push({ path: `documents.${k}`, message: `documents.${k} must be a mapping` });
+          }
           if (d.requiredSections && typeof d.requiredSections === 'object') {
             for (const [t, list] of Object.entries(d.requiredSections as Record<string, unknown>)) {
               const l = strings(`documents.requiredSections.${t}`, list);
@@ -196,7 +231,7 @@ export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[
               else problems.push({ path: `documents.keyAliases.${a}`, message: `alias target must be a front matter key (${FRONT_MATTER_KEY_NAMES.join(', ')})` });
             }
           }
-        }
+        } else problems.push({ path: key, message: 'documents must be a mapping with requiredSections and keyAliases' });
         break;
       case 'soa':
         if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -218,7 +253,7 @@ export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[
         mergeProfile(out, value, problems);
         break;
       default:
-        problems.push({ path: key, message: `unknown setting '${key}'` });
+        problems.push({ path: key, on: 'key', message: unknownName('setting', key, CONFIG_KEYS) });
     }
   }
   return out;
@@ -238,7 +273,7 @@ function mergeProfile(out: Config, value: unknown, problems: ConfigProblem[]): v
   }
   for (const [k, v] of Object.entries(value)) {
     if (k !== 'target') {
-      problems.push({ path: `profile.${k}`, message: `unknown setting 'profile.${k}' (known: target)` });
+      problems.push({ path: `profile.${k}`, on: 'key', message: `unknown setting 'profile.${k}' (known: target)` });
       continue;
     }
     if (!isMapping(v)) {
@@ -277,7 +312,7 @@ function mergeProfile(out: Config, value: unknown, problems: ConfigProblem[]): v
             else problems.push({ path: `${path}.${f}`, message: `${f} must be text` });
             break;
           default:
-            problems.push({ path: `${path}.${f}`, message: `unknown target field '${f}' (known: priority, status, policies, notes)` });
+            problems.push({ path: `${path}.${f}`, on: 'key', message: `unknown target field '${f}' (known: priority, status, policies, notes)` });
         }
       }
       out.profile.target[m[1].toUpperCase()] = target;

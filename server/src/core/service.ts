@@ -18,7 +18,9 @@ import { factsOf, scanFacts, WorkspaceIndex } from './workspace-index';
 import { ruleMeta } from './rules/registry';
 import type { FileHost, Finding, Fix, Position, Range, Severity, TextEdit } from './types';
 import type { ControlRef } from './refs/scan';
-import { comparePos, rangeContains, rangesOverlap, type SourceFile, type TextChange } from './text';
+import { comparePos, LineIndex, rangeContains, rangesOverlap, type SourceFile, type TextChange } from './text';
+import { unmatchedGlobs, type ConfigDiagnostic } from './config-file';
+import { completeConfig, configDiagnostics, hoverConfig, isConfigFile } from './editor/config-assist';
 import { templateFor, type TemplateKind } from './templates';
 import { completeFields, completeSections, frontMatterTable, hoverField, inventoryTable, type AssistItem, type FieldTable } from './editor/assist';
 import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
@@ -243,6 +245,16 @@ export class IsmsService {
     return warm(file, this.config, this.workspace.relativePath(file.uri), stop);
   }
 
+  /**
+   * The problems of a `.isms.yaml` (core/config-file.ts), with warnings for its documentGlobs and inventoryGlobs
+   * that match none of `files` (workspace-relative) when the host knows the workspace's files.
+   */
+  configProblems(file: SourceFile, files?: readonly string[]): ConfigDiagnostic[] {
+    const out = configDiagnostics(file.text);
+    if (files && !out.some((d) => d.path === '')) out.push(...unmatchedGlobs(file.text, files, ['documentGlobs', 'inventoryGlobs']));
+    return out;
+  }
+
   /** Findings with the configured severities, sorted by position; rules set to 'off' are dropped. */
   check(file: SourceFile, options: { workspace?: boolean } = {}): Finding[] {
     const a = this.analysis(file);
@@ -427,6 +439,7 @@ export class IsmsService {
   }
 
   hover(file: SourceFile, pos: Position): Hover | undefined {
+    if (isConfigFile(file.uri)) return hoverConfig(new LineIndex(file.text), pos);
     const h = this.hoverUnmasked(file, pos);
     if (!h) return h;
     return { contents: this.mask(this.analysis(file), h.contents, h.range.start.line, h.range.end.line), range: h.range };
@@ -525,6 +538,7 @@ export class IsmsService {
   }
 
   complete(file: SourceFile, pos: Position): CompletionItem[] {
+    if (isConfigFile(file.uri)) return completeConfig(new LineIndex(file.text), pos).map(({ range, newText, ...i }) => ({ ...i, textEdit: { range, newText } }));
     const a = this.view(file);
     if (a.kind === 'other') return [];
     const offset = a.lines.offsetAt(pos);

@@ -30,7 +30,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync, statSync } from 'node:fs';
 import { INDEX_MAX_BYTES, walkWorkspace } from '../node/workspace-walk';
 import { join, relative } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { isConfigFile, readConfigText } from '../core/config-file';
 import { IsmsService, type CompletionItem } from '../core/service';
 import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
 import { nodeFileHost } from '../node/file-host';
@@ -170,7 +170,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         // (A configuration nested deeper than the YAML library survives is not parsed: it would take the
         // server down, out of memory, rather than fail.)
         if (deepValues(text).length) connection.console.error(`isms: .isms.yaml nests more than ${MAX_YAML_DEPTH} levels deep: not read, defaults used`);
-        else config = mergeConfig(config, parseYaml(text));
+        else {
+          // What is valid is used; each problem is logged (and a diagnostic in .isms.yaml when it is open).
+          const read = readConfigText(text, config);
+          config = read.config;
+          for (const p of read.diagnostics) connection.console.warn(`isms: .isms.yaml:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.message}`);
+        }
       } catch {
         /* no repository config */
       }
@@ -201,6 +206,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // The workspace index (owners for completion, identity IDs for nhi-id-duplicate) is built in the
   // background after start-up and kept current from file events; open documents index themselves.
   let indexRun = 0;
+  /** The workspace's files (root-relative) as of the last walk: what the globs of .isms.yaml are checked against. */
+  let workspaceFiles: string[] | undefined;
   /** The first walk, then the walk under way if any: a coverage request waits for them to know every file. */
   let walked!: () => void;
   const firstWalk = new Promise<void>((r) => (walked = r));
@@ -232,6 +239,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     );
     if (run !== indexRun) return;
     connection.console.info(`isms: indexed ${n} files`);
+    workspaceFiles = [...seen].map((u) => relative(root!, fileURLToPath(u)).split('\\').join('/'));
+    for (const d of documents.all()) if (isConfigFile(d.uri)) validate(d);
     // Files that went away while nobody watched (or are ignored now) leave the evidence.
     for (const uri of evidence.uris()) if (!seen.has(uri) && !documents.get(uri) && evidence.delete(uri)) evidenceChanged();
     if (live) readEvidenceSoon();
@@ -292,6 +301,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   function validate(d: IndexedDocument): void {
     let diagnostics: Diagnostic[];
+    if (isConfigFile(d.uri)) {
+      // .isms.yaml: its own problems, and its globs that match no file once the workspace walk knows the files.
+      diagnostics = service.configProblems(file(d), workspaceFiles).map((p) => ({ range: p.range, severity: SEVERITY[p.severity], source: 'isms', message: p.message }));
+      void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
+      return;
+    }
     try {
       diagnostics = service.check(file(d)).filter((f) => !f.suppressed).map(cachedDiagnostic); // (accepted with a reason: not shown)
     } catch (e) {

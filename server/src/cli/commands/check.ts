@@ -7,7 +7,8 @@ import { comparePos } from '../../core/text';
 import type { Finding } from '../../core/types';
 import type { IdentitySummary } from '../../core/analysis/inventory';
 import { UsageError, didYouMean, isCalendarDate, nameEdits, type Command } from '../args';
-import { ConfigError, loadProject } from '../project';
+import { ConfigError, configLine, loadProject } from '../project';
+import { unmatchedGlobs } from '../../core/config-file';
 import { collect, decode, firstInvalidUtf8 } from '../files';
 import { BaselineError, DEFAULT_BASELINE, makeBaseline, matchBaseline, parseBaseline, serializeBaseline, type FileFindings } from '../baseline';
 import { checker, checkFiles, MAX_WORKERS, PARALLEL_MIN_FILES, type CheckOptions, type FileOutcome } from '../check-files';
@@ -290,7 +291,12 @@ export async function checkProject(values: Record<string, string | boolean | und
   }
   const { root, config } = project;
 
-  const { files, skipped } = collect(paths, root, config);
+  const { files, skipped, ignored } = collect(paths, root, config);
+  // Globs of .isms.yaml that match nothing (warnings: the exit code stays), when the whole project was walked.
+  if (project.configFile && project.configText !== undefined && paths.some((p) => resolve(p) === root)) {
+    const rels = files.map((f) => relative(root, f).split('\\').join('/')).concat(ignored);
+    for (const w of unmatchedGlobs(project.configText, rels)) io.err(configLine(project.configFile, w));
+  }
   for (const s of skipped) io.err(`isms: ${relative(process.cwd(), s.path) || s.path}: ${s.reason}`);
   const service = checker(root, config);
   const all = await checkFiles(files, service, root, config, (m) => io.err(m), options);
