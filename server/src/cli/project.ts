@@ -1,9 +1,10 @@
 /** The project of a check: its root (where globs and root-relative links are read from) and its configuration. */
 import { readFileSync, existsSync } from 'node:fs';
-import { join, resolve, dirname } from 'node:path';
+import { join, resolve, dirname, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
 import { defaultConfig, mergeConfig, type Config, type ConfigProblem } from '../core/config';
+import { readOwners } from '../core/lang/owners';
 
 /** The nearest folder above `start` holding .isms.yaml or .git; `start` itself when there is none. */
 export function projectRoot(start: string): string {
@@ -28,6 +29,23 @@ export function findConfig(start: string): string | undefined {
   }
 }
 
+/**
+ * The owners registry of a project: `configured` (`owners:` in .isms.yaml, relative to the root) or `owners.yaml` at the
+ * root. A configured registry that cannot be read is a configuration error; a missing default one means no registry.
+ */
+export function loadOwners(root: string, configured: string | undefined): ReturnType<typeof readOwners> | undefined {
+  const path = resolve(root, configured ?? 'owners.yaml');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if (configured === undefined) return undefined;
+    throw new ConfigError([`isms: owners: the owners registry ${configured} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
+  }
+  const name = relative(root, path).split('\\').join('/');
+  return readOwners(text, path, name);
+}
+
 /** A configuration file that cannot be read or used: each message is one line for stderr (exit code 2). */
 export class ConfigError extends Error {
   constructor(readonly lines: string[]) {
@@ -40,7 +58,7 @@ export class ConfigError extends Error {
  * `configPath` when given, else the nearest folder with .isms.yaml or .git; the configuration is the
  * defaults merged with `configPath` or the .isms.yaml found above `start`, then `today` when given.
  */
-export function loadProject(start: string, configPath: string | undefined, today: string | undefined): { root: string; config: Config } {
+export function loadProject(start: string, configPath: string | undefined, today: string | undefined): { root: string; config: Config; warnings: string[] } {
   // Globs and root-relative links are read from the project root: the folder of .isms.yaml, else the git root.
   const root = configPath ? dirname(resolve(configPath)) : projectRoot(start);
   const problems: ConfigProblem[] = [];
@@ -60,5 +78,11 @@ export function loadProject(start: string, configPath: string | undefined, today
   }
   if (today) config.today = today;
   if (problems.length) throw new ConfigError(problems.map((p) => `isms: ${cfgFile}: ${p.path ? p.path + ': ' : ''}${p.message}`));
-  return { root, config };
+  const warnings: string[] = [];
+  const registry = loadOwners(root, config.owners);
+  if (registry) {
+    config.ownerRegistry = registry;
+    for (const p of registry.problems) warnings.push(`isms: ${registry.name}:${p.line + 1}: owners registry: ${p.message}`);
+  }
+  return { root, config, warnings };
 }

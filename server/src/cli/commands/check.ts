@@ -289,6 +289,7 @@ export async function checkProject(values: Record<string, string | boolean | und
     return 2;
   }
   const { root, config } = project;
+  for (const w of project.warnings) io.err(w);
 
   const { files, skipped } = collect(paths, root, config);
   for (const s of skipped) io.err(`isms: ${relative(process.cwd(), s.path) || s.path}: ${s.reason}`);

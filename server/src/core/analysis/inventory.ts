@@ -68,7 +68,7 @@ const cache = new LruCache<LruCache<ChunkResult>>(CONTEXTS);
 
 /** The chunk cache of one context, and its key. */
 function contextCache(defaults: Record<string, unknown>, config: Config, today: string, eol: string): { key: string; ctx: LruCache<ChunkResult> } {
-  const key = JSON.stringify([defaults, config.frameworks, config.nhi, today, eol, config.auditPeriod ?? null]);
+  const key = JSON.stringify([defaults, config.frameworks, config.nhi, today, eol, config.auditPeriod ?? null, config.ownerRegistry?.key ?? null]);
   let ctx = cache.get(key);
   if (!ctx) cache.set(key, (ctx = new LruCache<ChunkResult>(INVENTORY_CACHE_MAX)));
   return { key, ctx };
