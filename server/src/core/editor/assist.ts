@@ -42,7 +42,7 @@ export interface FieldTable {
 /** The inventory's keys (lang/inventory-schema.ts) as field specs. */
 function inventorySpec(f: InventoryField): FieldSpec {
   const kind: FieldKind =
-    f.key === 'owner' ? 'owner' : f.type === 'string-or-strings' ? 'strings' : (f.type as FieldKind);
+    f.key === 'owner' || f.key === 'approved_by' || f.key === 'revoked_by' ? 'owner' : f.type === 'string-or-strings' ? 'strings' : f.type === 'owner-history' ? 'list' : (f.type as FieldKind);
   return {
     key: f.key,
     kind: f.key === 'defaults' ? 'map' : f.key === 'identities' ? 'list' : kind,

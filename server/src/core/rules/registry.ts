@@ -36,6 +36,7 @@ import { sharedEnvironments } from './nhi/shared-environments';
 import { reuse } from './nhi/reuse';
 import { humanUse } from './nhi/human-use';
 import { fieldInvalid } from './nhi/field-invalid';
+import { lifecycle } from './nhi/lifecycle';
 import { unjustified } from './suppression/suppression-unjustified';
 import { unused } from './suppression/suppression-unused';
 import { expired as suppressionExpired } from './suppression/suppression-expired';
@@ -47,7 +48,7 @@ export const RULE_UNITS: readonly RuleUnit[] = [
   controlRefs, syntax, secrets, ownership, ownerRegistry, periodGap,
   frontMatter, approver, sections, controlsList, placeholders, links, evidence,
   idDuplicate, purposeMissing, typeUnknown, controlsMissing, offboardingMissing, stale, secretStorage, thirdParty,
-  staticCredential, overprivileged, ciStaticCredential, rotation, expired, sharedEnvironments, reuse, humanUse, fieldInvalid,
+  staticCredential, overprivileged, ciStaticCredential, rotation, expired, sharedEnvironments, reuse, humanUse, lifecycle, fieldInvalid,
   unreadable,
   unjustified, unused, suppressionExpired, ruleUnknown,
 ];
