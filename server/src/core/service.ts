@@ -480,9 +480,8 @@ export class IsmsService {
     const region = this.yamlRegion(a);
     if (!region) return undefined;
     const owner = this.ownerHover(a, pos, region);
+    if (owner) return owner;
     const h = hoverField(a.lines, offset, region.first, region.last, region.table);
-    // (On an owner value: who the owner is, then what the key means.)
-    if (owner) return h ? { contents: `${owner.contents}\n\n---\n\n${h.contents}`, range: owner.range } : owner;
     return h ? { contents: h.contents, range: a.lines.range(h.start, h.end) } : undefined;
   }
 

@@ -7,6 +7,7 @@
 import { parseDate } from '../../dates';
 import { RETIRED_STATUSES } from '../../lang/inventory-schema';
 import { scalarText } from '../../lang/yaml-mapping';
+import { isPlaceholderValue } from '../../lang/words';
 import { defineRule } from '../meta';
 import type { RuleUnit } from '../rule';
 import { citation } from './context';
@@ -36,14 +37,17 @@ export const lifecycle: RuleUnit = {
   identity(c) {
     const revokedE = c.own('revoked_on');
     if (c.retired) {
-      if (revokedE) return; // (a value that is no date is nhi-field-invalid's)
+      const written = revokedE ? scalarText(revokedE.value) : undefined;
+      // (A date that is no date is nhi-field-invalid's; a placeholder, `revoked_on: TODO`, is no date on record yet.)
+      if (revokedE && written !== undefined && !isPlaceholderValue(written)) return;
       const statusE = c.own('status')!;
+      const [s, e] = revokedE ? [revokedE.keyStart, revokedE.valueEnd] : [statusE.keyStart, statusE.valueEnd];
       c.report(
         nhiRevocationUndated,
-        statusE.keyStart,
-        statusE.valueEnd,
+        s,
+        e,
         `${c.subject} is ${c.status} but has no revoked_on: the leaver record does not say when access ended. Record the day it was revoked (YYYY-MM-DD) and who revoked it (revoked_by)`,
-        [{ title: "Insert 'revoked_on:' (placeholder)", edits: [c.m.insertEdit('revoked_on', 'TODO', c.eol)], isPreferred: true }],
+        revokedE ? [] : [{ title: "Insert 'revoked_on:' (placeholder)", edits: [c.m.insertEdit('revoked_on', 'TODO', c.eol)], isPreferred: true }],
       );
       return;
     }
