@@ -318,3 +318,30 @@ describe('isms check with an owners registry (CLI)', () => {
     }
   });
 });
+
+describe('the language server and the owners registry', function () {
+  this.timeout(30000);
+  it('reads owners.yaml at start, checks owners against it, and again when it changes on disk', async () => {
+    const { LspClient } = require('./helpers/lsp-client');
+    const { pathToFileURL } = require('node:url');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-owners-lsp-'));
+    const client = new LspClient();
+    try {
+      fs.writeFileSync(path.join(dir, 'owners.yaml'), REGISTRY);
+      await client.start(dir, { today: '2026-11-23' });
+      const uri = pathToFileURL(path.join(dir, 'a.nhi.yaml')).href;
+      const codes = (d: any) => d.diagnostics.map((x: any) => x.code).filter((c: string) => /^owner-(unknown|inactive)$/.test(c));
+      const first = await client.open(uri, 'yaml', inv('carol') + '  - id: svc-b\n    owner: bob\n');
+      assert.deepEqual(codes(first), ['owner-unknown', 'owner-inactive']);
+      const h = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 12 } });
+      assert.match(h.contents.value ?? h.contents, /Bob Example.*inactive since 2026-03-31/);
+      fs.writeFileSync(path.join(dir, 'owners.yaml'), REGISTRY + '  - id: carol\n    name: Carol\n');
+      const again = client.diagnostics(uri);
+      client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'owners.yaml')).href, type: 2 }] });
+      assert.deepEqual(codes(await again), ['owner-inactive']);
+    } finally {
+      await client.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
