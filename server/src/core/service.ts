@@ -35,6 +35,7 @@ import { documentOwner, readDirectives, suppressionPlacer, type SuppressionDirec
 import { applySuppressions, type SuppressionRecord } from './analysis/suppress';
 import { todayOf } from './dates';
 import { findOwner, ownerLeft, type OwnerEntry, type OwnerRegistry } from './lang/owners';
+import { isPlaceholderValue } from './lang/words';
 
 /** How many lines around what a message or hover is about are searched for the secrets it may quote. */
 const SECRET_WINDOW = 64;
@@ -516,7 +517,7 @@ export class IsmsService {
       value = q[2];
       from++;
     }
-    if (!value || findSecrets(value).length) return undefined;
+    if (!value || isPlaceholderValue(value) || findSecrets(value).length) return undefined;
     const reg = this.registry;
     const entry = reg ? findOwner(reg, value) : undefined;
     const lc = value.toLowerCase();
