@@ -59,6 +59,7 @@ export function renderSchema() {
     documentGlobs: globs('documentGlobs'),
     ignoreGlobs: globs('ignoreGlobs'),
     today: { $ref: '#/definitions/date', description: d('today') },
+    owners: { type: 'string', minLength: 1, description: d('owners') },
     audit_period: { ...period, description: d('audit_period') },
     auditPeriod: { ...period, description: d('auditPeriod') },
     nhi: {

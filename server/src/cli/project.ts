@@ -3,6 +3,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve, dirname, relative, isAbsolute } from 'node:path';
 import { defaultConfig, type Config } from '../core/config';
 import { readConfigText, type ConfigDiagnostic } from '../core/config-file';
+import { readOwners } from '../core/lang/owners';
 
 /** The nearest folder above `start` holding .isms.yaml or .git; `start` itself when there is none. */
 export function projectRoot(start: string): string {
@@ -27,6 +28,23 @@ export function findConfig(start: string): string | undefined {
   }
 }
 
+/**
+ * The owners registry of a project: `configured` (`owners:` in .isms.yaml, relative to the root) or `owners.yaml` at the
+ * root. A configured registry that cannot be read is a configuration error; a missing default one means no registry.
+ */
+export function loadOwners(root: string, configured: string | undefined): ReturnType<typeof readOwners> | undefined {
+  const path = resolve(root, configured ?? 'owners.yaml');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if (configured === undefined) return undefined;
+    throw new ConfigError([`isms: owners: the owners registry ${configured} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
+  }
+  const name = relative(root, path).split('\\').join('/');
+  return readOwners(text, path, name);
+}
+
 /** A configuration file that cannot be read or used: each message is one line for stderr (exit code 2). */
 export class ConfigError extends Error {
   constructor(readonly lines: string[]) {
@@ -40,7 +58,7 @@ export class ConfigError extends Error {
  * defaults merged with `configPath` or the .isms.yaml found above `start`, then `today` when given.
  * Every problem of the file is a ConfigError line `file:line:col: message` (core/config-file.ts): never a silent default.
  */
-export function loadProject(start: string, configPath: string | undefined, today: string | undefined): { root: string; config: Config; configFile?: string; configText?: string } {
+export function loadProject(start: string, configPath: string | undefined, today: string | undefined): { root: string; config: Config; configFile?: string; configText?: string; warnings: string[] } {
   // Globs and root-relative links are read from the project root: the folder of .isms.yaml, else the git root.
   const root = configPath ? dirname(resolve(configPath)) : projectRoot(start);
   let config = defaultConfig();
@@ -58,7 +76,13 @@ export function loadProject(start: string, configPath: string | undefined, today
     config = read.config;
   }
   if (today) config.today = today;
-  return { root, config, configFile: cfgFile, configText: text };
+  const warnings: string[] = [];
+  const registry = loadOwners(root, config.owners);
+  if (registry) {
+    config.ownerRegistry = registry;
+    for (const p of registry.problems) warnings.push(`isms: ${registry.name}:${p.line + 1}: owners registry: ${p.message}`);
+  }
+  return { root, config, configFile: cfgFile, configText: text, warnings };
 }
 
 /** `file:line:col: message` (1-based), the setting's path in front of the message. */

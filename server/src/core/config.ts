@@ -1,5 +1,6 @@
 import type { SeveritySetting } from './types';
 import { closest } from './lang/document';
+import type { OwnerRegistry } from './lang/owners';
 
 /** The canonical front matter keys (rules/document.ts FRONT_MATTER_KEYS; kept equal by test/schemas.test.ts). */
 export const FRONT_MATTER_KEY_NAMES: readonly string[] = [
@@ -28,6 +29,13 @@ export interface Config {
   ignoreGlobs: string[];
   /** The day dates are judged against (YYYY-MM-DD); undefined = the real clock. */
   today?: string;
+  /** The owners registry (`owners:` in .isms.yaml): its path relative to the project root; default `owners.yaml`. */
+  owners?: string;
+  /**
+   * The owners registry as read (lang/owners.ts readOwners): set by the host through IsmsService.setOwners, never
+   * from .isms.yaml. The owner-unknown and owner-inactive rules read it; without it they are silent.
+   */
+  ownerRegistry?: OwnerRegistry;
   /** The SOC 2 Type II period (`audit_period` in .isms.yaml): the default of `isms soc2`, and what review-period-gap checks. */
   auditPeriod?: AuditPeriod;
   nhi: {
@@ -124,6 +132,7 @@ export interface ConfigProblem {
 /** The top-level keys of `.isms.yaml` mergeConfig accepts (schemas/isms-config.schema.json has exactly these). */
 export const CONFIG_KEYS: readonly string[] = [
   'frameworks', 'rules', 'inventoryGlobs', 'documentGlobs', 'ignoreGlobs', 'today', 'audit_period', 'auditPeriod', 'nhi', 'documents', 'soa', 'profile',
+  'owners',
 ];
 
 export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['error', 'warning', 'info', 'hint', 'off'];
@@ -194,6 +203,10 @@ export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[
         if (value instanceof Date && !Number.isNaN(value.getTime())) out.today = value.toISOString().slice(0, 10);
         else if (typeof value === 'string' && isCalendarDate(value)) out.today = value;
         else problems.push({ path: key, message: `today must be a calendar date YYYY-MM-DD, not '${String(value)}'` });
+        break;
+      case 'owners':
+        if (typeof value === 'string' && value.trim()) out.owners = value.trim();
+        else problems.push({ path: key, message: `owners must be the path of the owners registry (e.g. owners.yaml), not '${String(value)}'` });
         break;
       case 'audit_period':
       case 'auditPeriod': {

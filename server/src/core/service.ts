@@ -36,6 +36,8 @@ import { maskSecrets } from './editor/outline';
 import { documentOwner, readDirectives, suppressionPlacer, type SuppressionDirective } from './lang/suppressions';
 import { applySuppressions, type SuppressionRecord } from './analysis/suppress';
 import { todayOf } from './dates';
+import { findOwner, ownerLeft, type OwnerEntry, type OwnerRegistry } from './lang/owners';
+import { isPlaceholderValue } from './lang/words';
 
 /** How many lines around what a message or hover is about are searched for the secrets it may quote. */
 const SECRET_WINDOW = 64;
@@ -121,12 +123,45 @@ export class IsmsService {
     return c;
   }
 
+  private registry?: OwnerRegistry;
+  private userConfig: Config;
+
   constructor(
     private readonly workspace: Workspace,
     private config: Config = defaultConfig(),
-  ) {}
+  ) {
+    this.userConfig = config;
+    if (config.ownerRegistry) this.registry = config.ownerRegistry;
+  }
+
+  /**
+   * The owners registry as read by the host (lang/owners.ts readOwners; undefined: none). It travels in the config the
+   * drivers key their caches on (rules/ownership/owner-registry.ts): when its text changed, the configuration is applied
+   * again (every analysis is redone, as for a change of .isms.yaml). Returns true when it changed.
+   */
+  setOwners(registry: OwnerRegistry | undefined): boolean {
+    if (registry?.key === this.registry?.key && registry?.uri === this.registry?.uri) return false;
+    this.registry = registry;
+    this.setConfig(this.userConfig);
+    return true;
+  }
+
+  /** The owners registry in use, if any. */
+  ownerRegistry(): OwnerRegistry | undefined {
+    return this.registry;
+  }
+
+  /** The registry entry an owner value names (id, email, name, Slack handle): where it is written (go to definition). */
+  ownerEntry(name: string): { uri: string; line: number; entry: OwnerEntry } | undefined {
+    const reg = this.registry;
+    const entry = reg ? findOwner(reg, name) : undefined;
+    return reg && entry ? { uri: reg.uri, line: entry.line, entry } : undefined;
+  }
 
   setConfig(config: Config): void {
+    this.userConfig = config;
+    if (this.registry) config = { ...config, ownerRegistry: this.registry };
+    else if (config.ownerRegistry) config = { ...config, ownerRegistry: undefined };
     // (Settings are sent again on every change of any of them: the evidence of the workspace is read again only
     // when the configuration really changed.)
     const same = JSON.stringify(config) === JSON.stringify(this.config);
@@ -458,8 +493,61 @@ export class IsmsService {
     }
     const region = this.yamlRegion(a);
     if (!region) return undefined;
+    const owner = this.ownerHover(a, pos, region);
+    if (owner) return owner;
     const h = hoverField(a.lines, offset, region.first, region.last, region.table);
     return h ? { contents: h.contents, range: a.lines.range(h.start, h.end) } : undefined;
+  }
+
+  /**
+   * Hover on an owner value (`owner`, `approver`, `approved_by`, `revoked_by`, a `previous_owners` entry's `owner`):
+   * who they are in the registry, and how many files of the workspace name them as owner.
+   */
+  private ownerHover(a: Analysis, pos: Position, region: { first: number; last: number }): Hover | undefined {
+    if (pos.line < region.first || pos.line > region.last) return undefined;
+    const start = a.lines.lineStarts[pos.line];
+    const lineText = a.lines.text.slice(start, a.lines.lineEnd(pos.line));
+    const m = /^([ \t]*(?:-[ \t]+)?(owner|owners|approver|approved_by|revoked_by)[ \t]*:[ \t]*)(.*?)[ \t]*(?:#.*)?$/.exec(lineText);
+    if (!m || pos.character < m[1].length || pos.character > m[1].length + m[3].length || !m[3]) return undefined;
+    // The name under the cursor: one of a comma-separated or flow list, quotes left out.
+    const raw = m[3];
+    let from = m[1].length;
+    let value = raw;
+    const inner = raw.replace(/^\[/, ' ').replace(/\]$/, ' ');
+    let at = 0;
+    for (const part of inner.split(',')) {
+      const s = from + at;
+      if (pos.character >= s && pos.character <= s + part.length) {
+        const lead = part.length - part.trimStart().length;
+        value = part.trim();
+        from = s + lead;
+        break;
+      }
+      at += part.length + 1;
+    }
+    const q = /^(["'])(.*)\1$/.exec(value);
+    if (q) {
+      value = q[2];
+      from++;
+    }
+    if (!value || isPlaceholderValue(value) || findSecrets(value).length) return undefined;
+    const reg = this.registry;
+    const entry = reg ? findOwner(reg, value) : undefined;
+    const lc = value.toLowerCase();
+    const match = (o: string) => o.toLowerCase() === lc || (reg !== undefined && entry !== undefined && findOwner(reg, o) === entry);
+    const owned = this.index.ownedBy(match);
+    const lines: string[] = [];
+    if (entry) {
+      const left = ownerLeft(entry, todayOf(this.config));
+      lines.push(`**${entry.name ?? entry.id}** (\`${entry.id}\`)${left ? ` — **${left}**` : ''}`);
+      const about = [entry.team && `Team: ${entry.team}`, entry.email && `E-mail: ${entry.email}`, entry.slack && `Slack: ${entry.slack}`, entry.manager && `Manager: ${entry.manager}`].filter(Boolean);
+      if (about.length) lines.push(about.join(' · '));
+      lines.push(`Owners registry: ${reg!.name}:${entry.line + 1}`);
+    } else if (reg) lines.push(`**${value}** is not in the owners registry (${reg.name})`);
+    else lines.push(`**${value}**`);
+    const n = owned.inventories + owned.documents;
+    lines.push(n ? `Named as owner in ${owned.inventories} ${owned.inventories === 1 ? 'inventory' : 'inventories'} and ${owned.documents} ${owned.documents === 1 ? 'document' : 'documents'} of the workspace.` : 'Named as owner in no other file of the workspace.');
+    return { contents: lines.join('\n\n'), range: { start: { line: pos.line, character: from }, end: { line: pos.line, character: from + value.length } } };
   }
 
   /** Hover on an identity's id: what it is and the findings on it, worst first. */
@@ -569,7 +657,11 @@ export class IsmsService {
     if (region && line >= region.first && line <= region.last) {
       // (An owner that is a secret, a token pasted as `owner:`, is not offered.)
       const owners = this.owners().filter((o) => findSecrets(o).length === 0);
-      items = completeFields(a.lines, offset, region.first, region.last, region.table, this.config, { owners })?.items ?? [];
+      const today = todayOf(this.config);
+      const registry = this.registry?.entries
+        .filter((e) => !ownerLeft(e, today))
+        .map((e) => ({ id: e.id, detail: [e.name, e.team, e.email].filter(Boolean).join(' · ') || 'owners registry' }));
+      items = completeFields(a.lines, offset, region.first, region.last, region.table, this.config, { owners, ...(registry ? { registry } : {}) })?.items ?? [];
     } else if (a.kind === 'process-document' && (!region || line > region.last + 1)) {
       const missing = a.findings.flatMap((f) =>
         f.ruleId === sectionMissing.id ? ((f.data?.missing as string[]) ?? []) : f.ruleId === evidenceMissing.id ? ['Evidence'] : [],

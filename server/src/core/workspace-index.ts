@@ -137,6 +137,19 @@ export class WorkspaceIndex {
     return [...seen].sort();
   }
 
+  /** The files naming an owner that `match` accepts: how many inventories and documents. */
+  ownedBy(match: (owner: string) => boolean): { inventories: number; documents: number; uris: string[] } {
+    const out = { inventories: 0, documents: 0, uris: [] as string[] };
+    for (const [uri, f] of this.files) {
+      if (!f.owners.some(match)) continue;
+      if (f.doc) out.documents++;
+      else out.inventories++;
+      out.uris.push(uri);
+    }
+    out.uris.sort();
+    return out;
+  }
+
   /** Other files that declare identity `id`, with the line of the declaration. */
   elsewhere(id: string, uri: string): { uri: string; line: number }[] {
     const m = this.byId.get(id);

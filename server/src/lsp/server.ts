@@ -29,7 +29,8 @@ import { Offloader } from './offload';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync, statSync } from 'node:fs';
 import { INDEX_MAX_BYTES, walkWorkspace } from '../node/workspace-walk';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { isConfigFile, readConfigText } from '../core/config-file';
 import { IsmsService, type CompletionItem } from '../core/service';
 import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
@@ -41,6 +42,7 @@ import { coverageHtml } from '../core/coverage/html';
 import { DELIVERABLE_FORMATS, DELIVERABLES, deliverableText, soc2Text, type DeliverableFormat, type DeliverableKind } from '../core/coverage/deliverables';
 import { soc2Matrix } from '../core/coverage/soc2';
 import { parsePeriod } from '../core/config';
+import { readOwners, type OwnerRegistry } from '../core/lang/owners';
 import { VERSION } from '../core/version';
 import type { ReportSlice } from '../core/coverage/slice';
 import { todayOf } from '../core/dates';
@@ -189,6 +191,24 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       config = mergeConfig(config, picked);
     }
     service.setConfig(config);
+    loadOwners();
+  }
+
+  /** The owners registry (`owners:` of .isms.yaml, else owners.yaml at the root): read into the service; true when it changed. */
+  function ownersPath(): string | undefined {
+    return root ? resolve(root, service.getConfig().owners ?? 'owners.yaml') : undefined;
+  }
+  function loadOwners(): boolean {
+    const path = ownersPath();
+    let registry: OwnerRegistry | undefined;
+    if (path) {
+      try {
+        if (statSync(path).size <= INDEX_MAX_BYTES) registry = readOwners(readFileSync(path, 'utf8'), pathToFileURL(path).href, relative(root!, path).split('\\').join('/'));
+      } catch {
+        /* no registry */
+      }
+    }
+    return service.setOwners(registry);
   }
 
   async function refreshConfig(): Promise<void> {
@@ -260,6 +280,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (p.changes.some((c) => /(^|\/)\.isms\.yaml$/.test(c.uri))) {
       void refreshConfig().then(indexWorkspace);
       return;
+    }
+    const registryPath = ownersPath();
+    if (registryPath && p.changes.some((c) => c.uri === pathToFileURL(registryPath).href) && loadOwners()) {
+      // (Every owner-unknown / owner-inactive finding may change: the open files are checked again, the evidence read again.)
+      for (const d of documents.all()) validate(d);
+      if (live) readEvidenceSoon();
     }
     let changed = false;
     for (const c of p.changes) {

@@ -290,6 +290,7 @@ export async function checkProject(values: Record<string, string | boolean | und
     return 2;
   }
   const { root, config } = project;
+  for (const w of project.warnings) io.err(w);
 
   const { files, skipped, ignored } = collect(paths, root, config);
   // Globs of .isms.yaml that match nothing (warnings: the exit code stays), when the whole project was walked.

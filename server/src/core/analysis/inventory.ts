@@ -38,6 +38,8 @@ export interface IdentitySummary {
   owners: string[];
   consumers: string[];
   controls: string[];
+  /** `status`, lower-cased, when written (the lifecycle: active, disabled, revoked, decommissioned). */
+  status?: string;
   /** The last review: the later of `last_reviewed` and the latest `reviews` entry (lang/history.ts). */
   lastReviewed?: string;
   /** The review and rotation history and cadences (only when there is something to say). */
@@ -68,7 +70,7 @@ const cache = new LruCache<LruCache<ChunkResult>>(CONTEXTS);
 
 /** The chunk cache of one context, and its key. */
 function contextCache(defaults: Record<string, unknown>, config: Config, today: string, eol: string): { key: string; ctx: LruCache<ChunkResult> } {
-  const key = JSON.stringify([defaults, config.frameworks, config.nhi, today, eol, config.auditPeriod ?? null]);
+  const key = JSON.stringify([defaults, config.frameworks, config.nhi, today, eol, config.auditPeriod ?? null, config.ownerRegistry?.key ?? null]);
   let ctx = cache.get(key);
   if (!ctx) cache.set(key, (ctx = new LruCache<ChunkResult>(INVENTORY_CACHE_MAX)));
   return { key, ctx };
@@ -353,6 +355,7 @@ function summary(f: IdentityFacts, item: YAMLMap, text: string, lines: LineIndex
   }
   if (f.name !== undefined) out.name = f.name;
   if (f.type !== undefined) out.type = f.type;
+  if (f.status !== undefined) out.status = f.status;
   if (f.lastReviewed !== undefined) out.lastReviewed = f.lastReviewed;
   if (f.history !== undefined) out.history = f.history;
   if (f.links?.length) out.links = f.links.map(({ start: s, end: e, ...l }) => ({ ...l, range: lines.range(s, e) }));
@@ -385,6 +388,7 @@ function checkIdentity(inp: IdentityInput, r: Reporter): IdentityFacts {
     ...(c.id !== undefined ? { id: c.id, idStart: c.idEntry!.valueStart, idEnd: c.idEntry!.valueEnd } : {}),
     ...(name ? { name } : {}),
     ...(c.type ? { type: c.type } : {}),
+    ...(c.status !== undefined ? { status: c.status } : {}),
     owners: identityOwners(c.m, c.defaults),
     consumers: c.effList('used_by'),
     controls: c.controls,

@@ -28,6 +28,8 @@ export interface AssistItem {
 /** Facts from the workspace that completion offers (owners already used, ...). */
 export interface WorkspaceFacts {
   owners: readonly string[];
+  /** The active entries of the owners registry (offered first), with what the detail shows. */
+  registry?: readonly { id: string; detail: string }[];
 }
 
 export interface FieldTable {
@@ -40,7 +42,7 @@ export interface FieldTable {
 /** The inventory's keys (lang/inventory-schema.ts) as field specs. */
 function inventorySpec(f: InventoryField): FieldSpec {
   const kind: FieldKind =
-    f.key === 'owner' ? 'owner' : f.type === 'string-or-strings' ? 'strings' : (f.type as FieldKind);
+    f.key === 'owner' || f.key === 'approved_by' || f.key === 'revoked_by' ? 'owner' : f.type === 'string-or-strings' ? 'strings' : f.type === 'owner-history' ? 'list' : (f.type as FieldKind);
   return {
     key: f.key,
     kind: f.key === 'defaults' ? 'map' : f.key === 'identities' ? 'list' : kind,
@@ -127,7 +129,14 @@ export function completeFields(
   const values: { v: string; detail?: string }[] = [];
   if (f.values) values.push(...f.values.map((v) => ({ v })));
   if (f.kind === 'date') values.push({ v: todayOf(config), detail: 'today' });
-  if (f.kind === 'owner') values.push(...facts.owners.map((v) => ({ v, detail: 'owner used in this workspace' })));
+  if (f.kind === 'owner') {
+    const listed = new Set<string>();
+    for (const o of facts.registry ?? []) {
+      values.push({ v: o.id, detail: o.detail });
+      listed.add(o.id.toLowerCase());
+    }
+    values.push(...facts.owners.filter((v) => !listed.has(v.toLowerCase())).map((v) => ({ v, detail: 'owner used in this workspace' })));
+  }
   values.forEach(({ v, detail }, i) =>
     items.push({
       label: v,

@@ -29,6 +29,7 @@ export const SETTING_DOCS: readonly SettingDoc[] = [
   { key: 'documents.keyAliases', type: 'mapping of alias to front matter key', doc: 'Extra front matter key spellings your documents use, each mapped to its canonical key (e.g. `policy_owner: owner`).', example: '{ policy_owner: owner }' },
   { key: 'soa', type: 'mapping', doc: 'The Statement of Applicability (`isms soa`): `excluded`.' },
   { key: 'soa.excluded', type: 'mapping of Annex A control to justification', doc: 'ISO/IEC 27001:2022 Annex A controls excluded from the Statement of Applicability, each with its justification (6.1.3 d).', example: '{ A.7.4: "no physical premises; cloud-only" }' },
+  { key: 'owners', type: 'path', doc: 'The owners registry (docs/owners.md), relative to the project root; default: `owners.yaml` when it exists. With a registry, owner-unknown and owner-inactive check every owner against it.', example: 'people/owners.yaml' },
   { key: 'profile', type: 'mapping', doc: 'The NIST CSF 2.0 Organizational Profile: `target`.' },
   { key: 'profile.target', type: 'mapping of CSF function, category or subcategory to its target', doc: 'The target profile: per CSF 2.0 function, category or subcategory, `priority` (high, medium, low or a rank), `status` (Achieved, Partially achieved, Not applicable), `policies` and `notes`.', example: '{ GV.OC-01: { priority: high, status: Achieved } }' },
 ];

@@ -4,7 +4,7 @@
  * key completion and hover, and kept equal to `schemas/nhi-inventory.schema.json` by a test.
  */
 
-export type InventoryValueType = 'string' | 'strings' | 'string-or-strings' | 'enum' | 'date' | 'cadence' | 'boolean' | 'controls' | 'history';
+export type InventoryValueType = 'string' | 'strings' | 'string-or-strings' | 'enum' | 'date' | 'cadence' | 'boolean' | 'controls' | 'history' | 'owner-history';
 
 export interface InventoryField {
   key: string;
@@ -41,6 +41,11 @@ export const NHI_TYPES = [
 export const PRIVILEGES = ['admin', 'privileged', 'scoped', 'read-only'] as const;
 export const CREDENTIALS = ['static-secret', 'api-key', 'certificate', 'federated', 'short-lived-token', 'managed-identity', 'none'] as const;
 export const SECRET_STORES = ['vault', 'cloud-secrets-manager', 'kms', 'hsm', 'k8s-secret', 'ci-secret', 'env', 'plaintext', 'none'] as const;
+
+/** The lifecycle of an identity (`status`): joiner (active), disabled, leaver (revoked, decommissioned). */
+export const LIFECYCLE_STATUSES = ['active', 'disabled', 'revoked', 'decommissioned'] as const;
+/** Statuses of an identity that is gone and kept as evidence: rotation and staleness no longer apply; it needs `revoked_on`. */
+export const RETIRED_STATUSES: readonly string[] = ['revoked', 'decommissioned'];
 
 /** Credentials that exist as a long-lived secret someone must store and rotate. */
 export const LONG_LIVED_CREDENTIALS: readonly string[] = ['static-secret', 'api-key', 'certificate'];
@@ -262,6 +267,57 @@ export const IDENTITY_FIELDS: readonly InventoryField[] = [
     controls: ['ISO27001:A.5.18', 'ISO27001:A.5.16'],
     example: 'runbooks/offboard-service-account.md',
     inheritable: true,
+  },
+  {
+    key: 'status',
+    type: 'enum',
+    values: LIFECYCLE_STATUSES,
+    description: 'Where the identity is in its lifecycle: active, disabled, revoked or decommissioned. A revoked or decommissioned identity stays in the inventory as evidence of its offboarding; rotation and staleness no longer apply to it.',
+    why: 'An auditor samples leavers as well as joiners: a removed identity that vanished from the inventory leaves no evidence it was offboarded (NHI1).',
+    controls: ['CSF:PR.AA-05', 'ISO27001:A.5.18'],
+    example: 'active',
+    inheritable: false,
+  },
+  {
+    key: 'created',
+    type: 'date',
+    description: 'The day the identity was created (YYYY-MM-DD): the joiner record.',
+    why: 'Access provisioning is approved before it is granted (ISO 27001 A.5.18): the date and the approver are its evidence.',
+    controls: ['ISO27001:A.5.18', 'CSF:PR.AA-05'],
+    inheritable: false,
+  },
+  {
+    key: 'approved_by',
+    type: 'string',
+    description: 'Who approved the identity and its access when it was created (the joiner record).',
+    why: 'Evidence that access was authorised before it was provisioned (ISO 27001 A.5.18).',
+    controls: ['ISO27001:A.5.18', 'CSF:PR.AA-05'],
+    inheritable: false,
+  },
+  {
+    key: 'previous_owners',
+    type: 'owner-history',
+    description: 'The mover record: the earlier owners, a list of mappings {owner, until} (until: the last day they owned it, YYYY-MM-DD).',
+    why: 'Ownership handed over is evidence that nobody was left accountable for an identity whose owner moved or left (NHI1).',
+    controls: ['CSF:PR.AA-01', 'ISO27001:A.5.16'],
+    example: '[]',
+    inheritable: false,
+  },
+  {
+    key: 'revoked_on',
+    type: 'date',
+    description: 'The day the identity was revoked or decommissioned (YYYY-MM-DD): the leaver record. Required when status is revoked or decommissioned.',
+    why: 'The date access ended is what an auditor compares with the owner\'s or the contract\'s end (ISO 27001 A.5.11, A.5.18).',
+    controls: ['ISO27001:A.5.18', 'ISO27001:A.5.11'],
+    inheritable: false,
+  },
+  {
+    key: 'revoked_by',
+    type: 'string',
+    description: 'Who revoked or decommissioned the identity (the leaver record).',
+    why: 'Attributes the removal of access to an accountable person (ISO 27001 A.5.18).',
+    controls: ['ISO27001:A.5.18'],
+    inheritable: false,
   },
   {
     key: 'controls',

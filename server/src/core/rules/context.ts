@@ -78,6 +78,10 @@ export interface IdentityRecord {
   id?: string;
   idRange?: Range;
   links?: readonly IdentityLink[];
+  /** `status` as written, lower-cased (active, disabled, revoked, decommissioned). */
+  status?: string;
+  /** `used_by`, own or inherited. */
+  consumers?: readonly string[];
 }
 
 /** Every identity of one inventory. */

@@ -11,6 +11,7 @@ import { unreadable } from './file/file-unreadable';
 import { secrets } from './secrets/secret-inline';
 import { ownership } from './ownership/ownership';
 import { periodGap } from './ownership/review-period-gap';
+import { ownerRegistry } from './ownership/owner-registry';
 import { frontMatter } from './document/front-matter';
 import { approver } from './document/approver-missing';
 import { sections } from './document/sections';
@@ -35,6 +36,7 @@ import { sharedEnvironments } from './nhi/shared-environments';
 import { reuse } from './nhi/reuse';
 import { humanUse } from './nhi/human-use';
 import { fieldInvalid } from './nhi/field-invalid';
+import { lifecycle } from './nhi/lifecycle';
 import { unjustified } from './suppression/suppression-unjustified';
 import { unused } from './suppression/suppression-unused';
 import { expired as suppressionExpired } from './suppression/suppression-expired';
@@ -43,10 +45,10 @@ import { ruleUnknown } from './suppression/suppression-rule-unknown';
 export { ruleDocsUrl, DOCS_BASE, type RuleMeta, type RuleScope } from './meta';
 
 export const RULE_UNITS: readonly RuleUnit[] = [
-  controlRefs, syntax, secrets, ownership, periodGap,
+  controlRefs, syntax, secrets, ownership, ownerRegistry, periodGap,
   frontMatter, approver, sections, controlsList, placeholders, links, evidence,
   idDuplicate, purposeMissing, typeUnknown, controlsMissing, offboardingMissing, stale, secretStorage, thirdParty,
-  staticCredential, overprivileged, ciStaticCredential, rotation, expired, sharedEnvironments, reuse, humanUse, fieldInvalid,
+  staticCredential, overprivileged, ciStaticCredential, rotation, expired, sharedEnvironments, reuse, humanUse, lifecycle, fieldInvalid,
   unreadable,
   unjustified, unused, suppressionExpired, ruleUnknown,
 ];

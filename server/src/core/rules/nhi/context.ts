@@ -7,7 +7,7 @@ import { isAlias, isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Config } from '../../config';
 import { catalog } from '../../catalog/catalog';
 import { closest } from '../../lang/document';
-import { CI_PLATFORM, LONG_LIVED_CREDENTIALS, SECRET_TYPES } from '../../lang/inventory-schema';
+import { CI_PLATFORM, LONG_LIVED_CREDENTIALS, RETIRED_STATUSES, SECRET_TYPES } from '../../lang/inventory-schema';
 import { listText, scalarText, YamlMapping, type MappingEntry } from '../../lang/yaml-mapping';
 import { isPlaceholderValue } from '../../lang/words';
 import { plainEvidence, readEvidence, type EvidenceEntry } from '../../lang/evidence';
@@ -66,6 +66,10 @@ export class IdentityContext {
   readonly platform: string;
   /** A CI/CD identity (by type or platform). */
   readonly ci: boolean;
+  /** `status`, lower-cased, as written. */
+  readonly status?: string;
+  /** Revoked or decommissioned: kept as evidence; rotation and staleness no longer apply. */
+  readonly retired: boolean;
 
   constructor(
     inp: IdentityInput,
@@ -99,6 +103,10 @@ export class IdentityContext {
     this.staticCred = credential ? credential === 'static-secret' || credential === 'api-key' : typeLc ? ['api-key', 'pat', 'token', 'ssh-key'].includes(typeLc) : false;
     this.platform = this.effText('platform') ?? '';
     this.ci = typeLc === 'ci-cd-token' || CI_PLATFORM.test(this.platform);
+    const statusE = m.get('status');
+    const status = statusE ? scalarText(statusE.value)?.toLowerCase() : undefined;
+    if (status !== undefined) this.status = status;
+    this.retired = status !== undefined && RETIRED_STATUSES.includes(status);
   }
 
   /** The identity's own entry for `k`. */

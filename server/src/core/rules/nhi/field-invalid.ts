@@ -4,7 +4,7 @@
  * rotation rules speak for those), a near miss of a common environment name, on an identity and on the
  * inventory's `defaults:` (where a key that is not inherited is reported too).
  */
-import { isScalar, isSeq, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
 import { parseCadenceDays, parseDate } from '../../dates';
 import { closest } from '../../lang/document';
 import { DEFAULTABLE_KEYS, IDENTITY_FIELD, IDENTITY_FIELDS } from '../../lang/inventory-schema';
@@ -102,6 +102,29 @@ function checkFields(m: YamlMapping, where: 'identity' | 'defaults', r: Reporter
       case 'strings':
         if (!isSeq(v) && !isScalar(v)) bad(`'${key}' must be a list of values such as [a, b]`);
         break;
+      case 'owner-history': {
+        // previous_owners: [{owner, until}], `until` a date not after today.
+        if (!isSeq(v)) {
+          bad(`'${key}' must be a list of mappings {owner, until} (until: YYYY-MM-DD)`);
+          break;
+        }
+        for (const item of v.items as Node[]) {
+          if (!item?.range) continue;
+          const s = m.base + item.range[0];
+          const end = Math.max(s + 1, trimTo(r.lines.text, m.base + item.range[1], s));
+          const at = (msg: string) => r.add(nhiFieldInvalid.id, s, end, `'${key}': ${msg} (${cite}).`, [], { ...data, key });
+          if (!isMap(item)) {
+            at('each entry is a mapping {owner, until}, e.g. { owner: alice, until: 2026-03-31 }');
+            continue;
+          }
+          const owner = scalarText(item.get('owner', true) as Node | undefined);
+          const until = scalarText(item.get('until', true) as Node | undefined);
+          if (!owner) at('an entry without its owner');
+          if (until === undefined || parseDate(until) === undefined) at(`'until' must be a date written YYYY-MM-DD${until ? `, not '${until}'` : ''}`);
+          else if (until.slice(0, 10) > today) at(`'until' ${until.slice(0, 10)} is after today: a hand-over on record cannot lie in the future (the current owner is 'owner')`);
+        }
+        break;
+      }
       case 'cadence': {
         // review_cadence is review-cadence-invalid's; a long-lived secret's rotation is nhi-rotation-missing's.
         if (key !== 'rotation' || longLived || text === undefined || parseCadenceDays(text) !== undefined) break;

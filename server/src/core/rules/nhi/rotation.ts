@@ -43,6 +43,7 @@ export const nhiRotationTooLong = defineRule({
 export const rotation: RuleUnit = {
   meta: [nhiRotationMissing, nhiRotationOverdue, nhiRotationTooLong],
   identity(c) {
+    if (c.retired) return; // (revoked or decommissioned: kept as evidence, nothing left to rotate or to go stale)
     if (!c.longLived) return;
     const { subject, credential, typeLc, today } = c;
     const rotE = c.own('rotation');

@@ -16,6 +16,7 @@ export const nhiStale = defineRule({
 export const stale: RuleUnit = {
   meta: [nhiStale],
   identity(c) {
+    if (c.retired) return; // (revoked or decommissioned: kept as evidence, nothing left to rotate or to go stale)
     const lastUsed = c.effText('last_used');
     if (!lastUsed || parseDate(lastUsed) === undefined) return;
     const idle = daysBetween(lastUsed, c.today)!;
