@@ -34,6 +34,7 @@ import { maskSecrets } from './editor/outline';
 import { documentOwner, readDirectives, suppressionPlacer, type SuppressionDirective } from './lang/suppressions';
 import { applySuppressions, type SuppressionRecord } from './analysis/suppress';
 import { todayOf } from './dates';
+import { controlReferences, countsTitle, pathLinks, referenceCounter, refKey, refRanges, workspaceSymbols, type FileEvidence, type NavLocation, type PathLink, type WorkspaceSymbolItem } from './editor/navigation';
 
 /** How many lines around what a message or hover is about are searched for the secrets it may quote. */
 const SECRET_WINDOW = 64;
@@ -710,6 +711,67 @@ export class IsmsService {
     if (!wanted) return this.coverage(frameworks);
     const only = new Set(frameworks.flatMap((fw) => coverageControls(fw).filter((c) => keep(fw, c.id)).map((c) => `${fw}:${c.id}`)));
     return this.evidenceIndex.model.report(this.config, frameworks, only);
+  }
+
+  // ---- Navigation across files (editor/navigation.ts): over the kept evidence, open documents exactly. ----
+
+  /** The kept evidence of every file read (stale files: their last evidence, if any). */
+  private keptFiles(): FileEvidence[] {
+    const out: FileEvidence[] = [];
+    for (const uri of this.evidenceIndex.uris()) {
+      const sources = this.evidenceIndex.get(uri);
+      if (sources?.length) out.push({ uri, sources });
+    }
+    return out;
+  }
+
+  /** The canonical key (`framework:id`) of the resolved control reference at `pos`, if any. */
+  controlKeyAt(file: SourceFile, pos: Position): string | undefined {
+    const a = this.analysis(file);
+    if (a.kind === 'other') return undefined;
+    const offset = a.lines.offsetAt(pos);
+    const ref = a.refAt ? a.refAt(offset) : a.refs.find((r) => r.start <= offset && offset <= r.end);
+    return ref ? refKey(ref) : undefined;
+  }
+
+  /** Every reference to the control `key` in the workspace: `open` documents exactly, other files by line. */
+  controlReferences(key: string, open: readonly SourceFile[] = []): NavLocation[] {
+    const exact = new Map<string, Range[]>();
+    for (const f of open) {
+      const a = this.analysis(f);
+      if (a.kind !== 'other') exact.set(f.uri, refRanges(a, key));
+    }
+    return controlReferences(this.keptFiles(), key, exact);
+  }
+
+  /** Documents, identities and the controls referenced in the workspace, matching `query`. */
+  workspaceSymbols(query: string): WorkspaceSymbolItem[] {
+    return workspaceSymbols(this.keptFiles(), query, this.config.frameworks);
+  }
+
+  /** The paths the file's path-valued fields name (evidence, offboarding) that exist. */
+  documentLinks(file: SourceFile): PathLink[] {
+    const a = this.analysis(file);
+    return a.kind === 'other' ? [] : pathLinks(a, this.workspace.files);
+  }
+
+  /**
+   * One lens per control the file lists (front matter `controls`, identities' `controls`): its canonical key and how
+   * many other documents and identities reference it.
+   */
+  controlLenses(file: SourceFile): { range: Range; key: string; title: string }[] {
+    const a = this.analysis(file);
+    if (a.kind === 'other') return [];
+    const fm = a.frontMatter;
+    const refs = a.kind === 'inventory' ? a.refs : fm ? a.refs.filter((r) => r.start >= fm.start && r.end <= fm.end) : [];
+    if (!refs.length) return [];
+    const counts = referenceCounter(this.keptFiles());
+    const out: { range: Range; key: string; title: string }[] = [];
+    for (const r of refs) {
+      const key = refKey(r);
+      if (key) out.push({ range: a.lines.range(r.start, r.end), key, title: countsTitle(counts(key, file.uri)) });
+    }
+    return out;
   }
 
   template(kind: TemplateKind, today: string, controls?: readonly string[]): { text: string; languageId: string } {

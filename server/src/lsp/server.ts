@@ -29,7 +29,7 @@ import { Offloader } from './offload';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync, statSync } from 'node:fs';
 import { INDEX_MAX_BYTES, walkWorkspace } from '../node/workspace-walk';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { IsmsService, type CompletionItem } from '../core/service';
 import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
@@ -157,6 +157,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
         documentSymbolProvider: true,
         foldingRangeProvider: true,
+        referencesProvider: true,
+        workspaceSymbolProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        codeLensProvider: { resolveProvider: true },
       },
       serverInfo: { name: 'isms-author' },
     };
@@ -605,6 +609,54 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const cfg = service.getConfig();
     const text = deliverableText(kind, format, report, todayOf(cfg), cfg, VERSION);
     return { text, suggestedName: `${DELIVERABLES[kind].fileName}.${format}`, problems: report.problems };
+  });
+
+  // ---- Navigation across files (docs/client.md): over the kept evidence, open documents exactly. ----
+  /** Open documents whose analysis is at hand or quick (not on the worker). */
+  const openFiles = () => documents.all().filter((d) => !onWorker(d)).map(file);
+
+  connection.onReferences(async (p) => {
+    const d = documents.get(p.textDocument.uri);
+    if (!d || onWorker(d)) return [];
+    const key = service.controlKeyAt(file(d), p.position);
+    if (!key) return [];
+    await currentEvidence();
+    return service.controlReferences(key, openFiles());
+  });
+
+  const WORKSPACE_SYMBOL_KIND = { document: SymbolKind.File, identity: SymbolKind.Key, control: SymbolKind.Constant } as const;
+  connection.onWorkspaceSymbol(async (p) => {
+    await currentEvidence();
+    return service.workspaceSymbols(p.query ?? '').map((s) => ({ name: s.name, kind: WORKSPACE_SYMBOL_KIND[s.kind], containerName: s.container, location: s.location }));
+  });
+
+  connection.onDocumentLinks((p) => {
+    const d = documents.get(p.textDocument.uri);
+    if (!d || onWorker(d) || !d.uri.startsWith('file:')) return [];
+    const from = fileURLToPath(d.uri);
+    return service.documentLinks(file(d)).map((l) => ({
+      range: l.range,
+      target: pathToFileURL(l.path.startsWith('/') && root ? join(root, l.path) : resolvePath(dirname(from), l.path)).href,
+      tooltip: `Open ${l.path}`,
+    }));
+  });
+
+  // A lens on each listed control: how many other files reference it; resolved (its command, with every reference)
+  // only for the lenses the editor shows.
+  connection.onCodeLens(async (p) => {
+    const d = documents.get(p.textDocument.uri);
+    if (!d || onWorker(d)) return [];
+    await currentEvidence();
+    const now = documents.get(p.textDocument.uri);
+    if (!now || onWorker(now)) return [];
+    return service.controlLenses(file(now)).map((l) => ({ range: l.range, data: { uri: now.uri, key: l.key, title: l.title } }));
+  });
+  connection.onCodeLensResolve((lens) => {
+    const data = lens.data as { uri: string; key: string; title: string } | undefined;
+    if (!data) return lens;
+    const locations = service.controlReferences(data.key, openFiles()).filter((l) => l.uri !== data.uri);
+    lens.command = { title: data.title, command: 'isms.showReferences', arguments: [data.uri, lens.range.start, locations] };
+    return lens;
   });
 
   documents.listen(connection);

@@ -1,0 +1,180 @@
+/**
+ * Navigation across files over stdio (docs/client.md, "Navigation"): references of a control, workspace symbols,
+ * document links of path-valued fields, code lenses on listed controls. A multi-file workspace written here.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from './helpers/root';
+import { LspClient } from './helpers/lsp-client';
+
+const FILES: Record<string, string> = {
+  'policies/access.md': `---
+title: Access control policy
+type: policy
+owner: iam-team@example.com
+review_cadence: annual
+last_reviewed: 2026-06-01
+status: approved
+controls: [ISO27001:A.5.15, SOC2:CC6.1]
+evidence: ../evidence/access-review.csv
+---
+# Access control policy
+
+## Purpose
+
+Access follows ISO 27001 A.5.15.
+`,
+  'runbooks/offboard.md': `---
+title: Offboard a service account
+type: runbook
+owner: sre@example.com
+review_cadence: annual
+last_reviewed: 2026-06-01
+status: approved
+controls: [ISO27001:A.5.18]
+---
+# Offboard a service account
+
+## Purpose
+
+Revoke the credential, as ISO 27001 A.5.15 requires.
+
+## Steps
+
+1. Revoke.
+
+## Rollback
+
+None.
+`,
+  'inventories/prod.nhi.yaml': `kind: nhi-inventory
+identities:
+  - id: svc-payments
+    type: workload-identity
+    owner: payments@example.com
+    purpose: Payments API
+    credential: federated
+    last_reviewed: 2026-10-01
+    review_cadence: quarterly
+    offboarding: ../runbooks/offboard.md
+    evidence: ../evidence/access-review.csv
+    controls: [ISO27001:A.5.15, NHI1]
+  - id: svc-billing
+    type: workload-identity
+    owner: billing@example.com
+    purpose: Billing API
+    credential: federated
+    last_reviewed: 2026-10-01
+    review_cadence: quarterly
+    offboarding: ../runbooks/offboard.md
+    controls: [SOC2:CC6.1]
+`,
+  'evidence/access-review.csv': 'who,when\n',
+};
+
+describe('language server: navigation across files', function () {
+  this.timeout(60000);
+  let client: LspClient;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-nav-'));
+  for (const [rel, text] of Object.entries(FILES)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  const uri = (rel: string) => pathToFileURL(path.join(dir, rel)).href;
+  const at = (rel: string, needle: string, nth = 0) => {
+    const lines = FILES[rel].split('\n');
+    let seen = 0;
+    for (let line = 0; line < lines.length; line++) {
+      const character = lines[line].indexOf(needle);
+      if (character >= 0 && seen++ === nth) return { line, character };
+    }
+    throw new Error(`${needle} not in ${rel}`);
+  };
+  const brief = (locs: any[]) => locs.map((l) => `${path.relative(dir, new URL(l.uri).pathname)}:${l.range.start.line}`);
+
+  before(async () => {
+    client = new LspClient([path.join(ROOT, 'dist', 'server.js'), '--stdio']);
+    const init = await client.start(dir, { today: '2026-11-23' });
+    const caps = init.capabilities;
+    assert.ok(caps.referencesProvider && caps.workspaceSymbolProvider && caps.documentLinkProvider && caps.codeLensProvider);
+    await client.open(uri('policies/access.md'), 'markdown', FILES['policies/access.md']);
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds every reference of a control: open documents exactly, other files by line (front matter, body, identities)', async () => {
+    const pos = at('policies/access.md', 'ISO27001:A.5.15');
+    const refs = await client.request('textDocument/references', { textDocument: { uri: uri('policies/access.md') }, position: { line: pos.line, character: pos.character + 10 }, context: { includeDeclaration: true } });
+    assert.deepEqual(brief(refs), ['inventories/prod.nhi.yaml:2', 'policies/access.md:7', 'policies/access.md:14', 'runbooks/offboard.md:13']);
+    // The open document's ranges are the references themselves.
+    const own = refs.filter((l: any) => l.uri === uri('policies/access.md'));
+    assert.deepEqual(own[0].range, { start: pos, end: { line: pos.line, character: pos.character + 'ISO27001:A.5.15'.length } });
+    const body = at('policies/access.md', 'ISO 27001 A.5.15');
+    assert.deepEqual(own[1].range.start, body);
+    // The same from a citation in the body, spelled otherwise.
+    const again = await client.request('textDocument/references', { textDocument: { uri: uri('policies/access.md') }, position: { line: body.line, character: body.character + 11 }, context: { includeDeclaration: true } });
+    assert.deepEqual(again, refs);
+  });
+
+  it('follows an edit of an open document (its text, not the saved one)', async () => {
+    const rel = 'runbooks/offboard.md';
+    const text = FILES[rel].replace('as ISO 27001 A.5.15 requires', 'as required');
+    await client.open(uri(rel), 'markdown', text);
+    const pos = at('policies/access.md', 'ISO27001:A.5.15');
+    const refs = await client.request('textDocument/references', { textDocument: { uri: uri('policies/access.md') }, position: pos, context: { includeDeclaration: true } });
+    assert.deepEqual(brief(refs), ['inventories/prod.nhi.yaml:2', 'policies/access.md:7', 'policies/access.md:14']);
+    client.notify('textDocument/didClose', { textDocument: { uri: uri(rel) } });
+  });
+
+  it('answers no references off a control reference', async () => {
+    const refs = await client.request('textDocument/references', { textDocument: { uri: uri('policies/access.md') }, position: { line: 1, character: 3 }, context: { includeDeclaration: true } });
+    assert.deepEqual(refs, []);
+  });
+
+  it('lists workspace symbols: documents by title, identities by id, referenced controls by ID and title', async () => {
+    const all = await client.request('workspace/symbol', { query: '' });
+    const names = all.map((s: any) => s.name);
+    for (const n of ['Access control policy', 'Offboard a service account', 'svc-payments', 'svc-billing']) assert.ok(names.includes(n), n);
+    const a515 = all.find((s: any) => s.name.startsWith('A.5.15 '));
+    assert.ok(a515, names.join(', '));
+    assert.match(a515.name, /^A\.5\.15 Access control$/);
+    // (ISO/IEC 27002 5.15 is the same control: shown once, as Annex A.)
+    assert.ok(!names.some((n: string) => n.startsWith('5.15 ')));
+    const billing = await client.request('workspace/symbol', { query: 'billing' });
+    assert.deepEqual(billing.map((s: any) => s.name), ['svc-billing']);
+    assert.deepEqual(brief(billing.map((s: any) => s.location)), ['inventories/prod.nhi.yaml:12']);
+  });
+
+  it('links the path-valued fields (evidence, offboarding) to their files, resolved relative to the file', async () => {
+    const links = await client.request('textDocument/documentLink', { textDocument: { uri: uri('policies/access.md') } });
+    assert.deepEqual(links.map((l: any) => [l.range.start, l.target]), [[at('policies/access.md', '../evidence/access-review.csv'), uri('evidence/access-review.csv')]]);
+    const rel = 'inventories/prod.nhi.yaml';
+    await client.open(uri(rel), 'yaml', FILES[rel]);
+    const inv = await client.request('textDocument/documentLink', { textDocument: { uri: uri(rel) } });
+    assert.deepEqual(
+      inv.map((l: any) => [l.range.start.line, l.target]).sort(),
+      [
+        [at(rel, 'offboarding:').line, uri('runbooks/offboard.md')],
+        [at(rel, 'evidence:').line, uri('evidence/access-review.csv')],
+        [at(rel, 'offboarding:', 1).line, uri('runbooks/offboard.md')],
+      ].sort(),
+    );
+    client.notify('textDocument/didClose', { textDocument: { uri: uri(rel) } });
+  });
+
+  it('puts a code lens on each listed control, counting the other files that reference it, opening the references', async () => {
+    const lenses = await client.request('textDocument/codeLens', { textDocument: { uri: uri('policies/access.md') } });
+    assert.deepEqual(lenses.map((l: any) => l.range.start), [at('policies/access.md', 'ISO27001:A.5.15'), at('policies/access.md', 'SOC2:CC6.1')]);
+    const a515 = await client.request('codeLens/resolve', lenses[0]);
+    assert.equal(a515.command.title, '1 document, 1 identity');
+    assert.equal(a515.command.command, 'isms.showReferences');
+    assert.deepEqual(brief(a515.command.arguments[2]), ['inventories/prod.nhi.yaml:2', 'runbooks/offboard.md:13']);
+    const cc61 = await client.request('codeLens/resolve', lenses[1]);
+    assert.equal(cc61.command.title, '1 identity');
+  });
+});
