@@ -35,6 +35,7 @@ review_cadence: annual
 last_reviewed: 2026-06-01
 status: approved
 controls: [ISO27001:A.5.18]
+approver: payments@example.com  # signs off
 ---
 # Offboard a service account
 
@@ -71,6 +72,24 @@ identities:
     review_cadence: quarterly
     offboarding: ../runbooks/offboard.md
     controls: [SOC2:CC6.1]
+`,
+  'inventories/staging.nhi.yaml': `kind: nhi-inventory
+identities:
+  - id: svc-reports
+    type: workload-identity
+    owner: "payments@example.com" # the same team
+    purpose: Reports
+    credential: federated
+    last_reviewed: 2026-10-01
+    review_cadence: quarterly
+    used_by:
+      - svc-payments
+`,
+  'inventories/broken.nhi.yaml': `kind: nhi-inventory
+identities:
+  - id: svc-old
+    owner: payments@example.com
+    purpose: [unclosed
 `,
   'evidence/access-review.csv': 'who,when\n',
 };
@@ -110,7 +129,7 @@ describe('language server: navigation across files', function () {
   it('finds every reference of a control: open documents exactly, other files by line (front matter, body, identities)', async () => {
     const pos = at('policies/access.md', 'ISO27001:A.5.15');
     const refs = await client.request('textDocument/references', { textDocument: { uri: uri('policies/access.md') }, position: { line: pos.line, character: pos.character + 10 }, context: { includeDeclaration: true } });
-    assert.deepEqual(brief(refs), ['inventories/prod.nhi.yaml:2', 'policies/access.md:7', 'policies/access.md:14', 'runbooks/offboard.md:13']);
+    assert.deepEqual(brief(refs), ['inventories/prod.nhi.yaml:2', 'policies/access.md:7', 'policies/access.md:14', 'runbooks/offboard.md:14']);
     // The open document's ranges are the references themselves.
     const own = refs.filter((l: any) => l.uri === uri('policies/access.md'));
     assert.deepEqual(own[0].range, { start: pos, end: { line: pos.line, character: pos.character + 'ISO27001:A.5.15'.length } });
@@ -173,8 +192,68 @@ describe('language server: navigation across files', function () {
     const a515 = await client.request('codeLens/resolve', lenses[0]);
     assert.equal(a515.command.title, '1 document, 1 identity');
     assert.equal(a515.command.command, 'isms.showReferences');
-    assert.deepEqual(brief(a515.command.arguments[2]), ['inventories/prod.nhi.yaml:2', 'runbooks/offboard.md:13']);
+    assert.deepEqual(brief(a515.command.arguments[2]), ['inventories/prod.nhi.yaml:2', 'runbooks/offboard.md:14']);
     const cc61 = await client.request('codeLens/resolve', lenses[1]);
     assert.equal(cc61.command.title, '1 identity');
+  });
+
+  it('finds the references and the definition of an identity ID (its `id`, `used_by` elsewhere)', async () => {
+    const rel = 'inventories/staging.nhi.yaml';
+    await client.open(uri(rel), 'yaml', FILES[rel]);
+    const pos = at(rel, 'svc-payments');
+    const refs = await client.request('textDocument/references', { textDocument: { uri: uri(rel) }, position: pos, context: { includeDeclaration: true } });
+    assert.deepEqual(brief(refs), ['inventories/prod.nhi.yaml:2', 'inventories/staging.nhi.yaml:10']);
+    const noDecl = await client.request('textDocument/references', { textDocument: { uri: uri(rel) }, position: pos, context: { includeDeclaration: false } });
+    assert.deepEqual(brief(noDecl), ['inventories/staging.nhi.yaml:10']);
+    const def = await client.request('textDocument/definition', { textDocument: { uri: uri(rel) }, position: pos });
+    const id = at('inventories/prod.nhi.yaml', 'svc-payments');
+    assert.deepEqual(def, [{ uri: uri('inventories/prod.nhi.yaml'), range: { start: id, end: { line: id.line, character: id.character + 'svc-payments'.length } } }]);
+  });
+
+  it('finds every file naming an owner (front matter, inventories, quoted or not); no definition without a registry', async () => {
+    const rel = 'inventories/staging.nhi.yaml';
+    const pos = at(rel, 'payments@example.com');
+    const refs = await client.request('textDocument/references', { textDocument: { uri: uri(rel) }, position: { line: pos.line, character: pos.character + 3 }, context: { includeDeclaration: true } });
+    assert.deepEqual(brief(refs), ['inventories/broken.nhi.yaml:3', 'inventories/prod.nhi.yaml:4', 'inventories/staging.nhi.yaml:4', 'runbooks/offboard.md:8']);
+    assert.equal(await client.request('textDocument/definition', { textDocument: { uri: uri(rel) }, position: pos }), null);
+  });
+
+  it('renames an owner across files, only the value (quotes, comments and formatting kept), never in a file that does not parse', async () => {
+    const rel = 'inventories/staging.nhi.yaml';
+    const pos = at(rel, 'payments@example.com');
+    const prep = await client.request('textDocument/prepareRename', { textDocument: { uri: uri(rel) }, position: pos });
+    assert.equal(prep.placeholder, 'payments@example.com');
+    assert.deepEqual(prep.range, { start: pos, end: { line: pos.line, character: pos.character + 'payments@example.com'.length } });
+    const warning = client.notification('window/showMessage');
+    const edit = await client.request('textDocument/rename', { textDocument: { uri: uri(rel) }, position: pos, newName: 'pay-team@example.com' });
+    assert.deepEqual(Object.keys(edit.changes).map((u) => path.relative(dir, new URL(u).pathname)).sort(), ['inventories/prod.nhi.yaml', 'inventories/staging.nhi.yaml', 'runbooks/offboard.md']);
+    const apply = (r: string) => {
+      const lines = FILES[r].split('\n');
+      for (const e of [...edit.changes[uri(r)]].reverse()) {
+        assert.equal(e.range.start.line, e.range.end.line);
+        const l = lines[e.range.start.line];
+        lines[e.range.start.line] = l.slice(0, e.range.start.character) + e.newText + l.slice(e.range.end.character);
+      }
+      return lines.join('\n');
+    };
+    assert.equal(apply(rel), FILES[rel].replace('"payments@example.com" # the same team', '"pay-team@example.com" # the same team'));
+    assert.equal(apply('runbooks/offboard.md'), FILES['runbooks/offboard.md'].replace('approver: payments@example.com  # signs off', 'approver: pay-team@example.com  # signs off'));
+    assert.equal(apply('inventories/prod.nhi.yaml'), FILES['inventories/prod.nhi.yaml'].replace('owner: payments@example.com', 'owner: pay-team@example.com'));
+    assert.match((await warning).message, /broken\.nhi\.yaml/);
+  });
+
+  it('renames an identity ID in its `id` and every `used_by`', async () => {
+    const rel = 'inventories/staging.nhi.yaml';
+    const edit = await client.request('textDocument/rename', { textDocument: { uri: uri(rel) }, position: at(rel, 'svc-payments'), newName: 'svc-pay' });
+    assert.deepEqual(
+      Object.entries(edit.changes).flatMap(([u, es]: [string, any]) => es.map((e: any) => `${path.relative(dir, new URL(u).pathname)}:${e.range.start.line}:${e.newText}`)).sort(),
+      ['inventories/prod.nhi.yaml:2:svc-pay', 'inventories/staging.nhi.yaml:10:svc-pay'],
+    );
+  });
+
+  it('refuses to rename what is not an owner or an identity ID, and a name YAML would read otherwise', async () => {
+    const rel = 'inventories/staging.nhi.yaml';
+    await assert.rejects(client.request('textDocument/prepareRename', { textDocument: { uri: uri(rel) }, position: at(rel, 'Reports') }), /owner or an identity ID/);
+    await assert.rejects(client.request('textDocument/rename', { textDocument: { uri: uri(rel) }, position: at(rel, 'svc-payments'), newName: 'a: b' }), /plain YAML value/);
   });
 });

@@ -18,7 +18,8 @@ import { factsOf, scanFacts, WorkspaceIndex } from './workspace-index';
 import { ruleMeta } from './rules/registry';
 import type { FileHost, Finding, Fix, Position, Range, Severity, TextEdit } from './types';
 import type { ControlRef } from './refs/scan';
-import { comparePos, rangeContains, rangesOverlap, type SourceFile, type TextChange } from './text';
+import { comparePos, LineIndex, rangeContains, rangesOverlap, type SourceFile, type TextChange } from './text';
+import { nameAt, nameOccurrences, renameEdits, type NameKind } from './editor/names';
 import { templateFor, type TemplateKind } from './templates';
 import { completeFields, completeSections, frontMatterTable, hoverField, inventoryTable, type AssistItem, type FieldTable } from './editor/assist';
 import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
@@ -772,6 +773,63 @@ export class IsmsService {
       if (key) out.push({ range: a.lines.range(r.start, r.end), key, title: countsTitle(counts(key, file.uri)) });
     }
     return out;
+  }
+
+  /** Whether a file is an inventory or a process document (the files owners and identity IDs are named in). */
+  private nameKind(file: SourceFile): 'inventory' | 'process-document' | undefined {
+    const kind = classify(file.uri, file.text, this.config, this.workspace.relativePath(file.uri));
+    return kind === 'other' || isBinary(file.text) ? undefined : kind;
+  }
+
+  /** The owner or identity ID at `pos` (editor/names.ts), with its range. */
+  nameAt(file: SourceFile, pos: Position): { kind: NameKind; value: string; range: Range } | undefined {
+    const kind = this.nameKind(file);
+    if (!kind) return undefined;
+    const lines = file.lines ?? new LineIndex(file.text);
+    const o = nameAt(file.text, kind, lines.offsetAt(pos));
+    return o ? { kind: o.kind, value: o.value, range: lines.range(o.start, o.end) } : undefined;
+  }
+
+  /** Where `files` name the owner or identity `value` (`definitions`: only identities' `id`; else all but those unless `withDefinition`). */
+  nameReferences(kind: NameKind, value: string, files: Iterable<SourceFile>, which: 'references' | 'all' | 'definitions'): NavLocation[] {
+    const out: NavLocation[] = [];
+    for (const f of files) {
+      if (!f.text.includes(value)) continue;
+      const k = this.nameKind(f);
+      if (!k) continue;
+      let lines: LineIndex | undefined;
+      for (const o of nameOccurrences(f.text, k).items) {
+        if (o.kind !== kind || o.value !== value) continue;
+        if ((which === 'definitions' && !o.definition) || (which === 'references' && o.definition)) continue;
+        lines ??= f.lines ?? new LineIndex(f.text);
+        out.push({ uri: f.uri, range: lines.range(o.start, o.end) });
+      }
+    }
+    return out.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : comparePos(a.range.start, b.range.start)));
+  }
+
+  /** The edits renaming an owner or identity ID across `files` (files with YAML errors are skipped, and named). */
+  renameName(kind: NameKind, value: string, to: string, files: Iterable<SourceFile>): { changes: Record<string, TextEdit[]>; skipped: string[] } {
+    const byUri = new Map<string, SourceFile>();
+    const typed = (function* (self: IsmsService) {
+      for (const f of files) {
+        if (!f.text.includes(value)) continue;
+        const k = self.nameKind(f);
+        if (!k) continue;
+        byUri.set(f.uri, f);
+        yield { uri: f.uri, text: f.text, kind: k };
+      }
+    })(this);
+    const r = renameEdits(typed, kind, value, to);
+    const changes: Record<string, TextEdit[]> = {};
+    const index = new Map<string, LineIndex>();
+    for (const e of r.edits) {
+      const f = byUri.get(e.uri)!;
+      let lines = index.get(e.uri);
+      if (!lines) index.set(e.uri, (lines = f.lines ?? new LineIndex(f.text)));
+      (changes[e.uri] ??= []).push({ range: lines.range(e.start, e.end), newText: to });
+    }
+    return { changes, skipped: r.skipped };
   }
 
   template(kind: TemplateKind, today: string, controls?: readonly string[]): { text: string; languageId: string } {

@@ -20,6 +20,8 @@ import {
   type Diagnostic,
   type CodeAction as LspCodeAction,
   ErrorCodes,
+  MessageType,
+  ShowMessageNotification,
   ResponseError,
   type TextEdit,
   type WorkspaceEdit,
@@ -35,6 +37,7 @@ import { IsmsService, type CompletionItem } from '../core/service';
 import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
 import { nodeFileHost } from '../node/file-host';
 import type { OutlineSymbol } from '../core/editor/outline';
+import { validName, type OwnerRegistry } from '../core/editor/names';
 import { defaultConfig, FRAMEWORK_IDS, mergeConfig, type FrameworkId } from '../core/config';
 import { coverageMarkdown } from '../core/coverage/render';
 import { coverageHtml } from '../core/coverage/html';
@@ -161,6 +164,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         workspaceSymbolProvider: true,
         documentLinkProvider: { resolveProvider: false },
         codeLensProvider: { resolveProvider: true },
+        definitionProvider: true,
+        renameProvider: { prepareProvider: true },
       },
       serverInfo: { name: 'isms-author' },
     };
@@ -619,9 +624,72 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const d = documents.get(p.textDocument.uri);
     if (!d || onWorker(d)) return [];
     const key = service.controlKeyAt(file(d), p.position);
-    if (!key) return [];
-    await currentEvidence();
-    return service.controlReferences(key, openFiles());
+    if (key) {
+      await currentEvidence();
+      return service.controlReferences(key, openFiles());
+    }
+    const name = service.nameAt(file(d), p.position);
+    if (!name) return [];
+    return service.nameReferences(name.kind, name.value, await workspaceFiles(), p.context?.includeDeclaration === false ? 'references' : 'all');
+  });
+
+  /**
+   * Every document and inventory of the workspace as text (open documents as edited, other files as saved), read
+   * lazily as iterated: owners and identity IDs are looked for in the files whose text contains the name.
+   */
+  async function workspaceFiles(): Promise<Iterable<{ uri: string; text: string; lines?: IndexedDocument['lines'] }>> {
+    await firstWalk;
+    await indexing;
+    const uris = new Set<string>([...documents.all().map((d) => d.uri), ...evidence.uris()]);
+    return (function* () {
+      for (const uri of [...uris].sort()) {
+        const d = documents.get(uri);
+        if (d) {
+          yield file(d);
+          continue;
+        }
+        if (!uri.startsWith('file:')) continue;
+        try {
+          const path = fileURLToPath(uri);
+          if (statSync(path).size > INDEX_MAX_BYTES) continue;
+          yield { uri, text: readFileSync(path, 'utf8') };
+        } catch {
+          /* gone since */
+        }
+      }
+    })();
+  }
+
+  /** Where an owner is defined: the owners registry's entry, once a registry is read (none yet: no definition). */
+  const ownerRegistry: OwnerRegistry | undefined = undefined;
+
+  connection.onDefinition(async (p) => {
+    const d = documents.get(p.textDocument.uri);
+    if (!d || onWorker(d)) return null;
+    const name = service.nameAt(file(d), p.position);
+    if (!name) return null;
+    if (name.kind === 'owner') return (ownerRegistry as OwnerRegistry | undefined)?.definition(name.value) ?? null;
+    return service.nameReferences('identity', name.value, await workspaceFiles(), 'definitions');
+  });
+
+  connection.onPrepareRename((p) => {
+    const d = documents.get(p.textDocument.uri);
+    const name = d && !onWorker(d) ? service.nameAt(file(d), p.position) : undefined;
+    if (!name) throw new ResponseError(ErrorCodes.InvalidRequest, 'Only an owner or an identity ID can be renamed.');
+    return { range: name.range, placeholder: name.value };
+  });
+
+  connection.onRenameRequest(async (p) => {
+    const d = documents.get(p.textDocument.uri);
+    const name = d && !onWorker(d) ? service.nameAt(file(d), p.position) : undefined;
+    if (!name) throw new ResponseError(ErrorCodes.InvalidRequest, 'Only an owner or an identity ID can be renamed.');
+    const to = p.newName.trim();
+    if (!validName(to)) throw new ResponseError(ErrorCodes.InvalidParams, `'${p.newName}' cannot be written as a plain YAML value: use letters, digits and _ @ . + / ~ - (single spaces inside).`);
+    const r = service.renameName(name.kind, name.value, to, await workspaceFiles());
+    if (r.skipped.length) {
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `isms: not renamed in ${r.skipped.length} file(s) whose YAML does not parse cleanly: ${r.skipped.map((u) => relativePath(u)).join(', ')}` });
+    }
+    return { changes: r.changes };
   });
 
   const WORKSPACE_SYMBOL_KIND = { document: SymbolKind.File, identity: SymbolKind.Key, control: SymbolKind.Constant } as const;
