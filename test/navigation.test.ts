@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT } from './helpers/root';
+import { ROOT, server } from './helpers/root';
 import { LspClient } from './helpers/lsp-client';
 
 const FILES: Record<string, string> = {
@@ -255,5 +255,78 @@ describe('language server: navigation across files', function () {
     const rel = 'inventories/staging.nhi.yaml';
     await assert.rejects(client.request('textDocument/prepareRename', { textDocument: { uri: uri(rel) }, position: at(rel, 'Reports') }), /owner or an identity ID/);
     await assert.rejects(client.request('textDocument/rename', { textDocument: { uri: uri(rel) }, position: at(rel, 'svc-payments'), newName: 'a: b' }), /plain YAML value/);
+  });
+});
+
+describe('navigation: names (core/editor/names.ts)', () => {
+  const { nameOccurrences, scanNames, renameEdits, validName } = server('core/editor/names.js');
+  const { classify } = server('core/analysis/analyze.js');
+  const { defaultConfig } = server('core/config.js');
+  const { LineIndex } = server('core/text.js');
+
+  function* walk(d: string): Generator<string> {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) yield* walk(p);
+      else if (/\.(md|markdown|ya?ml)$/.test(e.name)) yield p;
+    }
+  }
+
+  it('the line scan (the index) finds exactly the names the parser reads, in every fixture and example', () => {
+    let n = 0;
+    for (const root of [path.join(ROOT, 'examples'), path.join(ROOT, 'test', 'fixtures')]) {
+      for (const f of walk(root)) {
+        const text = fs.readFileSync(f, 'utf8');
+        const kind = classify(f, text, defaultConfig(), path.relative(root, f));
+        if (kind === 'other') continue;
+        n++;
+        const lines = new LineIndex(text);
+        const parsed = nameOccurrences(text, kind).items.map((o: any) => {
+          const s = lines.positionAt(o.start);
+          return [o.kind, o.value, s.line, s.character, lines.positionAt(o.end).character, o.definition];
+        });
+        const scanned = scanNames(text, kind).map((o: any) => [o.kind, o.value, o.line, o.start, o.end, o.definition]);
+        assert.deepEqual(scanned, parsed, f);
+      }
+    }
+    assert.ok(n > 100);
+  });
+
+  it('reads owners at any depth and in every form, identity IDs in `id` and `used_by`, nothing in prose or comments', () => {
+    const inv = [
+      'kind: nhi-inventory',
+      'defaults: { owner: team-a, review_cadence: quarterly }',
+      'identities:',
+      '  - id: svc-a # owner: team-z',
+      '    owners: [team-a, "team-b"]',
+      '    purpose: owned by team-a',
+      '    previous_owners:',
+      '      - owner: team-c',
+      '        until: 2026-01-01',
+      '    used_by:',
+      '      - svc-b',
+      "  - id: 'svc-b'",
+      '    approver:',
+      '    - team-d',
+      '',
+    ].join('\n');
+    const names = scanNames(inv, 'inventory').map((o: any) => `${o.kind}:${o.value}${o.definition ? '!' : ''}`);
+    assert.deepEqual(names, ['owner:team-a', 'identity:svc-a!', 'owner:team-a', 'owner:team-b', 'owner:team-c', 'identity:svc-b', 'identity:svc-b!', 'owner:team-d']);
+    assert.deepEqual(nameOccurrences(inv, 'inventory').items.map((o: any) => `${o.kind}:${o.value}${o.definition ? '!' : ''}`), names);
+  });
+
+  it('renames only the values (quotes, comments, spacing kept), and never in a file whose YAML has errors', () => {
+    const good = 'kind: nhi-inventory\nidentities:\n  - id: a   # the first\n    owner:  "team-a"  # lead\n    owners: [team-a,team-b]\n';
+    const broken = 'kind: nhi-inventory\nidentities:\n  - id: b\n    owner: team-a\n    purpose: [open\n';
+    const r = renameEdits([{ uri: 'good', text: good, kind: 'inventory' }, { uri: 'broken', text: broken, kind: 'inventory' }], 'owner', 'team-a', 'team-x');
+    assert.deepEqual(r.skipped, ['broken']);
+    let text = good;
+    for (const e of [...r.edits].reverse()) text = text.slice(0, e.start) + 'team-x' + text.slice(e.end);
+    assert.equal(text, good.replace('"team-a"', '"team-x"').replace('[team-a,', '[team-x,'));
+  });
+
+  it('accepts as a new name only what YAML reads as that text', () => {
+    for (const ok of ['team-a', 'alice@example.com', 'svc.payments_1', 'Platform Team', 'a/b']) assert.ok(validName(ok), ok);
+    for (const bad of ['', 'a: b', 'a #b', '[x]', 'x,y', 'true', 'null', '42', '@team', '- x', 'a  b', ' a', 'a"b']) assert.ok(!validName(bad), bad);
   });
 });

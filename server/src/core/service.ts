@@ -19,7 +19,7 @@ import { ruleMeta } from './rules/registry';
 import type { FileHost, Finding, Fix, Position, Range, Severity, TextEdit } from './types';
 import type { ControlRef } from './refs/scan';
 import { comparePos, LineIndex, rangeContains, rangesOverlap, type SourceFile, type TextChange } from './text';
-import { nameAt, nameOccurrences, renameEdits, type NameKind } from './editor/names';
+import { nameAt, nameOccurrences, NameIndex, renameEdits, scanNames, type NameKind } from './editor/names';
 import { templateFor, type TemplateKind } from './templates';
 import { completeFields, completeSections, frontMatterTable, hoverField, inventoryTable, type AssistItem, type FieldTable } from './editor/assist';
 import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
@@ -103,6 +103,8 @@ export class IsmsService {
   private outlines = new Map<string, { text: string; symbols: OutlineSymbol[] }>();
   /** Cross-file facts: owners and identity IDs of every file analysed or indexed. */
   readonly index = new WorkspaceIndex();
+  /** Owners and identity IDs named by each file indexed from disk (editor/names.ts scanNames): navigation's index. */
+  readonly names = new NameIndex();
   private checked = new WeakMap<Analysis, Finding[]>();
   private withSeverity = new WeakMap<object, Finding | null>();
   private idChange = false;
@@ -495,8 +497,10 @@ export class IsmsService {
     const kind = classify(file.uri, file.text, this.config, this.workspace.relativePath(file.uri));
     if (kind === 'other' || isBinary(file.text)) {
       this.evidenceIndex.delete(file.uri);
+      this.names.delete(file.uri);
       return this.index.delete(file.uri);
     }
+    this.names.set(file.uri, scanNames(file.text, kind));
     // Its evidence is read again (keepEvidence) when its text is not the one the kept evidence was read from.
     if (this.evidenceIndex.stamp(file.uri) !== textHash(file.text)) this.evidenceIndex.markStale(file.uri);
     return this.index.set(file.uri, scanFacts(file.text, kind === 'inventory'));
@@ -505,6 +509,7 @@ export class IsmsService {
   /** A file left the workspace (its facts and its evidence go). */
   unindexFile(uri: string): boolean {
     this.cache.delete(uri);
+    this.names.delete(uri);
     this.evidenceIndex.delete(uri);
     return this.index.delete(uri);
   }
@@ -790,22 +795,38 @@ export class IsmsService {
     return o ? { kind: o.kind, value: o.value, range: lines.range(o.start, o.end) } : undefined;
   }
 
-  /** Where `files` name the owner or identity `value` (`definitions`: only identities' `id`; else all but those unless `withDefinition`). */
-  nameReferences(kind: NameKind, value: string, files: Iterable<SourceFile>, which: 'references' | 'all' | 'definitions'): NavLocation[] {
+  /**
+   * Where the workspace names the owner or identity `value`: `open` documents read through the parser (as edited),
+   * other files from the name index (their saved text, scanned when indexed). `definitions`: only identities' `id`;
+   * `references`: all but those; `all`: both.
+   */
+  nameReferences(kind: NameKind, value: string, open: readonly SourceFile[], which: 'references' | 'all' | 'definitions'): NavLocation[] {
     const out: NavLocation[] = [];
-    for (const f of files) {
+    const keep = (definition: boolean) => !((which === 'definitions' && !definition) || (which === 'references' && definition));
+    const openUris = new Set(open.map((f) => f.uri));
+    for (const f of open) {
       if (!f.text.includes(value)) continue;
       const k = this.nameKind(f);
       if (!k) continue;
       let lines: LineIndex | undefined;
       for (const o of nameOccurrences(f.text, k).items) {
-        if (o.kind !== kind || o.value !== value) continue;
-        if ((which === 'definitions' && !o.definition) || (which === 'references' && o.definition)) continue;
+        if (o.kind !== kind || o.value !== value || !keep(o.definition)) continue;
         lines ??= f.lines ?? new LineIndex(f.text);
         out.push({ uri: f.uri, range: lines.range(o.start, o.end) });
       }
     }
+    for (const uri of this.names.filesOf(kind, value)) {
+      if (openUris.has(uri)) continue;
+      for (const x of this.names.at(uri, kind, value)) {
+        if (keep(x.definition)) out.push({ uri, range: { start: { line: x.line, character: x.start }, end: { line: x.line, character: x.end } } });
+      }
+    }
     return out.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : comparePos(a.range.start, b.range.start)));
+  }
+
+  /** The files other than open documents that name an owner or identity (where a rename reads). */
+  filesNaming(kind: NameKind, value: string): string[] {
+    return this.names.filesOf(kind, value);
   }
 
   /** The edits renaming an owner or identity ID across `files` (files with YAML errors are skipped, and named). */

@@ -37,7 +37,7 @@ import { IsmsService, type CompletionItem } from '../core/service';
 import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
 import { nodeFileHost } from '../node/file-host';
 import type { OutlineSymbol } from '../core/editor/outline';
-import { validName, type OwnerRegistry } from '../core/editor/names';
+import { validName, type NameKind, type OwnerRegistry } from '../core/editor/names';
 import { defaultConfig, FRAMEWORK_IDS, mergeConfig, type FrameworkId } from '../core/config';
 import { coverageMarkdown } from '../core/coverage/render';
 import { coverageHtml } from '../core/coverage/html';
@@ -371,7 +371,16 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   documents.onDidClose((e) => {
     service.forget(e.document.uri);
     // Its evidence is the saved file's again (or none: an untitled document, a file deleted).
-    if (e.document.uri.startsWith('file:')) evidence.markStale(e.document.uri);
+    if (e.document.uri.startsWith('file:')) {
+      evidence.markStale(e.document.uri);
+      // (Its facts and names as saved: an open document is never indexed from disk, so one opened before the walk is not yet.)
+      try {
+        const path = fileURLToPath(e.document.uri);
+        if (statSync(path).size <= INDEX_MAX_BYTES && service.indexFile({ uri: e.document.uri, text: readFileSync(path, 'utf8') })) revalidateInventories('');
+      } catch {
+        /* gone, or not a file */
+      }
+    }
     else if (evidence.delete(e.document.uri)) evidenceChanged();
     if (live) readEvidenceSoon();
     offloader.forget(e.document.uri);
@@ -630,34 +639,29 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     const name = service.nameAt(file(d), p.position);
     if (!name) return [];
-    return service.nameReferences(name.kind, name.value, await workspaceFiles(), p.context?.includeDeclaration === false ? 'references' : 'all');
+    await firstWalk;
+    await indexing;
+    return service.nameReferences(name.kind, name.value, openFiles(), p.context?.includeDeclaration === false ? 'references' : 'all');
   });
 
   /**
-   * Every document and inventory of the workspace as text (open documents as edited, other files as saved), read
-   * lazily as iterated: owners and identity IDs are looked for in the files whose text contains the name.
+   * The files a rename of `value` reads: open documents as edited, and the files the name index says name it, as
+   * saved (read now; a file gone since is left out).
    */
-  async function workspaceFiles(): Promise<Iterable<{ uri: string; text: string; lines?: IndexedDocument['lines'] }>> {
+  async function filesNaming(kind: NameKind, value: string): Promise<{ uri: string; text: string; lines?: IndexedDocument['lines'] }[]> {
     await firstWalk;
     await indexing;
-    const uris = new Set<string>([...documents.all().map((d) => d.uri), ...evidence.uris()]);
-    return (function* () {
-      for (const uri of [...uris].sort()) {
-        const d = documents.get(uri);
-        if (d) {
-          yield file(d);
-          continue;
-        }
-        if (!uri.startsWith('file:')) continue;
-        try {
-          const path = fileURLToPath(uri);
-          if (statSync(path).size > INDEX_MAX_BYTES) continue;
-          yield { uri, text: readFileSync(path, 'utf8') };
-        } catch {
-          /* gone since */
-        }
+    const out: { uri: string; text: string; lines?: IndexedDocument['lines'] }[] = openFiles();
+    for (const uri of service.filesNaming(kind, value)) {
+      if (documents.get(uri) || !uri.startsWith('file:')) continue;
+      try {
+        const path = fileURLToPath(uri);
+        if (statSync(path).size <= INDEX_MAX_BYTES) out.push({ uri, text: readFileSync(path, 'utf8') });
+      } catch {
+        /* gone since */
       }
-    })();
+    }
+    return out;
   }
 
   /** Where an owner is defined: the owners registry's entry, once a registry is read (none yet: no definition). */
@@ -669,7 +673,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const name = service.nameAt(file(d), p.position);
     if (!name) return null;
     if (name.kind === 'owner') return (ownerRegistry as OwnerRegistry | undefined)?.definition(name.value) ?? null;
-    return service.nameReferences('identity', name.value, await workspaceFiles(), 'definitions');
+    await firstWalk;
+    await indexing;
+    return service.nameReferences('identity', name.value, openFiles(), 'definitions');
   });
 
   connection.onPrepareRename((p) => {
@@ -685,7 +691,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!name) throw new ResponseError(ErrorCodes.InvalidRequest, 'Only an owner or an identity ID can be renamed.');
     const to = p.newName.trim();
     if (!validName(to)) throw new ResponseError(ErrorCodes.InvalidParams, `'${p.newName}' cannot be written as a plain YAML value: use letters, digits and _ @ . + / ~ - (single spaces inside).`);
-    const r = service.renameName(name.kind, name.value, to, await workspaceFiles());
+    const r = service.renameName(name.kind, name.value, to, await filesNaming(name.kind, name.value));
     if (r.skipped.length) {
       void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `isms: not renamed in ${r.skipped.length} file(s) whose YAML does not parse cleanly: ${r.skipped.map((u) => relativePath(u)).join(', ')}` });
     }

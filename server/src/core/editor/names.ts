@@ -8,7 +8,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar } from 'yaml';
 import { frontMatterRange } from '../lang/document';
-import { PARSE_OPTIONS } from '../lang/fast-yaml';
+import { fastParseDocument, PARSE_OPTIONS } from '../lang/fast-yaml';
 import type { Range } from '../types';
 
 export type NameKind = 'owner' | 'identity';
@@ -48,7 +48,8 @@ export function nameOccurrences(text: string, kind: 'inventory' | 'process-docum
   }
   let doc;
   try {
-    doc = parseDocument(yamlText, PARSE_OPTIONS);
+    // (The fast reader builds exactly the library's nodes, ranges included, or gives up.)
+    doc = fastParseDocument(yamlText) ?? parseDocument(yamlText, PARSE_OPTIONS);
   } catch {
     return { clean: false, items: [] };
   }
@@ -105,7 +106,7 @@ export function nameAt(text: string, kind: 'inventory' | 'process-document', off
 
 /** Whether `name` can be written as a plain YAML scalar everywhere a name is written (block or flow). */
 export function validName(name: string): boolean {
-  return /^[A-Za-z0-9_@.+/~-](?:[A-Za-z0-9_@.+/~ -]*[A-Za-z0-9_@.+/~-])?$/.test(name) && !/ {2}|^[-?]$| #/.test(name) && !/^(?:true|false|yes|no|null|on|off|~)$/i.test(name) && !/^[-+]?[0-9.]+$/.test(name);
+  return /^[A-Za-z0-9_.+/](?:[A-Za-z0-9_@.+/~ -]*[A-Za-z0-9_@.+/~-])?$/.test(name) && !/ {2}|^[-?]$| #/.test(name) && !/^(?:true|false|yes|no|null|on|off|~)$/i.test(name) && !/^[-+]?[0-9.]+$/.test(name);
 }
 
 export interface RenameResult {
@@ -130,17 +131,21 @@ export function renameEdits(files: Iterable<{ uri: string; text: string; kind: '
       out.skipped.push(f.uri);
       continue;
     }
-    let after = '';
-    let at = 0;
-    for (const o of mine) {
-      after += f.text.slice(at, o.start) + to;
-      at = o.end;
-    }
-    after += f.text.slice(at);
-    const again = nameOccurrences(after, f.kind);
-    if (!again.clean || again.items.filter((o) => o.kind === kind && o.value === to).length < mine.length) {
-      out.skipped.push(f.uri);
-      continue;
+    // (A valid name is a plain scalar that reads as itself anywhere a name is written: the file with it reads the
+    // same but for the name. Any other is checked: the file with the edits must parse cleanly and name it as often.)
+    if (!validName(to)) {
+      let after = '';
+      let at = 0;
+      for (const o of mine) {
+        after += f.text.slice(at, o.start) + to;
+        at = o.end;
+      }
+      after += f.text.slice(at);
+      const again = nameOccurrences(after, f.kind);
+      if (!again.clean || again.items.filter((o) => o.kind === kind && o.value === to).length < mine.length) {
+        out.skipped.push(f.uri);
+        continue;
+      }
     }
     for (const o of mine) out.edits.push({ uri: f.uri, start: o.start, end: o.end });
   }
@@ -152,3 +157,156 @@ export interface OwnerRegistry {
   definition(owner: string): { uri: string; range: Range } | undefined;
 }
 
+
+/** A name found by the line scan: 0-based line and UTF-16 columns of its text. */
+export interface ScannedName {
+  kind: NameKind;
+  value: string;
+  line: number;
+  start: number;
+  end: number;
+  definition: boolean;
+}
+
+const KEY_AT = /(^[ \t]*(?:-[ \t]+)*|[{,][ \t]*)([A-Za-z_][\w-]*)[ \t]*:(?=[ \t]|$)/g;
+
+/**
+ * The owner and identity names of a file by a line scan, without parsing (the server's index of every file: a few
+ * strings per file, kept from the walk and file events). It reads the forms these files are written in: `key: value`
+ * (plain or quoted, with a comment), `key: [a, "b"]`, `{ key: value }` and block lists under the key; a value it
+ * cannot read on one line (a flow list over lines, escapes) is left out. It is the index of where to look: a rename
+ * reads each file it names through the parser (`renameEdits`). Tested equal to `nameOccurrences` on the fixtures.
+ */
+export function scanNames(text: string, kind: 'inventory' | 'process-document'): ScannedName[] {
+  const out: ScannedName[] = [];
+  const lines = text.split('\n');
+  let first = 0;
+  let last = lines.length - 1;
+  if (kind === 'process-document') {
+    if (!/^---[ \t]*\r?$/.test(lines[0] ?? '')) return out;
+    first = 1;
+    last = lines.findIndex((l, i) => i > 0 && /^(?:---|\.\.\.)[ \t]*\r?$/.test(l)) - 1;
+    if (last < first) return out;
+  }
+  let inIdentities = false;
+  let list: { kind: NameKind; indent: number } | undefined;
+  for (let n = first; n <= last; n++) {
+    const line = lines[n].replace(/\r$/, '');
+    if (/^[ \t]*(?:#.*)?$/.test(line)) continue;
+    const indent = /^[ \t]*/.exec(line)![0].length;
+    if (list) {
+      const m = /^([ \t]*)-[ \t]+(.*)$/.exec(line);
+      if (m && m[1].length >= list.indent) {
+        const v = readScalar(line, m[1].length + line.slice(m[1].length).indexOf(m[2]), false);
+        if (v) out.push({ kind: list.kind, value: v.value, line: n, start: v.start, end: v.end, definition: false });
+        continue;
+      }
+      list = undefined;
+    }
+    if (indent === 0 && /^[A-Za-z_]/.test(line)) inIdentities = kind === 'inventory' && /^identities[ \t]*:/.test(line);
+    for (const m of line.matchAll(KEY_AT)) {
+      const key = m[2].toLowerCase();
+      const owner = OWNER_KEYS.has(key);
+      const ref = IDENTITY_REF_KEYS.has(key);
+      const flowMap = /[{,]/.test(m[1]);
+      // (An identity's `id`: a key of an item of `identities`, in block form or as the first key of `[{ id: ... }]`.)
+      const itemStart = flowMap && m[1].trimStart().startsWith('{') && /(?:^|[[,-])[ \t]*$/.test(line.slice(0, m.index!).replace(/^[ \t]*identities[ \t]*:/, ''));
+      const id = key === 'id' && kind === 'inventory' && inIdentities && (flowMap ? itemStart : indent > 0);
+      if (!owner && !ref && !id) continue;
+      const nameKind: NameKind = owner ? 'owner' : 'identity';
+      let at = m.index! + m[0].length;
+      while (line[at] === ' ' || line[at] === '\t') at++;
+      if (at >= line.length || line[at] === '#') {
+        if (!flowMap && !id) list = { kind: nameKind, indent: keyIndent(line, m) };
+        continue;
+      }
+      if (line[at] === '[' && !id) {
+        let i = at + 1;
+        for (;;) {
+          while (line[i] === ' ' || line[i] === '\t') i++;
+          if (i >= line.length) break;
+          if (line[i] === ']') break;
+          const v = readScalar(line, i, true);
+          if (!v) break;
+          out.push({ kind: nameKind, value: v.value, line: n, start: v.start, end: v.end, definition: false });
+          i = v.next;
+          while (line[i] === ' ' || line[i] === '\t') i++;
+          if (line[i] === ',') i++;
+          else break;
+        }
+        continue;
+      }
+      const v = readScalar(line, at, flowMap);
+      if (v) out.push({ kind: nameKind, value: v.value, line: n, start: v.start, end: v.end, definition: id });
+    }
+  }
+  return out;
+}
+
+/** The column a block list under the key `m` may start at (a compact list `key:\n- a` sits at the key's own column). */
+function keyIndent(line: string, m: RegExpMatchArray): number {
+  return m.index! + m[1].length;
+}
+
+/** A plain or quoted scalar at `at` of `line` (in a flow collection when `flow`): its value, columns and where it ends. */
+function readScalar(line: string, at: number, flow: boolean): { value: string; start: number; end: number; next: number } | undefined {
+  const q = line[at];
+  if (q === '"' || q === "'") {
+    const close = line.indexOf(q, at + 1);
+    if (close < 0) return undefined;
+    const value = line.slice(at + 1, close);
+    if ((q === '"' && value.includes('\\')) || (q === "'" && line[close + 1] === "'")) return undefined;
+    if (!value.trim()) return undefined;
+    return { value, start: at + 1, end: close, next: close + 1 };
+  }
+  if (/[[\]{}&*!|>%@`#,]/.test(q ?? '#') || /^[-?:][ \t]/.test(line.slice(at, at + 2))) return undefined;
+  let end = at;
+  for (; end < line.length; end++) {
+    const c = line[end];
+    if ((c === '#' && /[ \t]/.test(line[end - 1])) || (flow && (c === ',' || c === ']' || c === '}')) || (c === ':' && (end + 1 >= line.length || /[ \t,\]}]/.test(line[end + 1])))) break;
+  }
+  const raw = line.slice(at, end).replace(/[ \t]+$/, '');
+  if (!raw || /^(?:true|false|yes|no|null|on|off|~)$/i.test(raw) || /^[-+]?(?:\d[\d_]*)?(?:\.\d*)?(?:e[-+]?\d+)?$/i.test(raw)) return undefined;
+  if (line[end] === ':') return undefined; // (a key, not a value)
+  return { value: raw, start: at, end: at + raw.length, next: end };
+}
+
+/** The scanned names of every file, and the files naming each (the server's index; open documents are read apart). */
+export class NameIndex {
+  private readonly files = new Map<string, ScannedName[]>();
+  private readonly byName = new Map<string, Set<string>>();
+
+  set(uri: string, names: ScannedName[]): void {
+    this.delete(uri);
+    if (!names.length) return;
+    this.files.set(uri, names);
+    for (const x of names) {
+      const k = `${x.kind}\0${x.value}`;
+      let s = this.byName.get(k);
+      if (!s) this.byName.set(k, (s = new Set()));
+      s.add(uri);
+    }
+  }
+
+  delete(uri: string): void {
+    const old = this.files.get(uri);
+    if (!old) return;
+    this.files.delete(uri);
+    for (const x of old) {
+      const k = `${x.kind}\0${x.value}`;
+      const s = this.byName.get(k);
+      s?.delete(uri);
+      if (s?.size === 0) this.byName.delete(k);
+    }
+  }
+
+  /** The files naming it (sorted). */
+  filesOf(kind: NameKind, value: string): string[] {
+    return [...(this.byName.get(`${kind}\0${value}`) ?? [])].sort();
+  }
+
+  /** Where `uri` names it. */
+  at(uri: string, kind: NameKind, value: string): ScannedName[] {
+    return (this.files.get(uri) ?? []).filter((x) => x.kind === kind && x.value === value);
+  }
+}
