@@ -8,6 +8,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar } from 'yaml';
 import { frontMatterRange } from '../lang/document';
+import { splitInventory } from '../lang/inventory';
 import { fastParseDocument, PARSE_OPTIONS } from '../lang/fast-yaml';
 import type { Range } from '../types';
 
@@ -37,15 +38,26 @@ const MAX_DEPTH = 64;
  * The owner and identity names of a file: `inventory` reads the whole text, a document its front matter. `clean` is
  * false when the YAML has errors (its names are still listed, for references; a rename leaves the file alone).
  */
-export function nameOccurrences(text: string, kind: 'inventory' | 'process-document'): { clean: boolean; items: NameOccurrence[] } {
-  let base = 0;
-  let yamlText = text;
+export function nameOccurrences(text: string, kind: 'inventory' | 'process-document', whole = false): { clean: boolean; items: NameOccurrence[] } {
   if (kind === 'process-document') {
     const fm = frontMatterRange(text);
     if (!fm || fm.end <= fm.start) return { clean: true, items: [] };
-    base = fm.start;
-    yamlText = text.slice(fm.start, fm.end);
+    return namesOfPart(text.slice(fm.start, fm.end), fm.start, 'map', false);
   }
+  // An inventory is read a part at a time, as the analysis cuts it (lang/inventory.ts: a cut carries no YAML state):
+  // each identity's lines through the fast reader, which gives up on the odd one.
+  const chunks = whole ? [{ kind: 'whole' as const, start: 0, end: text.length }] : splitInventory(text);
+  const out: { clean: boolean; items: NameOccurrence[] } = { clean: true, items: [] };
+  for (const c of chunks) {
+    const part = namesOfPart(text.slice(c.start, c.end), c.start, c.kind === 'item' ? 'items' : 'map', true);
+    if (!part.clean) out.clean = false;
+    for (const x of part.items) out.items.push(x);
+  }
+  return out;
+}
+
+/** The names of one YAML part at `base`: a mapping (a front matter, an inventory or its header) or identity items. */
+function namesOfPart(yamlText: string, base: number, as: 'map' | 'items', inventory: boolean): { clean: boolean; items: NameOccurrence[] } {
   let doc;
   try {
     // (The fast reader builds exactly the library's nodes, ranges included, or gives up.)
@@ -76,13 +88,13 @@ export function nameOccurrences(text: string, kind: 'inventory' | 'process-docum
       if (OWNER_KEYS.has(k)) addAll(v, 'owner');
       else if (k === 'id' && identityItem) add(v, 'identity', true);
       else if (IDENTITY_REF_KEYS.has(k)) addAll(v, 'identity');
-      else if (k === 'identities' && kind === 'inventory' && isSeq(v)) for (const i of v.items) walk(i, depth + 1, true);
+      else if (k === 'identities' && inventory && isSeq(v)) for (const i of v.items) walk(i, depth + 1, true);
       else walk(v, depth + 1, false);
     }
   };
   const top = doc.contents;
-  if (kind === 'inventory' && isSeq(top)) for (const i of top.items) walk(i, 1, true);
-  else walk(top, 0, false);
+  if (inventory && isSeq(top)) for (const i of top.items) walk(i, 1, true);
+  else if (as === 'map') walk(top, 0, false);
   items.sort((a, b) => a.start - b.start);
   return { clean: doc.errors.length === 0, items };
 }
