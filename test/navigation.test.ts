@@ -327,6 +327,16 @@ describe('navigation: names (core/editor/names.ts)', () => {
     assert.equal(text, good.replace('"team-a"', '"team-x"').replace('[team-a,', '[team-x,'));
   });
 
+  it('survives bad input: deep nesting, binary-looking text, unclosed quotes', () => {
+    const deep = 'kind: nhi-inventory\nidentities:\n  - id: a\n    owner: x\n    extra: ' + '['.repeat(20000) + '\n';
+    assert.equal(nameOccurrences(deep, 'inventory').clean, false);
+    assert.ok(Array.isArray(scanNames(deep, 'inventory')));
+    for (const t of ['owner: "unclosed\n', 'owner: [a, "b\n', '\u0000\u0001owner: x', 'identities:\n  - id: [\n']) {
+      assert.ok(Array.isArray(scanNames(t, 'inventory')));
+      assert.ok(Array.isArray(nameOccurrences(t, 'inventory').items));
+    }
+  });
+
   it('accepts as a new name only what YAML reads as that text', () => {
     for (const ok of ['team-a', 'alice@example.com', 'svc.payments_1', 'Platform Team', 'a/b']) assert.ok(validName(ok), ok);
     for (const bad of ['', 'a: b', 'a #b', '[x]', 'x,y', 'true', 'null', '42', '@team', '- x', 'a  b', ' a', 'a"b']) assert.ok(!validName(bad), bad);

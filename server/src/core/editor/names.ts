@@ -9,7 +9,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar } from 'yaml';
 import { frontMatterRange } from '../lang/document';
 import { splitInventory } from '../lang/inventory';
-import { fastParseDocument, PARSE_OPTIONS } from '../lang/fast-yaml';
+import { deepValues, fastParseDocument, PARSE_OPTIONS } from '../lang/fast-yaml';
 import type { Range } from '../types';
 
 export type NameKind = 'owner' | 'identity';
@@ -61,7 +61,10 @@ function namesOfPart(yamlText: string, base: number, as: 'map' | 'items', invent
   let doc;
   try {
     // (The fast reader builds exactly the library's nodes, ranges included, or gives up.)
-    doc = fastParseDocument(yamlText) ?? parseDocument(yamlText, PARSE_OPTIONS);
+    doc = fastParseDocument(yamlText);
+    // (Nesting deeper than the library survives is not parsed: such a part is not clean, and names nothing.)
+    if (!doc && deepValues(yamlText).length) return { clean: false, items: [] };
+    doc ??= parseDocument(yamlText, PARSE_OPTIONS);
   } catch {
     return { clean: false, items: [] };
   }
