@@ -335,6 +335,9 @@ describe('the language server and the owners registry', function () {
       assert.deepEqual(codes(first), ['owner-unknown', 'owner-inactive']);
       const h = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 12 } });
       assert.match(h.contents.value ?? h.contents, /Bob Example.*inactive since 2026-03-31/);
+      // Go to definition on an owner: its entry in the registry.
+      const def = await client.request('textDocument/definition', { textDocument: { uri }, position: { line: 5, character: 12 } });
+      assert.deepEqual(def, { uri: pathToFileURL(path.join(dir, 'owners.yaml')).href, range: { start: { line: 7, character: 0 }, end: { line: 7, character: 0 } } });
       fs.writeFileSync(path.join(dir, 'owners.yaml'), REGISTRY + '  - id: carol\n    name: Carol\n');
       const again = client.diagnostics(uri);
       client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'owners.yaml')).href, type: 2 }] });

@@ -54,6 +54,12 @@ export function registerCommands(context: vscode.ExtensionContext, server: IsmsS
   register('isms.exportSoa', (options?: ExportOptions) => exportDeliverable(server, 'soa', options));
   register('isms.exportProfile', (options?: ExportOptions) => exportDeliverable(server, 'profile', options));
   register('isms.exportSoc2', (options?: ExportOptions) => exportDeliverable(server, 'soc2', options));
+  // The code lens on a listed control (server: textDocument/codeLens): its arguments are protocol data, made vscode's here.
+  register('isms.showReferences', async (uri: string, position: { line: number; character: number }, locations: { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }[]) => {
+    const pos = (p: { line: number; character: number }) => new vscode.Position(p.line, p.character);
+    const locs = (locations ?? []).map((l) => new vscode.Location(vscode.Uri.parse(l.uri), new vscode.Range(pos(l.range.start), pos(l.range.end))));
+    await vscode.commands.executeCommand('editor.action.showReferences', vscode.Uri.parse(uri), pos(position), locs);
+  });
 }
 
 /**

@@ -21,6 +21,7 @@ import type { ControlRef } from './refs/scan';
 import { comparePos, LineIndex, rangeContains, rangesOverlap, type SourceFile, type TextChange } from './text';
 import { unmatchedGlobs, type ConfigDiagnostic } from './config-file';
 import { completeConfig, configDiagnostics, hoverConfig, isConfigFile } from './editor/config-assist';
+import { nameAt, nameOccurrences, NameIndex, renameEdits, scanNames, type NameKind } from './editor/names';
 import { templateFor, type TemplateKind } from './templates';
 import { completeFields, completeSections, frontMatterTable, hoverField, inventoryTable, type AssistItem, type FieldTable } from './editor/assist';
 import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
@@ -38,6 +39,7 @@ import { applySuppressions, type SuppressionRecord } from './analysis/suppress';
 import { todayOf } from './dates';
 import { findOwner, ownerLeft, type OwnerEntry, type OwnerRegistry } from './lang/owners';
 import { isPlaceholderValue } from './lang/words';
+import { controlReferences, countsTitle, pathLinks, referenceCounter, refKey, refRanges, workspaceSymbols, type FileEvidence, type NavLocation, type PathLink, type WorkspaceSymbolItem } from './editor/navigation';
 
 /** How many lines around what a message or hover is about are searched for the secrets it may quote. */
 const SECRET_WINDOW = 64;
@@ -105,6 +107,8 @@ export class IsmsService {
   private outlines = new Map<string, { text: string; symbols: OutlineSymbol[] }>();
   /** Cross-file facts: owners and identity IDs of every file analysed or indexed. */
   readonly index = new WorkspaceIndex();
+  /** Owners and identity IDs named by each file indexed from disk (editor/names.ts scanNames): navigation's index. */
+  readonly names = new NameIndex();
   private checked = new WeakMap<Analysis, Finding[]>();
   private withSeverity = new WeakMap<object, Finding | null>();
   private idChange = false;
@@ -594,8 +598,10 @@ export class IsmsService {
     const kind = classify(file.uri, file.text, this.config, this.workspace.relativePath(file.uri));
     if (kind === 'other' || isBinary(file.text)) {
       this.evidenceIndex.delete(file.uri);
+      this.names.delete(file.uri);
       return this.index.delete(file.uri);
     }
+    this.names.set(file.uri, scanNames(file.text, kind));
     // Its evidence is read again (keepEvidence) when its text is not the one the kept evidence was read from.
     if (this.evidenceIndex.stamp(file.uri) !== textHash(file.text)) this.evidenceIndex.markStale(file.uri);
     return this.index.set(file.uri, scanFacts(file.text, kind === 'inventory'));
@@ -604,6 +610,7 @@ export class IsmsService {
   /** A file left the workspace (its facts and its evidence go). */
   unindexFile(uri: string): boolean {
     this.cache.delete(uri);
+    this.names.delete(uri);
     this.evidenceIndex.delete(uri);
     return this.index.delete(uri);
   }
@@ -837,6 +844,140 @@ export class IsmsService {
     if (!wanted) return this.coverage(frameworks);
     const only = new Set(frameworks.flatMap((fw) => coverageControls(fw).filter((c) => keep(fw, c.id)).map((c) => `${fw}:${c.id}`)));
     return this.evidenceIndex.model.report(this.config, frameworks, only);
+  }
+
+  // ---- Navigation across files (editor/navigation.ts): over the kept evidence, open documents exactly. ----
+
+  /** The kept evidence of every file read (stale files: their last evidence, if any). */
+  private keptFiles(): FileEvidence[] {
+    const out: FileEvidence[] = [];
+    for (const uri of this.evidenceIndex.uris()) {
+      const sources = this.evidenceIndex.get(uri);
+      if (sources?.length) out.push({ uri, sources });
+    }
+    return out;
+  }
+
+  /** The canonical key (`framework:id`) of the resolved control reference at `pos`, if any. */
+  controlKeyAt(file: SourceFile, pos: Position): string | undefined {
+    const a = this.analysis(file);
+    if (a.kind === 'other') return undefined;
+    const offset = a.lines.offsetAt(pos);
+    const ref = a.refAt ? a.refAt(offset) : a.refs.find((r) => r.start <= offset && offset <= r.end);
+    return ref ? refKey(ref) : undefined;
+  }
+
+  /** Every reference to the control `key` in the workspace: `open` documents exactly, other files by line. */
+  controlReferences(key: string, open: readonly SourceFile[] = []): NavLocation[] {
+    const exact = new Map<string, Range[]>();
+    for (const f of open) {
+      const a = this.analysis(f);
+      if (a.kind !== 'other') exact.set(f.uri, refRanges(a, key));
+    }
+    return controlReferences(this.keptFiles(), key, exact);
+  }
+
+  /** Documents, identities and the controls referenced in the workspace, matching `query`. */
+  workspaceSymbols(query: string): WorkspaceSymbolItem[] {
+    return workspaceSymbols(this.keptFiles(), query, this.config.frameworks);
+  }
+
+  /** The paths the file's path-valued fields name (evidence, offboarding) that exist. */
+  documentLinks(file: SourceFile): PathLink[] {
+    const a = this.analysis(file);
+    return a.kind === 'other' ? [] : pathLinks(a, this.workspace.files);
+  }
+
+  /**
+   * One lens per control the file lists (front matter `controls`, identities' `controls`): its canonical key and how
+   * many other documents and identities reference it.
+   */
+  controlLenses(file: SourceFile): { range: Range; key: string; title: string }[] {
+    const a = this.analysis(file);
+    if (a.kind === 'other') return [];
+    const fm = a.frontMatter;
+    const refs = a.kind === 'inventory' ? a.refs : fm ? a.refs.filter((r) => r.start >= fm.start && r.end <= fm.end) : [];
+    if (!refs.length) return [];
+    const counts = referenceCounter(this.keptFiles());
+    const out: { range: Range; key: string; title: string }[] = [];
+    for (const r of refs) {
+      const key = refKey(r);
+      if (key) out.push({ range: a.lines.range(r.start, r.end), key, title: countsTitle(counts(key, file.uri)) });
+    }
+    return out;
+  }
+
+  /** Whether a file is an inventory or a process document (the files owners and identity IDs are named in). */
+  private nameKind(file: SourceFile): 'inventory' | 'process-document' | undefined {
+    const kind = classify(file.uri, file.text, this.config, this.workspace.relativePath(file.uri));
+    return kind === 'other' || isBinary(file.text) ? undefined : kind;
+  }
+
+  /** The owner or identity ID at `pos` (editor/names.ts), with its range. */
+  nameAt(file: SourceFile, pos: Position): { kind: NameKind; value: string; range: Range } | undefined {
+    const kind = this.nameKind(file);
+    if (!kind) return undefined;
+    const lines = file.lines ?? new LineIndex(file.text);
+    const o = nameAt(file.text, kind, lines.offsetAt(pos));
+    return o ? { kind: o.kind, value: o.value, range: lines.range(o.start, o.end) } : undefined;
+  }
+
+  /**
+   * Where the workspace names the owner or identity `value`: `open` documents read through the parser (as edited),
+   * other files from the name index (their saved text, scanned when indexed). `definitions`: only identities' `id`;
+   * `references`: all but those; `all`: both.
+   */
+  nameReferences(kind: NameKind, value: string, open: readonly SourceFile[], which: 'references' | 'all' | 'definitions'): NavLocation[] {
+    const out: NavLocation[] = [];
+    const keep = (definition: boolean) => !((which === 'definitions' && !definition) || (which === 'references' && definition));
+    const openUris = new Set(open.map((f) => f.uri));
+    for (const f of open) {
+      if (!f.text.includes(value)) continue;
+      const k = this.nameKind(f);
+      if (!k) continue;
+      let lines: LineIndex | undefined;
+      for (const o of nameOccurrences(f.text, k).items) {
+        if (o.kind !== kind || o.value !== value || !keep(o.definition)) continue;
+        lines ??= f.lines ?? new LineIndex(f.text);
+        out.push({ uri: f.uri, range: lines.range(o.start, o.end) });
+      }
+    }
+    for (const uri of this.names.filesOf(kind, value)) {
+      if (openUris.has(uri)) continue;
+      for (const x of this.names.at(uri, kind, value)) {
+        if (keep(x.definition)) out.push({ uri, range: { start: { line: x.line, character: x.start }, end: { line: x.line, character: x.end } } });
+      }
+    }
+    return out.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : comparePos(a.range.start, b.range.start)));
+  }
+
+  /** The files other than open documents that name an owner or identity (where a rename reads). */
+  filesNaming(kind: NameKind, value: string): string[] {
+    return this.names.filesOf(kind, value);
+  }
+
+  /** The edits renaming an owner or identity ID across `files` (files with YAML errors are skipped, and named). */
+  renameName(kind: NameKind, value: string, to: string, files: Iterable<SourceFile>): { changes: Record<string, TextEdit[]>; skipped: string[] } {
+    const byUri = new Map<string, SourceFile>();
+    const typed = (function* (self: IsmsService) {
+      for (const f of files) {
+        if (!f.text.includes(value)) continue;
+        const k = self.nameKind(f);
+        if (!k) continue;
+        byUri.set(f.uri, f);
+        yield { uri: f.uri, text: f.text, kind: k };
+      }
+    })(this);
+    const r = renameEdits(typed, kind, value, to);
+    const changes: Record<string, TextEdit[]> = {};
+    const index = new Map<string, LineIndex>();
+    for (const e of r.edits) {
+      const f = byUri.get(e.uri)!;
+      let lines = index.get(e.uri);
+      if (!lines) index.set(e.uri, (lines = f.lines ?? new LineIndex(f.text)));
+      (changes[e.uri] ??= []).push({ range: lines.range(e.start, e.end), newText: to });
+    }
+    return { changes, skipped: r.skipped };
   }
 
   template(kind: TemplateKind, today: string, controls?: readonly string[]): { text: string; languageId: string } {

@@ -20,6 +20,8 @@ import {
   type Diagnostic,
   type CodeAction as LspCodeAction,
   ErrorCodes,
+  MessageType,
+  ShowMessageNotification,
   ResponseError,
   type TextEdit,
   type WorkspaceEdit,
@@ -29,13 +31,14 @@ import { Offloader } from './offload';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync, statSync } from 'node:fs';
 import { INDEX_MAX_BYTES, walkWorkspace } from '../node/workspace-walk';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { isConfigFile, readConfigText } from '../core/config-file';
 import { IsmsService, type CompletionItem } from '../core/service';
 import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
 import { nodeFileHost } from '../node/file-host';
 import type { OutlineSymbol } from '../core/editor/outline';
+import { validName, type NameKind } from '../core/editor/names';
 import { defaultConfig, FRAMEWORK_IDS, mergeConfig, type FrameworkId } from '../core/config';
 import { coverageMarkdown } from '../core/coverage/render';
 import { coverageHtml } from '../core/coverage/html';
@@ -159,6 +162,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
         documentSymbolProvider: true,
         foldingRangeProvider: true,
+        referencesProvider: true,
+        workspaceSymbolProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        codeLensProvider: { resolveProvider: true },
+        definitionProvider: true,
+        renameProvider: { prepareProvider: true },
       },
       serverInfo: { name: 'isms-author' },
     };
@@ -403,7 +412,16 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   documents.onDidClose((e) => {
     service.forget(e.document.uri);
     // Its evidence is the saved file's again (or none: an untitled document, a file deleted).
-    if (e.document.uri.startsWith('file:')) evidence.markStale(e.document.uri);
+    if (e.document.uri.startsWith('file:')) {
+      evidence.markStale(e.document.uri);
+      // (Its facts and names as saved: an open document is never indexed from disk, so one opened before the walk is not yet.)
+      try {
+        const path = fileURLToPath(e.document.uri);
+        if (statSync(path).size <= INDEX_MAX_BYTES && service.indexFile({ uri: e.document.uri, text: readFileSync(path, 'utf8') })) revalidateInventories('');
+      } catch {
+        /* gone, or not a file */
+      }
+    }
     else if (evidence.delete(e.document.uri)) evidenceChanged();
     if (live) readEvidenceSoon();
     offloader.forget(e.document.uri);
@@ -646,6 +664,119 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const cfg = service.getConfig();
     const text = deliverableText(kind, format, report, todayOf(cfg), cfg, VERSION);
     return { text, suggestedName: `${DELIVERABLES[kind].fileName}.${format}`, problems: report.problems };
+  });
+
+  // ---- Navigation across files (docs/client.md): over the kept evidence, open documents exactly. ----
+  /** Open documents whose analysis is at hand or quick (not on the worker). */
+  const openFiles = () => documents.all().filter((d) => !onWorker(d)).map(file);
+
+  connection.onReferences(async (p) => {
+    const d = documents.get(p.textDocument.uri);
+    if (!d || onWorker(d)) return [];
+    const key = service.controlKeyAt(file(d), p.position);
+    if (key) {
+      await currentEvidence();
+      return service.controlReferences(key, openFiles());
+    }
+    const name = service.nameAt(file(d), p.position);
+    if (!name) return [];
+    await firstWalk;
+    await indexing;
+    return service.nameReferences(name.kind, name.value, openFiles(), p.context?.includeDeclaration === false ? 'references' : 'all');
+  });
+
+  /**
+   * The files a rename of `value` reads: open documents as edited, and the files the name index says name it, as
+   * saved (read now; a file gone since is left out).
+   */
+  async function filesNaming(kind: NameKind, value: string): Promise<{ uri: string; text: string; lines?: IndexedDocument['lines'] }[]> {
+    await firstWalk;
+    await indexing;
+    const out: { uri: string; text: string; lines?: IndexedDocument['lines'] }[] = openFiles();
+    for (const uri of service.filesNaming(kind, value)) {
+      if (documents.get(uri) || !uri.startsWith('file:')) continue;
+      try {
+        const path = fileURLToPath(uri);
+        if (statSync(path).size <= INDEX_MAX_BYTES) out.push({ uri, text: readFileSync(path, 'utf8') });
+      } catch {
+        /* gone since */
+      }
+    }
+    return out;
+  }
+
+  /** Where an owner is defined: its entry in the owners registry (docs/owners.md); none without a registry. */
+  const ownerDefinition = (owner: string) => {
+    const e = service.ownerEntry(owner);
+    if (!e) return null;
+    const uri = /^[a-z][a-z0-9+.-]+:/i.test(e.uri) ? e.uri : pathToFileURL(e.uri).href;
+    return { uri, range: { start: { line: e.line, character: 0 }, end: { line: e.line, character: 0 } } };
+  };
+
+  connection.onDefinition(async (p) => {
+    const d = documents.get(p.textDocument.uri);
+    if (!d || onWorker(d)) return null;
+    const name = service.nameAt(file(d), p.position);
+    if (!name) return null;
+    if (name.kind === 'owner') return ownerDefinition(name.value);
+    await firstWalk;
+    await indexing;
+    return service.nameReferences('identity', name.value, openFiles(), 'definitions');
+  });
+
+  connection.onPrepareRename((p) => {
+    const d = documents.get(p.textDocument.uri);
+    const name = d && !onWorker(d) ? service.nameAt(file(d), p.position) : undefined;
+    if (!name) throw new ResponseError(ErrorCodes.InvalidRequest, 'Only an owner or an identity ID can be renamed.');
+    return { range: name.range, placeholder: name.value };
+  });
+
+  connection.onRenameRequest(async (p) => {
+    const d = documents.get(p.textDocument.uri);
+    const name = d && !onWorker(d) ? service.nameAt(file(d), p.position) : undefined;
+    if (!name) throw new ResponseError(ErrorCodes.InvalidRequest, 'Only an owner or an identity ID can be renamed.');
+    const to = p.newName.trim();
+    if (!validName(to)) throw new ResponseError(ErrorCodes.InvalidParams, `'${p.newName}' cannot be written as a plain YAML value: use letters, digits and _ @ . + / ~ - (single spaces inside).`);
+    const r = service.renameName(name.kind, name.value, to, await filesNaming(name.kind, name.value));
+    if (r.skipped.length) {
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `isms: not renamed in ${r.skipped.length} file(s) whose YAML does not parse cleanly: ${r.skipped.map((u) => relativePath(u)).join(', ')}` });
+    }
+    return { changes: r.changes };
+  });
+
+  const WORKSPACE_SYMBOL_KIND = { document: SymbolKind.File, identity: SymbolKind.Key, control: SymbolKind.Constant } as const;
+  connection.onWorkspaceSymbol(async (p) => {
+    await currentEvidence();
+    return service.workspaceSymbols(p.query ?? '').map((s) => ({ name: s.name, kind: WORKSPACE_SYMBOL_KIND[s.kind], containerName: s.container, location: s.location }));
+  });
+
+  connection.onDocumentLinks((p) => {
+    const d = documents.get(p.textDocument.uri);
+    if (!d || onWorker(d) || !d.uri.startsWith('file:')) return [];
+    const from = fileURLToPath(d.uri);
+    return service.documentLinks(file(d)).map((l) => ({
+      range: l.range,
+      target: pathToFileURL(l.path.startsWith('/') && root ? join(root, l.path) : resolvePath(dirname(from), l.path)).href,
+      tooltip: `Open ${l.path}`,
+    }));
+  });
+
+  // A lens on each listed control: how many other files reference it; resolved (its command, with every reference)
+  // only for the lenses the editor shows.
+  connection.onCodeLens(async (p) => {
+    const d = documents.get(p.textDocument.uri);
+    if (!d || onWorker(d)) return [];
+    await currentEvidence();
+    const now = documents.get(p.textDocument.uri);
+    if (!now || onWorker(now)) return [];
+    return service.controlLenses(file(now)).map((l) => ({ range: l.range, data: { uri: now.uri, key: l.key, title: l.title } }));
+  });
+  connection.onCodeLensResolve((lens) => {
+    const data = lens.data as { uri: string; key: string; title: string } | undefined;
+    if (!data) return lens;
+    const locations = service.controlReferences(data.key, openFiles()).filter((l) => l.uri !== data.uri);
+    lens.command = { title: data.title, command: 'isms.showReferences', arguments: [data.uri, lens.range.start, locations] };
+    return lens;
   });
 
   documents.listen(connection);
