@@ -35,7 +35,7 @@ export function readConfigText(text: string, base: Config = defaultConfig()): { 
   const lines = new LineIndex(text);
   // (A configuration nested deeper than the YAML library survives would take the run down, out of memory.)
   if (deepValues(text).length) return { config: structuredClone(base), diagnostics: [{ severity: 'error', path: '', message: `nested more than ${MAX_YAML_DEPTH} levels deep: not read`, range: ZERO }] };
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   if (doc.errors.length) {
     return {
       config: structuredClone(base),

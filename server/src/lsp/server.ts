@@ -32,7 +32,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync, statSync } from 'node:fs';
 import { INDEX_MAX_BYTES, walkWorkspace } from '../node/workspace-walk';
 import { dirname, join, relative, resolve, resolve as resolvePath } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { isConfigFile, readConfigText } from '../core/config-file';
 import { IsmsService, type CompletionItem } from '../core/service';
 import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';

@@ -303,5 +303,73 @@ describe('ISMS Author through the VS Code API', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     fs.rmSync(path.join(WORKSPACE, '.github'), { recursive: true, force: true });
   });
+
+  it('12 navigation: Find All References of a control lists the files that list or cite it, as the coverage the CLI computes', async () => {
+    const rel = 'policies/access-control-policy.md';
+    const editor = await open(rel);
+    const text = editor.document.getText();
+    const m = /^controls:\s*\[\s*([^,\]\s]+)/m.exec(text);
+    assert.ok(m, 'the policy lists controls');
+    const at = editor.document.positionAt(m.index + m[0].length - m[1].length + 1);
+    const refs = await waitFor(
+      async () => {
+        const r = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', uriOf(rel), at);
+        return r?.length ? r : undefined;
+      },
+      `references of ${m[1]}`,
+      60000,
+    );
+    const files = new Set(refs.map((l) => vscode.workspace.asRelativePath(l.uri)));
+    assert.ok(files.has(rel), `the policy itself (${[...files].join(', ')})`);
+    // The coverage of the CLI: the files whose evidence lists the control, and those citing it.
+    const cov = JSON.parse(
+      require('node:child_process').spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'coverage', '.', '--format', 'json'], {
+        cwd: WORKSPACE,
+        encoding: 'utf8',
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      }).stdout,
+    );
+    const [prefix, id] = m[1].includes(':') ? m[1].split(':') : ['', m[1]];
+    void prefix;
+    const control = cov.frameworks.flatMap((f: any) => f.controls).find((c: any) => c.id === id || c.id === `A.${id}`);
+    assert.ok(control, `${m[1]} in the coverage`);
+    const expected = new Set<string>([...control.evidence.filter((e: any) => e.via === 'listed').map((e: any) => e.uri), ...control.mentions.map((x: any) => x.uri)]);
+    for (const f of expected) assert.ok(files.has(f), `${f} among the references (${[...files].join(', ')})`);
+  });
+
+  it('13 navigation: Rename of an owner edits its value in every file naming it, and nothing else', async () => {
+    const owner = 'treasury-engineering@harborbank.example';
+    const text = read(INVENTORY);
+    const offset = text.indexOf(`owner: ${owner}`) + 'owner: '.length;
+    assert.ok(offset > 10, 'the inventory names the owner');
+    const doc = await vscode.workspace.openTextDocument(uriOf(INVENTORY));
+    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', uriOf(INVENTORY), doc.positionAt(offset + 3), 'treasury@harborbank.example');
+    assert.ok(edit, 'a rename edit');
+    const entries = edit.entries();
+    assert.ok(entries.length >= 1);
+    for (const [uri, edits] of entries) {
+      const t = fs.readFileSync(uri.fsPath, 'utf8');
+      const lines = t.split(/\r?\n/);
+      for (const e of edits) {
+        assert.equal(e.newText, 'treasury@harborbank.example');
+        assert.equal(lines[e.range.start.line].slice(e.range.start.character, e.range.end.character), owner, `${vscode.workspace.asRelativePath(uri)}:${e.range.start.line + 1} replaces exactly the owner`);
+      }
+    }
+    const count = entries.reduce((n, [, es]) => n + es.length, 0);
+    const named = fs.readdirSync(WORKSPACE, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.(md|ya?ml)$/.test(f) && !f.includes('node_modules'))
+      .reduce((n, f) => n + (fs.readFileSync(path.join(WORKSPACE, f), 'utf8').match(new RegExp(`(?:owner|owners)\\s*:\\s*["']?${owner.replace(/\./g, '\\.')}`, 'g'))?.length ?? 0), 0);
+    assert.equal(count, named, 'every owner value naming it');
+  });
+
+  it('14 suppression: the quick fix Suppress … with a reason hides the finding and asks for the reason', async () => {
+    const rel = RUNBOOK;
+    const f = findings(rel).find((x) => x.ruleId === 'control-legacy');
+    assert.ok(f, 'a control-legacy finding in the runbook');
+    const title = `Suppress ${f.ruleId} with a reason…`;
+    await applyCodeAction(rel, f, title);
+    await waitForRules(rel, (ids) => ids.has('suppression-unjustified') && !ids.has('control-legacy'), 'the finding suppressed, the reason asked for');
+    assert.match(read(rel), /isms-disable-next-line control-legacy -- /);
+  });
 });
 

@@ -20,6 +20,9 @@ export function maskMessages(findings: RawFinding[], lines: LineIndex, from = 0)
   const mask = (s: string): string => {
     let out = s;
     for (const v of secrets) if (out.includes(v)) out = out.split(v).join(maskSecret(v));
+    // A part of a secret quoted on its own (the YAML library names a tag `!abc…` up to a character it stops at): any
+    // word of 8 characters or more that a secret contains.
+    out = out.replace(/[^\s"'`,;()[\]{}<>]{8,}/g, (w) => (secrets.some((v) => v !== w && v.includes(w)) ? maskSecret(w) : w));
     return maskSecretsIn(out);
   };
   for (let i = from; i < findings.length; i++) {

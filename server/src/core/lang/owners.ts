@@ -90,7 +90,7 @@ export function readOwners(text: string, uri: string, name: string = uri): Owner
   const reg = { uri, name, key: stamp(text), entries, problems };
   let doc;
   try {
-    doc = parseDocument(text, { uniqueKeys: false });
+    doc = parseDocument(text, { uniqueKeys: false, logLevel: 'error' });
   } catch {
     problems.push({ message: 'the registry is not readable YAML', line: 0 });
     return reg;

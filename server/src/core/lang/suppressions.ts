@@ -205,7 +205,7 @@ function readFrontMatterKey(lines: LineIndex, first: number, last: number, out: 
     while (end <= last && (/^[ \t#]/.test(lines.lineText(end)) || lines.lineText(end) === '')) end++;
     const from = lines.lineStarts[l];
     const src = lines.text.slice(from, lines.lineEnd(end - 1));
-    const doc = parseDocument(src, { prettyErrors: false });
+    const doc = parseDocument(src, { prettyErrors: false, logLevel: 'error' });
     if (doc.errors.length || !isMap(doc.contents)) return;
     const value = doc.contents.items[0]?.value as Node | null | undefined;
     if (!isMap(value)) return;

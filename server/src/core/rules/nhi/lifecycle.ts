@@ -10,7 +10,8 @@ import { scalarText } from '../../lang/yaml-mapping';
 import { isPlaceholderValue } from '../../lang/words';
 import { defineRule } from '../meta';
 import type { RuleUnit } from '../rule';
-import { citation } from './context';
+import { citation, type IdentityContext } from './context';
+import type { Fix } from '../../types';
 
 export const nhiRevocationUndated = defineRule({
   id: 'nhi-revocation-undated',
@@ -57,7 +58,7 @@ export const lifecycle: RuleUnit = {
         revokedE.keyStart,
         revokedE.valueEnd,
         `${c.subject} has a revoked_on date but its status is ${c.status ?? 'not set (active)'}: either the identity was revoked (set status: revoked) or the date is wrong`,
-        c.status === undefined ? [{ title: "Insert 'status: revoked'", edits: [c.m.insertEdit('status', 'revoked', c.eol)], isPreferred: true }] : [],
+        c.status === undefined ? [statusFix(c)] : [],
       );
     }
   },
@@ -81,3 +82,11 @@ export const lifecycle: RuleUnit = {
     }
   },
 };
+
+/** "Set 'status: revoked'": into an empty `status:` when the key is there, else as a new key (never a second `status`). */
+function statusFix(c: IdentityContext): Fix {
+  const e = c.m.get('status');
+  return e
+    ? { title: "Set 'status: revoked'", edits: [c.m.setValueEdit(e, 'revoked')], isPreferred: true }
+    : { title: "Insert 'status: revoked'", edits: [c.m.insertEdit('status', 'revoked', c.eol)], isPreferred: true };
+}
