@@ -573,8 +573,10 @@ export async function runScript(
     const ref = servers.reference;
     if (ref.exited || fuzz.exited) return;
     const t = texts.get(v)!;
-    const refDiagnostics = ref.waitFor((m) => (m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && m.params.version === 1 ? (m.params.diagnostics as any[]) : undefined), PUBLISH_TIMEOUT_MS);
-    ref.notify('textDocument/didOpen', { textDocument: { uri, languageId: languageOf(script.file), version: 1, text: t } });
+    // Opened as version v (not 1): a late publish for an earlier open of the same file in the reference server (an
+    // .isms.yaml is validated again when the workspace walk ends) cannot be taken for this one's.
+    const refDiagnostics = ref.waitFor((m) => (m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri && m.params.version === v ? (m.params.diagnostics as any[]) : undefined), PUBLISH_TIMEOUT_MS);
+    ref.notify('textDocument/didOpen', { textDocument: { uri, languageId: languageOf(script.file), version: v, text: t } });
     const fresh = await refDiagnostics;
     if (!fresh) fail('reference', `the reference server published nothing for the text of version ${v} (${ref.exited ?? 'alive'})`);
     else {
