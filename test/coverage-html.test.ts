@@ -5,12 +5,12 @@
  * written as the target columns and the gap of `isms profile`.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { server, ROOT } from './helpers/root';
+import { isms } from './helpers/cli';
 import { LspClient } from './helpers/lsp-client';
 
 const { coverage } = server('core/coverage/model.js');
@@ -22,10 +22,6 @@ const { csfProfile, targetOf, profileGap } = server('core/coverage/soa.js');
 const FIXTURE = path.join('test', 'fixtures', 'coverage');
 const TODAY = '2026-11-23';
 
-function isms(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 /** A copy of the coverage fixture with `.isms.yaml` replaced. */
 function fixtureWith(config: string): string {

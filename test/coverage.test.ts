@@ -4,29 +4,19 @@
  * rewritten with UPDATE_GOLDEN=1 after review); the states are also asserted one by one.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { server, ROOT } from './helpers/root';
+import { golden, isms } from './helpers/cli';
 
 const { coverage, coverageControls } = server('core/coverage/model.js');
 const { defaultConfig } = server('core/config.js');
 const { catalog } = server('core/catalog/catalog.js');
 
 const FIXTURE = path.join('test', 'fixtures', 'coverage');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-function isms(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
-function golden(name: string, actual: string): void {
-  const file = path.join(ROOT, 'test', 'golden', name);
-  if (UPDATE) fs.writeFileSync(file, actual);
-  assert.equal(actual, fs.readFileSync(file, 'utf8'), `${name} differs from the golden file`);
-}
 
 describe('isms coverage', function () {
   this.timeout(30000);

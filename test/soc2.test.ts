@@ -5,10 +5,9 @@
  * (test/golden/soc2.*, rewritten with UPDATE_GOLDEN=1 after review).
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { server, ROOT } from './helpers/root';
+import { golden, isms } from './helpers/cli';
 import { findingsOf, ruleTester } from './helpers/rule-tester';
 
 const { occurrenceWindows, addMonths, cadenceMonths } = server('core/period.js');
@@ -17,19 +16,9 @@ const { parseDate, formatDate } = server('core/dates.js');
 const { soc2Matrix } = server('core/coverage/soc2.js');
 
 const FIXTURE = path.join('test', 'fixtures', 'soc2');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const YEAR = { start: '2026-01-01', end: '2026-12-31' };
 
-function isms(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
-function golden(name: string, actual: string): void {
-  const file = path.join(ROOT, 'test', 'golden', name);
-  if (UPDATE) fs.writeFileSync(file, actual);
-  assert.equal(actual, fs.readFileSync(file, 'utf8'), `${name} differs from the golden file`);
-}
 
 /** [start, end, state] of each window. */
 const spans = (ws: any[]) => ws.map((w) => [w.start, w.end, w.state]);
