@@ -41,6 +41,16 @@ describe('owner-missing: set an owner the workspace uses', () => {
     assert.ok(actions.every((a: any) => a.kind !== 'source.fixAll'));
   });
 
+  it('quotes an owner that starts with a YAML indicator (a Slack handle)', () => {
+    const svc = new IsmsService({ relativePath: (p: string) => p }, cfg());
+    svc.indexFile({ uri: 'a.md', text: DOC('"@payments-oncall"') });
+    const [set] = actionsOf(svc, 'inv.nhi.yaml', INVENTORY);
+    assert.equal(set.title, 'Set owner to @payments-oncall');
+    const fixed = applyEdits(INVENTORY, set.edits);
+    assert.match(fixed, /^ {4}owner: "@payments-oncall"$/m);
+    assert.ok(!svc.check({ uri: 'inv.nhi.yaml', text: fixed }).some((x: any) => x.ruleId === 'owner-missing' || x.ruleId === 'syntax-error'));
+  });
+
   it('offers only the placeholder in a workspace that names no owner', () => {
     const svc = new IsmsService({ relativePath: (p: string) => p }, cfg());
     assert.deepEqual(actionsOf(svc, 'inv.nhi.yaml', INVENTORY).map((a: any) => a.title).filter((t: string) => !t.startsWith('Suppress') && !t.startsWith('Add NHI')), ["Insert 'owner:' (placeholder)"]);

@@ -23,6 +23,7 @@ import { unmatchedGlobs, type ConfigDiagnostic } from './config-file';
 import { completeConfig, configDiagnostics, hoverConfig, isConfigFile } from './editor/config-assist';
 import { nameAt, nameOccurrences, NameIndex, renameEdits, scanNames, type NameKind } from './editor/names';
 import { templateFor, type TemplateKind } from './templates';
+import { yamlValue } from './lang/yaml-mapping';
 import { completeFields, completeSections, frontMatterTable, hoverField, inventoryTable, type AssistItem, type FieldTable } from './editor/assist';
 import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
 import { sectionMissing, evidenceMissing } from './rules/document/sections';
@@ -727,10 +728,9 @@ export class IsmsService {
     const placeholder = fixes.find((x) => x.edits.length === 1 && /\bTODO\b/.test(x.edits[0].newText));
     if (!placeholder) return [];
     const owners = this.index.ownersByUse().filter((o) => findSecrets(o).length === 0 && !/\bTODO\b|^\s*$/.test(o)).slice(0, 5);
-    const scalar = (o: string) => (/^[\w@.+/-][\w@.+/ -]*$/.test(o) && !/ $/.test(o) ? o : JSON.stringify(o));
     return owners.map((o) => ({
       title: `Set owner to ${o}`,
-      edits: [{ ...placeholder.edits[0], newText: placeholder.edits[0].newText.replace(/\bTODO\b/, scalar(o)) }],
+      edits: [{ ...placeholder.edits[0], newText: placeholder.edits[0].newText.replace(/\bTODO\b/, yamlValue(o)) }],
     }));
   }
 

@@ -1,4 +1,5 @@
 /** Templates for new process documents and inventories (command palette and snippets share the shape). */
+import { yamlValue } from './lang/yaml-mapping';
 export type TemplateKind = 'policy' | 'standard' | 'procedure' | 'runbook' | 'inventory';
 
 const SECTIONS: Record<Exclude<TemplateKind, 'inventory'>, string[]> = {
@@ -71,11 +72,6 @@ ${SECTIONS[kind].map((s) => `## ${s}\n`).join('\n')}`,
 /** A flow-sequence item: plain when it is a safe plain scalar (`CSF:PR.AA-01`, `SP800-53:AC-2(1)`), else double-quoted. */
 function yamlScalar(s: string): string {
   return /^[A-Za-z][A-Za-z0-9:.()-]*$/.test(s) && !/: /.test(s) ? s : JSON.stringify(s);
-}
-
-/** A block-context YAML value: plain when safe, else double-quoted. */
-function yamlValue(s: string): string {
-  return /^[\w@.+/ -]*[\w.]$/.test(s) && !/^[-?:,[\]{}#&*!|>'"%@`\s]/.test(s) && !/: | #/.test(s) ? s : JSON.stringify(s);
 }
 
 /**

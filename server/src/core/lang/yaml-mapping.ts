@@ -208,3 +208,11 @@ export function trimEnd(text: string, end: number, min = 0): number {
   while (end > min && /[\r\n \t]/.test(text[end - 1])) end--;
   return end;
 }
+
+/**
+ * A value written in block context (`key: <value>`): plain when YAML reads it back as exactly that string, else
+ * double-quoted (a leading indicator such as `@` or `-`, `: `, ` #`, or a trailing blank).
+ */
+export function yamlValue(s: string): string {
+  return /^[\w@.+/ -]*[\w.]$/.test(s) && !/^[-?:,[\]{}#&*!|>'"%@`\s]/.test(s) && !/: | #/.test(s) ? s : JSON.stringify(s);
+}
