@@ -50,7 +50,12 @@ export function summarize(results: readonly FileResult[]): { files: number; erro
 
 /** The results without the findings suppressed with a reason (the CI formats have no place for accepted risk; SARIF has). */
 export function unsuppressed(results: readonly FileResult[]): FileResult[] {
-  return results.map((r) => (r.findings.some((f) => f.suppressed) ? { ...r, findings: r.findings.filter((f) => !f.suppressed) } : r));
+  return keepFindings(results, (f) => !f.suppressed);
+}
+
+/** The results with only the findings `keep` accepts (a file keeps its place when it has none left). */
+export function keepFindings(results: readonly FileResult[], keep: (f: FileResult['findings'][number]) => boolean): FileResult[] {
+  return results.map((r) => (r.findings.every(keep) ? r : { ...r, findings: r.findings.filter(keep) }));
 }
 
 /** Written file by file: one JSON string for a 10,000-file workspace would be tens of MB. */

@@ -13,7 +13,7 @@ import { collect, decode, firstInvalidUtf8 } from '../files';
 import { BaselineError, DEFAULT_BASELINE, makeBaseline, matchBaseline, parseBaseline, serializeBaseline, type FileFindings } from '../baseline';
 import { checker, checkFiles, MAX_WORKERS, PARALLEL_MIN_FILES, type CheckOptions, type FileOutcome } from '../check-files';
 import type { Config } from '../../core/config';
-import { FORMATS, printText, unsuppressed, writeResults, type AbsentResult, type FileResult, type Format } from '../output';
+import { FORMATS, keepFindings, printText, unsuppressed, writeResults, type AbsentResult, type FileResult, type Format } from '../output';
 import { countSeverities, githubSummary } from '../ci-formats';
 import type { Out } from '../io';
 import type { SuppressionRecord } from '../../core/analysis/suppress';
@@ -92,10 +92,11 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
     all = b.results;
     absent = b.absent;
   }
+  const isNew = (f: FileResult['findings'][number]) => f.baselineState !== 'unchanged';
   // With a baseline, only new findings are reported (SARIF keeps the unchanged ones, marked so).
-  const reported = values.baseline !== undefined && format !== 'sarif' ? all.map((r) => ({ ...r, findings: r.findings.filter((f) => f.baselineState !== 'unchanged') })) : all;
+  const reported = values.baseline !== undefined && format !== 'sarif' ? keepFindings(all, isNew) : all;
   // --quiet: errors only, in every output.
-  const results = values.quiet ? reported.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') })) : reported;
+  const results = values.quiet ? keepFindings(reported, (f) => f.severity === 'error') : reported;
   if (outFile !== undefined) {
     const lines: string[] = [];
     writeResults(format as Format, results, covered, config, { out: (l) => lines.push(l), err: io.err }, absent);
@@ -105,7 +106,7 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
       io.err(`isms: cannot write ${outFile}: ${(e as Error).message}`);
       return 2;
     }
-    printText(results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.baselineState !== 'unchanged') })), covered, config, io);
+    printText(keepFindings(results, isNew), covered, config, io);
   } else writeResults(format as Format, results, covered, config, io, absent);
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
   if (format === 'github' && summaryFile) {
@@ -115,7 +116,7 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
       io.err(`isms: cannot write the job summary to ${summaryFile}: ${(e as Error).message}`);
     }
   }
-  const counts = countSeverities(unsuppressed(results).map((r) => ({ ...r, findings: r.findings.filter((f) => f.baselineState !== 'unchanged') })));
+  const counts = countSeverities(keepFindings(results, (f) => !f.suppressed && isNew(f)));
   if (counts.error) return 1;
   if (maxWarnings !== undefined && counts.warning > Number(maxWarnings)) {
     io.err(`isms: ${counts.warning} warnings, more than --max-warnings ${maxWarnings}: exit code 1.`);
