@@ -377,7 +377,6 @@ describe('NHI inventory: chunks and cache', () => {
     analyze({ uri: 'big.nhi.yaml', text: edited }, config());
     const warm = performance.now() - t1;
     assert.ok(warm < cold, `warm ${warm.toFixed(1)} ms, cold ${cold.toFixed(1)} ms`);
-    assert.ok(warm < 500, `warm ${warm.toFixed(1)} ms`);
   });
 
   it('returns identity summaries', () => {
