@@ -83,6 +83,12 @@ class Reader {
     return this.text.slice(node.startIndex, node.endIndex);
   }
 
+  /** `end` moved back over whitespace, not before `min`. */
+  trimEnd(end: number, min: number): number {
+    while (end > min && /\s/.test(this.text[end - 1])) end--;
+    return end;
+  }
+
   range(start: number, end: number) {
     this.lines ??= new LineIndex(this.text);
     return this.lines.range(start, end);
@@ -217,6 +223,8 @@ interface Block {
   node: HclNode;
   /** End of the header (the last label). */
   headerEnd: number;
+  /** End of the block: its node's, or, when the parser's recovery nested the blocks after it inside it, the end of its own text. */
+  end: number;
   attrs: Map<string, HclNode>;
   blocks: { name: string; block: BlockBody }[];
 }
@@ -263,7 +271,7 @@ function readBlock(r: Reader, node: HclNode): Block | undefined {
   }
   if (labels.length !== 2 || !labels[0] || !labels[1]) return undefined;
   const { attrs, blocks } = readBody(r, parts.find((p) => p.type === 'body'));
-  return { kind, type: labels[0], name: labels[1], node, headerEnd, attrs, blocks };
+  return { kind, type: labels[0], name: labels[1], node, headerEnd, end: node.endIndex, attrs, blocks };
 }
 
 /**
@@ -276,7 +284,11 @@ function collectBlocks(r: Reader, node: HclNode, out: Block[], inBroken: boolean
       const b = readBlock(r, c);
       if (b) out.push(b);
       // A block left open swallows the blocks after it; Terraform has no nested resource blocks.
-      if (c.hasError) collectBlocks(r, c, out, true);
+      if (c.hasError) {
+        const before = out.length;
+        collectBlocks(r, c, out, true);
+        if (b && out.length > before) b.end = r.trimEnd(out[before].node.startIndex, b.headerEnd);
+      }
     } else if (c.type === 'body' || c.type === 'ERROR' || (inBroken && c.type !== 'attribute')) {
       collectBlocks(r, c, out, inBroken || c.type === 'ERROR');
     }
@@ -713,7 +725,7 @@ function read(text: string, root: HclNode): DiscoveryResult {
       source: `terraform:${address}`,
       names: [...new Set(names)],
       label: `Terraform ${address}`,
-      range: r.range(b.node.startIndex, b.node.endIndex),
+      range: r.range(b.node.startIndex, b.end),
       focus: r.range(b.node.startIndex, b.headerEnd),
       entry,
       ...(parent ? { belongsTo: `terraform:${parent.type}.${parent.name}` } : {}),
