@@ -33,6 +33,8 @@ function items(v: Value | undefined): Value[] {
 }
 
 function children(node: HclNode): HclNode[] {
+  const all = node.children;
+  if (all) return all.filter((c): c is HclNode => c !== null);
   const out: HclNode[] = [];
   for (let i = 0; i < node.childCount; i++) {
     const c = node.child(i);
@@ -42,6 +44,8 @@ function children(node: HclNode): HclNode[] {
 }
 
 function namedChildren(node: HclNode): HclNode[] {
+  const all = node.namedChildren;
+  if (all) return all.filter((c): c is HclNode => c !== null && c.type !== 'comment');
   const out: HclNode[] = [];
   for (let i = 0; i < node.namedChildCount; i++) {
     const c = node.namedChild(i);
