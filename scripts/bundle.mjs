@@ -7,7 +7,8 @@
 //
 // Type checking is `tsc -b`'s job; this script only bundles. Entries that do not exist yet are
 // skipped with a warning so the build keeps working while the tree is being written.
-import { existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -43,6 +44,18 @@ const common = {
   define: { 'import.meta.url': '__import_meta_url' },
 };
 
+// WebAssembly the bundles load at run time (server/src/node/hcl.ts looks for them next to the bundle):
+// the web-tree-sitter runtime and the Terraform grammar. They are copied, never fetched.
+const require = createRequire(import.meta.url);
+const wasmFiles = [
+  { from: 'web-tree-sitter/tree-sitter.wasm', to: 'dist/tree-sitter.wasm' },
+  { from: '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm', to: 'dist/tree-sitter-terraform.wasm' },
+];
+function copyWasm() {
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  for (const w of wasmFiles) copyFileSync(require.resolve(w.from), join(root, w.to));
+}
+
 const present = [];
 for (const t of targets) {
   if (existsSync(join(root, t.entry))) {
@@ -64,6 +77,7 @@ const options = (t) => ({
   external: t.external,
 });
 
+copyWasm();
 if (watch) {
   for (const t of present) {
     const ctx = await esbuild.context({

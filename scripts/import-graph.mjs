@@ -44,6 +44,12 @@ export const ARCHITECTURE_RULES = [
     reason: 'only the LSP adapter (server/src/lsp/) imports vscode-languageserver',
   },
   { from: '', toPackage: 'vscode', reason: 'nothing in the server imports vscode (only client/src does)' },
+  {
+    from: '',
+    exceptFrom: ['node/'],
+    toPackage: 'web-tree-sitter',
+    reason: 'only the Node helpers (server/src/node/hcl.ts) load the wasm parser; the core reads the trees they pass in',
+  },
 ];
 
 const SKIP_DIRS = new Set(['node_modules', 'out', 'dist']);

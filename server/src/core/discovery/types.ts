@@ -43,6 +43,13 @@ export interface DeclaredIdentity {
   /** Where a finding about it is reported: the block's header, the manifest's `metadata.name`, the `secrets.X` expression. */
   focus: Range;
   entry: SuggestedEntry;
+  /**
+   * The source reference of the identity this one is a credential of, where the code links them: an
+   * access key's user (`terraform:aws_iam_user.ci`), a service account key's account, an application
+   * password's application, a service principal's application. Absent when there is none or it is not
+   * declared in the same file.
+   */
+  belongsTo?: string;
 }
 
 /** Something a reader could not read, reported as at most one finding per file. */
@@ -74,7 +81,17 @@ export interface HclNode {
   readonly namedChildCount: number;
   child(index: number): HclNode | null;
   namedChild(index: number): HclNode | null;
+  /**
+   * All children (named ones) at once, where the tree offers them (web-tree-sitter does: one call into the
+   * wasm instead of one per child, several times faster for the reader). Optional: `child(i)` is the fallback.
+   */
+  readonly children?: readonly (HclNode | null)[];
+  readonly namedChildren?: readonly (HclNode | null)[];
 }
 
-/** Parses HCL text (Terraform) into a tree; provided by the adapters (node/hcl.ts), absent where the grammar is not loaded. */
+/**
+ * Parses HCL text (Terraform) into a tree; provided by the adapters (node/hcl.ts), absent where the grammar is not loaded.
+ * The tree lives in WebAssembly memory, owned by the function: the root it returns is valid until its next call
+ * (read it at once, synchronously; node/hcl.ts deletes the previous tree at each call).
+ */
 export type HclParse = (text: string) => HclNode | undefined;
