@@ -512,7 +512,8 @@ export class IsmsService {
     if (pos.line < region.first || pos.line > region.last) return undefined;
     const start = a.lines.lineStarts[pos.line];
     const lineText = a.lines.text.slice(start, a.lines.lineEnd(pos.line));
-    const m = /^([ \t]*(?:-[ \t]+)?(owner|owners|approver|approved_by|revoked_by)[ \t]*:[ \t]*)(.*?)[ \t]*(?:#.*)?$/.exec(lineText);
+    // (`- { owner: bob, until: 2026-03-31 }`, a previous_owners entry in flow form, too: its other keys are no name.)
+    const m = /^([ \t]*(?:-[ \t]+)?(?:\{[ \t]*)?(owners?|owner_team|owner_email|maintainers?|approvers?|approved_by|revoked_by)[ \t]*:[ \t]*)(.*?)[ \t]*(?:#.*)?$/.exec(lineText);
     if (!m || pos.character < m[1].length || pos.character > m[1].length + m[3].length || !m[3]) return undefined;
     // The name under the cursor: one of a comma-separated or flow list, quotes left out.
     const raw = m[3];
@@ -535,7 +536,8 @@ export class IsmsService {
       value = q[2];
       from++;
     }
-    if (!value || isPlaceholderValue(value) || findSecrets(value).length) return undefined;
+    value = value.replace(/[ \t]*\}$/, '');
+    if (!value || /[:{}]/.test(value) || isPlaceholderValue(value) || findSecrets(value).length) return undefined;
     const reg = this.registry;
     const entry = reg ? findOwner(reg, value) : undefined;
     const lc = value.toLowerCase();
