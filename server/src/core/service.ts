@@ -28,6 +28,8 @@ import { completeFields, completeSections, frontMatterTable, hoverField, invento
 import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
 import { sectionMissing, evidenceMissing } from './rules/document/sections';
 import { nhiOffboardingMissing, offboardingFixes } from './rules/nhi/offboarding-missing';
+import { nhiRevokedInUse } from './rules/nhi/lifecycle';
+import { citation } from './rules/nhi/context';
 import { evidenceOf, type EvidenceSource } from './coverage/evidence';
 import { EvidenceIndex } from './evidence-index';
 import { coverage, coverageControls, type CoverageReport } from './coverage/model';
@@ -394,8 +396,9 @@ export class IsmsService {
    */
   workspaceFindings(uri: string, identities: readonly IdentitySummary[]): Finding[] {
     const out: Finding[] = [];
+    this.revokedInUseAcross(uri, identities, out);
     const dupSeverity = this.severity('nhi-id-duplicate');
-    if (!dupSeverity) return out;
+    if (!dupSeverity) return out.sort((x, y) => comparePos(x.range.start, y.range.start) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0));
     // Per identity summary (the same object while its chunk is unchanged and unmoved), until another
     // file's IDs change (or the configuration: setConfig clears them): a keystroke then recomputes none
     // of a large inventory's cross-file findings.
@@ -407,7 +410,39 @@ export class IsmsService {
       if (f === undefined) memo.byIdentity.set(i, (f = this.duplicateFinding(uri, i, dupSeverity) ?? null));
       if (f) out.push(f);
     }
-    return out;
+    return out.sort((x, y) => comparePos(x.range.start, y.range.start) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0));
+  }
+
+  /**
+   * nhi-revoked-in-use across files: an active identity whose `used_by` names an identity that this inventory does not
+   * declare and every other inventory declaring it has revoked or decommissioned (within one inventory the rule unit
+   * judges it, rules/nhi/lifecycle.ts). Not memoised: a lookup per `used_by` entry, and nothing at all while no
+   * inventory of the workspace has a retired identity; what it answers changes with othersVersion and this file's IDs.
+   */
+  private revokedInUseAcross(uri: string, identities: readonly IdentitySummary[], out: Finding[]): void {
+    const severity = this.severity(nhiRevokedInUse.id);
+    if (!severity || !identities.some((i) => i.consumers.length)) return;
+    let local: Set<string> | undefined;
+    for (const x of identities) {
+      if (!x.idRange || !x.consumers.length || (x.status && x.status !== 'active')) continue;
+      for (const used of x.consumers) {
+        const others = this.index.retiredElsewhere(used, uri);
+        if (!others.length) continue;
+        local ??= new Set(identities.flatMap((i) => (i.id === undefined ? [] : [i.id.toLowerCase()])));
+        if (local.has(used.toLowerCase())) continue;
+        const where = others.slice(0, 3).map((o) => `${this.workspace.relativePath(o.uri)}:${o.line + 1}`).join(', ');
+        const id = maskSecrets(x.id ?? '?');
+        const name = maskSecrets(used);
+        out.push({
+          ruleId: nhiRevokedInUse.id,
+          severity,
+          message: `Identity '${id}' is used by '${name}', which is revoked in ${where}${others.length > 3 ? ` and ${others.length - 3} more` : ''}: an active identity still depends on an identity whose access was removed, or the removal did not happen (${citation(nhiRevokedInUse)}). Remove it from used_by, or correct its status there.`,
+          range: x.idRange,
+          fixes: [],
+          data: { identity: id, revoked: name, elsewhere: others.map((o) => ({ path: this.workspace.relativePath(o.uri), line: o.line })) },
+        });
+      }
+    }
   }
 
   private duplicateFinding(uri: string, i: IdentitySummary, dupSeverity: Severity): Finding | undefined {
