@@ -288,12 +288,13 @@ export class IsmsService {
   }
 
   /**
-   * The problems of a `.isms.yaml` (core/config-file.ts), with warnings for its documentGlobs and inventoryGlobs
-   * that match none of `files` (workspace-relative) when the host knows the workspace's files.
+   * The problems of a `.isms.yaml` (core/config-file.ts), with warnings for its documentGlobs, inventoryGlobs and
+   * ignoreGlobs that match none of `files` (workspace-relative, what ignoreGlobs left out included) when the host
+   * knows the workspace's files.
    */
   configProblems(file: SourceFile, files?: readonly string[]): ConfigDiagnostic[] {
     const out = configDiagnostics(file.text);
-    if (files && !out.some((d) => d.path === '')) out.push(...unmatchedGlobs(file.text, files, ['documentGlobs', 'inventoryGlobs']));
+    if (files && !out.some((d) => d.path === '')) out.push(...unmatchedGlobs(file.text, files));
     return out;
   }
 
