@@ -640,10 +640,12 @@ export class IsmsService {
       this.names.delete(file.uri);
       return this.index.delete(file.uri);
     }
-    this.names.set(file.uri, scanNames(file.text, kind));
+    // (An OpenControl component names no owner or identity: its evidence is all the workspace keeps of it.)
+    if (kind === 'component') this.names.delete(file.uri);
+    else this.names.set(file.uri, scanNames(file.text, kind));
     // Its evidence is read again (keepEvidence) when its text is not the one the kept evidence was read from.
     if (this.evidenceIndex.stamp(file.uri) !== textHash(file.text)) this.evidenceIndex.markStale(file.uri);
-    return this.index.set(file.uri, scanFacts(file.text, kind === 'inventory'));
+    return this.index.set(file.uri, kind === 'component' ? { owners: [], ids: [] } : scanFacts(file.text, kind === 'inventory'));
   }
 
   /** A file left the workspace (its facts and its evidence go). */
@@ -662,7 +664,7 @@ export class IsmsService {
     const a = this.view(file);
     let symbols: OutlineSymbol[] = [];
     if (a.kind === 'process-document') symbols = markdownOutline(a.lines, a.frontMatter, a.headings ?? []);
-    else if (a.kind === 'inventory') symbols = yamlOutline(a.lines);
+    else if (a.kind === 'inventory' || a.kind === 'component') symbols = yamlOutline(a.lines);
     this.outlines.set(file.uri, { text: file.text, symbols });
     return symbols;
   }
@@ -948,7 +950,7 @@ export class IsmsService {
   /** Whether a file is an inventory or a process document (the files owners and identity IDs are named in). */
   private nameKind(file: SourceFile): 'inventory' | 'process-document' | undefined {
     const kind = classify(file.uri, file.text, this.config, this.workspace.relativePath(file.uri));
-    return kind === 'other' || isBinary(file.text) ? undefined : kind;
+    return kind === 'other' || kind === 'component' || isBinary(file.text) ? undefined : kind;
   }
 
   /** The owner or identity ID at `pos` (editor/names.ts), with its range. */
