@@ -97,6 +97,12 @@ describe('OpenControl components', () => {
     assert.deepEqual(svc.check({ uri: 'c.yaml', text: broken }).map((x: any) => x.ruleId), ['syntax-error']);
     const secret = bare + 'verifications:\n  - key: v\n    name: token\n    path: https://ci.example/api?token=ghp_abcdefghijklmnopqrstuvwxyz0123456789\n    type: URL\n';
     assert.deepEqual(svc.check({ uri: 'c.yaml', text: secret }).map((x: any) => x.ruleId), ['secret-inline']);
+    // Hostile nesting: one finding says what was not read; the rest of the component is checked and is evidence.
+    const deep = bare + '    narrative: ' + '['.repeat(20000) + '\n';
+    const a = svc.analysis({ uri: 'c.yaml', text: deep });
+    const f = svc.check({ uri: 'c.yaml', text: deep });
+    assert.deepEqual(f.map((x: any) => x.ruleId), ['file-unreadable']);
+    assert.deepEqual(evidenceOf(a, f, deep, config())[0].listed, ['sp800-53:AC-2']);
   });
 
   it('with the default frameworks (SP 800-53 off), its SP 800-53 keys are out of scope, as in any list', () => {

@@ -11,7 +11,7 @@ import { refIds, type ControlRef } from '../refs/scan';
 import type { Finding } from '../types';
 import { catalog } from '../catalog/catalog';
 import { scanListItem } from '../lang/yaml-controls';
-import { fastParseDocument, PARSE_OPTIONS } from '../lang/fast-yaml';
+import { fastParseDocument, PARSE_OPTIONS, shallowYaml } from '../lang/fast-yaml';
 import type { Config } from '../config';
 import { todayOf } from '../dates';
 import { recordedHistory, type RecordedHistory } from '../lang/history';
@@ -101,7 +101,8 @@ export function evidenceOf(a: Analysis, findings: readonly Finding[], text: stri
 function componentEvidence(a: Analysis, findings: readonly Finding[], text: string, config: Config): EvidenceSource {
   let c: ReturnType<typeof readComponent> | undefined;
   try {
-    c = readComponent(text, config);
+    // (Values nested deeper than the YAML library survives are blanked first, as the analysis does.)
+    c = readComponent(shallowYaml(text)?.text ?? text, config);
   } catch {
     c = undefined;
   }
