@@ -227,6 +227,76 @@ describe('.isms.yaml in the editor (through the language server)', function () {
   });
 });
 
+describe('.isms.yaml globs that match nothing, in the editor (after the workspace walk)', function () {
+  this.timeout(60000);
+  let client: LspClient;
+  const cfg = "documentGlobs: ['policies/*.md', 'handbook/*.md.erb']\nignoreGlobs: ['drafts/**', 'build/**', '**/*.png', 'old.md']\n";
+  const dir = workspace({ 'p.md': POLICY, 'drafts/x.md': POLICY, 'docs/logo.png': 'png', 'old.md': '# Old\n', 'handbook/a.md.erb': POLICY, '.isms.yaml': cfg });
+  const uri = pathToFileURL(path.join(dir, '.isms.yaml')).href;
+  before(async () => {
+    client = new LspClient();
+    await client.start(dir);
+  });
+  after(async () => client.stop());
+
+  it('warns on each glob of documentGlobs and ignoreGlobs that matches no file, counting what ignoreGlobs left out, as the CLI does', async () => {
+    let d = await client.open(uri, 'yaml', cfg);
+    while (!d.diagnostics.length) d = await client.diagnostics(uri);
+    const got = d.diagnostics.map((x: any) => [x.severity, x.range.start.line, x.message]);
+    assert.deepEqual(got, [
+      [2, 0, "documentGlobs: 'policies/*.md' matches no file in the workspace"],
+      [2, 1, "ignoreGlobs: 'build/**' matches no file in the workspace"],
+    ]);
+    // The CLI says the same of the same file.
+    const r = runIsms(dir, ['check', '.']);
+    const cli = r.stderr.split('\n').filter((l: string) => /matches no file/.test(l)).map((l: string) => l.replace(/^.*warning /, '').replace(/^.*: (?=\w+Globs:)/, ''));
+    assert.deepEqual(cli, got.map((g: any[]) => g[2]), r.stderr);
+  });
+});
+
+describe('the VS Code settings (isms.*) through the language server', function () {
+  this.timeout(60000);
+  let client: LspClient;
+  const dir = workspace({ 'p.md': POLICY });
+  const doc = pathToFileURL(path.join(dir, 'p.md')).href;
+  after(async () => client.stop());
+
+  it('warns once per set of problems (unknown rule IDs with the nearest one), logs each every time, and ignores what it cannot use', async () => {
+    client = new LspClient();
+    const shown = client.record('window/showMessage');
+    const logged = client.record('window/logMessage');
+    const bad = { rules: { 'link-brokn': 'off', 'owner-shared': 'loud' } };
+    const first = client.notification('window/showMessage');
+    await client.start(dir, bad);
+    const m = await first;
+    assert.equal(m.type, 2);
+    assert.equal(m.message, "isms settings: isms.rules: unknown rule 'link-brokn' (did you mean 'link-broken'?) (and 1 more problem; see the isms output). The setting is ignored; fix it in your settings.");
+    const settingsLog = () => logged.filter((l) => l.message.startsWith('isms: settings:')).map((l) => [l.type, l.message]);
+    assert.deepEqual(settingsLog(), [
+      [2, "isms: settings: isms.rules: unknown rule 'link-brokn' (did you mean 'link-broken'?)"],
+      [2, "isms: settings: isms.rules: severity must be one of error, warning, info, hint, off, not 'loud'"],
+    ]);
+    await client.open(doc, 'markdown', POLICY);
+    // A configuration change is read again (the open document is checked again after it): the same problems are
+    // logged again, not shown again; fixed, nothing; back again, shown again.
+    const change = async (settings: unknown) => {
+      client.settings = settings;
+      const again = client.diagnostics(doc);
+      client.notify('workspace/didChangeConfiguration', { settings: null });
+      await again;
+    };
+    await change(bad);
+    assert.equal(shown.length, 1);
+    assert.equal(settingsLog().length, 4);
+    await change({ rules: { 'link-broken': 'off' } });
+    assert.equal(shown.length, 1);
+    assert.equal(settingsLog().length, 4);
+    await change({ frameworks: ['csff'], rules: { 'link-brokn': 'off' } });
+    assert.equal(shown.length, 2);
+    assert.match(shown[1].message, /^isms settings: isms\.frameworks: unknown framework 'csff' \(did you mean 'csf'\?\)/);
+  });
+});
+
 describe('isms init', function () {
   this.timeout(60000);
   const { parse } = require('yaml');

@@ -260,6 +260,7 @@ describe('language server: navigation across files', function () {
 
 describe('navigation: names (core/editor/names.ts)', () => {
   const { nameOccurrences, scanNames, renameEdits, validName } = server('core/editor/names.js');
+  const { IsmsService } = server('core/service.js');
   const { classify } = server('core/analysis/analyze.js');
   const { defaultConfig } = server('core/config.js');
   const { LineIndex } = server('core/text.js');
@@ -315,6 +316,52 @@ describe('navigation: names (core/editor/names.ts)', () => {
     const names = scanNames(inv, 'inventory').map((o: any) => `${o.kind}:${o.value}${o.definition ? '!' : ''}`);
     assert.deepEqual(names, ['owner:team-a', 'identity:svc-a!', 'owner:team-a', 'owner:team-b', 'owner:team-c', 'identity:svc-b', 'identity:svc-b!', 'owner:team-d']);
     assert.deepEqual(nameOccurrences(inv, 'inventory').items.map((o: any) => `${o.kind}:${o.value}${o.definition ? '!' : ''}`), names);
+  });
+
+  it('reads flow collections over lines (through the parser) exactly as the parser does, and finds them from the index', () => {
+    const lines = (text: string) => new LineIndex(text);
+    const parsed = (text: string, kind: string) => {
+      const li = lines(text);
+      return nameOccurrences(text, kind).items.map((o: any) => {
+        const s = li.positionAt(o.start);
+        return [o.kind, o.value, s.line, s.character, li.positionAt(o.end).character, o.definition];
+      });
+    };
+    const scanned = (text: string, kind: string) => scanNames(text, kind).map((o: any) => [o.kind, o.value, o.line, o.start, o.end, o.definition]);
+    const inv = [
+      'kind: nhi-inventory',
+      'identities:',
+      '  - id: svc-a',
+      '    owner: team-a',
+      '    controls: [CSF:PR.AA-01,',
+      '      ISO27001:A.5.16]',
+      '    used_by: [svc-b,  # the batch',
+      '      "svc-c"]',
+      '    previous_owners: [{ owner: team-b,',
+      '        until: 2026-01-01 }, { owner: team-c, until: 2025-01-01 }]',
+      '  - { id: svc-b,',
+      '      owner: team-d }',
+      '',
+    ].join('\n');
+    const want = ['owner:team-a@3', 'identity:svc-a!@2', 'identity:svc-b@6', 'identity:svc-c@7', 'owner:team-b@8', 'owner:team-c@9', 'identity:svc-b!@10', 'owner:team-d@11'];
+    const got = scanNames(inv, 'inventory').map((o: any) => `${o.kind}:${o.value}${o.definition ? '!' : ''}@${o.line}`);
+    assert.deepEqual([...got].sort(), [...want].sort());
+    assert.deepEqual(scanned(inv, 'inventory'), parsed(inv, 'inventory'));
+    const doc = '---\ntitle: P\ntype: policy\nowner: [alice,\n  "bob"]\napprovers: [carol, # the CISO\n  dave]\n---\n# P\n';
+    assert.deepEqual(scanned(doc, 'process-document'), parsed(doc, 'process-document'));
+    assert.deepEqual(scanNames(doc, 'process-document').map((o: any) => `${o.value}@${o.line}:${o.start}`), ['alice@3:8', 'bob@4:3', 'carol@5:12', 'dave@6:2']);
+    // A `[` in a plain scalar or a quoted one is no flow collection; a file that does not parse keeps the line scan.
+    for (const t of ['kind: nhi-inventory\nidentities:\n  - id: a\n    purpose: fix [the] thing\n    owner: x\n', 'kind: nhi-inventory\nidentities:\n  - id: a\n    purpose: "a [b"\n    owner: x\n'])
+      assert.deepEqual(scanned(t, 'inventory'), parsed(t, 'inventory'));
+    const broken = 'kind: nhi-inventory\nidentities:\n  - id: a\n    owner: x\n    used_by: [b,\n';
+    assert.deepEqual(scanNames(broken, 'inventory').map((o: any) => o.value), ['a', 'x', 'b']);
+    // From the index (a file not open): references of an owner named on a continuation line, and of an identity.
+    const svc = new IsmsService({ relativePath: (u: string) => u }, defaultConfig());
+    svc.indexFile({ uri: 'file:///ws/a.nhi.yaml', text: inv });
+    svc.indexFile({ uri: 'file:///ws/p.md', text: doc });
+    assert.deepEqual(svc.nameReferences('owner', 'team-b', [], 'all').map((l: any) => [l.uri, l.range.start.line, l.range.start.character]), [['file:///ws/a.nhi.yaml', 8, 31]]);
+    assert.deepEqual(svc.nameReferences('owner', 'bob', [], 'all').map((l: any) => [l.uri, l.range.start.line, l.range.start.character]), [['file:///ws/p.md', 4, 3]]);
+    assert.deepEqual(svc.nameReferences('identity', 'svc-c', [], 'all').map((l: any) => [l.range.start.line, l.range.start.character]), [[7, 7]]);
   });
 
   it('renames only the values (quotes, comments, spacing kept), and never in a file whose YAML has errors', () => {

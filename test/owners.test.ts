@@ -86,6 +86,9 @@ describe('owners registry reader', () => {
         [7, 'each owner is a mapping with id, name, email, active'],
       ],
     );
+    // A manager is another entry of the registry.
+    const m = readOwners('owners:\n  - id: a\n    manager: b\n  - id: b\n    manager: zed\n', 'x');
+    assert.deepEqual(m.problems.map((p: any) => [p.line, p.message]), [[3, "the manager 'zed' of 'b' is not in the registry"]]);
     for (const bad of ['', 'owners: 3', '[', 'owners:\n  - id: [x', '\u0000\u0001', 'a: *b']) assert.doesNotThrow(() => readOwners(bad, 'x'));
     assert.equal(readOwners('owners: 3', 'x').problems[0].message, "the registry needs a list under 'owners:'");
   });
@@ -118,6 +121,19 @@ describe('owner rules', () => {
       { text: '---\ntitle: P\ntype: policy\nowner: alice@example.com\n---\n# P\n', config: withRegistry },
       // Dave leaves on 2026-12-01; the tester's today is 2026-11-23.
       { text: inv('dave'), uri: 'a.nhi.yaml', config: withRegistry },
+      // The joiner, mover and leaver records are history: someone who has since left is still a true record.
+      {
+        text: inv('alice', '    approved_by: bob\n    revoked_by: Bob Example\n    previous_owners:\n      - { owner: bob, until: 2026-03-31 }\n      - owner: bob@example.com\n        until: 2025-01-01\n'),
+        uri: 'a.nhi.yaml',
+        config: withRegistry,
+      },
+      // A revoked identity has no current owner to answer for it: an owner who left is no finding.
+      { text: inv('bob', '    status: revoked\n    revoked_on: 2026-04-01\n'), uri: 'a.nhi.yaml', config: withRegistry },
+      // Document approvers, under each spelling; a retired document's approver who left.
+      { text: '---\ntitle: P\ntype: policy\nowner: alice\napprover: team-payments\n---\n# P\n', config: withRegistry },
+      { text: '---\ntitle: P\ntype: policy\nowner: alice\napproved_by: [alice, payments@example.com]\n---\n# P\n', config: withRegistry },
+      { text: '---\ntitle: P\ntype: policy\nstatus: retired\nowner: alice\napprover: bob\n---\n# P\n', config: withRegistry },
+      { text: '---\ntitle: P\ntype: policy\nowner: alice\napprover: TBD\n---\n# P\n', config: withRegistry },
     ],
     invalid: [
       {
@@ -165,6 +181,38 @@ describe('owner rules', () => {
         config: withRegistry,
         findings: [{ ruleId: 'owner-unknown', line: 4, column: 8, message: /^The owner 'alcie' of this policy is not in the owners registry/ }],
         output: '---\ntitle: P\ntype: policy\nowner: alice\n---\n# P\n',
+      },
+      {
+        name: 'the joiner, leaver and mover records: unknown people only',
+        text: inv('alice', '    approved_by: carol\n    revoked_by: alcie\n    previous_owners:\n      - { owner: bbo, until: 2026-03-31 }\n      - owner: zed\n        until: 2025-01-01\n'),
+        uri: 'a.nhi.yaml',
+        config: withRegistry,
+        findings: [
+          { ruleId: 'owner-unknown', line: 5, column: 18, message: /^The approver \(approved_by\) 'carol' of identity 'svc-a' is not in the owners registry \(owners.yaml\): the joiner record names nobody/, data: { field: 'approved_by', owner: 'carol' } },
+          { ruleId: 'owner-unknown', line: 6, column: 17, message: /^The revoker \(revoked_by\) 'alcie' .*\(did you mean 'alice'\?\): the leaver record/, data: { field: 'revoked_by' } },
+          { ruleId: 'owner-unknown', line: 8, column: 18, message: /^The previous owner 'bbo' .*\(did you mean 'bob'\?\): the mover record/, data: { field: 'previous_owners' } },
+          { ruleId: 'owner-unknown', line: 9, column: 16, message: /^The previous owner 'zed'/ },
+        ],
+        output: inv('alice', '    approved_by: carol\n    revoked_by: alice\n    previous_owners:\n      - { owner: bob, until: 2026-03-31 }\n      - owner: zed\n        until: 2025-01-01\n'),
+        after: ['owner-unknown', 'owner-unknown'],
+      },
+      {
+        name: 'a document approver who left: the approval stands, the next review needs a new approver',
+        text: '---\ntitle: P\ntype: policy\nowner: alice\napprover: Bob Example\n---\n# P\n',
+        config: withRegistry,
+        findings: [{ ruleId: 'owner-inactive', line: 5, column: 11, message: /^The approver 'Bob Example' of this policy has left \(inactive since 2026-03-31 in owners.yaml\): the approval given stands/, data: { field: 'approver', ownerId: 'bob' } }],
+        output: null,
+      },
+      {
+        name: 'a document owner and approver under their aliases',
+        text: '---\ntitle: P\ntype: policy\nmaintainers: [alice, carol]\napproved_by: alcie\n---\n# P\n',
+        config: withRegistry,
+        findings: [
+          { ruleId: 'owner-unknown', line: 4, column: 22, message: /^The owner 'carol' of this policy/ },
+          { ruleId: 'owner-unknown', line: 5, column: 14, message: /^The approver 'alcie' of this policy is not in the owners registry \(owners.yaml\) \(did you mean 'alice'\?\): an approval nobody can trace/ },
+        ],
+        output: '---\ntitle: P\ntype: policy\nmaintainers: [alice, carol]\napproved_by: alice\n---\n# P\n',
+        after: ['owner-unknown'],
       },
     ],
   });
@@ -278,6 +326,27 @@ describe('the service and the registry', () => {
     assert.deepEqual(items.slice(0, 3), [['alice', 'Alice Example · platform · alice@example.com'], ['dave', 'Dave Example · dave@example.com'], ['team-payments', 'Payments team · payments@example.com']]);
     assert.ok(!items.some(([l]: string[]) => l === 'bob'), 'who has left is not offered');
     assert.ok(items.some(([l, d]: string[]) => l === 'alice@example.com' && d === 'owner used in this workspace'));
+  });
+
+  it('hover and completion on the other person fields: approved_by, revoked_by, previous_owners, a document approver', () => {
+    const svc = new IsmsService({ relativePath: (u: string) => u.replace('file:///ws/', '') }, cfg());
+    svc.setOwners(REG);
+    const file = { uri: 'file:///ws/a.nhi.yaml', text: inv('alice', '    approved_by: dave\n    previous_owners:\n      - { owner: bob, until: 2026-03-31 }\n      - owner: team-payments\n') };
+    assert.match(svc.hover(file, { line: 4, character: 19 }).contents, /^\*\*Dave Example\*\*/);
+    const flow = svc.hover(file, { line: 6, character: 17 });
+    assert.match(flow.contents, /^\*\*Bob Example\*\* \(`bob`\) — \*\*inactive since 2026-03-31\*\*/);
+    assert.deepEqual(flow.range, { start: { line: 6, character: 17 }, end: { line: 6, character: 20 } });
+    assert.ok(!/Example/.test(svc.hover(file, { line: 6, character: 30 })?.contents ?? ''), "'until' is no name");
+    assert.match(svc.hover(file, { line: 7, character: 18 }).contents, /^\*\*Payments team\*\*/);
+    const doc = { uri: 'file:///ws/p.md', text: '---\ntitle: P\ntype: policy\nowner: alice\napprovers: [dave, zed]\n---\n# P\n' };
+    assert.match(svc.hover(doc, { line: 4, character: 13 }).contents, /^\*\*Dave Example\*\*/);
+    assert.match(svc.hover(doc, { line: 4, character: 19 }).contents, /^\*\*zed\*\* is not in the owners registry/);
+    // Completion of a previous owner: the registry's active people, as for `owner`.
+    const blank = { uri: 'file:///ws/a.nhi.yaml', text: inv('alice', '    previous_owners:\n      - owner: \n') };
+    const items = svc.complete(blank, { line: 5, character: 15 }).map((i: any) => i.label);
+    assert.deepEqual(items.slice(0, 3), ['alice', 'dave', 'team-payments']);
+    const keys = svc.complete({ ...blank, text: inv('alice', '    previous_owners:\n      - \n') }, { line: 5, character: 8 }).map((i: any) => i.label);
+    assert.deepEqual(keys.slice().sort(), ['owner', 'until']);
   });
 });
 

@@ -78,3 +78,76 @@ describe('workspace index', () => {
     assert.deepEqual(by, { 'a.nhi.yaml': [[4, 'z.nhi.yaml:3']], 'z.nhi.yaml': [[2, 'a.nhi.yaml:5']] });
   });
 });
+
+describe('nhi-revoked-in-use across inventories', () => {
+  const legacy = (status: string, extra = '') => `kind: nhi-inventory\nidentities:\n  - id: svc-other\n    owner: a@bank.example\n  - id: Svc-Legacy\n    owner: a@bank.example\n    status: ${status}\n    revoked_on: 2026-04-02\n${extra}`;
+  const user = (used: string, extra = '') => `kind: nhi-inventory\nidentities:\n  - id: api-reports\n    owner: b@bank.example\n    used_by: [${used}]\n${extra}`;
+  const revoked = (fs: any[]) => fs.filter((f) => f.ruleId === 'nhi-revoked-in-use').map((f) => [f.range.start.line, f.severity, f.message.match(/which is revoked (?:in|\()([^:)]+:?\d*)/)?.[1]?.trim()]);
+
+  it('reports an active identity using one revoked in another inventory, open or only indexed, with its file and line', () => {
+    const s = svc();
+    s.indexFile({ uri: 'legacy.nhi.yaml', text: legacy('revoked') });
+    const f = s.check({ uri: 'pay.nhi.yaml', text: user('svc-legacy, svc-other') }).filter((x: any) => x.ruleId === 'nhi-revoked-in-use');
+    assert.deepEqual(revoked(f), [[2, 'error', 'legacy.nhi.yaml:5']]);
+    assert.match(f[0].message, /^Identity 'api-reports' is used by 'svc-legacy', which is revoked in legacy\.nhi\.yaml:5: .*NHI1:2025 Improper Offboarding/);
+    assert.deepEqual(f[0].data, { identity: 'api-reports', revoked: 'svc-legacy', elsewhere: [{ path: 'legacy.nhi.yaml', line: 4 }] });
+    // decommissioned too; the analysed facts of an open file as well as the scan of an indexed one
+    const s2 = svc();
+    s2.check({ uri: 'legacy.nhi.yaml', text: legacy('decommissioned') });
+    assert.deepEqual(revoked(s2.check({ uri: 'pay.nhi.yaml', text: user('svc-legacy') })), [[2, 'error', 'legacy.nhi.yaml:5']]);
+  });
+
+  it('is silent when the identity is active, declared in this inventory, active in some other file, or the user is itself retired', () => {
+    const s = svc();
+    s.indexFile({ uri: 'legacy.nhi.yaml', text: legacy('active') });
+    assert.deepEqual(revoked(s.check({ uri: 'pay.nhi.yaml', text: user('svc-legacy') })), []);
+    s.indexFile({ uri: 'legacy.nhi.yaml', text: legacy('revoked') });
+    // declared here (active): a duplicate, not a revoked identity in use
+    assert.deepEqual(revoked(s.check({ uri: 'pay.nhi.yaml', text: user('svc-legacy', '  - id: svc-legacy\n    owner: b@bank.example\n') })), []);
+    // the user revoked itself
+    assert.deepEqual(revoked(s.check({ uri: 'pay.nhi.yaml', text: user('svc-legacy', '').replace('used_by', 'status: revoked\n    revoked_on: 2026-05-01\n    used_by') })), []);
+    // active in a third file
+    s.indexFile({ uri: 'other.nhi.yaml', text: inv('svc-legacy') });
+    assert.deepEqual(revoked(s.check({ uri: 'pay.nhi.yaml', text: user('svc-legacy') })), []);
+    s.unindexFile('other.nhi.yaml');
+    assert.deepEqual(revoked(s.check({ uri: 'pay.nhi.yaml', text: user('svc-legacy') })), [[2, 'error', 'legacy.nhi.yaml:5']]);
+    // status nested deeper than the identity's own keys, or in a flow identity of a file only scanned: not retired
+    s.indexFile({ uri: 'legacy.nhi.yaml', text: 'kind: nhi-inventory\nidentities:\n  - id: svc-legacy\n    meta:\n      status: revoked\n' });
+    assert.deepEqual(revoked(s.check({ uri: 'pay.nhi.yaml', text: user('svc-legacy') })), []);
+    s.indexFile({ uri: 'legacy.nhi.yaml', text: 'kind: nhi-inventory\nidentities: [{id: svc-legacy, status: revoked}]\n' });
+    assert.deepEqual(revoked(s.check({ uri: 'pay.nhi.yaml', text: user('svc-legacy') })), []);
+    // off
+    s.indexFile({ uri: 'legacy.nhi.yaml', text: legacy('revoked') });
+    const off = defaultConfig();
+    off.today = '2026-11-23';
+    off.rules['nhi-revoked-in-use'] = 'off';
+    s.setConfig(off);
+    assert.deepEqual(revoked(s.check({ uri: 'pay.nhi.yaml', text: user('svc-legacy') })), []);
+  });
+
+  it('follows the other file between keystrokes: revoked, restored, moved, removed', () => {
+    const s = svc();
+    let text = user('svc-legacy');
+    const typed = () => (text = text.replace('b@bank', 'bb@bank'));
+    s.indexFile({ uri: 'legacy.nhi.yaml', text: legacy('active') });
+    assert.equal(s.indexFile({ uri: 'legacy.nhi.yaml', text: legacy('revoked') }), true, 'a status change is a change of the IDs other files see');
+    assert.deepEqual(revoked(s.check({ uri: 'pay.nhi.yaml', text: typed() })), [[2, 'error', 'legacy.nhi.yaml:5']]);
+    s.indexFile({ uri: 'legacy.nhi.yaml', text: '# moved\n' + legacy('revoked') });
+    assert.deepEqual(revoked(s.check({ uri: 'pay.nhi.yaml', text: typed() })), [[2, 'error', 'legacy.nhi.yaml:6']]);
+    s.indexFile({ uri: 'legacy.nhi.yaml', text: legacy('active') });
+    assert.deepEqual(revoked(s.check({ uri: 'pay.nhi.yaml', text: typed() })), []);
+    s.indexFile({ uri: 'legacy.nhi.yaml', text: legacy('revoked') });
+    s.unindexFile('legacy.nhi.yaml');
+    assert.deepEqual(revoked(s.check({ uri: 'pay.nhi.yaml', text: typed() })), []);
+  });
+
+  it('the CLI reports it across files, as the editor does', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-ws-'));
+    fs.writeFileSync(path.join(dir, 'legacy.nhi.yaml'), legacy('revoked'));
+    fs.writeFileSync(path.join(dir, 'pay.nhi.yaml'), user('svc-legacy'));
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'check', dir, '--format', 'json', '--today', '2026-11-23'], { encoding: 'utf8' });
+    const j = JSON.parse(r.stdout);
+    const by = Object.fromEntries(j.files.map((f: any) => [path.basename(f.path), revoked(f.findings).map(([l, , w]: any[]) => [l, w])]));
+    assert.deepEqual(by, { 'legacy.nhi.yaml': [], 'pay.nhi.yaml': [[2, 'legacy.nhi.yaml:5']] });
+  });
+});

@@ -28,6 +28,8 @@ import { completeFields, completeSections, frontMatterTable, hoverField, invento
 import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
 import { sectionMissing, evidenceMissing } from './rules/document/sections';
 import { nhiOffboardingMissing, offboardingFixes } from './rules/nhi/offboarding-missing';
+import { nhiRevokedInUse } from './rules/nhi/lifecycle';
+import { citation } from './rules/nhi/context';
 import { evidenceOf, type EvidenceSource } from './coverage/evidence';
 import { EvidenceIndex } from './evidence-index';
 import { coverage, coverageControls, type CoverageReport } from './coverage/model';
@@ -286,12 +288,13 @@ export class IsmsService {
   }
 
   /**
-   * The problems of a `.isms.yaml` (core/config-file.ts), with warnings for its documentGlobs and inventoryGlobs
-   * that match none of `files` (workspace-relative) when the host knows the workspace's files.
+   * The problems of a `.isms.yaml` (core/config-file.ts), with warnings for its documentGlobs, inventoryGlobs and
+   * ignoreGlobs that match none of `files` (workspace-relative, what ignoreGlobs left out included) when the host
+   * knows the workspace's files.
    */
   configProblems(file: SourceFile, files?: readonly string[]): ConfigDiagnostic[] {
     const out = configDiagnostics(file.text);
-    if (files && !out.some((d) => d.path === '')) out.push(...unmatchedGlobs(file.text, files, ['documentGlobs', 'inventoryGlobs']));
+    if (files && !out.some((d) => d.path === '')) out.push(...unmatchedGlobs(file.text, files));
     return out;
   }
 
@@ -394,8 +397,9 @@ export class IsmsService {
    */
   workspaceFindings(uri: string, identities: readonly IdentitySummary[]): Finding[] {
     const out: Finding[] = [];
+    this.revokedInUseAcross(uri, identities, out);
     const dupSeverity = this.severity('nhi-id-duplicate');
-    if (!dupSeverity) return out;
+    if (!dupSeverity) return out.sort((x, y) => comparePos(x.range.start, y.range.start) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0));
     // Per identity summary (the same object while its chunk is unchanged and unmoved), until another
     // file's IDs change (or the configuration: setConfig clears them): a keystroke then recomputes none
     // of a large inventory's cross-file findings.
@@ -407,7 +411,39 @@ export class IsmsService {
       if (f === undefined) memo.byIdentity.set(i, (f = this.duplicateFinding(uri, i, dupSeverity) ?? null));
       if (f) out.push(f);
     }
-    return out;
+    return out.sort((x, y) => comparePos(x.range.start, y.range.start) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0));
+  }
+
+  /**
+   * nhi-revoked-in-use across files: an active identity whose `used_by` names an identity that this inventory does not
+   * declare and every other inventory declaring it has revoked or decommissioned (within one inventory the rule unit
+   * judges it, rules/nhi/lifecycle.ts). Not memoised: a lookup per `used_by` entry, and nothing at all while no
+   * inventory of the workspace has a retired identity; what it answers changes with othersVersion and this file's IDs.
+   */
+  private revokedInUseAcross(uri: string, identities: readonly IdentitySummary[], out: Finding[]): void {
+    const severity = this.severity(nhiRevokedInUse.id);
+    if (!severity || !identities.some((i) => i.consumers.length)) return;
+    let local: Set<string> | undefined;
+    for (const x of identities) {
+      if (!x.idRange || !x.consumers.length || (x.status && x.status !== 'active')) continue;
+      for (const used of x.consumers) {
+        const others = this.index.retiredElsewhere(used, uri);
+        if (!others.length) continue;
+        local ??= new Set(identities.flatMap((i) => (i.id === undefined ? [] : [i.id.toLowerCase()])));
+        if (local.has(used.toLowerCase())) continue;
+        const where = others.slice(0, 3).map((o) => `${this.workspace.relativePath(o.uri)}:${o.line + 1}`).join(', ');
+        const id = maskSecrets(x.id ?? '?');
+        const name = maskSecrets(used);
+        out.push({
+          ruleId: nhiRevokedInUse.id,
+          severity,
+          message: `Identity '${id}' is used by '${name}', which is revoked in ${where}${others.length > 3 ? ` and ${others.length - 3} more` : ''}: an active identity still depends on an identity whose access was removed, or the removal did not happen (${citation(nhiRevokedInUse)}). Remove it from used_by, or correct its status there.`,
+          range: x.idRange,
+          fixes: [],
+          data: { identity: id, revoked: name, elsewhere: others.map((o) => ({ path: this.workspace.relativePath(o.uri), line: o.line })) },
+        });
+      }
+    }
   }
 
   private duplicateFinding(uri: string, i: IdentitySummary, dupSeverity: Severity): Finding | undefined {
@@ -512,7 +548,8 @@ export class IsmsService {
     if (pos.line < region.first || pos.line > region.last) return undefined;
     const start = a.lines.lineStarts[pos.line];
     const lineText = a.lines.text.slice(start, a.lines.lineEnd(pos.line));
-    const m = /^([ \t]*(?:-[ \t]+)?(owner|owners|approver|approved_by|revoked_by)[ \t]*:[ \t]*)(.*?)[ \t]*(?:#.*)?$/.exec(lineText);
+    // (`- { owner: bob, until: 2026-03-31 }`, a previous_owners entry in flow form, too: its other keys are no name.)
+    const m = /^([ \t]*(?:-[ \t]+)?(?:\{[ \t]*)?(owners?|owner_team|owner_email|maintainers?|approvers?|approved_by|revoked_by)[ \t]*:[ \t]*)(.*?)[ \t]*(?:#.*)?$/.exec(lineText);
     if (!m || pos.character < m[1].length || pos.character > m[1].length + m[3].length || !m[3]) return undefined;
     // The name under the cursor: one of a comma-separated or flow list, quotes left out.
     const raw = m[3];
@@ -535,7 +572,8 @@ export class IsmsService {
       value = q[2];
       from++;
     }
-    if (!value || isPlaceholderValue(value) || findSecrets(value).length) return undefined;
+    value = value.replace(/[ \t]*\}$/, '');
+    if (!value || /[:{}]/.test(value) || isPlaceholderValue(value) || findSecrets(value).length) return undefined;
     const reg = this.registry;
     const entry = reg ? findOwner(reg, value) : undefined;
     const lc = value.toLowerCase();
@@ -602,10 +640,12 @@ export class IsmsService {
       this.names.delete(file.uri);
       return this.index.delete(file.uri);
     }
-    this.names.set(file.uri, scanNames(file.text, kind));
+    // (An OpenControl component names no owner or identity: its evidence is all the workspace keeps of it.)
+    if (kind === 'component') this.names.delete(file.uri);
+    else this.names.set(file.uri, scanNames(file.text, kind));
     // Its evidence is read again (keepEvidence) when its text is not the one the kept evidence was read from.
     if (this.evidenceIndex.stamp(file.uri) !== textHash(file.text)) this.evidenceIndex.markStale(file.uri);
-    return this.index.set(file.uri, scanFacts(file.text, kind === 'inventory'));
+    return this.index.set(file.uri, kind === 'component' ? { owners: [], ids: [] } : scanFacts(file.text, kind === 'inventory'));
   }
 
   /** A file left the workspace (its facts and its evidence go). */
@@ -624,7 +664,7 @@ export class IsmsService {
     const a = this.view(file);
     let symbols: OutlineSymbol[] = [];
     if (a.kind === 'process-document') symbols = markdownOutline(a.lines, a.frontMatter, a.headings ?? []);
-    else if (a.kind === 'inventory') symbols = yamlOutline(a.lines);
+    else if (a.kind === 'inventory' || a.kind === 'component') symbols = yamlOutline(a.lines);
     this.outlines.set(file.uri, { text: file.text, symbols });
     return symbols;
   }
@@ -910,7 +950,7 @@ export class IsmsService {
   /** Whether a file is an inventory or a process document (the files owners and identity IDs are named in). */
   private nameKind(file: SourceFile): 'inventory' | 'process-document' | undefined {
     const kind = classify(file.uri, file.text, this.config, this.workspace.relativePath(file.uri));
-    return kind === 'other' || isBinary(file.text) ? undefined : kind;
+    return kind === 'other' || kind === 'component' || isBinary(file.text) ? undefined : kind;
   }
 
   /** The owner or identity ID at `pos` (editor/names.ts), with its range. */

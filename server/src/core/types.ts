@@ -58,7 +58,8 @@ export interface Suppression {
 }
 
 /** What kind of file the engine thinks a document is. */
-export type DocumentKind = 'inventory' | 'process-document' | 'other';
+/** `component`: an OpenControl component (lang/opencontrol.ts): its control keys are checked, nothing else. */
+export type DocumentKind = 'inventory' | 'process-document' | 'component' | 'other';
 
 
 /**

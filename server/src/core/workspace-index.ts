@@ -5,11 +5,13 @@
  */
 import type { Analysis } from './analysis/analyze';
 import { frontMatterType, OFFBOARDING_WORDS } from './lang/evidence';
+import { splitInventory } from './lang/inventory';
+import { RETIRED_STATUSES } from './lang/inventory-schema';
 
 export interface FileFacts {
   owners: string[];
-  /** Identity IDs of an inventory, with the 0-based line of each. */
-  ids: { id: string; line: number }[];
+  /** Identity IDs of an inventory, with the 0-based line of each; `retired` when its status is revoked or decommissioned. */
+  ids: { id: string; line: number; retired?: true }[];
   /** A process document: its front matter `type`, and whether it speaks of offboarding or revoking access. */
   doc?: { type?: string; offboarding: boolean };
 }
@@ -32,11 +34,45 @@ export function scanFacts(text: string, inventory: boolean, ownersFrom: string =
   const ids: FileFacts['ids'] = [];
   if (inventory) {
     const cursor = { offset: 0, line: 0 };
-    for (const m of text.matchAll(ID_LINE)) ids.push({ id: m[1], line: lineOf(text, m.index!, cursor) });
+    const retired = retiredIdLines(text);
+    for (const m of text.matchAll(ID_LINE)) {
+      const line = lineOf(text, m.index!, cursor);
+      ids.push(retired.has(line) ? { id: m[1], line, retired: true } : { id: m[1], line });
+    }
     return { owners: [...owners], ids };
   }
   const type = frontMatterType(text);
   return { owners: [...owners], ids, doc: { ...(type ? { type } : {}), offboarding: OFFBOARDING_WORDS.test(text) } };
+}
+
+const RETIRED_STATUS = new RegExp(`^status[ \\t]*:[ \\t]*["']?(?:${RETIRED_STATUSES.join('|')})["']?[ \\t]*(?:#.*)?$`, 'i');
+
+/**
+ * The lines of the `id` of the identities whose `status` is revoked or decommissioned, by a line scan of each identity
+ * the inventory cut finds (lang/inventory.ts): both keys at the identity's own indentation. An inventory the cut cannot
+ * split (flow style, anchors) names none: nothing is taken for retired that the scan cannot see exactly.
+ */
+function retiredIdLines(text: string): Set<number> {
+  const out = new Set<number>();
+  if (!/status[ \t]*:/.test(text)) return out;
+  for (const c of splitInventory(text)) {
+    if (c.kind !== 'item') continue;
+    const lines = text.slice(c.start, c.end).split('\n');
+    const dash = /^[ \t]*-[ \t]+/.exec(lines[0]);
+    if (!dash) continue;
+    const col = dash[0].length;
+    let idLine: number | undefined;
+    let retired = false;
+    for (let k = 0; k < lines.length; k++) {
+      const l = lines[k].replace(/\r$/, '');
+      if (k > 0 && !(l.length > col && /^ *$/.test(l.slice(0, col)) && /[^ \t#-]/.test(l[col]))) continue;
+      const key = l.slice(col);
+      if (/^id[ \t]*:/.test(key)) idLine ??= c.line + k;
+      else if (RETIRED_STATUS.test(key)) retired = true;
+    }
+    if (retired && idLine !== undefined) out.add(idLine);
+  }
+  return out;
 }
 
 /** Facts of an analysed file. */
@@ -46,7 +82,7 @@ export function factsOf(a: Analysis): FileFacts {
     const ids: FileFacts['ids'] = [];
     for (const i of a.identities ?? []) {
       i.owners.forEach((o) => owners.add(o));
-      if (i.id !== undefined && i.idRange) ids.push({ id: i.id, line: i.idRange.start.line });
+      if (i.id !== undefined && i.idRange) ids.push(i.status && RETIRED_STATUSES.includes(i.status) ? { id: i.id, line: i.idRange.start.line, retired: true } : { id: i.id, line: i.idRange.start.line });
     }
     return { owners: [...owners], ids };
   }
@@ -57,7 +93,7 @@ export function factsOf(a: Analysis): FileFacts {
 function sameFacts(a: FileFacts, b: FileFacts): boolean {
   if (a.ids.length !== b.ids.length || a.owners.length !== b.owners.length) return false;
   if (a.doc?.type !== b.doc?.type || a.doc?.offboarding !== b.doc?.offboarding) return false;
-  for (let i = 0; i < a.ids.length; i++) if (a.ids[i].id !== b.ids[i].id || a.ids[i].line !== b.ids[i].line) return false;
+  for (let i = 0; i < a.ids.length; i++) if (a.ids[i].id !== b.ids[i].id || a.ids[i].line !== b.ids[i].line || a.ids[i].retired !== b.ids[i].retired) return false;
   for (let i = 0; i < a.owners.length; i++) if (a.owners[i] !== b.owners[i]) return false;
   return true;
 }
@@ -65,6 +101,10 @@ function sameFacts(a: FileFacts, b: FileFacts): boolean {
 export class WorkspaceIndex {
   private readonly files = new Map<string, FileFacts>();
   private readonly byId = new Map<string, Map<string, number>>();
+  /** Every declaration by the id lower-cased (the lifecycle rules compare IDs case-insensitively): line and whether retired. */
+  private readonly byLower = new Map<string, Map<string, { line: number; retired: boolean }>>();
+  /** How many declarations are retired (none: nhi-revoked-in-use has nothing to look up across files). */
+  private retiredCount = 0;
   /** Changes of the IDs and their lines, in all files and per file (see othersVersion). */
   private changes = 0;
   private readonly changesBy = new Map<string, number>();
@@ -82,19 +122,26 @@ export class WorkspaceIndex {
     this.changesBy.set(uri, (this.changesBy.get(uri) ?? 0) + 1);
   }
 
-  /** Records the facts of a file; returns true when its identity IDs changed (other files' findings may change). */
+  /** Records the facts of a file; returns true when its identity IDs (or which are retired) changed (other files' findings may change). */
   set(uri: string, facts: FileFacts): boolean {
     const old = this.files.get(uri);
     if (old && sameFacts(old, facts)) return false;
     if (old?.ids.length || facts.ids.length) this.bump(uri);
-    const changed = !old || old.ids.length !== facts.ids.length || old.ids.some((x, i) => x.id !== facts.ids[i].id);
+    const changed = !old || old.ids.length !== facts.ids.length || old.ids.some((x, i) => x.id !== facts.ids[i].id || x.retired !== facts.ids[i].retired);
     if (old) this.unlinkIds(uri, old);
     if (facts.owners.length || facts.ids.length || facts.doc) this.files.set(uri, facts);
     else this.files.delete(uri);
-    for (const { id, line } of facts.ids) {
+    for (const { id, line, retired } of facts.ids) {
       let m = this.byId.get(id);
       if (!m) this.byId.set(id, (m = new Map()));
       if (!m.has(uri)) m.set(uri, line);
+      const lc = id.toLowerCase();
+      let l = this.byLower.get(lc);
+      if (!l) this.byLower.set(lc, (l = new Map()));
+      if (!l.has(uri)) {
+        l.set(uri, { line, retired: !!retired });
+        if (retired) this.retiredCount++;
+      }
     }
     return changed && (facts.ids.length > 0 || (old?.ids.length ?? 0) > 0);
   }
@@ -111,10 +158,35 @@ export class WorkspaceIndex {
   private unlinkIds(uri: string, facts: FileFacts): void {
     for (const { id } of facts.ids) {
       const m = this.byId.get(id);
-      if (!m) continue;
-      m.delete(uri);
-      if (m.size === 0) this.byId.delete(id);
+      if (m) {
+        m.delete(uri);
+        if (m.size === 0) this.byId.delete(id);
+      }
+      const lc = id.toLowerCase();
+      const l = this.byLower.get(lc);
+      const mine = l?.get(uri);
+      if (!l || !mine) continue;
+      if (mine.retired) this.retiredCount--;
+      l.delete(uri);
+      if (l.size === 0) this.byLower.delete(lc);
     }
+  }
+
+  /**
+   * Where other files than `uri` declare identity `id` (case-insensitive) as revoked or decommissioned, when every
+   * other declaration of it is (an id active somewhere else is nhi-id-duplicate's business, not a revoked one in use).
+   */
+  retiredElsewhere(id: string, uri: string): { uri: string; line: number }[] {
+    if (!this.retiredCount) return [];
+    const l = this.byLower.get(id.toLowerCase());
+    if (!l) return [];
+    const out: { uri: string; line: number }[] = [];
+    for (const [u, d] of l) {
+      if (u === uri) continue;
+      if (!d.retired) return [];
+      out.push({ uri: u, line: d.line });
+    }
+    return out.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line));
   }
 
   /** The runbooks and procedures that speak of offboarding or revoking access (URIs, sorted). */

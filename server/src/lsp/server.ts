@@ -38,7 +38,7 @@ import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
 import { nodeFileHost } from '../node/file-host';
 import type { OutlineSymbol } from '../core/editor/outline';
 import { validName, type NameKind } from '../core/editor/names';
-import { defaultConfig, FRAMEWORK_IDS, mergeConfig, type FrameworkId } from '../core/config';
+import { defaultConfig, FRAMEWORK_IDS, mergeConfig, type ConfigProblem, type FrameworkId } from '../core/config';
 import { coverageMarkdown } from '../core/coverage/render';
 import { coverageHtml } from '../core/coverage/html';
 import { DELIVERABLE_FORMATS, DELIVERABLES, deliverableText, soc2Text, type DeliverableFormat, type DeliverableKind } from '../core/coverage/deliverables';
@@ -48,7 +48,7 @@ import { readOwners, type OwnerRegistry } from '../core/lang/owners';
 import { VERSION } from '../core/version';
 import type { ReportSlice } from '../core/coverage/slice';
 import { todayOf } from '../core/dates';
-import { ruleDocsUrl } from '../core/rules/registry';
+import { allRules, ruleDocsUrl } from '../core/rules/registry';
 import type { Finding, Severity } from '../core/types';
 import type { TemplateKind } from '../core/templates';
 
@@ -196,10 +196,36 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       for (const k of ['frameworks', 'rules', 'inventoryGlobs', 'documentGlobs', 'ignoreGlobs', 'nhi', 'documents', 'today']) {
         if (s[k] !== undefined && !(k === 'rules' && Object.keys(s[k] as object).length === 0)) picked[k] = s[k];
       }
-      config = mergeConfig(config, picked);
+      const problems: ConfigProblem[] = [];
+      config = mergeConfig(config, picked, problems, { ruleIds: allRules().map((r) => r.id) });
+      reportSettingsProblems(problems);
     }
     service.setConfig(config);
     loadOwners();
+  }
+
+  /**
+   * The client's isms.* settings live in its own settings file (VS Code's settings.json), which this server does not own:
+   * no diagnostic can point into it. So what it cannot use (an unknown rule ID with the nearest one, a severity, a
+   * framework, a type) is logged to the output channel every time the settings are read, and shown once as a warning
+   * while the same problems persist (a change that fixes them, then brings them back, shows them again).
+   */
+  let settingsShown = '';
+  function reportSettingsProblems(problems: readonly ConfigProblem[]): void {
+    const lines = problems.map((p) => `isms.${settingName(p.path)}: ${p.message}`);
+    for (const l of lines) connection.console.warn(`isms: settings: ${l}`);
+    const key = lines.join('\n');
+    if (key === settingsShown) return;
+    settingsShown = key;
+    if (!lines.length) return;
+    const more = lines.length > 1 ? ` (and ${lines.length - 1} more problem${lines.length > 2 ? 's' : ''}; see the isms output)` : '';
+    // (A notification, not showMessageRequest: nothing to answer, and nothing waits for the user.)
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `isms settings: ${lines[0]}${more}. The setting is ignored; fix it in your settings.` });
+  }
+  /** The setting a problem's path is about: `rules.nhi-stael` is in isms.rules, `nhi.staleAfterDays` is its own setting. */
+  function settingName(path: string): string {
+    const parts = path.split('.');
+    return parts[0] === 'nhi' || (parts[0] === 'documents' && parts.length > 1) ? parts.slice(0, 2).join('.') : parts[0];
   }
 
   /** The owners registry (`owners:` of .isms.yaml, else owners.yaml at the root): read into the service; true when it changed. */
@@ -234,7 +260,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   // The workspace index (owners for completion, identity IDs for nhi-id-duplicate) is built in the
   // background after start-up and kept current from file events; open documents index themselves.
   let indexRun = 0;
-  /** The workspace's files (root-relative) as of the last walk: what the globs of .isms.yaml are checked against. */
+  /** The workspace's files (root-relative) as of the last walk, and what ignoreGlobs left out: what the globs of .isms.yaml are checked against. */
   let workspaceFiles: string[] | undefined;
   /** The first walk, then the walk under way if any: a coverage request waits for them to know every file. */
   let walked!: () => void;
@@ -253,6 +279,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const run = ++indexRun;
     let changed = false;
     const seen = new Set<string>();
+    const ignored: string[] = [];
     const n = await walkWorkspace(
       root,
       service.getConfig().ignoreGlobs,
@@ -264,10 +291,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       () => run !== indexRun,
       64,
       [...service.getConfig().documentGlobs, ...service.getConfig().inventoryGlobs],
+      (rel) => ignored.push(rel),
     );
     if (run !== indexRun) return;
     connection.console.info(`isms: indexed ${n} files`);
-    workspaceFiles = [...seen].map((u) => relative(root!, fileURLToPath(u)).split('\\').join('/'));
+    // (What ignoreGlobs left out is listed too, as the CLI lists it: an ignore glob matches those.)
+    workspaceFiles = [...seen].map((u) => relative(root!, fileURLToPath(u)).split('\\').join('/')).concat(ignored);
     for (const d of documents.all()) if (isConfigFile(d.uri)) validate(d);
     // Files that went away while nobody watched (or are ignored now) leave the evidence.
     for (const uri of evidence.uris()) if (!seen.has(uri) && !documents.get(uri) && evidence.delete(uri)) evidenceChanged();

@@ -9,7 +9,11 @@ import { matchesAny } from '../core/glob';
 
 export const INDEX_MAX_BYTES = 4 * 1024 * 1024;
 
-/** Calls `visit(path, text)` for every .md/.markdown/.yaml/.yml file under `root` not ignored, `batch` at a time. */
+/**
+ * Calls `visit(path, text)` for every .md/.markdown/.yaml/.yml file under `root` not ignored, `batch` at a time;
+ * `ignored(rel)` for what `ignore` leaves out (root-relative, a folder with a trailing /), as the CLI's walk
+ * (cli/files.ts collect) lists it: the check of ignoreGlobs that match nothing reads it.
+ */
 export async function walkWorkspace(
   root: string,
   ignore: readonly string[],
@@ -18,6 +22,7 @@ export async function walkWorkspace(
   batch = 64,
   /** Globs that bring in files of other extensions (the configured document and inventory globs). */
   include: readonly string[] = [],
+  ignored: (rel: string) => void = () => undefined,
 ): Promise<number> {
   const stack = [root];
   let count = 0;
@@ -50,11 +55,15 @@ export async function walkWorkspace(
       const p = join(dir, e.name);
       const rel = relative(root, p).split('\\').join('/');
       if (e.isDirectory()) {
-        if (e.name === '.git' || e.name === 'node_modules' || matchesAny(rel + '/', ignore) || matchesAny(rel, ignore)) continue;
-        stack.push(p);
-      } else if (e.isFile() && (/\.(md|markdown|ya?ml)$/i.test(e.name) || matchesAny(rel, include)) && !matchesAny(rel, ignore)) {
-        pending.push(p);
-        if (pending.length >= batch) await drain();
+        if (matchesAny(rel, ignore)) ignored(rel);
+        else if (matchesAny(rel + '/', ignore)) ignored(rel + '/');
+        else if (e.name !== '.git' && e.name !== 'node_modules') stack.push(p);
+      } else if (e.isFile()) {
+        if (matchesAny(rel, ignore)) ignored(rel);
+        else if (/\.(md|markdown|ya?ml)$/i.test(e.name) || matchesAny(rel, include)) {
+          pending.push(p);
+          if (pending.length >= batch) await drain();
+        }
       }
     }
   }

@@ -21,6 +21,7 @@ import { analyzeYaml, runTextRules } from './yaml';
 import { maskMessages } from './mask';
 import { lineMayNestDeep, linesMayNestDeep, MAX_YAML_DEPTH, mayNestDeep, scanDeepValues, shallowYaml, type DeepValue } from '../lang/fast-yaml';
 import { syntaxError } from '../rules/file/syntax-error';
+import { looksLikeComponent, readComponent } from '../lang/opencontrol';
 
 /** Files above this size are not analysed (a clear finding says so). */
 export const MAX_FILE_CHARS = 20 * 1024 * 1024;
@@ -67,6 +68,8 @@ export function classify(uri: string, text: string, config: Config, rel: string 
   if (/\.ya?ml$/.test(lower)) {
     if (/\.nhi\.ya?ml$/.test(lower)) return 'inventory';
     if (/^kind:\s*["']?nhi-inventory["']?\s*$/m.test(text.slice(0, 4096))) return 'inventory';
+    // An OpenControl component (`satisfies: [{control_key, standard_key}]`): its own kind, checked for its controls only.
+    if (looksLikeComponent(text)) return 'component';
     return 'other';
   }
   if (matchesAny(rel, config.documentGlobs)) return 'process-document';
@@ -252,6 +255,25 @@ function withinLine(before: string, after: string, change: TextChange): boolean 
   return !/[\r\n]/.test(before.slice(start, oldEnd)) && !/[\r\n]/.test(after.slice(start, newEnd));
 }
 
+/**
+ * An OpenControl component: its YAML syntax, its `control_key`s (those whose `standard_key` names a framework of ours)
+ * judged as a `controls:` list is, and literal secrets. No front matter, section, ownership or NHI rule reads it.
+ */
+function analyzeComponent(text: string, config: Config, r: Reporter, result: Analysis): void {
+  const shallow = shallowYaml(text);
+  const yamlText = shallow ? shallow.text : text;
+  const c = readComponent(yamlText, config);
+  const yaml = { errors: c.doc.errors, base: 0, r };
+  for (const u of unitsReading('yaml')) u.yaml!(yaml);
+  const list = { list: c.list, yamlText, base: 0, config, r };
+  for (const u of unitsReading('controlsList')) u.controlsList!(list);
+  if (shallow) reportDeep(shallow.deep, 0, r);
+  runTextRules(text, 0, r);
+  maskMessages(r.findings, r.lines);
+  result.refs = c.refs;
+  result.refAt = (offset) => refIn([{ base: 0, refs: c.refs }], offset);
+}
+
 /** The analysis of an inventory or a process document (`analyze`, past its guards), into `result`. */
 function analyzeKnown(file: SourceFile, config: Config, rel: string, host: FileHost | undefined, options: AnalyzeOptions, kind: DocumentKind, lines: LineIndex, r: Reporter, result: Analysis): void {
   if (kind === 'inventory') {
@@ -267,6 +289,10 @@ function analyzeKnown(file: SourceFile, config: Config, rel: string, host: FileH
     Object.defineProperty(result, 'refs', { enumerable: true, get: () => inv.refs });
     result.refAt = (offset) => refIn(inv.sections, offset);
     result.identities = inv.identities;
+    return;
+  }
+  if (kind === 'component') {
+    analyzeComponent(file.text, config, r, result);
     return;
   }
   // Process document: front matter, then the body section by section, then the document-level rules.

@@ -11,10 +11,12 @@ import { refIds, type ControlRef } from '../refs/scan';
 import type { Finding } from '../types';
 import { catalog } from '../catalog/catalog';
 import { scanListItem } from '../lang/yaml-controls';
-import { fastParseDocument, PARSE_OPTIONS } from '../lang/fast-yaml';
+import { fastParseDocument, PARSE_OPTIONS, shallowYaml } from '../lang/fast-yaml';
 import type { Config } from '../config';
 import { todayOf } from '../dates';
 import { recordedHistory, type RecordedHistory } from '../lang/history';
+import { readComponent } from '../lang/opencontrol';
+import { isPlaceholderValue } from '../lang/words';
 
 export interface EvidenceSource {
   kind: 'document' | 'identity';
@@ -85,7 +87,50 @@ function keysOf(refs: readonly ControlRef[]): string[] {
 export function evidenceOf(a: Analysis, findings: readonly Finding[], text: string, config: Config): EvidenceSource[] {
   if (a.kind === 'inventory') return identityEvidence(a, findings, config);
   if (a.kind === 'process-document') return [documentEvidence(a, findings, text, todayOf(config))];
+  if (a.kind === 'component') return [componentEvidence(a, findings, text, config)];
   return [];
+}
+
+/**
+ * An OpenControl component as evidence (docs/coverage.md, "OpenControl components"): a document of type `component`
+ * named by its `name`, owned by its `responsible_role`. It lists the controls of its `satisfies` entries that claim an
+ * implementation (status complete or partial, or none given); an entry `planned` or `none` only speaks of its control
+ * (cited, at its line). Not fresh: no responsible role, `documentation_complete: false`, open errors. It has no review
+ * cadence of its own, so no review is due.
+ */
+function componentEvidence(a: Analysis, findings: readonly Finding[], text: string, config: Config): EvidenceSource {
+  let c: ReturnType<typeof readComponent> | undefined;
+  try {
+    // (Values nested deeper than the YAML library survives are blanked first, as the analysis does.)
+    c = readComponent(shallowYaml(text)?.text ?? text, config);
+  } catch {
+    c = undefined;
+  }
+  const listed = new Set<string>();
+  const cited = new Map<string, number>();
+  for (const e of c?.entries ?? []) {
+    if (!e.framework || !e.control) continue;
+    const item = c!.list.items.find((it) => it?.s === e.control!.s);
+    const keys = keysOf(item?.found ?? []);
+    if (e.implemented) for (const k of keys) listed.add(k);
+    else for (const k of keys) if (!cited.has(k)) cited.set(k, a.lines.positionAt(e.control.s).line);
+  }
+  for (const k of listed) cited.delete(k);
+  const problems = new Set<string>();
+  if (!c?.responsibleRole || isPlaceholderValue(c.responsibleRole)) problems.add('no owner');
+  if (c?.documentationComplete === false) problems.add('documentation incomplete');
+  for (const f of findings) if (f.severity === 'error') problems.add('open errors');
+  return {
+    kind: 'document',
+    uri: a.uri,
+    line: c?.nameLine ?? 0,
+    name: c?.name ?? a.uri.split(/[\\/]/).pop() ?? a.uri,
+    type: 'component',
+    owners: c?.responsibleRole && !isPlaceholderValue(c.responsibleRole) ? [c.responsibleRole] : [],
+    problems: [...problems],
+    listed: [...listed],
+    cited: [...cited].map(([key, line]) => ({ key, line })),
+  };
 }
 
 /** The history fields of an evidence source, present only when known. */

@@ -54,6 +54,12 @@ function inventorySpec(f: InventoryField): FieldSpec {
   };
 }
 
+/** The keys of a `previous_owners` entry (the mover record): whom it was handed over from, and until when. */
+const PREVIOUS_OWNER_FIELDS: readonly FieldSpec[] = [
+  { key: 'owner', kind: 'owner', description: 'The earlier owner (an owners registry id, e-mail or name).', evidence: 'Ownership handed over is evidence that nobody was left accountable for an identity whose owner moved or left (NHI1).', controls: ['CSF:PR.AA-01', 'ISO27001:A.5.16'] },
+  { key: 'until', kind: 'date', description: 'The last day they owned it (YYYY-MM-DD).', evidence: 'Dates the handover, so an auditor can compare it with the day the person moved or left (ISO 27001 A.5.18).', controls: ['ISO27001:A.5.18'] },
+];
+
 let inventoryFields: { top: FieldSpec[]; identity: FieldSpec[]; defaults: FieldSpec[] } | undefined;
 
 export function inventoryTable(): FieldTable {
@@ -68,6 +74,7 @@ export function inventoryTable(): FieldTable {
       if (path.length === 0) return t.top;
       if (path.length === 1 && path[0] === 'defaults') return t.defaults;
       if (path.length === 2 && path[0] === 'identities' && path[1] === '-') return t.identity;
+      if (path.length === 4 && path[0] === 'identities' && path[1] === '-' && path[2] === 'previous_owners' && path[3] === '-') return PREVIOUS_OWNER_FIELDS;
       return undefined;
     },
     canonical: (key) => key,

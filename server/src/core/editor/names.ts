@@ -189,8 +189,10 @@ const KEY_AT = /(^[ \t]*(?:-[ \t]+)*|[{,][ \t]*)([A-Za-z_][\w-]*)[ \t]*:(?=[ \t]
  * The owner and identity names of a file by a line scan, without parsing (the server's index of every file: a few
  * strings per file, kept from the walk and file events). It reads the forms these files are written in: `key: value`
  * (plain or quoted, with a comment), `key: [a, "b"]`, `{ key: value }` and block lists under the key; a value it
- * cannot read on one line (a flow list over lines, escapes) is left out. It is the index of where to look: a rename
- * reads each file it names through the parser (`renameEdits`). Tested equal to `nameOccurrences` on the fixtures.
+ * cannot read on one line (escapes) is left out. A file with a flow collection over lines (`controls: [a,\n b]`,
+ * `previous_owners: [{owner: x,\n until: ...}]`) is read through the parser instead (`nameOccurrences`), when it
+ * parses cleanly. It is the index of where to look: a rename reads each file it names through the parser
+ * (`renameEdits`). Tested equal to `nameOccurrences` on the fixtures.
  */
 export function scanNames(text: string, kind: 'inventory' | 'process-document'): ScannedName[] {
   const out: ScannedName[] = [];
@@ -202,6 +204,12 @@ export function scanNames(text: string, kind: 'inventory' | 'process-document'):
     first = 1;
     last = lines.findIndex((l, i) => i > 0 && /^(?:---|\.\.\.)[ \t]*\r?$/.test(l)) - 1;
     if (last < first) return out;
+  }
+  for (let n = first; n <= last; n++) {
+    if (!flowOpenAtEnd(lines[n])) continue;
+    const parsed = parsedNames(text, kind);
+    if (parsed) return parsed;
+    break;
   }
   let inIdentities = false;
   let list: { kind: NameKind; indent: number } | undefined;
@@ -256,6 +264,57 @@ export function scanNames(text: string, kind: 'inventory' | 'process-document'):
     }
   }
   return out;
+}
+
+/**
+ * Whether a line ends inside a flow collection (`[` or `{` not closed on it), quotes and comments left out. A `[` in a
+ * plain scalar (`purpose: a [b`) says yes too: the parser then reads the file, which is slower, never wrong.
+ */
+function flowOpenAtEnd(line: string): boolean {
+  if (!line.includes('[') && !line.includes('{')) return false;
+  let depth = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"' || c === "'") {
+      // (A quote starts a scalar only at a value's start; inside a plain scalar it is a character.)
+      if (i > 0 && !/[ \t[{,:]/.test(line[i - 1])) continue;
+      let j = i + 1;
+      for (; j < line.length; j++) {
+        if (c === '"' && line[j] === '\\') j++;
+        else if (line[j] === c) {
+          if (c === "'" && line[j + 1] === "'") j++;
+          else break;
+        }
+      }
+      if (j >= line.length) return depth > 0; // (a quoted scalar over lines)
+      i = j;
+    } else if (c === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) break;
+    else if (c === '[' || c === '{') depth++;
+    else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return depth > 0;
+}
+
+/** The names the parser reads, with lines and columns, when the file parses cleanly (else undefined: the scan is kept). */
+function parsedNames(text: string, kind: 'inventory' | 'process-document'): ScannedName[] | undefined {
+  const occ = nameOccurrences(text, kind);
+  if (!occ.clean) return undefined;
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const lineOf = (offset: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  return occ.items.map((o) => {
+    const line = lineOf(o.start);
+    return { kind: o.kind, value: o.value, line, start: o.start - starts[line], end: o.end - starts[line], definition: o.definition };
+  });
 }
 
 /** The column a block list under the key `m` may start at (a compact list `key:\n- a` sits at the key's own column). */

@@ -147,6 +147,10 @@ export function readOwners(text: string, uri: string, name: string = uri): Owner
     else seen.set(lc, e.line!);
     entries.push(e as OwnerEntry);
   }
+  // A manager names another entry of the registry: one it cannot find is a chain of accountability that ends nowhere.
+  for (const e of entries) {
+    if (e.manager && !findOwner(reg, e.manager)) problems.push({ message: `the manager '${e.manager}' of '${e.id}' is not in the registry`, line: e.line });
+  }
   return reg;
 }
 

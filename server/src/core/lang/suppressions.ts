@@ -81,7 +81,7 @@ export function readDirectives(src: DirectiveSource): SuppressionDirective[] {
   for (let l = 0; l <= last; l++) {
     const start = lines.lineStarts[l];
     const lineText = lines.lineText(l);
-    const yamlLine = kind === 'inventory' || (l >= fmFirst && l <= fmLast);
+    const yamlLine = kind === 'inventory' || kind === 'component' || (l >= fmFirst && l <= fmLast);
     if (!yamlLine && kind === 'process-document' && l > fmClose) {
       const f = FENCE.exec(lineText);
       if (fence !== undefined) {
@@ -332,14 +332,14 @@ export function suppressionPlacer(src: DirectiveSource): (ruleId: string, line: 
   const fmLast = frontMatter ? (frontMatter.end > frontMatter.start ? lines.positionAt(frontMatter.end).line : fmFirst - 1) : -2;
   let blocks: Int32Array | undefined;
   return (ruleId, line) => {
-    const yaml = kind === 'inventory' || (frontMatter !== undefined && line >= fmFirst && line <= fmLast);
+    const yaml = kind === 'inventory' || kind === 'component' || (frontMatter !== undefined && line >= fmFirst && line <= fmLast);
     // (No comment can go above the front matter's fences.)
     if (frontMatter && kind === 'process-document' && (line === fmFirst - 1 || line === fmLast + 1)) return undefined;
     const comment = (form: string, body: string, indent: string) => (yaml ? `${indent}# isms-${form} ${body}` : `${indent}<!-- isms-${form} ${body} -->`);
     const reasoned = `${ruleId} -- ${REASON_PLACEHOLDER}`;
     let first: number;
     let last: number;
-    if (yaml) [first, last] = yamlSpan(lines, line, kind === 'inventory' ? 0 : fmFirst);
+    if (yaml) [first, last] = yamlSpan(lines, line, kind === 'inventory' || kind === 'component' ? 0 : fmFirst);
     else {
       blocks ??= markdownBlocks(lines, frontMatter ? fmLast + 2 : 0);
       [first, last] = line < blocks.length / 2 && blocks[2 * line] >= 0 ? [blocks[2 * line], blocks[2 * line + 1]] : [line, line];

@@ -25,7 +25,7 @@ export const nhiRevocationUndated = defineRule({
 
 export const nhiRevokedInUse = defineRule({
   id: 'nhi-revoked-in-use',
-  description: 'A revoked or decommissioned identity is named in the `used_by` of an active identity of the same inventory: something still depends on access that was removed, or the removal is not real (OWASP NHI1).',
+  description: 'A revoked or decommissioned identity (of the same inventory, or of another inventory of the workspace) is named in the `used_by` of an active identity: something still depends on access that was removed, or the removal is not real (OWASP NHI1).',
   defaultSeverity: 'error',
   scope: 'inventory',
   fixable: false,
