@@ -23,13 +23,17 @@ import {
   MessageType,
   ShowMessageNotification,
   ResponseError,
+  StreamMessageWriter,
+  type MessageReader,
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { IndexedDocument } from './document';
+import { jsonEncoder } from './encode';
 import { Offloader } from './offload';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync, statSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { INDEX_MAX_BYTES, walkWorkspace } from '../node/workspace-walk';
 import { dirname, join, relative, resolve, resolve as resolvePath } from 'node:path';
 import { isConfigFile, readConfigText } from '../core/config-file';
@@ -109,7 +113,25 @@ export function blockingStdout(argv: readonly string[] = process.argv): void {
   (process.stdout as unknown as { _handle?: { setBlocking?(blocking: boolean): number } })._handle?.setBlocking?.(true);
 }
 
-export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
+/**
+ * The connection the command line asks for. Over --stdio, messages are written by a writer with our encoder
+ * (encode.ts: a publish joins the kept JSON of its diagnostics); the library's own --stdio setup is kept otherwise:
+ * the server exits when stdin ends, and console output goes to the client's log, never into the protocol stream.
+ */
+export function connectionFromArgv(argv: readonly string[] = process.argv): Connection {
+  if (!argv.slice(2).includes('--stdio')) return createConnection(ProposedFeatures.all);
+  // (stdin as a stream, as the library's own --stdio: it then ends the process when stdin ends. The library takes a
+  // stream and a writer together; its typings offer streams or reader and writer, hence the cast.)
+  const input = process.stdin as unknown as MessageReader;
+  const connection = createConnection(ProposedFeatures.all, input, new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: jsonEncoder }));
+  const text = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' ');
+  console.log = console.info = console.debug = console.trace = (...args: unknown[]) => connection.console.log(text(args));
+  console.warn = (...args: unknown[]) => connection.console.warn(text(args));
+  console.error = (...args: unknown[]) => connection.console.error(text(args));
+  return connection;
+}
+
+export function startServer(connection: Connection = connectionFromArgv()): Connection {
   // Documents keep the core's LineIndex (see document.ts), and each incremental change is also told to
   // the service (as offsets of the text before it), so that a keystroke re-indexes and re-cuts only the
   // lines around it.

@@ -19,6 +19,7 @@ import { WOULD_BLOCK } from '../chunks';
 import { analyzeInventory, warmInventory, type IdentitySummary } from './inventory';
 import { analyzeYaml, runTextRules } from './yaml';
 import { maskMessages } from './mask';
+import { forgetWide, internWide } from './intern';
 import { lineMayNestDeep, linesMayNestDeep, MAX_YAML_DEPTH, mayNestDeep, scanDeepValues, shallowYaml, type DeepValue } from '../lang/fast-yaml';
 import { syntaxError } from '../rules/file/syntax-error';
 import { looksLikeComponent, readComponent } from '../lang/opencontrol';
@@ -221,6 +222,7 @@ const yamlGuards = new Map<string, { text: string; passed: boolean; shallow: { t
 
 /** Drops what the guards keep of a file (it was closed). */
 export function forgetGuards(uri: string): void {
+  forgetWide(uri);
   yamlGuards.delete(uri);
 }
 
@@ -320,4 +322,5 @@ function analyzeKnown(file: SourceFile, config: Config, rel: string, host: FileH
   const documentWide = r.findings.length;
   for (const u of unitsReading('document')) u.document!(doc);
   maskMessages(r.findings, r.lines, documentWide);
+  if (file.uri && !options.whole) internWide(`document:${file.uri}`, r.findings, documentWide);
 }

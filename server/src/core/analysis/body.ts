@@ -50,6 +50,8 @@ interface SectionResult {
   links: BodyLink[];
   /** The section's parse ends inside a block the next heading would not end: parse it with the next one. */
   open: boolean;
+  /** The findings shifted to where the section last was (reused while it does not move: the same objects). */
+  last?: { line: number; findings: RawFinding[] };
 }
 
 /** Section results by section text, one cache per set of enabled frameworks. */
@@ -271,7 +273,9 @@ export function analyzeBody(lines: LineIndex, fromLine: number, config: Config, 
     const line = starts[i];
     const start = lines.lineStarts[line];
     i = j;
-    for (const f of res.findings) r.findings.push(shiftFinding(f, line));
+    let shifted = res.last;
+    if (!shifted || shifted.line !== line) res.last = shifted = { line, findings: res.findings.map((f) => shiftFinding(f, line)) };
+    for (const f of shifted.findings) r.findings.push(f);
     if (res.refs.length) facts.sections.push({ base: start, refs: res.refs, keys: res.keys });
     for (const h of res.headings) facts.headings.push({ ...h, line: h.line + line, start: h.start + start, end: h.end + start });
     for (const a of res.anchors) facts.htmlAnchors.add(a);

@@ -26,6 +26,7 @@ import { identityOwners } from '../rules/ownership/ownership';
 import { unitsReading } from '../rules/registry';
 import { analyzeYaml, runTextRules } from './yaml';
 import { maskMessages } from './mask';
+import { clearWide, internWide } from './intern';
 
 /** What the editor knows of one identity (hover, document symbols, workspace-wide id and owner lists). */
 export interface IdentitySummary {
@@ -80,6 +81,7 @@ export function clearInventoryCache(): void {
   cache.clear();
   outsideCache.clear();
   lastRun.clear();
+  clearWide();
 }
 
 /** Number of cached chunk results (all contexts). */
@@ -219,6 +221,7 @@ export function analyzeInventory(
   const wide = r.findings.length;
   for (const u of unitsReading('inventory')) u.inventory!(inventory);
   maskMessages(r.findings, r.lines, wide);
+  if (uri && !options.whole) internWide(`inventory:${uri}`, r.findings, wide);
   let refs: ControlRef[] | undefined;
   let all: RefSection[] | undefined;
   return {

@@ -184,18 +184,58 @@ export function editDistance(a: string, b: string): number {
 /** The closest candidate (the first of equals) within `max` edits; by default a distance that grows with the word's length. */
 export function closest(word: string, candidates: Iterable<string>, max = word.length <= 4 ? 1 : word.length <= 8 ? 2 : 3): string | undefined {
   let best: string | undefined;
-  let bestD = Infinity;
+  let bound = max; // (a later candidate wins only when strictly closer: bound = best distance - 1)
   const w = word.toLowerCase();
   for (const c of candidates) {
     // (Lengths further apart than `max` are further apart than `max` edits: never the answer. A 1 MB key
     // is not compared in full with each known key.)
     const lc = c.toLowerCase();
-    if (Math.abs(w.length - lc.length) > max) continue;
-    const d = editDistance(w, lc);
-    if (d < bestD) {
-      bestD = d;
+    if (Math.abs(w.length - lc.length) > bound) continue;
+    const d = boundedDistance(w, lc, bound);
+    if (d <= bound) {
       best = c;
+      if (d === 0) break;
+      bound = d - 1;
     }
   }
-  return bestD <= max ? best : undefined;
+  return best;
+}
+
+/**
+ * editDistance(a, b) when it is at most `max`, else some number above `max`: only the diagonal band of width
+ * 2 * max + 1 is computed (Ukkonen), and it stops at the first row whose every cell is past `max`.
+ */
+export function boundedDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  if (a === b) return 0;
+  const n = b.length;
+  const big = max + 1;
+  // prev[j] = distance of a[0..i) and b[0..j), for j within the band; cells outside it count as big
+  let prev = new Array<number>(n + 1);
+  let cur = new Array<number>(n + 1);
+  for (let j = 0; j <= n; j++) prev[j] = j <= max ? j : big;
+  for (let i = 1; i <= a.length; i++) {
+    const lo = Math.max(1, i - max);
+    const hi = Math.min(n, i + max);
+    cur[0] = i <= max ? i : big;
+    if (lo > 1) cur[lo - 1] = big;
+    let rowMin = cur[0];
+    const ai = a.charCodeAt(i - 1);
+    for (let j = lo; j <= hi; j++) {
+      let v = prev[j - 1] + (ai === b.charCodeAt(j - 1) ? 0 : 1);
+      const del = (j <= i - 1 + max ? prev[j] : big) + 1;
+      if (del < v) v = del;
+      const ins = cur[j - 1] + 1;
+      if (ins < v) v = ins;
+      if (v > big) v = big;
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (hi < n) cur[hi + 1] = big;
+    if (rowMin > max) return big;
+    const t = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[n];
 }

@@ -54,7 +54,7 @@ function checkLink(link: BodyLink, ownSlugs: () => Set<string>, r: Reporter, hos
     if (anchor === undefined || anchor === '' || slugs.has(anchor) || slugs.has(anchor.toLowerCase())) return;
     const s = at + 1;
     const e = at + raw.length;
-    const near = fixable ? closest(anchor, slugs) : undefined;
+    const near = fixable ? nearSlug(anchor, slugs) : undefined;
     r.add(
       linkBroken.id,
       at,
@@ -82,7 +82,7 @@ function checkLink(link: BodyLink, ownSlugs: () => Set<string>, r: Reporter, hos
   const otherLines = new LineIndex(other);
   const theirSlugs = documentAnchors(otherLines, bodyStartLine(otherLines, frontMatterRange(other)));
   if (theirSlugs.has(anchor) || theirSlugs.has(anchor.toLowerCase())) return;
-  const near = fixable ? closest(anchor, theirSlugs) : undefined;
+  const near = fixable ? nearSlug(anchor, theirSlugs) : undefined;
   const s = at + hash + 1;
   const e = at + raw.length;
   r.add(
@@ -94,6 +94,34 @@ function checkLink(link: BodyLink, ownSlugs: () => Set<string>, r: Reporter, hos
     { target: decoded, anchor },
   );
 }
+/**
+ * The suggestion for a broken anchor (lang/document closest over the slugs), kept per set of slugs: a document with
+ * hundreds of broken fragment links compares each with every heading once, not on every keystroke. Bounded: the
+ * last few slug sets (documents open side by side, a linked file's), a few thousand anchors each.
+ */
+const suggestions = new Map<string, Map<string, string | undefined>>();
+const keyOf = new WeakMap<Set<string>, string>();
+const MAX_SLUG_SETS = 8;
+const MAX_ANCHORS = 4096;
+
+function nearSlug(anchor: string, slugs: Set<string>): string | undefined {
+  let key = keyOf.get(slugs);
+  if (key === undefined) keyOf.set(slugs, (key = JSON.stringify([...slugs])));
+  let byAnchor = suggestions.get(key);
+  if (byAnchor) {
+    suggestions.delete(key);
+    suggestions.set(key, byAnchor);
+  } else {
+    suggestions.set(key, (byAnchor = new Map()));
+    if (suggestions.size > MAX_SLUG_SETS) suggestions.delete(suggestions.keys().next().value!);
+  }
+  if (byAnchor.has(anchor)) return byAnchor.get(anchor);
+  const near = closest(anchor, slugs);
+  if (byAnchor.size >= MAX_ANCHORS) byAnchor.clear();
+  byAnchor.set(anchor, near);
+  return near;
+}
+
 function decodeAnchor(a: string): string {
   try {
     return decodeURIComponent(a);

@@ -194,11 +194,18 @@ function plainText(v: unknown): string | undefined {
 }
 
 /** "NHI7:2025 Long-Lived Secrets; CSF PR.AA-01, ISO 27001 A.5.17": the risk and controls a rule cites. */
+/** Citations made (a rule's metadata does not change; the message of each of its findings ends with it). */
+const citations = new WeakMap<RuleMeta, string>();
+
 export function citation(meta: RuleMeta): string {
-  const cat = catalog();
-  const risks = (meta.owasp ?? []).map((id) => `${id}:2025 ${cat.get('nhi', id)?.title ?? ''}`.trim());
-  const controls = (meta.controls ?? []).map(humanRef);
-  return [risks.join(', '), controls.join(', ')].filter(Boolean).join('; ');
+  let out = citations.get(meta);
+  if (out === undefined) {
+    const cat = catalog();
+    const risks = (meta.owasp ?? []).map((id) => `${id}:2025 ${cat.get('nhi', id)?.title ?? ''}`.trim());
+    const controls = (meta.controls ?? []).map(humanRef);
+    citations.set(meta, (out = [risks.join(', '), controls.join(', ')].filter(Boolean).join('; ')));
+  }
+  return out;
 }
 
 function humanRef(ref: string): string {

@@ -11,6 +11,7 @@ import { offboardingRunbook } from '../../templates';
 import type { Fix } from '../../types';
 import { scalarText } from '../../lang/yaml-mapping';
 import { defineRule } from '../meta';
+import type { IdentityLink } from '../context';
 import type { RuleUnit } from '../rule';
 import { citation } from './context';
 
@@ -61,31 +62,36 @@ export const offboardingMissing: RuleUnit = {
         if (l.of !== 'offboarding') continue;
         const res = c.resolve(l.path, l.anchor);
         if (res === undefined) continue;
+        const type = res === 'missing' || res === 'no-anchor' || res === 'dir' ? undefined : c.typeOf(l.path);
+        if (type === 'runbook' || type === 'procedure') continue;
+        // (The message of a link seen at the last analysis, resolving as then, is that message again: an unchanged
+        // identity costs no new text, and its finding compares equal to the last one by reference.)
+        const kept = said.get(l);
+        const message = kept && kept.res === res && kept.type === type ? kept.message : offboardingMessage(x.id, l, res, type);
+        if (message !== kept?.message) said.set(l, { res, type, message });
         const s = c.r.lines.offsetAt(l.range.start);
         const e = c.r.lines.offsetAt(l.range.end);
-        const subject = x.id !== undefined ? `Identity '${x.id}'` : 'This identity';
-        const from = l.inherited ? ' (inherited from defaults)' : '';
         const data = { ...(x.id !== undefined ? { identity: x.id } : {}), target: l.value };
-        if (res === 'missing' || res === 'no-anchor') {
-          const what = res === 'missing' ? `'${l.value}' does not exist` : `'${l.value}' names an anchor its runbook does not have`;
-          c.r.add(nhiOffboardingMissing.id, s, e, `${subject} names an offboarding runbook${from} that does not resolve: ${what}, so nothing says how its access ends (${citation(nhiOffboardingMissing)})`, [], data);
-          continue;
-        }
-        const type = res === 'dir' ? undefined : c.typeOf(l.path);
-        if (type === 'runbook' || type === 'procedure') continue;
-        const is = res === 'dir' ? 'a folder' : type ? `a ${type}` : 'not a process document';
-        c.r.add(
-          nhiOffboardingMissing.id,
-          s,
-          e,
-          `${subject}'s offboarding${from} '${l.value}' is ${is}, not a runbook or procedure: an auditor looks for the steps that revoke its access (${citation(nhiOffboardingMissing)})`,
-          [],
-          { ...data, severity: 'info', notRunbook: true },
-        );
+        if (res === 'missing' || res === 'no-anchor') c.r.add(nhiOffboardingMissing.id, s, e, message, [], data);
+        else c.r.add(nhiOffboardingMissing.id, s, e, message, [], { ...data, severity: 'info', notRunbook: true });
       }
     }
   },
 };
+
+/** The message of each link at its last analysis (a link object belongs to one identity summary, made once per place). */
+const said = new WeakMap<IdentityLink, { res: string; type: string | undefined; message: string }>();
+
+function offboardingMessage(id: string | undefined, l: IdentityLink, res: string, type: string | undefined): string {
+  const subject = id !== undefined ? `Identity '${id}'` : 'This identity';
+  const from = l.inherited ? ' (inherited from defaults)' : '';
+  if (res === 'missing' || res === 'no-anchor') {
+    const what = res === 'missing' ? `'${l.value}' does not exist` : `'${l.value}' names an anchor its runbook does not have`;
+    return `${subject} names an offboarding runbook${from} that does not resolve: ${what}, so nothing says how its access ends (${citation(nhiOffboardingMissing)})`;
+  }
+  const is = res === 'dir' ? 'a folder' : type ? `a ${type}` : 'not a process document';
+  return `${subject}'s offboarding${from} '${l.value}' is ${is}, not a runbook or procedure: an auditor looks for the steps that revoke its access (${citation(nhiOffboardingMissing)})`;
+}
 
 /**
  * The offboarding fixes of a finding of this rule, given what the workspace has: one fix per runbook or

@@ -1,0 +1,128 @@
+/**
+ * What keeps a keystroke cheap (issue 19), tested for what it must return, never for its speed: the bounded edit
+ * distance behind "did you mean" equals the full one wherever it answers, `closest` answers as a plain scan
+ * would, the --stdio encoder writes exactly JSON.stringify's bytes, and the findings that a keystroke does not
+ * change are the same objects as before it (what the server's kept diagnostics and their JSON hang on).
+ */
+import * as assert from 'node:assert/strict';
+import { server } from './helpers/root';
+
+const { boundedDistance, closest, editDistance } = server('core/lang/document.js');
+const { messageBytes } = server('lsp/encode.js');
+const { sameValue } = server('core/analysis/intern.js');
+const { IsmsService } = server('core/service.js');
+const { defaultConfig } = server('core/config.js');
+
+/** A small deterministic generator (xorshift). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}
+
+function word(r: () => number, alphabet: string, max: number): string {
+  const n = Math.floor(r() * max);
+  let s = '';
+  for (let i = 0; i < n; i++) s += alphabet[Math.floor(r() * alphabet.length)];
+  return s;
+}
+
+/** The scan closest() was before: every candidate's full distance, the first of the nearest within max. */
+function naiveClosest(w: string, candidates: string[], max: number): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(w.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return bestD <= max ? best : undefined;
+}
+
+describe('keystroke cost: equal results', () => {
+  it('boundedDistance equals editDistance up to max, and says "more" past it', () => {
+    const r = rng(7);
+    for (let k = 0; k < 20_000; k++) {
+      const a = word(r, 'abc-', 12);
+      const b = r() < 0.3 ? a.slice(0, Math.floor(r() * a.length)) + word(r, 'abc-', 3) + a.slice(Math.floor(r() * a.length)) : word(r, 'abc-', 12);
+      const max = Math.floor(r() * 5);
+      const full = editDistance(a, b);
+      const bounded = boundedDistance(a, b, max);
+      if (full <= max) assert.equal(bounded, full, `${a} / ${b} / ${max}`);
+      else assert.ok(bounded > max, `${a} / ${b} / ${max}: ${bounded} for ${full}`);
+    }
+  });
+
+  it('closest answers as the full scan did (the first of the nearest, case-insensitive)', () => {
+    const r = rng(11);
+    for (let k = 0; k < 3_000; k++) {
+      const candidates = Array.from({ length: 1 + Math.floor(r() * 12) }, () => word(r, 'abcAB-', 10));
+      const w = r() < 0.5 ? candidates[Math.floor(r() * candidates.length)] + word(r, 'ab', 2) : word(r, 'abcAB-', 10);
+      for (const max of [0, 1, 2, 3]) assert.equal(closest(w, candidates, max), naiveClosest(w, candidates, max), `${w} in ${candidates.join(',')} (${max})`);
+      const dflt = w.length <= 4 ? 1 : w.length <= 8 ? 2 : 3;
+      assert.equal(closest(w, candidates), naiveClosest(w, candidates, dflt));
+    }
+  });
+
+  it('the --stdio encoder writes the bytes JSON.stringify gives, kept diagnostics included', () => {
+    const r = rng(3);
+    const kept = Array.from({ length: 20 }, (_, i) => ({
+      range: { start: { line: i, character: 0 }, end: { line: i, character: 3 } },
+      severity: 1 + (i % 4),
+      code: 'link-broken',
+      codeDescription: { href: 'https://example.com/link-broken.md' },
+      source: 'isms',
+      message: `é "quoted" \\ ${'\u2028'} ${i} ${'\ud83d\ude00'}`,
+    }));
+    for (let k = 0; k < 200; k++) {
+      const diagnostics = Array.from({ length: Math.floor(r() * 8) }, () => kept[Math.floor(r() * kept.length)]);
+      const msgs = [
+        { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///a%20"diagnostics":[]/b.md', version: k, diagnostics } },
+        { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///c.md', diagnostics } },
+        { jsonrpc: '2.0', id: k, result: { diagnostics } },
+        { jsonrpc: '2.0', method: 'window/logMessage', params: { type: 3, message: 'x' } },
+      ];
+      for (const m of msgs) assert.equal(messageBytes(m).toString('utf8'), JSON.stringify(m));
+    }
+  });
+
+  it('sameValue is deep equality of plain data', () => {
+    assert.ok(sameValue({ a: [1, { b: 'x' }], c: undefined }, { a: [1, { b: 'x' }], c: undefined }));
+    assert.ok(!sameValue({ a: 1 }, { a: 1, b: undefined }));
+    assert.ok(!sameValue({ a: [1, 2] }, { a: [1, 2, 3] }));
+    assert.ok(!sameValue([1], { 0: 1 }));
+    assert.ok(!sameValue({ a: '1' }, { a: 1 }));
+  });
+
+  it('a keystroke leaves the findings it does not change the same objects (inventory-wide and document-level ones too)', () => {
+    const svc = new IsmsService({ relativePath: (u: string) => u.replace('file:///w/', ''), files: { stat: () => 'missing', readText: () => undefined } });
+    svc.setConfig({ ...defaultConfig(), today: '2026-12-01' });
+    const identities = Array.from({ length: 30 }, (_, i) => `  - id: svc-${i}\n    owner: team@example.com\n    type: api-key\n    purpose: job ${i}\n    offboarding: runbooks/gone-${i}.md\n`).join('');
+    const docs = [
+      { uri: 'file:///w/a.nhi.yaml', text: `kind: nhi-inventory\nidentities:\n${identities}`, at: 'job 15' },
+      { uri: 'file:///w/r.md', text: `---\ntype: runbook\nowner: sre@example.com\n---\n# Runbook\n\n${Array.from({ length: 30 }, (_, i) => `## Step ${i}\n\nSee [the next one](#setp-${i + 1}) and ISO 27001 A.9.9.9.\n`).join('\n')}`, at: '(#setp-16) and' },
+    ];
+    for (const d of docs) {
+      const before = svc.check({ uri: d.uri, text: d.text });
+      assert.ok(before.length > 30, `${d.uri}: ${before.length} findings`);
+      const at = d.text.indexOf(d.at) + d.at.length;
+      const text = d.text.slice(0, at) + 'x' + d.text.slice(at);
+      svc.noteChange(d.uri, at, at, 'x');
+      const after = svc.check({ uri: d.uri, text });
+      const fresh = new IsmsService({ relativePath: (u: string) => u.replace('file:///w/', ''), files: { stat: () => 'missing', readText: () => undefined } });
+      fresh.setConfig({ ...defaultConfig(), today: '2026-12-01' });
+      assert.deepEqual(after, fresh.check({ uri: d.uri, text }));
+      const old = new Set(before);
+      // (the edited identity or section is checked again: its findings are new; every other one is the same object)
+      const line = text.slice(0, at).split('\n').length - 1;
+      const changed = after.filter((f: any) => !old.has(f));
+      assert.ok(changed.every((f: any) => Math.abs(f.range.start.line - line) <= 5), `${d.uri}: ${changed.length} of ${after.length} findings are new: ${JSON.stringify(changed.map((f: any) => f.range.start.line))}`);
+    }
+  });
+});
