@@ -61,7 +61,9 @@ export function reportJson(report: CoverageReport, today: string, version: strin
     return x.uri < y.uri ? -1 : x.uri > y.uri ? 1 : x.line - y.line || (a < b ? -1 : a > b ? 1 : 0);
   });
   const index = new Map(keys.map((k, i) => [k, i]));
-  const at = (e: EvidenceItem) => index.get(keyOf.get(e)!)!;
+  const indexOf = new Map<EvidenceItem, number>();
+  for (const [e, k] of keyOf) indexOf.set(e, index.get(k)!);
+  const at = (e: EvidenceItem) => indexOf.get(e)!;
   return {
     version,
     today,
@@ -69,11 +71,19 @@ export function reportJson(report: CoverageReport, today: string, version: strin
     frameworks: report.frameworks.map(({ controls, ...f }) => ({
       ...f,
       controls: controls.map(({ framework: _fw, evidence, mentions, exclusion, ...c }) => {
+        const listed: number[] = [];
         const crosswalk = new Map<string, number[]>();
-        for (const e of evidence) if (e.via === 'crosswalk') (crosswalk.get(e.from!) ?? crosswalk.set(e.from!, []).get(e.from!)!).push(at(e));
+        for (const e of evidence) {
+          if (e.via !== 'crosswalk') listed.push(at(e));
+          else {
+            let list = crosswalk.get(e.from!);
+            if (!list) crosswalk.set(e.from!, (list = []));
+            list.push(at(e));
+          }
+        }
         return {
           ...c,
-          evidence: evidence.filter((e) => e.via === 'listed').map(at),
+          evidence: listed,
           crosswalk: [...crosswalk].map(([from, sources]) => ({ from, sources })),
           mentions,
           ...(exclusion !== undefined ? { exclusion } : {}),
