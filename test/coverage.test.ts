@@ -13,6 +13,7 @@ import { golden, isms } from './helpers/cli';
 const { coverage, coverageControls } = server('core/coverage/model.js');
 const { defaultConfig } = server('core/config.js');
 const { catalog } = server('core/catalog/catalog.js');
+const { readReportJson, reportJson, prettyJson } = server('core/coverage/json.js');
 
 const FIXTURE = path.join('test', 'fixtures', 'coverage');
 
@@ -22,6 +23,8 @@ describe('isms coverage', function () {
   this.timeout(30000);
   let report: any;
   const state = (fw: string, id: string) => report.frameworks.find((f: any) => f.framework === fw).controls.find((c: any) => c.id === id);
+  /** A control's sources: those listing it, then those reaching it through the crosswalk. */
+  const listing = (c: any) => c.evidence.map((i: number) => report.sources[i]);
 
   before(() => {
     const r = isms(['coverage', FIXTURE, '--format', 'json', '--today', '2026-11-23']);
@@ -32,6 +35,27 @@ describe('isms coverage', function () {
   it('writes the golden JSON and CSV', () => {
     golden('coverage.json', isms(['coverage', FIXTURE, '--format', 'json', '--today', '2026-11-23']).out);
     golden('coverage.csv', isms(['coverage', FIXTURE, '--format', 'csv', '--today', '2026-11-23']).out);
+  });
+
+  it('writes each document and identity once, in file and line order; controls refer to them by index', () => {
+    const keys = report.sources.map((s: any) => JSON.stringify(s));
+    assert.equal(new Set(keys).size, keys.length);
+    const place = (s: any) => [s.uri, s.line];
+    const sorted = report.sources.slice().sort((x: any, y: any) => (x.uri < y.uri ? -1 : x.uri > y.uri ? 1 : x.line - y.line));
+    assert.deepEqual(report.sources.map(place), sorted.map(place));
+    const used = new Set<number>();
+    for (const f of report.frameworks)
+      for (const c of f.controls) {
+        assert.deepEqual(Object.keys(c).slice(0, 8), ['id', 'title', 'group', 'state', 'crosswalkOnly', 'evidence', 'crosswalk', 'mentions']);
+        for (const i of [...c.evidence, ...c.crosswalk.flatMap((x: any) => x.sources)]) {
+          assert.ok(Number.isInteger(i) && i >= 0 && i < report.sources.length);
+          used.add(i);
+        }
+      }
+    assert.equal(used.size, report.sources.length, 'every source is evidence for some control');
+    // Read back (as --merge reads it) and written again: the same text.
+    const text = isms(['coverage', FIXTURE, '--format', 'json', '--today', '2026-11-23']).out;
+    assert.equal(prettyJson(reportJson(readReportJson(JSON.parse(text)), '2026-11-23', report.version)) + '\n', text);
   });
 
   it('gives the CSF 2.0 ratio per category too: 22 categories, their controls adding up to the 106 subcategories', () => {
@@ -49,19 +73,22 @@ describe('isms coverage', function () {
   it('evidenced: listed by an approved, owned document reviewed in time, or a sound identity', () => {
     assert.equal(state('iso27001', 'A.5.16').state, 'evidenced');
     assert.equal(state('soc2', 'CC6.3').state, 'evidenced');
-    assert.deepEqual(state('soc2', 'CC6.3').evidence.map((e: any) => [e.kind, e.name, e.uri, e.line]), [['identity', 'svc-payments', 'test/fixtures/coverage/inventories/prod.nhi.yaml', 4]]);
+    assert.deepEqual(listing(state('soc2', 'CC6.3')).map((e: any) => [e.kind, e.name, e.uri, e.line, e.fresh]), [['identity', 'svc-payments', 'test/fixtures/coverage/inventories/prod.nhi.yaml', 4, true]]);
   });
 
   it('stale: only a draft, an overdue review or an overdue rotation evidences it', () => {
-    assert.deepEqual([state('iso27001', 'A.8.24').state, state('iso27001', 'A.8.24').evidence[0].problems], ['stale', ['draft']]);
-    assert.deepEqual([state('soc2', 'CC6.2').state, state('soc2', 'CC6.2').evidence[0].problems], ['stale', ['review overdue']]);
-    assert.deepEqual([state('soc2', 'CC6.6').state, state('soc2', 'CC6.6').evidence[0].problems], ['stale', ['rotation overdue']]);
+    assert.deepEqual([state('iso27001', 'A.8.24').state, listing(state('iso27001', 'A.8.24'))[0].problems], ['stale', ['draft']]);
+    assert.deepEqual([state('soc2', 'CC6.2').state, listing(state('soc2', 'CC6.2'))[0].problems], ['stale', ['review overdue']]);
+    assert.deepEqual([state('soc2', 'CC6.6').state, listing(state('soc2', 'CC6.6'))[0].problems], ['stale', ['rotation overdue']]);
   });
 
   it('reaches controls through NIST\'s crosswalk, marked as such', () => {
     const c = state('csf', 'PR.AA-03');
     assert.deepEqual([c.state, c.crosswalkOnly], ['evidenced', true]);
-    assert.deepEqual(c.evidence.map((e: any) => [e.via, e.from]), [['crosswalk', 'iso27001:A.5.15']]);
+    assert.deepEqual(c.evidence, []);
+    assert.deepEqual(c.crosswalk.map((x: any) => [x.from, x.sources.map((i: number) => report.sources[i].name)]), [['iso27001:A.5.15', ['Access control policy']]]);
+    // The same source, listed for A.5.15 directly: one entry in `sources`, referred to from both controls.
+    assert.deepEqual(state('iso27001', 'A.5.15').evidence, c.crosswalk[0].sources);
     const f = report.frameworks.find((x: any) => x.framework === 'csf').summary;
     assert.ok(f.ratioWithCrosswalk > f.ratio);
   });
@@ -116,7 +143,15 @@ describe('isms coverage', function () {
     const m = (id: string) => merged.frameworks[0].controls.find((c: any) => c.id === id);
     // CC6.2 is stale in the identity team's repository and evidenced in the platform's: evidenced once merged.
     assert.deepEqual([one(a, 'CC6.2').state, one(b, 'CC6.2').state, m('CC6.2').state], ['stale', 'evidenced', 'evidenced']);
-    assert.ok(m('CC6.2').evidence.some((e: any) => e.uri.startsWith('identity-team/')) && m('CC6.2').evidence.some((e: any) => e.uri.startsWith('platform/')));
+    const uris = m('CC6.2').evidence.map((i: number) => merged.sources[i].uri);
+    assert.ok(uris.some((u: string) => u.startsWith('identity-team/')) && uris.some((u: string) => u.startsWith('platform/')));
+    // A report in the earlier format (every evidence item written out under its control) merges the same.
+    const old = path.join(dir, 'identity-team-old.json');
+    const expanded = readReportJson(JSON.parse(fs.readFileSync(a, 'utf8')));
+    fs.writeFileSync(old, JSON.stringify({ version: '0.1.0', ...expanded }, null, 2));
+    const again = isms(['coverage', '--merge', old, b, '--format', 'json', '--framework', 'soc2']);
+    assert.equal(again.code, 0, again.err);
+    assert.equal(again.out.replaceAll('identity-team-old', 'identity-team'), r.out);
     assert.equal(isms(['coverage', '--merge']).code, 2);
     assert.match(isms(['coverage', '--merge', path.join(ROOT, 'package.json')]).err, /not a coverage report/);
   });

@@ -210,7 +210,7 @@ describe('coverage of test/fixtures/evidence: unresolved and stale evidence, pla
     const report = JSON.parse(r.stdout);
     const controls = report.frameworks[0].controls.filter((c: any) => c.evidence.length);
     assert.deepEqual(
-      controls.map((c: any) => [c.id, c.state, c.evidence.map((e: any) => [e.name, e.problems])]),
+      controls.map((c: any) => [c.id, c.state, c.evidence.map((i: number) => [report.sources[i].name, report.sources[i].problems])]),
       [
         ['A.5.16', 'stale', [['ci-release', ['no offboarding']]]],
         ['A.5.18', 'stale', [['ci-deploy', ['evidence unresolved']], ['Revoke CI tokens', ['evidence unresolved', 'evidence stale']]]],

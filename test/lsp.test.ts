@@ -8,8 +8,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT } from './helpers/root';
+import { ROOT, server } from './helpers/root';
 import { LspClient } from './helpers/lsp-client';
+
+const { readReportJson } = server('core/coverage/json.js');
 
 
 /** The status flags of a process's file descriptor (Linux: /proc/<pid>/fdinfo, octal; O_NONBLOCK is 04000). */
@@ -406,7 +408,8 @@ describe('language server: the kept coverage model', function () {
   const uri = (rel: string) => pathToFileURL(path.join(dir, rel)).href;
   const cli = () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'coverage', '.', '--format', 'json', '--today', TODAY], { cwd: dir, encoding: 'utf8' });
-    const json = JSON.parse(r.stdout);
+    // (The JSON writes each source once and refers to it by index: read back into the model's shape, as --merge does.)
+    const json = readReportJson(JSON.parse(r.stdout));
     return { frameworks: json.frameworks, problems: json.problems };
   };
   const model = (r: any) => ({ frameworks: r.report.frameworks, problems: r.report.problems });

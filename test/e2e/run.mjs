@@ -448,10 +448,10 @@ async function main() {
   await step('6b coverage view: a click on an evidence item opens its file at its line', async () => {
     const expected = coverageJson();
     const main = expected.frameworks[0];
-    const control = main.controls.find((c) => c.evidence.some((e) => e.via === 'listed'));
+    const control = main.controls.find((c) => c.evidence.length);
     assert.ok(control, `a control of ${main.name} with evidence`);
     const group = main.groups.find((g) => g.id === control.group);
-    const e = control.evidence.find((x) => x.via === 'listed');
+    const e = expected.sources[control.evidence[0]];
     log(`    ${control.id} (${control.state}) <- ${e.name} ${e.uri}:${e.line + 1}`);
     await expand(ratioLabel(groupLabel(group), group.summary));
     const state = control.state === 'evidenced' && control.crosswalkOnly ? 'evidenced via crosswalk' : control.state;

@@ -1,7 +1,7 @@
 /**
  * Checks files with the engine, on worker threads for large workspaces. A worker thread runs the file
- * that defines this module (in the bundle: dist/cli.js) with workerData `{ ismsShard: true, ... }`; the
- * worker entry at the bottom of this module checks its shard and posts the outcomes back.
+ * that defines this module (in the bundle: dist/cli.js) with workerData `{ ismsBatches: true, ... }`; the
+ * worker entry at the bottom of this module checks batches of files and posts their outcomes back.
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -51,7 +51,7 @@ export interface ReadFailure {
 
 /** A service for one-shot checks of files under `root`. */
 export function checker(root: string, config: Config): IsmsService {
-  return new IsmsService({ relativePath: (p) => relative(root, p).split('\\').join('/'), files: nodeFileHost(() => root), oneShot: true }, config);
+  return new IsmsService({ relativePath: (p) => relative(root, p).split('\\').join('/'), files: nodeFileHost(() => root, undefined, true), oneShot: true }, config);
 }
 
 /**
@@ -113,31 +113,54 @@ export function checkShard(files: readonly string[], service: IsmsService, warn:
   });
 }
 
-/** Splits `files` into contiguous shards checked by worker threads; the main thread takes the first. */
-async function checkInParallel(files: readonly string[], workers: number, root: string, config: Config, warn: (m: string) => void, options: CheckOptions): Promise<(FileOutcome | ReadFailure | undefined)[]> {
-  const size = Math.ceil(files.length / workers);
-  const shards = Array.from({ length: workers }, (_, i) => files.slice(i * size, (i + 1) * size));
-  const pending = shards.slice(1).map(
-    (shard) =>
-      new Promise<(FileOutcome | ReadFailure | undefined)[]>((resolveShard, reject) => {
-        const w = new Worker(__filename, { workerData: { ismsShard: true, files: shard, root, config, options } });
-        w.once('message', (m: { outcomes: (FileOutcome | ReadFailure | undefined)[]; warnings: string[] }) => {
-          m.warnings.forEach((x) => warn(x));
-          resolveShard(m.outcomes);
-        });
-        w.once('error', reject);
-        w.once('exit', (code) => code !== 0 && reject(new Error(`worker exited with code ${code}`)));
-      }),
-  );
-  const first = checkShard(shards[0], checker(root, config), warn, options);
-  const rest = await Promise.all(pending);
-  return first.concat(...rest);
+/** Files per batch of a parallel check: small enough that the threads finish together, large enough that messages stay few. */
+function batchSize(files: number, threads: number): number {
+  return Math.max(8, Math.min(128, Math.ceil(files / (threads * 16))));
 }
 
-// A worker thread started by checkInParallel: check its shard and send the outcomes back.
-if (!isMainThread && (workerData as { ismsShard?: boolean } | null)?.ismsShard) {
-  const { files, root, config, options } = workerData as { files: string[]; root: string; config: Config; options: CheckOptions };
-  const warnings: string[] = [];
-  const outcomes = checkShard(files, checker(root, config), (m) => warnings.push(m), options);
-  parentPort!.postMessage({ outcomes, warnings });
+/**
+ * Checks `files` on `threads` threads (the main thread and threads - 1 workers). The files are cut into batches in
+ * order; each thread takes the next batch left (a shared counter) until none is, so a thread slowed down (the main
+ * thread receives the others' outcomes; the machine is shared) takes fewer. The outcomes are put back in file order,
+ * and so are the warnings: the output is the one thread's, whatever thread checked what.
+ */
+async function checkInParallel(files: readonly string[], threads: number, root: string, config: Config, warn: (m: string) => void, options: CheckOptions): Promise<(FileOutcome | ReadFailure | undefined)[]> {
+  const size = batchSize(files.length, threads);
+  const batches = Math.ceil(files.length / size);
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const outcomes: (FileOutcome | ReadFailure | undefined)[][] = new Array(batches);
+  const warnings: string[][] = Array.from({ length: batches }, () => []);
+  const pending = Array.from(
+    { length: threads - 1 },
+    () =>
+      new Promise<void>((resolveWorker, reject) => {
+        const w = new Worker(__filename, { workerData: { ismsBatches: true, files, size, next, root, config, options } });
+        w.on('message', (m: { batch: number; outcomes: (FileOutcome | ReadFailure | undefined)[]; warnings: string[] }) => {
+          outcomes[m.batch] = m.outcomes;
+          warnings[m.batch] = m.warnings;
+        });
+        w.once('error', reject);
+        w.once('exit', (code) => (code !== 0 ? reject(new Error(`worker exited with code ${code}`)) : resolveWorker()));
+      }),
+  );
+  const service = checker(root, config);
+  for (let b = Atomics.add(next, 0, 1); b < batches; b = Atomics.add(next, 0, 1)) {
+    outcomes[b] = checkShard(files.slice(b * size, (b + 1) * size), service, (m) => warnings[b].push(m), options);
+    // (Lets the workers' outcomes in as they come, rather than all at the end.)
+    await new Promise((go) => setImmediate(go));
+  }
+  await Promise.all(pending);
+  for (const w of warnings) w.forEach((m) => warn(m));
+  return outcomes.flat();
+}
+
+// A worker thread started by checkInParallel: check batch after batch, sending each one's outcomes back.
+if (!isMainThread && (workerData as { ismsBatches?: boolean } | null)?.ismsBatches) {
+  const { files, size, next, root, config, options } = workerData as { files: string[]; size: number; next: Int32Array; root: string; config: Config; options: CheckOptions };
+  const service = checker(root, config);
+  for (let b = Atomics.add(next, 0, 1); b * size < files.length; b = Atomics.add(next, 0, 1)) {
+    const warnings: string[] = [];
+    const outcomes = checkShard(files.slice(b * size, (b + 1) * size), service, (m) => warnings.push(m), options);
+    parentPort!.postMessage({ batch: b, outcomes, warnings });
+  }
 }

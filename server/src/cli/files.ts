@@ -1,5 +1,5 @@
 /** The files a check reads: collected from the paths given, decoded from bytes. */
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Config } from '../core/config';
 import { matchesAny } from '../core/glob';
@@ -29,22 +29,28 @@ export function collect(paths: readonly string[], root: string, config: Config):
   const seenDirs = new Set<string>();
   const seenFiles = new Set<string>();
   const realRoot = real(root) ?? root;
-  const visit = (p: string, explicit: boolean) => {
+  /**
+   * `known`: what the folder's listing already says of a plain (not linked) entry, and its real path (the folder's
+   * real path and its name): then no lstat, stat or realpath call is needed for it.
+   */
+  const visit = (p: string, explicit: boolean, known?: { dir: boolean; real: string }) => {
     const rel = relative(root, p).split('\\').join('/');
     if (!explicit && matchesAny(rel, config.ignoreGlobs)) {
       ignored.push(rel);
       return;
     }
-    let st;
+    let st: { isDirectory(): boolean; isFile(): boolean };
     let link = false;
-    try {
-      link = !explicit && lstatSync(p).isSymbolicLink();
-      st = statSync(p);
-    } catch (e) {
-      if (link) skipped.push({ path: p, reason: `a symbolic link that leads nowhere (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
-      return;
-    }
-    const target = real(p) ?? p;
+    if (known) st = { isDirectory: () => known.dir, isFile: () => !known.dir };
+    else
+      try {
+        link = !explicit && lstatSync(p).isSymbolicLink();
+        st = statSync(p);
+      } catch (e) {
+        if (link) skipped.push({ path: p, reason: `a symbolic link that leads nowhere (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+        return;
+      }
+    const target = known ? known.real : (real(p) ?? p);
     if (link && !inside(target, realRoot)) {
       skipped.push({ path: p, reason: `a symbolic link out of the project (to ${target}): not followed` });
       return;
@@ -61,14 +67,18 @@ export function collect(paths: readonly string[], root: string, config: Config):
         return;
       }
       seenDirs.add(target);
-      let entries: string[];
+      let entries: Dirent[];
       try {
-        entries = readdirSync(p).sort();
+        entries = readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       } catch (e) {
         skipped.push({ path: p, reason: `a folder that cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
         return;
       }
-      for (const e of entries) visit(join(p, e), false);
+      for (const e of entries) {
+        // A plain file or folder is what its entry says; a link, or anything else, is looked at closely.
+        const plain = e.isFile() || e.isDirectory();
+        visit(join(p, e.name), false, plain ? { dir: e.isDirectory(), real: join(target, e.name) } : undefined);
+      }
       return;
     }
     if (!explicit && !isCandidate(rel, config)) return;

@@ -58,11 +58,23 @@ export function keepFindings(results: readonly FileResult[], keep: (f: FileResul
   return results.map((r) => (r.findings.every(keep) ? r : { ...r, findings: r.findings.filter(keep) }));
 }
 
-/** Written file by file: one JSON string for a 10,000-file workspace would be tens of MB. */
+/** Written a megabyte or so at a time: one JSON string for a 10,000-file workspace would be tens of MB. */
 function writeJson(results: FileResult[], io: Out): void {
   const end = `\n  ],\n  "summary": ${JSON.stringify(summarize(results))}\n}`;
   io.out(`{\n  "version": ${JSON.stringify(VERSION)},\n  "files": [${results.length ? '' : end.slice(3)}`);
-  results.forEach((r, i) => io.out(JSON.stringify(r, null, 2).replace(/^/gm, '    ') + (i + 1 < results.length ? ',' : end)));
+  // (Each file's JSON indented by four spaces: JSON.stringify escapes every line break inside strings.)
+  let chunk: string[] = [];
+  let size = 0;
+  results.forEach((r, i) => {
+    const s = '    ' + JSON.stringify(r, null, 2).replaceAll('\n', '\n    ') + (i + 1 < results.length ? ',' : end);
+    chunk.push(s);
+    size += s.length;
+    if (size >= 1 << 20 || i + 1 === results.length) {
+      io.out(chunk.join('\n'));
+      chunk = [];
+      size = 0;
+    }
+  });
 }
 
 const SGR: Record<string, string> = { error: '31', warning: '33', info: '36', hint: '36' };

@@ -25,6 +25,17 @@ export function todayOf(config: Pick<Config, 'today'>): string {
 export function parseDate(value: unknown): number | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : Math.floor(value.getTime() / DAY_MS);
   if (typeof value !== 'string') return undefined;
+  // (A workspace has few distinct dates, read again and again: the today of every check, the same review dates.)
+  if (parsedDates.has(value)) return parsedDates.get(value);
+  const day = readDate(value);
+  if (parsedDates.size >= 4096) parsedDates.clear();
+  parsedDates.set(value, day);
+  return day;
+}
+
+const parsedDates = new Map<string, number | undefined>();
+
+function readDate(value: string): number | undefined {
   const m = /^\s*(\d{4})-(\d{2})-(\d{2})(?:[Tt ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\s*$/.exec(value);
   if (!m) return undefined;
   const [y, mo, d] = [+m[1], +m[2], +m[3]];

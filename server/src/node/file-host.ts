@@ -10,8 +10,22 @@ import type { FileHost } from '../core/types';
 /** Markdown files larger than this are not read for their headings. */
 const MAX_READ = 4 * 1024 * 1024;
 
-/** `consulted`, if given, is told the path of every file or folder the engine asks about (the server's evidence dependencies). */
-export function nodeFileHost(root: () => string | undefined, consulted?: (path: string) => void): FileHost {
+/**
+ * `consulted`, if given, is told the path of every file or folder the engine asks about (the server's evidence
+ * dependencies). `memo` (a one-shot run, the CLI's: nothing changes on disk meanwhile) keeps each path's answer to
+ * `stat`: a workspace's identities name the same runbooks again and again.
+ */
+export function nodeFileHost(root: () => string | undefined, consulted?: (path: string) => void, memo = false): FileHost {
+  const stats = memo ? new Map<string, 'file' | 'dir' | 'missing' | undefined>() : undefined;
+  const statOf = (p: string): 'file' | 'dir' | 'missing' | undefined => {
+    try {
+      // (No exception for a missing file: a thrown error costs more than the stat itself.)
+      const st = statSync(p, { throwIfNoEntry: false });
+      return st === undefined ? 'missing' : st.isDirectory() ? 'dir' : 'file';
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'missing' : undefined;
+    }
+  };
   const locate = (fromUri: string, target: string): string | undefined => {
     let from: string;
     try {
@@ -29,11 +43,11 @@ export function nodeFileHost(root: () => string | undefined, consulted?: (path: 
     stat(fromUri, target) {
       const p = locate(fromUri, target);
       if (!p) return undefined;
-      try {
-        return statSync(p).isDirectory() ? 'dir' : 'file';
-      } catch (e) {
-        return (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'missing' : undefined;
-      }
+      if (!stats) return statOf(p);
+      if (stats.has(p)) return stats.get(p);
+      const st = statOf(p);
+      stats.set(p, st);
+      return st;
     },
     readText(fromUri, target) {
       const p = locate(fromUri, target);

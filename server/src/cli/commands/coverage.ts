@@ -3,6 +3,7 @@ import { FRAMEWORK_IDS, type FrameworkId } from '../../core/config';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { coverage, mergeReports, type CoverageReport } from '../../core/coverage/model';
+import { readReportJson } from '../../core/coverage/json';
 import { todayOf } from '../../core/dates';
 import { UsageError, didYouMean, nameEdits, type Command } from '../args';
 import { COVERAGE_FORMATS, writeCoverage, type CoverageFormat } from '../coverage-output';
@@ -58,14 +59,14 @@ async function runCoverage(values: Record<string, string | boolean | undefined>,
   if (values.merge) {
     if (!positionals.length) throw new UsageError('--merge needs the JSON reports to merge (isms coverage --format json of each repository)', 'coverage');
     const reports = positionals.map((file) => {
-      let json: { today?: string; frameworks?: unknown; problems?: unknown };
+      let json: ReturnType<typeof readReportJson>;
       try {
-        json = JSON.parse(readFileSync(file, 'utf8'));
+        json = readReportJson(JSON.parse(readFileSync(file, 'utf8')));
       } catch (e) {
         throw new UsageError(`${file}: not a coverage report (${(e as Error).message.split('\n')[0]})`, 'coverage');
       }
-      if (!Array.isArray(json.frameworks)) throw new UsageError(`${file}: not a coverage report (isms coverage --format json)`, 'coverage');
-      return { label: basename(file).replace(/\.json$/i, ''), today: json.today, report: json as unknown as CoverageReport };
+      if (!json) throw new UsageError(`${file}: not a coverage report (isms coverage --format json)`, 'coverage');
+      return { label: basename(file).replace(/\.json$/i, ''), today: json.today, report: json };
     });
     const merged = mergeReports(reports);
     report = frameworks ? { ...merged, frameworks: merged.frameworks.filter((f) => frameworks!.includes(f.framework)) } : merged;

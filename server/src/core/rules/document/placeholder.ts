@@ -31,6 +31,9 @@ const VALUE_MESSAGE = (s: string, key: string) => `'${s}' in '${key}' is placeho
  * depth; keys are not values): marker words and template markup inside the text, or a whole value that is a
  * placeholder (`...`, `<fill me>`). `base` is the document offset of the text the node was parsed from.
  */
+/** Some text PLACEHOLDER_WORDS, PLACEHOLDER_MARKUP or isPlaceholderValue can match contains one of these. */
+const MAYBE_PLACEHOLDER = /TODO|TBD|TBC|FIXME|XXX|[<[\u2026]|\.\.\./;
+
 function scanValue(root: Node | null, key: string, base: number, r: Reporter): void {
   const text = r.lines.text;
   const stack: (Node | null)[] = [root];
@@ -49,6 +52,8 @@ function scanValue(root: Node | null, key: string, base: number, r: Reporter): v
     if (!isScalar(n) || typeof n.value !== 'string' || !n.range) continue;
     const s0 = base + n.range[0];
     const src = text.slice(s0, trimEnd(text, base + n.range[1], s0));
+    // (Most values have none of what the patterns below start with: one scan says so.)
+    if (!MAYBE_PLACEHOLDER.test(src) && !MAYBE_PLACEHOLDER.test(n.value)) continue;
     const marks = [...src.matchAll(PLACEHOLDER_WORDS), ...src.matchAll(PLACEHOLDER_MARKUP)].sort((a, b) => a.index! - b.index!);
     for (const m of marks) r.add(placeholder.id, s0 + m.index!, s0 + m.index! + m[0].length, VALUE_MESSAGE(m[0], key));
     if (!marks.length && isPlaceholderValue(n.value)) r.add(placeholder.id, s0, s0 + src.length, VALUE_MESSAGE(n.value.trim(), key));
