@@ -16,6 +16,8 @@ import type { IdentitySummary } from '../core/analysis/inventory';
 import type { SuppressionDirective } from '../core/lang/suppressions';
 import { decode, firstInvalidUtf8 } from './files';
 import { evidenceOf, type EvidenceSource } from '../core/coverage/evidence';
+import type { DiscoveryResult } from '../core/discovery/types';
+import { declaredFact } from '../core/discovery/reconcile';
 
 /** From this many files on, a check is shared out to worker threads (unless ISMS_WORKERS says otherwise). */
 export const PARALLEL_MIN_FILES = 400;
@@ -35,6 +37,8 @@ export interface FileOutcome {
   directives: SuppressionDirective[];
   /** What the file offers as evidence (with `evidence: true`). */
   evidence?: EvidenceSource[];
+  /** An infrastructure file (kind `infrastructure`): what it declares (docs/discovery.md). */
+  discovery?: DiscoveryResult;
 }
 
 export interface CheckOptions {
@@ -91,8 +95,20 @@ export function checkShard(files: readonly string[], service: IsmsService, warn:
     }
     const a = service.analysis({ uri: file, text });
     if (a.kind === 'other') {
+      const d = service.discovery({ uri: file, text });
+      const out: FileOutcome | undefined = d && {
+        uri: file,
+        path,
+        kind: 'infrastructure',
+        findings: service.check({ uri: file, text }, { workspace: false }),
+        identities: [],
+        covered: [],
+        facts: { owners: [], ids: [], infra: { origin: d.origin, identities: d.identities.map(declaredFact), problems: d.problems.length } },
+        directives: service.directives({ uri: file, text }),
+        discovery: d,
+      };
       service.forget(file);
-      return undefined;
+      return out;
     }
     const covered = new Map<string, Set<string>>();
     for (const r of a.refs) if (r.status === 'ok') for (const id of r.members ?? [r.id]) (covered.get(r.framework) ?? covered.set(r.framework, new Set()).get(r.framework)!).add(id);

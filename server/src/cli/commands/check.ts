@@ -258,6 +258,30 @@ function applyBaseline(run: ProjectRun, given: string, io: Out): { results: File
   return { results, absent: absent.map((e) => ({ path: cwdPath(e.file), ruleId: e.rule, message: e.message })) };
 }
 
+/** A fix's edits of other files, named by their path relative to the current folder (as the output names files). */
+function relativeElsewhere(fix: Finding['fixes'][number]): Finding['fixes'][number] {
+  if (!fix.elsewhere) return fix;
+  return { ...fix, elsewhere: fix.elsewhere.map((e) => ({ ...e, uri: relative(process.cwd(), e.uri).split('\\').join('/') || e.uri })) };
+}
+
+/**
+ * Indexes the inventories and infrastructure files of the project that a check of some paths did not read (so
+ * that discovery's cross-file rules see them all); false when one could not be read.
+ */
+export function indexProject(root: string, config: Config, service: ReturnType<typeof checker>, done: ReadonlySet<string>): boolean {
+  const { files, skipped } = collect([root], root, config);
+  let ok = skipped.length === 0;
+  for (const f of files) {
+    if (done.has(f)) continue;
+    try {
+      service.indexFile({ uri: f, text: decode(readFileSync(f)) });
+    } catch {
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 export interface ProjectRun {
   results: FileResult[];
   outcomes: FileOutcome[];
@@ -268,6 +292,8 @@ export interface ProjectRun {
   notChecked: number;
   /** The suppressions of each file (by path) that has any, as `isms exceptions` lists them. */
   suppressions: Map<string, SuppressionRecord[]>;
+  /** The service that checked them, with the workspace index of every file read. */
+  service: ReturnType<typeof checker>;
 }
 
 /**
@@ -324,6 +350,17 @@ export async function checkProject(values: Record<string, string | boolean | und
     results.push({ path: o.path, kind: o.kind, findings: o.findings });
     if (o.identities.length) identities.set(results.length - 1, { uri: o.uri, list: o.identities });
   }
+  // Discovery (docs/discovery.md): its cross-file rules judge a complete index only: every inventory and
+  // infrastructure file of the project, those outside the paths given too (read, not reported).
+  const infra = outcomes.some((o) => o.discovery);
+  if (config.discovery.enabled && (infra || outcomes.some((o) => o.identities.some((i) => i.sources?.length)))) {
+    const complete = paths.some((p) => resolve(p) === root) || indexProject(root, config, service, new Set(outcomes.map((o) => o.uri)));
+    service.setDiscoveryComplete(complete && all.every((o) => !o || 'kind' in o) && !skipped.length);
+  }
+  outcomes.forEach((o, i) => {
+    if (!o.discovery) return;
+    results[i].findings = service.discoveryFindings(o.uri, o.discovery, true).map((f) => (f.fixes.some((x) => x.elsewhere) ? { ...f, fixes: f.fixes.map(relativeElsewhere) } : f));
+  });
   // Cross-file findings once every file is indexed (identity IDs unique across the workspace).
   for (const [i, { uri, list }] of identities) {
     const extra = service.workspaceFindings(uri, list);
@@ -337,5 +374,5 @@ export async function checkProject(values: Record<string, string | boolean | und
     results[i].findings = s.findings;
     suppressions.set(o.path, s.records);
   });
-  return { results, outcomes, covered, config, root, notChecked, suppressions };
+  return { results, outcomes, covered, config, root, notChecked, suppressions, service };
 }

@@ -64,7 +64,7 @@ export function suggestedId(d: DeclaredIdentity, taken: (id: string) => boolean 
   if (k8s) base = k8s[1] === 'default' ? k8s[3] : `${k8s[1]}-${k8s[3]}`;
   else if (oidc) base = `gha-oidc-${oidc[1].split('/').pop()!.replace(/\.ya?ml$/i, '')}`;
   else base = d.names[0] ?? d.source.replace(/^[a-z0-9]+:/i, '').split(/[./]/).pop() ?? 'identity';
-  const slug = base.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'identity';
+  const slug = base.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '') || 'identity';
   let id = slug;
   for (let n = 2; taken(id) && n < 1000; n++) id = `${slug}-${n}`;
   return id;
@@ -76,7 +76,7 @@ export function entryFields(d: DeclaredIdentity, id: string): [string, string][]
   const out: [string, string][] = [['id', id]];
   const name = d.names[0];
   if (name && name !== id) out.push(['name', yamlValue(name)]);
-  out.push(['type', e.type], ['source', yamlValue(d.source)]);
+  out.push(['type', e.type], ['source', sourceValue(d.source)]);
   if (e.platform) out.push(['platform', yamlValue(e.platform)]);
   out.push(['owner', 'TODO'], ['purpose', e.purpose ? yamlValue(e.purpose) : 'TODO']);
   if (e.privilege) out.push(['privilege', e.privilege]);
@@ -84,6 +84,11 @@ export function entryFields(d: DeclaredIdentity, id: string): [string, string][]
   if (e.credential) out.push(['credential', e.credential]);
   if (e.secret_store) out.push(['secret_store', e.secret_store]);
   return out;
+}
+
+/** A source ref as a YAML scalar: plain when it is one (`k8s:ns/Kind/name`, `github:secrets.X`), else quoted. */
+function sourceValue(s: string): string {
+  return /^[A-Za-z][\w.:/#@-]*$/.test(s) && !/:$/.test(s) ? s : JSON.stringify(s);
 }
 
 /** One entry as a block sequence item: `- ` at `dash` columns, keys at `dash + step`. */
