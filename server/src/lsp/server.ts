@@ -263,9 +263,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       },
       () => run !== indexRun,
       64,
-      [...service.getConfig().documentGlobs, ...service.getConfig().inventoryGlobs],
+      [...service.getConfig().documentGlobs, ...service.getConfig().inventoryGlobs, ...(service.getConfig().discovery.enabled ? service.getConfig().discovery.include : [])],
     );
     if (run !== indexRun) return;
+    // Every inventory and infrastructure file is indexed: discovery's cross-file rules may judge (never before).
+    const firstComplete = !service.discoveryIsComplete;
+    service.setDiscoveryComplete(true);
+    if (firstComplete) changed = true;
     connection.console.info(`isms: indexed ${n} files`);
     workspaceFiles = [...seen].map((u) => relative(root!, fileURLToPath(u)).split('\\').join('/'));
     for (const d of documents.all()) if (isConfigFile(d.uri)) validate(d);
@@ -278,7 +282,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   connection.onInitialized(() => {
     if (registerWatchers) {
       const cfg = service.getConfig();
-      const watchers = ['**/*.{md,markdown,yaml,yml}', ...cfg.documentGlobs, ...cfg.inventoryGlobs].map((globPattern) => ({ globPattern }));
+      const watchers = ['**/*.{md,markdown,yaml,yml,tf}', ...cfg.documentGlobs, ...cfg.inventoryGlobs].map((globPattern) => ({ globPattern }));
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(() => undefined);
     }
     void refreshConfig().then(indexWorkspace);
@@ -401,9 +405,12 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     });
   }
 
-  /** Identity IDs of a file changed: other open inventories may gain or lose nhi-id-duplicate. */
+  /**
+   * Identity IDs or discovery facts of a file changed: other open inventories may gain or lose nhi-id-duplicate or
+   * nhi-undeployed, open infrastructure files nhi-undocumented.
+   */
   function revalidateInventories(except: string): void {
-    for (const d of documents.all()) if (d.uri !== except && /\.ya?ml$/i.test(d.uri)) schedule(d.uri);
+    for (const d of documents.all()) if (d.uri !== except && /\.(ya?ml|tf)$/i.test(d.uri)) schedule(d.uri);
   }
 
   documents.onDidChangeContent((e) => schedule(e.document.uri));
@@ -499,11 +506,19 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         kind,
         isPreferred: a.isPreferred,
         diagnostics: a.findings.map(toDiagnostic),
-        edit: a.create ? createEdit(d, a.create, a.edits) : { changes: { [d.uri]: a.edits } },
+        edit: a.create ? createEdit(d, a.create, a.edits) : a.elsewhere ? elsewhereEdit(d, a.edits, a.elsewhere) : { changes: { [d.uri]: a.edits } },
       });
     }
     return out;
   });
+
+  /** A workspace edit of the document and of other files (an inventory the "Add … to" fix appends to). */
+  function elsewhereEdit(d: IndexedDocument, edits: TextEdit[], elsewhere: { uri: string; edits: TextEdit[] }[]): WorkspaceEdit {
+    const changes: Record<string, TextEdit[]> = {};
+    if (edits.length) changes[d.uri] = edits;
+    for (const e of elsewhere) changes[e.uri] = [...(changes[e.uri] ?? []), ...e.edits];
+    return { changes };
+  }
 
   /** A workspace edit that creates `create` (relative to the document) with its text, then edits the document. */
   function createEdit(d: IndexedDocument, create: { path: string; text: string }, edits: TextEdit[]): WorkspaceEdit {
