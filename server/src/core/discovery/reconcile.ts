@@ -164,7 +164,7 @@ export function appendEntriesEdit(text: string, entries: readonly (readonly [str
   if (isSeq(seq) && seq.flow && !seq.items.length && seq.range) {
     // `identities: []`: the empty list replaced by the entries.
     const body = entries.map((f) => entryText(f, keyCol + 2, 2, eol)).join('');
-    const start = lines.positionAt(seq.range[0]);
+    const start = lines.positionAt(text.lastIndexOf(':', seq.range[0]) + 1);
     const end = lines.positionAt(seq.range[1]);
     return { range: { start, end }, newText: (eol + body).replace(new RegExp(`${eol === '\r\n' ? '\\r\\n' : '\\n'}$`), '') };
   }
