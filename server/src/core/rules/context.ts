@@ -169,7 +169,7 @@ export interface SourceStatus {
 
 /** The `source:` values of an inventory's identities, against the workspace's declarations. */
 export interface SourcesContext {
-  identities: readonly { id?: string; sources?: readonly { value: string; range: Range }[] }[];
+  identities: readonly { id?: string; status?: string; sources?: readonly { value: string; range: Range }[] }[];
   /** See InfrastructureContext.complete. */
   complete: boolean;
   status(source: string): SourceStatus | undefined;

@@ -7,6 +7,7 @@
 import { defineRule } from '../meta';
 import type { RuleUnit } from '../rule';
 import { citation } from '../nhi/context';
+import { RETIRED_STATUSES } from '../../lang/inventory-schema';
 
 export const nhiUndeployed = defineRule({
   id: 'nhi-undeployed',
@@ -25,6 +26,8 @@ export const undeployed: RuleUnit = {
   sources(c) {
     if (!c.complete) return;
     for (const i of c.identities) {
+      // (A revoked or decommissioned entry whose source is gone is the offboarding done, kept as evidence.)
+      if (i.status !== undefined && RETIRED_STATUSES.includes(i.status)) continue;
       for (const s of i.sources ?? []) {
         const st = c.status(s.value);
         if (!st || st.declared) continue;
