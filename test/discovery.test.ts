@@ -413,3 +413,53 @@ describe('isms discover', () => {
     }
   });
 });
+
+describe('discovery in the language server (stdio)', function () {
+  this.timeout(60000);
+  const { LspClient } = require('./helpers/lsp-client');
+  const { pathToFileURL } = require('node:url');
+  let client: any;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-lsp-disc-'));
+  fs.cpSync(path.join(FIXTURES, 'workspace'), dir, { recursive: true });
+
+  before(async () => {
+    client = new LspClient([path.join(ROOT, 'dist', 'server.js'), '--stdio']);
+    await client.start(dir, { today: '2026-11-23' });
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The diagnostics of `uri` once `ok` holds for them (the first publish may come before the walk is done). */
+  async function until(uri: string, first: any, ok: (d: any[]) => boolean): Promise<any[]> {
+    let d = first.diagnostics;
+    for (let i = 0; i < 20 && !ok(d); i++) d = (await client.diagnostics(uri)).diagnostics;
+    return d;
+  }
+
+  it('reports nhi-undocumented in an open manifest once the workspace is indexed; the fix edits the inventory', async () => {
+    const file = path.join(dir, 'k8s', 'service-accounts.yaml');
+    const uri = pathToFileURL(file).href;
+    const text = fs.readFileSync(file, 'utf8');
+    const d = await until(uri, await client.open(uri, 'yaml', text), (x) => x.some((y: any) => y.code === 'nhi-undocumented'));
+    assert.deepEqual(d.filter((x: any) => x.code === 'nhi-undocumented').map((x: any) => x.range.start.line + 1), expected(text).map((e) => Number(e.split(':')[0])));
+    const target = d.find((x: any) => x.code === 'nhi-undocumented');
+    const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: target.range, context: { diagnostics: [target] } });
+    const add = actions.find((a: any) => a.title.startsWith('Add Kubernetes ServiceAccount payments/ledger to '));
+    assert.ok(add, actions.map((a: any) => a.title).join('; '));
+    const inv = pathToFileURL(path.join(dir, 'identities', 'platform.nhi.yaml')).href;
+    assert.deepEqual(Object.keys(add.edit.changes), [inv]);
+    assert.match(add.edit.changes[inv][0].newText, /source: k8s:payments\/ServiceAccount\/ledger/);
+    const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: target.range.start });
+    assert.match(hover.contents.value, /Not in any inventory/);
+  });
+
+  it('reports nhi-undeployed in the open inventory', async () => {
+    const file = path.join(dir, 'identities', 'platform.nhi.yaml');
+    const uri = pathToFileURL(file).href;
+    const text = fs.readFileSync(file, 'utf8');
+    const d = await until(uri, await client.open(uri, 'yaml', text), (x) => x.some((y: any) => y.code === 'nhi-undeployed'));
+    assert.deepEqual(d.filter((x: any) => x.code === 'nhi-undeployed').map((x: any) => `${x.range.start.line + 1}:${x.code}`), expected(text));
+  });
+});
