@@ -42,7 +42,7 @@ import { findOwner, ownerLeft, type OwnerEntry, type OwnerRegistry } from './lan
 import { isPlaceholderValue } from './lang/words';
 import { discoverFile, type DiscoveryReaders } from './discovery/discover';
 import type { DeclaredIdentity, DiscoveryResult } from './discovery/types';
-import { appendEntriesEdit, chooseInventory, declaredFact, entryFields, matchKey, suggestedId } from './discovery/reconcile';
+import { appendEdit, appendPoint, chooseInventory, declaredFact, entryFields, matchKey, suggestedId, type AppendPoint } from './discovery/reconcile';
 import { unitsReading } from './rules/registry';
 import type { InfrastructureContext, SourcesContext } from './rules/context';
 import { controlReferences, countsTitle, pathLinks, referenceCounter, refKey, refRanges, workspaceSymbols, type FileEvidence, type NavLocation, type PathLink, type WorkspaceSymbolItem } from './editor/navigation';
@@ -137,6 +137,12 @@ export class IsmsService {
   /** The discovery findings of each infrastructure file, per result and index version. */
   private infraMemo = new Map<string, { result: DiscoveryResult; version: number; complete: boolean; cross: boolean; findings: Finding[] }>();
   private sourcesMemo = new WeakMap<readonly IdentitySummary[], { version: number; complete: boolean; findings: Finding[] }>();
+  /** Where entries go in each inventory (per its text: appendPoint parses it). */
+  private appendPoints = new Map<string, { text: string; point: AppendPoint | undefined }>();
+  /** The source refs declared per folder, and the inventories with their sources (per index stamp). */
+  private targetsMemo?: { stamp: string; folders: Map<string, Set<string>>; inventories: { uri: string; rel: string; sources: string[] }[] };
+  /** The workspace-relative folder of each infrastructure file (relativePath is a host call: asked once per URI). */
+  private folderOfUri = new Map<string, string>();
 
   /** True once after an analysis or indexing changed some file's identity IDs. */
   takeIdChange(): boolean {
@@ -313,15 +319,33 @@ export class IsmsService {
 
   /** The inventory an entry for `d` (declared in `infraUri`) goes to (reconcile.ts chooseInventory). */
   targetInventory(infraUri: string, d?: DeclaredIdentity): { uri: string; path: string } | undefined {
-    const invs = this.index.inventories();
-    if (!invs.length) return undefined;
+    const folderOf = (uri: string) => {
+      let f = this.folderOfUri.get(uri);
+      if (f === undefined) {
+        f = this.workspace.relativePath(uri).split('/').slice(0, -1).join('/');
+        if (this.folderOfUri.size > 100_000) this.folderOfUri.clear();
+        this.folderOfUri.set(uri, f);
+      }
+      return f;
+    };
+    const stamp = this.index.discoveryStamp;
+    if (this.targetsMemo?.stamp !== stamp) {
+      // The source refs declared per folder, and the inventories' sources (until some file's facts change).
+      const folders = new Map<string, Set<string>>();
+      for (const f of this.index.infraFiles(false)) {
+        const k = folderOf(f.uri);
+        let set = folders.get(k);
+        if (!set) folders.set(k, (set = new Set()));
+        for (const x of f.infra.identities) set.add(matchKey(x.source));
+      }
+      const inventories = this.index.inventories().map((i) => ({ uri: i.uri, rel: this.workspace.relativePath(i.uri), sources: i.entries.flatMap((e) => e.sources) }));
+      this.targetsMemo = { stamp, folders, inventories };
+    }
+    const list = this.targetsMemo.inventories;
+    if (!list.length) return undefined;
     const rel = this.workspace.relativePath(infraUri);
-    const folderOf = (p: string) => p.split('/').slice(0, -1).join('/');
-    const folder = folderOf(rel);
-    const folderSources = new Set<string>();
-    for (const f of this.index.infraFiles()) if (folderOf(this.workspace.relativePath(f.uri)) === folder) for (const x of f.infra.identities) folderSources.add(matchKey(x.source));
+    const folderSources = new Set(this.targetsMemo.folders.get(folderOf(infraUri)));
     if (d) folderSources.add(matchKey(d.source));
-    const list = invs.map((i) => ({ uri: i.uri, rel: this.workspace.relativePath(i.uri), sources: i.entries.flatMap((e) => e.sources) }));
     const chosen = chooseInventory(rel, list, folderSources, this.config.discovery?.inventory);
     const t = list.find((l) => l.rel === chosen);
     return t ? { uri: t.uri, path: t.rel } : undefined;
@@ -348,10 +372,14 @@ export class IsmsService {
     if (!texts.has(target.uri)) texts.set(target.uri, this.inventoryText(target.uri));
     const text = texts.get(target.uri);
     if (text === undefined) return undefined;
+    let memo = this.appendPoints.get(target.uri);
+    if (memo?.text !== text) {
+      this.appendPoints.set(target.uri, (memo = { text, point: appendPoint(text) }));
+      if (this.appendPoints.size > 64) this.appendPoints.delete(this.appendPoints.keys().next().value!);
+    }
+    if (!memo.point) return undefined;
     const id = suggestedId(d, (x) => this.index.hasId(x));
-    const edit = appendEntriesEdit(text, [entryFields(d, id)]);
-    if (!edit) return undefined;
-    return { title: `Add ${d.label} to ${target.path}`, edits: [], elsewhere: [{ uri: target.uri, edits: [edit] }] };
+    return { title: `Add ${d.label} to ${target.path}`, edits: [], elsewhere: [{ uri: target.uri, edits: [appendEdit(memo.point, [entryFields(d, id)])] }] };
   }
 
   /** nhi-undeployed and the other units reading an inventory's `source:` values (once the workspace is complete). */

@@ -224,6 +224,11 @@ export class WorkspaceIndex {
   /** Per origin: the files read, those a reader could not read whole, and every source ref declared (with its count). */
   private origins = new Map<InfraOrigin, { files: number; partial: number; sources: Map<string, number> }>();
 
+  /** Changes of any inventory's entries or any file's declarations, lines included (memo key of derived tables). */
+  get discoveryStamp(): string {
+    return `${this.entriesStamp}:${this.declaredStamp}`;
+  }
+
   /** A counter of the changes of discovery facts that decide findings (entries, declarations): memo key. */
   get discoveryVersion(): number {
     return this.discoveryChanges;
@@ -298,8 +303,10 @@ export class WorkspaceIndex {
   }
 
   /** The infrastructure files of the workspace with what they declare (URI order). */
-  infraFiles(): { uri: string; infra: NonNullable<FileFacts['infra']> }[] {
-    return [...this.files].filter(([, f]) => f.infra !== undefined).map(([uri, f]) => ({ uri, infra: f.infra! })).sort((a, b) => (a.uri < b.uri ? -1 : 1));
+  infraFiles(sorted = true): { uri: string; infra: NonNullable<FileFacts['infra']> }[] {
+    const out: { uri: string; infra: NonNullable<FileFacts['infra']> }[] = [];
+    for (const [uri, f] of this.files) if (f.infra) out.push({ uri, infra: f.infra });
+    return sorted ? out.sort((a, b) => (a.uri < b.uri ? -1 : 1)) : out;
   }
 
   /** Is `id` an identity ID of some inventory? */

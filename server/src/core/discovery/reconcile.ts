@@ -12,7 +12,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { yamlValue } from '../lang/yaml-mapping';
 import { LineIndex } from '../text';
-import type { TextEdit } from '../types';
+import type { Range, TextEdit } from '../types';
 import type { DeclaredIdentity, InfraOrigin } from './types';
 
 /** What the workspace index keeps of a declared identity (a few strings). */
@@ -99,12 +99,26 @@ export function entryText(fields: readonly [string, string][], dash: number, ste
 }
 
 /**
- * The edit appending `entries` (each a list of fields) to the inventory `text`: after the last item of its
- * `identities:` list (or of a top-level list), in the indentation that list uses. Undefined when the file has no
- * place for them that keeps its style (a non-empty flow list, a parse error, not an inventory's shape).
+ * Where new entries go in an inventory (appendPoint) and in which style: read once per text of the inventory (it
+ * parses the file), used for any number of entries (appendEdit).
  */
-export function appendEntriesEdit(text: string, entries: readonly (readonly [string, string][])[]): TextEdit | undefined {
-  if (!entries.length) return undefined;
+export interface AppendPoint {
+  range: Range;
+  /** Written before the entries (a line break, `identities:`). */
+  lead: string;
+  dash: number;
+  step: number;
+  eol: string;
+  /** The entries replace `[]`: no line break after the last one. */
+  inline?: boolean;
+}
+
+/**
+ * Where entries are appended to the inventory `text`: after the last item of its `identities:` list (or of a
+ * top-level list), in the indentation that list uses. Undefined when the file has no place for them that keeps its
+ * style (a non-empty flow list, a parse error, not an inventory's shape).
+ */
+export function appendPoint(text: string): AppendPoint | undefined {
   let doc;
   try {
     doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, logLevel: 'silent' });
@@ -115,15 +129,16 @@ export function appendEntriesEdit(text: string, entries: readonly (readonly [str
   const lines = new LineIndex(text);
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const col = (offset: number) => offset - lines.lineStarts[lines.positionAt(offset).line];
-  const at = (offset: number, body: string, lead = '') => {
-    // Insert at the start of the line after `offset`'s line (or at the end of the text, with a line break first).
+  const missingEol = text.length && !/[\r\n]$/.test(text) ? eol : '';
+  // At the start of the line after `offset`'s line (or at the end of the text, with a line break first).
+  const after = (offset: number, dash: number, step: number): AppendPoint => {
     const line = lines.positionAt(offset).line;
     if (line + 1 < lines.lineCount) {
       const pos = { line: line + 1, character: 0 };
-      return { range: { start: pos, end: pos }, newText: lead + body };
+      return { range: { start: pos, end: pos }, lead: '', dash, step, eol };
     }
     const end = lines.positionAt(text.length);
-    return { range: { start: end, end }, newText: (text.length && !/[\r\n]$/.test(text) ? eol : '') + lead + body };
+    return { range: { start: end, end }, lead: missingEol, dash, step, eol };
   };
   const root = doc.contents;
   let seq: Node | null | undefined;
@@ -132,9 +147,8 @@ export function appendEntriesEdit(text: string, entries: readonly (readonly [str
   else if (isMap(root)) {
     const pair = (root as YAMLMap).items.find((p) => isScalar(p.key) && p.key.value === 'identities');
     if (!pair) {
-      const body = entries.map((f) => entryText(f, 2, 2, eol)).join('');
       const end = lines.positionAt(text.length);
-      return { range: { start: end, end }, newText: (text.length && !/[\r\n]$/.test(text) ? eol : '') + `identities:${eol}` + body };
+      return { range: { start: end, end }, lead: `${missingEol}identities:${eol}`, dash: 2, step: 2, eol };
     }
     seq = pair.value as Node | null;
     keyNode = pair.key as Node;
@@ -146,29 +160,38 @@ export function appendEntriesEdit(text: string, entries: readonly (readonly [str
     if (!first.range || !last.range) return undefined;
     // The dash of the first item: the last '-' before its content on its line.
     const lineStart = lines.lineStarts[lines.positionAt(first.range[0]).line];
-    const before = text.slice(lineStart, first.range[0]);
-    const dash = before.lastIndexOf('-');
+    const dash = text.slice(lineStart, first.range[0]).lastIndexOf('-');
     if (dash < 0) return undefined;
     const step = Math.max(2, first.range[0] - lineStart - dash);
-    const body = entries.map((f) => entryText(f, dash, step, eol)).join('');
     // After the last item's content (its last value; comments after it stay after the new entries).
     let end = last.range[1];
     while (end > 0 && /[\r\n \t]/.test(text[end - 1])) end--;
-    return at(Math.max(end - 1, 0), body);
+    return after(Math.max(end - 1, 0), dash, step);
   }
   if (seq === null || seq === undefined || (isScalar(seq) && (seq.value === null || seq.value === ''))) {
     // `identities:` with nothing after it: the entries below the key.
-    const body = entries.map((f) => entryText(f, keyCol + 2, 2, eol)).join('');
-    return at(keyNode?.range?.[0] ?? 0, body);
+    return after(keyNode?.range?.[0] ?? 0, keyCol + 2, 2);
   }
   if (isSeq(seq) && seq.flow && !seq.items.length && seq.range) {
-    // `identities: []`: the empty list replaced by the entries.
-    const body = entries.map((f) => entryText(f, keyCol + 2, 2, eol)).join('');
+    // `identities: []`: the empty list (and the blank before it) replaced by the entries.
     const start = lines.positionAt(text.lastIndexOf(':', seq.range[0]) + 1);
-    const end = lines.positionAt(seq.range[1]);
-    return { range: { start, end }, newText: (eol + body).replace(new RegExp(`${eol === '\r\n' ? '\\r\\n' : '\\n'}$`), '') };
+    return { range: { start, end: lines.positionAt(seq.range[1]) }, lead: eol, dash: keyCol + 2, step: 2, eol, inline: true };
   }
   return undefined;
+}
+
+/** The edit writing `entries` (each a list of fields) at an append point. */
+export function appendEdit(p: AppendPoint, entries: readonly (readonly [string, string][])[]): TextEdit {
+  let body = p.lead + entries.map((f) => entryText(f, p.dash, p.step, p.eol)).join('');
+  if (p.inline && body.endsWith(p.eol)) body = body.slice(0, -p.eol.length);
+  return { range: p.range, newText: body };
+}
+
+/** The edit appending `entries` to the inventory `text` (appendPoint, then appendEdit); undefined where none keeps its style. */
+export function appendEntriesEdit(text: string, entries: readonly (readonly [string, string][])[]): TextEdit | undefined {
+  if (!entries.length) return undefined;
+  const p = appendPoint(text);
+  return p && appendEdit(p, entries);
 }
 
 /**
