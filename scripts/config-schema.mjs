@@ -60,6 +60,17 @@ export function renderSchema() {
     ignoreGlobs: globs('ignoreGlobs'),
     today: { $ref: '#/definitions/date', description: d('today') },
     owners: { type: 'string', minLength: 1, description: d('owners') },
+    discovery: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean', description: d('discovery.enabled') },
+        include: globs('discovery.include'),
+        exclude: globs('discovery.exclude'),
+        inventory: { type: 'string', minLength: 1, description: d('discovery.inventory') },
+      },
+      description: d('discovery'),
+    },
     audit_period: { ...period, description: d('audit_period') },
     auditPeriod: { ...period, description: d('auditPeriod') },
     nhi: {

@@ -54,6 +54,7 @@ describe('golden snapshots (no change in behaviour)', function () {
     ['cli-examples.json', 'examples'],
     ['cli-fixtures-documents.json', 'test/fixtures/documents'],
     ['cli-fixtures-inventory.json', 'test/fixtures/inventory'],
+    ['cli-fixtures-discovery.json', 'test/fixtures/discovery/workspace'],
   ];
   for (const [name, dir] of cliTargets) {
     it(`isms check --format json ${dir}`, () => {

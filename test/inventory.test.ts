@@ -16,7 +16,10 @@ const { analyze } = server('core/analysis/analyze.js');
 const { splitInventory } = server('core/lang/inventory.js');
 const { analyzeInventory, clearInventoryCache, inventoryCacheSize } = server('core/analysis/inventory.js');
 const { IDENTITY_FIELDS, TOP_LEVEL_FIELDS, DEFAULTABLE_KEYS, NHI_TYPES, PRIVILEGES, CREDENTIALS, SECRET_STORES } = server('core/lang/inventory-schema.js');
-const NHI_RULES = server('core/rules/registry.js').allRules().filter((r: any) => r.id.startsWith('nhi-'));
+// (nhi-undocumented and nhi-undeployed reconcile inventories with infrastructure code across files: their fixtures,
+// fixes and markers are test/fixtures/discovery and test/discovery.test.ts.)
+const DISCOVERY_RULES = ['nhi-undocumented', 'nhi-undeployed'];
+const NHI_RULES = server('core/rules/registry.js').allRules().filter((r: any) => r.id.startsWith('nhi-') && !DISCOVERY_RULES.includes(r.id));
 const ownership = server('core/rules/ownership/ownership.js');
 const { YamlMapping } = server('core/lang/yaml-mapping.js');
 const dates = server('core/dates.js');

@@ -134,7 +134,7 @@ export class IsmsServer implements vscode.Disposable {
 
     // Which Markdown and YAML files are ISMS documents or NHI inventories is the server's call;
     // it stays silent on the others.
-    const fileEvents = vscode.workspace.createFileSystemWatcher('**/{*.md,*.yaml,*.yml,.isms.yaml}');
+    const fileEvents = vscode.workspace.createFileSystemWatcher('**/{*.md,*.yaml,*.yml,.isms.yaml,*.tf}');
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
         { scheme: 'file', language: 'markdown' },
@@ -144,6 +144,10 @@ export class IsmsServer implements vscode.Disposable {
         // Templates and other Markdown flavours the configured globs may name (`*.md.erb`, `*.mdx`): sent
         // whatever their language; the server checks those a glob names and stays silent on the rest.
         { scheme: 'file', pattern: '**/*.{mdx,md.erb,md.tmpl,md.j2,md.liquid,md.njk,markdown.erb}' },
+        // Terraform (discovery, docs/discovery.md): whatever extension provides the language; the server reads the
+        // files `discovery.include` names (Kubernetes manifests and workflows come in as yaml above).
+        { scheme: 'file', language: 'terraform' },
+        { scheme: 'file', pattern: '**/*.tf' },
         ...configuredGlobs().map((g) => ({ scheme: 'file', pattern: g.startsWith('**/') || g.startsWith('/') ? g : `**/${g}` })),
       ],
       synchronize: {

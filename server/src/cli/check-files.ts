@@ -16,6 +16,9 @@ import type { IdentitySummary } from '../core/analysis/inventory';
 import type { SuppressionDirective } from '../core/lang/suppressions';
 import { decode, firstInvalidUtf8 } from './files';
 import { evidenceOf, type EvidenceSource } from '../core/coverage/evidence';
+import type { DiscoveryResult } from '../core/discovery/types';
+import { declaredFact } from '../core/discovery/reconcile';
+import { discoveryReaders, hasTerraform, loadHcl } from '../node/hcl';
 
 /** From this many files on, a check is shared out to worker threads (unless ISMS_WORKERS says otherwise). */
 export const PARALLEL_MIN_FILES = 400;
@@ -35,6 +38,8 @@ export interface FileOutcome {
   directives: SuppressionDirective[];
   /** What the file offers as evidence (with `evidence: true`). */
   evidence?: EvidenceSource[];
+  /** An infrastructure file (kind `infrastructure`): what it declares (docs/discovery.md). */
+  discovery?: DiscoveryResult;
 }
 
 export interface CheckOptions {
@@ -51,7 +56,18 @@ export interface ReadFailure {
 
 /** A service for one-shot checks of files under `root`. */
 export function checker(root: string, config: Config): IsmsService {
-  return new IsmsService({ relativePath: (p) => relative(root, p).split('\\').join('/'), files: nodeFileHost(() => root, undefined, true), oneShot: true }, config);
+  const service = new IsmsService({ relativePath: (p) => relative(root, p).split('\\').join('/'), files: nodeFileHost(() => root, undefined, true), oneShot: true }, config);
+  // The Terraform reader, when the grammar is loaded (prepareReaders); .tf files are skipped otherwise.
+  service.setDiscoveryReaders(discoveryReaders());
+  return service;
+}
+
+/**
+ * Loads what discovery's readers need for these files before a checker is made: the Terraform grammar (web-tree-sitter,
+ * ~50 ms) when discovery is on and a file is a `.tf`. Never rejects; without the grammar `.tf` files are skipped.
+ */
+export async function prepareReaders(files: readonly string[], config: Config): Promise<void> {
+  if (config.discovery?.enabled && hasTerraform(files)) await loadHcl();
 }
 
 /**
@@ -91,8 +107,20 @@ export function checkShard(files: readonly string[], service: IsmsService, warn:
     }
     const a = service.analysis({ uri: file, text });
     if (a.kind === 'other') {
+      const d = service.discovery({ uri: file, text });
+      const out: FileOutcome | undefined = d && {
+        uri: file,
+        path,
+        kind: 'infrastructure',
+        findings: service.check({ uri: file, text }, { workspace: false }),
+        identities: [],
+        covered: [],
+        facts: { owners: [], ids: [], infra: { origin: d.origin, identities: d.identities.map(declaredFact), problems: d.problems.length } },
+        directives: service.directives({ uri: file, text }),
+        discovery: d,
+      };
       service.forget(file);
-      return undefined;
+      return out;
     }
     const covered = new Map<string, Set<string>>();
     for (const r of a.refs) if (r.status === 'ok') for (const id of r.members ?? [r.id]) (covered.get(r.framework) ?? covered.set(r.framework, new Set()).get(r.framework)!).add(id);
@@ -157,10 +185,12 @@ async function checkInParallel(files: readonly string[], threads: number, root: 
 // A worker thread started by checkInParallel: check batch after batch, sending each one's outcomes back.
 if (!isMainThread && (workerData as { ismsBatches?: boolean } | null)?.ismsBatches) {
   const { files, size, next, root, config, options } = workerData as { files: string[]; size: number; next: Int32Array; root: string; config: Config; options: CheckOptions };
-  const service = checker(root, config);
-  for (let b = Atomics.add(next, 0, 1); b * size < files.length; b = Atomics.add(next, 0, 1)) {
-    const warnings: string[] = [];
-    const outcomes = checkShard(files.slice(b * size, (b + 1) * size), service, (m) => warnings.push(m), options);
-    parentPort!.postMessage({ batch: b, outcomes, warnings });
-  }
+  void prepareReaders(files, config).then(() => {
+    const service = checker(root, config);
+    for (let b = Atomics.add(next, 0, 1); b * size < files.length; b = Atomics.add(next, 0, 1)) {
+      const warnings: string[] = [];
+      const outcomes = checkShard(files.slice(b * size, (b + 1) * size), service, (m) => warnings.push(m), options);
+      parentPort!.postMessage({ batch: b, outcomes, warnings });
+    }
+  });
 }

@@ -3,6 +3,7 @@
  * command under commands/; this file holds the table of commands, the general help and the dispatch.
  *   isms check [paths] [--format text|json|sarif] [--today YYYY-MM-DD] [--config FILE]
  *   isms exceptions [paths] [--format md|csv|json] [--today YYYY-MM-DD] [--config FILE]
+ *   isms discover [paths] [--format yaml|json] [--write FILE] [--config FILE]
  *   isms catalog show <id> | isms catalog search <words>
  *   isms lsp --stdio
  * Exit codes: 0 no errors, 1 errors found, 2 usage or configuration error, 3 a file could not be checked.
@@ -22,8 +23,9 @@ import { profileCommand, soaCommand, soc2Command } from './commands/deliverables
 import { newCommand } from './commands/new';
 import { initCommand } from './commands/init';
 import { exceptionsCommand } from './commands/exceptions';
+import { discoverCommand } from './commands/discover';
 
-const COMMANDS: readonly Command[] = [check, exceptionsCommand, coverageCommand, soaCommand, profileCommand, soc2Command, newCommand, initCommand, catalog, lsp];
+const COMMANDS: readonly Command[] = [check, exceptionsCommand, discoverCommand, coverageCommand, soaCommand, profileCommand, soc2Command, newCommand, initCommand, catalog, lsp];
 
 const byName = (name: string) => COMMANDS.find((c) => c.name === name);
 

@@ -100,8 +100,9 @@ export function printText(results: FileResult[], covered: Map<string, Set<string
   const docs = results.filter((r) => r.kind === 'process-document').length;
   const inv = results.filter((r) => r.kind === 'inventory').length;
   const comps = results.filter((r) => r.kind === 'component').length;
+  const infra = results.filter((r) => r.kind === 'infrastructure').length;
   io.out('');
-  io.out(`${results.length} files checked (${docs} process documents, ${inv} inventories${comps ? `, ${comps} OpenControl component${comps === 1 ? '' : 's'}` : ''}): ${errors} errors, ${warnings} warnings, ${infos} infos${suppressed ? `, ${suppressed} suppressed with a reason (isms exceptions lists them)` : ''}.`);
+  io.out(`${results.length} files checked (${docs} process documents, ${inv} inventories${comps ? `, ${comps} OpenControl component${comps === 1 ? '' : 's'}` : ''}${infra ? `, ${infra} infrastructure files` : ''}): ${errors} errors, ${warnings} warnings, ${infos} infos${suppressed ? `, ${suppressed} suppressed with a reason (isms exceptions lists them)` : ''}.`);
   const cat = catalog();
   const cov: string[] = [];
   for (const fw of config.frameworks) {

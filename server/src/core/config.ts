@@ -36,6 +36,8 @@ export interface Config {
    * from .isms.yaml. The owner-unknown and owner-inactive rules read it; without it they are silent.
    */
   ownerRegistry?: OwnerRegistry;
+  /** Discovery of the identities infrastructure code declares (docs/discovery.md). */
+  discovery: DiscoveryConfig;
   /** The SOC 2 Type II period (`audit_period` in .isms.yaml): the default of `isms soc2`, and what review-period-gap checks. */
   auditPeriod?: AuditPeriod;
   nhi: {
@@ -57,6 +59,29 @@ export interface Config {
     target: Record<string, ProfileTarget>;
   };
 }
+
+/** `discovery:` of .isms.yaml (docs/discovery.md). */
+export interface DiscoveryConfig {
+  /** Off: no infrastructure file is read, no discovery rule reports. */
+  enabled: boolean;
+  /** Workspace-relative globs of the infrastructure files read (replace the defaults when given). */
+  include: string[];
+  /** Globs left out of `include`. */
+  exclude: string[];
+  /** The inventory the "Add to inventory" fix and `isms discover --write` use by default (relative to the project root). */
+  inventory?: string;
+}
+
+/** The infrastructure files read by default: Terraform, GitHub Actions workflows, Kubernetes manifests in the usual folders. */
+export const DEFAULT_DISCOVERY_INCLUDE: readonly string[] = [
+  '**/*.tf',
+  '**/.github/workflows/*.{yml,yaml}',
+  '**/k8s/**/*.{yml,yaml}',
+  '**/kubernetes/**/*.{yml,yaml}',
+  '**/manifests/**/*.{yml,yaml}',
+  '**/deploy/**/*.{yml,yaml}',
+  '**/*.k8s.{yml,yaml}',
+];
 
 /** A target of the CSF 2.0 Organizational Profile (the Target columns of NIST's template). */
 export interface ProfileTarget {
@@ -82,6 +107,7 @@ export function defaultConfig(): Config {
     documentGlobs: [],
     ignoreGlobs: ['**/node_modules/**', '**/.git/**'],
     nhi: { staleAfterDays: 90, maxRotationDays: 90 },
+    discovery: { enabled: true, include: [...DEFAULT_DISCOVERY_INCLUDE], exclude: [] },
     documents: { requiredSections: {}, keyAliases: {} },
     soa: { excluded: {} },
     profile: { target: {} },
@@ -132,7 +158,7 @@ export interface ConfigProblem {
 /** The top-level keys of `.isms.yaml` mergeConfig accepts (schemas/isms-config.schema.json has exactly these). */
 export const CONFIG_KEYS: readonly string[] = [
   'frameworks', 'rules', 'inventoryGlobs', 'documentGlobs', 'ignoreGlobs', 'today', 'audit_period', 'auditPeriod', 'nhi', 'documents', 'soa', 'profile',
-  'owners',
+  'owners', 'discovery',
 ];
 
 export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['error', 'warning', 'info', 'hint', 'off'];
@@ -265,6 +291,9 @@ export function mergeConfig(base: Config, raw: unknown, problems: ConfigProblem[
       case 'profile':
         mergeProfile(out, value, problems);
         break;
+      case 'discovery':
+        mergeDiscovery(out, value, problems);
+        break;
       default:
         problems.push({ path: key, on: 'key', message: unknownName('setting', key, CONFIG_KEYS) });
     }
@@ -341,4 +370,34 @@ export function isCalendarDate(s: string): boolean {
   const t = new Date(0);
   t.setUTCFullYear(y, mo - 1, d); // (Date.UTC would read years 0-99 as 1900-1999)
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+const DISCOVERY_KEYS = ['enabled', 'include', 'exclude', 'inventory'];
+
+/** `discovery: { enabled, include, exclude, inventory }`. */
+function mergeDiscovery(out: Config, value: unknown, problems: ConfigProblem[]): void {
+  if (!isMapping(value)) {
+    problems.push({ path: 'discovery', message: 'discovery must be a mapping, e.g. discovery: { include: ["infra/**/*.tf"], inventory: identities/prod.nhi.yaml }' });
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const path = `discovery.${k}`;
+    switch (k) {
+      case 'enabled':
+        if (typeof v === 'boolean') out.discovery.enabled = v;
+        else problems.push({ path, message: `discovery.enabled must be true or false, not '${String(v)}'` });
+        break;
+      case 'include':
+      case 'exclude':
+        if (Array.isArray(v) && v.every((x) => typeof x === 'string')) out.discovery[k] = v as string[];
+        else problems.push({ path, message: `${path} must be a list of strings` });
+        break;
+      case 'inventory':
+        if (typeof v === 'string' && v.trim()) out.discovery.inventory = v.trim().replace(/^\.\//, '');
+        else problems.push({ path, message: `discovery.inventory must be the path of an inventory (e.g. identities/prod.nhi.yaml), not '${String(v)}'` });
+        break;
+      default:
+        problems.push({ path, on: 'key', message: unknownName('setting', path, DISCOVERY_KEYS.map((x) => `discovery.${x}`)) + ` (known: ${DISCOVERY_KEYS.join(', ')})` });
+    }
+  }
 }

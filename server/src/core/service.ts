@@ -42,6 +42,11 @@ import { applySuppressions, type SuppressionRecord } from './analysis/suppress';
 import { todayOf } from './dates';
 import { findOwner, ownerLeft, type OwnerEntry, type OwnerRegistry } from './lang/owners';
 import { isPlaceholderValue } from './lang/words';
+import { discoverFile, type DiscoveryReaders } from './discovery/discover';
+import type { DeclaredIdentity, DiscoveryResult } from './discovery/types';
+import { appendEdit, appendPoint, chooseInventory, declaredFact, entryFields, matchKey, suggestedId, type AppendPoint } from './discovery/reconcile';
+import { unitsReading } from './rules/registry';
+import type { InfrastructureContext, SourcesContext } from './rules/context';
 import { controlReferences, countsTitle, pathLinks, referenceCounter, refKey, refRanges, workspaceSymbols, type FileEvidence, type NavLocation, type PathLink, type WorkspaceSymbolItem } from './editor/navigation';
 
 /** How many lines around what a message or hover is about are searched for the secrets it may quote. */
@@ -88,6 +93,8 @@ export interface CodeAction {
   edits: TextEdit[];
   /** A file the action creates first (path relative to the file the action is for; see Fix.create). */
   create?: { path: string; text: string };
+  /** Edits of other files (see Fix.elsewhere). */
+  elsewhere?: { uri: string; edits: TextEdit[] }[];
   isPreferred?: boolean;
   /** The findings the action resolves. */
   findings: Finding[];
@@ -122,6 +129,22 @@ export class IsmsService {
   /** The suppression directives of each analysis, and its findings after them (with the cross-file findings they saw). */
   private directiveMemo = new WeakMap<Analysis, SuppressionDirective[]>();
   private suppressedMemo = new WeakMap<Analysis, { extra: Finding[]; result: { findings: Finding[]; records: SuppressionRecord[] } }>();
+
+  /** The discovery readers the host provides (the Terraform reader when its grammar is loaded). */
+  private readers: DiscoveryReaders = {};
+  /** Every inventory and infrastructure file of the workspace is indexed (setDiscoveryComplete). */
+  private discoveryComplete = false;
+  /** What each analysed infrastructure file declares, by text. */
+  private discoveries = new Map<string, { text: string; result: DiscoveryResult | undefined }>();
+  /** The discovery findings of each infrastructure file, per result and index version. */
+  private infraMemo = new Map<string, { result: DiscoveryResult; version: number; complete: boolean; cross: boolean; findings: Finding[] }>();
+  private sourcesMemo = new WeakMap<readonly IdentitySummary[], { version: number; complete: boolean; findings: Finding[] }>();
+  /** Where entries go in each inventory (per its text: appendPoint parses it). */
+  private appendPoints = new Map<string, { text: string; point: AppendPoint | undefined }>();
+  /** The source refs declared per folder, and the inventories with their sources (per index stamp). */
+  private targetsMemo?: { stamp: string; folders: Map<string, Set<string>>; inventories: { uri: string; rel: string; sources: string[] }[] };
+  /** The workspace-relative folder of each infrastructure file (relativePath is a host call: asked once per URI). */
+  private folderOfUri = new Map<string, string>();
 
   /** True once after an analysis or indexing changed some file's identity IDs. */
   takeIdChange(): boolean {
@@ -177,6 +200,8 @@ export class IsmsService {
     this.cache.clear();
     this.outlines.clear();
     this.duplicates.clear();
+    this.discoveries.clear();
+    this.infraMemo.clear();
     if (!same) this.evidenceIndex.markAllStale();
     this.withSeverity = new WeakMap();
   }
@@ -187,6 +212,8 @@ export class IsmsService {
 
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.discoveries.delete(uri);
+    this.infraMemo.delete(uri);
     this.duplicates.delete(uri);
     this.outlines.delete(uri);
     forgetInventory(uri);
@@ -226,8 +253,156 @@ export class IsmsService {
   /** Keeps `a` as the analysis of this text and indexes its facts. */
   private keep(file: SourceFile, a: Analysis): Analysis {
     this.cache.set(file.uri, { text: file.text, analysis: a });
-    if (this.index.set(file.uri, factsOf(a))) this.idChange = true;
+    const facts = factsOf(a);
+    if (a.kind === 'other') {
+      const d = this.discovery(file);
+      if (d) facts.infra = { origin: d.origin, identities: d.identities.map(declaredFact), problems: d.problems.length };
+    }
+    if (this.index.set(file.uri, facts)) this.idChange = true;
     return a;
+  }
+
+  // ---- Discovery (docs/discovery.md): identities declared in infrastructure code vs the inventories. ----
+
+  /** The readers of the infrastructure files (the adapters give the Terraform reader once its grammar is loaded). */
+  setDiscoveryReaders(readers: DiscoveryReaders): void {
+    this.readers = readers;
+    this.discoveries.clear();
+    this.infraMemo.clear();
+    for (const [uri, hit] of this.cache) if (hit.analysis.kind === 'other') this.cache.delete(uri);
+  }
+
+  /**
+   * The host has indexed every inventory and infrastructure file of the workspace (the server's walk is done; the
+   * CLI read the project's inventories): the cross-file discovery rules report only then, never on a partial index.
+   */
+  setDiscoveryComplete(complete: boolean): void {
+    this.discoveryComplete = complete;
+  }
+
+  get discoveryIsComplete(): boolean {
+    return this.discoveryComplete;
+  }
+
+  /** What an infrastructure file declares, or undefined when it is none (discovery/discover.ts); kept per text. */
+  discovery(file: SourceFile): DiscoveryResult | undefined {
+    const hit = this.discoveries.get(file.uri);
+    if (hit && hit.text === file.text) return hit.result;
+    const result = discoverFile(this.workspace.relativePath(file.uri), file.text, this.config, this.readers);
+    this.discoveries.set(file.uri, { text: file.text, result });
+    return result;
+  }
+
+  /**
+   * The discovery findings of an infrastructure file: its own (discovery-skipped), and with `cross` those that
+   * depend on the inventories (nhi-undocumented, once the workspace is complete). Kept per result and index version.
+   */
+  discoveryFindings(uri: string, d: DiscoveryResult, cross = true): Finding[] {
+    const version = this.index.discoveryVersion;
+    const memo = this.infraMemo.get(uri);
+    if (memo && memo.result === d && memo.version === version && memo.complete === this.discoveryComplete && memo.cross === cross) return memo.findings;
+    const out: Finding[] = [];
+    const texts = new Map<string, string | undefined>();
+    const ctx: InfrastructureContext = {
+      result: d,
+      complete: cross && this.discoveryComplete,
+      documentedBy: (x) => this.index.documenting(x).map((e) => ({ path: this.workspace.relativePath(e.uri), entry: e.entry, by: e.by })),
+      addFix: (x) => this.addToInventoryFix(uri, x, texts),
+      add: (ruleId, range, message, fixes = [], data) => {
+        const severity = this.severity(ruleId, data?.severity);
+        if (severity) out.push({ ruleId, severity, message: maskSecrets(message), range, fixes, ...(data ? { data } : {}) });
+      },
+    };
+    for (const u of unitsReading('infrastructure')) u.infrastructure!(ctx);
+    out.sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId));
+    this.infraMemo.set(uri, { result: d, version, complete: this.discoveryComplete, cross, findings: out });
+    return out;
+  }
+
+  /** The inventory an entry for `d` (declared in `infraUri`) goes to (reconcile.ts chooseInventory). */
+  targetInventory(infraUri: string, d?: DeclaredIdentity): { uri: string; path: string } | undefined {
+    const folderOf = (uri: string) => {
+      let f = this.folderOfUri.get(uri);
+      if (f === undefined) {
+        f = this.workspace.relativePath(uri).split('/').slice(0, -1).join('/');
+        if (this.folderOfUri.size > 100_000) this.folderOfUri.clear();
+        this.folderOfUri.set(uri, f);
+      }
+      return f;
+    };
+    const stamp = this.index.discoveryStamp;
+    if (this.targetsMemo?.stamp !== stamp) {
+      // The source refs declared per folder, and the inventories' sources (until some file's facts change).
+      const folders = new Map<string, Set<string>>();
+      for (const f of this.index.infraFiles(false)) {
+        const k = folderOf(f.uri);
+        let set = folders.get(k);
+        if (!set) folders.set(k, (set = new Set()));
+        for (const x of f.infra.identities) set.add(matchKey(x.source));
+      }
+      const inventories = this.index.inventories().map((i) => ({ uri: i.uri, rel: this.workspace.relativePath(i.uri), sources: i.entries.flatMap((e) => e.sources) }));
+      this.targetsMemo = { stamp, folders, inventories };
+    }
+    const list = this.targetsMemo.inventories;
+    if (!list.length) return undefined;
+    const rel = this.workspace.relativePath(infraUri);
+    const folderSources = new Set(this.targetsMemo.folders.get(folderOf(infraUri)));
+    if (d) folderSources.add(matchKey(d.source));
+    const chosen = chooseInventory(rel, list, folderSources, this.config.discovery?.inventory);
+    const t = list.find((l) => l.rel === chosen);
+    return t ? { uri: t.uri, path: t.rel } : undefined;
+  }
+
+  /** The text of an inventory: as analysed (an open document), else from the host. */
+  inventoryText(uri: string): string | undefined {
+    const hit = this.cache.get(uri);
+    if (hit) return hit.text;
+    const name = uri.split(/[\\/]/).pop() ?? '';
+    let base = name;
+    try {
+      if (/^[a-z][a-z0-9+.-]*:/i.test(uri)) base = decodeURIComponent(name);
+    } catch {
+      /* as written */
+    }
+    return this.workspace.files?.readText(uri, base);
+  }
+
+  /** "Add <label> to <inventory>": the entry appended to the target inventory's identities (an edit of that file). */
+  private addToInventoryFix(infraUri: string, d: DeclaredIdentity, texts: Map<string, string | undefined>): Fix | undefined {
+    const target = this.targetInventory(infraUri, d);
+    if (!target) return undefined;
+    if (!texts.has(target.uri)) texts.set(target.uri, this.inventoryText(target.uri));
+    const text = texts.get(target.uri);
+    if (text === undefined) return undefined;
+    let memo = this.appendPoints.get(target.uri);
+    if (memo?.text !== text) {
+      this.appendPoints.set(target.uri, (memo = { text, point: appendPoint(text) }));
+      if (this.appendPoints.size > 64) this.appendPoints.delete(this.appendPoints.keys().next().value!);
+    }
+    if (!memo.point) return undefined;
+    const id = suggestedId(d, (x) => this.index.hasId(x));
+    return { title: `Add ${d.label} to ${target.path}`, edits: [], elsewhere: [{ uri: target.uri, edits: [appendEdit(memo.point, [entryFields(d, id)])] }] };
+  }
+
+  /** nhi-undeployed and the other units reading an inventory's `source:` values (once the workspace is complete). */
+  private sourcesFindings(identities: readonly IdentitySummary[]): Finding[] {
+    if (!this.discoveryComplete || !identities.some((i) => i.sources?.length)) return [];
+    const version = this.index.discoveryVersion;
+    const memo = this.sourcesMemo.get(identities);
+    if (memo && memo.version === version && memo.complete === this.discoveryComplete) return memo.findings;
+    const out: Finding[] = [];
+    const ctx: SourcesContext = {
+      identities,
+      complete: this.discoveryComplete,
+      status: (source) => this.index.declares(source),
+      add: (ruleId, range, message, fixes = [], data) => {
+        const severity = this.severity(ruleId, data?.severity);
+        if (severity) out.push({ ruleId, severity, message: maskSecrets(message), range, fixes, ...(data ? { data } : {}) });
+      },
+    };
+    for (const u of unitsReading('sources')) u.sources!(ctx);
+    this.sourcesMemo.set(identities, { version, complete: this.discoveryComplete, findings: out });
+    return out;
   }
 
   /** Is the analysis of this very text at hand (check, hover and code actions answer without analysing)? */
@@ -301,6 +476,12 @@ export class IsmsService {
   /** Findings with the configured severities, sorted by position; rules set to 'off' are dropped. */
   check(file: SourceFile, options: { workspace?: boolean } = {}): Finding[] {
     const a = this.analysis(file);
+    if (a.kind === 'other') {
+      const d = this.discovery(file);
+      if (!d) return [];
+      const found = this.discoveryFindings(file.uri, d, options.workspace !== false);
+      return options.workspace === false ? found.slice() : this.suppressedOf(a, [], found).findings;
+    }
     const own = this.ownFindings(a);
     if (options.workspace === false) return own.slice();
     const extra = a.kind === 'inventory' ? this.workspaceFindings(file.uri, a.identities ?? []) : [];
@@ -367,7 +548,8 @@ export class IsmsService {
   private directivesOf(a: Analysis): SuppressionDirective[] {
     let out = this.directiveMemo.get(a);
     if (out) return out;
-    out = readDirectives(a);
+    // (An infrastructure file's directives are YAML or HCL `#` comments, read as an inventory's.)
+    out = readDirectives(a.kind === 'other' ? { lines: a.lines, kind: 'inventory' } : a);
     if (out.length) {
       const docOwner = a.kind === 'process-document' && a.frontMatter ? documentOwner(a.lines, a.frontMatter) : undefined;
       const ids = a.identities ?? [];
@@ -396,10 +578,12 @@ export class IsmsService {
    * (nhi-id-duplicate). The CLI calls it once every file is indexed; check() calls it for the editor.
    */
   workspaceFindings(uri: string, identities: readonly IdentitySummary[]): Finding[] {
+    const undeployed = this.sourcesFindings(identities);
     const out: Finding[] = [];
     this.revokedInUseAcross(uri, identities, out);
     const dupSeverity = this.severity('nhi-id-duplicate');
-    if (!dupSeverity) return out.sort((x, y) => comparePos(x.range.start, y.range.start) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0));
+    const byPos = (x: Finding, y: Finding) => comparePos(x.range.start, y.range.start) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0);
+    if (!dupSeverity) return (undeployed.length ? out.concat(undeployed) : out).sort(byPos);
     // Per identity summary (the same object while its chunk is unchanged and unmoved), until another
     // file's IDs change (or the configuration: setConfig clears them): a keystroke then recomputes none
     // of a large inventory's cross-file findings.
@@ -411,7 +595,7 @@ export class IsmsService {
       if (f === undefined) memo.byIdentity.set(i, (f = this.duplicateFinding(uri, i, dupSeverity) ?? null));
       if (f) out.push(f);
     }
-    return out.sort((x, y) => comparePos(x.range.start, y.range.start) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0));
+    return (undeployed.length ? out.concat(undeployed) : out).sort(byPos);
   }
 
   /**
@@ -523,6 +707,7 @@ export class IsmsService {
 
   private hoverUnmasked(file: SourceFile, pos: Position): Hover | undefined {
     const a = this.analysis(file);
+    if (a.kind === 'other') return this.infraHover(file, pos);
     const offset = a.lines.offsetAt(pos);
     const ref = a.refAt ? a.refAt(offset) : a.refs.find((r) => r.start <= offset && offset <= r.end);
     if (ref) return { contents: hoverForRef(ref), range: a.lines.range(ref.start, ref.end) };
@@ -538,6 +723,46 @@ export class IsmsService {
     if (owner) return owner;
     const h = hoverField(a.lines, offset, region.first, region.last, region.table);
     return h ? { contents: h.contents, range: a.lines.range(h.start, h.end) } : undefined;
+  }
+
+  /**
+   * Hover on a declared identity of an infrastructure file (its focus, else anywhere in its declaration): the
+   * inventory entries that document it, with their owners and findings, or that none does.
+   */
+  private infraHover(file: SourceFile, pos: Position): Hover | undefined {
+    const d = this.discovery(file);
+    if (!d) return undefined;
+    const at = d.identities.find((x) => rangeContains(x.focus, pos)) ?? d.identities.find((x) => rangeContains(x.range, pos) && x.range.start.line === pos.line);
+    if (!at) return undefined;
+    const lines = [`**${at.label}**`, `Source: \`${at.source}\``];
+    const documenting = this.index.documenting(at);
+    if (!documenting.length) {
+      lines.push(this.discoveryComplete ? 'Not in any inventory (nhi-undocumented).' : 'Not in any inventory indexed so far (the workspace is still being indexed).');
+      return { contents: lines.join('\n\n'), range: at.focus };
+    }
+    for (const e of documenting.slice(0, 3)) {
+      const path = this.workspace.relativePath(e.uri);
+      const head = `Documented in ${path}:${e.entry.line + 1}${e.entry.id !== undefined ? ` as **${e.entry.id}**` : ''} (by ${e.by === 'source' ? '`source:`' : 'id or name'})`;
+      lines.push(head, e.entry.owners.length ? `Owner: ${e.entry.owners.join(', ')}` : 'No owner on record.');
+      const findings = this.entryFindings(e.uri, e.entry.line);
+      if (findings) lines.push(findings.length ? findings.slice(0, 8).map((f) => `- \`${f.ruleId}\` ${f.message.split(/(?<=\.)\s/)[0]}`).join('\n') + (findings.length > 8 ? `\n- … ${findings.length - 8} more` : '') : 'No findings on the entry.');
+    }
+    if (documenting.length > 3) lines.push(`… and ${documenting.length - 3} more entries.`);
+    return { contents: lines.join('\n\n'), range: at.focus };
+  }
+
+  /** The findings of the inventory entry starting at `line` of `uri` (undefined when the inventory cannot be read). */
+  private entryFindings(uri: string, line: number): Finding[] | undefined {
+    const text = this.inventoryText(uri);
+    if (text === undefined) return undefined;
+    const open = this.cache.has(uri);
+    const src = { uri, text };
+    const a = this.analysis(src);
+    const i = a.identities?.find((x) => x.range.start.line === line);
+    const out = i ? this.check(src).filter((f) => !f.suppressed && f.range.start.line >= i.range.start.line && f.range.start.line <= i.range.end.line) : undefined;
+    if (!open) this.forget(uri); // (an inventory read for a hover is not kept)
+    const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+    return out?.sort((x, y) => rank[x.severity] - rank[y.severity]);
   }
 
   /**
@@ -638,6 +863,9 @@ export class IsmsService {
     if (kind === 'other' || isBinary(file.text)) {
       this.evidenceIndex.delete(file.uri);
       this.names.delete(file.uri);
+      // An infrastructure file: what it declares (read, not kept: the walk reads thousands).
+      const d = kind === 'other' ? discoverFile(this.workspace.relativePath(file.uri), file.text, this.config, this.readers) : undefined;
+      if (d) return this.index.set(file.uri, { owners: [], ids: [], infra: { origin: d.origin, identities: d.identities.map(declaredFact), problems: d.problems.length } });
       return this.index.delete(file.uri);
     }
     // (An OpenControl component names no owner or identity: its evidence is all the workspace keeps of it.)
@@ -739,7 +967,7 @@ export class IsmsService {
           : f.ruleId === 'owner-missing'
             ? [...this.ownerFixes(f.fixes), ...f.fixes]
             : f.fixes;
-      for (const fix of fixes) out.push({ title: fix.title, kind: 'quickfix', edits: fix.edits, isPreferred: fix.isPreferred, ...(fix.create ? { create: fix.create } : {}), findings: [f] });
+      for (const fix of fixes) out.push({ title: fix.title, kind: 'quickfix', edits: fix.edits, isPreferred: fix.isPreferred, ...(fix.create ? { create: fix.create } : {}), ...(fix.elsewhere ? { elsewhere: fix.elsewhere } : {}), findings: [f] });
       if (!f.ruleId.startsWith('suppression-')) suppressible.push(f);
     }
     // Last, never preferred, never in fix-all: accepting a finding is a decision with a reason to write.

@@ -33,6 +33,11 @@ export interface Fix {
    * content. Never safe: fix-all and the CLI apply no fix that creates a file; an editor asks first.
    */
   create?: { path: string; text: string };
+  /**
+   * Edits of other files (by the host's URI, as the service was given it), made with `edits`: the "Add … to
+   * <inventory>" fix of nhi-undocumented edits the inventory, not the file of the finding. Never safe.
+   */
+  elsewhere?: { uri: string; edits: TextEdit[] }[];
 }
 
 export interface Finding {

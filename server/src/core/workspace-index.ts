@@ -7,6 +7,8 @@ import type { Analysis } from './analysis/analyze';
 import { frontMatterType, OFFBOARDING_WORDS } from './lang/evidence';
 import { splitInventory } from './lang/inventory';
 import { RETIRED_STATUSES } from './lang/inventory-schema';
+import { documents, matchKey, originOf, type DeclaredFact, type EntryFact } from './discovery/reconcile';
+import type { InfraOrigin } from './discovery/types';
 
 export interface FileFacts {
   owners: string[];
@@ -14,6 +16,107 @@ export interface FileFacts {
   ids: { id: string; line: number; retired?: true }[];
   /** A process document: its front matter `type`, and whether it speaks of offboarding or revoking access. */
   doc?: { type?: string; offboarding: boolean };
+  /** An inventory: its entries as discovery matches them (docs/discovery.md). */
+  entries?: EntryFact[];
+  /** An infrastructure file: what it declares, and whether a reader could not read it all (templated, malformed). */
+  infra?: { origin: InfraOrigin; identities: DeclaredFact[]; problems: number };
+}
+
+/** The inventory entry documenting a declared identity, where it is. */
+export interface Documenting {
+  uri: string;
+  entry: EntryFact;
+  by: 'source' | 'name';
+}
+
+const ENTRY_KEY_LINE = /^([ \t]*)(-[ \t]+)?([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$/;
+
+/** A plain or quoted scalar as written (comments dropped); undefined for a block indicator or an empty value. */
+function lineScalar(raw: string): string | undefined {
+  const v = raw.replace(/[ \t]+#.*$/, '').trim();
+  if (!v || v === '|' || v === '>' || v.startsWith('#')) return undefined;
+  const q = /^(["'])(.*)\1$/.exec(v);
+  return q ? q[2] : v;
+}
+
+/**
+ * The entries of an inventory read from disk by a line scan (as the IDs are): each item of the list whose items
+ * start with `- key:` at the smallest such indentation; `id`, `name`, `owner` and `source` (a value, a flow list
+ * or a block list) of each. An entry written in flow style is not seen (the editor reads open files exactly).
+ */
+export function scanEntries(text: string): EntryFact[] {
+  const lines = text.split(/\r\n|\r|\n/);
+  let itemCol = -1;
+  for (const l of lines) {
+    const m = /^([ \t]*)-[ \t]+[A-Za-z_][\w-]*[ \t]*:/.exec(l);
+    if (m && (itemCol < 0 || m[1].length < itemCol)) itemCol = m[1].length;
+  }
+  if (itemCol < 0) return [];
+  const out: EntryFact[] = [];
+  let cur: EntryFact | undefined;
+  let keyCol = -1;
+  let inSources = false;
+  lines.forEach((l, line) => {
+    if (/^[ \t]*(#|$)/.test(l)) return;
+    const indent = /^[ \t]*/.exec(l)![0].length;
+    if (indent < itemCol || (indent === itemCol && !/^[ \t]*-/.test(l))) {
+      cur = undefined;
+      inSources = false;
+      return;
+    }
+    const m = ENTRY_KEY_LINE.exec(l);
+    if (indent === itemCol && m?.[2]) {
+      cur = { sources: [], owners: [], line };
+      out.push(cur);
+      keyCol = m[1].length + m[2].length;
+    } else if (!cur) return;
+    if (inSources) {
+      const item = /^[ \t]*-[ \t]+(.*)$/.exec(l);
+      if (item && indent >= keyCol && !(m && m[1].length + (m[2]?.length ?? 0) === keyCol)) {
+        const v = lineScalar(item[1]);
+        if (v) cur.sources.push(v);
+        return;
+      }
+      inSources = false;
+    }
+    if (!m || m[1].length + (m[2]?.length ?? 0) !== keyCol) return;
+    const [key, raw] = [m[3], m[4]];
+    if (key === 'id' || key === 'name') {
+      const v = lineScalar(raw);
+      if (v !== undefined) cur[key] = v;
+    } else if (key === 'owner') {
+      const v = lineScalar(raw);
+      if (v !== undefined) cur.owners.push(v);
+    } else if (key === 'source') {
+      const flow = /^\[(.*)\]/.exec(raw.trim());
+      if (flow) flow[1].split(',').map((x) => lineScalar(x)).forEach((x) => x && cur!.sources.push(x));
+      else {
+        const v = lineScalar(raw);
+        if (v !== undefined) cur.sources.push(v);
+        else inSources = true;
+      }
+    }
+  });
+  return out;
+}
+
+/** The entries of an analysed inventory's identities. */
+export function entriesOf(identities: readonly { id?: string; name?: string; owners: string[]; range: { start: { line: number } }; sources?: { value: string }[] }[]): EntryFact[] {
+  return identities.map((i) => ({
+    ...(i.id !== undefined ? { id: i.id } : {}),
+    ...(i.name !== undefined ? { name: i.name } : {}),
+    sources: (i.sources ?? []).map((x) => x.value),
+    owners: i.owners.slice(),
+    line: i.range.start.line,
+  }));
+}
+
+/** The part of discovery facts that decides findings (lines left out: they move with every edit above). */
+function discoveryKey(f: FileFacts | undefined): string {
+  if (!f) return '';
+  const e = f.entries?.map((x) => [x.id, x.name, x.sources, x.owners]);
+  const d = f.infra ? [f.infra.origin, f.infra.problems, f.infra.identities.map((x) => [x.source, x.names, x.label])] : undefined;
+  return e || d ? JSON.stringify([e ?? null, d ?? null]) : '';
 }
 
 const OWNER_LINE = /^[ \t]*(?:-[ \t]+)?(?:owner|approver)[ \t]*:[ \t]*["']?([^"'#\r\n[\]{},]+?)["']?[ \t]*(?:#.*)?$/gm;
@@ -39,7 +142,7 @@ export function scanFacts(text: string, inventory: boolean, ownersFrom: string =
       const line = lineOf(text, m.index!, cursor);
       ids.push(retired.has(line) ? { id: m[1], line, retired: true } : { id: m[1], line });
     }
-    return { owners: [...owners], ids };
+    return { owners: [...owners], ids, entries: scanEntries(text) };
   }
   const type = frontMatterType(text);
   return { owners: [...owners], ids, doc: { ...(type ? { type } : {}), offboarding: OFFBOARDING_WORDS.test(text) } };
@@ -84,7 +187,7 @@ export function factsOf(a: Analysis): FileFacts {
       i.owners.forEach((o) => owners.add(o));
       if (i.id !== undefined && i.idRange) ids.push(i.status && RETIRED_STATUSES.includes(i.status) ? { id: i.id, line: i.idRange.start.line, retired: true } : { id: i.id, line: i.idRange.start.line });
     }
-    return { owners: [...owners], ids };
+    return { owners: [...owners], ids, entries: entriesOf(a.identities ?? []) };
   }
   if (a.kind === 'process-document') return scanFacts(a.lines.text, false, a.frontMatter ? a.lines.text.slice(a.frontMatter.start, a.frontMatter.end) : '');
   return { owners: [], ids: [] };
@@ -93,6 +196,7 @@ export function factsOf(a: Analysis): FileFacts {
 function sameFacts(a: FileFacts, b: FileFacts): boolean {
   if (a.ids.length !== b.ids.length || a.owners.length !== b.owners.length) return false;
   if (a.doc?.type !== b.doc?.type || a.doc?.offboarding !== b.doc?.offboarding) return false;
+  if (JSON.stringify([a.entries ?? null, a.infra ?? null]) !== JSON.stringify([b.entries ?? null, b.infra ?? null])) return false;
   for (let i = 0; i < a.ids.length; i++) if (a.ids[i].id !== b.ids[i].id || a.ids[i].line !== b.ids[i].line || a.ids[i].retired !== b.ids[i].retired) return false;
   for (let i = 0; i < a.owners.length; i++) if (a.owners[i] !== b.owners[i]) return false;
   return true;
@@ -128,8 +232,9 @@ export class WorkspaceIndex {
     if (old && sameFacts(old, facts)) return false;
     if (old?.ids.length || facts.ids.length) this.bump(uri);
     const changed = !old || old.ids.length !== facts.ids.length || old.ids.some((x, i) => x.id !== facts.ids[i].id || x.retired !== facts.ids[i].retired);
+    const discovery = this.noteDiscovery(uri, old, facts);
     if (old) this.unlinkIds(uri, old);
-    if (facts.owners.length || facts.ids.length || facts.doc) this.files.set(uri, facts);
+    if (facts.owners.length || facts.ids.length || facts.doc || facts.entries?.length || facts.infra) this.files.set(uri, facts);
     else this.files.delete(uri);
     for (const { id, line, retired } of facts.ids) {
       let m = this.byId.get(id);
@@ -143,16 +248,117 @@ export class WorkspaceIndex {
         if (retired) this.retiredCount++;
       }
     }
-    return changed && (facts.ids.length > 0 || (old?.ids.length ?? 0) > 0);
+    return discovery || (changed && (facts.ids.length > 0 || (old?.ids.length ?? 0) > 0));
   }
 
   delete(uri: string): boolean {
     const old = this.files.get(uri);
     if (!old) return false;
     if (old.ids.length) this.bump(uri);
+    const discovery = this.noteDiscovery(uri, old, { owners: [], ids: [] });
     this.unlinkIds(uri, old);
     this.files.delete(uri);
-    return old.ids.length > 0;
+    return old.ids.length > 0 || discovery;
+  }
+
+  // ---- Discovery (docs/discovery.md): declared identities of infrastructure files vs inventory entries. ----
+
+  /** Changes of any inventory's entries (lines included: the lookup is rebuilt) and of what decides findings. */
+  private entriesStamp = 0;
+  private declaredStamp = 0;
+  private discoveryChanges = 0;
+  private lookup?: { stamp: number; bySource: Map<string, Documenting[]>; byName: Map<string, Documenting[]> };
+  /** Per origin: the files read, those a reader could not read whole, and every source ref declared (with its count). */
+  private origins = new Map<InfraOrigin, { files: number; partial: number; sources: Map<string, number> }>();
+
+  /** Changes of any inventory's entries or any file's declarations, lines included (memo key of derived tables). */
+  get discoveryStamp(): string {
+    return `${this.entriesStamp}:${this.declaredStamp}`;
+  }
+
+  /** A counter of the changes of discovery facts that decide findings (entries, declarations): memo key. */
+  get discoveryVersion(): number {
+    return this.discoveryChanges;
+  }
+
+  /** Updates the discovery tallies for a file's change; true when findings of other files may change. */
+  private noteDiscovery(uri: string, old: FileFacts | undefined, facts: FileFacts): boolean {
+    if (old?.entries || facts.entries) this.entriesStamp++;
+    if (old?.infra || facts.infra) {
+      this.declaredStamp++;
+      for (const [f, sign] of [[old?.infra, -1], [facts.infra, 1]] as const) {
+        if (!f) continue;
+        let o = this.origins.get(f.origin);
+        if (!o) this.origins.set(f.origin, (o = { files: 0, partial: 0, sources: new Map() }));
+        o.files += sign;
+        if (f.problems) o.partial += sign;
+        for (const d of f.identities) {
+          const k = matchKey(d.source);
+          const n = (o.sources.get(k) ?? 0) + sign;
+          if (n > 0) o.sources.set(k, n);
+          else o.sources.delete(k);
+        }
+      }
+    }
+    const changed = discoveryKey(old) !== discoveryKey(facts);
+    if (changed) this.discoveryChanges++;
+    return changed;
+  }
+
+  private entryLookup() {
+    if (this.lookup?.stamp === this.entriesStamp) return this.lookup;
+    const bySource = new Map<string, Documenting[]>();
+    const byName = new Map<string, Documenting[]>();
+    const push = (m: Map<string, Documenting[]>, k: string, d: Documenting) => {
+      const list = m.get(k);
+      if (list) list.push(d);
+      else m.set(k, [d]);
+    };
+    for (const uri of [...this.files.keys()].sort()) {
+      for (const entry of this.files.get(uri)!.entries ?? []) {
+        for (const s of entry.sources) push(bySource, matchKey(s), { uri, entry, by: 'source' });
+        for (const n of new Set([entry.id, entry.name].filter((x): x is string => x !== undefined).map(matchKey))) if (n) push(byName, n, { uri, entry, by: 'name' });
+      }
+    }
+    return (this.lookup = { stamp: this.entriesStamp, bySource, byName });
+  }
+
+  /** The inventory entries documenting a declared identity (by source ref first, then by name), in URI order. */
+  documenting(d: { source: string; names: readonly string[] }): Documenting[] {
+    const l = this.entryLookup();
+    const bySource = l.bySource.get(matchKey(d.source));
+    if (bySource?.length) return bySource;
+    const out: Documenting[] = [];
+    for (const n of d.names) for (const x of l.byName.get(matchKey(n)) ?? []) if (!out.includes(x) && documents(x.entry, d)) out.push(x);
+    return out;
+  }
+
+  /**
+   * Whether a source ref names something the workspace's infrastructure code declares: undefined when its origin
+   * is not discovered (no file of it read, or one a reader could not read whole: a template, a parse error).
+   */
+  declares(source: string): { declared: boolean; origin: InfraOrigin; files: number } | undefined {
+    const origin = originOf(source);
+    const o = origin ? this.origins.get(origin) : undefined;
+    if (!origin || !o || o.files <= 0 || o.partial > 0) return undefined;
+    return { declared: o.sources.has(matchKey(source)), origin, files: o.files };
+  }
+
+  /** The inventories of the workspace with their entries (URI order). */
+  inventories(): { uri: string; entries: EntryFact[] }[] {
+    return [...this.files].filter(([, f]) => f.entries !== undefined).map(([uri, f]) => ({ uri, entries: f.entries! })).sort((a, b) => (a.uri < b.uri ? -1 : 1));
+  }
+
+  /** The infrastructure files of the workspace with what they declare (URI order). */
+  infraFiles(sorted = true): { uri: string; infra: NonNullable<FileFacts['infra']> }[] {
+    const out: { uri: string; infra: NonNullable<FileFacts['infra']> }[] = [];
+    for (const [uri, f] of this.files) if (f.infra) out.push({ uri, infra: f.infra });
+    return sorted ? out.sort((a, b) => (a.uri < b.uri ? -1 : 1)) : out;
+  }
+
+  /** Is `id` an identity ID of some inventory? */
+  hasId(id: string): boolean {
+    return this.byId.has(id);
   }
 
   private unlinkIds(uri: string, facts: FileFacts): void {

@@ -35,6 +35,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync, statSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { INDEX_MAX_BYTES, walkWorkspace } from '../node/workspace-walk';
+import { discoveryReaders, hclLoadError, loadHcl } from '../node/hcl';
 import { dirname, join, relative, resolve, resolve as resolvePath } from 'node:path';
 import { isConfigFile, readConfigText } from '../core/config-file';
 import { IsmsService, type CompletionItem } from '../core/service';
@@ -312,10 +313,14 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
       },
       () => run !== indexRun,
       64,
-      [...service.getConfig().documentGlobs, ...service.getConfig().inventoryGlobs],
+      [...service.getConfig().documentGlobs, ...service.getConfig().inventoryGlobs, ...(service.getConfig().discovery.enabled ? service.getConfig().discovery.include : [])],
       (rel) => ignored.push(rel),
     );
     if (run !== indexRun) return;
+    // Every inventory and infrastructure file is indexed: discovery's cross-file rules may judge (never before).
+    const firstComplete = !service.discoveryIsComplete;
+    service.setDiscoveryComplete(true);
+    if (firstComplete) changed = true;
     connection.console.info(`isms: indexed ${n} files`);
     // (What ignoreGlobs left out is listed too, as the CLI lists it: an ignore glob matches those.)
     workspaceFiles = [...seen].map((u) => relative(root!, fileURLToPath(u)).split('\\').join('/')).concat(ignored);
@@ -329,11 +334,21 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
   connection.onInitialized(() => {
     if (registerWatchers) {
       const cfg = service.getConfig();
-      const watchers = ['**/*.{md,markdown,yaml,yml}', ...cfg.documentGlobs, ...cfg.inventoryGlobs].map((globPattern) => ({ globPattern }));
+      const watchers = ['**/*.{md,markdown,yaml,yml,tf}', ...cfg.documentGlobs, ...cfg.inventoryGlobs].map((globPattern) => ({ globPattern }));
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(() => undefined);
     }
-    void refreshConfig().then(indexWorkspace);
+    void Promise.all([refreshConfig(), loadTerraform()]).then(indexWorkspace);
   });
+  /** The Terraform grammar (web-tree-sitter, once): the service reads .tf files from then on; open ones are checked again. */
+  async function loadTerraform(): Promise<void> {
+    if (!(await loadHcl())) {
+      const why = hclLoadError();
+      if (why) connection.console.warn(`isms: Terraform files are not read (the grammar did not load: ${why})`);
+      return;
+    }
+    service.setDiscoveryReaders(discoveryReaders());
+    for (const d of documents.all()) if (/\.tf$/i.test(d.uri)) validate(d);
+  }
   connection.onDidChangeConfiguration(() => void refreshConfig());
   connection.onDidChangeWatchedFiles((p) => {
     if (p.changes.some((c) => /(^|\/)\.isms\.yaml$/.test(c.uri))) {
@@ -452,9 +467,12 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     });
   }
 
-  /** Identity IDs of a file changed: other open inventories may gain or lose nhi-id-duplicate. */
+  /**
+   * Identity IDs or discovery facts of a file changed: other open inventories may gain or lose nhi-id-duplicate or
+   * nhi-undeployed, open infrastructure files nhi-undocumented.
+   */
   function revalidateInventories(except: string): void {
-    for (const d of documents.all()) if (d.uri !== except && /\.ya?ml$/i.test(d.uri)) schedule(d.uri);
+    for (const d of documents.all()) if (d.uri !== except && /\.(ya?ml|tf)$/i.test(d.uri)) schedule(d.uri);
   }
 
   documents.onDidChangeContent((e) => schedule(e.document.uri));
@@ -550,11 +568,19 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
         kind,
         isPreferred: a.isPreferred,
         diagnostics: a.findings.map(toDiagnostic),
-        edit: a.create ? createEdit(d, a.create, a.edits) : { changes: { [d.uri]: a.edits } },
+        edit: a.create ? createEdit(d, a.create, a.edits) : a.elsewhere ? elsewhereEdit(d, a.edits, a.elsewhere) : { changes: { [d.uri]: a.edits } },
       });
     }
     return out;
   });
+
+  /** A workspace edit of the document and of other files (an inventory the "Add … to" fix appends to). */
+  function elsewhereEdit(d: IndexedDocument, edits: TextEdit[], elsewhere: { uri: string; edits: TextEdit[] }[]): WorkspaceEdit {
+    const changes: Record<string, TextEdit[]> = {};
+    if (edits.length) changes[d.uri] = edits;
+    for (const e of elsewhere) changes[e.uri] = [...(changes[e.uri] ?? []), ...e.edits];
+    return { changes };
+  }
 
   /** A workspace edit that creates `create` (relative to the document) with its text, then edits the document. */
   function createEdit(d: IndexedDocument, create: { path: string; text: string }, edits: TextEdit[]): WorkspaceEdit {

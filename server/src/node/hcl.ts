@@ -16,6 +16,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 import type { HclNode, HclParse } from '../core/discovery/types';
+import type { DiscoveryReaders } from '../core/discovery/discover';
+import { readTerraform } from '../core/discovery/terraform';
 
 /** Files larger than this are not parsed (the reader reports nothing for them). */
 export const MAX_HCL_CHARS = 4 * 1024 * 1024;
@@ -103,4 +105,18 @@ export function loadHcl(): Promise<HclParse | undefined> {
 /** The parse function if `loadHcl()` has resolved with one, else undefined (no waiting). */
 export function hclParseIfLoaded(): HclParse | undefined {
   return loaded ? (shared ??= ownedParse()) : undefined;
+}
+
+/**
+ * The discovery readers the adapters give the service (IsmsService.setDiscoveryReaders): the Terraform reader when the
+ * grammar is loaded (`loadHcl()` resolved with a parser), else none (`.tf` files are then skipped; docs/discovery.md).
+ */
+export function discoveryReaders(): DiscoveryReaders {
+  const parse = hclParseIfLoaded();
+  return parse ? { terraform: (text: string) => readTerraform(text, parse(text)) } : {};
+}
+
+/** Whether any of these paths is a Terraform file (the CLI loads the grammar only then). */
+export function hasTerraform(paths: readonly string[]): boolean {
+  return paths.some((p) => /\.tf$/i.test(p));
 }

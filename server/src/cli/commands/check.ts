@@ -11,7 +11,8 @@ import { ConfigError, configLine, loadProject } from '../project';
 import { unmatchedGlobs } from '../../core/config-file';
 import { collect, decode, firstInvalidUtf8 } from '../files';
 import { BaselineError, DEFAULT_BASELINE, makeBaseline, matchBaseline, parseBaseline, serializeBaseline, type FileFindings } from '../baseline';
-import { checker, checkFiles, MAX_WORKERS, PARALLEL_MIN_FILES, type CheckOptions, type FileOutcome } from '../check-files';
+import { discoveryReaders, hasTerraform, hclParseIfLoaded, loadHcl } from '../../node/hcl';
+import { checker, checkFiles, prepareReaders, MAX_WORKERS, PARALLEL_MIN_FILES, type CheckOptions, type FileOutcome } from '../check-files';
 import type { Config } from '../../core/config';
 import { FORMATS, keepFindings, printText, unsuppressed, writeResults, type AbsentResult, type FileResult, type Format } from '../output';
 import { countSeverities, githubSummary } from '../ci-formats';
@@ -30,7 +31,9 @@ export const check: Command = {
     'current folder). Folders are walked for .md, .markdown, .yaml and .yml files; ignoreGlobs and folders',
     'named node_modules or .git are skipped, but never a path given. Symbolic links are followed within the',
     'project only, each folder is walked once, and FIFOs, sockets and devices are never opened (each is named',
-    'on stderr and makes the exit code 3). Identity IDs are checked for uniqueness',
+    'on stderr and makes the exit code 3). Infrastructure files that discovery.include names (Terraform,',
+    'workflows, Kubernetes manifests; docs/discovery.md) are read too: nhi-undocumented in them, nhi-undeployed in',
+    'the inventories, against every inventory and infrastructure file of the project. Identity IDs are checked for uniqueness',
     'across all the files given. Configuration: the .isms.yaml of the first path\'s folder or the nearest one',
     'above it (not above the git root); globs and root-relative links are read from its folder.',
   ],
@@ -258,6 +261,36 @@ function applyBaseline(run: ProjectRun, given: string, io: Out): { results: File
   return { results, absent: absent.map((e) => ({ path: cwdPath(e.file), ruleId: e.rule, message: e.message })) };
 }
 
+/** A fix's edits of other files, named by their path relative to the current folder (as the output names files). */
+function relativeElsewhere(fix: Finding['fixes'][number]): Finding['fixes'][number] {
+  if (!fix.elsewhere) return fix;
+  return { ...fix, elsewhere: fix.elsewhere.map((e) => ({ ...e, uri: relative(process.cwd(), e.uri).split('\\').join('/') || e.uri })) };
+}
+
+/**
+ * Indexes the inventories and infrastructure files of the project that a check of some paths did not read (so
+ * that discovery's cross-file rules see them all); false when one could not be read.
+ */
+export async function indexProject(root: string, config: Config, service: ReturnType<typeof checker>, done: ReadonlySet<string>): Promise<boolean> {
+  const { files, skipped } = collect([root], root, config);
+  let ok = skipped.length === 0;
+  // A .tf outside the paths checked: the grammar, if the check did not need it.
+  const more = files.filter((f) => !done.has(f));
+  if (!hclParseIfLoaded() && config.discovery?.enabled && hasTerraform(more)) {
+    await loadHcl();
+    service.setDiscoveryReaders(discoveryReaders());
+  }
+  for (const f of files) {
+    if (done.has(f)) continue;
+    try {
+      service.indexFile({ uri: f, text: decode(readFileSync(f)) });
+    } catch {
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 export interface ProjectRun {
   results: FileResult[];
   outcomes: FileOutcome[];
@@ -268,6 +301,8 @@ export interface ProjectRun {
   notChecked: number;
   /** The suppressions of each file (by path) that has any, as `isms exceptions` lists them. */
   suppressions: Map<string, SuppressionRecord[]>;
+  /** The service that checked them, with the workspace index of every file read. */
+  service: ReturnType<typeof checker>;
 }
 
 /**
@@ -300,6 +335,7 @@ export async function checkProject(values: Record<string, string | boolean | und
     for (const w of unmatchedGlobs(project.configText, rels)) io.err(configLine(project.configFile, w));
   }
   for (const s of skipped) io.err(`isms: ${relative(process.cwd(), s.path) || s.path}: ${s.reason}`);
+  await prepareReaders(files, config);
   const service = checker(root, config);
   const all = await checkFiles(files, service, root, config, (m) => io.err(m), options);
   let notChecked = skipped.length;
@@ -324,6 +360,17 @@ export async function checkProject(values: Record<string, string | boolean | und
     results.push({ path: o.path, kind: o.kind, findings: o.findings });
     if (o.identities.length) identities.set(results.length - 1, { uri: o.uri, list: o.identities });
   }
+  // Discovery (docs/discovery.md): its cross-file rules judge a complete index only: every inventory and
+  // infrastructure file of the project, those outside the paths given too (read, not reported).
+  const infra = outcomes.some((o) => o.discovery);
+  if (config.discovery.enabled && (infra || outcomes.some((o) => o.identities.some((i) => i.sources?.length)))) {
+    const complete = paths.some((p) => resolve(p) === root) || await indexProject(root, config, service, new Set(outcomes.map((o) => o.uri)));
+    service.setDiscoveryComplete(complete && all.every((o) => !o || 'kind' in o) && !skipped.length);
+  }
+  outcomes.forEach((o, i) => {
+    if (!o.discovery) return;
+    results[i].findings = service.discoveryFindings(o.uri, o.discovery, true).map((f) => (f.fixes.some((x) => x.elsewhere) ? { ...f, fixes: f.fixes.map(relativeElsewhere) } : f));
+  });
   // Cross-file findings once every file is indexed (identity IDs unique across the workspace).
   for (const [i, { uri, list }] of identities) {
     const extra = service.workspaceFindings(uri, list);
@@ -337,5 +384,5 @@ export async function checkProject(values: Record<string, string | boolean | und
     results[i].findings = s.findings;
     suppressions.set(o.path, s.records);
   });
-  return { results, outcomes, covered, config, root, notChecked, suppressions };
+  return { results, outcomes, covered, config, root, notChecked, suppressions, service };
 }

@@ -23,6 +23,7 @@ import { forgetWide, internWide } from './intern';
 import { lineMayNestDeep, linesMayNestDeep, MAX_YAML_DEPTH, mayNestDeep, scanDeepValues, shallowYaml, type DeepValue } from '../lang/fast-yaml';
 import { syntaxError } from '../rules/file/syntax-error';
 import { looksLikeComponent, readComponent } from '../lang/opencontrol';
+import { infraOrigin } from '../discovery/discover';
 
 /** Files above this size are not analysed (a clear finding says so). */
 export const MAX_FILE_CHARS = 20 * 1024 * 1024;
@@ -59,7 +60,7 @@ const CANDIDATE = /\.(?:md|markdown|ya?ml)$/i;
 
 /** Whether a file (workspace-relative path) may be an inventory or a process document: walk it, read it, check it. */
 export function isCandidate(rel: string, config: Config): boolean {
-  return CANDIDATE.test(rel) || matchesAny(rel, config.documentGlobs) || matchesAny(rel, config.inventoryGlobs);
+  return CANDIDATE.test(rel) || matchesAny(rel, config.documentGlobs) || matchesAny(rel, config.inventoryGlobs) || infraOrigin(rel, config) !== undefined;
 }
 
 export function classify(uri: string, text: string, config: Config, rel: string = uri): DocumentKind {

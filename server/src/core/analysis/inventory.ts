@@ -7,7 +7,8 @@
  * parsed again. The inventory-wide units run on the identity summaries after. Files the scanner cannot
  * cut (flow style, tabs, anchors and aliases) are parsed whole, same rules.
  */
-import { isMap, isSeq, type Document, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type YAMLMap } from 'yaml';
+import { isPlaceholderValue } from '../lang/words';
 import type { Config } from '../config';
 import { todayOf } from '../dates';
 import type { ControlRef } from '../refs/scan';
@@ -47,6 +48,8 @@ export interface IdentitySummary {
   history?: RecordedHistory;
   /** Paths it names (evidence, offboarding), resolved by the inventory-wide units. */
   links?: IdentityLink[];
+  /** Its `source:` values (docs/discovery.md), each with the range of its text. */
+  sources?: { value: string; range: Range }[];
 }
 
 interface ChunkResult {
@@ -362,6 +365,7 @@ function summary(f: IdentityFacts, item: YAMLMap, text: string, lines: LineIndex
   if (f.lastReviewed !== undefined) out.lastReviewed = f.lastReviewed;
   if (f.history !== undefined) out.history = f.history;
   if (f.links?.length) out.links = f.links.map(({ start: s, end: e, ...l }) => ({ ...l, range: lines.range(s, e) }));
+  if (f.sources?.length) out.sources = f.sources.map((x) => ({ value: x.value, range: lines.range(x.start, x.end) }));
   return out;
 }
 
@@ -371,11 +375,27 @@ function shiftSummary(s: IdentitySummary, dl: number): IdentitySummary {
   const out = { ...s, range: shiftRange(s.range, dl) };
   if (s.idRange) out.idRange = shiftRange(s.idRange, dl);
   if (s.links) out.links = s.links.map((l) => ({ ...l, range: shiftRange(l.range, dl) }));
+  if (s.sources) out.sources = s.sources.map((x) => ({ ...x, range: shiftRange(x.range, dl) }));
   return out;
 }
 
 /** What the editor and the workspace keep of an identity (offsets in `r`'s document): a summary before its ranges. */
-type IdentityFacts = Omit<IdentitySummary, 'range' | 'idRange' | 'links'> & { idStart?: number; idEnd?: number; links?: IdentityLinkAt[] };
+type IdentityFacts = Omit<IdentitySummary, 'range' | 'idRange' | 'links' | 'sources'> & { idStart?: number; idEnd?: number; links?: IdentityLinkAt[]; sources?: { value: string; start: number; end: number }[] };
+
+/** The identity's own `source:` values (one scalar or a list of them), with their offsets. */
+function sourcesOf(c: IdentityContext): { value: string; start: number; end: number }[] {
+  const e = c.own('source');
+  if (!e) return [];
+  const out: { value: string; start: number; end: number }[] = [];
+  const add = (n: unknown, start: number, end: number) => {
+    if (!isScalar(n) || (typeof n.value !== 'string' && typeof n.value !== 'number')) return;
+    const value = String(n.value).trim();
+    if (value && !isPlaceholderValue(value)) out.push({ value, start, end });
+  };
+  if (isScalar(e.value)) add(e.value, e.valueStart, e.valueEnd);
+  else if (isSeq(e.value)) for (const i of e.value.items) if (isScalar(i) && i.range) add(i, c.base + i.range[0], c.base + i.range[1]);
+  return out;
+}
 
 /** Runs every unit that reads an identity on one identity, and returns its facts. */
 function checkIdentity(inp: IdentityInput, r: Reporter): IdentityFacts {
@@ -386,8 +406,10 @@ function checkIdentity(inp: IdentityInput, r: Reporter): IdentityFacts {
   const reviewed = history.reviews[history.reviews.length - 1];
   const said = history.reviews.length || history.rotations.length || history.reviewCadenceDays || history.rotationCadenceDays;
   const links = c.links();
+  const sources = sourcesOf(c);
   return {
     ...(links.length ? { links } : {}),
+    ...(sources.length ? { sources } : {}),
     ...(c.id !== undefined ? { id: c.id, idStart: c.idEntry!.valueStart, idEnd: c.idEntry!.valueEnd } : {}),
     ...(name ? { name } : {}),
     ...(c.type ? { type: c.type } : {}),

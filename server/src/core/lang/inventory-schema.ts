@@ -117,6 +117,15 @@ export const IDENTITY_FIELDS: readonly InventoryField[] = [
     inheritable: true,
   },
   {
+    key: 'source',
+    type: 'string-or-strings',
+    description: 'Where infrastructure code declares the identity (docs/discovery.md): `k8s:<namespace>/<Kind>/<name>`, `terraform:<type>.<name>`, `github:secrets.<NAME>` or `github:<workflow path>#oidc`; a list when several declare it.',
+    why: 'Ties the inventory to what is deployed: an identity declared in code and in no inventory is reported (nhi-undocumented), and an entry whose source is gone from the code is an offboarding candidate (nhi-undeployed).',
+    controls: ['CSF:ID.AM-01', 'CSF:ID.AM-02', 'ISO27001:A.5.9'],
+    example: 'k8s:default/ServiceAccount/example',
+    inheritable: false,
+  },
+  {
     key: 'privilege',
     type: 'enum',
     values: PRIVILEGES,

@@ -14,6 +14,8 @@
  * | section      | one Markdown section's syntax and references        | section text + enabled frameworks           |
  * | document     | front matter, the body facts of all sections, files | nothing (cheap, per analysis)               |
  * | suppressions | a file's directives and its final findings          | nothing (a line scan, per check)            |
+ * | infrastructure | an infrastructure file's declarations + the index | file text + the index's discovery version   |
+ * | sources      | an inventory's `source:` values + the index         | the analysis + the index's discovery version |
  *
  * The identity and document contexts are classes with the helpers their rules share (rules/nhi/context.ts,
  * rules/document/context.ts); the small ones are here.
@@ -28,6 +30,8 @@ import type { ControlsList } from '../lang/yaml-controls';
 import type { SectionSyntax } from '../lang/markdown-section';
 import type { YamlMapping } from '../lang/yaml-mapping';
 import type { Resolution } from '../lang/evidence';
+import type { DeclaredIdentity, DiscoveryResult, InfraOrigin } from '../discovery/types';
+import type { EntryFact } from '../discovery/reconcile';
 
 /** A parsed YAML text that starts at `base` in the reporter's document. */
 export interface YamlContext {
@@ -129,5 +133,45 @@ export interface SuppressionsContext {
   enabled(ruleId: string): boolean;
   /** Every rule ID of the registry (for "did you mean"). */
   ruleIds: readonly string[];
+  add(ruleId: string, range: Range, message: string, fixes?: Fix[], data?: Record<string, unknown>): void;
+}
+
+/** An inventory entry documenting a declared identity (docs/discovery.md). */
+export interface DocumentingEntry {
+  /** The inventory, workspace-relative. */
+  path: string;
+  entry: EntryFact;
+  by: 'source' | 'name';
+}
+
+/** An infrastructure file's declarations, with the workspace's inventories to reconcile them with. */
+export interface InfrastructureContext {
+  result: DiscoveryResult;
+  /**
+   * Every inventory and infrastructure file of the workspace has been indexed (the server's first walk is done; the
+   * CLI read the project's inventories): only then is an identity "in no inventory".
+   */
+  complete: boolean;
+  /** The entries documenting `d` (none: it is undocumented). */
+  documentedBy(d: DeclaredIdentity): DocumentingEntry[];
+  /** The "Add … to <inventory>" fix for `d`, when the workspace has an inventory to add it to. */
+  addFix(d: DeclaredIdentity): Fix | undefined;
+  add(ruleId: string, range: Range, message: string, fixes?: Fix[], data?: Record<string, unknown>): void;
+}
+
+/** What the infrastructure code of the workspace says of a source ref (undefined: its origin is not discovered). */
+export interface SourceStatus {
+  declared: boolean;
+  origin: InfraOrigin;
+  /** The infrastructure files of that origin read. */
+  files: number;
+}
+
+/** The `source:` values of an inventory's identities, against the workspace's declarations. */
+export interface SourcesContext {
+  identities: readonly { id?: string; status?: string; sources?: readonly { value: string; range: Range }[] }[];
+  /** See InfrastructureContext.complete. */
+  complete: boolean;
+  status(source: string): SourceStatus | undefined;
   add(ruleId: string, range: Range, message: string, fixes?: Fix[], data?: Record<string, unknown>): void;
 }

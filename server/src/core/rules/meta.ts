@@ -5,7 +5,8 @@
  */
 import type { Severity } from '../types';
 
-export type RuleScope = 'inventory' | 'document' | 'both';
+/** `infrastructure`: Kubernetes manifests, workflows, Terraform (docs/discovery.md). */
+export type RuleScope = 'inventory' | 'document' | 'both' | 'infrastructure';
 
 export interface RuleMeta {
   id: string;

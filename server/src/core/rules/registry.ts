@@ -37,6 +37,9 @@ import { reuse } from './nhi/reuse';
 import { humanUse } from './nhi/human-use';
 import { fieldInvalid } from './nhi/field-invalid';
 import { lifecycle } from './nhi/lifecycle';
+import { undocumented } from './discovery/nhi-undocumented';
+import { undeployed } from './discovery/nhi-undeployed';
+import { skipped } from './discovery/discovery-skipped';
 import { unjustified } from './suppression/suppression-unjustified';
 import { unused } from './suppression/suppression-unused';
 import { expired as suppressionExpired } from './suppression/suppression-expired';
@@ -49,6 +52,7 @@ export const RULE_UNITS: readonly RuleUnit[] = [
   frontMatter, approver, sections, controlsList, placeholders, links, evidence,
   idDuplicate, purposeMissing, typeUnknown, controlsMissing, offboardingMissing, stale, secretStorage, thirdParty,
   staticCredential, overprivileged, ciStaticCredential, rotation, expired, sharedEnvironments, reuse, humanUse, lifecycle, fieldInvalid,
+  undocumented, undeployed, skipped,
   unreadable,
   unjustified, unused, suppressionExpired, ruleUnknown,
 ];

@@ -5,7 +5,7 @@
  * findings with that input (see rules/context.ts). The registry (rules/registry.ts) lists the units.
  */
 import type { RuleMeta } from './meta';
-import type { ControlsListContext, DefaultsContext, InventoryContext, SectionContext, SuppressionsContext, TextContext, YamlContext } from './context';
+import type { ControlsListContext, DefaultsContext, InfrastructureContext, InventoryContext, SectionContext, SourcesContext, SuppressionsContext, TextContext, YamlContext } from './context';
 import type { IdentityContext } from './nhi/context';
 import type { DocumentContext } from './document/context';
 
@@ -28,6 +28,10 @@ export interface RuleUnit {
   section?(c: SectionContext): void;
   /** A process document as a whole: front matter and the facts of every section. */
   document?(c: DocumentContext): void;
+  /** An infrastructure file's declared identities, reconciled with the workspace's inventories (docs/discovery.md). */
+  infrastructure?(c: InfrastructureContext): void;
+  /** The `source:` values of an inventory, against what the workspace's infrastructure code declares. */
+  sources?(c: SourcesContext): void;
   /** The suppression directives of a file, with what each covered among its final findings. */
   suppressions?(c: SuppressionsContext): void;
 }
