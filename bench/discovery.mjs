@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // `npm run bench:discovery` (or `node bench/discovery.mjs [--files N] [--edits N]`): discovery (issue 18,
-// docs/discovery.md) over a generated workspace of N infrastructure files (default 2,000: 70 % Kubernetes manifests
-// of 3 documents each, 30 % GitHub Actions workflows; the lead adds Terraform) and 8 inventories documenting about half
-// of what they declare:
+// docs/discovery.md) over a generated workspace of N infrastructure files (default 2,000: 50 % Kubernetes manifests
+// of 3 documents each, 20 % GitHub Actions workflows, 30 % Terraform files of 4 users with a key and a policy each)
+// and 8 inventories documenting about half of what they declare:
 //   - the engine in this process: reading every file (discoverFile), the workspace index of all of them, and the
 //     cross-file findings of every file (what the CLI and the server's walk do), wall time;
 //   - the CLI: `isms check <dir> --format json` and `isms discover --format json`, wall time of the whole process;
-//   - the language server over stdio, with the workspace as its folder: after the walk, a keystroke in an open
-//     manifest (didChange -> its publishDiagnostics), p50/p95/max over --edits edits; half change a declared name
-//     (the index's discovery facts change: open files are checked again), half type into a comment.
+//   - the language server over stdio, with the workspace as its folder: after the walk, keystrokes in an open
+//     manifest and in an open .tf file (didChange -> its publishDiagnostics), p50/p95/max over --edits edits each;
+//     half change a declared name (the index's discovery facts change: open files are checked again), half type
+//     into a comment.
 // Prints figures; no assertions (bench/README.md).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,7 +45,9 @@ const write = (rel, text) => {
   writeFileSync(join(dir, rel), text);
 };
 write('.isms.yaml', `today: ${TODAY}\n`);
-const manifests = Math.round(FILES * 0.7);
+const manifests = Math.round(FILES * 0.5);
+const workflows = Math.round(FILES * 0.2);
+const terraform = FILES - manifests - workflows;
 const inventories = Array.from({ length: 8 }, () => []);
 let declared = 0;
 for (let i = 0; i < manifests; i++) {
@@ -57,13 +60,23 @@ for (let i = 0; i < manifests; i++) {
   declared += 2;
   if (i % 2 === 0) inventories[i % 8].push(`k8s:${ns}/ServiceAccount/app-${i}`);
 }
-for (let i = 0; i < FILES - manifests; i++) {
+for (let i = 0; i < workflows; i++) {
   write(
     `services/svc-${i}/.github/workflows/ci.yml`,
     `name: CI ${i}\non: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    permissions:\n      id-token: write\n    steps:\n      - run: make\n        env:\n          TOKEN: \${{ secrets.SVC_${i}_TOKEN }}\n          NPM: \${{ secrets.NPM_TOKEN }}\n`,
   );
   declared += 3;
   if (i % 2 === 0) inventories[i % 8].push(`github:secrets.SVC_${i}_TOKEN`);
+}
+for (let i = 0; i < terraform; i++) {
+  let tf = `# CI users of service ${i}\n`;
+  for (let u = 0; u < 4; u++) {
+    const n = `svc_${i}_ci_${u}`;
+    tf += `\nresource "aws_iam_user" "${n}" {\n  name = "svc-${i}-ci-${u}"\n  path = "/system/"\n  tags = {\n    team = "team-${i % 40}"\n  }\n}\n\nresource "aws_iam_access_key" "${n}" {\n  user = aws_iam_user.${n}.name\n}\n\nresource "aws_iam_user_policy_attachment" "${n}" {\n  user       = aws_iam_user.${n}.name\n  policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser"\n}\n`;
+    declared += 2;
+    if (u % 2 === 0) inventories[i % 8].push(`terraform:aws_iam_access_key.${n}`);
+  }
+  write(`infra/svc-${i}/iam.tf`, tf);
 }
 inventories.forEach((sources, k) => {
   const body = sources
@@ -78,6 +91,9 @@ progress(`  ${declared} declarations (NPM_TOKEN shared), ${inventories.reduce((n
 const { IsmsService } = require(join(root, 'server/out/core/service.js'));
 const { defaultConfig } = require(join(root, 'server/out/core/config.js'));
 const { discoverFile } = require(join(root, 'server/out/core/discovery/discover.js'));
+const hcl = require(join(root, 'server/out/node/hcl.js'));
+if (!(await hcl.loadHcl())) throw new Error(`the Terraform grammar did not load: ${hcl.hclLoadError()}`);
+const readers = hcl.discoveryReaders();
 const { nodeFileHost } = require(join(root, 'server/out/node/file-host.js'));
 const { collect } = require(join(root, 'server/out/cli/files.js'));
 const engine = {};
@@ -89,9 +105,10 @@ const engine = {};
   const rel = (f) => relative(dir, f).split('\\').join('/');
   let t = performance.now();
   let found = 0;
-  for (const [f, text] of texts) found += discoverFile(rel(f), text, cfg)?.identities.length ?? 0;
+  for (const [f, text] of texts) found += discoverFile(rel(f), text, cfg, readers)?.identities.length ?? 0;
   engine.read = performance.now() - t;
   const svc = new IsmsService({ relativePath: rel, files: nodeFileHost(() => dir), oneShot: true }, cfg);
+  svc.setDiscoveryReaders(readers);
   t = performance.now();
   for (const [f, text] of texts) svc.indexFile({ uri: f, text });
   svc.setDiscoveryComplete(true);
@@ -115,7 +132,7 @@ for (const [name, cmd] of [['check', ['check', '.', '--format', 'json']], ['disc
 
 // ---------------------------------------------------------------------------------------------- the server
 
-const server = { edits: [], renames: [], comments: [] };
+const server = {};
 {
   const log = join(tmpdir(), 'isms-bench', 'discovery-server.log');
   const t0 = performance.now();
@@ -126,30 +143,40 @@ const server = { edits: [], renames: [], comments: [] };
     log,
   });
   try {
-    const path = join(dir, 'deploy', 'team-1', 'app-1', 'k8s.yaml');
-    const uri = pathToFileURL(path).href;
-    const text = readFileSync(path, 'utf8');
-    // Opened at once; its diagnostics are published again when the walk is done (nhi-undocumented then).
-    let d = s.nextDiagnostics(uri, (p) => p.diagnostics.some((x) => x.code === 'nhi-undocumented'));
-    s.open(uri, 'yaml', text);
-    await d;
+    // Keystrokes in one open file: half rename a declared identity (the index's discovery facts change: open files
+    // are checked again), half type into the first line (a comment).
+    async function type(path, language, nameLine, from, names, opened) {
+      const uri = pathToFileURL(path).href;
+      const text = readFileSync(path, 'utf8');
+      if (!opened) {
+        const d = s.nextDiagnostics(uri, (p) => p.diagnostics.some((x) => x.code === 'nhi-undocumented'));
+        s.open(uri, language, text);
+        await d;
+      }
+      const lines = text.split('\n');
+      const NAME = lines.findIndex((l) => l === nameLine);
+      const r = { edits: [], renames: [], comments: [] };
+      for (let i = 0; i < EDITS; i++) {
+        const rename = i % 2 === 0;
+        const t = performance.now();
+        const line = s.line(uri, NAME);
+        const version = rename ? s.change(uri, NAME, from, line.length, line.includes(names[1]) ? names[0] : names[1]) : s.change(uri, 0, s.line(uri, 0).length, s.line(uri, 0).length, 'x');
+        await s.nextDiagnostics(uri, (p) => p.version === version);
+        const ms = performance.now() - t;
+        r.edits.push(ms);
+        (rename ? r.renames : r.comments).push(ms);
+        await new Promise((res) => setTimeout(res, 15));
+      }
+      return r;
+    }
+    const manifest = join(dir, 'deploy', 'team-1', 'app-1', 'k8s.yaml');
+    const first = s.nextDiagnostics(pathToFileURL(manifest).href, (p) => p.diagnostics.some((x) => x.code === 'nhi-undocumented'));
+    s.open(pathToFileURL(manifest).href, 'yaml', readFileSync(manifest, 'utf8'));
+    await first;
     server.walk = performance.now() - t0;
     progress(`server: walk done and the open manifest checked after ${fmt(server.walk)} ms`);
-    const lines = text.split('\n');
-    const NAME = lines.findIndex((l) => l === '  name: app-1');
-    const COMMENT = 0;
-    for (let i = 0; i < EDITS; i++) {
-      const rename = i % 2 === 0;
-      const t = performance.now();
-      const version = rename
-        ? s.change(uri, NAME, 8, s.line(uri, NAME).length, s.line(uri, NAME).endsWith('-x') ? 'app-1' : 'app-1-x')
-        : s.change(uri, COMMENT, s.line(uri, COMMENT).length, s.line(uri, COMMENT).length, 'x');
-      await s.nextDiagnostics(uri, (p) => p.version === version);
-      const ms = performance.now() - t;
-      server.edits.push(ms);
-      (rename ? server.renames : server.comments).push(ms);
-      await new Promise((r) => setTimeout(r, 15));
-    }
+    server.k8s = await type(manifest, 'yaml', '  name: app-1', 8, ['app-1', 'app-1-x'], true);
+    server.tf = await type(join(dir, 'infra', 'svc-1', 'iam.tf'), 'terraform', '  name = "svc-1-ci-1"', 9, ['"svc-1-ci-1"', '"svc-1-ci-1x"']);
     server.hwm = s.memory()?.hwm;
   } catch (e) {
     progress(`  server failed: ${e.stack ?? e}`);
@@ -158,7 +185,7 @@ const server = { edits: [], renames: [], comments: [] };
   }
 }
 
-console.log(`## Discovery: ${FILES} infrastructure files (${manifests} Kubernetes, ${FILES - manifests} workflows), 8 inventories\n`);
+console.log(`## Discovery: ${FILES} infrastructure files (${manifests} Kubernetes, ${workflows} workflows, ${terraform} Terraform), 8 inventories\n`);
 console.log('| Measure | Value |');
 console.log('|---|---|');
 console.log(`| engine: read every file (discoverFile) | ${fmt(engine.read)} ms |`);
@@ -167,7 +194,10 @@ console.log(`| engine: check every file (cross-file findings) | ${fmt(engine.che
 console.log(`| CLI: isms check . --format json | ${fmt(cli.check)} ms |`);
 console.log(`| CLI: isms discover --format json | ${fmt(cli.discover)} ms |`);
 console.log(`| server: start to the open manifest's nhi-undocumented (walk) | ${fmt(server.walk)} ms |`);
-console.log(`| server: keystroke in a manifest -> diagnostics, p50 / p95 / max | ${fmt(pct(server.edits, 50))} / ${fmt(pct(server.edits, 95))} / ${fmt(Math.max(...server.edits))} ms |`);
-console.log(`| … renaming a declared identity (index changes), p50 / p95 | ${fmt(pct(server.renames, 50))} / ${fmt(pct(server.renames, 95))} ms |`);
-console.log(`| … typing in a comment, p50 / p95 | ${fmt(pct(server.comments, 50))} / ${fmt(pct(server.comments, 95))} ms |`);
+for (const [name, r] of [['a manifest', server.k8s], ['a .tf file', server.tf]]) {
+  if (!r) continue;
+  console.log(`| server: keystroke in ${name} -> diagnostics, p50 / p95 / max | ${fmt(pct(r.edits, 50))} / ${fmt(pct(r.edits, 95))} / ${fmt(Math.max(...r.edits))} ms |`);
+  console.log(`| … renaming a declared identity (index changes), p50 / p95 | ${fmt(pct(r.renames, 50))} / ${fmt(pct(r.renames, 95))} ms |`);
+  console.log(`| … typing in a comment, p50 / p95 | ${fmt(pct(r.comments, 50))} / ${fmt(pct(r.comments, 95))} ms |`);
+}
 console.log(`| server peak memory (VmHWM) | ${fmt(server.hwm)} MiB |`);
