@@ -34,7 +34,7 @@ const version = (pkg) => require(`${pkg}/package.json`).version;
 
 const node = process.execPath;
 /** Our server's Node options: the ones the client starts it with, plus any for profiling (BENCH_OURS_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p'). */
-const ourNodeArgs = [...JSON.parse(readFileSync(join(root, 'client/src/server-node-options.json'), 'utf8')).execArgv, ...(process.env.BENCH_OURS_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+const ourNodeArgs = [...JSON.parse(readFileSync(join(root, 'server/src/node/server-node-options.json'), 'utf8')).execArgv, ...(process.env.BENCH_OURS_NODE_ARGS ?? '').split(' ').filter(Boolean)];
 const SERVERS = {
   ours: { name: 'ours', command: [node, ...ourNodeArgs, join(root, 'dist/server.js'), '--stdio'], diagnostics: 'push-version' },
   yaml: { name: 'yaml-language-server', command: [node, require.resolve('yaml-language-server/bin/yaml-language-server'), '--stdio'], diagnostics: 'push' },
