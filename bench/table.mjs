@@ -64,7 +64,7 @@ if (w) {
     '',
   );
 }
-const table = lines.join('\n');
+const table = `${lines.join('\n')}\n`;
 
 if (args.includes('--print')) process.stdout.write(table);
 else {
