@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `node bench/heap.mjs [--identities 2000] [--path vscode|cli] [--keystrokes 48] [--top 25]`: what our server keeps.
+// `node bench/heap.mjs [--identities 2000] [--doc inventory|many|runbook] [--path vscode|cli] [--keystrokes 48] [--top 25]
+//   [--options "<node options>"] [--no-snapshot] [--keep]`: what our server keeps.
 // Starts it (as VS Code does, or as `isms lsp --stdio`) with --heapsnapshot-signal, opens a bench inventory, types
 // keystrokes as bench.mjs does, waits for its diagnostics, then has it write a heap snapshot (SIGUSR2; V8 collects
 // garbage first) and prints what the heap holds: self size and count per constructor (strings by length), and the
@@ -32,7 +33,9 @@ const uri = pathToFileURL(file).href;
 const snapDir = join(work, 'snapshots');
 mkdirSync(snapDir, { recursive: true });
 
-const options = JSON.parse(readFileSync(join(root, 'server/src/node/server-node-options.json'), 'utf8')).execArgv;
+// --options '<node options>' replaces the server's (to try others); --no-snapshot measures memory only.
+const options = args.includes('--options') ? opt('options', '').split(' ').filter(Boolean) : JSON.parse(readFileSync(join(root, 'server/src/node/server-node-options.json'), 'utf8')).execArgv;
+const snapshot = !args.includes('--no-snapshot');
 const signal = ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapDir}`];
 const command = path === 'cli'
   ? [process.execPath, ...options, ...signal, join(root, 'bin/isms.js'), 'lsp', '--stdio']
@@ -45,16 +48,26 @@ const first = s.nextDiagnostics(uri, (p) => p.version === 1);
 s.open(uri, doc === 'runbook' ? 'markdown' : 'yaml', text);
 const d0 = await first;
 console.log(`${n} ${doc === 'runbook' ? 'sections' : 'identities'}, ${path} path: open ${Math.round(performance.now() - t0)} ms, ${d0.diagnostics.length} diagnostics`);
+const times = [];
 for (let k = 0; k < keystrokes; k++) {
   const i = Math.floor(((k % 6) + 0.5) * n / 6);
   const line = doc === 'runbook' ? 10 + 17 * i + 4 : INVENTORY_HEADER_LINES + IDENTITY_LINES * i + 4;
   const want = v + 1;
   const p = s.nextDiagnostics(uri, (x) => x.version === want);
+  const t = performance.now();
   v = s.change(uri, line, s.line(uri, line).length, s.line(uri, line).length, 'x');
   await p;
+  times.push(performance.now() - t);
 }
+times.sort((a, b) => a - b);
+if (times.length) console.log(`keystroke → diagnostics p50 ${times[Math.ceil(times.length / 2) - 1].toFixed(1)} ms, p95 ${times[Math.ceil(times.length * 0.95) - 1].toFixed(1)} ms (${times.length}; noisy: compare runs of one moment)`);
 await new Promise((r) => setTimeout(r, 1000));
 const before = s.memory();
+console.log(`VmRSS ${before.rss.toFixed(1)} MiB, VmHWM ${before.hwm.toFixed(1)} MiB (options: ${options.join(' ') || 'none'})`);
+if (!snapshot) {
+  await s.stop();
+  process.exit(0);
+}
 process.kill(s.serverPid, 'SIGUSR2');
 let snap;
 for (let t = 0; t < 600 && !snap; t++) {
@@ -66,7 +79,6 @@ for (let t = 0; t < 600 && !snap; t++) {
     if (statSync(join(snapDir, f)).size === size && size > 0) snap = join(snapDir, f);
   }
 }
-console.log(`VmRSS ${before.rss.toFixed(1)} MiB, VmHWM ${before.hwm.toFixed(1)} MiB before the snapshot`);
 await s.stop();
 
 // ---- the snapshot: nodes [type, name, id, self_size, edge_count, trace_node_id, detachedness]
