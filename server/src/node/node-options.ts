@@ -29,10 +29,10 @@ export function missingNodeOptions(execArgv: readonly string[], nodeOptions = ''
  * can: stdin, stdout and stderr are the child's own (inherited: the protocol does not pass through this process),
  * SIGINT, SIGTERM and SIGHUP are forwarded, and the child's exit code is returned (128 + n after a signal n).
  * Returns undefined (the caller runs the server itself) when nothing is missing, when this process was itself
- * relaunched, or when the transport is Node IPC (its channel cannot be handed on).
+ * relaunched, when the transport is Node IPC (its channel cannot be handed on), or for the help.
  */
 export function relaunchWithNodeOptions(argv: readonly string[] = process.argv): Promise<number> | undefined {
-  if (process.env[RELAUNCHED_ENV] || !argv[1] || argv.includes('--node-ipc')) return undefined;
+  if (process.env[RELAUNCHED_ENV] || !argv[1] || argv.includes('--node-ipc') || argv.includes('--help') || argv.includes('-h')) return undefined;
   const missing = missingNodeOptions(process.execArgv, process.env.NODE_OPTIONS);
   if (!missing.length) return undefined;
   const child = spawn(process.execPath, [...missing, ...process.execArgv, ...argv.slice(1)], {
