@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `node bench/heap.mjs [--identities 2000] [--doc inventory|many|runbook] [--path vscode|cli] [--keystrokes 48] [--top 25]
-//   [--options "<node options>"] [--no-snapshot] [--keep]`: what our server keeps.
+//   [--options "<node options>"] [--server <dist/server.js of another build>] [--no-snapshot] [--keep]`: what our server keeps.
 // Starts it (as VS Code does, or as `isms lsp --stdio`) with --heapsnapshot-signal, opens a bench inventory, types
 // keystrokes as bench.mjs does, waits for its diagnostics, then has it write a heap snapshot (SIGUSR2; V8 collects
 // garbage first) and prints what the heap holds: self size and count per constructor (strings by length), and the
@@ -39,7 +39,7 @@ const snapshot = !args.includes('--no-snapshot');
 const signal = ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapDir}`];
 const command = path === 'cli'
   ? [process.execPath, ...options, ...signal, join(root, 'bin/isms.js'), 'lsp', '--stdio']
-  : [process.execPath, ...options, ...signal, join(root, 'dist/server.js'), '--stdio'];
+  : [process.execPath, ...options, ...signal, opt('server', join(root, 'dist/server.js')), '--stdio']; // --server: another build's bundle (before/after)
 const s = await startServer({ command, root: work, settings: (sec) => (sec === 'isms' ? { today: '2026-11-23' } : {}), log: join(work, 'server.log') });
 await new Promise((r) => setTimeout(r, 500));
 let v = 1;
