@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { IDENTITY_LINES, INVENTORY_HEADER_LINES, RUNBOOK_HEADER_LINES, SECTION_LINES, inventory, runbook, writeWorkspace } from './generate.mjs';
+import { IDENTITY_LINES, INVENTORY_HEADER_LINES, RUNBOOK_HEADER_LINES, SECTION_LINES, inventory, manyFindingsInventory, runbook, writeWorkspace } from './generate.mjs';
 import { startServer, Timeout } from './lsp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,6 +17,10 @@ const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+/** `--bare-cli`: also `isms lsp --stdio` as it ran before it started Node with the server's options (ISMS_LSP_RELAUNCHED=1 keeps it in one process). */
+const BARE_CLI = args.includes('--bare-cli');
+/** The date the servers and the CLI take as today (isms.today, --today): findings do not drift with the calendar. */
+const TODAY = '2026-11-23';
 const P = QUICK
   ? { inventory: 300, sections: 60, scale: [100, 300, 3000], sites: 3, bigSites: 1, queries: 15, workspace: 500 }
   : { inventory: 2000, sections: 500, scale: [200, 2000, 20000], sites: 6, bigSites: 2, queries: 50, workspace: 10000 };
@@ -29,14 +33,21 @@ mkdirSync(work, { recursive: true });
 const progress = (s) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const version = (pkg) => require(`${pkg}/package.json`).version;
+const loadBefore = loadavg();
 
 // ---------------------------------------------------------------------------------------------- servers
 
 const node = process.execPath;
 /** Our server's Node options: the ones the client starts it with, plus any for profiling (BENCH_OURS_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p'). */
-const ourNodeArgs = [...JSON.parse(readFileSync(join(root, 'client/src/server-node-options.json'), 'utf8')).execArgv, ...(process.env.BENCH_OURS_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+const profileArgs = (process.env.BENCH_OURS_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const ourNodeArgs = [...JSON.parse(readFileSync(join(root, 'server/src/node/server-node-options.json'), 'utf8')).execArgv, ...profileArgs];
+const isms = join(root, 'bin/isms.js');
 const SERVERS = {
-  ours: { name: 'ours', command: [node, ...ourNodeArgs, join(root, 'dist/server.js'), '--stdio'], diagnostics: 'push-version' },
+  // As VS Code starts it: dist/server.js with the client's execArgv (here over stdio rather than IPC).
+  ours: { name: 'ours', path: 'VS Code', command: [node, ...ourNodeArgs, join(root, 'dist/server.js'), '--stdio'], diagnostics: 'push-version' },
+  // As Neovim, Helix and other LSP editors start it: `isms lsp --stdio` (which starts Node once more with the server's options).
+  oursCli: { name: 'ours (isms lsp --stdio)', path: 'isms lsp --stdio', command: [node, ...profileArgs, isms, 'lsp', '--stdio'], diagnostics: 'push-version' },
+  oursCliBare: { name: 'ours (isms lsp --stdio, no Node options)', path: 'isms lsp --stdio, no Node options', command: [node, ...profileArgs, isms, 'lsp', '--stdio'], env: { ISMS_LSP_RELAUNCHED: '1' }, diagnostics: 'push-version' },
   yaml: { name: 'yaml-language-server', command: [node, require.resolve('yaml-language-server/bin/yaml-language-server'), '--stdio'], diagnostics: 'push' },
   yamlNoDebounce: { name: 'yaml-language-server (debounce 0)', command: [node, join(root, 'bench/yaml-no-debounce.cjs'), '--stdio'], diagnostics: 'push' },
   markdown: {
@@ -99,7 +110,7 @@ function settingsFor(section) {
     };
   }
   if (section === 'http') return { proxy: '', proxyStrictSSL: false };
-  if (section === 'isms') return {};
+  if (section === 'isms') return { today: TODAY };
   if (section === 'editor' || section === '[yaml]') return {};
   return null;
 }
@@ -250,9 +261,11 @@ async function session(server, doc, { edits = [], queries = [], label, budgetMs 
   mkdirSync(dir, { recursive: true });
   const path = join(dir, doc.file);
   writeFileSync(path, doc.text);
+  writeExtra(dir, doc);
   const uri = pathToFileURL(path).href;
   const s = await startServer({
     command: server.command,
+    env: server.env,
     root: dir,
     settings: settingsFor,
     initializationOptions: server.initializationOptions,
@@ -273,7 +286,8 @@ async function session(server, doc, { edits = [], queries = [], label, budgetMs 
     const r = pushed ? (await pushed).diagnostics : (await s.request('textDocument/diagnostic', { textDocument: { uri } })).items;
     return [performance.now() - t, r];
   }
-  const out = { timeouts: 0, skipped: 0, open: NaN, keystroke: [], completion: [], hover: [], errorEdits: 0, errorEditsSeen: 0, completionsNonEmpty: 0, hoversNonEmpty: 0, diagnosticsAtOpen: NaN };
+  const loadStart = loadavg()[0];
+  const out = { loadStart, timeouts: 0, skipped: 0, open: NaN, keystroke: [], completion: [], hover: [], errorEdits: 0, errorEditsSeen: 0, completionsNonEmpty: 0, hoversNonEmpty: 0, diagnosticsAtOpen: NaN };
   try {
     const [ms, diags] = await timed(() => s.open(uri, doc.languageId, doc.text));
     out.open = ms;
@@ -335,7 +349,9 @@ async function session(server, doc, { edits = [], queries = [], label, budgetMs 
     if (err instanceof Timeout && Number.isNaN(out.open)) out.open = Infinity;
   } finally {
     if (process.env.BENCH_RAW) progress(`  raw: ${JSON.stringify({ keystroke: out.keystroke, completion: out.completion, hover: out.hover }, (_, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))}`);
-    out.memory = s.memory()?.hwm ?? NaN;
+    const m = s.memory();
+    out.memory = m?.hwm ?? NaN;
+    out.launcherMemory = m?.launcher?.hwm ?? NaN; // `isms lsp` that started Node once more: the first process, apart
     out.load = loadavg()[0]; // other work on the machine skews every figure: shown next to them
     out.unknownRequests = [...s.unknownRequests.keys()];
     await s.stop();
@@ -349,38 +365,79 @@ async function session(server, doc, { edits = [], queries = [], label, budgetMs 
   return out;
 }
 
-/** `isms check <dir> --format json` on a generated workspace: wall time and peak RSS of the CLI process. */
-async function workspaceFigure(files) {
-  const dir = join(work, `workspace-${files}`);
-  progress(`workspace: writing ${files} files under ${dir}`);
-  const counts = writeWorkspace(dir, files);
+/** Runs `node <argv>` with the peak-RSS preload; wall time (Node's start included), peak RSS (MiB), exit code, output. */
+async function timedNode(argv, { cwd } = {}) {
   const rssFile = join(work, 'cli-peak-rss');
   rmSync(rssFile, { force: true });
-  progress('workspace: isms check');
   const t = performance.now();
-  const proc = spawn(node, ['-r', join(root, 'bench/peak-rss.cjs'), join(root, 'bin/isms.js'), 'check', dir, '--format', 'json'], {
-    env: { ...process.env, BENCH_RSS_FILE: rssFile },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(node, ['-r', join(root, 'bench/peak-rss.cjs'), ...argv], { cwd, env: { ...process.env, BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'pipe', 'pipe'] });
   const chunks = [];
   proc.stdout.on('data', (d) => chunks.push(d));
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const code = await new Promise((r) => proc.on('exit', (c) => r(c)));
   const wall = performance.now() - t;
-  const load = loadavg()[0];
+  const peak = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) / 1024 : NaN;
+  return { wall, peak, code, stdout: Buffer.concat(chunks).toString(), stderr, load: loadavg()[0] };
+}
+
+/** Findings of `isms check <file> --format json --today TODAY` run where the session's document lies (its count is printed). */
+async function cliFindings(dir, file) {
+  const r = await timedNode([isms, 'check', join(dir, file), '--format', 'json', '--today', TODAY], { cwd: dir });
+  try {
+    return JSON.parse(r.stdout).files.reduce((n, f) => n + f.findings.length, 0);
+  } catch {
+    return NaN;
+  }
+}
+
+/** Writes the files a document refers to (the inventories' offboarding runbook) next to it. */
+function writeExtra(dir, doc) {
+  for (const [rel, text] of Object.entries(doc.extra ?? {})) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+  if (doc.extra) writeFileSync(join(dir, '.isms.yaml'), '{}\n'); // the project root: links resolve from here
+}
+
+/**
+ * `isms check <dir> --format json` on a generated workspace, then markdownlint-cli2 on the same files (every .md and
+ * .yaml file: it reads each as Markdown; with a config outside the folder, so our CLI does not see it): wall time and
+ * peak RSS of each process.
+ */
+async function workspaceFigure(files) {
+  const dir = join(work, `workspace-${files}`);
+  progress(`workspace: writing ${files} files under ${dir}`);
+  const counts = writeWorkspace(dir, files);
+  progress('workspace: isms check');
+  const r = await timedNode([isms, 'check', dir, '--format', 'json', '--today', TODAY]);
   let findings = NaN;
   let checked = NaN;
   try {
-    const json = JSON.parse(Buffer.concat(chunks).toString());
+    const json = JSON.parse(r.stdout);
     checked = json.files?.length ?? NaN;
     findings = (json.files ?? []).reduce((n, f) => n + (f.findings?.length ?? 0), 0);
   } catch {
-    progress(`workspace: output is not JSON (exit ${code}): ${stderr.slice(0, 300)}`);
+    progress(`workspace: output is not JSON (exit ${r.code}): ${r.stderr.slice(0, 300)}`);
   }
-  const peak = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) / 1024 : NaN;
-  progress(`  ${fmt(wall)} ms, peak ${fmt(peak)} MiB, exit ${code}`);
-  return { dir, files, counts, wall, peak, code, findings, checked, load };
+  progress(`  ${fmt(r.wall)} ms, peak ${fmt(r.peak)} MiB, exit ${r.code}`);
+  let lint;
+  try {
+    const pkg = join(root, 'node_modules/markdownlint-cli2'); // (its package.json is not among its exports)
+    const bin = join(pkg, 'markdownlint-cli2-bin.mjs');
+    const config = join(work, 'bench.markdownlint-cli2.jsonc');
+    // Its default rules; no output file; the globs name every file of the workspace (markdown and YAML alike).
+    writeFileSync(config, JSON.stringify({ config: { default: true }, globs: ['**/*.md', '**/*.yaml'] }, null, 2));
+    progress('workspace: markdownlint-cli2');
+    const m = await timedNode([bin, '--config', config], { cwd: dir });
+    const summary = /Summary: (\d+) error/.exec(m.stdout + m.stderr);
+    const linted = /Linting: (\d+) file/.exec(m.stdout + m.stderr);
+    lint = { ...m, version: JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).version, findings: summary ? Number(summary[1]) : NaN, checked: linted ? Number(linted[1]) : NaN };
+    progress(`  ${fmt(m.wall)} ms, peak ${fmt(m.peak)} MiB, exit ${m.code}, ${linted?.[0] ?? '?'}, ${summary?.[0] ?? (m.stderr || m.stdout).slice(0, 200)}`);
+  } catch (err) {
+    progress(`  markdownlint-cli2 failed: ${err.message}`);
+  }
+  return { dir, files, counts, wall: r.wall, peak: r.peak, code: r.code, findings, checked, load: r.load, lint };
 }
 
 /**
@@ -511,63 +568,159 @@ function scalingTable(scaling) {
 // ---------------------------------------------------------------------------------------------- run
 
 const started = performance.now();
-const invText = inventory(P.inventory);
-const rbText = runbook(P.sections);
-const invDoc = (n, text) => ({ dir: `inventory-${n}`, file: `identities-${n}.nhi.yaml`, languageId: 'yaml', text, lines: text.split('\n').length - 1 });
-const inv = invDoc(P.inventory, invText);
-const rb = { dir: `runbook-${P.sections}`, file: 'operations-runbook.md', languageId: 'markdown', text: rbText, lines: rbText.split('\n').length - 1 };
-const invLines = invText.split('\n');
-const rbLines = rbText.split('\n');
-const invEdits = inventoryEdits(invLines, P.inventory, P.sites);
-const rbEdits = runbookEdits(rbLines, P.sections, P.sites);
+const RUNBOOK_FILE = '---\ntitle: Offboard a service account\ntype: runbook\nowner: sre@bank.example\n---\n# Offboard a service account\n';
+/** Inventories name `runbooks/offboard-service-account.md` as their offboarding: it is written next to them. */
+const invExtra = { 'runbooks/offboard-service-account.md': RUNBOOK_FILE };
+const mkDoc = (dir, file, languageId, text, extra) => ({ dir, file, languageId, text, lines: text.split('\n').length - 1, bytes: Buffer.byteLength(text), textLines: text.split('\n'), extra });
+const invDoc = (n, text) => mkDoc(`inventory-${n}`, `identities-${n}.nhi.yaml`, 'yaml', text, invExtra);
+const inv = invDoc(P.inventory, inventory(P.inventory));
+const rb = mkDoc(`runbook-${P.sections}`, 'operations-runbook.md', 'markdown', runbook(P.sections));
+const rbBroken = mkDoc(`runbook-broken-${P.sections}`, 'operations-runbook.md', 'markdown', runbook(P.sections, { brokenLinks: 0.3 }));
+const many = mkDoc(`inventory-many-${P.inventory}`, `identities-many-${P.inventory}.nhi.yaml`, 'yaml', manyFindingsInventory(P.inventory), invExtra);
+const bigN = P.scale[P.scale.length - 1];
+const big = invDoc(bigN, inventory(bigN));
 const lineOf = (lines) => (l) => lines[l];
-const invQueries = inventoryQueries(lineOf(invLines), P.inventory, P.queries);
-const rbQueries = runbookQueries(lineOf(rbLines), P.sections, P.queries);
+for (const d of [inv, many]) {
+  d.edits = inventoryEdits(d.textLines, P.inventory, P.sites);
+  d.queries = inventoryQueries(lineOf(d.textLines), P.inventory, P.queries);
+}
+for (const d of [rb, rbBroken]) {
+  d.edits = runbookEdits(d.textLines, P.sections, P.sites);
+  d.queries = runbookQueries(lineOf(d.textLines), P.sections, P.queries);
+}
+big.edits = inventoryEdits(big.textLines, bigN, P.bigSites);
+big.queries = [];
+inv.label = `inventory, ${P.inventory.toLocaleString('en-US')} identities`;
+many.label = `many-findings inventory, ${P.inventory.toLocaleString('en-US')} identities`;
+rb.label = `runbook, ${P.sections} sections`;
+rbBroken.label = `runbook, ${P.sections} sections, ${Math.round(P.sections * 2 * 0.3)} of ${P.sections * 2} fragment links broken`;
+big.label = `inventory, ${bigN.toLocaleString('en-US')} identities`;
+big.opts = BIG;
+// The two documents of issue 19 get the large inventory's budgets: a server that is slow on them (a suggestion for each
+// broken link at each keystroke) must not hold the run up by minutes per session.
+rbBroken.opts = BIG;
+many.opts = BIG;
+
+// The findings of each document, by the CLI where the session's document lies (the server should publish as many).
+for (const d of [inv, many, rb, rbBroken]) {
+  const dir = join(work, d.dir);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, d.file), d.text);
+  writeExtra(dir, d);
+  d.findings = await cliFindings(dir, d.file);
+  progress(`${d.label}: ${d.lines.toLocaleString('en-US')} lines, ${d.findings.toLocaleString('en-US')} findings (isms check --today ${TODAY})`);
+}
 
 const r = {};
 const runOurs = only !== 'peers';
 const runPeers = only !== 'ours';
-if (runOurs) r.ours = await session(SERVERS.ours, inv, { edits: invEdits, queries: invQueries, label: 'inventory', budgetMs: BUDGET_MS });
-if (runPeers) r.yaml = await session(SERVERS.yaml, inv, { edits: invEdits, queries: invQueries, label: 'inventory', budgetMs: BUDGET_MS });
-if (runPeers) r.yaml0 = await session(SERVERS.yamlNoDebounce, inv, { edits: invEdits, label: 'inventory', budgetMs: BUDGET_MS });
-if (runOurs) r.oursRb = await session(SERVERS.ours, rb, { edits: rbEdits, queries: rbQueries, label: 'runbook', budgetMs: BUDGET_MS });
-if (runPeers) r.md = await session(SERVERS.markdown, rb, { edits: rbEdits, queries: rbQueries, label: 'runbook', budgetMs: BUDGET_MS });
+const PATHS = [SERVERS.ours, SERVERS.oursCli, ...(BARE_CLI ? [SERVERS.oursCliBare] : [])];
+/** Sessions of ours on each launch path, per document: paths[doc.dir][server.path]. */
+const paths = {};
+const run = (server, d, withQueries = true) =>
+  session(server, d, { edits: d.edits, queries: withQueries ? d.queries : [], label: d.label, ...(d.opts ?? { budgetMs: BUDGET_MS }) });
+if (runOurs) {
+  for (const d of [inv, rb, rbBroken, many, big]) {
+    paths[d.dir] = {};
+    for (const server of PATHS) paths[d.dir][server.path] = await run(server, d);
+  }
+  r.ours = paths[inv.dir][SERVERS.ours.path];
+  r.oursRb = paths[rb.dir][SERVERS.ours.path];
+}
+const peers = {};
+if (runPeers) {
+  r.yaml = await run(SERVERS.yaml, inv);
+  r.yaml0 = await run(SERVERS.yamlNoDebounce, inv, false);
+  r.md = await run(SERVERS.markdown, rb);
+  peers[inv.dir] = { name: `yaml-language-server ${version('yaml-language-server')}`, result: r.yaml };
+  peers[rb.dir] = { name: `vscode-markdown-languageserver ${version('vscode-markdown-languageserver')}`, result: r.md };
+  // The new documents: keystrokes only (completion and hover do not depend on the findings).
+  peers[many.dir] = { name: `yaml-language-server ${version('yaml-language-server')}`, result: await run(SERVERS.yaml, many, false) };
+  peers[rbBroken.dir] = { name: `vscode-markdown-languageserver ${version('vscode-markdown-languageserver')}`, result: await run(SERVERS.markdown, rbBroken, false) };
+}
 
 const scaling = [];
 if (runOurs) {
   for (const n of P.scale) {
-    if (n === P.inventory && r.ours) {
-      scaling.push({ n, lines: inv.lines, bytes: Buffer.byteLength(invText), result: r.ours });
+    const d = n === P.inventory ? inv : n === bigN ? big : undefined;
+    if (d) {
+      scaling.push({ n, lines: d.lines, bytes: d.bytes, result: paths[d.dir][SERVERS.ours.path] });
       continue;
     }
-    const text = inventory(n);
-    const lines = text.split('\n');
-    const sites = n > P.inventory ? P.bigSites : P.sites;
-    const opts = n > P.inventory ? BIG : { budgetMs: BUDGET_MS };
-    const result = await session(SERVERS.ours, invDoc(n, text), { edits: inventoryEdits(lines, n, sites), label: `scaling ${n}`, ...opts });
-    scaling.push({ n, lines: lines.length - 1, bytes: Buffer.byteLength(text), result });
+    const small = invDoc(n, inventory(n));
+    const result = await session(SERVERS.ours, small, { edits: inventoryEdits(small.textLines, n, P.sites), label: `scaling ${n}`, budgetMs: BUDGET_MS });
+    scaling.push({ n, lines: small.lines, bytes: small.bytes, result });
   }
 }
 const ws = runOurs ? await workspaceFigure(P.workspace) : undefined;
-const combined = ws ? await combinedFigure(ws.dir, [{ ...inv, edits: invEdits }, { ...rb, edits: rbEdits }]) : undefined;
+const combined = ws ? await combinedFigure(ws.dir, [inv, rb]) : undefined;
 if (ws) rmSync(ws.dir, { recursive: true, force: true });
+const loadAfter = loadavg();
+
+function pathsTable() {
+  const head = ['document', 'findings (CLI)', 'server', 'open → first diagnostics (ms)', 'keystroke p50 (ms)', 'keystroke p95 (ms)', 'keystroke max (ms)', 'keystrokes',
+    'completion p95 (ms)', 'hover p95 (ms)', 'diagnostics at open', 'peak memory, server process (MiB)', 'launcher process (MiB)', 'load average, start → end', 'keystroke p95, ours / peer'];
+  const rows = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`];
+  const row = (d, name, x, peer) => {
+    const k = x.keystrokeStats;
+    rows.push(`| ${d.label} | ${Number.isFinite(d.findings) ? d.findings.toLocaleString('en-US') : '–'} | ${name} | ${fmt(x.open)} | ${fmt(k.p50)} | ${fmt(k.p95)} | ${fmt(k.max)} | ${keystrokeCount(x)} | ` +
+      `${fmt(x.completionStats.p95)} | ${fmt(x.hoverStats.p95)} | ${Number.isFinite(x.diagnosticsAtOpen) ? x.diagnosticsAtOpen.toLocaleString('en-US') : '–'} | ${fmt(x.memory)} | ${fmt(x.launcherMemory)} | ${x.loadStart.toFixed(1)} → ${x.load.toFixed(1)} | ${peer ? ratio(k.p95, peer.keystrokeStats.p95) : ''} |`);
+  };
+  for (const d of [inv, rb, rbBroken, many, big]) {
+    const peer = peers[d.dir];
+    for (const server of PATHS) if (paths[d.dir]?.[server.path]) row(d, `ours, ${server.path}`, paths[d.dir][server.path], peer?.result);
+    if (peer) row(d, peer.name, peer.result);
+  }
+  return rows.join('\n');
+}
+
+/** The figures table.mjs reads (README's speed table), kept in results.md as a comment. */
+function data() {
+  const pick = (x) => x && {
+    open: x.open, p50: x.keystrokeStats.p50, p95: x.keystrokeStats.p95, max: x.keystrokeStats.max, keystrokes: keystrokeCount(x),
+    completion: [x.completionStats.p50, x.completionStats.p95], hover: [x.hoverStats.p50, x.hoverStats.p95], memory: x.memory, launcher: x.launcherMemory,
+    diagnostics: x.diagnosticsAtOpen, load: [x.loadStart, x.load],
+  };
+  const docs = {};
+  for (const d of [inv, rb, rbBroken, many, big]) {
+    docs[d.dir] = { label: d.label, lines: d.lines, bytes: d.bytes, findings: d.findings, ours: Object.fromEntries(Object.entries(paths[d.dir] ?? {}).map(([k, v]) => [k, pick(v)])), peer: peers[d.dir] && { name: peers[d.dir].name, ...pick(peers[d.dir].result) } };
+  }
+  return {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' '), today: TODAY, node: process.version, cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown CPU',
+    memory: totalmem(), loadBefore, loadAfter, seconds: Math.round((performance.now() - started) / 1000), docs, yaml0: pick(r.yaml0),
+    workspace: ws && { files: ws.files, wall: ws.wall, peak: ws.peak, findings: ws.findings, lint: ws.lint && { version: ws.lint.version, wall: ws.lint.wall, peak: ws.lint.peak, findings: ws.lint.findings, checked: ws.lint.checked } },
+    combined: combined && { open: combined.open, p95: combined.keystrokeStats.p95, memory: combined.memory },
+  };
+}
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
+const la = (l) => l.map((x) => x.toFixed(2)).join(' / ');
 const md = [];
 md.push(`# isms-author bench${QUICK ? ' (--quick)' : ''}`, '');
-md.push(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · Node ${process.version} · ${cpus().length} × ${cpu} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · total bench time ${(Math.round((performance.now() - started) / 1000))} s`, '');
-md.push(`Inventory: ${P.inventory.toLocaleString('en-US')} identities (${inv.lines.toLocaleString('en-US')} lines, ${(Buffer.byteLength(invText) / 1048576).toFixed(1)} MiB). ` +
-  `Runbook: ${P.sections} sections (${rb.lines.toLocaleString('en-US')} lines, ${(Buffer.byteLength(rbText) / 1048576).toFixed(2)} MiB). ` +
-  `${invEdits.length} keystrokes per document at ${P.sites} places (half add or remove an error), ${P.queries} completions and ${P.queries} hovers at control IDs, keys and values. ` +
+md.push(`${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · Node ${process.version} · ${cpus().length} cores × ${cpu} · ${(totalmem() / 2 ** 30).toFixed(1)} GiB · ` +
+  `load average (1 / 5 / 15 min) ${la(loadBefore)} before, ${la(loadAfter)} after · total bench time ${Math.round((performance.now() - started) / 1000)} s · today = ${TODAY} (isms.today, --today)`, '');
+md.push(`Inventory: ${P.inventory.toLocaleString('en-US')} identities (${inv.lines.toLocaleString('en-US')} lines, ${(inv.bytes / 1048576).toFixed(1)} MiB, ${Number.isFinite(inv.findings) ? inv.findings.toLocaleString('en-US') : '?'} findings). ` +
+  `Runbook: ${P.sections} sections (${rb.lines.toLocaleString('en-US')} lines, ${(rb.bytes / 1048576).toFixed(2)} MiB). ` +
+  `${inv.edits.length} keystrokes per document at ${P.sites} places (half add or remove an error), ${P.queries} completions and ${P.queries} hovers at control IDs, keys and values. ` +
   `yaml-language-server: schema store off, schema = ${schema.label}; "debounce 0" = its hard-coded 200 ms validation delay patched to 0 (bench/yaml-no-debounce.cjs). ` +
   `Markdown server: validation on, pull diagnostics requested right after each change, markdown-it tokens computed by the bench client (as VS Code's client does) and included in its times. ` +
-  'Ratios below 1× mean ours is faster or smaller.', '');
+  'Ours: started as VS Code starts it (dist/server.js with the execArgv of server/src/node/server-node-options.json). Ratios below 1× mean ours is faster or smaller.', '');
 md.push(mainTable(r), '');
-if (scaling.length) md.push('Scaling of ours with inventory size (keystrokes as above; fewer places on the largest inventory):', '', scalingTable(scaling), '');
+if (Object.keys(paths).length) {
+  md.push('Every document on both launch paths of ours (as VS Code starts it; `node bin/isms.js lsp --stdio`, as Neovim and Helix users start it), with the peer on the same document ' +
+    '(on the new documents, keystrokes only). Peak memory is that of the process serving the protocol; `isms lsp` started without the server\'s Node options starts Node once more ' +
+    'with them, and the first process (the launcher) is shown apart. Findings: `isms check <file> --format json --today ' + TODAY + '` in the document\'s folder.', '', pathsTable(), '');
+}
+if (scaling.length) md.push('Scaling of ours with inventory size (as VS Code starts it; keystrokes as above; fewer places on the largest inventory):', '', scalingTable(scaling), '');
 if (ws) {
-  md.push(`Workspace: \`isms check <dir> --format json\` on ${ws.files.toLocaleString('en-US')} generated files (${ws.counts.inventories} inventories, ${ws.counts.documents} process documents, ${ws.counts.other} other):`, '');
-  md.push('| files | wall time (s) | peak RSS (MiB) | files reported | findings | exit code | load average |', '|---:|---:|---:|---:|---:|---:|---:|');
-  md.push(`| ${ws.files.toLocaleString('en-US')} | ${fmt(ws.wall / 1000)} | ${fmt(ws.peak)} | ${fmt(ws.checked)} | ${Number.isFinite(ws.findings) ? ws.findings.toLocaleString('en-US') : '–'} | ${ws.code} | ${ws.load.toFixed(1)} |`, '');
+  md.push(`Workspace: \`isms check <dir> --format json --today ${TODAY}\` on ${ws.files.toLocaleString('en-US')} generated files (${ws.counts.inventories} inventories, ${ws.counts.documents} process documents, ${ws.counts.other} other), ` +
+    `and markdownlint-cli2 ${ws.lint?.version ?? ''} (default rules) on the same files (globs \`**/*.md\` and \`**/*.yaml\`: it reads every file as Markdown). Wall time of the whole process, Node's start included:`, '');
+  md.push('| command | files | wall time (s) | ours / markdownlint-cli2 | peak RSS (MiB) | ours / markdownlint-cli2 | files reported | findings | exit code | load average |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const L = ws.lint;
+  md.push(`| isms check | ${ws.files.toLocaleString('en-US')} | ${fmt(ws.wall / 1000)} | ${L ? ratio(ws.wall, L.wall) : '–'} | ${fmt(ws.peak)} | ${L ? ratio(ws.peak, L.peak) : '–'} | ${fmt(ws.checked)} | ${Number.isFinite(ws.findings) ? ws.findings.toLocaleString('en-US') : '–'} | ${ws.code} | ${ws.load.toFixed(1)} |`);
+  if (L) md.push(`| markdownlint-cli2 | ${fmt(L.checked)} | ${fmt(L.wall / 1000)} | | ${fmt(L.peak)} | | | ${Number.isFinite(L.findings) ? L.findings.toLocaleString('en-US') : '–'} | ${L.code} | ${L.load.toFixed(1)} |`);
+  md.push('');
 }
 if (combined) {
   md.push('Our language server with that workspace as its folder and both documents above open in it (16 keystrokes, 8 per document, after its memory settled):', '');
@@ -577,7 +730,14 @@ if (combined) {
 }
 const unknown = Object.entries({ ours: r.ours, yaml: r.yaml, markdown: r.md }).filter(([, x]) => x?.unknownRequests?.length).map(([k, x]) => `${k}: ${x.unknownRequests.join(', ')}`);
 if (unknown.length) md.push(`Server requests the bench answered with null: ${unknown.join('; ')}.`, '');
+md.push(`<!-- bench-data ${JSON.stringify(data(), (_, v) => (typeof v === 'number' && !Number.isInteger(v) ? (Number.isFinite(v) ? Math.round(v * 1000) / 1000 : null) : v))} -->`, '');
 const text = md.join('\n');
 process.stdout.write(text);
-if (!only && !QUICK) writeFileSync(join(root, 'bench/results.md'), text); // a partial or quick run never replaces the full results
+if (!only && !QUICK) {
+  // a partial or quick run never replaces the full results; the coverage section (bench/coverage.mjs) is kept
+  const file = join(root, 'bench/results.md');
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const cov = /<!-- coverage:start[\s\S]*<!-- coverage:end -->\n?/.exec(old)?.[0];
+  writeFileSync(file, cov ? `${text}\n${cov}` : text);
+}
 progress(`done in ${Math.round((performance.now() - started) / 1000)} s`);

@@ -36,7 +36,7 @@ const pct = (xs, p) => {
 };
 const fmt = (x) => (!Number.isFinite(x) ? '–' : x >= 100 ? Math.round(x).toLocaleString('en-US') : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 const ourNodeArgs = [
-  ...JSON.parse(readFileSync(join(root, 'client/src/server-node-options.json'), 'utf8')).execArgv,
+  ...JSON.parse(readFileSync(join(root, 'server/src/node/server-node-options.json'), 'utf8')).execArgv,
   ...(process.env.BENCH_OURS_NODE_ARGS ?? '').split(' ').filter(Boolean),
 ];
 

@@ -43,11 +43,38 @@ export function inventory(n) {
   return out.join('\n') + '\n';
 }
 
+/**
+ * The many-findings inventory: the same 21-line layout as `inventory(n)` (the keystroke and query offsets hold),
+ * with values that real inventories get wrong, spread so that most identities carry one or two findings besides
+ * those of `inventory(n)`: a secret in no store, admin privilege, dates long past (overdue rotation, expired, stale
+ * review), an unknown type, a placeholder offboarding. About 3,000 findings over 2,000 identities with the offboarding
+ * runbook present (bench.mjs writes it next to the inventory, counts the findings with the CLI and prints the count).
+ */
+function faultyIdentity(i) {
+  const lines = identity(i);
+  const d = String(1 + (i % 28)).padStart(2, '0');
+  if (i % 7 === 0) lines[9] = '    credential: static-secret'; //                                        +9
+  if (i % 4 === 1) lines[10] = '    secret_store: none';
+  if (i % 5 === 2) lines[7] = '    privilege: admin';
+  if (i % 6 === 3) lines[12] = `    last_rotated: 2025-0${1 + (i % 9)}-${d}`; //                         +12 (still a date: the edits break it)
+  if (i % 7 === 4) lines[13] = `    expires: 2026-0${1 + (i % 9)}-${d}`;
+  if (i % 8 === 5) lines[15] = `    last_reviewed: 2025-0${1 + (i % 9)}-${d}`;
+  if (i % 9 === 6) lines[2] = '    type: robot'; //                                                   +2
+  if (i % 20 === 7) lines[19] = '    offboarding: TBD';
+  return lines;
+}
+
+export function manyFindingsInventory(n) {
+  const out = ['kind: nhi-inventory', 'defaults: { review_cadence: quarterly, environment: prod }', 'identities:'];
+  for (let i = 0; i < n; i++) out.push(...faultyIdentity(i));
+  return out.join('\n') + '\n';
+}
+
 export const RUNBOOK_HEADER_LINES = 10;
 export const SECTION_LINES = 17;
 
 /** A runbook of `sections` sections of 17 lines each, after a 10-line header (front matter + title). */
-export function runbook(sections) {
+export function runbook(sections, { brokenLinks = 0 } = {}) {
   const out = [
     '---',
     'title: Large operations runbook',
@@ -64,7 +91,12 @@ export function runbook(sections) {
     const prev = s === 0 ? 'operations-runbook' : `step-${s - 1}-rotate-credential-set-${s - 1}`;
     out.push('', `## Step ${s}: rotate credential set ${s}`, ''); //                        +1 heading
     for (let p = 0; p < 4; p++) out.push(`Rotate the keys of cluster ${s}-${p} as required by PR.AA-01 and ISO 27001 A.5.17; record the change under CC6.1.`); // +3..+6
-    out.push(`See [the previous step](#${prev}) and the [evidence log][evidence].`); //         +7 link line
+    // With `brokenLinks` (0..1): a second fragment link per section, to a step further on; that fraction of all the
+    // fragment links (two per section) points at a heading with a typo (`credentail`), near enough to get a suggestion.
+    const t = (s + 7) % sections;
+    const broken = brokenLinks > 0 && s % 10 < Math.round(brokenLinks * 20);
+    const more = brokenLinks > 0 ? ` and [step ${t}](#step-${t}-rotate-${broken ? 'credentail' : 'credential'}-set-${t})` : '';
+    out.push(`See [the previous step](#${prev})${more} and the [evidence log][evidence].`); //  +7 link line
     out.push('', '```sh', `vault write -f auth/approle/role/app-${s}/secret-id   # PR.AC-4 in code is ignored`, '```', '');
     out.push('| Requirement | Control |', '|---|---|', `| Key rotation ${s} | CSF:PR.AA-05 |`, `| Access review ${s} | A.5.18 |`); // +13..+16
   }

@@ -13,6 +13,16 @@ const rpc = require('vscode-jsonrpc/node');
 export const TIMEOUT_MS = 120_000;
 export class Timeout extends Error {}
 
+/** The only child process of `pid` (Linux), or undefined: `isms lsp` starts Node once more when it lacks the server's options. */
+export function onlyChild(pid) {
+  try {
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return kids.length === 1 ? kids[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Peak resident set (VmHWM) and current RSS of a process, in MiB; undefined once it has exited. */
 export function memoryOf(pid) {
   try {
@@ -37,9 +47,10 @@ function withTimeout(p, what, ms = TIMEOUT_MS) {
  * @param {unknown} [o.initializationOptions]
  * @param {string} o.log         file for the server's stderr and window/logMessage
  * @param {number} [o.timeoutMs] longest wait for a response or diagnostics
+ * @param {Record<string, string>} [o.env] environment variables added to the server's
  */
 export async function startServer(o) {
-  const proc = spawn(o.command[0], o.command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], cwd: o.root });
+  const proc = spawn(o.command[0], o.command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], cwd: o.root, env: { ...process.env, ...o.env } });
   const log = createWriteStream(o.log);
   proc.stderr.pipe(log);
   const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
@@ -139,6 +150,10 @@ export async function startServer(o) {
     },
   });
   notify('initialized', {});
+  // The process serving the protocol: the spawned one, or the Node process it started in its turn (`isms lsp` without the
+  // server's Node options); the spawned one is then the launcher, whose memory is reported apart.
+  let serverPid = proc.pid;
+  for (let c = onlyChild(serverPid); c !== undefined; c = onlyChild(serverPid)) serverPid = c;
 
   return {
     pid: proc.pid,
@@ -183,9 +198,13 @@ export async function startServer(o) {
       });
       return d.version;
     },
+    /** VmHWM / VmRSS of the process serving the protocol, and `launcher`: those of the spawned process when it is another. */
     memory() {
-      return memoryOf(proc.pid);
+      const m = memoryOf(serverPid);
+      return m && serverPid !== proc.pid ? { ...m, launcher: memoryOf(proc.pid) } : m;
     },
+    /** The pid of the process serving the protocol (see memory). */
+    serverPid,
     async stop() {
       try {
         await Promise.race([request('shutdown', null), new Promise((r) => setTimeout(r, 5000))]);

@@ -14,8 +14,25 @@ function loadCli() {
   }
 }
 
-const cli = loadCli();
-if (!cli) {
+// `isms lsp`: when this Node process lacks the language server's Node options, Node starts once more with them
+// (dist/node-options.js, a small bundle), before the CLI's bundle is loaded here; this process only passes on the exit
+// code. (The lsp command does the same when it is reached another way.)
+function relaunchForLsp() {
+  if (process.argv[2] !== 'lsp') return undefined;
+  try {
+    return require('../dist/node-options.js').relaunchWithNodeOptions();
+  } catch {
+    return undefined; // (a build without it: the lsp command relaunches)
+  }
+}
+
+const relaunched = relaunchForLsp();
+const cli = relaunched ? undefined : loadCli();
+if (relaunched) {
+  relaunched.then((code) => {
+    process.exitCode = code;
+  });
+} else if (!cli) {
   process.exitCode = 2;
 } else {
   cli.main(process.argv.slice(2)).then(

@@ -23,6 +23,9 @@ const targets = [
   { name: 'client', entry: 'client/src/extension.ts', out: 'dist/client.js', external: ['vscode'] },
   { name: 'server', entry: 'server/src/lsp/main.ts', out: 'dist/server.js', external: [] },
   { name: 'cli', entry: 'server/src/cli/main.ts', out: 'dist/cli.js', external: [] },
+  // `isms lsp` starts Node once more with the server's options before bin/isms.js loads the CLI's bundle: the first
+  // process, which only waits for the server, then stays small.
+  { name: 'node-options', entry: 'server/src/node/node-options.ts', out: 'dist/node-options.js', external: [] },
 ];
 
 // ESM-only dependencies (unified, remark-parse, …) become CommonJS here. Should any of them read

@@ -109,3 +109,25 @@ describe('incremental analysis equals a full re-check', function () {
     });
   }
 });
+
+describe('LruCache (the chunk caches)', () => {
+  const { LruCache } = server('core/chunks.js');
+
+  it('forgets the least recently used entry first; a hit makes an entry the most recent, under the key it was set with', () => {
+    const c = new LruCache(3);
+    c.set('a', 1);
+    c.set('b', 2);
+    c.set('c', 3);
+    // Looked up with an equal string built anew (as the analyses look chunks up with a slice of the current text).
+    assert.equal(c.get(['a'].join('')), 1);
+    c.set('d', 4);
+    assert.equal(c.get('b'), undefined, 'b was the least recently used');
+    assert.deepEqual([...c.values()], [3, 1, 4]);
+    assert.equal(c.size, 3);
+    c.set('c', 30);
+    assert.deepEqual([...c.values()], [1, 4, 30]);
+    assert.equal(c.get('x'), undefined);
+    c.clear();
+    assert.equal(c.size, 0);
+  });
+});

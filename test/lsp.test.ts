@@ -19,6 +19,13 @@ function fdFlags(pid: number, fd: number): number {
   return parseInt(/^flags:\s*([0-7]+)/m.exec(fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'))![1], 8);
 }
 
+/** The process running the server under `pid`: its child when `isms lsp` started Node once more, else itself; with its argv. */
+function serverProcess(pid: number): { pid: number; argv: string[] } {
+  const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  const p = children.length === 1 ? children[0] : pid;
+  return { pid: p, argv: fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').filter(Boolean) };
+}
+
 const EXAMPLE = `---
 type: runbook
 owner: sre@example.com
@@ -253,11 +260,45 @@ describe('language server over stdio', function () {
     const other = new LspClient([path.join(ROOT, 'bin', 'isms.js'), 'lsp', '--stdio']);
     try {
       await other.request('initialize', { processId: null, rootUri: null, capabilities: {} });
-      const flags = fdFlags(other.pid, 1);
+      const flags = fdFlags(serverProcess(other.pid).pid, 1);
       assert.equal(flags & 0o4000, 0, `stdout flags ${flags.toString(8)}`);
     } finally {
       await other.stop();
     }
+  });
+
+  it('`isms lsp --stdio` runs the server with the Node options the VS Code client starts it with, and exits with its code', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const options: string[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'server', 'src', 'node', 'server-node-options.json'), 'utf8')).execArgv;
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    delete env.ISMS_LSP_RELAUNCHED;
+    const other = new LspClient([path.join(ROOT, 'bin', 'isms.js'), 'lsp', '--stdio'], env);
+    try {
+      const init = await other.request('initialize', { processId: null, rootUri: null, capabilities: {} });
+      assert.equal(init.serverInfo.name, 'isms-author');
+      const server = serverProcess(other.pid);
+      assert.notEqual(server.pid, other.pid, 'Node started once more with the options');
+      for (const o of options) assert.ok(server.argv.includes(o), `${o} in ${server.argv.join(' ')}`);
+      assert.deepEqual(server.argv.slice(-3).map((a) => path.basename(a)), ['isms.js', 'lsp', '--stdio']);
+    } finally {
+      await other.stop();
+    }
+    assert.equal(other.exitCode, 0, 'exit after shutdown: 0, passed on by the launcher');
+    // Started with the options already: no second process; without a shutdown (the editor went away) it exits with 1.
+    const withOptions = new LspClient([...options, path.join(ROOT, 'bin', 'isms.js'), 'lsp', '--stdio'], env);
+    await withOptions.request('initialize', { processId: null, rootUri: null, capabilities: {} });
+    assert.equal(serverProcess(withOptions.pid).pid, withOptions.pid, 'no second process');
+    await withOptions.closeInput();
+    assert.equal(withOptions.exitCode, 1);
+  });
+
+  it('`isms lsp` adds only the Node options not set already (execArgv or NODE_OPTIONS, any value)', () => {
+    const { missingNodeOptions, SERVER_NODE_OPTIONS } = require(path.join(ROOT, 'server', 'out', 'node', 'node-options.js')) as typeof import('../server/src/node/node-options');
+    assert.deepEqual(missingNodeOptions([]), [...SERVER_NODE_OPTIONS]);
+    assert.deepEqual(missingNodeOptions(['--max-semi-space-size=8']), ['--heap-growing-percent=50']);
+    assert.deepEqual(missingNodeOptions(['--inspect'], '--max_semi_space_size=16'), ['--heap-growing-percent=50']);
+    assert.deepEqual(missingNodeOptions(['--heap-growing-percent=20', '--max-semi-space-size=4']), []);
   });
 
   it('stays silent on ordinary Markdown', async () => {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { explicitSettings } from './settings';
-import serverNodeOptions from './server-node-options.json';
+import serverNodeOptions from '../../server/src/node/server-node-options.json';
 import {
   LanguageClient,
   type LanguageClientOptions,

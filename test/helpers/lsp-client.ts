@@ -17,17 +17,22 @@ export class LspClient {
   private pending = new Map<number, (msg: any) => void>();
   private listeners: ((msg: any) => void)[] = [];
   private exited = false;
+  /** The process's exit code once it has exited (null after a signal). */
+  exitCode: number | null | undefined;
   /** What the server wrote to stderr (its log). */
   stderr = '';
   /** The answer to workspace/configuration. */
   settings: unknown = {};
 
-  /** Starts `node <args>` (by default the bundled server over stdio). */
-  constructor(args: string[] = [path.join(ROOT, 'dist', 'server.js'), '--stdio']) {
-    this.proc = spawn(process.execPath, args, { cwd: ROOT });
+  /** Starts `node <args>` (by default the bundled server over stdio), with `env` when given. */
+  constructor(args: string[] = [path.join(ROOT, 'dist', 'server.js'), '--stdio'], env?: NodeJS.ProcessEnv) {
+    this.proc = spawn(process.execPath, args, { cwd: ROOT, ...(env ? { env } : {}) });
     this.proc.stdout.on('data', (d: Buffer) => this.onData(d));
     this.proc.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
-    this.proc.on('exit', () => (this.exited = true));
+    this.proc.on('exit', (code) => {
+      this.exited = true;
+      this.exitCode = code;
+    });
   }
 
   get pid(): number {
@@ -146,6 +151,12 @@ export class LspClient {
     const pending = this.diagnostics(uri, 1, ms);
     this.notify('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
     return pending;
+  }
+
+  /** Closes the server's stdin (the editor went away without a shutdown) and waits for the process to end. */
+  async closeInput(): Promise<void> {
+    this.proc.stdin.end();
+    if (!this.exited) await new Promise((r) => this.proc.once('exit', r));
   }
 
   /** shutdown + exit, and waits for the process to end (kills it when it does not answer). */

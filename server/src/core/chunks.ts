@@ -13,24 +13,27 @@ import type { Range } from './types';
  */
 export const WOULD_BLOCK = Symbol('would block');
 
-/** A bounded map that forgets the least recently used entry first. */
+/**
+ * A bounded map that forgets the least recently used entry first. An entry keeps the key it was set with: a hit
+ * moves it to the end under that key, never under the key it was looked up with (often a slice of a whole new
+ * version of a file, which the cache would then keep alive).
+ */
 export class LruCache<V> {
-  private readonly map = new Map<string, V>();
+  private readonly map = new Map<string, { key: string; value: V }>();
 
   constructor(readonly max: number) {}
 
   get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    this.map.delete(key);
+    this.map.set(e.key, e);
+    return e.value;
   }
 
   set(key: string, value: V): void {
     this.map.delete(key);
-    this.map.set(key, value);
+    this.map.set(key, { key, value });
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
   }
 
@@ -42,8 +45,8 @@ export class LruCache<V> {
     return this.map.size;
   }
 
-  values(): IterableIterator<V> {
-    return this.map.values();
+  *values(): IterableIterator<V> {
+    for (const e of this.map.values()) yield e.value;
   }
 }
 

@@ -3,6 +3,7 @@
  * identity IDs of every inventory (which must be unique across the workspace). Kept small on
  * purpose: a few strings per file, so a 10,000-file workspace costs a few MB.
  */
+import { detach } from './chunks';
 import type { Analysis } from './analysis/analyze';
 import { frontMatterType, OFFBOARDING_WORDS } from './lang/evidence';
 import { splitInventory } from './lang/inventory';
@@ -230,6 +231,8 @@ export class WorkspaceIndex {
   set(uri: string, facts: FileFacts): boolean {
     const old = this.files.get(uri);
     if (old && sameFacts(old, facts)) return false;
+    // (Kept until the file changes: own copies, not slices that would keep a version of the whole text alive.)
+    facts = { ...facts, owners: facts.owners.map(detach), ids: facts.ids.map((x) => ({ ...x, id: detach(x.id) })) };
     if (old?.ids.length || facts.ids.length) this.bump(uri);
     const changed = !old || old.ids.length !== facts.ids.length || old.ids.some((x, i) => x.id !== facts.ids[i].id || x.retired !== facts.ids[i].retired);
     const discovery = this.noteDiscovery(uri, old, facts);

@@ -10,6 +10,7 @@ import { isAlias, isMap, isScalar, isSeq, parseDocument, Scalar } from 'yaml';
 import { frontMatterRange } from '../lang/document';
 import { splitInventory } from '../lang/inventory';
 import { deepValues, fastParseDocument, PARSE_OPTIONS } from '../lang/fast-yaml';
+import { detach } from '../chunks';
 import type { Range } from '../types';
 
 export type NameKind = 'owner' | 'identity';
@@ -193,6 +194,7 @@ const KEY_AT = /(^[ \t]*(?:-[ \t]+)*|[{,][ \t]*)([A-Za-z_][\w-]*)[ \t]*:(?=[ \t]
  * `previous_owners: [{owner: x,\n until: ...}]`) is read through the parser instead (`nameOccurrences`), when it
  * parses cleanly. It is the index of where to look: a rename reads each file it names through the parser
  * (`renameEdits`). Tested equal to `nameOccurrences` on the fixtures.
+ * The values are their own copies (`detach`): the index keeps them, and a slice would keep the whole text alive.
  */
 export function scanNames(text: string, kind: 'inventory' | 'process-document'): ScannedName[] {
   const out: ScannedName[] = [];
@@ -221,7 +223,7 @@ export function scanNames(text: string, kind: 'inventory' | 'process-document'):
       const m = /^([ \t]*)-[ \t]+(.*)$/.exec(line);
       if (m && m[1].length >= list.indent) {
         const v = readScalar(line, m[1].length + line.slice(m[1].length).indexOf(m[2]), false);
-        if (v) out.push({ kind: list.kind, value: v.value, line: n, start: v.start, end: v.end, definition: false });
+        if (v) out.push({ kind: list.kind, value: detach(v.value), line: n, start: v.start, end: v.end, definition: false });
         continue;
       }
       list = undefined;
@@ -251,7 +253,7 @@ export function scanNames(text: string, kind: 'inventory' | 'process-document'):
           if (line[i] === ']') break;
           const v = readScalar(line, i, true);
           if (!v) break;
-          out.push({ kind: nameKind, value: v.value, line: n, start: v.start, end: v.end, definition: false });
+          out.push({ kind: nameKind, value: detach(v.value), line: n, start: v.start, end: v.end, definition: false });
           i = v.next;
           while (line[i] === ' ' || line[i] === '\t') i++;
           if (line[i] === ',') i++;
@@ -260,7 +262,7 @@ export function scanNames(text: string, kind: 'inventory' | 'process-document'):
         continue;
       }
       const v = readScalar(line, at, flowMap);
-      if (v) out.push({ kind: nameKind, value: v.value, line: n, start: v.start, end: v.end, definition: id });
+      if (v) out.push({ kind: nameKind, value: detach(v.value), line: n, start: v.start, end: v.end, definition: id });
     }
   }
   return out;
@@ -313,7 +315,7 @@ function parsedNames(text: string, kind: 'inventory' | 'process-document'): Scan
   };
   return occ.items.map((o) => {
     const line = lineOf(o.start);
-    return { kind: o.kind, value: o.value, line, start: o.start - starts[line], end: o.end - starts[line], definition: o.definition };
+    return { kind: o.kind, value: detach(o.value), line, start: o.start - starts[line], end: o.end - starts[line], definition: o.definition };
   });
 }
 
