@@ -345,6 +345,38 @@ describe('terraform: what is and is not read', () => {
   });
 });
 
+describe('terraform: the editor\'s incremental parse', () => {
+  const { editBetween, incrementalParse } = server('node/hcl.js');
+  const texts = fs.readdirSync(FIXTURES).sort().map((f) => fixture(f));
+
+  it('editBetween: the span where two texts differ', () => {
+    assert.deepEqual(editBetween('abcdef', 'abXdef'), { startIndex: 2, oldEndIndex: 3, newEndIndex: 3 });
+    assert.deepEqual(editBetween('aaa', 'aaaa'), { startIndex: 3, oldEndIndex: 3, newEndIndex: 4 });
+    assert.deepEqual(editBetween('abc', ''), { startIndex: 0, oldEndIndex: 3, newEndIndex: 0 });
+    assert.deepEqual(editBetween('same', 'same'), { startIndex: 4, oldEndIndex: 4, newEndIndex: 4 });
+  });
+
+  it('random edit sequences, over several files at once, read exactly as a fresh parse', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(texts.length - 1), fc.nat(), fc.nat(4), fc.constantFrom('x', '"', '\n', '{', '}', ' = ', '#', 'é', '😀', '')), { minLength: 1, maxLength: 30 }),
+        (steps) => {
+          const inc = incrementalParse(2);
+          const current = texts.slice();
+          for (const [k, at, del, ins] of steps) {
+            const t = current[k];
+            const i = at % (t.length + 1);
+            current[k] = t.slice(0, i) + ins + t.slice(Math.min(t.length, i + del));
+            const root = inc(current[k]);
+            assert.deepEqual(readTerraform(current[k], root), read(current[k]));
+          }
+        },
+      ),
+      { seed: SEED, numRuns: Math.max(20, Math.floor(RUNS / 5)) },
+    );
+  });
+});
+
 describe('terraform: bad input (fast-check)', () => {
   const texts = fs.readdirSync(FIXTURES).map((f) => fixture(f));
 

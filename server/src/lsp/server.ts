@@ -346,7 +346,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
       if (why) connection.console.warn(`isms: Terraform files are not read (the grammar did not load: ${why})`);
       return;
     }
-    service.setDiscoveryReaders(discoveryReaders());
+    service.setDiscoveryReaders(discoveryReaders(true));
     for (const d of documents.all()) if (/\.tf$/i.test(d.uri)) validate(d);
   }
   connection.onDidChangeConfiguration(() => void refreshConfig());
