@@ -60,7 +60,9 @@ if (w) {
   const l = w.lint;
   lines.push(
     `\`isms check\` on ${w.files.toLocaleString('en-US')} generated files: ${num(w.wall / 1000, ' s')}, peak ${num(w.peak, ' MiB')}` +
-      (l ? `; markdownlint-cli2 ${l.version} on the same files: ${num(l.wall / 1000, ' s')}, peak ${num(l.peak, ' MiB')} (ours / markdownlint-cli2: ${ratio(w.wall, l.wall)} time, ${ratio(w.peak, l.peak)} memory).` : '.'),
+      (l ? `; markdownlint-cli2 ${l.version} on its ${l.checked.toLocaleString('en-US')} Markdown files: ${num(l.wall / 1000, ' s')}, peak ${num(l.peak, ' MiB')} (ours / markdownlint-cli2: ${ratio(w.wall, l.wall)} time, ${ratio(w.peak, l.peak)} memory)` : '') +
+      (w.lintAll ? `; on every file ours reads (YAML read as Markdown): ${num(w.lintAll.wall / 1000, ' s')} (${ratio(w.wall, w.lintAll.wall)})` : '') +
+      '.',
     '',
   );
 }
