@@ -33,7 +33,7 @@ const pct = (xs, p) => {
   return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
 };
 const fmt = (x) => (!Number.isFinite(x) ? '–' : x >= 100 ? Math.round(x).toLocaleString('en-US') : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const ourNodeArgs = JSON.parse(readFileSync(join(root, 'client/src/server-node-options.json'), 'utf8')).execArgv;
+const ourNodeArgs = JSON.parse(readFileSync(join(root, 'server/src/node/server-node-options.json'), 'utf8')).execArgv;
 
 // ---------------------------------------------------------------------------------------------- the workspace
 

@@ -31,7 +31,7 @@ const TODAY = '2026-12-01';
 const work = join(tmpdir(), 'isms-keystroke');
 const progress = (s) => process.stderr.write(`[keystroke ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const nodeArgs = [...JSON.parse(readFileSync(join(root, 'client/src/server-node-options.json'), 'utf8')).execArgv, ...(process.env.BENCH_OURS_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+const nodeArgs = [...JSON.parse(readFileSync(join(root, 'server/src/node/server-node-options.json'), 'utf8')).execArgv, ...(process.env.BENCH_OURS_NODE_ARGS ?? '').split(' ').filter(Boolean)];
 
 function spreadOrder(n) {
   return [...Array(n).keys()].sort((a, b) => ((a * 0.618034) % 1) - ((b * 0.618034) % 1));
