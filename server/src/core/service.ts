@@ -15,7 +15,7 @@ export const OFFLOAD_MIN_CHARS = 128 * 1024;
 import { forgetInventory, type IdentitySummary } from './analysis/inventory';
 import { forgetBody } from './analysis/body';
 import { factsOf, scanFacts, WorkspaceIndex } from './workspace-index';
-import { ruleMeta } from './rules/registry';
+import { compareRuleIds, ruleMeta } from './rules/registry';
 import type { FileHost, Finding, Fix, Position, Range, Severity, TextEdit } from './types';
 import type { ControlRef } from './refs/scan';
 import { comparePos, LineIndex, rangeContains, rangesOverlap, type SourceFile, type TextChange } from './text';
@@ -325,7 +325,7 @@ export class IsmsService {
         }
         if (c) own.push(c);
       }
-      own.sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId));
+      own.sort((x, y) => comparePos(x.range.start, y.range.start) || compareRuleIds(x.ruleId, y.ruleId));
       this.checked.set(a, own);
     }
     return own;
@@ -338,7 +338,7 @@ export class IsmsService {
   private suppressedOf(a: Analysis, own: Finding[], extra: Finding[]): { findings: Finding[]; records: SuppressionRecord[] } {
     const memo = this.suppressedMemo.get(a);
     if (memo && memo.extra.length === extra.length && memo.extra.every((f, i) => f === extra[i])) return { findings: memo.result.findings.slice(), records: memo.result.records };
-    const all = extra.length ? own.concat(extra).sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId)) : own;
+    const all = extra.length ? own.concat(extra).sort((x, y) => comparePos(x.range.start, y.range.start) || compareRuleIds(x.ruleId, y.ruleId)) : own;
     const result = this.suppress(all, this.directivesOf(a));
     this.suppressedMemo.set(a, { extra, result });
     return { findings: result.findings.slice(), records: result.records };

@@ -251,7 +251,7 @@ export function addControlEdit(m: YamlMapping, e: MappingEntry | undefined, ref:
 
 /** `end` moved back over blanks, line breaks and commas, not below `min`. */
 export function trimTo(text: string, end: number, min: number): number {
-  while (end > min && /[\r\n \t,]/.test(text[end - 1])) end--;
+  for (let c = text.charCodeAt(end - 1); end > min && (c === 32 || c === 10 || c === 13 || c === 9 || c === 44); c = text.charCodeAt(end - 1)) end--;
   return end;
 }
 
