@@ -313,15 +313,17 @@ export class IsmsService {
     let own = this.checked.get(a);
     if (!own) {
       own = [];
+      // (A one-shot check sees each finding once: nothing to reuse, so nothing is kept per finding.)
+      const reuse = !this.workspace.oneShot;
       for (const f of a.findings) {
         // Unchanged chunks hand back the same finding objects: so does this, and the adapters can
         // reuse what they derived from them (LSP diagnostics).
-        let c = this.withSeverity.get(f);
+        let c = reuse ? this.withSeverity.get(f) : undefined;
         if (c === undefined) {
           const sev = this.severity(f.ruleId, f.data?.severity);
           // (Messages, fix titles and data come masked from the drivers: analysis/mask.ts.)
           c = sev ? { ...f, severity: sev } : null;
-          this.withSeverity.set(f, c);
+          if (reuse) this.withSeverity.set(f, c);
         }
         if (c) own.push(c);
       }
