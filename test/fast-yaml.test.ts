@@ -274,6 +274,27 @@ describe('fast YAML reader', () => {
     assert.ok(stats.covered > values.length * 2, `${stats.covered} read`);
   });
 
+  it('leaves a mapping with a duplicate key to the library, short or long (SameValueZero: NaN, 1 and 1.0)', () => {
+    for (const n of [2, 31, 32, 33, 80]) {
+      const keys = Array.from({ length: n }, (_, i) => `k${i}: v${i}\n`);
+      const unique = keys.join('');
+      assert.ok(fastParseDocument(unique), `${n} unique keys are read`);
+      assertAgrees(unique, `${n} keys`);
+      for (const at of [0, n - 1]) {
+        const dup = unique + `k${at}: again\n`;
+        assert.strictEqual(fastParseDocument(dup), undefined, `${n} keys, k${at} twice`);
+        assertAgrees(dup, `${n} keys, k${at} twice`);
+      }
+      const pad = keys.slice(0, n - 1).join('');
+      for (const [a, b] of [['.nan', '.NaN'], ['1', '1.0'], ['true', 'True'], ['~', 'null'], ['0x10', '16']]) {
+        const text = `${pad}${a}: x\n${b}: y\n`;
+        assert.strictEqual(fastParseDocument(text), undefined, `${n} keys, ${a} and ${b}`);
+        assertAgrees(text, `${n} keys, ${a} and ${b}`);
+      }
+      assert.ok(fastParseDocument(`${pad}.nan: x\n.inf: y\n`), `${n} keys, NaN and Infinity differ`);
+    }
+  });
+
   it('equals the library on generated documents (seeded), and reads many of them', () => {
     const doc = generator(prng(20261123));
     const stats = { covered: 0 };

@@ -97,6 +97,17 @@ const UNIT_DAYS: Record<string, number> = { day: 1, week: 7, month: 30, year: 36
  */
 export function parseCadenceDays(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
+  // (Every identity and document reads its cadence, and a workspace writes few distinct ones.)
+  if (parsedCadences.has(value)) return parsedCadences.get(value);
+  const days = readCadence(value);
+  if (parsedCadences.size >= 4096) parsedCadences.clear();
+  parsedCadences.set(value, days);
+  return days;
+}
+
+const parsedCadences = new Map<string, number | undefined>();
+
+function readCadence(value: string): number | undefined {
   const s = value.trim().toLowerCase();
   if (!s) return undefined;
   if (s in CADENCE_WORDS) return CADENCE_WORDS[s];

@@ -15,7 +15,7 @@ export const OFFLOAD_MIN_CHARS = 128 * 1024;
 import { forgetInventory, type IdentitySummary } from './analysis/inventory';
 import { forgetBody } from './analysis/body';
 import { factsOf, scanFacts, WorkspaceIndex } from './workspace-index';
-import { ruleMeta } from './rules/registry';
+import { compareRuleIds, ruleMeta } from './rules/registry';
 import type { FileHost, Finding, Fix, Position, Range, Severity, TextEdit } from './types';
 import type { ControlRef } from './refs/scan';
 import { comparePos, LineIndex, rangeContains, rangesOverlap, type SourceFile, type TextChange } from './text';
@@ -494,19 +494,21 @@ export class IsmsService {
     let own = this.checked.get(a);
     if (!own) {
       own = [];
+      // (A one-shot check sees each finding once: nothing to reuse, so nothing is kept per finding.)
+      const reuse = !this.workspace.oneShot;
       for (const f of a.findings) {
         // Unchanged chunks hand back the same finding objects: so does this, and the adapters can
         // reuse what they derived from them (LSP diagnostics).
-        let c = this.withSeverity.get(f);
+        let c = reuse ? this.withSeverity.get(f) : undefined;
         if (c === undefined) {
           const sev = this.severity(f.ruleId, f.data?.severity);
           // (Messages, fix titles and data come masked from the drivers: analysis/mask.ts.)
           c = sev ? { ...f, severity: sev } : null;
-          this.withSeverity.set(f, c);
+          if (reuse) this.withSeverity.set(f, c);
         }
         if (c) own.push(c);
       }
-      own.sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId));
+      own.sort((x, y) => comparePos(x.range.start, y.range.start) || compareRuleIds(x.ruleId, y.ruleId));
       this.checked.set(a, own);
     }
     return own;
@@ -519,7 +521,7 @@ export class IsmsService {
   private suppressedOf(a: Analysis, own: Finding[], extra: Finding[]): { findings: Finding[]; records: SuppressionRecord[] } {
     const memo = this.suppressedMemo.get(a);
     if (memo && memo.extra.length === extra.length && memo.extra.every((f, i) => f === extra[i])) return { findings: memo.result.findings.slice(), records: memo.result.records };
-    const all = extra.length ? own.concat(extra).sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId)) : own;
+    const all = extra.length ? own.concat(extra).sort((x, y) => comparePos(x.range.start, y.range.start) || compareRuleIds(x.ruleId, y.ruleId)) : own;
     const result = this.suppress(all, this.directivesOf(a));
     this.suppressedMemo.set(a, { extra, result });
     return { findings: result.findings.slice(), records: result.records };

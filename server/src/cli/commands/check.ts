@@ -4,6 +4,7 @@ import { createTwoFilesPatch } from 'diff';
 import { fixFile } from '../../core/fix';
 import { dirname, relative, resolve } from 'node:path';
 import { comparePos } from '../../core/text';
+import { compareRuleIds } from '../../core/rules/registry';
 import type { Finding } from '../../core/types';
 import type { IdentitySummary } from '../../core/analysis/inventory';
 import { UsageError, didYouMean, isCalendarDate, nameEdits, type Command } from '../args';
@@ -19,7 +20,7 @@ import { countSeverities, githubSummary } from '../ci-formats';
 import type { Out } from '../io';
 import type { SuppressionRecord } from '../../core/analysis/suppress';
 
-const byPosition = (a: Finding, b: Finding) => comparePos(a.range.start, b.range.start) || a.ruleId.localeCompare(b.ruleId);
+const byPosition = (a: Finding, b: Finding) => comparePos(a.range.start, b.range.start) || compareRuleIds(a.ruleId, b.ruleId);
 
 export const check: Command = {
   name: 'check',

@@ -48,6 +48,20 @@ const BARE_HOST = new RegExp(`^(?:www\\.)?[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.${TLD}(
 
 /** What a written target is (see the file comment); `as` forces a mapping's `path:` or `url:`. */
 export function classifyTarget(value: string, as?: 'path' | 'url'): Pick<EvidenceEntry, 'kind' | 'path' | 'anchor' | 'urlProblem'> {
+  // (Every identity reads its evidence and offboarding, often the same few paths and URLs: each is classified once. The
+  // callers copy the result's fields, so the one object is never changed.)
+  const key = `${as ?? ''}:${value}`;
+  let out = classified.get(key);
+  if (out === undefined) {
+    if (classified.size >= 4096) classified.clear();
+    classified.set(key, (out = classify(value, as)));
+  }
+  return out;
+}
+
+const classified = new Map<string, Pick<EvidenceEntry, 'kind' | 'path' | 'anchor' | 'urlProblem'>>();
+
+function classify(value: string, as?: 'path' | 'url'): Pick<EvidenceEntry, 'kind' | 'path' | 'anchor' | 'urlProblem'> {
   const v = value.trim();
   if (as === 'url' || SCHEME_URL.test(v) || OPAQUE_URL.test(v) || /^https?:/i.test(v)) return { kind: 'url', ...problemOf(urlProblem(v)) };
   if (as !== 'path' && !/\s/.test(v) && BARE_HOST.test(v)) return { kind: 'url', urlProblem: 'has no scheme (write https://...)' };

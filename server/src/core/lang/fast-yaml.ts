@@ -124,12 +124,22 @@ class Reader {
     const text = this.text;
     const map = new YAMLMap(this.schema);
     const start = this.ls[li] + col;
-    const keys = new Set<unknown>();
+    // The keys so far (a duplicate is left to the library): a list while short, then a Set, both by SameValueZero.
+    const keys: unknown[] = [];
+    let keySet: Set<unknown> | undefined;
     for (;;) {
       const e = this.le[li];
       const key = this.key(this.ls[li] + col, e);
-      if (!key || keys.has(key.value)) return undefined;
-      keys.add(key.value);
+      if (!key) return undefined;
+      const kv = key.value;
+      if (keySet) {
+        if (keySet.has(kv)) return undefined;
+        keySet.add(kv);
+      } else {
+        for (let i = 0; i < keys.length; i++) if (keys[i] === kv || (keys[i] !== keys[i] && kv !== kv)) return undefined;
+        keys.push(kv);
+        if (keys.length >= 32) keySet = new Set(keys);
+      }
       let q = key.range![1] + 1;
       while (q < e && text.charCodeAt(q) === 32) q++;
       let value: Block | undefined;

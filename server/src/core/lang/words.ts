@@ -17,6 +17,9 @@ export const PLACEHOLDER_MARKUP = /<insert[^>]*>|\[(?:owner|approver|name|date|t
  */
 export function isPlaceholderValue(value: string): boolean {
   const v = value.trim();
+  // Each pattern below starts with one of these characters (T, F, X, '.', '…', '<', '['): most values start otherwise.
+  const c = v.charCodeAt(0);
+  if (c !== 84 && c !== 70 && c !== 88 && c !== 46 && c !== 0x2026 && c !== 60 && c !== 91) return false;
   return /^(?:TODO|TBD|TBC|FIXME|XXX)\b/.test(v) || /^(?:\.{3,}|…+)$/.test(v) || PLACEHOLDER_ANGLE.test(v) || PLACEHOLDER_MARKUP_WHOLE.test(v);
 }
 

@@ -5,7 +5,7 @@
  * framework -> list as comply writes `satisfies: {TSC: [CC6.1]}`, whose key names the framework of bare
  * numbers). Reports nothing: the rules judge what this returns (analysis/yaml.ts runs them).
  */
-import { isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Scalar } from 'yaml';
+import { isCollection, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node, type Scalar } from 'yaml';
 import { scanReferences, type ControlRef } from '../refs/scan';
 import type { Config, FrameworkId } from '../config';
 import { FRAMEWORKS, frameworkOfName } from '../catalog/frameworks';
@@ -73,9 +73,16 @@ export function readYaml(yamlText: string, base: number, config: Config): YamlRe
   const doc = fastParseDocument(yamlText) ?? parseDocument(yamlText, PARSE_OPTIONS);
   const lists: ControlsList[] = [];
   const refs: ControlRef[] = [];
-  visit(doc, {
-    Pair(_, pair) {
-      if (!isPair(pair) || !isScalar(pair.key) || !CONTROL_LIST_KEYS.has(String(pair.key.value).toLowerCase())) return;
+  // Every pair at any depth, in document order: what yaml's `visit(doc, { Pair })` reaches, without its
+  // frozen path arrays per collection (a walk of the same nodes in the same order).
+  const walk = (node: unknown): void => {
+    if (isCollection(node)) {
+      for (const item of node.items) walk(item);
+      return;
+    }
+    if (!isPair(node)) return;
+    const pair = node;
+    if (isScalar(pair.key) && CONTROL_LIST_KEYS.has(String(pair.key.value).toLowerCase())) {
       const v = (pair.value as Node | null) ?? null;
       const items = listItems(v).map(({ item, hint }): ControlsItem | undefined => {
         if (!isScalar(item) || !item.range) return undefined;
@@ -85,7 +92,10 @@ export function readYaml(yamlText: string, base: number, config: Config): YamlRe
       });
       lists.push({ key: String(pair.key.value), value: v, items });
       for (const it of items) if (it) for (const ref of it.found) refs.push(ref);
-    },
-  });
+    }
+    walk(pair.key);
+    walk(pair.value);
+  };
+  walk(doc.contents);
   return { doc, lists, refs };
 }

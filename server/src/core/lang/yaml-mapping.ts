@@ -155,7 +155,14 @@ export function scalarText(node: Node | null | undefined): string | undefined {
 /** A list of scalars (or one scalar) as strings; empty items dropped. */
 export function listText(node: Node | null | undefined): string[] {
   if (!node) return [];
-  if (isSeq(node)) return node.items.map((i) => scalarText(i as Node)).filter((x): x is string => x !== undefined);
+  if (isSeq(node)) {
+    const out: string[] = [];
+    for (const i of node.items) {
+      const s = scalarText(i as Node);
+      if (s !== undefined) out.push(s);
+    }
+    return out;
+  }
   const s = scalarText(node);
   return s === undefined ? [] : [s];
 }
@@ -205,7 +212,7 @@ function lineEnd(text: string, at: number): number {
 
 /** `end` moved back over trailing blanks and line breaks, not below `min`. */
 export function trimEnd(text: string, end: number, min = 0): number {
-  while (end > min && /[\r\n \t]/.test(text[end - 1])) end--;
+  for (let c = text.charCodeAt(end - 1); end > min && (c === 32 || c === 10 || c === 13 || c === 9); c = text.charCodeAt(end - 1)) end--;
   return end;
 }
 

@@ -76,6 +76,26 @@ export function unitsReading(input: RuleInput): readonly RuleUnit[] {
   return list;
 }
 
+/** Each rule ID's place in localeCompare order (IDs that compare equal share one), made on first use. */
+let ruleRanks: Map<string, number> | undefined;
+
+/**
+ * `x.localeCompare(y)` in sign, for the rule IDs of findings (the tie-break of every sort by position): the known IDs by
+ * their rank, so a sort of many findings at one place collates no strings; any other ID by localeCompare.
+ */
+export function compareRuleIds(x: string, y: string): number {
+  if (x === y) return 0;
+  if (!ruleRanks) {
+    const ids = [...new Set(rules.map((m) => m.id))].sort((a, b) => a.localeCompare(b));
+    ruleRanks = new Map();
+    let rank = 0;
+    ids.forEach((id, i) => ruleRanks!.set(id, i > 0 && ids[i - 1].localeCompare(id) !== 0 ? ++rank : rank));
+  }
+  const a = ruleRanks.get(x);
+  const b = ruleRanks.get(y);
+  return a !== undefined && b !== undefined ? a - b : x.localeCompare(y);
+}
+
 export function ruleMeta(id: string): RuleMeta | undefined {
   return byId.get(id);
 }

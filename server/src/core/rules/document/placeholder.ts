@@ -51,9 +51,13 @@ function scanValue(root: Node | null, key: string, base: number, r: Reporter): v
     }
     if (!isScalar(n) || typeof n.value !== 'string' || !n.range) continue;
     const s0 = base + n.range[0];
-    const src = text.slice(s0, trimEnd(text, base + n.range[1], s0));
-    // (Most values have none of what the patterns below start with: one scan says so.)
-    if (!MAYBE_PLACEHOLDER.test(src) && !MAYBE_PLACEHOLDER.test(n.value)) continue;
+    const e0 = trimEnd(text, base + n.range[1], s0);
+    // (Most values have none of what the patterns below start with: one scan says so. A value written as it reads, a
+    // plain scalar on one line, is its own source: then neither the copy of the source nor a second scan is needed.)
+    const v = n.value;
+    const same = e0 - s0 === v.length && text.startsWith(v, s0);
+    if (!MAYBE_PLACEHOLDER.test(v) && (same || !MAYBE_PLACEHOLDER.test(text.slice(s0, e0)))) continue;
+    const src = same ? v : text.slice(s0, e0);
     const marks = [...src.matchAll(PLACEHOLDER_WORDS), ...src.matchAll(PLACEHOLDER_MARKUP)].sort((a, b) => a.index! - b.index!);
     for (const m of marks) r.add(placeholder.id, s0 + m.index!, s0 + m.index! + m[0].length, VALUE_MESSAGE(m[0], key));
     if (!marks.length && isPlaceholderValue(n.value)) r.add(placeholder.id, s0, s0 + src.length, VALUE_MESSAGE(n.value.trim(), key));

@@ -182,12 +182,17 @@ export class IdentityContext {
   private addRisk(meta: RuleMeta): Fix[] {
     const risk = meta.owasp?.[0];
     if (!risk) return [];
-    const listed = this.controls.some((c) => new RegExp(`(?:^|[:\\s])${risk}(?::2025)?$`, 'i').test(c.trim()));
+    let re = riskPatterns.get(risk);
+    if (!re) riskPatterns.set(risk, (re = new RegExp(`(?:^|[:\\s])${risk}(?::2025)?$`, 'i')));
+    const listed = this.controls.some((c) => re.test(c.trim()));
     if (listed) return [];
     const edit = addControlEdit(this.m, this.controlsEntry, `NHI:${risk}`, this.eol);
     return edit ? [{ title: `Add NHI:${risk} to 'controls'`, edits: [edit] }] : [];
   }
 }
+
+/** The pattern of a controls entry naming an OWASP risk (`NHI7`, `NHI:NHI7:2025`), per risk (no `g`: test keeps no state). */
+const riskPatterns = new Map<string, RegExp>();
 
 function plainText(v: unknown): string | undefined {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v).trim() || undefined : undefined;
@@ -246,7 +251,7 @@ export function addControlEdit(m: YamlMapping, e: MappingEntry | undefined, ref:
 
 /** `end` moved back over blanks, line breaks and commas, not below `min`. */
 export function trimTo(text: string, end: number, min: number): number {
-  while (end > min && /[\r\n \t,]/.test(text[end - 1])) end--;
+  for (let c = text.charCodeAt(end - 1); end > min && (c === 32 || c === 10 || c === 13 || c === 9 || c === 44); c = text.charCodeAt(end - 1)) end--;
   return end;
 }
 

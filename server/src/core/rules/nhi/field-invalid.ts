@@ -145,9 +145,9 @@ function checkFields(m: YamlMapping, where: 'identity' | 'defaults', r: Reporter
           const t = scalarText(item as Node);
           if (!t || !isScalar(item) || !item.range) continue;
           const lower = t.toLowerCase();
-          if (COMMON_ENVIRONMENTS.includes(lower) || lower.length < 4) continue;
+          if (COMMON_ENVIRONMENTS.includes(lower) || lower.length < 4 || lower.includes('-') || /\d/.test(lower)) continue;
           const near = closest(lower, COMMON_ENVIRONMENTS, 1);
-          if (!near || lower.includes('-') || /\d/.test(lower)) continue;
+          if (!near) continue;
           const s = m.base + item.range[0];
           const end = trimTo(r.lines.text, m.base + item.range[1], s);
           r.add(

@@ -86,6 +86,11 @@ export const reviewDateMissing = defineRule({
  * `payments` or `team-a`): "Identity and Access Management" or "Risk & Compliance" is one team's name.
  */
 export function splitOwners(s: string): string[] {
+  // Without a separator below (`,` `;` `&` `/` `+` or "and" in any case) the value is one owner, trimmed (the splits give [s.trim()]).
+  if (!MAY_SPLIT.test(s)) {
+    const one = s.trim();
+    return one ? [one] : [];
+  }
   const parts = s
     .split(/\s*[,;]\s*/)
     .map((x) => x.trim())
@@ -96,6 +101,11 @@ export function splitOwners(s: string): string[] {
     return sub.length > 1 && sub.every((x) => contact.test(x)) ? sub : [p];
   });
 }
+
+/** The alias every mapping has (alias, canonical): `owners` for `owner`. */
+const OWNER_ALIAS: readonly [string, string][] = [['owners', 'owner']];
+
+const MAY_SPLIT = /[,;&/+]|and/i;
 
 export interface OwnershipTarget {
   /** The mapping: an identity of an inventory, or the front matter of a document. */
@@ -168,11 +178,11 @@ export function checkOwnership(t: OwnershipTarget, reporter: Reporter): Ownershi
     add: (ruleId: string, start: number, end: number, message: string, fixes: Fix[] = [], data?: Record<string, unknown>) =>
       reporter.add(ruleId, start, end, message, fixes, data || Object.keys(extra).length ? { ...extra, ...(data ?? {}) } : undefined),
   };
-  const aliases = { owners: 'owner', ...(t.aliases ?? {}) };
+  const aliases = t.aliases ? Object.entries({ owners: 'owner', ...t.aliases }) : OWNER_ALIAS;
   const lookup = (canonical: string): MappingEntry | undefined => {
     const own = m.get(canonical);
     if (own) return own;
-    for (const [a, c] of Object.entries(aliases)) if (c === canonical && m.get(a)) return m.get(a);
+    for (const [a, c] of aliases) if (c === canonical && m.get(a)) return m.get(a);
     return undefined;
   };
   const inherited = (k: string): unknown => (t.inherited ? t.inherited[k] : undefined);
