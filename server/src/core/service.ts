@@ -19,6 +19,7 @@ import { ruleMeta } from './rules/registry';
 import type { FileHost, Finding, Fix, Position, Range, Severity, TextEdit } from './types';
 import type { ControlRef } from './refs/scan';
 import { comparePos, LineIndex, rangeContains, rangesOverlap, type SourceFile, type TextChange } from './text';
+import { compareFindings } from './report';
 import { unmatchedGlobs, type ConfigDiagnostic } from './config-file';
 import { completeConfig, configDiagnostics, hoverConfig, isConfigFile } from './editor/config-assist';
 import { nameAt, nameOccurrences, NameIndex, renameEdits, scanNames, type NameKind } from './editor/names';
@@ -325,7 +326,7 @@ export class IsmsService {
         }
         if (c) own.push(c);
       }
-      own.sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId));
+      own.sort(compareFindings); // (nearly sorted: each chunk's findings come sorted, in file order)
       this.checked.set(a, own);
     }
     return own;
@@ -338,7 +339,7 @@ export class IsmsService {
   private suppressedOf(a: Analysis, own: Finding[], extra: Finding[]): { findings: Finding[]; records: SuppressionRecord[] } {
     const memo = this.suppressedMemo.get(a);
     if (memo && memo.extra.length === extra.length && memo.extra.every((f, i) => f === extra[i])) return { findings: memo.result.findings.slice(), records: memo.result.records };
-    const all = extra.length ? own.concat(extra).sort((x, y) => comparePos(x.range.start, y.range.start) || x.ruleId.localeCompare(y.ruleId)) : own;
+    const all = extra.length ? own.concat(extra).sort(compareFindings) : own;
     const result = this.suppress(all, this.directivesOf(a));
     this.suppressedMemo.set(a, { extra, result });
     return { findings: result.findings.slice(), records: result.records };
@@ -399,7 +400,7 @@ export class IsmsService {
     const out: Finding[] = [];
     this.revokedInUseAcross(uri, identities, out);
     const dupSeverity = this.severity('nhi-id-duplicate');
-    if (!dupSeverity) return out.sort((x, y) => comparePos(x.range.start, y.range.start) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0));
+    if (!dupSeverity) return out.sort(compareFindings);
     // Per identity summary (the same object while its chunk is unchanged and unmoved), until another
     // file's IDs change (or the configuration: setConfig clears them): a keystroke then recomputes none
     // of a large inventory's cross-file findings.
@@ -411,7 +412,7 @@ export class IsmsService {
       if (f === undefined) memo.byIdentity.set(i, (f = this.duplicateFinding(uri, i, dupSeverity) ?? null));
       if (f) out.push(f);
     }
-    return out.sort((x, y) => comparePos(x.range.start, y.range.start) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0));
+    return out.sort(compareFindings);
   }
 
   /**

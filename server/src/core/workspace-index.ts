@@ -75,14 +75,20 @@ function retiredIdLines(text: string): Set<number> {
   return out;
 }
 
+const idEntries = new WeakMap<object, FileFacts['ids'][number]>();
+
 /** Facts of an analysed file. */
 export function factsOf(a: Analysis): FileFacts {
   if (a.kind === 'inventory') {
     const owners = new Set<string>();
     const ids: FileFacts['ids'] = [];
     for (const i of a.identities ?? []) {
-      i.owners.forEach((o) => owners.add(o));
-      if (i.id !== undefined && i.idRange) ids.push(i.status && RETIRED_STATUSES.includes(i.status) ? { id: i.id, line: i.idRange.start.line, retired: true } : { id: i.id, line: i.idRange.start.line });
+      for (const o of i.owners) owners.add(o);
+      if (i.id === undefined || !i.idRange) continue;
+      // (An identity summary is the same object while its chunk is unchanged and unmoved: so is its entry.)
+      let e = idEntries.get(i);
+      if (!e) idEntries.set(i, (e = i.status && RETIRED_STATUSES.includes(i.status) ? { id: i.id, line: i.idRange.start.line, retired: true } : { id: i.id, line: i.idRange.start.line }));
+      ids.push(e);
     }
     return { owners: [...owners], ids };
   }
@@ -90,10 +96,16 @@ export function factsOf(a: Analysis): FileFacts {
   return { owners: [], ids: [] };
 }
 
+function sameOwnersAndDoc(a: FileFacts, b: FileFacts): boolean {
+  if (a.owners.length !== b.owners.length || a.doc?.type !== b.doc?.type || a.doc?.offboarding !== b.doc?.offboarding || !!a.doc !== !!b.doc) return false;
+  for (let i = 0; i < a.owners.length; i++) if (a.owners[i] !== b.owners[i]) return false;
+  return true;
+}
+
 function sameFacts(a: FileFacts, b: FileFacts): boolean {
   if (a.ids.length !== b.ids.length || a.owners.length !== b.owners.length) return false;
   if (a.doc?.type !== b.doc?.type || a.doc?.offboarding !== b.doc?.offboarding) return false;
-  for (let i = 0; i < a.ids.length; i++) if (a.ids[i].id !== b.ids[i].id || a.ids[i].line !== b.ids[i].line || a.ids[i].retired !== b.ids[i].retired) return false;
+  for (let i = 0; i < a.ids.length; i++) if (a.ids[i] !== b.ids[i] && (a.ids[i].id !== b.ids[i].id || a.ids[i].line !== b.ids[i].line || a.ids[i].retired !== b.ids[i].retired)) return false;
   for (let i = 0; i < a.owners.length; i++) if (a.owners[i] !== b.owners[i]) return false;
   return true;
 }
@@ -128,6 +140,12 @@ export class WorkspaceIndex {
     if (old && sameFacts(old, facts)) return false;
     if (old?.ids.length || facts.ids.length) this.bump(uri);
     const changed = !old || old.ids.length !== facts.ids.length || old.ids.some((x, i) => x.id !== facts.ids[i].id || x.retired !== facts.ids[i].retired);
+    if (old && !changed && sameOwnersAndDoc(old, facts)) {
+      // The same IDs in the same order, some on other lines (a line break above them): move those, not all.
+      this.moveLines(uri, old, facts);
+      this.files.set(uri, facts);
+      return false;
+    }
     if (old) this.unlinkIds(uri, old);
     if (facts.owners.length || facts.ids.length || facts.doc) this.files.set(uri, facts);
     else this.files.delete(uri);
@@ -153,6 +171,24 @@ export class WorkspaceIndex {
     this.unlinkIds(uri, old);
     this.files.delete(uri);
     return old.ids.length > 0;
+  }
+
+  /**
+   * Updates the lines of `uri`'s declarations from `old` to `facts` (the same IDs, in the same order). What is kept per
+   * ID is its first declaration's line: from the last declaration back, only the one whose old line is the one kept
+   * is that first one (a file's declarations are on increasing lines).
+   */
+  private moveLines(uri: string, old: FileFacts, facts: FileFacts): void {
+    for (let i = facts.ids.length - 1; i >= 0; i--) {
+      const from = old.ids[i].line;
+      const { id, line } = facts.ids[i];
+      if (from === line) continue;
+      const m = this.byId.get(id);
+      if (m?.get(uri) === from) m.set(uri, line);
+      const l = this.byLower.get(id.toLowerCase());
+      const mine = l?.get(uri);
+      if (l && mine?.line === from) l.set(uri, { line, retired: mine.retired });
+    }
   }
 
   private unlinkIds(uri: string, facts: FileFacts): void {

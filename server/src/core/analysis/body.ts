@@ -19,7 +19,7 @@
  */
 import type { Config, FrameworkId } from '../config';
 import { LineIndex } from '../text';
-import { Reporter, type RawFinding } from '../report';
+import { compareFindings, Reporter, type RawFinding } from '../report';
 import { frameworksNamed, refIds, scanReferences, shiftRef, type ControlRef } from '../refs/scan';
 import { detach, LruCache, shiftFinding } from '../chunks';
 import { parseSection, type BodyLink, type SectionSyntax } from '../lang/markdown-syntax';
@@ -144,6 +144,7 @@ function checkSection(text: string, config: Config): SectionResult {
   });
   const headings: Heading[] = syntax.headings.map((h) => ({ ...h, norm: normaliseHeading(h.text), slug: githubSlug(h.text) }));
   maskMessages(r.findings, r.lines);
+  r.findings.sort(compareFindings); // (in the order the service gives them: a file's findings are then runs already sorted)
   return { findings: r.findings, refs, keys, headings, anchors: syntax.anchors, records, links: syntax.links, open: syntax.open };
 }
 
