@@ -226,8 +226,9 @@ export class IsmsService {
 
   /** Keeps `a` as the analysis of this text and indexes its facts. */
   private keep(file: SourceFile, a: Analysis): Analysis {
+    const prev = this.cache.get(file.uri)?.analysis;
     this.cache.set(file.uri, { text: file.text, analysis: a });
-    if (this.index.set(file.uri, factsOf(a))) this.idChange = true;
+    if (this.index.set(file.uri, factsOf(a, prev))) this.idChange = true;
     return a;
   }
 
