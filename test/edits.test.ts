@@ -10,6 +10,7 @@ import { prng } from './helpers/prng';
 
 const { LineIndex } = server('core/text.js');
 const { splitInventory, splitInventoryAfterChange } = server('core/lang/inventory.js');
+const { sectionStarts, sectionStartsAfterEdit } = server('core/lang/markdown-body.js');
 const { IsmsService } = server('core/service.js');
 const { defaultConfig } = server('core/config.js');
 const { IndexedDocument } = server('lsp/document.js');
@@ -94,6 +95,36 @@ describe('known changes: incremental line index and inventory cut', function () 
     }
     // Most changes between two cuttable texts are re-cut locally (the test would pass vacuously otherwise).
     assert.ok(recut > steps / 2, `${recut} of ${steps} re-cut locally`);
+  });
+
+  it('a Markdown body re-cut around a change equals a cut of the whole text (fences, comments, long sections)', () => {
+    const MD = ['a', ' ', '\n', '\n\n', '\r\n', '#', '# ', '## T\n', '```', '```\n', '~~~\n', '<!--', '-->', '    ', 'x', 'Para graph\n', '\n\nNew paragraph\n'];
+    const block = (rand: () => number, i: number): string => {
+      const parts = [`## Step ${i}\n\nSome prose ${i}.\n\n`];
+      const r = rand();
+      if (r < 0.15) parts.push('```\n# not a heading\n```\n\n');
+      else if (r < 0.25) parts.push('<!-- a comment\n# not a heading\n-->\n\n');
+      else if (r < 0.35) parts.push('~~~~\ncode\n~~~\n~~~~\n\n');
+      else if (r < 0.45) for (let k = 0; k < 70; k++) parts.push(k % 5 === 0 ? '\nA paragraph line\n' : 'more text\n');
+      return parts.join('');
+    };
+    const doc = (rand: () => number) => `# Title\n\n${Array.from({ length: 12 }, (_, i) => block(rand, i)).join('')}`;
+    let steps = 0;
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const rand = prng(seed);
+      let text = doc(rand);
+      for (let step = 0; step < 300; step++) {
+        const e = randomEdit(rand, text, MD);
+        const fromLine = seed === 5 ? 2 : 0;
+        const want = sectionStarts(new LineIndex(e.text), Math.min(fromLine, new LineIndex(e.text).lineCount - 1));
+        if (fromLine < new LineIndex(text).lineCount && fromLine < new LineIndex(e.text).lineCount) {
+          assert.deepEqual(sectionStartsAfterEdit(text, e.text, e.change, fromLine), want, `seed ${seed} step ${step}: ${JSON.stringify(e.change)} ${JSON.stringify(e.inserted)}`);
+          steps++;
+        }
+        text = rand() < 0.02 ? doc(rand) : e.text;
+      }
+    }
+    assert.ok(steps > 1000);
   });
 
   it('declines to re-cut a change that reaches the header or could end the sequence', () => {

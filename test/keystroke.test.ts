@@ -12,6 +12,7 @@ const { messageBytes } = server('lsp/encode.js');
 const { sameValue } = server('core/analysis/intern.js');
 const { IsmsService } = server('core/service.js');
 const { defaultConfig } = server('core/config.js');
+const { WorkspaceIndex } = server('core/workspace-index.js');
 
 /** A small deterministic generator (xorshift). */
 function rng(seed: number): () => number {
@@ -123,6 +124,79 @@ describe('keystroke cost: equal results', () => {
       const line = text.slice(0, at).split('\n').length - 1;
       const changed = after.filter((f: any) => !old.has(f));
       assert.ok(changed.every((f: any) => Math.abs(f.range.start.line - line) <= 5), `${d.uri}: ${changed.length} of ${after.length} findings are new: ${JSON.stringify(changed.map((f: any) => f.range.start.line))}`);
+    }
+  });
+
+  it('the encoder writes a moved diagnostic (same message, new range) as JSON.stringify does, and other shapes too', () => {
+    const r = rng(5);
+    const base = (i: number, line: number, extra: Record<string, unknown> = {}) => ({
+      range: { start: { line, character: i }, end: { line: line + (i % 2), character: 3 } },
+      severity: 1 + (i % 4),
+      code: i % 3 ? 'nhi-offboarding-missing' : 'link-broken',
+      codeDescription: { href: `https://example.com/${i % 3}.md` },
+      source: 'isms',
+      message: `Identity 'svc-${i % 5}' "x" \u2028 ${'\ud83d\ude00'}`,
+      ...extra,
+    });
+    for (let k = 0; k < 300; k++) {
+      const i = Math.floor(r() * 12);
+      const extra = r() < 0.2 ? { data: { n: k } } : r() < 0.1 ? { tags: [1] } : {};
+      const d: Record<string, unknown> = base(i, Math.floor(r() * 1000), extra);
+      if (r() < 0.1) d.codeDescription = { href: 'h', other: 1 };
+      if (r() < 0.1) delete d.source;
+      const m = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: 'file:///a.yaml', version: k, diagnostics: [d, base(i, k)] } };
+      assert.equal(messageBytes(m).toString('utf8'), JSON.stringify(m));
+    }
+  });
+
+  it('the workspace index moved by line breaks equals a fresh index (ids repeated, in other cases, retired)', () => {
+    const r = rng(9);
+    const names = ['a', 'A', 'b', 'c', 'B'];
+    for (let round = 0; round < 100; round++) {
+      const n = 1 + Math.floor(r() * 8);
+      let line = 0;
+      let ids = Array.from({ length: n }, () => ({ id: names[Math.floor(r() * names.length)], line: (line += 1 + Math.floor(r() * 3)), ...(r() < 0.2 ? { retired: true as const } : {}) }));
+      const moved = new WorkspaceIndex();
+      moved.set('file:///other.yaml', { owners: [], ids: [{ id: 'a', line: 3 }, { id: 'b', line: 4, retired: true }] });
+      moved.set('file:///x.yaml', { owners: ['o'], ids });
+      for (let k = 0; k < 4; k++) {
+        // A line break at a random line: every declaration after it moves down (or up, for its removal).
+        const at = Math.floor(r() * (line + 1));
+        const dl = r() < 0.5 ? 1 : -1;
+        ids = ids.map((x) => (x.line > at ? { ...x, line: x.line + dl } : x));
+        moved.set('file:///x.yaml', { owners: ['o'], ids });
+        const fresh = new WorkspaceIndex();
+        fresh.set('file:///other.yaml', { owners: [], ids: [{ id: 'a', line: 3 }, { id: 'b', line: 4, retired: true }] });
+        fresh.set('file:///x.yaml', { owners: ['o'], ids });
+        for (const id of names) {
+          for (const uri of ['file:///x.yaml', 'file:///other.yaml', 'file:///y.yaml']) {
+            assert.deepEqual(moved.elsewhere(id, uri), fresh.elsewhere(id, uri), `${id} from ${uri}`);
+            assert.deepEqual(moved.retiredElsewhere(id, uri), fresh.retiredElsewhere(id, uri), `${id} from ${uri}`);
+          }
+        }
+      }
+    }
+  });
+
+  it('findings kept by a rule between analyses are masked in every output and never changed (a masked one is a copy)', () => {
+    const svc = new IsmsService({ relativePath: (u: string) => u.replace('file:///w/', ''), files: { stat: () => 'missing', readText: () => undefined } });
+    svc.setConfig({ ...defaultConfig(), today: '2026-12-01' });
+    const uri = 'file:///w/inv.nhi.yaml';
+    const token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+    const identity = (i: number, extra = '') => `  - id: svc-${i}\n    owner: team@x.example\n    offboarding: runbooks/${i === 1 ? token : 'gone'}-${i}.md\n${extra}`;
+    const texts = [
+      `identities:\n${identity(1)}${identity(2)}${identity(3)}`,
+      `identities:\n${identity(1)}${identity(2)}${identity(3, '    purpose: x\n')}`,
+      `identities:\n${identity(1)}${identity(2, `    notes: ${token}\n`)}${identity(3, '    purpose: x\n')}`,
+      `identities:\n${identity(1)}${identity(2)}${identity(3)}`,
+    ];
+    const seen: { f: unknown; json: string }[] = [];
+    for (const text of texts) {
+      const out = svc.check({ uri, text });
+      assert.equal(out.filter((f: any) => f.ruleId === 'nhi-offboarding-missing').length, 3);
+      assert.ok(!JSON.stringify(out).includes(token), 'a secret shows unmasked');
+      for (const x of seen) assert.equal(JSON.stringify(x.f), x.json, 'a finding handed out earlier changed');
+      for (const f of out) seen.push({ f, json: JSON.stringify(f) });
     }
   });
 });

@@ -1,5 +1,15 @@
-import type { Finding, Fix } from './types';
+import type { Finding, Fix, Range } from './types';
 import type { LineIndex } from './text';
+
+/**
+ * The order of a file's findings: by start position, then rule ID (code points: rule IDs are kebab-case ASCII, where
+ * this is the order localeCompare gives, without its cost on a sort of 30,000 findings).
+ */
+export function compareFindings(x: { range: Range; ruleId: string }, y: { range: Range; ruleId: string }): number {
+  const a = x.range.start;
+  const b = y.range.start;
+  return a.line - b.line || a.character - b.character || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0);
+}
 
 /** Raw finding before the configured severity is applied. */
 export type RawFinding = Omit<Finding, 'severity'>;

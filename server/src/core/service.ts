@@ -19,6 +19,7 @@ import { compareRuleIds, ruleMeta } from './rules/registry';
 import type { FileHost, Finding, Fix, Position, Range, Severity, TextEdit } from './types';
 import type { ControlRef } from './refs/scan';
 import { comparePos, LineIndex, rangeContains, rangesOverlap, type SourceFile, type TextChange } from './text';
+import { compareFindings } from './report';
 import { unmatchedGlobs, type ConfigDiagnostic } from './config-file';
 import { completeConfig, configDiagnostics, hoverConfig, isConfigFile } from './editor/config-assist';
 import { nameAt, nameOccurrences, NameIndex, renameEdits, scanNames, type NameKind } from './editor/names';
@@ -252,8 +253,9 @@ export class IsmsService {
 
   /** Keeps `a` as the analysis of this text and indexes its facts. */
   private keep(file: SourceFile, a: Analysis): Analysis {
+    const prev = this.cache.get(file.uri)?.analysis;
     this.cache.set(file.uri, { text: file.text, analysis: a });
-    const facts = factsOf(a);
+    const facts = factsOf(a, prev);
     if (a.kind === 'other') {
       const d = this.discovery(file);
       if (d) facts.infra = { origin: d.origin, identities: d.identities.map(declaredFact), problems: d.problems.length };
@@ -508,7 +510,7 @@ export class IsmsService {
         }
         if (c) own.push(c);
       }
-      own.sort((x, y) => comparePos(x.range.start, y.range.start) || compareRuleIds(x.ruleId, y.ruleId));
+      own.sort(compareFindings); // (nearly sorted: each chunk's findings come sorted, in file order)
       this.checked.set(a, own);
     }
     return own;
@@ -521,7 +523,7 @@ export class IsmsService {
   private suppressedOf(a: Analysis, own: Finding[], extra: Finding[]): { findings: Finding[]; records: SuppressionRecord[] } {
     const memo = this.suppressedMemo.get(a);
     if (memo && memo.extra.length === extra.length && memo.extra.every((f, i) => f === extra[i])) return { findings: memo.result.findings.slice(), records: memo.result.records };
-    const all = extra.length ? own.concat(extra).sort((x, y) => comparePos(x.range.start, y.range.start) || compareRuleIds(x.ruleId, y.ruleId)) : own;
+    const all = extra.length ? own.concat(extra).sort(compareFindings) : own;
     const result = this.suppress(all, this.directivesOf(a));
     this.suppressedMemo.set(a, { extra, result });
     return { findings: result.findings.slice(), records: result.records };
@@ -584,8 +586,7 @@ export class IsmsService {
     const out: Finding[] = [];
     this.revokedInUseAcross(uri, identities, out);
     const dupSeverity = this.severity('nhi-id-duplicate');
-    const byPos = (x: Finding, y: Finding) => comparePos(x.range.start, y.range.start) || (x.ruleId < y.ruleId ? -1 : x.ruleId > y.ruleId ? 1 : 0);
-    if (!dupSeverity) return (undeployed.length ? out.concat(undeployed) : out).sort(byPos);
+    if (!dupSeverity) return (undeployed.length ? out.concat(undeployed) : out).sort(compareFindings);
     // Per identity summary (the same object while its chunk is unchanged and unmoved), until another
     // file's IDs change (or the configuration: setConfig clears them): a keystroke then recomputes none
     // of a large inventory's cross-file findings.
@@ -597,7 +598,7 @@ export class IsmsService {
       if (f === undefined) memo.byIdentity.set(i, (f = this.duplicateFinding(uri, i, dupSeverity) ?? null));
       if (f) out.push(f);
     }
-    return (undeployed.length ? out.concat(undeployed) : out).sort(byPos);
+    return (undeployed.length ? out.concat(undeployed) : out).sort(compareFindings);
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 import { detach } from './chunks';
 import type { Analysis } from './analysis/analyze';
+import type { IdentitySummary } from './analysis/inventory';
 import { frontMatterType, OFFBOARDING_WORDS } from './lang/evidence';
 import { splitInventory } from './lang/inventory';
 import { RETIRED_STATUSES } from './lang/inventory-schema';
@@ -102,22 +103,46 @@ export function scanEntries(text: string): EntryFact[] {
 }
 
 /** The entries of an analysed inventory's identities. */
-export function entriesOf(identities: readonly { id?: string; name?: string; owners: string[]; range: { start: { line: number } }; sources?: { value: string }[] }[]): EntryFact[] {
-  return identities.map((i) => ({
-    ...(i.id !== undefined ? { id: i.id } : {}),
-    ...(i.name !== undefined ? { name: i.name } : {}),
-    sources: (i.sources ?? []).map((x) => x.value),
-    owners: i.owners.slice(),
-    line: i.range.start.line,
-  }));
+type EntrySource = { id?: string; name?: string; owners: string[]; range: { start: { line: number } }; sources?: { value: string }[] };
+/** Each identity summary's entry (the same object while the summary is: its chunk unchanged and unmoved). */
+const entryOfSummary = new WeakMap<object, EntryFact>();
+
+export function entriesOf(identities: readonly EntrySource[]): EntryFact[] {
+  return identities.map((i) => {
+    let e = entryOfSummary.get(i);
+    if (!e) {
+      e = {
+        ...(i.id !== undefined ? { id: i.id } : {}),
+        ...(i.name !== undefined ? { name: i.name } : {}),
+        sources: (i.sources ?? []).map((x) => x.value),
+        owners: i.owners.slice(),
+        line: i.range.start.line,
+      };
+      entryOfSummary.set(i, e);
+    }
+    return e;
+  });
 }
 
-/** The part of discovery facts that decides findings (lines left out: they move with every edit above). */
-function discoveryKey(f: FileFacts | undefined): string {
-  if (!f) return '';
-  const e = f.entries?.map((x) => [x.id, x.name, x.sources, x.owners]);
-  const d = f.infra ? [f.infra.origin, f.infra.problems, f.infra.identities.map((x) => [x.source, x.names, x.label])] : undefined;
-  return e || d ? JSON.stringify([e ?? null, d ?? null]) : '';
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** Entries equal in what decides findings (`lines` too unless told otherwise); the same objects compare at once. */
+function sameEntries(a: readonly EntryFact[] | undefined, b: readonly EntryFact[] | undefined, lines = true): boolean {
+  if (!a || !b) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x.id !== y.id || x.name !== y.name || (lines && x.line !== y.line) || !sameList(x.sources, y.sources) || !sameList(x.owners, y.owners)) return false;
+  }
+  return true;
+}
+
+/** Whether the part of discovery facts that decides findings is the same (lines left out: they move with every edit above). */
+function sameDiscovery(a: FileFacts | undefined, b: FileFacts | undefined): boolean {
+  if (!sameEntries(a?.entries, b?.entries, false)) return false;
+  const key = (f: FileFacts | undefined) => (f?.infra ? JSON.stringify([f.infra.origin, f.infra.problems, f.infra.identities.map((x) => [x.source, x.names, x.label])]) : '');
+  return key(a) === key(b);
 }
 
 const OWNER_LINE = /^[ \t]*(?:-[ \t]+)?(?:owner|approver)[ \t]*:[ \t]*["']?([^"'#\r\n[\]{},]+?)["']?[ \t]*(?:#.*)?$/gm;
@@ -179,26 +204,66 @@ function retiredIdLines(text: string): Set<number> {
   return out;
 }
 
-/** Facts of an analysed file. */
-export function factsOf(a: Analysis): FileFacts {
-  if (a.kind === 'inventory') {
+const idEntries = new WeakMap<object, FileFacts['ids'][number]>();
+
+/** The owners of each identity list (in first-named order), kept with the list. */
+const ownersMemo = new WeakMap<readonly IdentitySummary[], string[]>();
+
+/**
+ * The owners an inventory's identities name, each once, in the order first named. The same as for `prev` (the file's
+ * last identities) when each identity names the same owners as the one at its index there: a keystroke then costs a
+ * comparison per identity (most share the owners array with the last one), not a set of 20,000 names.
+ */
+function ownersOf(identities: readonly IdentitySummary[], prev?: readonly IdentitySummary[]): string[] {
+  let out = ownersMemo.get(identities);
+  if (out) return out;
+  const kept = prev && prev.length === identities.length ? ownersMemo.get(prev) : undefined;
+  if (kept && identities.every((x, i) => sameStrings(x.owners, prev![i].owners))) out = kept;
+  else {
     const owners = new Set<string>();
+    for (const i of identities) for (const o of i.owners) owners.add(o);
+    out = [...owners];
+  }
+  ownersMemo.set(identities, out);
+  return out;
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Facts of an analysed file. */
+export function factsOf(a: Analysis, prev?: Analysis): FileFacts {
+  if (a.kind === 'inventory') {
     const ids: FileFacts['ids'] = [];
-    for (const i of a.identities ?? []) {
-      i.owners.forEach((o) => owners.add(o));
-      if (i.id !== undefined && i.idRange) ids.push(i.status && RETIRED_STATUSES.includes(i.status) ? { id: i.id, line: i.idRange.start.line, retired: true } : { id: i.id, line: i.idRange.start.line });
+    const identities = a.identities ?? [];
+    for (const i of identities) {
+      if (i.id === undefined || !i.idRange) continue;
+      // (An identity summary is the same object while its chunk is unchanged and unmoved: so is its entry.)
+      let e = idEntries.get(i);
+      if (!e) idEntries.set(i, (e = i.status && RETIRED_STATUSES.includes(i.status) ? { id: i.id, line: i.idRange.start.line, retired: true } : { id: i.id, line: i.idRange.start.line }));
+      ids.push(e);
     }
-    return { owners: [...owners], ids, entries: entriesOf(a.identities ?? []) };
+    return { owners: ownersOf(identities, prev?.identities), ids, entries: entriesOf(identities) };
   }
   if (a.kind === 'process-document') return scanFacts(a.lines.text, false, a.frontMatter ? a.lines.text.slice(a.frontMatter.start, a.frontMatter.end) : '');
   return { owners: [], ids: [] };
 }
 
+function sameOwnersAndDoc(a: FileFacts, b: FileFacts): boolean {
+  if (a.owners.length !== b.owners.length || a.doc?.type !== b.doc?.type || a.doc?.offboarding !== b.doc?.offboarding || !!a.doc !== !!b.doc) return false;
+  for (let i = 0; i < a.owners.length; i++) if (a.owners[i] !== b.owners[i]) return false;
+  return true;
+}
+
 function sameFacts(a: FileFacts, b: FileFacts): boolean {
   if (a.ids.length !== b.ids.length || a.owners.length !== b.owners.length) return false;
   if (a.doc?.type !== b.doc?.type || a.doc?.offboarding !== b.doc?.offboarding) return false;
-  if (JSON.stringify([a.entries ?? null, a.infra ?? null]) !== JSON.stringify([b.entries ?? null, b.infra ?? null])) return false;
-  for (let i = 0; i < a.ids.length; i++) if (a.ids[i].id !== b.ids[i].id || a.ids[i].line !== b.ids[i].line || a.ids[i].retired !== b.ids[i].retired) return false;
+  if (!sameEntries(a.entries, b.entries) || JSON.stringify(a.infra ?? null) !== JSON.stringify(b.infra ?? null)) return false;
+  for (let i = 0; i < a.ids.length; i++) if (a.ids[i] !== b.ids[i] && (a.ids[i].id !== b.ids[i].id || a.ids[i].line !== b.ids[i].line || a.ids[i].retired !== b.ids[i].retired)) return false;
   for (let i = 0; i < a.owners.length; i++) if (a.owners[i] !== b.owners[i]) return false;
   return true;
 }
@@ -236,6 +301,12 @@ export class WorkspaceIndex {
     if (old?.ids.length || facts.ids.length) this.bump(uri);
     const changed = !old || old.ids.length !== facts.ids.length || old.ids.some((x, i) => x.id !== facts.ids[i].id || x.retired !== facts.ids[i].retired);
     const discovery = this.noteDiscovery(uri, old, facts);
+    if (old && !changed && sameOwnersAndDoc(old, facts)) {
+      // The same IDs in the same order, some on other lines (a line break above them): move those, not all.
+      this.moveLines(uri, old, facts);
+      this.files.set(uri, facts);
+      return discovery;
+    }
     if (old) this.unlinkIds(uri, old);
     if (facts.owners.length || facts.ids.length || facts.doc || facts.entries?.length || facts.infra) this.files.set(uri, facts);
     else this.files.delete(uri);
@@ -303,7 +374,7 @@ export class WorkspaceIndex {
         }
       }
     }
-    const changed = discoveryKey(old) !== discoveryKey(facts);
+    const changed = !sameDiscovery(old, facts);
     if (changed) this.discoveryChanges++;
     return changed;
   }
@@ -362,6 +433,24 @@ export class WorkspaceIndex {
   /** Is `id` an identity ID of some inventory? */
   hasId(id: string): boolean {
     return this.byId.has(id);
+  }
+
+  /**
+   * Updates the lines of `uri`'s declarations from `old` to `facts` (the same IDs, in the same order). What is kept per
+   * ID is its first declaration's line: from the last declaration back, only the one whose old line is the one kept
+   * is that first one (a file's declarations are on increasing lines).
+   */
+  private moveLines(uri: string, old: FileFacts, facts: FileFacts): void {
+    for (let i = facts.ids.length - 1; i >= 0; i--) {
+      const from = old.ids[i].line;
+      const { id, line } = facts.ids[i];
+      if (from === line) continue;
+      const m = this.byId.get(id);
+      if (m?.get(uri) === from) m.set(uri, line);
+      const l = this.byLower.get(id.toLowerCase());
+      const mine = l?.get(uri);
+      if (l && mine?.line === from) l.set(uri, { line, retired: mine.retired });
+    }
   }
 
   private unlinkIds(uri: string, facts: FileFacts): void {

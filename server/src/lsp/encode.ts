@@ -14,8 +14,32 @@ const bytesOf = new WeakMap<object, Buffer>();
 function diagnosticBytes(d: unknown): Buffer {
   if (typeof d !== 'object' || d === null) return Buffer.from(JSON.stringify(d) ?? 'null');
   let b = bytesOf.get(d);
-  if (b === undefined) bytesOf.set(d, (b = Buffer.from(JSON.stringify(d))));
+  if (b === undefined) bytesOf.set(d, (b = movedBytes(d as Record<string, unknown>) ?? Buffer.from(JSON.stringify(d))));
   return b;
+}
+
+/**
+ * What follows the range in the JSON of a diagnostic as server.ts makes them (range, severity, code, codeDescription,
+ * source, message: in that order, nothing else), by message. A line break moves every later finding: its diagnostic is
+ * a new object, but only its range is new text; the rest is copied from the JSON of the last one with that message.
+ */
+const tails = new Map<string, { severity: unknown; code: unknown; href: unknown; source: unknown; bytes: Buffer }>();
+const TAILS_MAX = 100_000;
+const SHAPE = 'range,severity,code,codeDescription,source,message';
+
+function movedBytes(d: Record<string, unknown>): Buffer | undefined {
+  const message = d.message;
+  const cd = d.codeDescription as Record<string, unknown> | undefined;
+  if (typeof message !== 'string' || typeof cd !== 'object' || cd === null || Object.keys(cd).length !== 1 || Object.keys(d).join() !== SHAPE) return undefined;
+  const { severity, code, source } = d;
+  const href = cd.href;
+  let t = tails.get(message);
+  if (!t || t.severity !== severity || t.code !== code || t.href !== href || t.source !== source) {
+    const json = JSON.stringify({ severity, code, codeDescription: { href }, source, message });
+    if (tails.size >= TAILS_MAX) tails.clear();
+    tails.set(message, (t = { severity, code, href, source, bytes: Buffer.from(`,${json.slice(1)}`) }));
+  }
+  return Buffer.concat([Buffer.from(`{"range":${JSON.stringify(d.range)}`), t.bytes]);
 }
 
 const EMPTY = '"diagnostics":[]';

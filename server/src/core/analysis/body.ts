@@ -18,14 +18,14 @@
  * each give one file-unreadable finding for that section.
  */
 import type { Config, FrameworkId } from '../config';
-import { LineIndex } from '../text';
-import { Reporter, type RawFinding } from '../report';
+import { LineIndex, type TextChange } from '../text';
+import { compareFindings, Reporter, type RawFinding } from '../report';
 import { frameworksNamed, refIds, scanReferences, shiftRef, type ControlRef } from '../refs/scan';
 import { detach, LruCache, shiftFinding } from '../chunks';
 import { parseSection, type BodyLink, type SectionSyntax } from '../lang/markdown-syntax';
 import { emptySyntax } from '../lang/markdown-section';
 import { githubSlug, type Heading } from '../lang/document';
-import { MAX_SECTION_CHARS, sectionStarts, type BodyFacts } from '../lang/markdown-body';
+import { MAX_SECTION_CHARS, sectionStarts, sectionStartsAfterChange, type BodyFacts } from '../lang/markdown-body';
 import { MAX_INLINE_OPEN, MAX_NESTING } from '../lang/markdown-depth';
 import { normaliseHeading, RECORDS } from '../lang/words';
 import { fileUnreadable } from '../rules/file/file-unreadable';
@@ -65,7 +65,7 @@ function sectionCache(config: Config): { key: string; cache: LruCache<SectionRes
 }
 
 /** The sections of the last analysis of each document (by URI), for reuse without hashing. */
-const lastSections = new Map<string, { ctx: string; texts: (string | undefined)[]; results: (SectionResult | undefined)[]; count: number }>();
+const lastSections = new Map<string, { ctx: string; texts: (string | undefined)[]; results: (SectionResult | undefined)[]; count: number; cut?: { text: string; starts: number[]; lineCount: number } }>();
 
 /** Drops what is kept of a document's last analysis (it was closed). */
 export function forgetBody(uri: string): void {
@@ -144,6 +144,7 @@ function checkSection(text: string, config: Config): SectionResult {
   });
   const headings: Heading[] = syntax.headings.map((h) => ({ ...h, norm: normaliseHeading(h.text), slug: githubSlug(h.text) }));
   maskMessages(r.findings, r.lines);
+  r.findings.sort(compareFindings); // (in the order the service gives them: a file's findings are then runs already sorted)
   return { findings: r.findings, refs, keys, headings, anchors: syntax.anchors, records, links: syntax.links, open: syntax.open };
 }
 
@@ -215,6 +216,8 @@ let warmState: { text: string; config: Config; starts: number[]; next: number } 
 export interface BodyOptions {
   /** One section, no cache: the reference result the sectioned one must equal. */
   whole?: boolean;
+  /** The text at this file's last analysis and where it changed since (checked by the caller): the cut is made again around the change only. */
+  prev?: { text: string; change: TextChange };
 }
 
 /**
@@ -228,11 +231,13 @@ export function analyzeBody(lines: LineIndex, fromLine: number, config: Config, 
   if (fromLine >= lines.lineCount) return facts;
   // (A large body is cut even for a whole check: a section beyond MAX_SECTION_CHARS is not parsed.)
   const whole = options.whole && text.length - lines.lineStarts[fromLine] <= MAX_SECTION_CHARS;
-  const starts = whole ? [fromLine] : sectionStarts(lines, fromLine);
-  const { key: ctx, cache: byText } = sectionCache(config);
   // The same document's previous sections, matched from the front by index and from the back by index
   // from the end: an edit leaves all but one or two sections as they were, at known places.
   const prev = uri && !options.whole ? lastSections.get(uri) : undefined;
+  // After a known change, the cut is made again from the heading before it to the first heading after it.
+  const recut = prev?.cut && options.prev && prev.cut.text === options.prev.text;
+  const starts = whole ? [fromLine] : recut ? sectionStartsAfterChange(lines, fromLine, prev.cut!, options.prev!.change) : sectionStarts(lines, fromLine);
+  const { key: ctx, cache: byText } = sectionCache(config);
   const usable = prev && prev.ctx === ctx ? prev : undefined;
   // Indexed by the section a checked chunk starts at (a chunk is several sections when one's parse is open).
   const texts: (string | undefined)[] = [];
@@ -284,7 +289,7 @@ export function analyzeBody(lines: LineIndex, fromLine: number, config: Config, 
   }
   if (uri && !options.whole) {
     lastSections.delete(uri);
-    lastSections.set(uri, { ctx, texts, results, count: starts.length });
+    lastSections.set(uri, { ctx, texts, results, count: starts.length, cut: { text, starts, lineCount: lines.lineCount } });
     if (lastSections.size > 64) lastSections.delete(lastSections.keys().next().value!);
   }
   return facts;

@@ -13,7 +13,7 @@ import type { Config } from '../config';
 import { todayOf } from '../dates';
 import type { ControlRef } from '../refs/scan';
 import { shiftRef } from '../refs/scan';
-import { Reporter, type RawFinding } from '../report';
+import { compareFindings, Reporter, type RawFinding } from '../report';
 import { LineIndex, type TextChange } from '../text';
 import type { FileHost, Range } from '../types';
 import { partsOf, splitAfterChange, splitInventory, splitWithIndent, WHOLE, type InventoryChunk, type PreviousCut } from '../lang/inventory';
@@ -162,10 +162,12 @@ export function analyzeInventory(
     maskMessages(r.findings, r.lines, first);
   } else {
     let defaults: Record<string, unknown> = {};
+    let after: RawFinding[] = []; // (the trailing part's, pushed after the items': the findings stay in file order)
     for (const chunk of chunks) {
       if (chunk.kind === 'item') continue;
       const res = checkOutside(text.slice(chunk.start, chunk.end), chunk.kind === 'header', config, options.inlineLimit);
-      for (const f of res.findings) r.findings.push(shiftFinding(f, chunk.line));
+      if (chunk.kind === 'header') for (const f of res.findings) r.findings.push(shiftFinding(f, chunk.line));
+      else after = after.concat(res.findings.map((f) => shiftFinding(f, chunk.line)));
       if (res.refs.length) sections.push({ base: chunk.start, refs: res.refs });
       if (chunk.kind === 'header') defaults = res.defaults;
     }
@@ -207,6 +209,7 @@ export function analyzeInventory(
       for (const f of out.findings) r.findings.push(f);
       for (const x of out.identities) identities.push(x);
     }
+    for (const f of after) r.findings.push(f);
     itemSections = () => {
       const out = sections.slice();
       let i = 0;
@@ -324,6 +327,7 @@ function checkOutside(partText: string, header: boolean, config: Config, inlineL
     if (parts.defaultsNode) checkDefaults(parts.defaultsNode, 0, r);
   }
   maskMessages(r.findings, r.lines);
+  r.findings.sort(compareFindings);
   byText.set(own, (res = { findings: r.findings, refs, defaults }));
   return res;
 }
@@ -347,6 +351,7 @@ function checkChunk(chunkText: string, defaults: Record<string, unknown>, config
     identities.push(summary(checkIdentity({ map: item, base: 0, defaults, config, today, eol }, r), item, chunkText, lines));
   }
   maskMessages(r.findings, r.lines);
+  r.findings.sort(compareFindings); // (in the order the service gives them: a file's findings are then runs already sorted)
   return { text: chunkText, findings: r.findings, refs, identities, last: undefined };
 }
 

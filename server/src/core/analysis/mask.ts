@@ -6,9 +6,10 @@
  */
 import type { RawFinding } from '../report';
 import type { LineIndex } from '../text';
+import type { Fix } from '../types';
 import { maskSecret, maskSecretsIn, secretInline } from '../rules/secrets/secret-inline';
 
-/** Masks the messages and data of `findings` from index `from` on, in place (fresh findings, not yet shared). */
+/** Masks the messages and data of `findings` from index `from` on: a finding that changes is replaced by a masked copy. */
 export function maskMessages(findings: RawFinding[], lines: LineIndex, from = 0): void {
   const secrets: string[] = [];
   for (const f of findings) {
@@ -28,30 +29,37 @@ export function maskMessages(findings: RawFinding[], lines: LineIndex, from = 0)
   for (let i = from; i < findings.length; i++) {
     const f = findings[i];
     if (f.ruleId === secretInline.id) continue;
+    // (A masked finding is a copy: a unit may hand back a finding it kept from an earlier analysis.)
+    let out: RawFinding | undefined;
     const m = mask(f.message);
-    if (m !== f.message) f.message = m;
-    for (const fix of f.fixes) {
+    if (m !== f.message) out = { ...f, message: m };
+    let fixes: Fix[] | undefined;
+    f.fixes.forEach((fix, k) => {
+      let g = fix;
       const t = mask(fix.title);
-      if (t !== fix.title) fix.title = t;
+      if (t !== fix.title) g = { ...g, title: t };
       // A file a fix creates names what it is about (an identity's id): its name, text and the path written to it
       // are masked as one (the same masked name everywhere).
       if (fix.create) {
         const c = { path: mask(fix.create.path), text: mask(fix.create.text) };
-        if (c.path !== fix.create.path || c.text !== fix.create.text) {
-          fix.create = c;
-          fix.edits = fix.edits.map((e) => ({ ...e, newText: mask(e.newText) }));
-        }
+        if (c.path !== fix.create.path || c.text !== fix.create.text) g = { ...g, create: c, edits: fix.edits.map((e) => ({ ...e, newText: mask(e.newText) })) };
       }
-    }
+      if (g !== fix) (fixes ??= f.fixes.slice())[k] = g;
+    });
+    if (fixes) out = { ...(out ?? f), fixes };
     if (f.data) {
+      let data: Record<string, unknown> | undefined;
       for (const [k, v] of Object.entries(f.data)) {
         if (typeof v === 'string') {
           const w = mask(v);
-          if (w !== v) f.data[k] = w;
+          if (w !== v) (data ??= { ...f.data })[k] = w;
         } else if (Array.isArray(v) && v.some((x) => typeof x === 'string')) {
-          f.data[k] = v.map((x) => (typeof x === 'string' ? mask(x) : x));
+          const w = v.map((x) => (typeof x === 'string' ? mask(x) : x));
+          if (w.some((x, j) => x !== v[j])) (data ??= { ...f.data })[k] = w;
         }
       }
+      if (data) out = { ...(out ?? f), data };
     }
+    if (out) findings[i] = out;
   }
 }

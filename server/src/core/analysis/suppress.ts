@@ -7,11 +7,10 @@
 import type { SuppressionDirective } from '../lang/suppressions';
 import { covers } from '../lang/suppressions';
 import { parseDate } from '../dates';
-import { comparePos } from '../text';
 import type { Finding, Severity } from '../types';
 import type { SuppressionUse } from '../rules/context';
-import type { RawFinding } from '../report';
-import { allRules, compareRuleIds, ruleMeta, unitsReading } from '../rules/registry';
+import { compareFindings, type RawFinding } from '../report';
+import { allRules, ruleMeta, unitsReading } from '../rules/registry';
 import { isPlaceholderReason } from '../lang/words';
 
 export type SuppressionState = 'active' | 'expired' | 'unused' | 'unjustified';
@@ -109,7 +108,7 @@ export function applySuppressions(findings: readonly Finding[], directives: read
     const sev = o.severity(r.ruleId, r.data?.severity);
     if (sev) out.push({ ...r, severity: sev });
   }
-  out.sort((x, y) => comparePos(x.range.start, y.range.start) || compareRuleIds(x.ruleId, y.ruleId));
+  out.sort(compareFindings);
   const records = uses.map((u): SuppressionRecord => {
     const d = u.directive;
     // (What suppression-unjustified judges, whatever its configured severity.)

@@ -177,7 +177,10 @@ export function splitAfterChange(prev: PreviousCut, text: string, starts: ArrayL
   let j = i;
   while (j + 1 < old.length && old[j + 1].start <= change.oldEnd) j++;
   if (i >= old.length || old[i].kind !== 'item' || old[j].kind !== 'item') return undefined;
-  if (hasAnchorOrAlias(text) || hasLoneCr(text)) return undefined;
+  // (The text before the change had neither, or its cut would be whole: only the change and the characters beside it
+  // can make one. A slice treats its first character as a line's first, so the check errs toward a whole cut.)
+  const near = text.slice(Math.max(0, change.start - 1), change.newEnd + 2);
+  if (hasAnchorOrAlias(near) || hasLoneCr(near)) return undefined;
   const delta = change.newEnd - change.oldEnd;
   const dl = starts.length - prev.lineCount;
   const n = starts.length;

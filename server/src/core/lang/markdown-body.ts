@@ -5,7 +5,7 @@
  * checks and caches each section. `documentAnchors` reads another document's heading anchors (link targets).
  */
 import type { ControlRef } from '../refs/scan';
-import type { LineIndex } from '../text';
+import { LineIndex, type TextChange } from '../text';
 import { LruCache, detach } from '../chunks';
 import { parseSection, type BodyLink, type SectionSyntax } from './markdown-syntax';
 import { headingSlugs, type Heading } from './document';
@@ -42,15 +42,15 @@ export const LONG_SECTION = 64;
  * line. The fence and comment states are a cheap guess; parseSection's `open` catches the cuts it gets
  * wrong.
  */
-export function sectionStarts(lines: LineIndex, fromLine: number): number[] {
-  const starts = [fromLine];
+export function sectionStarts(lines: LineIndex, fromLine: number, resume?: Resume): number[] {
+  const starts = resume ? resume.head : [fromLine];
   const text = lines.text;
   const re = /^(#{1,6}(?=[ \t\r\n]|$))|^ {0,3}(`{3,}|~{3,})|<!--|-->/gm;
-  re.lastIndex = lines.lineStarts[fromLine];
+  re.lastIndex = lines.lineStarts[resume ? resume.from : fromLine];
   let fence: string | undefined;
   let inComment = false;
   let lastLine = -1;
-  let prevMatch = fromLine;
+  let prevMatch = resume ? resume.from - 1 : fromLine;
   /** Paragraph cuts in the lines [a, b), where no fence or comment is open. */
   const paragraphs = (a: number, b: number) => {
     for (let l = Math.max(a, starts[starts.length - 1] + LONG_SECTION); l < b; l++) {
@@ -79,7 +79,17 @@ export function sectionStarts(lines: LineIndex, fromLine: number): number[] {
       continue;
     }
     if (mark) {
-      if (!inComment && line > fromLine && line !== lastLine) starts.push(line);
+      if (!inComment && line > fromLine && line !== lastLine) {
+        // Past the change, at a heading the cut before it also started a section at: the rest is that cut, moved.
+        if (resume && line > resume.changeEnd) {
+          const k = indexOf(resume.prev, line - resume.dl);
+          if (k >= 0) {
+            for (let i = k; i < resume.prev.length; i++) starts.push(resume.prev[i] + resume.dl);
+            return starts;
+          }
+        }
+        starts.push(line);
+      }
       lastLine = line;
       re.lastIndex = m.index + m[0].length;
       continue;
@@ -89,6 +99,59 @@ export function sectionStarts(lines: LineIndex, fromLine: number): number[] {
   }
   if (!fence && !inComment) paragraphs(prevMatch + 1, lines.lineCount);
   return starts;
+}
+
+/** Where sectionStarts resumes a cut after a change (sectionStartsAfterChange). */
+interface Resume {
+  /** The starts before `from`, kept. */
+  head: number[];
+  /** A heading line before the change that started a section: the scan's state there is known (no fence, no comment). */
+  from: number;
+  /** The last line the change reaches (in the new text), the line delta, and the cut before the change. */
+  changeEnd: number;
+  dl: number;
+  prev: readonly number[];
+}
+
+function indexOf(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] === x) return mid;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * sectionStarts of a text that is the text of `prev` (cut at `prev.starts`, with `prev.lineCount` lines) changed at
+ * `change`: the scan starts again at the last section heading before the change's first line (everything before it is
+ * the same text, and a section starts there only outside fences and comments) and stops at the first heading past the
+ * change where the previous cut also started one (the text from there on is the same, moved by the line delta).
+ * Equal to a whole cut (test/edits.test.ts).
+ */
+export function sectionStartsAfterChange(lines: LineIndex, fromLine: number, prev: { starts: readonly number[]; lineCount: number }, change: TextChange): number[] {
+  const first = lines.positionAt(change.start).line;
+  const changeEnd = lines.positionAt(change.newEnd).line;
+  const ps = prev.starts;
+  let k = -1;
+  for (let i = ps.length - 1; i > 0; i--) {
+    if (ps[i] >= first) continue;
+    if (lines.text.charCodeAt(lines.lineStarts[ps[i]]) === 35 /* # */) {
+      k = i;
+      break;
+    }
+  }
+  if (ps[0] !== fromLine || k <= 0) return sectionStarts(lines, fromLine);
+  return sectionStarts(lines, fromLine, { head: ps.slice(0, k), from: ps[k], changeEnd, dl: lines.lineCount - prev.lineCount, prev: ps });
+}
+
+/** Test hook: the cut of `text` made from the cut of `before` and the change between them. */
+export function sectionStartsAfterEdit(before: string, text: string, change: TextChange, fromLine = 0): number[] {
+  const old = new LineIndex(before);
+  return sectionStartsAfterChange(new LineIndex(text), fromLine, { starts: sectionStarts(old, fromLine), lineCount: old.lineCount }, change);
 }
 
 /**

@@ -13,6 +13,7 @@ import { scalarText } from '../../lang/yaml-mapping';
 import { defineRule } from '../meta';
 import type { IdentityLink } from '../context';
 import type { RuleUnit } from '../rule';
+import type { RawFinding } from '../../report';
 import { citation } from './context';
 
 export const nhiOffboardingMissing = defineRule({
@@ -64,23 +65,31 @@ export const offboardingMissing: RuleUnit = {
         if (res === undefined) continue;
         const type = res === 'missing' || res === 'no-anchor' || res === 'dir' ? undefined : c.typeOf(l.path);
         if (type === 'runbook' || type === 'procedure') continue;
-        // (The message of a link seen at the last analysis, resolving as then, is that message again: an unchanged
-        // identity costs no new text, and its finding compares equal to the last one by reference.)
+        // (The finding of a link seen at the last analysis, resolving as then, is that finding again: an unchanged
+        // identity costs no new text or object, and what is kept per finding downstream is reused. A link object
+        // belongs to one identity summary, made once per place: its range, value and identity are fixed.)
         const kept = said.get(l);
-        const message = kept && kept.res === res && kept.type === type ? kept.message : offboardingMessage(x.id, l, res, type);
-        if (message !== kept?.message) said.set(l, { res, type, message });
+        if (kept && kept.res === res && kept.type === type) {
+          c.r.findings.push(kept.finding);
+          continue;
+        }
+        const message = offboardingMessage(x.id, l, res, type);
         const s = c.r.lines.offsetAt(l.range.start);
         const e = c.r.lines.offsetAt(l.range.end);
         const data = { ...(x.id !== undefined ? { identity: x.id } : {}), target: l.value };
         if (res === 'missing' || res === 'no-anchor') c.r.add(nhiOffboardingMissing.id, s, e, message, [], data);
         else c.r.add(nhiOffboardingMissing.id, s, e, message, [], { ...data, severity: 'info', notRunbook: true });
+        said.set(l, { res, type, finding: c.r.findings[c.r.findings.length - 1] });
       }
     }
   },
 };
 
-/** The message of each link at its last analysis (a link object belongs to one identity summary, made once per place). */
-const said = new WeakMap<IdentityLink, { res: string; type: string | undefined; message: string }>();
+/**
+ * The finding of each link at its last analysis (a link object belongs to one identity summary, made once per place).
+ * Shared between analyses, so never changed: analysis/mask.ts replaces a finding it masks by a copy.
+ */
+const said = new WeakMap<IdentityLink, { res: string; type: string | undefined; finding: RawFinding }>();
 
 function offboardingMessage(id: string | undefined, l: IdentityLink, res: string, type: string | undefined): string {
   const subject = id !== undefined ? `Identity '${id}'` : 'This identity';
