@@ -388,8 +388,69 @@ describe('isms check with an owners registry (CLI)', () => {
   });
 });
 
+describe('the editor on owners.yaml (the service)', () => {
+  const svc = new IsmsService({ relativePath: (u: string) => u.replace('file:///ws/', '') }, Object.assign(defaultConfig(), { today: '2026-11-23' }));
+  const uri = 'file:///ws/owners.yaml';
+  const at = (text: string, marker: string) => {
+    const i = text.indexOf(marker);
+    const before = text.slice(0, i).split('\n');
+    return { text: text.replace(marker, ''), pos: { line: before.length - 1, character: before[before.length - 1].length } };
+  };
+
+  it('is the file owners: of .isms.yaml names, else owners.yaml at the root', () => {
+    assert.equal(svc.isOwnersRegistry(uri), true);
+    assert.equal(svc.isOwnersRegistry('file:///ws/people/owners.yaml'), false);
+    const other = new IsmsService({ relativePath: (u: string) => u.replace('file:///ws/', '') }, Object.assign(defaultConfig(), { owners: 'people/registry.yaml' }));
+    assert.equal(other.isOwnersRegistry('file:///ws/people/registry.yaml'), true);
+    assert.equal(other.isOwnersRegistry(uri), false);
+  });
+
+  it('completes the keys an entry lacks, manager ids and active; hovers a key with its meaning', () => {
+    const k = at(REGISTRY + '  - id: carol\n    |\n', '|');
+    const keys = svc.complete({ uri, text: k.text }, k.pos).map((c: any) => c.label);
+    assert.deepEqual(keys, ['name', 'email', 'slack', 'team', 'manager', 'active', 'left_on']);
+    const m = at(REGISTRY + '  - id: carol\n    manager: |\n', '|');
+    assert.deepEqual(svc.complete({ uri, text: m.text }, m.pos).map((c: any) => c.label), ['alice', 'bob', 'dave', 'team-payments', 'carol']);
+    const a = at(REGISTRY + '  - id: carol\n    active: |\n', '|');
+    assert.deepEqual(svc.complete({ uri, text: a.text }, a.pos).map((c: any) => c.label), ['true', 'false']);
+    const top = at('|' + REGISTRY, '|');
+    assert.deepEqual(svc.complete({ uri, text: top.text }, top.pos), [], 'nothing at the top level');
+    const h = svc.hover({ uri, text: REGISTRY }, { line: 12, character: 6 });
+    assert.match(h.contents, /\*\*left_on\*\*.*\n\nThe day the person left/);
+    assert.equal(svc.hover({ uri, text: REGISTRY }, { line: 12, character: 20 }), undefined, 'not on a value');
+  });
+
+  it('reports what the registry cannot use, on its line, as isms check prints it', () => {
+    const text = REGISTRY + '  - id: carol\n    active: maybe\n    manager: erin\n';
+    const d = svc.ownersProblems({ uri, text });
+    const lines = text.split('\n');
+    assert.deepEqual(d.map((x: any) => [lines[x.range.start.line].trim(), x.severity]), [['active: maybe', 'warning'], ['- id: carol', 'warning']]); // (a manager naming nobody: on its entry, as the CLI says)
+    assert.ok(d.every((x: any) => /^Owners registry: /.test(x.message)), d.map((x: any) => x.message).join('; '));
+    assert.deepEqual(svc.ownersProblems({ uri, text: REGISTRY }), []);
+  });
+});
+
 describe('the language server and the owners registry', function () {
   this.timeout(30000);
+  it('publishes the problems of an open owners.yaml, and completes its keys', async () => {
+    const { LspClient } = require('./helpers/lsp-client');
+    const { pathToFileURL } = require('node:url');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-owners-edit-'));
+    const client = new LspClient();
+    try {
+      fs.writeFileSync(path.join(dir, 'owners.yaml'), REGISTRY);
+      await client.start(dir, { today: '2026-11-23' });
+      const uri = pathToFileURL(path.join(dir, 'owners.yaml')).href;
+      const d = await client.open(uri, 'yaml', REGISTRY + '  - id: carol\n    active: maybe\n');
+      assert.deepEqual(d.diagnostics.map((x: any) => [x.range.start.line, x.source]), [[REGISTRY.split('\n').length, 'isms']]);
+      const items = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: REGISTRY.split('\n').length, character: 4 } });
+      assert.ok((items.items ?? items).some((c: any) => c.label === 'left_on'));
+    } finally {
+      await client.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads owners.yaml at start, checks owners against it, and again when it changes on disk', async () => {
     const { LspClient } = require('./helpers/lsp-client');
     const { pathToFileURL } = require('node:url');

@@ -22,6 +22,7 @@ import { comparePos, LineIndex, rangeContains, rangesOverlap, type SourceFile, t
 import { compareFindings } from './report';
 import { unmatchedGlobs, type ConfigDiagnostic } from './config-file';
 import { completeConfig, configDiagnostics, hoverConfig, isConfigFile } from './editor/config-assist';
+import { completeOwners, hoverOwners, ownersDiagnostics, type OwnersDiagnostic } from './editor/owners-assist';
 import { nameAt, nameOccurrences, NameIndex, renameEdits, scanNames, type NameKind } from './editor/names';
 import { templateFor, type TemplateKind } from './templates';
 import { yamlValue } from './lang/yaml-mapping';
@@ -469,6 +470,20 @@ export class IsmsService {
    * ignoreGlobs that match none of `files` (workspace-relative, what ignoreGlobs left out included) when the host
    * knows the workspace's files.
    */
+  /**
+   * Whether `uri` is the owners registry: the file `owners:` of .isms.yaml names (root-relative), else `owners.yaml`
+   * at the root, or the registry the host read.
+   */
+  isOwnersRegistry(uri: string): boolean {
+    if (this.registry?.uri === uri) return true;
+    return this.workspace.relativePath(uri) === (this.config.owners ?? 'owners.yaml').replace(/^\.\//, '');
+  }
+
+  /** The problems of the open owners registry (docs/owners.md), each on its line. */
+  ownersProblems(file: SourceFile): OwnersDiagnostic[] {
+    return ownersDiagnostics(new LineIndex(file.text), file.uri);
+  }
+
   configProblems(file: SourceFile, files?: readonly string[]): ConfigDiagnostic[] {
     const out = configDiagnostics(file.text);
     if (files && !out.some((d) => d.path === '')) out.push(...unmatchedGlobs(file.text, files));
@@ -703,6 +718,7 @@ export class IsmsService {
 
   hover(file: SourceFile, pos: Position): Hover | undefined {
     if (isConfigFile(file.uri)) return hoverConfig(new LineIndex(file.text), pos);
+    if (this.isOwnersRegistry(file.uri)) return hoverOwners(new LineIndex(file.text), pos);
     const h = this.hoverUnmasked(file, pos);
     if (!h) return h;
     return { contents: this.mask(this.analysis(file), h.contents, h.range.start.line, h.range.end.line), range: h.range };
@@ -906,6 +922,7 @@ export class IsmsService {
 
   complete(file: SourceFile, pos: Position): CompletionItem[] {
     if (isConfigFile(file.uri)) return completeConfig(new LineIndex(file.text), pos).map(({ range, newText, ...i }) => ({ ...i, textEdit: { range, newText } }));
+    if (this.isOwnersRegistry(file.uri)) return completeOwners(new LineIndex(file.text), pos, file.uri).map(({ range, newText, ...i }) => ({ ...i, textEdit: { range, newText } }));
     const a = this.view(file);
     if (a.kind === 'other') return [];
     const offset = a.lines.offsetAt(pos);

@@ -407,6 +407,12 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
       void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
       return;
     }
+    if (service.isOwnersRegistry(d.uri)) {
+      // The owners registry: what the engine cannot use in it, as `isms check` prints it (docs/owners.md).
+      diagnostics = service.ownersProblems(file(d)).map((p) => ({ range: p.range, severity: SEVERITY[p.severity], source: 'isms', message: p.message }));
+      void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
+      return;
+    }
     try {
       diagnostics = service.check(file(d)).filter((f) => !f.suppressed).map(cachedDiagnostic); // (accepted with a reason: not shown)
     } catch (e) {
