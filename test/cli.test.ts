@@ -457,3 +457,27 @@ describe('isms CLI: suppressions', function () {
     assert.match(bad.err, /--format must be md, csv, json/);
   });
 });
+
+describe('isms check --also', () => {
+  const { runIsms } = require('./helpers/cli');
+  it('writes more formats from the same run, each equal to its own --format run; a bad value is a usage error', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-also-'));
+    try {
+      const examples = path.join(ROOT, 'examples');
+      const today = ['--today', '2026-11-23'];
+      const r = runIsms(examples, ['check', '.', ...today, '--format', 'github', '--also', `json:${path.join(dir, 'a.json')}`, '--also', `sarif:${path.join(dir, 'b.sarif')}`]);
+      assert.equal(r.status, 1, r.stderr);
+      assert.equal(r.stdout, runIsms(examples, ['check', '.', ...today, '--format', 'github']).stdout, 'the --format report as without --also');
+      assert.equal(fs.readFileSync(path.join(dir, 'a.json'), 'utf8'), runIsms(examples, ['check', '.', ...today, '--format', 'json']).stdout);
+      assert.equal(fs.readFileSync(path.join(dir, 'b.sarif'), 'utf8'), runIsms(examples, ['check', '.', ...today, '--format', 'sarif']).stdout);
+      const bad = runIsms(examples, ['check', '.', '--also', 'xml:out.xml']);
+      assert.equal(bad.status, 2);
+      assert.match(bad.stderr, /--also takes <format>:<file>/);
+      const unwritable = runIsms(examples, ['check', '.', ...today, '--also', `json:${path.join(dir, 'no', 'such', 'dir', 'x.json')}`]);
+      assert.equal(unwritable.status, 2);
+      assert.match(unwritable.stderr, /cannot write/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

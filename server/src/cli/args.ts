@@ -23,6 +23,8 @@ export interface ParsedArgs {
   /** Option values by name: a string, `true` for a boolean option given, absent when not given (the last one wins). */
   values: Record<string, string | boolean | undefined>;
   positionals: string[];
+  /** Every value of each string option given more than once or once, in order (for repeatable options such as `--also`). */
+  lists?: Record<string, string[]>;
 }
 
 export interface Command {
@@ -81,6 +83,7 @@ export function parseCommandArgs(command: string, args: readonly string[], specs
   const { tokens } = parseArgs({ args: [...args], options, strict: false, allowPositionals: true, tokens: true });
   if (tokens.some((t) => t.kind === 'option' && t.name === 'help')) return { values: {}, positionals: [], help: true };
   const values: ParsedArgs['values'] = {};
+  const lists: Record<string, string[]> = {};
   const positionals: string[] = [];
   for (const t of tokens) {
     if (t.kind === 'positional') positionals.push(t.value);
@@ -97,9 +100,10 @@ export function parseCommandArgs(command: string, args: readonly string[], specs
       if (t.value === undefined || (!t.inlineValue && t.value.startsWith('-') && t.value !== '-'))
         throw new UsageError(`option '--${t.name}' needs a value${spec.value ? `: --${t.name} ${spec.value}` : ''}`, command);
       values[t.name] = t.value;
+      (lists[t.name] ??= []).push(t.value);
     }
   }
-  return { values, positionals, help: false };
+  return { values, positionals, lists, help: false };
 }
 
 /** The help of one command: usage, description, options, notes, exit codes. */

@@ -26,7 +26,7 @@ export const check: Command = {
   name: 'check',
   synopsis: 'check [paths...]',
   summary: 'check ISMS process documents and NHI inventories (text, JSON, SARIF or a CI format)',
-  usage: ['check [paths...] [--format text|json|sarif|github|gitlab|junit] [--output FILE] [--quiet] [--max-warnings N] [--fix | --fix-dry-run] [--baseline FILE] [--write-baseline] [--today YYYY-MM-DD] [--config FILE]'],
+  usage: ['check [paths...] [--format text|json|sarif|github|gitlab|junit] [--output FILE] [--also FORMAT:FILE ...] [--quiet] [--max-warnings N] [--fix | --fix-dry-run] [--baseline FILE] [--write-baseline] [--today YYYY-MM-DD] [--config FILE]'],
   description: [
     'Checks the process documents and NHI inventories among the files and folders given (default: the',
     'current folder). Folders are walked for .md, .markdown, .yaml and .yml files; ignoreGlobs and folders',
@@ -46,6 +46,7 @@ export const check: Command = {
         'output: file:line:col lines and a summary (text, the default), every file with its findings (json), SARIF 2.1.0 for code scanning (sarif), GitHub workflow commands that annotate the pull request (github; with GITHUB_STEP_SUMMARY set, also a job summary), a GitLab Code Quality report (gitlab), JUnit XML (junit)',
     },
     output: { type: 'string', value: '<file>', description: 'write the report to this file; the terminal still gets the text lines and summary' },
+    also: { type: 'string', value: '<format>:<file>', description: 'also write the report in this format to this file, from the same run (repeatable: --also sarif:isms.sarif --also json:isms.json); the --format report is written as without it' },
     quiet: { type: 'boolean', description: 'report errors only (warnings and infos are not written, nor counted by --max-warnings)' },
     'max-warnings': { type: 'string', value: '<n>', description: 'exit 1 when there are more than n warnings, even without errors' },
     baseline: { type: 'string', value: '<file>', description: `report only findings not in this baseline (SARIF marks them new, unchanged, absent) and name the baseline's findings that are gone; with --write-baseline, the file to write (default ${DEFAULT_BASELINE} in the project root)` },
@@ -68,10 +69,10 @@ export const check: Command = {
     '  isms check . --baseline .isms-baseline.json   # in CI: fail on new findings only',
     '  isms check . --format gitlab --output gl-code-quality-report.json',
   ],
-  run: (args, io) => runCheck(args.values, args.positionals, io),
+  run: (args, io) => runCheck(args.values, args.positionals, io, args.lists?.also ?? []),
 };
 
-async function runCheck(values: Record<string, string | boolean | undefined>, positionals: string[], io: Out): Promise<number> {
+async function runCheck(values: Record<string, string | boolean | undefined>, positionals: string[], io: Out, also: readonly string[] = []): Promise<number> {
   const format = (values.format as string | undefined) ?? 'text';
   if (!(FORMATS as readonly string[]).includes(format))
     throw new UsageError(`--format must be ${FORMATS.slice(0, -1).join(', ')} or ${FORMATS[FORMATS.length - 1]}, not '${format}'${didYouMean(format, FORMATS, undefined, nameEdits(format))}`, 'check');
@@ -79,6 +80,11 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
   if (maxWarnings !== undefined && !/^\d{1,9}$/.test(maxWarnings)) throw new UsageError(`--max-warnings must be a whole number (0 or more), not '${maxWarnings}'`, 'check');
   const outFile = values.output as string | undefined;
   if (outFile === '') throw new UsageError('--output needs a file name', 'check');
+  const extra = also.map((a) => {
+    const m = /^([a-z]+):(.+)$/.exec(a);
+    if (!m || !(FORMATS as readonly string[]).includes(m[1])) throw new UsageError(`--also takes <format>:<file> with a format among ${FORMATS.join(', ')}, not '${a}'`, 'check');
+    return { format: m[1] as Format, file: m[2] };
+  });
   if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run exclude each other', 'check');
   if (values.fix || values['fix-dry-run']) {
     const fixed = await fixProject(values, positionals, io, !!values['fix-dry-run'], format === 'text');
@@ -112,6 +118,18 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
     }
     printText(keepFindings(results, isNew), covered, config, io);
   } else writeResults(format as Format, results, covered, config, io, absent);
+  // --also: the same results in more formats, each to its file (with a baseline, SARIF keeps the unchanged findings, marked).
+  for (const x of extra) {
+    const base = values.baseline !== undefined && x.format !== 'sarif' ? keepFindings(all, isNew) : all;
+    const lines: string[] = [];
+    writeResults(x.format, values.quiet ? keepFindings(base, (f) => f.severity === 'error') : base, covered, config, { out: (l) => lines.push(l), err: io.err }, absent);
+    try {
+      writeFileSync(x.file, lines.join('\n') + '\n');
+    } catch (e) {
+      io.err(`isms: cannot write ${x.file}: ${(e as Error).message}`);
+      return 2;
+    }
+  }
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
   if (format === 'github' && summaryFile) {
     try {
