@@ -103,33 +103,31 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
     absent = b.absent;
   }
   const isNew = (f: FileResult['findings'][number]) => f.baselineState !== 'unchanged';
-  // With a baseline, only new findings are reported (SARIF keeps the unchanged ones, marked so).
-  const reported = values.baseline !== undefined && format !== 'sarif' ? keepFindings(all, isNew) : all;
-  // --quiet: errors only, in every output.
-  const results = values.quiet ? keepFindings(reported, (f) => f.severity === 'error') : reported;
-  if (outFile !== undefined) {
+  // The results a report of this format gets: with a baseline, only new findings (SARIF keeps the unchanged ones,
+  // marked so); with --quiet, errors only, in every output.
+  const resultsFor = (f: Format) => {
+    const reported = values.baseline !== undefined && f !== 'sarif' ? keepFindings(all, isNew) : all;
+    return values.quiet ? keepFindings(reported, (x) => x.severity === 'error') : reported;
+  };
+  /** Writes a report of this format to a file (--output, --also); false when the file cannot be written. */
+  const writeReport = (f: Format, file: string): boolean => {
     const lines: string[] = [];
-    writeResults(format as Format, results, covered, config, { out: (l) => lines.push(l), err: io.err }, absent);
+    writeResults(f, resultsFor(f), covered, config, { out: (l) => lines.push(l), err: io.err }, absent);
     try {
-      writeFileSync(outFile, lines.join('\n') + '\n');
+      writeFileSync(file, lines.join('\n') + '\n');
+      return true;
     } catch (e) {
-      io.err(`isms: cannot write ${outFile}: ${(e as Error).message}`);
-      return 2;
+      io.err(`isms: cannot write ${file}: ${(e as Error).message}`);
+      return false;
     }
+  };
+  const results = resultsFor(format as Format);
+  if (outFile !== undefined) {
+    if (!writeReport(format as Format, outFile)) return 2;
     printText(keepFindings(results, isNew), covered, config, io);
   } else writeResults(format as Format, results, covered, config, io, absent);
-  // --also: the same results in more formats, each to its file (with a baseline, SARIF keeps the unchanged findings, marked).
-  for (const x of extra) {
-    const base = values.baseline !== undefined && x.format !== 'sarif' ? keepFindings(all, isNew) : all;
-    const lines: string[] = [];
-    writeResults(x.format, values.quiet ? keepFindings(base, (f) => f.severity === 'error') : base, covered, config, { out: (l) => lines.push(l), err: io.err }, absent);
-    try {
-      writeFileSync(x.file, lines.join('\n') + '\n');
-    } catch (e) {
-      io.err(`isms: cannot write ${x.file}: ${(e as Error).message}`);
-      return 2;
-    }
-  }
+  // --also: the same results in more formats, each to its file.
+  for (const x of extra) if (!writeReport(x.format, x.file)) return 2;
   const summaryFile = process.env.GITHUB_STEP_SUMMARY;
   if (format === 'github' && summaryFile) {
     try {
