@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { IDENTITY_LINES, INVENTORY_HEADER_LINES, RUNBOOK_HEADER_LINES, SECTION_LINES, inventory, manyFindingsInventory, runbook, writeWorkspace } from './generate.mjs';
+import { IDENTITY_LINES, INVENTORY_HEADER_LINES, RUNBOOK_HEADER_LINES, SECTION_LINES, inventory, inventoryEdits, manyFindingsInventory, runbook, runbookEdits, spreadOrder, writeWorkspace } from './generate.mjs';
 import { startServer, Timeout } from './lsp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -133,61 +133,6 @@ const markdownSettings = {
 };
 
 // ---------------------------------------------------------------------------------------------- documents
-
-/** 0..n-1 in an order whose every prefix is spread through the range (so a session cut short by its budget still is). */
-function spreadOrder(n) {
-  return [...Array(n).keys()].sort((a, b) => ((a * 0.618034) % 1) - ((b * 0.618034) % 1));
-}
-
-/** Keystrokes, one character each, at `sites` places spread through the document. */
-function inventoryEdits(lines, n, sites) {
-  const plan = [];
-  for (const k of spreadOrder(sites)) {
-    const i = Math.floor(((k + 0.5) * n) / sites);
-    const base = INVENTORY_HEADER_LINES + IDENTITY_LINES * i;
-    const purpose = base + 4;
-    const date = base + 12;
-    const controls = base + 20;
-    const c = lines[controls];
-    const afterId = c.indexOf('[') + 1 + c.slice(c.indexOf('[') + 1).indexOf(',');
-    const d = lines[date];
-    plan.push(
-      { line: purpose, at: 'end', text: ' ', kind: 'type' },
-      { line: purpose, at: 'end', text: 'n', kind: 'type' },
-      { line: controls, start: afterId, end: afterId, text: '9', kind: 'error+' }, // CSF:PR.AA-01 -> CSF:PR.AA-019
-      { line: controls, start: afterId, end: afterId + 1, text: '', kind: 'error-' },
-      { line: date, start: d.length - 1, end: d.length, text: '', kind: 'error+' }, // 2026-09-05 -> 2026-09-0
-      { line: date, start: d.length - 1, end: d.length - 1, text: d.at(-1), kind: 'error-' },
-      { line: purpose, at: 'end', text: 'o', kind: 'type' },
-      { line: purpose, at: 'end', text: 'w', kind: 'type' },
-    );
-  }
-  return plan;
-}
-
-function runbookEdits(lines, sections, sites) {
-  const plan = [];
-  for (const k of spreadOrder(sites)) {
-    const s = Math.floor(((k + 0.5) * sections) / sites);
-    const base = RUNBOOK_HEADER_LINES + SECTION_LINES * s;
-    const prose = base + 3;
-    const prose2 = base + 4;
-    const link = base + 7;
-    const ref = lines[prose].indexOf('PR.AA-01') + 'PR.AA-01'.length;
-    const close = lines[link].indexOf(')');
-    plan.push(
-      { line: prose2, at: 'end', text: ' ', kind: 'type' },
-      { line: prose2, at: 'end', text: 'n', kind: 'type' },
-      { line: prose, start: ref, end: ref, text: '9', kind: 'error+' }, // PR.AA-01 -> PR.AA-019
-      { line: prose, start: ref, end: ref + 1, text: '', kind: 'error-' },
-      { line: link, start: close, end: close, text: 'x', kind: 'error+' }, // (#step-3-...) -> (#step-3-...x): no such heading
-      { line: link, start: close, end: close + 1, text: '', kind: 'error-' },
-      { line: prose2, at: 'end', text: 'o', kind: 'type' },
-      { line: prose2, at: 'end', text: 'w', kind: 'type' },
-    );
-  }
-  return plan;
-}
 
 /** Completion / hover positions: control IDs, keys and values, spread through the document. */
 function inventoryQueries(line, n, count) {

@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { IDENTITY_LINES, INVENTORY_HEADER_LINES, RUNBOOK_HEADER_LINES, SECTION_LINES, inventory, runbook } from './generate.mjs';
+import { inventory, inventoryEdits, runbook, runbookEdits } from './generate.mjs';
 import { startServer } from './lsp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,61 +33,16 @@ const progress = (s) => process.stderr.write(`[keystroke ${new Date().toISOStrin
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const nodeArgs = [...JSON.parse(readFileSync(join(root, 'server/src/node/server-node-options.json'), 'utf8')).execArgv, ...(process.env.BENCH_OURS_NODE_ARGS ?? '').split(' ').filter(Boolean)];
 
-function spreadOrder(n) {
-  return [...Array(n).keys()].sort((a, b) => ((a * 0.618034) % 1) - ((b * 0.618034) % 1));
-}
-function inventoryEdits(lines, n, sites) {
-  const plan = [];
-  for (const k of spreadOrder(sites)) {
-    const i = Math.floor(((k + 0.5) * n) / sites);
-    const base = INVENTORY_HEADER_LINES + IDENTITY_LINES * i;
-    const purpose = base + 4;
-    const date = base + 12;
-    const controls = base + 20;
-    const c = lines[controls];
-    const afterId = c.indexOf('[') + 1 + c.slice(c.indexOf('[') + 1).indexOf(',');
-    const d = lines[date];
-    plan.push(
-      { line: purpose, at: 'end', text: ' ' }, { line: purpose, at: 'end', text: 'n' },
-      { line: controls, start: afterId, end: afterId, text: '9' }, { line: controls, start: afterId, end: afterId + 1, text: '' },
-      { line: date, start: d.length - 1, end: d.length, text: '' }, { line: date, start: d.length - 1, end: d.length - 1, text: d.at(-1) },
-      { line: purpose, at: 'end', text: 'o' }, { line: purpose, at: 'end', text: 'w' },
-      { line: purpose, at: 'end', text: '\n' }, { line: purpose + 1, join: true }, // a line break and its removal: later chunks move
-    );
-  }
-  return plan;
-}
-function runbookEdits(lines, sections, sites) {
-  const plan = [];
-  for (const k of spreadOrder(sites)) {
-    const s = Math.floor(((k + 0.5) * sections) / sites);
-    const base = RUNBOOK_HEADER_LINES + SECTION_LINES * s;
-    const prose = base + 3;
-    const prose2 = base + 4;
-    const link = base + 7;
-    const ref = lines[prose].indexOf('PR.AA-01') + 'PR.AA-01'.length;
-    const close = lines[link].indexOf(')');
-    plan.push(
-      { line: prose2, at: 'end', text: ' ' }, { line: prose2, at: 'end', text: 'n' },
-      { line: prose, start: ref, end: ref, text: '9' }, { line: prose, start: ref, end: ref + 1, text: '' },
-      { line: link, start: close, end: close, text: 'x' }, { line: link, start: close, end: close + 1, text: '' },
-      { line: prose2, at: 'end', text: 'o' }, { line: prose2, at: 'end', text: 'w' },
-      { line: prose2, at: 'end', text: '\n' }, { line: prose2 + 1, join: true }, // a line break and its removal: later chunks move
-    );
-  }
-  return plan;
-}
-
 function invDoc(name, n, today = TODAY, sites = 6) {
   const text = inventory(n);
   const lines = text.split('\n');
-  return { name, dir: name, file: `identities-${n}.nhi.yaml`, languageId: 'yaml', text, today, edits: inventoryEdits(lines, n, sites) };
+  return { name, dir: name, file: `identities-${n}.nhi.yaml`, languageId: 'yaml', text, today, edits: inventoryEdits(lines, n, sites, { lineBreaks: true }) };
 }
 function rbDoc(name, sections, broken = false) {
   let text = runbook(sections);
   if (broken) text = text.replace(/\(#step-/g, '(#setp-'); // every section's fragment link: no such heading, a near one
   const lines = text.split('\n');
-  return { name, dir: name, file: 'operations-runbook.md', languageId: 'markdown', text, today: TODAY, edits: runbookEdits(lines, sections, 6) };
+  return { name, dir: name, file: 'operations-runbook.md', languageId: 'markdown', text, today: TODAY, edits: runbookEdits(lines, sections, 6, { lineBreaks: true }) };
 }
 const DOCS = {
   inv2000: () => invDoc('inv2000', 2000),
