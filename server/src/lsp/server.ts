@@ -309,7 +309,12 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
       (path, text) => {
         const uri = pathToFileURL(path).href;
         seen.add(uri);
-        if (!documents.get(uri) && service.indexFile({ uri, text })) changed = true;
+        if (documents.get(uri)) return;
+        // A Terraform file before the grammar is loaded: kept until it is (the first one starts the load).
+        if (!terraformReady && isTerraform(uri)) {
+          void needTerraform();
+          pendingTerraform.push({ uri, text });
+        } else if (service.indexFile({ uri, text })) changed = true;
       },
       () => run !== indexRun,
       64,
@@ -317,6 +322,11 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
       (rel) => ignored.push(rel),
     );
     if (run !== indexRun) return;
+    if (pendingTerraform.length) {
+      await needTerraform();
+      if (run !== indexRun) return;
+      for (const f of pendingTerraform.splice(0)) if (!documents.get(f.uri) && service.indexFile(f)) changed = true;
+    }
     // Every inventory and infrastructure file is indexed: discovery's cross-file rules may judge (never before).
     const firstComplete = !service.discoveryIsComplete;
     service.setDiscoveryComplete(true);
@@ -337,9 +347,19 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
       const watchers = ['**/*.{md,markdown,yaml,yml,tf}', ...cfg.documentGlobs, ...cfg.inventoryGlobs].map((globPattern) => ({ globPattern }));
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(() => undefined);
     }
-    void Promise.all([refreshConfig(), loadTerraform()]).then(indexWorkspace);
+    void refreshConfig().then(indexWorkspace);
   });
-  /** The Terraform grammar (web-tree-sitter, once): the service reads .tf files from then on; open ones are checked again. */
+  // The Terraform grammar (web-tree-sitter: ~45 ms and ~8 MiB) is loaded when discovery first meets a .tf file (the
+  // walk, a file event, an open document), never at start: a workspace without Terraform does not pay for it.
+  let terraform: Promise<void> | undefined;
+  let terraformReady = false;
+  /** Terraform files the walk met before the grammar was loaded: indexed once it is. */
+  const pendingTerraform: { uri: string; text: string }[] = [];
+  const isTerraform = (uri: string) => /\.tf$/i.test(uri) && service.getConfig().discovery.enabled;
+  function needTerraform(): Promise<void> {
+    return (terraform ??= loadTerraform());
+  }
+  /** Loads the grammar (once): the service reads .tf files from then on; open ones are checked again. */
   async function loadTerraform(): Promise<void> {
     if (!(await loadHcl())) {
       const why = hclLoadError();
@@ -347,9 +367,19 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
       return;
     }
     service.setDiscoveryReaders(discoveryReaders(true));
-    for (const d of documents.all()) if (/\.tf$/i.test(d.uri)) validate(d);
+    terraformReady = true;
+    for (const d of documents.all()) if (isTerraform(d.uri)) validate(d);
   }
   connection.onDidChangeConfiguration(() => void refreshConfig());
+  /** Indexes a file as it is on disk (unindexed when it is gone or unreadable); true when the index changed. */
+  function indexFromDisk(uri: string): boolean {
+    try {
+      const path = fileURLToPath(uri);
+      return statSync(path).size <= INDEX_MAX_BYTES ? service.indexFile({ uri, text: readFileSync(path, 'utf8') }) : false;
+    } catch {
+      return service.unindexFile(uri);
+    }
+  }
   connection.onDidChangeWatchedFiles((p) => {
     if (p.changes.some((c) => /(^|\/)\.isms\.yaml$/.test(c.uri))) {
       void refreshConfig().then(indexWorkspace);
@@ -376,12 +406,9 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
         evidence.deleteUnder(c.uri.replace(/\/+$/, '')); // (a folder: the files under it)
         evidenceChanged();
       } else {
-        try {
-          const path = fileURLToPath(c.uri);
-          if (statSync(path).size <= INDEX_MAX_BYTES) changed = service.indexFile({ uri: c.uri, text: readFileSync(path, 'utf8') }) || changed;
-        } catch {
-          changed = service.unindexFile(c.uri) || changed;
-        }
+        // (A Terraform file before the grammar is loaded: indexed once it is.)
+        if (!terraformReady && isTerraform(c.uri)) void needTerraform().then(() => indexFromDisk(c.uri) && revalidateInventories(''));
+        else changed = indexFromDisk(c.uri) || changed;
       }
     }
     if (live) readEvidenceSoon();
@@ -413,6 +440,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
       void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
       return;
     }
+    if (!terraformReady && isTerraform(d.uri)) void needTerraform(); // (checked again once the grammar is loaded)
     try {
       diagnostics = service.check(file(d)).filter((f) => !f.suppressed).map(cachedDiagnostic); // (accepted with a reason: not shown)
     } catch (e) {
