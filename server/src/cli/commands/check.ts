@@ -12,7 +12,7 @@ import { ConfigError, configLine, loadProject } from '../project';
 import { unmatchedGlobs } from '../../core/config-file';
 import { collect, decode, firstInvalidUtf8 } from '../files';
 import { BaselineError, DEFAULT_BASELINE, makeBaseline, matchBaseline, parseBaseline, serializeBaseline, type FileFindings } from '../baseline';
-import { discoveryReaders, hasTerraform, hclParseIfLoaded, loadHcl } from '../../node/hcl';
+import { discoveryReaders, hclParseIfLoaded } from '../../node/hcl';
 import { checker, checkFiles, prepareReaders, MAX_WORKERS, PARALLEL_MIN_FILES, type CheckOptions, type FileOutcome } from '../check-files';
 import type { Config } from '../../core/config';
 import { FORMATS, keepFindings, printText, unsuppressed, writeResults, type AbsentResult, type FileResult, type Format } from '../output';
@@ -293,9 +293,9 @@ export async function indexProject(root: string, config: Config, service: Return
   let ok = skipped.length === 0;
   // A .tf outside the paths checked: the grammar, if the check did not need it.
   const more = files.filter((f) => !done.has(f));
-  if (!hclParseIfLoaded() && config.discovery?.enabled && hasTerraform(more)) {
-    await loadHcl();
-    service.setDiscoveryReaders(discoveryReaders());
+  if (!hclParseIfLoaded()) {
+    await prepareReaders(more, config);
+    if (hclParseIfLoaded()) service.setDiscoveryReaders(discoveryReaders());
   }
   for (const f of files) {
     if (done.has(f)) continue;
