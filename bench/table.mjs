@@ -62,6 +62,7 @@ if (w) {
   lines.push(
     `\`isms check\` on ${w.files.toLocaleString('en-US')} generated files: ${num(w.wall / 1000, ' s')}, peak ${num(w.peak, ' MiB')}` +
       (l ? `; markdownlint-cli2 ${l.version} on its ${l.checked.toLocaleString('en-US')} Markdown files: ${num(l.wall / 1000, ' s')}, peak ${num(l.peak, ' MiB')} (ours / markdownlint-cli2: ${ratio(w.wall, l.wall)} time, ${ratio(w.peak, l.peak)} memory)` : '') +
+      (w.md && l ? `; ours on those same ${w.md.checked.toLocaleString('en-US')} Markdown files: ${num(w.md.wall / 1000, ' s')}, peak ${num(w.md.peak, ' MiB')} (${ratio(w.md.wall, l.wall)} time)` : '') +
       (w.lintAll ? `; on every file ours reads (YAML read as Markdown): ${num(w.lintAll.wall / 1000, ' s')} (${ratio(w.wall, w.lintAll.wall)})` : '') +
       '.',
     '',
