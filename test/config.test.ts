@@ -335,6 +335,32 @@ describe('isms init', function () {
     assert.notEqual(runIsms(dir, ['check', '.']).status, 2);
   });
 
+  it('lists the infrastructure files discovery will read, and documents the discovery block (commented)', () => {
+    const dir = copy();
+    const put = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    };
+    put('infra/main.tf', 'resource "aws_iam_user" "ci" {\n  name = "ci"\n}\n');
+    put('infra/iam.tf', 'resource "aws_iam_role" "app" {\n  name = "app"\n}\n');
+    put('.github/workflows/deploy.yml', 'on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ secrets.DEPLOY_KEY }}\n');
+    put('k8s/sa.yaml', 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n');
+    put('deploy/values.yaml', 'replicas: 2\n'); // under deploy/, but no manifest
+    const r = runIsms(dir, ['init']);
+    assert.equal(r.status, 0, r.stderr);
+    const cfg = fs.readFileSync(path.join(dir, '.isms.yaml'), 'utf8');
+    assert.match(cfg, /Infrastructure files found:\n#   Terraform files: 2\n#   GitHub Actions workflows: 1\n#   Kubernetes manifests: 1\n# Where/);
+    assert.match(cfg, /^# discovery: \{ inventory: identities\/platform\.nhi\.yaml, exclude: \["sandbox\/\*\*"\] \}$/m);
+    assert.deepEqual(readConfigText(cfg).diagnostics, []);
+    assert.equal(require('yaml').parse(cfg).discovery, undefined); // (commented: the defaults stay in force)
+    // Uncommented, the example block is a valid setting.
+    assert.deepEqual(readConfigText(cfg.replace(/^# discovery: \{ inventory/m, 'discovery: { inventory')).diagnostics, []);
+    // Without any: "none yet".
+    const bare = copy();
+    assert.equal(runIsms(bare, ['init']).status, 0);
+    assert.match(fs.readFileSync(path.join(bare, '.isms.yaml'), 'utf8'), /Infrastructure files found:\n#   none yet\n/);
+  });
+
   it('refuses to overwrite either file, and writes nothing', () => {
     const dir = copy();
     fs.writeFileSync(path.join(dir, 'owners.yaml'), 'owners: []\n');

@@ -13,6 +13,8 @@ import { UsageError, type Command } from '../args';
 import type { Out } from '../io';
 import { collect } from '../files';
 import { checker } from '../check-files';
+import { infraOrigin } from '../../core/discovery/discover';
+import type { InfraOrigin } from '../../core/discovery/types';
 
 export const initCommand: Command = {
   name: 'init',
@@ -42,6 +44,8 @@ export interface Survey {
   documentGlobs: string[];
   inventoryGlobs: string[];
   owners: string[];
+  /** Infrastructure files that discovery reads by default (Terraform, workflows, Kubernetes manifests), by origin. */
+  infrastructure: Map<InfraOrigin, number>;
 }
 
 export function survey(root: string): Survey {
@@ -53,6 +57,7 @@ export function survey(root: string): Survey {
   const inventories = new Map<string, number>();
   const documentGlobs = new Set<string>();
   const inventoryGlobs = new Set<string>();
+  const infrastructure = new Map<InfraOrigin, number>();
   const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   for (const f of files) {
     let text: string;
@@ -63,6 +68,12 @@ export function survey(root: string): Survey {
     }
     const rel = relative(root, f).split('\\').join('/');
     const dir = rel.includes('/') ? dirname(rel) : '.';
+    const origin = infraOrigin(rel, all);
+    // (A YAML file under k8s/, deploy/, … counts when it is a manifest: apiVersion and kind at its top level.)
+    if (origin && (origin !== 'k8s' || (/^apiVersion\s*:/m.test(text) && /^kind\s*:/m.test(text)))) {
+      bump(infrastructure, origin);
+      if (origin !== 'k8s') continue;
+    }
     const file = { uri: pathToFileURL(f).href, text, version: 1 };
     service.indexFile(file);
     const a = service.analysis(file);
@@ -84,10 +95,14 @@ export function survey(root: string): Survey {
     documentGlobs: [...documentGlobs].sort(),
     inventoryGlobs: [...inventoryGlobs].sort(),
     owners: service.owners(),
+    infrastructure,
   };
 }
 
 const q = (s: string) => JSON.stringify(s);
+
+const INFRA_ORDER: readonly InfraOrigin[] = ['terraform', 'github', 'k8s'];
+const INFRA_NAMES: Record<InfraOrigin, string> = { terraform: 'Terraform files', github: 'GitHub Actions workflows', k8s: 'Kubernetes manifests' };
 
 /** The commented .isms.yaml of a survey. */
 export function configText(s: Survey): string {
@@ -112,6 +127,14 @@ export function configText(s: Survey): string {
     ...(s.inventories.size ? where(s.inventories) : ['#   none yet']),
     '# YAML files with `identities:` that are not recognised as inventories by default:',
     s.inventoryGlobs.length ? `inventoryGlobs: [${s.inventoryGlobs.map(q).join(', ')}]` : '# inventoryGlobs: ["identities/*.yaml"]',
+    '',
+    '# Discovery: identities that infrastructure code declares (Terraform, GitHub Actions workflows, Kubernetes',
+    '# manifests) are matched with the inventories: nhi-undocumented where no inventory lists one, nhi-undeployed',
+    '# where an entry\'s source is no longer declared (docs/discovery.md). Infrastructure files found:',
+    ...(s.infrastructure.size ? INFRA_ORDER.filter((o) => s.infrastructure.has(o)).map((o) => `#   ${INFRA_NAMES[o]}: ${s.infrastructure.get(o)}`) : ['#   none yet']),
+    '# Where `isms discover --write` and the quick fix add entries, and what to leave out, for example:',
+    '# discovery: { inventory: identities/platform.nhi.yaml, exclude: ["sandbox/**"] }',
+    '# (discovery: { enabled: false } turns it off.)',
     '',
     '# Folders the CLI and the editor skip:',
     '# ignoreGlobs: ["drafts/**"]',
