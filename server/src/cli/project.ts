@@ -1,7 +1,7 @@
 /** The project of a check: its root (where globs and root-relative links are read from) and its configuration. */
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve, dirname, relative, isAbsolute } from 'node:path';
-import { defaultConfig, type Config } from '../core/config';
+import { DEFAULT_OWNERS_FILE, defaultConfig, type Config } from '../core/config';
 import { readConfigText, type ConfigDiagnostic } from '../core/config-file';
 import { readOwners } from '../core/lang/owners';
 
@@ -33,7 +33,7 @@ export function findConfig(start: string): string | undefined {
  * root. A configured registry that cannot be read is a configuration error; a missing default one means no registry.
  */
 export function loadOwners(root: string, configured: string | undefined): ReturnType<typeof readOwners> | undefined {
-  const path = resolve(root, configured ?? 'owners.yaml');
+  const path = resolve(root, configured ?? DEFAULT_OWNERS_FILE);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

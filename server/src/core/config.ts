@@ -73,6 +73,9 @@ export interface DiscoveryConfig {
 }
 
 /** The infrastructure files read by default: Terraform, GitHub Actions workflows, Kubernetes manifests in the usual folders. */
+/** The owners registry read when `.isms.yaml` names none (`owners:`; docs/owners.md), relative to the project root. */
+export const DEFAULT_OWNERS_FILE = 'owners.yaml';
+
 export const DEFAULT_DISCOVERY_INCLUDE: readonly string[] = [
   '**/*.tf',
   '**/.github/workflows/*.{yml,yaml}',

@@ -4,7 +4,7 @@
  */
 import { catalog, type Control } from './catalog/catalog';
 import { FRAMEWORKS } from './catalog/frameworks';
-import { defaultConfig, type Config, type FrameworkId } from './config';
+import { DEFAULT_OWNERS_FILE, defaultConfig, type Config, type FrameworkId } from './config';
 import { analyze, attachAnalysis, classify, forgetGuards, isBinary, warm, type Analysis, type DetachedAnalysis } from './analysis/analyze';
 import { WOULD_BLOCK } from './chunks';
 
@@ -476,7 +476,7 @@ export class IsmsService {
    */
   isOwnersRegistry(uri: string): boolean {
     if (this.registry?.uri === uri) return true;
-    return this.workspace.relativePath(uri) === (this.config.owners ?? 'owners.yaml').replace(/^\.\//, '');
+    return this.workspace.relativePath(uri) === (this.config.owners ?? DEFAULT_OWNERS_FILE).replace(/^\.\//, '');
   }
 
   /** The problems of the open owners registry (docs/owners.md), each on its line. */

@@ -48,7 +48,7 @@ import { coverageMarkdown } from '../core/coverage/render';
 import { coverageHtml } from '../core/coverage/html';
 import { DELIVERABLE_FORMATS, DELIVERABLES, deliverableText, soc2Text, type DeliverableFormat, type DeliverableKind } from '../core/coverage/deliverables';
 import { soc2Matrix } from '../core/coverage/soc2';
-import { parsePeriod } from '../core/config';
+import { DEFAULT_OWNERS_FILE, parsePeriod } from '../core/config';
 import { readOwners, type OwnerRegistry } from '../core/lang/owners';
 import { VERSION } from '../core/version';
 import type { ReportSlice } from '../core/coverage/slice';
@@ -253,7 +253,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
 
   /** The owners registry (`owners:` of .isms.yaml, else owners.yaml at the root): read into the service; true when it changed. */
   function ownersPath(): string | undefined {
-    return root ? resolve(root, service.getConfig().owners ?? 'owners.yaml') : undefined;
+    return root ? resolve(root, service.getConfig().owners ?? DEFAULT_OWNERS_FILE) : undefined;
   }
   function loadOwners(): boolean {
     const path = ownersPath();

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultConfig, DEFAULT_FRAMEWORKS, FRAMEWORK_IDS, type FrameworkId } from '../../core/config';
+import { defaultConfig, DEFAULT_FRAMEWORKS, DEFAULT_OWNERS_FILE, FRAMEWORK_IDS, type FrameworkId } from '../../core/config';
 import { FRAMEWORKS } from '../../core/catalog/frameworks';
 import { scanReferences } from '../../core/refs/scan';
 import { UsageError, type Command } from '../args';
@@ -170,7 +170,7 @@ function runInit(positionals: string[], io: Out): number {
   if (positionals.length > 1) throw new UsageError(`init takes one folder, not ${positionals.length}`, 'init');
   const root = resolve(positionals[0] ?? '.');
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`not a folder: ${positionals[0]}`, 'init');
-  const targets = [join(root, '.isms.yaml'), join(root, 'owners.yaml')];
+  const targets = [join(root, '.isms.yaml'), join(root, DEFAULT_OWNERS_FILE)];
   const there = targets.filter((t) => existsSync(t));
   if (there.length) {
     for (const t of there) io.err(`isms: ${relative(process.cwd(), t) || t} exists; not overwritten (nothing written)`);
