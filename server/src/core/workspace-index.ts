@@ -111,13 +111,10 @@ export function entriesOf(identities: readonly EntrySource[]): EntryFact[] {
   return identities.map((i) => {
     let e = entryOfSummary.get(i);
     if (!e) {
-      e = {
-        ...(i.id !== undefined ? { id: i.id } : {}),
-        ...(i.name !== undefined ? { name: i.name } : {}),
-        sources: (i.sources ?? []).map((x) => x.value),
-        owners: i.owners.slice(),
-        line: i.range.start.line,
-      };
+      // (Literals, not spreads of optional parts: kept per identity, and a spread at a site that meets many shapes
+      // gives each object a hidden class of its own on Node 20's V8, ~200 bytes more an object.)
+      const [id, name, sources, owners, line] = [i.id, i.name, (i.sources ?? []).map((x) => x.value), i.owners.slice(), i.range.start.line];
+      e = id !== undefined ? (name !== undefined ? { id, name, sources, owners, line } : { id, sources, owners, line }) : name !== undefined ? { name, sources, owners, line } : { sources, owners, line };
       entryOfSummary.set(i, e);
     }
     return e;
