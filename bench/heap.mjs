@@ -75,7 +75,7 @@ times.sort((a, b) => a - b);
 if (times.length) console.log(`keystroke → diagnostics p50 ${times[Math.ceil(times.length / 2) - 1].toFixed(1)} ms, p95 ${times[Math.ceil(times.length * 0.95) - 1].toFixed(1)} ms (${times.length}; noisy: compare runs of one moment)`);
 await new Promise((r) => setTimeout(r, 1000));
 const before = s.memory();
-console.log(`VmRSS ${before.rss.toFixed(1)} MiB, VmHWM ${before.hwm.toFixed(1)} MiB (options: ${options.join(' ') || 'none'}); at the open's first diagnostics: VmRSS ${atOpen.rss.toFixed(1)}, VmHWM ${atOpen.hwm.toFixed(1)} MiB`);
+console.log(`VmRSS ${before.rss.toFixed(1)} MiB, VmHWM ${before.hwm.toFixed(1)} MiB (options: ${options.join(' ') || 'none'}); at the open's first diagnostics: VmRSS ${atOpen.rss.toFixed(1)}, VmHWM ${atOpen.hwm.toFixed(1)} MiB${before.launcher ? `; a second process (launcher): VmHWM ${before.launcher.hwm.toFixed(1)} MiB` : ''}`);
 console.log(`server CPU (user + system): open ${(cpuOpen - cpuStart).toFixed(2)} s, keystrokes ${(cpu() - cpuOpen).toFixed(2)} s`);
 if (!snapshot) {
   await s.stop();
