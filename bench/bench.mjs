@@ -17,7 +17,7 @@ const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-/** `--bare-cli`: also `isms lsp --stdio` as it ran before it started Node with the server's options (ISMS_LSP_RELAUNCHED=1 keeps it in one process). */
+/** `--bare-cli`: also `isms lsp --stdio` with no heap sizing at all (ISMS_LSP_RELAUNCHED=1: it runs as started), the before/after of the sizing in one run. */
 const BARE_CLI = args.includes('--bare-cli');
 /** The date the servers and the CLI take as today (isms.today, --today): findings do not drift with the calendar. */
 const TODAY = '2026-11-23';
@@ -45,7 +45,8 @@ const isms = join(root, 'bin/isms.js');
 const SERVERS = {
   // As VS Code starts it: dist/server.js with the client's execArgv (here over stdio rather than IPC).
   ours: { name: 'ours', path: 'VS Code', command: [node, ...ourNodeArgs, join(root, 'dist/server.js'), '--stdio'], diagnostics: 'push-version' },
-  // As Neovim, Helix and other LSP editors start it: `isms lsp --stdio` (which starts Node once more with the server's options).
+  // As Neovim, Helix and other LSP editors start it: `isms lsp --stdio` (one process: it applies the server's heap sizing
+  // itself, or replaces itself with Node started with its options where Node has process.execve; node-options.ts).
   oursCli: { name: 'ours (isms lsp --stdio)', path: 'isms lsp --stdio', command: [node, ...profileArgs, isms, 'lsp', '--stdio'], diagnostics: 'push-version' },
   oursCliBare: { name: 'ours (isms lsp --stdio, no Node options)', path: 'isms lsp --stdio, no Node options', command: [node, ...profileArgs, isms, 'lsp', '--stdio'], env: { ISMS_LSP_RELAUNCHED: '1' }, diagnostics: 'push-version' },
   yaml: { name: 'yaml-language-server', command: [node, require.resolve('yaml-language-server/bin/yaml-language-server'), '--stdio'], diagnostics: 'push' },
@@ -296,7 +297,7 @@ async function session(server, doc, { edits = [], queries = [], label, budgetMs 
     if (process.env.BENCH_RAW) progress(`  raw: ${JSON.stringify({ keystroke: out.keystroke, completion: out.completion, hover: out.hover }, (_, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))}`);
     const m = s.memory();
     out.memory = m?.hwm ?? NaN;
-    out.launcherMemory = m?.launcher?.hwm ?? NaN; // `isms lsp` that started Node once more: the first process, apart
+    out.launcherMemory = m?.launcher?.hwm ?? NaN; // a second process (an `isms lsp` that starts Node once more, as before 0f08d9c): the first, apart
     out.load = loadavg()[0]; // other work on the machine skews every figure: shown next to them
     out.unknownRequests = [...s.unknownRequests.keys()];
     await s.stop();
@@ -677,8 +678,8 @@ md.push(`Inventory: ${P.inventory.toLocaleString('en-US')} identities (${inv.lin
 md.push(mainTable(r), '');
 if (Object.keys(paths).length) {
   md.push('Every document on both launch paths of ours (as VS Code starts it; `node bin/isms.js lsp --stdio`, as Neovim and Helix users start it), with the peer on the same document ' +
-    '(on the new documents, keystrokes only). Peak memory is that of the process serving the protocol; `isms lsp` started without the server\'s Node options starts Node once more ' +
-    'with them, and the first process (the launcher) is shown apart. Findings: `isms check <file> --format json --today ' + TODAY + '` in the document\'s folder.', '', pathsTable(), '');
+    '(on the new documents, keystrokes only). Peak memory is that of the process serving the protocol; `isms lsp` serves from the process the editor starts ' +
+    '(it applies the server\'s heap sizing itself on this Node, or replaces itself with Node started with the options where Node has process.execve); a second process, if there were one, would be shown apart (launcher). Findings: `isms check <file> --format json --today ' + TODAY + '` in the document\'s folder.', '', pathsTable(), '');
 }
 if (scaling.length) md.push('Scaling of ours with inventory size (as VS Code starts it; keystrokes as above; fewer places on the largest inventory):', '', scalingTable(scaling), '');
 if (ws) {

@@ -42,11 +42,23 @@ const command = path === 'cli'
   : [process.execPath, ...options, ...signal, opt('server', join(root, 'dist/server.js')), '--stdio']; // --server: another build's bundle (before/after)
 const s = await startServer({ command, root: work, settings: (sec) => (sec === 'isms' ? { today: '2026-11-23' } : {}), log: join(work, 'server.log') });
 await new Promise((r) => setTimeout(r, 500));
+// CPU seconds (user + system) of the server process so far, from /proc/<pid>/stat: steadier than wall time on a shared box.
+const cpu = () => {
+  try {
+    const f = readFileSync(`/proc/${s.serverPid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+};
+const cpuStart = cpu();
 let v = 1;
 const t0 = performance.now();
 const first = s.nextDiagnostics(uri, (p) => p.version === 1);
 s.open(uri, doc === 'runbook' ? 'markdown' : 'yaml', text);
 const d0 = await first;
+const cpuOpen = cpu();
+const atOpen = s.memory();
 console.log(`${n} ${doc === 'runbook' ? 'sections' : 'identities'}, ${path} path: open ${Math.round(performance.now() - t0)} ms, ${d0.diagnostics.length} diagnostics`);
 const times = [];
 for (let k = 0; k < keystrokes; k++) {
@@ -63,7 +75,8 @@ times.sort((a, b) => a - b);
 if (times.length) console.log(`keystroke → diagnostics p50 ${times[Math.ceil(times.length / 2) - 1].toFixed(1)} ms, p95 ${times[Math.ceil(times.length * 0.95) - 1].toFixed(1)} ms (${times.length}; noisy: compare runs of one moment)`);
 await new Promise((r) => setTimeout(r, 1000));
 const before = s.memory();
-console.log(`VmRSS ${before.rss.toFixed(1)} MiB, VmHWM ${before.hwm.toFixed(1)} MiB (options: ${options.join(' ') || 'none'})`);
+console.log(`VmRSS ${before.rss.toFixed(1)} MiB, VmHWM ${before.hwm.toFixed(1)} MiB (options: ${options.join(' ') || 'none'}); at the open's first diagnostics: VmRSS ${atOpen.rss.toFixed(1)}, VmHWM ${atOpen.hwm.toFixed(1)} MiB${before.launcher ? `; a second process (launcher): VmHWM ${before.launcher.hwm.toFixed(1)} MiB` : ''}`);
+console.log(`server CPU (user + system): open ${(cpuOpen - cpuStart).toFixed(2)} s, keystrokes ${(cpu() - cpuOpen).toFixed(2)} s`);
 if (!snapshot) {
   await s.stop();
   process.exit(0);

@@ -14,25 +14,19 @@ function loadCli() {
   }
 }
 
-// `isms lsp`: when this Node process lacks the language server's Node options, Node starts once more with them
-// (dist/node-options.js, a small bundle), before the CLI's bundle is loaded here; this process only passes on the exit
-// code. (The lsp command does the same when it is reached another way.)
-function relaunchForLsp() {
-  if (process.argv[2] !== 'lsp') return undefined;
+// `isms lsp`: when this Node process lacks the language server's Node options, it replaces itself with Node started
+// with them (process.execve, Node 22.15+) or applies them in process (dist/node-options.js, a small bundle), before
+// the CLI's bundle is loaded. (The lsp command does the same when it is reached another way.)
+if (process.argv[2] === 'lsp') {
   try {
-    return require('../dist/node-options.js').relaunchWithNodeOptions();
+    require('../dist/node-options.js').serveWithNodeOptions();
   } catch {
-    return undefined; // (a build without it: the lsp command relaunches)
+    // (a build without it: the lsp command applies them)
   }
 }
 
-const relaunched = relaunchForLsp();
-const cli = relaunched ? undefined : loadCli();
-if (relaunched) {
-  relaunched.then((code) => {
-    process.exitCode = code;
-  });
-} else if (!cli) {
+const cli = loadCli();
+if (!cli) {
   process.exitCode = 2;
 } else {
   cli.main(process.argv.slice(2)).then(

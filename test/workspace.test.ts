@@ -8,6 +8,7 @@ import { server, ROOT } from './helpers/root';
 
 const { IsmsService } = server('core/service.js');
 const { defaultConfig } = server('core/config.js');
+const { WorkspaceIndex } = server('core/workspace-index.js');
 
 const inv = (...ids: string[]) =>
   'kind: nhi-inventory\nidentities:\n' + ids.map((id) => `  - id: ${id}\n    owner: team-${id}@bank.example\n`).join('');
@@ -76,6 +77,91 @@ describe('workspace index', () => {
     const j = JSON.parse(r.stdout);
     const by = Object.fromEntries(j.files.map((f: any) => [path.basename(f.path), dups(f.findings)]));
     assert.deepEqual(by, { 'a.nhi.yaml': [[4, 'z.nhi.yaml:3']], 'z.nhi.yaml': [[2, 'a.nhi.yaml:5']] });
+  });
+});
+
+/**
+ * What the index answered when it kept a Map of files per ID (exact and lower-cased): each file's first declaration of
+ * an ID, files in the order they were (last) recorded. The index keeps one entry per ID now; its answers must not change.
+ */
+class ReferenceIndex {
+  private files = new Map<string, { id: string; line: number; retired?: true }[]>();
+  set(uri: string, ids: { id: string; line: number; retired?: true }[]): void {
+    const old = this.files.get(uri);
+    const same = old && old.length === ids.length && old.every((x, i) => x.id === ids[i].id && !!x.retired === !!ids[i].retired);
+    if (same) this.files.set(uri, ids); // (moved lines: the file keeps its place in the order)
+    else {
+      this.files.delete(uri);
+      if (ids.length) this.files.set(uri, ids);
+    }
+  }
+  delete(uri: string): void {
+    this.files.delete(uri);
+  }
+  elsewhere(id: string, uri: string) {
+    const out: { uri: string; line: number }[] = [];
+    for (const [u, ids] of this.files) {
+      const d = ids.find((x) => x.id === id);
+      if (d && u !== uri) out.push({ uri: u, line: d.line });
+    }
+    return out;
+  }
+  retiredElsewhere(id: string, uri: string) {
+    const out: { uri: string; line: number }[] = [];
+    for (const [u, ids] of this.files) {
+      const d = ids.find((x) => x.id.toLowerCase() === id.toLowerCase());
+      if (!d || u === uri) continue;
+      if (!d.retired) return [];
+      out.push({ uri: u, line: d.line });
+    }
+    return out.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line));
+  }
+  hasId(id: string): boolean {
+    return [...this.files.values()].some((ids) => ids.some((x) => x.id === id));
+  }
+}
+
+describe('workspace index: identity IDs', () => {
+  it('answers as a map of files per ID does, through random changes, moves and removals of files', () => {
+    let seed = 5;
+    const r = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const names = ['svc-a', 'SVC-A', 'svc-b', 'svc-c', 'Svc-B', 'svc-d'];
+    const uris = ['file:///a.yaml', 'file:///b.yaml', 'file:///c.yaml', 'file:///d.yaml'];
+    const index = new WorkspaceIndex();
+    const ref = new ReferenceIndex();
+    const current = new Map<string, { id: string; line: number; retired?: true }[]>();
+    for (let step = 0; step < 3000; step++) {
+      const uri = uris[Math.floor(r() * uris.length)];
+      const was = current.get(uri);
+      const kind = r();
+      let ids: { id: string; line: number; retired?: true }[] | undefined;
+      if (kind < 0.1) ids = undefined; // the file leaves the workspace
+      else if (kind < 0.45 && was?.length) {
+        // A line break or its removal: the same IDs, some on other lines.
+        const at = Math.floor(r() * 40);
+        const dl = r() < 0.5 ? 1 : -1;
+        ids = was.map((x) => (x.line > at ? { ...x, line: x.line + dl } : x));
+      } else {
+        let line = 0;
+        ids = Array.from({ length: Math.floor(r() * 5) }, () => ({ id: names[Math.floor(r() * names.length)], line: (line += 1 + Math.floor(r() * 4)), ...(r() < 0.3 ? { retired: true as const } : {}) }));
+      }
+      if (ids) {
+        index.set(uri, { owners: [], ids });
+        ref.set(uri, ids);
+        current.set(uri, ids);
+      } else {
+        index.delete(uri);
+        ref.delete(uri);
+        current.delete(uri);
+      }
+      for (const id of [...names, 'svc-x']) {
+        assert.equal(index.hasId(id), ref.hasId(id), `step ${step}: hasId ${id}`);
+        for (const u of [...uris, 'file:///other.yaml']) {
+          assert.deepEqual(index.elsewhere(id, u), ref.elsewhere(id, u), `step ${step}: elsewhere ${id} from ${u}`);
+          assert.deepEqual(index.retiredElsewhere(id, u), ref.retiredElsewhere(id, u), `step ${step}: retiredElsewhere ${id} from ${u}`);
+        }
+      }
+    }
   });
 });
 

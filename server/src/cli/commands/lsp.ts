@@ -1,5 +1,5 @@
 /** `isms lsp --stdio`: the language server, for any LSP editor. */
-import { relaunchWithNodeOptions } from '../../node/node-options';
+import { serveWithNodeOptions } from '../../node/node-options';
 import { UsageError, type Command } from '../args';
 
 export const lsp: Command = {
@@ -9,10 +9,11 @@ export const lsp: Command = {
   usage: ['lsp --stdio', 'lsp --node-ipc | --socket <port> | --pipe <name>'],
   description: [
     'Runs the ISMS language server (the one the VS Code extension starts) until the client exits. Editors',
-    'other than VS Code start it with --stdio; stdout is then written in blocking mode. It runs with the Node',
-    'options the VS Code extension starts it with (--max-semi-space-size=4 --heap-growing-percent=50, which keep',
-    'its memory near its live data): when this Node process lacks them, it starts Node once more with them, on',
-    'the same standard streams (not with --node-ipc; a flag already set in NODE_OPTIONS is left as it is).',
+    'other than VS Code start it with --stdio; stdout is then written in blocking mode. It runs with the heap',
+    'sizing the VS Code extension starts it with (--max-semi-space-size=4 --heap-growing-percent=50, which keep',
+    'its memory near its live data), in one process: when this Node process lacks the options, it replaces',
+    'itself with Node started with them where Node can (22.15 and later, not on Windows), and otherwise applies',
+    'them as it runs. A flag already set (command line or NODE_OPTIONS) is left as it is.',
   ],
   options: {
     stdio: { type: 'boolean', description: 'speak LSP over stdin and stdout' },
@@ -26,8 +27,7 @@ export const lsp: Command = {
     if (args.positionals.length) throw new UsageError(`lsp takes no arguments, not '${args.positionals[0]}'`, 'lsp');
     const v = args.values;
     if (!v.stdio && !v['node-ipc'] && v.socket === undefined && v.pipe === undefined) throw new UsageError('lsp needs a transport: --stdio, --node-ipc, --socket <port> or --pipe <name>', 'lsp');
-    const relaunched = relaunchWithNodeOptions();
-    if (relaunched) return relaunched;
+    serveWithNodeOptions(); // (bin/isms.js did it already, before it loaded the CLI; once per process)
     // Loaded only here: the protocol library is not needed for the other commands. The server reads the
     // transport from process.argv itself.
     const server = require('../../lsp/server') as typeof import('../../lsp/server');

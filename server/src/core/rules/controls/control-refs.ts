@@ -160,7 +160,7 @@ export function reportControlRefs(refs: readonly ControlRef[], base: number, r: 
                 isPreferred: old.successors.length === 1,
               };
         });
-        r.add(controlLegacy.id, start, end, legacyMessage(ref), fixes, { ...data, successors: old.successors });
+        r.add(controlLegacy.id, start, end, legacyMessage(ref), fixes, { framework: data.framework, id: data.id, successors: old.successors }); // (a literal: see nhi/context.ts report)
         break;
       }
       case 'out-of-scope':

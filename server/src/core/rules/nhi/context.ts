@@ -169,7 +169,12 @@ export class IdentityContext {
    * "Add NHI:x to controls" when the identity does not list the rule's OWASP risk.
    */
   report(meta: RuleMeta, s: number, e: number, msg: string, fixes: Fix[] = [], extra: Record<string, unknown> = {}): void {
-    this.r.add(meta.id, s, e, `${msg} (${citation(meta)})`, [...fixes, ...this.addRisk(meta)], { ...this.data, ...extra });
+    // (Keys added one by one, not `{ ...this.data, ...extra }`: a spread at a site that meets many shapes gives each
+    // object a hidden class of its own on Node 20's V8, ~200 bytes more for every finding kept.)
+    const data: Record<string, unknown> = {};
+    for (const k in this.data) data[k] = this.data[k];
+    for (const k in extra) data[k] = extra[k];
+    this.r.add(meta.id, s, e, `${msg} (${citation(meta)})`, [...fixes, ...this.addRisk(meta)], data);
   }
 
   /** Fix: fill in `key` (when present but empty) or insert `key: value`. */
