@@ -43,7 +43,12 @@ export interface FileOutcome {
 }
 
 export interface CheckOptions {
-  /** Also read each file's evidence (coverage). */
+  /**
+   * Read each file's evidence (coverage, soa, profile, soc2) instead of reporting its findings: an outcome then carries
+   * its evidence and, of its findings, only \`file-unreadable\` (what the run counts as not checked); identities, facts,
+   * references, directives and discovery results stay empty. The evidence is computed from all the file's own findings
+   * first (its "open errors"), exactly as before; what the workers send back is a small part of it.
+   */
   evidence?: boolean;
 }
 
@@ -106,6 +111,28 @@ export function checkShard(files: readonly string[], service: IsmsService, warn:
       }
     }
     const a = service.analysis({ uri: file, text });
+    if (options.evidence) {
+      // Coverage: the evidence of the file, from its own findings (coverage/evidence.ts); nothing else leaves the thread.
+      const out: FileOutcome | undefined =
+        a.kind === 'other'
+          ? undefined
+          : (() => {
+              const findings = service.check({ uri: file, text }, { workspace: false });
+              return {
+                uri: file,
+                path,
+                kind: a.kind,
+                findings: findings.filter((f) => f.ruleId === 'file-unreadable'),
+                identities: [],
+                covered: [],
+                facts: { owners: [], ids: [] },
+                directives: [],
+                evidence: evidenceOf(a, findings, text, service.getConfig()).map((e) => ({ ...e, uri: path })),
+              };
+            })();
+      service.forget(file);
+      return out;
+    }
     if (a.kind === 'other') {
       const d = service.discovery({ uri: file, text });
       const out: FileOutcome | undefined = d && {
@@ -135,7 +162,6 @@ export function checkShard(files: readonly string[], service: IsmsService, warn:
       facts: factsOf(a),
       directives: service.directives({ uri: file, text }),
     };
-    if (options.evidence) out.evidence = evidenceOf(a, findings, text, service.getConfig()).map((e) => ({ ...e, uri: path }));
     service.forget(file); // keep memory flat on large workspaces
     return out;
   });

@@ -324,7 +324,9 @@ export interface ProjectRun {
 
 /**
  * Checks every ISMS file under the paths given (`--today`, `--config` from `values`) as `isms check` does:
- * findings per file, cross-file findings added. An exit code instead when the configuration is wrong.
+ * findings per file, cross-file findings added. An exit code instead when the configuration is wrong. With
+ * `options.evidence` (coverage and the deliverables), the outcomes carry each file's evidence and the results no
+ * findings (check-files.ts CheckOptions).
  */
 export async function checkProject(values: Record<string, string | boolean | undefined>, positionals: string[], io: Out, command: string, options: CheckOptions = {}): Promise<ProjectRun | number> {
   const today = values.today as string | undefined;
@@ -377,6 +379,8 @@ export async function checkProject(values: Record<string, string | boolean | und
     results.push({ path: o.path, kind: o.kind, findings: o.findings });
     if (o.identities.length) identities.set(results.length - 1, { uri: o.uri, list: o.identities });
   }
+  // Coverage reads the evidence only (computed from each file's own findings): no cross-file findings, no suppressions.
+  if (options.evidence) return { results, outcomes, covered, config, root, notChecked, suppressions: new Map(), service };
   // Discovery (docs/discovery.md): its cross-file rules judge a complete index only: every inventory and
   // infrastructure file of the project, those outside the paths given too (read, not reported).
   const infra = outcomes.some((o) => o.discovery);

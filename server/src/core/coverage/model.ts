@@ -263,6 +263,23 @@ function placeOf(s: EvidenceSource): string {
   return p;
 }
 
+/** An evidence item of `s`, reached `via` (from the listed control `from`). */
+function newItem(s: EvidenceSource, via: 'listed' | 'crosswalk', from?: string): EvidenceItem {
+  return {
+    kind: s.kind,
+    uri: s.uri,
+    line: s.line,
+    name: s.name,
+    ...(s.type ? { type: s.type } : {}),
+    owners: s.owners,
+    ...(s.lastReviewed ? { lastReviewed: s.lastReviewed } : {}),
+    fresh: s.problems.length === 0,
+    problems: s.problems,
+    via,
+    ...(from ? { from } : {}),
+  };
+}
+
 /** One control's coverage from its inputs (and its exclusion, for ISO/IEC 27001 Annex A). */
 export function controlCoverage(fw: FrameworkId, c: Control, inputs: ControlInputs = NO_INPUTS, config: Config): ControlCoverage {
   const item = (s: EvidenceSource, via: 'listed' | 'crosswalk', from?: string): EvidenceItem => {
@@ -272,23 +289,7 @@ export function controlCoverage(fw: FrameworkId, c: Control, inputs: ControlInpu
     if (!mine) itemsOf.set(s, (mine = new Map()));
     const k = from ?? '';
     let e = mine.get(k);
-    if (!e)
-      mine.set(
-        k,
-        (e = {
-          kind: s.kind,
-          uri: s.uri,
-          line: s.line,
-          name: s.name,
-          ...(s.type ? { type: s.type } : {}),
-          owners: s.owners,
-          ...(s.lastReviewed ? { lastReviewed: s.lastReviewed } : {}),
-          fresh: s.problems.length === 0,
-          problems: s.problems,
-          via,
-          ...(from ? { from } : {}),
-        }),
-      );
+    if (!e) mine.set(k, (e = newItem(s, via, from)));
     return e;
   };
   const mine = inputs.direct.map((s) => item(s, 'listed'));
@@ -303,7 +304,11 @@ export function controlCoverage(fw: FrameworkId, c: Control, inputs: ControlInpu
     }
   }
   const evidence = [...mine, ...viaCrosswalk].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line));
-  const cited = inputs.mentions;
+  return withEvidence(fw, c, evidence, inputs.mentions, config);
+}
+
+/** A control's coverage once its evidence (in file and line order) and mentions are known. */
+function withEvidence(fw: FrameworkId, c: Control, evidence: EvidenceItem[], cited: Mention[], config: Config): ControlCoverage {
   const exclusion = exclusionOf(fw, c.id, config);
   const { state, crosswalkOnly } = decide(evidence, cited, exclusion);
   return {
@@ -319,18 +324,85 @@ export function controlCoverage(fw: FrameworkId, c: Control, inputs: ControlInpu
   };
 }
 
+/**
+ * The evidence of one control as coverage() collects it: indexes of the sources (in file and line order) that list it,
+ * and of those reaching it through the crosswalk with the listed control each comes `from`; both in that order.
+ */
+interface RankedInputs {
+  direct: number[];
+  cross: number[];
+  from: string[];
+}
+
 /** The coverage of `frameworks` (default: the enabled ones) by the evidence of every file. */
 export function coverage(sources: readonly EvidenceSource[], config: Config, frameworks: readonly FrameworkId[] = config.frameworks): CoverageReport {
-  // Evidence and mentions by `framework:id`.
-  const inputs = new Map<string, ControlInputs>();
   // Evidence is listed by file and line: read in that order (a stable sort, so sources at one place keep theirs), each
-  // control's evidence is two sorted runs, which its sort merges instead of sorting hundreds of items from scratch.
-  // Mentions stay in the order of the sources.
+  // control's evidence is two runs in that order (listing it, reaching it through the crosswalk), merged by the rank of
+  // their places (equal for sources at one place). Mentions stay in the order of the sources.
   const byPlace = sources.slice().sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line));
-  for (const s of byPlace) addInputs(inputs, s, 'evidence');
-  for (const s of sources) addInputs(inputs, s, 'mentions');
+  const rank = new Int32Array(byPlace.length);
+  for (let i = 1; i < byPlace.length; i++) rank[i] = rank[i - 1] + (byPlace[i].uri !== byPlace[i - 1].uri || byPlace[i].line !== byPlace[i - 1].line ? 1 : 0);
+  const ranked = new Map<string, RankedInputs>();
+  byPlace.forEach((s, i) =>
+    contributions(s, (key, kind, from) => {
+      if (kind === 'mention') return;
+      let x = ranked.get(key);
+      if (!x) ranked.set(key, (x = { direct: [], cross: [], from: [] }));
+      if (kind === 'direct') x.direct.push(i);
+      else {
+        x.cross.push(i);
+        x.from.push(from!);
+      }
+    }),
+  );
+  const mentions = new Map<string, ControlInputs>();
+  for (const s of sources) addInputs(mentions, s, 'mentions');
+  // One item per source and way it is reached (listed; crosswalk from a control), shared by the controls it reaches that way.
+  const listedItem: (EvidenceItem | undefined)[] = new Array(byPlace.length);
+  const crossItems: (Map<string, EvidenceItem> | undefined)[] = new Array(byPlace.length);
+  // The last control (its number) whose evidence has a place: one item per place among the crosswalk's.
+  const seenBy = new Int32Array(byPlace.length ? rank[byPlace.length - 1] + 1 : 0);
+  let control = 0;
+  const evidenceOf = (x: RankedInputs | undefined): EvidenceItem[] => {
+    if (!x) return [];
+    control++;
+    const direct = x.direct.map((i) => {
+      seenBy[rank[i]] = control;
+      return (listedItem[i] ??= newItem(byPlace[i], 'listed'));
+    });
+    if (!x.cross.length) return direct;
+    const cross: number[] = [];
+    const items: EvidenceItem[] = [];
+    x.cross.forEach((i, j) => {
+      if (seenBy[rank[i]] === control) return;
+      seenBy[rank[i]] = control;
+      const via = (crossItems[i] ??= new Map());
+      let e = via.get(x.from[j]);
+      if (!e) via.set(x.from[j], (e = newItem(byPlace[i], 'crosswalk', x.from[j])));
+      cross.push(i);
+      items.push(e);
+    });
+    // (A stable sort of the two runs by place: no place is in both, so their merge.)
+    const out: EvidenceItem[] = new Array(direct.length + items.length);
+    let a = 0;
+    let b = 0;
+    let k = 0;
+    while (a < direct.length && b < items.length) out[k++] = rank[x.direct[a]] <= rank[cross[b]] ? direct[a++] : items[b++];
+    while (a < direct.length) out[k++] = direct[a++];
+    while (b < items.length) out[k++] = items[b++];
+    return out;
+  };
   const out: FrameworkCoverage[] = [];
-  for (const fw of frameworks) out.push(frameworkCoverage(fw, coverageControls(fw).map((c) => controlCoverage(fw, c, inputs.get(`${fw}:${c.id}`), config))));
+  for (const fw of frameworks)
+    out.push(
+      frameworkCoverage(
+        fw,
+        coverageControls(fw).map((c) => {
+          const key = `${fw}:${c.id}`;
+          return withEvidence(fw, c, evidenceOf(ranked.get(key)), mentions.get(key)?.mentions ?? [], config);
+        }),
+      ),
+    );
   return { frameworks: out, problems: configProblems(config) };
 }
 
