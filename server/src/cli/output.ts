@@ -58,23 +58,23 @@ export function keepFindings(results: readonly FileResult[], keep: (f: FileResul
   return results.map((r) => (r.findings.every(keep) ? r : { ...r, findings: r.findings.filter(keep) }));
 }
 
-/** Written a megabyte or so at a time: one JSON string for a 10,000-file workspace would be tens of MB. */
+/**
+ * Written a few thousand findings at a time: one JSON string for a 10,000-file workspace would be tens of MB. Each part
+ * is one JSON.stringify of `{ "files": [...] }` with two-space indentation, which puts the files at the depth (four
+ * spaces) they have in the report; its first and last lines are cut off.
+ */
 function writeJson(results: FileResult[], io: Out): void {
   const end = `\n  ],\n  "summary": ${JSON.stringify(summarize(results))}\n}`;
   io.out(`{\n  "version": ${JSON.stringify(VERSION)},\n  "files": [${results.length ? '' : end.slice(3)}`);
-  // (Each file's JSON indented by four spaces: JSON.stringify escapes every line break inside strings.)
-  let chunk: string[] = [];
-  let size = 0;
-  results.forEach((r, i) => {
-    const s = '    ' + JSON.stringify(r, null, 2).replaceAll('\n', '\n    ') + (i + 1 < results.length ? ',' : end);
-    chunk.push(s);
-    size += s.length;
-    if (size >= 1 << 20 || i + 1 === results.length) {
-      io.out(chunk.join('\n'));
-      chunk = [];
-      size = 0;
-    }
-  });
+  const head = '{\n  "files": [\n'.length;
+  const tail = '\n  ]\n}'.length;
+  for (let from = 0; from < results.length; ) {
+    let to = from;
+    for (let findings = 0; to < results.length && findings < 4000; to++) findings += results[to].findings.length + 1;
+    const text = JSON.stringify({ files: results.slice(from, to) }, null, 2);
+    io.out(text.slice(head, text.length - tail) + (to < results.length ? ',' : end));
+    from = to;
+  }
 }
 
 const SGR: Record<string, string> = { error: '31', warning: '33', info: '36', hint: '36' };
