@@ -218,8 +218,14 @@ export function contributions(
     add(key, 'direct');
     for (const eq of crosswalkOf(key)) add(eq, 'crosswalk', key);
   }
-  const listed = s.cited.length ? new Set(s.listed) : undefined;
-  for (const { key, line } of s.cited) if (!listed!.has(key)) add(key, 'mention', undefined, line);
+  citations(s, (key, line) => add(key, 'mention', undefined, line));
+}
+
+/** The keys `s` cites without listing them, with the line of each (contributions' mentions). */
+function citations(s: EvidenceSource, add: (key: string, line: number) => void): void {
+  if (!s.cited.length) return;
+  const listed = new Set(s.listed);
+  for (const { key, line } of s.cited) if (!listed.has(key)) add(key, line);
 }
 
 /** Adds what `s` brings to `inputs` (by key), in coverage's order: its evidence, its mentions, or both. */
@@ -265,19 +271,16 @@ function placeOf(s: EvidenceSource): string {
 
 /** An evidence item of `s`, reached `via` (from the listed control `from`). */
 function newItem(s: EvidenceSource, via: 'listed' | 'crosswalk', from?: string): EvidenceItem {
-  return {
-    kind: s.kind,
-    uri: s.uri,
-    line: s.line,
-    name: s.name,
-    ...(s.type ? { type: s.type } : {}),
-    owners: s.owners,
-    ...(s.lastReviewed ? { lastReviewed: s.lastReviewed } : {}),
-    fresh: s.problems.length === 0,
-    problems: s.problems,
-    via,
-    ...(from ? { from } : {}),
-  };
+  // (Fields assigned in order, the optional ones only when set: the same object as a literal with spreads, built faster.)
+  const e = { kind: s.kind, uri: s.uri, line: s.line, name: s.name } as EvidenceItem;
+  if (s.type) e.type = s.type;
+  e.owners = s.owners;
+  if (s.lastReviewed) e.lastReviewed = s.lastReviewed;
+  e.fresh = s.problems.length === 0;
+  e.problems = s.problems;
+  e.via = via;
+  if (from) e.from = from;
+  return e;
 }
 
 /** One control's coverage from its inputs (and its exclusion, for ISO/IEC 27001 Annex A). */
@@ -355,8 +358,14 @@ export function coverage(sources: readonly EvidenceSource[], config: Config, fra
       }
     }),
   );
-  const mentions = new Map<string, ControlInputs>();
-  for (const s of sources) addInputs(mentions, s, 'mentions');
+  const mentions = new Map<string, Mention[]>();
+  for (const s of sources)
+    citations(s, (key, line) => {
+      const m = { uri: s.uri, line, name: s.name };
+      const list = mentions.get(key);
+      if (list) list.push(m);
+      else mentions.set(key, [m]);
+    });
   // One item per source and way it is reached (listed; crosswalk from a control), shared by the controls it reaches that way.
   const listedItem: (EvidenceItem | undefined)[] = new Array(byPlace.length);
   const crossItems: (Map<string, EvidenceItem> | undefined)[] = new Array(byPlace.length);
@@ -399,7 +408,7 @@ export function coverage(sources: readonly EvidenceSource[], config: Config, fra
         fw,
         coverageControls(fw).map((c) => {
           const key = `${fw}:${c.id}`;
-          return withEvidence(fw, c, evidenceOf(ranked.get(key)), mentions.get(key)?.mentions ?? [], config);
+          return withEvidence(fw, c, evidenceOf(ranked.get(key)), mentions.get(key) ?? [], config);
         }),
       ),
     );
