@@ -59,7 +59,7 @@ export function keepFindings(results: readonly FileResult[], keep: (f: FileResul
 }
 
 /**
- * Written a few thousand findings at a time: one JSON string for a 10,000-file workspace would be tens of MB. Each part
+ * Written a thousand findings or so at a time: one JSON string for a 10,000-file workspace would be tens of MB. Each part
  * is one JSON.stringify of `{ "files": [...] }` with two-space indentation, which puts the files at the depth (four
  * spaces) they have in the report; its first and last lines are cut off.
  */
@@ -70,7 +70,7 @@ function writeJson(results: FileResult[], io: Out): void {
   const tail = '\n  ]\n}'.length;
   for (let from = 0; from < results.length; ) {
     let to = from;
-    for (let findings = 0; to < results.length && findings < 4000; to++) findings += results[to].findings.length + 1;
+    for (let findings = 0; to < results.length && findings < 1000; to++) findings += results[to].findings.length + 1;
     const text = JSON.stringify({ files: results.slice(from, to) }, null, 2);
     io.out(text.slice(head, text.length - tail) + (to < results.length ? ',' : end));
     from = to;
