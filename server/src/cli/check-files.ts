@@ -15,6 +15,7 @@ import type { Finding } from '../core/types';
 import type { IdentitySummary } from '../core/analysis/inventory';
 import type { SuppressionDirective } from '../core/lang/suppressions';
 import { decode, firstInvalidUtf8 } from './files';
+import { countFindings, renderResult, type FindingCounts } from './output';
 import { evidenceOf, type EvidenceSource } from '../core/coverage/evidence';
 import type { DiscoveryResult } from '../core/discovery/types';
 import { declaredFact } from '../core/discovery/reconcile';
@@ -40,6 +41,11 @@ export interface FileOutcome {
   evidence?: EvidenceSource[];
   /** An infrastructure file (kind `infrastructure`): what it declares (docs/discovery.md). */
   discovery?: DiscoveryResult;
+  /**
+   * With `render`: the file's result as the JSON report writes it, rendered on the thread that checked it, and its
+   * counts; `findings` is then left empty (output.ts renderedResult reads them back from the text if asked for).
+   */
+  rendered?: { text: string; counts: FindingCounts; unreadable: boolean };
 }
 
 export interface CheckOptions {
@@ -50,6 +56,11 @@ export interface CheckOptions {
    * first (its "open errors"), exactly as before; what the workers send back is a small part of it.
    */
   evidence?: boolean;
+  /**
+   * Render each file's result as \`isms check --format json\` writes it, on the thread that checked it (outcome
+   * \`rendered\`), instead of sending its findings: for a JSON report that nothing else reads the findings for.
+   */
+  render?: boolean;
 }
 
 /** A file that could not be read at all (permissions, I/O): reported, never silently skipped. */
@@ -156,12 +167,13 @@ export function checkShard(files: readonly string[], service: IsmsService, warn:
       uri: file,
       path,
       kind: a.kind,
-      findings,
+      findings: options.render ? [] : findings,
       identities: a.identities ?? [],
       covered: [...covered].map(([fw, ids]) => [fw, [...ids]]),
       facts: factsOf(a),
       directives: service.directives({ uri: file, text }),
     };
+    if (options.render) out.rendered = { text: renderResult({ path, kind: a.kind, findings }), counts: countFindings(findings), unreadable: findings.some((f) => f.ruleId === 'file-unreadable') };
     service.forget(file); // keep memory flat on large workspaces
     return out;
   });
