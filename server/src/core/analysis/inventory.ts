@@ -194,7 +194,8 @@ export function analyzeInventory(
         }
         if (!res) res = ctx.get(chunkText);
         if (!res) {
-          const own = detach(chunkText);
+          // (A copy only for the cache: a whole-file check keeps nothing.)
+          const own = options.whole ? chunkText : detach(chunkText);
           res = checkChunk(own, defaults, config, today, eol);
           if (!options.whole) ctx.set(own, res);
         }

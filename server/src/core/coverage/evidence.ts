@@ -133,6 +133,15 @@ function componentEvidence(a: Analysis, findings: readonly Finding[], text: stri
   };
 }
 
+/** historyFields assigned to `e`, in the same order. */
+function addHistory(e: EvidenceSource, h: RecordedHistory | undefined): void {
+  if (!h) return;
+  if (h.reviews.length) e.reviews = h.reviews;
+  if (h.rotations.length) e.rotations = h.rotations;
+  if (h.reviewCadenceDays !== undefined) e.reviewCadenceDays = h.reviewCadenceDays;
+  if (h.rotationCadenceDays !== undefined) e.rotationCadenceDays = h.rotationCadenceDays;
+}
+
 /** The history fields of an evidence source, present only when known. */
 function historyFields(h: RecordedHistory | undefined): Pick<EvidenceSource, 'reviews' | 'rotations' | 'reviewCadenceDays' | 'rotationCadenceDays'> {
   if (!h) return {};
@@ -181,10 +190,18 @@ function documentEvidence(a: Analysis, findings: readonly Finding[], text: strin
 
 function identityEvidence(a: Analysis, findings: readonly Finding[], config: Config): EvidenceSource[] {
   const out: EvidenceSource[] = [];
+  // The findings about each identity (by id), in their order.
+  const about = new Map<unknown, Finding[]>();
+  for (const f of findings) {
+    const id = f.data?.identity;
+    if (id === undefined) continue;
+    const list = about.get(id);
+    if (list) list.push(f);
+    else about.set(id, [f]);
+  }
   for (const x of a.identities ?? []) {
     const problems = new Set<string>();
-    for (const f of findings) {
-      if (f.data?.identity !== x.id || x.id === undefined) continue;
+    for (const f of (x.id !== undefined && about.get(x.id)) || []) {
       const p = problemOf(f);
       if (p) problems.add(p);
       if (f.severity === 'error') problems.add('open errors');
@@ -192,19 +209,16 @@ function identityEvidence(a: Analysis, findings: readonly Finding[], config: Con
     if (x.owners.length === 0) problems.add('no owner');
     const listed = new Set<string>();
     for (const c of x.controls) for (const k of keysOf(scanListItem(c, 0, config.frameworks))) listed.add(k);
-    out.push({
-      kind: 'identity',
-      uri: a.uri,
-      line: (x.idRange ?? x.range).start.line,
-      name: x.id ?? x.name ?? `identity on line ${x.range.start.line + 1}`,
-      ...(x.type ? { type: x.type } : {}),
-      owners: x.owners,
-      ...(x.lastReviewed ? { lastReviewed: x.lastReviewed } : {}),
-      ...historyFields(x.history),
-      problems: [...problems],
-      listed: [...listed],
-      cited: [],
-    });
+    // (Assigned in order, the optional fields only when set: an inventory has many identities.)
+    const e = { kind: 'identity', uri: a.uri, line: (x.idRange ?? x.range).start.line, name: x.id ?? x.name ?? `identity on line ${x.range.start.line + 1}` } as EvidenceSource;
+    if (x.type) e.type = x.type;
+    e.owners = x.owners;
+    if (x.lastReviewed) e.lastReviewed = x.lastReviewed;
+    addHistory(e, x.history);
+    e.problems = [...problems];
+    e.listed = [...listed];
+    e.cited = [];
+    out.push(e);
   }
   return out;
 }
