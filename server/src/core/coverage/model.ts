@@ -329,12 +329,13 @@ function withEvidence(fw: FrameworkId, c: Control, evidence: EvidenceItem[], cit
 
 /**
  * The evidence of one control as coverage() collects it: indexes of the sources (in file and line order) that list it,
- * and of those reaching it through the crosswalk with the listed control each comes `from`; both in that order.
+ * and of those reaching it through the crosswalk with the item each brings (reached from the control it lists); both
+ * in that order.
  */
 interface RankedInputs {
   direct: number[];
   cross: number[];
-  from: string[];
+  crossItem: EvidenceItem[];
 }
 
 /** The coverage of `frameworks` (default: the enabled ones) by the evidence of every file. */
@@ -345,19 +346,29 @@ export function coverage(sources: readonly EvidenceSource[], config: Config, fra
   const byPlace = sources.slice().sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line));
   const rank = new Int32Array(byPlace.length);
   for (let i = 1; i < byPlace.length; i++) rank[i] = rank[i - 1] + (byPlace[i].uri !== byPlace[i - 1].uri || byPlace[i].line !== byPlace[i - 1].line ? 1 : 0);
+  // What each source brings (contributions' evidence, in its order): per key it lists, that key's inputs and those of
+  // the keys the crosswalk maps it to, found once per key. One item per source and key it lists, shared by the
+  // controls the crosswalk reaches from it.
   const ranked = new Map<string, RankedInputs>();
-  byPlace.forEach((s, i) =>
-    contributions(s, (key, kind, from) => {
-      if (kind === 'mention') return;
-      let x = ranked.get(key);
-      if (!x) ranked.set(key, (x = { direct: [], cross: [], from: [] }));
-      if (kind === 'direct') x.direct.push(i);
-      else {
-        x.cross.push(i);
-        x.from.push(from!);
+  const inputsOf = (key: string) => {
+    let x = ranked.get(key);
+    if (!x) ranked.set(key, (x = { direct: [], cross: [], crossItem: [] }));
+    return x;
+  };
+  const reach = new Map<string, { self: RankedInputs; targets: RankedInputs[] }>();
+  byPlace.forEach((s, i) => {
+    for (const key of s.listed) {
+      let r = reach.get(key);
+      if (!r) reach.set(key, (r = { self: inputsOf(key), targets: crosswalkOf(key).map(inputsOf) }));
+      r.self.direct.push(i);
+      if (!r.targets.length) continue;
+      const item = newItem(s, 'crosswalk', key);
+      for (const t of r.targets) {
+        t.cross.push(i);
+        t.crossItem.push(item);
       }
-    }),
-  );
+    }
+  });
   const mentions = new Map<string, Mention[]>();
   for (const s of sources)
     citations(s, (key, line) => {
@@ -366,9 +377,8 @@ export function coverage(sources: readonly EvidenceSource[], config: Config, fra
       if (list) list.push(m);
       else mentions.set(key, [m]);
     });
-  // One item per source and way it is reached (listed; crosswalk from a control), shared by the controls it reaches that way.
+  // One item per source listing a control, shared by the controls it lists.
   const listedItem: (EvidenceItem | undefined)[] = new Array(byPlace.length);
-  const crossItems: (Map<string, EvidenceItem> | undefined)[] = new Array(byPlace.length);
   // The last control (its number) whose evidence has a place: one item per place among the crosswalk's.
   const seenBy = new Int32Array(byPlace.length ? rank[byPlace.length - 1] + 1 : 0);
   let control = 0;
@@ -382,21 +392,19 @@ export function coverage(sources: readonly EvidenceSource[], config: Config, fra
     if (!x.cross.length) return direct;
     const cross: number[] = [];
     const items: EvidenceItem[] = [];
-    x.cross.forEach((i, j) => {
-      if (seenBy[rank[i]] === control) return;
-      seenBy[rank[i]] = control;
-      const via = (crossItems[i] ??= new Map());
-      let e = via.get(x.from[j]);
-      if (!e) via.set(x.from[j], (e = newItem(byPlace[i], 'crosswalk', x.from[j])));
-      cross.push(i);
-      items.push(e);
-    });
+    for (let j = 0; j < x.cross.length; j++) {
+      const r = rank[x.cross[j]];
+      if (seenBy[r] === control) continue;
+      seenBy[r] = control;
+      cross.push(r);
+      items.push(x.crossItem[j]);
+    }
     // (A stable sort of the two runs by place: no place is in both, so their merge.)
     const out: EvidenceItem[] = new Array(direct.length + items.length);
     let a = 0;
     let b = 0;
     let k = 0;
-    while (a < direct.length && b < items.length) out[k++] = rank[x.direct[a]] <= rank[cross[b]] ? direct[a++] : items[b++];
+    while (a < direct.length && b < items.length) out[k++] = rank[x.direct[a]] <= cross[b] ? direct[a++] : items[b++];
     while (a < direct.length) out[k++] = direct[a++];
     while (b < items.length) out[k++] = items[b++];
     return out;
