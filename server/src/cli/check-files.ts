@@ -138,7 +138,8 @@ export function checkShard(files: readonly string[], service: IsmsService, warn:
                 covered: [],
                 facts: { owners: [], ids: [] },
                 directives: [],
-                evidence: evidenceOf(a, findings, text, service.getConfig()).map((e) => ({ ...e, uri: path })),
+                // (Fresh objects: named by the path as the reports name files.)
+                evidence: evidenceOf(a, findings, text, service.getConfig()).map((e) => ((e.uri = path), e)),
               };
             })();
       service.forget(file);
