@@ -78,6 +78,16 @@ export function coverageKeys(framework: FrameworkId, id: string): string[] {
   return [`${framework}:${id}`];
 }
 
+/** The coverage keys of a controls list item, by frameworks and item text: inventories repeat the same few items. */
+const itemKeys = new WeakMap<readonly FrameworkId[], Map<string, string[]>>();
+function listItemKeys(item: string, frameworks: readonly FrameworkId[]): readonly string[] {
+  let byText = itemKeys.get(frameworks);
+  if (!byText || byText.size >= 10_000) itemKeys.set(frameworks, (byText = new Map()));
+  let keys = byText.get(item);
+  if (!keys) byText.set(item, (keys = keysOf(scanListItem(item, 0, frameworks))));
+  return keys;
+}
+
 function keysOf(refs: readonly ControlRef[]): string[] {
   const out = new Set<string>();
   for (const r of refs) if (r.status === 'ok') for (const id of refIds(r)) for (const k of coverageKeys(r.framework, id)) out.add(k);
@@ -208,7 +218,7 @@ function identityEvidence(a: Analysis, findings: readonly Finding[], config: Con
     }
     if (x.owners.length === 0) problems.add('no owner');
     const listed = new Set<string>();
-    for (const c of x.controls) for (const k of keysOf(scanListItem(c, 0, config.frameworks))) listed.add(k);
+    for (const c of x.controls) for (const k of listItemKeys(c, config.frameworks)) listed.add(k);
     // (Assigned in order, the optional fields only when set: an inventory has many identities.)
     const e = { kind: 'identity', uri: a.uri, line: (x.idRange ?? x.range).start.line, name: x.id ?? x.name ?? `identity on line ${x.range.start.line + 1}` } as EvidenceSource;
     if (x.type) e.type = x.type;
