@@ -370,7 +370,16 @@ function summary(f: IdentityFacts, item: YAMLMap, text: string, lines: LineIndex
   if (f.status !== undefined) out.status = f.status;
   if (f.lastReviewed !== undefined) out.lastReviewed = f.lastReviewed;
   if (f.history !== undefined) out.history = f.history;
-  if (f.links?.length) out.links = f.links.map(({ start: s, end: e, ...l }) => ({ ...l, range: lines.range(s, e) }));
+  if (f.links?.length)
+    out.links = f.links.map((l) => {
+      // (The link without its offsets, then its range: as a rest and a spread would build it, without them.)
+      const x = { of: l.of, path: l.path } as IdentityLink;
+      if (l.anchor !== undefined) x.anchor = l.anchor;
+      x.value = l.value;
+      if (l.inherited !== undefined) x.inherited = l.inherited;
+      x.range = lines.range(l.start, l.end);
+      return x;
+    });
   if (f.sources?.length) out.sources = f.sources.map((x) => ({ value: x.value, range: lines.range(x.start, x.end) }));
   return out;
 }
