@@ -383,6 +383,15 @@ describe('isms CLI on many files', function () {
     const accepted = one.json.files.find((f: any) => f.path.endsWith('i-54.nhi.yaml')).findings.filter((f: any) => f.ruleId === 'nhi-id-duplicate');
     assert.deepEqual(accepted.map((f: any) => f.suppressed), [{ reason: 'Regional copy of svc-4 by design, ARCH-3', line: 2 }]);
     assert.equal(one.json.summary.suppressed, 1);
+    // Each file's JSON is rendered on the thread that checked it (read back on the main thread when a cross-file
+    // finding or a suppression changes it): the report is the one --output writes from the findings themselves.
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'isms-report-')), 'report.json');
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'check', dir, '--format', 'json', '--output', file, '--today', '2026-11-23'], {
+      encoding: 'utf8',
+      env: { ...process.env, ISMS_WORKERS: '3' },
+    });
+    assert.equal(r.status, three.code);
+    assert.equal(fs.readFileSync(file, 'utf8'), three.text);
   });
 });
 

@@ -58,6 +58,14 @@ describe('isms coverage', function () {
     assert.equal(prettyJson(reportJson(readReportJson(JSON.parse(text)), '2026-11-23', report.version)) + '\n', text);
   });
 
+  it('writes the sources natively with the same text as the generic writer, whatever the strings hold', () => {
+    const odd = ['a,\n  b', '[x]', '"quoted" \\ back', 'tab\there', 'é ✓ \u2028', '', '{', ']'];
+    const sources = odd.map((name, i) => ({ kind: 'document', uri: `d/${name}.md`, line: i, name, owners: i % 2 ? [] : [name, 'x'], fresh: i % 3 === 0, problems: i % 2 ? [name] : [] }));
+    const value = { version: '1', sources, more: [[1, -0, 1e21, 0.5], [], [[]], [{ a: [] }], { sources: [{ deep: [1, [2]] }] }], problems: odd };
+    assert.equal(prettyJson(value, new Set(['sources'])), prettyJson(value));
+    assert.match(prettyJson(value, new Set(['sources'])), /"owners": \["a,\\n  b", "x"\]/);
+  });
+
   it('gives the CSF 2.0 ratio per category too: 22 categories, their controls adding up to the 106 subcategories', () => {
     const csf = report.frameworks.find((f: any) => f.framework === 'csf');
     assert.equal(csf.categories.length, 22);

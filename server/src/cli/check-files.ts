@@ -15,6 +15,7 @@ import type { Finding } from '../core/types';
 import type { IdentitySummary } from '../core/analysis/inventory';
 import type { SuppressionDirective } from '../core/lang/suppressions';
 import { decode, firstInvalidUtf8 } from './files';
+import { countFindings, renderResult, type FindingCounts } from './output';
 import { evidenceOf, type EvidenceSource } from '../core/coverage/evidence';
 import type { DiscoveryResult } from '../core/discovery/types';
 import { declaredFact } from '../core/discovery/reconcile';
@@ -40,11 +41,26 @@ export interface FileOutcome {
   evidence?: EvidenceSource[];
   /** An infrastructure file (kind `infrastructure`): what it declares (docs/discovery.md). */
   discovery?: DiscoveryResult;
+  /**
+   * With `render`: the file's result as the JSON report writes it, rendered on the thread that checked it, and its
+   * counts; `findings` is then left empty (output.ts renderedResult reads them back from the text if asked for).
+   */
+  rendered?: { text: string; counts: FindingCounts; unreadable: boolean };
 }
 
 export interface CheckOptions {
-  /** Also read each file's evidence (coverage). */
+  /**
+   * Read each file's evidence (coverage, soa, profile, soc2) instead of reporting its findings: an outcome then carries
+   * its evidence and, of its findings, only \`file-unreadable\` (what the run counts as not checked); identities, facts,
+   * references, directives and discovery results stay empty. The evidence is computed from all the file's own findings
+   * first (its "open errors"), exactly as before; what the workers send back is a small part of it.
+   */
   evidence?: boolean;
+  /**
+   * Render each file's result as \`isms check --format json\` writes it, on the thread that checked it (outcome
+   * \`rendered\`), instead of sending its findings: for a JSON report that nothing else reads the findings for.
+   */
+  render?: boolean;
 }
 
 /** A file that could not be read at all (permissions, I/O): reported, never silently skipped. */
@@ -106,6 +122,29 @@ export function checkShard(files: readonly string[], service: IsmsService, warn:
       }
     }
     const a = service.analysis({ uri: file, text });
+    if (options.evidence) {
+      // Coverage: the evidence of the file, from its own findings (coverage/evidence.ts); nothing else leaves the thread.
+      const out: FileOutcome | undefined =
+        a.kind === 'other'
+          ? undefined
+          : (() => {
+              const findings = service.check({ uri: file, text }, { workspace: false });
+              return {
+                uri: file,
+                path,
+                kind: a.kind,
+                findings: findings.filter((f) => f.ruleId === 'file-unreadable'),
+                identities: [],
+                covered: [],
+                facts: { owners: [], ids: [] },
+                directives: [],
+                // (Fresh objects: named by the path as the reports name files.)
+                evidence: evidenceOf(a, findings, text, service.getConfig()).map((e) => ((e.uri = path), e)),
+              };
+            })();
+      service.forget(file);
+      return out;
+    }
     if (a.kind === 'other') {
       const d = service.discovery({ uri: file, text });
       const out: FileOutcome | undefined = d && {
@@ -129,13 +168,13 @@ export function checkShard(files: readonly string[], service: IsmsService, warn:
       uri: file,
       path,
       kind: a.kind,
-      findings,
+      findings: options.render ? [] : findings,
       identities: a.identities ?? [],
       covered: [...covered].map(([fw, ids]) => [fw, [...ids]]),
       facts: factsOf(a),
       directives: service.directives({ uri: file, text }),
     };
-    if (options.evidence) out.evidence = evidenceOf(a, findings, text, service.getConfig()).map((e) => ({ ...e, uri: path }));
+    if (options.render) out.rendered = { text: renderResult({ path, kind: a.kind, findings }), counts: countFindings(findings), unreadable: findings.some((f) => f.ruleId === 'file-unreadable') };
     service.forget(file); // keep memory flat on large workspaces
     return out;
   });

@@ -2,7 +2,7 @@
 import type { CoverageReport } from '../core/coverage/model';
 import { coverageCsv, coverageMarkdown, coverageText } from '../core/coverage/render';
 import { coverageHtml } from '../core/coverage/html';
-import { prettyJson, reportJson } from '../core/coverage/json';
+import { prettyJson, REPORT_NATIVE_KEYS, reportJson } from '../core/coverage/json';
 import type { Out } from './io';
 import { VERSION } from './io';
 
@@ -10,7 +10,7 @@ export const COVERAGE_FORMATS = ['text', 'md', 'csv', 'json', 'html'] as const;
 export type CoverageFormat = (typeof COVERAGE_FORMATS)[number];
 
 export function writeCoverage(format: CoverageFormat, report: CoverageReport, today: string, io: Out): void {
-  if (format === 'json') io.out(prettyJson(reportJson(report, today, VERSION)));
+  if (format === 'json') io.out(prettyJson(reportJson(report, today, VERSION), REPORT_NATIVE_KEYS));
   else if (format === 'csv') io.out(coverageCsv(report));
   else if (format === 'md') io.out(coverageMarkdown(report, today));
   else if (format === 'html') io.out(coverageHtml(report, today).trimEnd());

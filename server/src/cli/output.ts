@@ -38,6 +38,14 @@ export function writeResults(format: Format, results: FileResult[], covered: Map
 export function summarize(results: readonly FileResult[]): { files: number; errors: number; warnings: number; infos: number; suppressed: number } {
   const out = { files: results.length, errors: 0, warnings: 0, infos: 0, suppressed: 0 };
   for (const r of results) {
+    const c = renderedOf(r)?.counts;
+    if (c) {
+      out.errors += c.error;
+      out.warnings += c.warning;
+      out.infos += c.info + c.hint;
+      out.suppressed += c.suppressed;
+      continue;
+    }
     for (const f of r.findings) {
       if (f.suppressed) out.suppressed++;
       else if (f.severity === 'error') out.errors++;
@@ -58,23 +66,104 @@ export function keepFindings(results: readonly FileResult[], keep: (f: FileResul
   return results.map((r) => (r.findings.every(keep) ? r : { ...r, findings: r.findings.filter(keep) }));
 }
 
-/** Written a megabyte or so at a time: one JSON string for a 10,000-file workspace would be tens of MB. */
+/** A file's findings as the summary and the exit code count them: those not suppressed by severity, and those suppressed. */
+export interface FindingCounts {
+  error: number;
+  warning: number;
+  info: number;
+  hint: number;
+  suppressed: number;
+}
+
+export function countFindings(findings: readonly Finding[]): FindingCounts {
+  const c: FindingCounts = { error: 0, warning: 0, info: 0, hint: 0, suppressed: 0 };
+  for (const f of findings) {
+    if (f.suppressed) c.suppressed++;
+    else c[f.severity]++;
+  }
+  return c;
+}
+
+// The JSON report puts each file at a depth of four spaces: JSON.stringify of { files: [...] } with two-space
+// indentation does, less its first and last lines.
+const HEAD = '{\n  "files": [\n'.length;
+const TAIL = '\n  ]\n}'.length;
+function filesText(results: readonly FileResult[]): string {
+  const text = JSON.stringify({ files: results }, null, 2);
+  return text.slice(HEAD, text.length - TAIL);
+}
+
+/** One file's result as the JSON report writes it (`isms check --format json`), without the comma after it. */
+export function renderResult(r: FileResult): string {
+  return filesText([r]);
+}
+
+/** Results whose JSON text was rendered where they were checked (a worker thread), with their counts. */
+const rendered = new WeakMap<FileResult, { text: string; counts: FindingCounts }>();
+const renderedOf = (r: FileResult) => rendered.get(r);
+
+/**
+ * A file's result from its JSON text (renderResult) and counts, rendered where it was checked: written and counted as
+ * they are; its findings are read back from the text only when asked for (a cross-file finding or a suppression to
+ * apply). Once they are replaced, the text and counts are dropped: the file is rendered and counted again.
+ */
+export function renderedResult(path: string, kind: string, text: string, counts: FindingCounts): FileResult {
+  let findings: FileResult['findings'] | undefined;
+  const r = { path, kind } as FileResult;
+  Object.defineProperty(r, 'findings', {
+    enumerable: true,
+    configurable: true,
+    get: () => (findings ??= (JSON.parse(text) as FileResult).findings),
+    set: (f: FileResult['findings']) => {
+      findings = f;
+      rendered.delete(r);
+    },
+  });
+  rendered.set(r, { text, counts });
+  return r;
+}
+
+/** Findings not suppressed by severity (the exit code's count; without a baseline every finding is new). */
+export function openCounts(results: readonly FileResult[], isNew: (f: FileResult['findings'][number]) => boolean): { error: number; warning: number; info: number; hint: number } {
+  const c = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const r of results) {
+    const k = renderedOf(r)?.counts;
+    if (k) {
+      // (A rendered result's findings came straight from the check: no baseline has marked them.)
+      c.error += k.error;
+      c.warning += k.warning;
+      c.info += k.info;
+      c.hint += k.hint;
+    } else for (const f of r.findings) if (!f.suppressed && isNew(f)) c[f.severity]++;
+  }
+  return c;
+}
+
+/**
+ * Written a megabyte or so at a time: one JSON string for a 10,000-file workspace would be tens of MB. A file rendered
+ * where it was checked is written as it was; the others a thousand findings or so per JSON.stringify.
+ */
 function writeJson(results: FileResult[], io: Out): void {
   const end = `\n  ],\n  "summary": ${JSON.stringify(summarize(results))}\n}`;
   io.out(`{\n  "version": ${JSON.stringify(VERSION)},\n  "files": [${results.length ? '' : end.slice(3)}`);
-  // (Each file's JSON indented by four spaces: JSON.stringify escapes every line break inside strings.)
-  let chunk: string[] = [];
+  let parts: string[] = [];
   let size = 0;
-  results.forEach((r, i) => {
-    const s = '    ' + JSON.stringify(r, null, 2).replaceAll('\n', '\n    ') + (i + 1 < results.length ? ',' : end);
-    chunk.push(s);
-    size += s.length;
-    if (size >= 1 << 20 || i + 1 === results.length) {
-      io.out(chunk.join('\n'));
-      chunk = [];
+  for (let from = 0; from < results.length; ) {
+    let to = from + 1;
+    const pre = renderedOf(results[from])?.text;
+    if (pre !== undefined) parts.push(pre);
+    else {
+      for (let findings = results[from].findings.length; to < results.length && findings < 1000 && !renderedOf(results[to]); to++) findings += results[to].findings.length + 1;
+      parts.push(filesText(results.slice(from, to)));
+    }
+    size += parts[parts.length - 1].length;
+    from = to;
+    if (size >= 1 << 20 || from === results.length) {
+      io.out(parts.join(',\n') + (from < results.length ? ',' : end));
+      parts = [];
       size = 0;
     }
-  });
+  }
 }
 
 const SGR: Record<string, string> = { error: '31', warning: '33', info: '36', hint: '36' };

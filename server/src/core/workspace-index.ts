@@ -246,9 +246,17 @@ export function factsOf(a: Analysis, prev?: Analysis): FileFacts {
     }
     return { owners: ownersOf(identities, prev?.identities), ids, entries: entriesOf(identities) };
   }
-  if (a.kind === 'process-document') return scanFacts(a.lines.text, false, a.frontMatter ? a.lines.text.slice(a.frontMatter.start, a.frontMatter.end) : '');
+  if (a.kind === 'process-document') {
+    // (Asked twice of one analysis in a check: by the service as it keeps it, by the CLI for the main thread.)
+    let f = docFacts.get(a);
+    if (!f) docFacts.set(a, (f = scanFacts(a.lines.text, false, a.frontMatter ? a.lines.text.slice(a.frontMatter.start, a.frontMatter.end) : '')));
+    return f;
+  }
   return { owners: [], ids: [] };
 }
+
+/** A process document's facts, by analysis (read-only: WorkspaceIndex.set keeps its own copy). */
+const docFacts = new WeakMap<Analysis, FileFacts>();
 
 function sameOwnersAndDoc(a: FileFacts, b: FileFacts): boolean {
   if (a.owners.length !== b.owners.length || a.doc?.type !== b.doc?.type || a.doc?.offboarding !== b.doc?.offboarding || !!a.doc !== !!b.doc) return false;

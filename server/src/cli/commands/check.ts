@@ -15,8 +15,8 @@ import { BaselineError, DEFAULT_BASELINE, makeBaseline, matchBaseline, parseBase
 import { discoveryReaders, hclParseIfLoaded } from '../../node/hcl';
 import { checker, checkFiles, prepareReaders, MAX_WORKERS, PARALLEL_MIN_FILES, type CheckOptions, type FileOutcome } from '../check-files';
 import type { Config } from '../../core/config';
-import { FORMATS, keepFindings, printText, unsuppressed, writeResults, type AbsentResult, type FileResult, type Format } from '../output';
-import { countSeverities, githubSummary } from '../ci-formats';
+import { FORMATS, keepFindings, openCounts, printText, renderedResult, unsuppressed, writeResults, type AbsentResult, type FileResult, type Format } from '../output';
+import { githubSummary } from '../ci-formats';
 import type { Out } from '../io';
 import type { SuppressionRecord } from '../../core/analysis/suppress';
 
@@ -90,7 +90,9 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
     const fixed = await fixProject(values, positionals, io, !!values['fix-dry-run'], format === 'text');
     if (typeof fixed === 'number') return fixed;
   }
-  const run = await checkProject(values, positionals, io, 'check');
+  // A JSON report alone, of every finding: each file's part is rendered on the thread that checks it.
+  const render = format === 'json' && outFile === undefined && !extra.length && values.baseline === undefined && !values.quiet && !values['write-baseline'];
+  const run = await checkProject(values, positionals, io, 'check', { render });
   if (typeof run === 'number') return run;
   const { covered, config, notChecked } = run;
   if (values['write-baseline']) return writeBaseline(run, values.baseline as string | undefined, io);
@@ -136,7 +138,7 @@ async function runCheck(values: Record<string, string | boolean | undefined>, po
       io.err(`isms: cannot write the job summary to ${summaryFile}: ${(e as Error).message}`);
     }
   }
-  const counts = countSeverities(keepFindings(results, (f) => !f.suppressed && isNew(f)));
+  const counts = openCounts(results, isNew);
   if (counts.error) return 1;
   if (maxWarnings !== undefined && counts.warning > Number(maxWarnings)) {
     io.err(`isms: ${counts.warning} warnings, more than --max-warnings ${maxWarnings}: exit code 1.`);
@@ -324,7 +326,9 @@ export interface ProjectRun {
 
 /**
  * Checks every ISMS file under the paths given (`--today`, `--config` from `values`) as `isms check` does:
- * findings per file, cross-file findings added. An exit code instead when the configuration is wrong.
+ * findings per file, cross-file findings added. An exit code instead when the configuration is wrong. With
+ * `options.evidence` (coverage and the deliverables), the outcomes carry each file's evidence and the results no
+ * findings (check-files.ts CheckOptions).
  */
 export async function checkProject(values: Record<string, string | boolean | undefined>, positionals: string[], io: Out, command: string, options: CheckOptions = {}): Promise<ProjectRun | number> {
   const today = values.today as string | undefined;
@@ -368,15 +372,17 @@ export async function checkProject(values: Record<string, string | boolean | und
       continue;
     }
     outcomes.push(o);
-    if (o.findings.some((f) => f.ruleId === 'file-unreadable')) notChecked++;
+    if (o.rendered ? o.rendered.unreadable : o.findings.some((f) => f.ruleId === 'file-unreadable')) notChecked++;
     for (const [fw, ids] of o.covered) {
       const set = covered.get(fw) ?? covered.set(fw, new Set()).get(fw)!;
       for (const id of ids) set.add(id);
     }
     service.index.set(o.uri, o.facts);
-    results.push({ path: o.path, kind: o.kind, findings: o.findings });
+    results.push(o.rendered ? renderedResult(o.path, o.kind, o.rendered.text, o.rendered.counts) : { path: o.path, kind: o.kind, findings: o.findings });
     if (o.identities.length) identities.set(results.length - 1, { uri: o.uri, list: o.identities });
   }
+  // Coverage reads the evidence only (computed from each file's own findings): no cross-file findings, no suppressions.
+  if (options.evidence) return { results, outcomes, covered, config, root, notChecked, suppressions: new Map(), service };
   // Discovery (docs/discovery.md): its cross-file rules judge a complete index only: every inventory and
   // infrastructure file of the project, those outside the paths given too (read, not reported).
   const infra = outcomes.some((o) => o.discovery);

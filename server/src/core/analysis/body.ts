@@ -142,7 +142,10 @@ function checkSection(text: string, config: Config): SectionResult {
       if (!keys.has(k)) keys.set(k, i);
     }
   });
-  const headings: Heading[] = syntax.headings.map((h) => ({ ...h, norm: normaliseHeading(h.text), slug: githubSlug(h.text) }));
+  const headings: Heading[] = syntax.headings.map((h) => {
+    const n = headingNames(h.text);
+    return { ...h, norm: n.norm, slug: n.slug };
+  });
   maskMessages(r.findings, r.lines);
   r.findings.sort(compareFindings); // (in the order the service gives them: a file's findings are then runs already sorted)
   return { findings: r.findings, refs, keys, headings, anchors: syntax.anchors, records, links: syntax.links, open: syntax.open };
@@ -225,6 +228,17 @@ export interface BodyOptions {
  * per-section findings (control references, placeholders, inline secrets) and returning the facts the
  * document-level rules use.
  */
+/** A heading's normalised text and slug, by its text: documents share most of their headings (Purpose, Scope ...). */
+const names = new Map<string, { norm: string; slug: string }>();
+function headingNames(text: string): { norm: string; slug: string } {
+  let n = names.get(text);
+  if (!n) {
+    if (names.size >= 4096) names.clear();
+    names.set(text, (n = { norm: normaliseHeading(text), slug: githubSlug(text) }));
+  }
+  return n;
+}
+
 export function analyzeBody(lines: LineIndex, fromLine: number, config: Config, r: Reporter, options: BodyOptions = {}, uri = ''): BodyFacts {
   const text = lines.text;
   const facts: BodyFacts = { headings: [], htmlAnchors: new Set(), mentionsRecords: false, sections: [], links: [] };

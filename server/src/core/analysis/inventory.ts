@@ -194,7 +194,8 @@ export function analyzeInventory(
         }
         if (!res) res = ctx.get(chunkText);
         if (!res) {
-          const own = detach(chunkText);
+          // (A copy only for the cache: a whole-file check keeps nothing.)
+          const own = options.whole ? chunkText : detach(chunkText);
           res = checkChunk(own, defaults, config, today, eol);
           if (!options.whole) ctx.set(own, res);
         }
@@ -425,19 +426,24 @@ function checkIdentity(inp: IdentityInput, r: Reporter): IdentityFacts {
   const said = history.reviews.length || history.rotations.length || history.reviewCadenceDays || history.rotationCadenceDays;
   const links = c.links();
   const sources = sourcesOf(c);
-  return {
-    ...(links.length ? { links } : {}),
-    ...(sources.length ? { sources } : {}),
-    ...(c.id !== undefined ? { id: c.id, idStart: c.idEntry!.valueStart, idEnd: c.idEntry!.valueEnd } : {}),
-    ...(name ? { name } : {}),
-    ...(c.type ? { type: c.type } : {}),
-    ...(c.status !== undefined ? { status: c.status } : {}),
-    owners: identityOwners(c.m, c.defaults),
-    consumers: c.effList('used_by'),
-    controls: c.controls,
-    ...(reviewed ? { lastReviewed: reviewed } : {}),
-    ...(said ? { history } : {}),
-  };
+  // (Assigned in order, the optional fields only when set: one identity after another, spreads of little objects cost.)
+  const f = {} as IdentityFacts;
+  if (links.length) f.links = links;
+  if (sources.length) f.sources = sources;
+  if (c.id !== undefined) {
+    f.id = c.id;
+    f.idStart = c.idEntry!.valueStart;
+    f.idEnd = c.idEntry!.valueEnd;
+  }
+  if (name) f.name = name;
+  if (c.type) f.type = c.type;
+  if (c.status !== undefined) f.status = c.status;
+  f.owners = identityOwners(c.m, c.defaults);
+  f.consumers = c.effList('used_by');
+  f.controls = c.controls;
+  if (reviewed) f.lastReviewed = reviewed;
+  if (said) f.history = history;
+  return f;
 }
 
 /** Runs every unit that reads the inventory's `defaults:`. */

@@ -78,6 +78,16 @@ export function coverageKeys(framework: FrameworkId, id: string): string[] {
   return [`${framework}:${id}`];
 }
 
+/** The coverage keys of a controls list item, by frameworks and item text: inventories repeat the same few items. */
+const itemKeys = new WeakMap<readonly FrameworkId[], Map<string, string[]>>();
+function listItemKeys(item: string, frameworks: readonly FrameworkId[]): readonly string[] {
+  let byText = itemKeys.get(frameworks);
+  if (!byText || byText.size >= 10_000) itemKeys.set(frameworks, (byText = new Map()));
+  let keys = byText.get(item);
+  if (!keys) byText.set(item, (keys = keysOf(scanListItem(item, 0, frameworks))));
+  return keys;
+}
+
 function keysOf(refs: readonly ControlRef[]): string[] {
   const out = new Set<string>();
   for (const r of refs) if (r.status === 'ok') for (const id of refIds(r)) for (const k of coverageKeys(r.framework, id)) out.add(k);
@@ -133,6 +143,15 @@ function componentEvidence(a: Analysis, findings: readonly Finding[], text: stri
   };
 }
 
+/** historyFields assigned to `e`, in the same order. */
+function addHistory(e: EvidenceSource, h: RecordedHistory | undefined): void {
+  if (!h) return;
+  if (h.reviews.length) e.reviews = h.reviews;
+  if (h.rotations.length) e.rotations = h.rotations;
+  if (h.reviewCadenceDays !== undefined) e.reviewCadenceDays = h.reviewCadenceDays;
+  if (h.rotationCadenceDays !== undefined) e.rotationCadenceDays = h.rotationCadenceDays;
+}
+
 /** The history fields of an evidence source, present only when known. */
 function historyFields(h: RecordedHistory | undefined): Pick<EvidenceSource, 'reviews' | 'rotations' | 'reviewCadenceDays' | 'rotationCadenceDays'> {
   if (!h) return {};
@@ -181,30 +200,35 @@ function documentEvidence(a: Analysis, findings: readonly Finding[], text: strin
 
 function identityEvidence(a: Analysis, findings: readonly Finding[], config: Config): EvidenceSource[] {
   const out: EvidenceSource[] = [];
+  // The findings about each identity (by id), in their order.
+  const about = new Map<unknown, Finding[]>();
+  for (const f of findings) {
+    const id = f.data?.identity;
+    if (id === undefined) continue;
+    const list = about.get(id);
+    if (list) list.push(f);
+    else about.set(id, [f]);
+  }
   for (const x of a.identities ?? []) {
     const problems = new Set<string>();
-    for (const f of findings) {
-      if (f.data?.identity !== x.id || x.id === undefined) continue;
+    for (const f of (x.id !== undefined && about.get(x.id)) || []) {
       const p = problemOf(f);
       if (p) problems.add(p);
       if (f.severity === 'error') problems.add('open errors');
     }
     if (x.owners.length === 0) problems.add('no owner');
     const listed = new Set<string>();
-    for (const c of x.controls) for (const k of keysOf(scanListItem(c, 0, config.frameworks))) listed.add(k);
-    out.push({
-      kind: 'identity',
-      uri: a.uri,
-      line: (x.idRange ?? x.range).start.line,
-      name: x.id ?? x.name ?? `identity on line ${x.range.start.line + 1}`,
-      ...(x.type ? { type: x.type } : {}),
-      owners: x.owners,
-      ...(x.lastReviewed ? { lastReviewed: x.lastReviewed } : {}),
-      ...historyFields(x.history),
-      problems: [...problems],
-      listed: [...listed],
-      cited: [],
-    });
+    for (const c of x.controls) for (const k of listItemKeys(c, config.frameworks)) listed.add(k);
+    // (Assigned in order, the optional fields only when set: an inventory has many identities.)
+    const e = { kind: 'identity', uri: a.uri, line: (x.idRange ?? x.range).start.line, name: x.id ?? x.name ?? `identity on line ${x.range.start.line + 1}` } as EvidenceSource;
+    if (x.type) e.type = x.type;
+    e.owners = x.owners;
+    if (x.lastReviewed) e.lastReviewed = x.lastReviewed;
+    addHistory(e, x.history);
+    e.problems = [...problems];
+    e.listed = [...listed];
+    e.cited = [];
+    out.push(e);
   }
   return out;
 }

@@ -40,34 +40,68 @@ function sourceOf(e: EvidenceItem): JsonSource {
   };
 }
 
+/** Items that are the same source: equal in every field the report writes of a source. */
+function sameSource(a: EvidenceItem, b: EvidenceItem): boolean {
+  return (
+    a.kind === b.kind &&
+    a.uri === b.uri &&
+    a.line === b.line &&
+    a.name === b.name &&
+    a.type === b.type &&
+    a.lastReviewed === b.lastReviewed &&
+    a.fresh === b.fresh &&
+    sameList(a.owners, b.owners) &&
+    sameList(a.problems, b.problems)
+  );
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+
 /** The report as JSON data: sources once, in file and line order; controls referring to them by index. */
 export function reportJson(report: CoverageReport, today: string, version: string): JsonReport {
-  // Items are shared objects (one per source and way it is reached): each is serialised once.
-  const keyOf = new Map<EvidenceItem, string>();
-  const byKey = new Map<string, JsonSource>();
+  // Items are shared objects (one per source and way it is reached). Sources are written once each, in file and line
+  // order, an item equal to another in every field (a source reached several ways) being the same source; sources at
+  // one place that differ are in the order of their JSON text, so the output is stable.
+  const places = new Map<string, Map<number, EvidenceItem[]>>();
+  const indexOf = new Map<EvidenceItem, number>();
   for (const f of report.frameworks)
     for (const c of f.controls)
       for (const e of c.evidence) {
-        if (keyOf.has(e)) continue;
-        const s = sourceOf(e);
-        const k = JSON.stringify(s);
-        keyOf.set(e, k);
-        if (!byKey.has(k)) byKey.set(k, s);
+        if (indexOf.has(e)) continue;
+        indexOf.set(e, -1);
+        let lines = places.get(e.uri);
+        if (!lines) places.set(e.uri, (lines = new Map()));
+        const at = lines.get(e.line);
+        if (!at) lines.set(e.line, [e]);
+        else at.push(e);
       }
-  // File and line order (as each control's evidence is listed); ties in their serialised order, so the output is stable.
-  const keys = [...byKey.keys()].sort((a, b) => {
-    const x = byKey.get(a)!;
-    const y = byKey.get(b)!;
-    return x.uri < y.uri ? -1 : x.uri > y.uri ? 1 : x.line - y.line || (a < b ? -1 : a > b ? 1 : 0);
-  });
-  const index = new Map(keys.map((k, i) => [k, i]));
-  const indexOf = new Map<EvidenceItem, number>();
-  for (const [e, k] of keyOf) indexOf.set(e, index.get(k)!);
+  const sources: JsonSource[] = [];
+  for (const uri of [...places.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const lines = places.get(uri)!;
+    for (const line of [...lines.keys()].sort((a, b) => a - b)) {
+      const items = lines.get(line)!;
+      // The distinct sources at this place, each with the items that are it.
+      const distinct: { s: JsonSource; items: EvidenceItem[]; text?: string }[] = [];
+      for (const e of items) {
+        const d = distinct.find((x) => sameSource(x.items[0], e));
+        if (d) d.items.push(e);
+        else distinct.push({ s: sourceOf(e), items: [e] });
+      }
+      if (distinct.length > 1) {
+        for (const d of distinct) d.text = JSON.stringify(d.s);
+        distinct.sort((a, b) => (a.text! < b.text! ? -1 : a.text! > b.text! ? 1 : 0));
+      }
+      for (const d of distinct) {
+        for (const e of d.items) indexOf.set(e, sources.length);
+        sources.push(d.s);
+      }
+    }
+  }
   const at = (e: EvidenceItem) => indexOf.get(e)!;
   return {
     version,
     today,
-    sources: keys.map((k) => byKey.get(k)!),
+    sources,
     frameworks: report.frameworks.map(({ controls, ...f }) => ({
       ...f,
       controls: controls.map(({ framework: _fw, evidence, mentions, exclusion, ...c }) => {
@@ -98,39 +132,79 @@ export function reportJson(report: CoverageReport, today: string, version: strin
  * JSON text with two-space indentation, except that an array of numbers, strings, booleans or nulls is written on
  * one line (`"evidence": [3, 17, 40]`): a report's index lists stay short.
  */
-export function prettyJson(value: unknown): string {
-  const out: string[] = [];
+export function prettyJson(value: unknown, nativeKeys: ReadonlySet<string> = NO_KEYS): string {
+  // (One string built by appending: large reports have hundreds of thousands of values. An object's keys in
+  // Object.entries order: for...in over its own keys gives the same.)
+  let out = '';
+  const scalar = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? String(x) : (JSON.stringify(x) ?? 'null'));
+  const keys = new Map<string, string>();
   const write = (v: unknown, indent: string): void => {
     if (v === null || typeof v !== 'object') {
-      out.push(JSON.stringify(v) ?? 'null');
+      out += scalar(v);
       return;
     }
     const inner = indent + '  ';
     if (Array.isArray(v)) {
-      if (!v.length) return void out.push('[]');
-      if (v.every((x) => x === null || typeof x !== 'object')) return void out.push(`[${v.map((x) => JSON.stringify(x) ?? 'null').join(', ')}]`);
-      out.push('[\n');
-      v.forEach((x, i) => {
-        out.push(inner);
-        write(x, inner);
-        out.push(i + 1 < v.length ? ',\n' : '\n');
-      });
-      out.push(indent, ']');
+      const n = v.length;
+      if (!n) {
+        out += '[]';
+        return;
+      }
+      let flat = true;
+      for (let i = 0; i < n && flat; i++) flat = v[i] === null || typeof v[i] !== 'object';
+      if (flat) {
+        out += '[' + scalar(v[0]);
+        for (let i = 1; i < n; i++) out += ', ' + scalar(v[i]);
+        out += ']';
+        return;
+      }
+      out += '[\n';
+      for (let i = 0; i < n; i++) {
+        out += inner;
+        write(v[i], inner);
+        out += i + 1 < n ? ',\n' : '\n';
+      }
+      out += indent + ']';
       return;
     }
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && typeof x !== 'function');
-    if (!entries.length) return void out.push('{}');
-    out.push('{\n');
-    entries.forEach(([k, x], i) => {
-      out.push(inner, JSON.stringify(k), ': ');
-      write(x, inner);
-      out.push(i + 1 < entries.length ? ',\n' : '\n');
-    });
-    out.push(indent, '}');
+    let first = true;
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
+      const x = (v as Record<string, unknown>)[k];
+      if (x === undefined || typeof x === 'function') continue;
+      let key = keys.get(k);
+      if (key === undefined) keys.set(k, (key = JSON.stringify(k) + ': '));
+      out += (first ? '{\n' : ',\n') + inner + key;
+      first = false;
+      if (nativeKeys.has(k) && Array.isArray(x) && x.length) out += nativeText(x, inner);
+      else write(x, inner);
+    }
+    out += first ? '{}' : '\n' + indent + '}';
   };
   write(value, '');
-  return out.join('');
+  return out;
 }
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/** A scalar as JSON.stringify writes it: a string, a number, true, false, null. */
+const SCALAR = String.raw`"(?:[^"\\\n]|\\.)*"|-?\d[\d.eE+-]*|true|false|null`;
+/** An array of scalars as JSON.stringify(x, null, 2) writes it: one element a line. */
+const FLAT_ARRAY = new RegExp(String.raw`\[\n *((?:${SCALAR})(?:,\n *(?:${SCALAR}))*)\n *\]`, 'g');
+
+/**
+ * prettyJson's text of a value written at `indent`, made by JSON.stringify (natively, several times faster on an array
+ * of many small records: the report's sources) with each array of scalars put back on one line. The same text for JSON
+ * data: JSON.stringify breaks no string across lines, so the one-element-a-line arrays it writes are found exactly.
+ */
+function nativeText(value: unknown, indent: string): string {
+  return JSON.stringify(value, null, 2)
+    .replace(FLAT_ARRAY, (_, items: string) => `[${items.replace(/,\n */g, ', ')}]`)
+    .replaceAll('\n', '\n' + indent);
+}
+
+/** The keys whose arrays the report's JSON writes natively (nativeText). */
+export const REPORT_NATIVE_KEYS: ReadonlySet<string> = new Set(['sources']);
 
 /**
  * A report read back from its JSON (`--merge`): this format, or the one before it, which wrote every evidence item

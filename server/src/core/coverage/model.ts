@@ -218,8 +218,14 @@ export function contributions(
     add(key, 'direct');
     for (const eq of crosswalkOf(key)) add(eq, 'crosswalk', key);
   }
-  const listed = s.cited.length ? new Set(s.listed) : undefined;
-  for (const { key, line } of s.cited) if (!listed!.has(key)) add(key, 'mention', undefined, line);
+  citations(s, (key, line) => add(key, 'mention', undefined, line));
+}
+
+/** The keys `s` cites without listing them, with the line of each (contributions' mentions). */
+function citations(s: EvidenceSource, add: (key: string, line: number) => void): void {
+  if (!s.cited.length) return;
+  const listed = new Set(s.listed);
+  for (const { key, line } of s.cited) if (!listed.has(key)) add(key, line);
 }
 
 /** Adds what `s` brings to `inputs` (by key), in coverage's order: its evidence, its mentions, or both. */
@@ -263,6 +269,20 @@ function placeOf(s: EvidenceSource): string {
   return p;
 }
 
+/** An evidence item of `s`, reached `via` (from the listed control `from`). */
+function newItem(s: EvidenceSource, via: 'listed' | 'crosswalk', from?: string): EvidenceItem {
+  // (Fields assigned in order, the optional ones only when set: the same object as a literal with spreads, built faster.)
+  const e = { kind: s.kind, uri: s.uri, line: s.line, name: s.name } as EvidenceItem;
+  if (s.type) e.type = s.type;
+  e.owners = s.owners;
+  if (s.lastReviewed) e.lastReviewed = s.lastReviewed;
+  e.fresh = s.problems.length === 0;
+  e.problems = s.problems;
+  e.via = via;
+  if (from) e.from = from;
+  return e;
+}
+
 /** One control's coverage from its inputs (and its exclusion, for ISO/IEC 27001 Annex A). */
 export function controlCoverage(fw: FrameworkId, c: Control, inputs: ControlInputs = NO_INPUTS, config: Config): ControlCoverage {
   const item = (s: EvidenceSource, via: 'listed' | 'crosswalk', from?: string): EvidenceItem => {
@@ -272,23 +292,7 @@ export function controlCoverage(fw: FrameworkId, c: Control, inputs: ControlInpu
     if (!mine) itemsOf.set(s, (mine = new Map()));
     const k = from ?? '';
     let e = mine.get(k);
-    if (!e)
-      mine.set(
-        k,
-        (e = {
-          kind: s.kind,
-          uri: s.uri,
-          line: s.line,
-          name: s.name,
-          ...(s.type ? { type: s.type } : {}),
-          owners: s.owners,
-          ...(s.lastReviewed ? { lastReviewed: s.lastReviewed } : {}),
-          fresh: s.problems.length === 0,
-          problems: s.problems,
-          via,
-          ...(from ? { from } : {}),
-        }),
-      );
+    if (!e) mine.set(k, (e = newItem(s, via, from)));
     return e;
   };
   const mine = inputs.direct.map((s) => item(s, 'listed'));
@@ -303,7 +307,11 @@ export function controlCoverage(fw: FrameworkId, c: Control, inputs: ControlInpu
     }
   }
   const evidence = [...mine, ...viaCrosswalk].sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line));
-  const cited = inputs.mentions;
+  return withEvidence(fw, c, evidence, inputs.mentions, config);
+}
+
+/** A control's coverage once its evidence (in file and line order) and mentions are known. */
+function withEvidence(fw: FrameworkId, c: Control, evidence: EvidenceItem[], cited: Mention[], config: Config): ControlCoverage {
   const exclusion = exclusionOf(fw, c.id, config);
   const { state, crosswalkOnly } = decide(evidence, cited, exclusion);
   return {
@@ -319,18 +327,99 @@ export function controlCoverage(fw: FrameworkId, c: Control, inputs: ControlInpu
   };
 }
 
+/**
+ * The evidence of one control as coverage() collects it: indexes of the sources (in file and line order) that list it,
+ * and of those reaching it through the crosswalk with the item each brings (reached from the control it lists); both
+ * in that order.
+ */
+interface RankedInputs {
+  direct: number[];
+  cross: number[];
+  crossItem: EvidenceItem[];
+}
+
 /** The coverage of `frameworks` (default: the enabled ones) by the evidence of every file. */
 export function coverage(sources: readonly EvidenceSource[], config: Config, frameworks: readonly FrameworkId[] = config.frameworks): CoverageReport {
-  // Evidence and mentions by `framework:id`.
-  const inputs = new Map<string, ControlInputs>();
   // Evidence is listed by file and line: read in that order (a stable sort, so sources at one place keep theirs), each
-  // control's evidence is two sorted runs, which its sort merges instead of sorting hundreds of items from scratch.
-  // Mentions stay in the order of the sources.
+  // control's evidence is two runs in that order (listing it, reaching it through the crosswalk), merged by the rank of
+  // their places (equal for sources at one place). Mentions stay in the order of the sources.
   const byPlace = sources.slice().sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.line - b.line));
-  for (const s of byPlace) addInputs(inputs, s, 'evidence');
-  for (const s of sources) addInputs(inputs, s, 'mentions');
+  const rank = new Int32Array(byPlace.length);
+  for (let i = 1; i < byPlace.length; i++) rank[i] = rank[i - 1] + (byPlace[i].uri !== byPlace[i - 1].uri || byPlace[i].line !== byPlace[i - 1].line ? 1 : 0);
+  // What each source brings (contributions' evidence, in its order): per key it lists, that key's inputs and those of
+  // the keys the crosswalk maps it to, found once per key. One item per source and key it lists, shared by the
+  // controls the crosswalk reaches from it.
+  const ranked = new Map<string, RankedInputs>();
+  const inputsOf = (key: string) => {
+    let x = ranked.get(key);
+    if (!x) ranked.set(key, (x = { direct: [], cross: [], crossItem: [] }));
+    return x;
+  };
+  const reach = new Map<string, { self: RankedInputs; targets: RankedInputs[] }>();
+  byPlace.forEach((s, i) => {
+    for (const key of s.listed) {
+      let r = reach.get(key);
+      if (!r) reach.set(key, (r = { self: inputsOf(key), targets: crosswalkOf(key).map(inputsOf) }));
+      r.self.direct.push(i);
+      if (!r.targets.length) continue;
+      const item = newItem(s, 'crosswalk', key);
+      for (const t of r.targets) {
+        t.cross.push(i);
+        t.crossItem.push(item);
+      }
+    }
+  });
+  const mentions = new Map<string, Mention[]>();
+  for (const s of sources)
+    citations(s, (key, line) => {
+      const m = { uri: s.uri, line, name: s.name };
+      const list = mentions.get(key);
+      if (list) list.push(m);
+      else mentions.set(key, [m]);
+    });
+  // One item per source listing a control, shared by the controls it lists.
+  const listedItem: (EvidenceItem | undefined)[] = new Array(byPlace.length);
+  // The last control (its number) whose evidence has a place: one item per place among the crosswalk's.
+  const seenBy = new Int32Array(byPlace.length ? rank[byPlace.length - 1] + 1 : 0);
+  let control = 0;
+  const evidenceOf = (x: RankedInputs | undefined): EvidenceItem[] => {
+    if (!x) return [];
+    control++;
+    const direct = x.direct.map((i) => {
+      seenBy[rank[i]] = control;
+      return (listedItem[i] ??= newItem(byPlace[i], 'listed'));
+    });
+    if (!x.cross.length) return direct;
+    const cross: number[] = [];
+    const items: EvidenceItem[] = [];
+    for (let j = 0; j < x.cross.length; j++) {
+      const r = rank[x.cross[j]];
+      if (seenBy[r] === control) continue;
+      seenBy[r] = control;
+      cross.push(r);
+      items.push(x.crossItem[j]);
+    }
+    // (A stable sort of the two runs by place: no place is in both, so their merge.)
+    const out: EvidenceItem[] = new Array(direct.length + items.length);
+    let a = 0;
+    let b = 0;
+    let k = 0;
+    while (a < direct.length && b < items.length) out[k++] = rank[x.direct[a]] <= cross[b] ? direct[a++] : items[b++];
+    while (a < direct.length) out[k++] = direct[a++];
+    while (b < items.length) out[k++] = items[b++];
+    return out;
+  };
   const out: FrameworkCoverage[] = [];
-  for (const fw of frameworks) out.push(frameworkCoverage(fw, coverageControls(fw).map((c) => controlCoverage(fw, c, inputs.get(`${fw}:${c.id}`), config))));
+  for (const fw of frameworks)
+    out.push(
+      frameworkCoverage(
+        fw,
+        coverageControls(fw).map((c) => {
+          const key = `${fw}:${c.id}`;
+          return withEvidence(fw, c, evidenceOf(ranked.get(key)), mentions.get(key) ?? [], config);
+        }),
+      ),
+    );
   return { frameworks: out, problems: configProblems(config) };
 }
 

@@ -16,7 +16,54 @@
  * reads them), though they count in ranges exactly as in the library. The documents are for reading:
  * do not stringify them.
  */
-import { Document, Pair, Scalar, YAMLMap, YAMLSeq, type Schema } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq, type Schema } from 'yaml';
+
+/**
+ * The library's node constructors record each node's kind with Object.defineProperty (an own, hidden symbol property):
+ * a runtime call per node, a tenth of reading an inventory. The reader makes its nodes as the constructors would, with
+ * that property on each class's prototype instead (the same value, defined once, hidden too: the library's type
+ * checks read it through the prototype; nodes the library makes keep their own). Checked once at load: if the library
+ * no longer recognises such a node, the constructors are used.
+ */
+const NODE_TYPE = Symbol.for('yaml.node.type');
+function kindOnPrototype(proto: object, instance: object): void {
+  if (!Object.prototype.hasOwnProperty.call(proto, NODE_TYPE)) Object.defineProperty(proto, NODE_TYPE, { value: (instance as Record<symbol, unknown>)[NODE_TYPE] });
+}
+const PROTOTYPES = (() => {
+  try {
+    kindOnPrototype(Scalar.prototype, new Scalar(null));
+    kindOnPrototype(Pair.prototype, new Pair(null));
+    kindOnPrototype(YAMLMap.prototype, new YAMLMap());
+    kindOnPrototype(YAMLSeq.prototype, new YAMLSeq());
+    return isScalar(Object.create(Scalar.prototype)) && isPair(Object.create(Pair.prototype)) && isMap(Object.create(YAMLMap.prototype)) && isSeq(Object.create(YAMLSeq.prototype));
+  } catch {
+    return false;
+  }
+})();
+
+function newScalar(value: unknown): Scalar {
+  if (!PROTOTYPES) return new Scalar(value);
+  const s = Object.create(Scalar.prototype) as Scalar;
+  s.value = value;
+  return s;
+}
+
+function newPair(key: unknown, value: unknown): Pair {
+  if (!PROTOTYPES) return new Pair(key, value);
+  const p = Object.create(Pair.prototype) as Pair;
+  p.key = key;
+  p.value = value;
+  return p;
+}
+
+/** A collection as its constructor makes it: a hidden, writable `schema`, then `items`. */
+function newCollection<C extends YAMLMap | YAMLSeq>(Kind: new (schema?: Schema) => C, schema: Schema | undefined): C {
+  if (!PROTOTYPES) return new Kind(schema);
+  const c = Object.create(Kind.prototype) as C;
+  Object.defineProperty(c, 'schema', { value: schema, configurable: true, enumerable: false, writable: true });
+  c.items = [];
+  return c;
+}
 
 /** The options analyzeYaml parses with; the reader reproduces parseDocument with exactly these. */
 export const PARSE_OPTIONS = { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false } as const;
@@ -122,7 +169,7 @@ class Reader {
 
   private map(li: number, col: number, depth: number): YAMLMap | undefined {
     const text = this.text;
-    const map = new YAMLMap(this.schema);
+    const map = newCollection(YAMLMap, this.schema);
     const start = this.ls[li] + col;
     // The keys so far (a duplicate is left to the library): a list while short, then a Set, both by SameValueZero.
     const keys: unknown[] = [];
@@ -150,7 +197,7 @@ class Reader {
         else value = this.empty(li, q, nx, col, nx < this.n && this.ind[nx] === col, false);
       } else value = this.inline(li, q, col);
       if (!value) return undefined;
-      map.items.push(new Pair(key, value));
+      map.items.push(newPair(key, value));
       const offset = value.range![2];
       const nx = this.li;
       if (nx < this.n && this.ind[nx] >= col) {
@@ -167,7 +214,7 @@ class Reader {
 
   private seq(li: number, col: number, depth: number): YAMLSeq | undefined {
     const text = this.text;
-    const seq = new YAMLSeq(this.schema);
+    const seq = newCollection(YAMLSeq, this.schema);
     const start = this.ls[li] + col;
     /** Comment lines left pending before this item: they go to the item's own props (Parser#blockSequence). */
     let before = false;
@@ -235,7 +282,7 @@ class Reader {
     }
     const commented = before || p < this.le[li] || this.hasComment(li + 1, cut >= 0 ? cut + 1 : nx);
     const end = !commented ? p : cut >= 0 ? this.le[cut] : nx < this.n ? this.ls[nx] + this.ind[nx] : this.text.length;
-    const s = new Scalar(null);
+    const s = newScalar(null);
     s.range = [p, p, end];
     s.source = '';
     s.type = Scalar.PLAIN;
@@ -382,7 +429,7 @@ class Reader {
     }
     out += text.slice(from, i);
     this.close = i + 1;
-    const s = new Scalar(out);
+    const s = newScalar(out);
     s.source = out;
     s.type = dq ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE;
     return s;
@@ -391,7 +438,7 @@ class Reader {
   /** A flow sequence of scalars at `q`, closed on its line (its end in `close`), or undefined. */
   private flowSeq(q: number, e: number): YAMLSeq | undefined {
     const text = this.text;
-    const seq = new YAMLSeq(this.schema);
+    const seq = newCollection(YAMLSeq, this.schema);
     seq.flow = true;
     let i = q + 1;
     while (i < e && text.charCodeAt(i) === 32) i++;
@@ -552,29 +599,29 @@ function resolvePlain(src: string): Scalar {
     case 126: // ~
     case 110: // n
     case 78: // N
-      if (NULL.test(src)) return new Scalar(null);
+      if (NULL.test(src)) return newScalar(null);
       break;
     case 116: // t
     case 84: // T
     case 102: // f
     case 70: // F
-      if (BOOL.test(src)) return new Scalar(c === 116 || c === 84);
+      if (BOOL.test(src)) return newScalar(c === 116 || c === 84);
       break;
     default:
       if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) break;
-      if (INT_OCT.test(src)) return withFormat(new Scalar(parseInt(src.substring(2), 8)), 'OCT');
-      if (INT.test(src)) return new Scalar(parseInt(src, 10));
-      if (INT_HEX.test(src)) return withFormat(new Scalar(parseInt(src.substring(2), 16)), 'HEX');
-      if (FLOAT_NAN.test(src)) return new Scalar(src.slice(-3).toLowerCase() === 'nan' ? NaN : src[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY);
-      if (FLOAT_EXP.test(src)) return withFormat(new Scalar(parseFloat(src)), 'EXP');
+      if (INT_OCT.test(src)) return withFormat(newScalar(parseInt(src.substring(2), 8)), 'OCT');
+      if (INT.test(src)) return newScalar(parseInt(src, 10));
+      if (INT_HEX.test(src)) return withFormat(newScalar(parseInt(src.substring(2), 16)), 'HEX');
+      if (FLOAT_NAN.test(src)) return newScalar(src.slice(-3).toLowerCase() === 'nan' ? NaN : src[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY);
+      if (FLOAT_EXP.test(src)) return withFormat(newScalar(parseFloat(src)), 'EXP');
       if (FLOAT.test(src)) {
-        const s = new Scalar(parseFloat(src));
+        const s = newScalar(parseFloat(src));
         const dot = src.indexOf('.');
         if (dot !== -1 && src[src.length - 1] === '0') s.minFractionDigits = src.length - dot - 1;
         return s;
       }
   }
-  return new Scalar(src);
+  return newScalar(src);
 }
 
 function withFormat(s: Scalar, format: string): Scalar {

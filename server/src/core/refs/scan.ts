@@ -218,19 +218,30 @@ type Resolved = Pick<ControlRef, 'framework' | 'id' | 'status' | 'canonical' | '
   strength?: 0 | 1;
 };
 
-/** Resolutions by catalog and by "hint|tie|word|edition|body" (bare tokens in prose: by body): the same few IDs recur throughout a document. */
-const resolved = new WeakMap<Catalog, { bare: Map<string, Resolved | null>; tied: Map<string, Resolved | null> }>();
+/**
+ * Resolutions by catalog, by context (hint, tie, word, edition: one map each, found without building a key string per
+ * match) and by body: the same few IDs recur throughout a document. At most 10,000 bodies per catalog.
+ */
+const resolved = new WeakMap<Catalog, { contexts: Map<string, Map<string, Map<string, Resolved | null>>>; size: number }>();
 
 function resolveCached(body: string, c: Ctx, cat: Catalog): Resolved | undefined {
   let memo = resolved.get(cat);
-  if (!memo) resolved.set(cat, (memo = { bare: new Map(), tied: new Map() }));
-  const bare = c.tie === 'bare';
-  const map = bare ? memo.bare : memo.tied;
-  const key = bare ? body : `${c.hint ?? ''}|${c.tie}|${c.word}|${c.edition}|${body}`;
-  let r = map.get(key);
+  if (!memo) resolved.set(cat, (memo = { contexts: new Map(), size: 0 }));
+  // (Each field has a few values: the nested maps take them one at a time.)
+  let byTie = memo.contexts.get(c.hint ?? '');
+  if (!byTie) memo.contexts.set(c.hint ?? '', (byTie = new Map()));
+  const key = c.tie === 'bare' ? 'bare' : c.tie + '|' + c.word + '|' + c.edition;
+  let map = byTie.get(key);
+  if (!map) byTie.set(key, (map = new Map()));
+  let r = map.get(body);
   if (r === undefined) {
-    if (map.size > 10_000) map.clear();
-    map.set(key, (r = resolveId(body, c, cat) ?? null));
+    if (memo.size >= 10_000) {
+      memo.contexts.clear();
+      memo.size = 0;
+      return resolveCached(body, c, cat);
+    }
+    map.set(body, (r = resolveId(body, c, cat) ?? null));
+    memo.size++;
   }
   return r ?? undefined;
 }
