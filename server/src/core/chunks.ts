@@ -54,6 +54,16 @@ export function shiftRange(r: Range, lines: number): Range {
   return lines === 0 ? r : { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
 }
 
+/**
+ * Findings of one part of a file with ranges relative to its first line `line` (add `line` to every range, fixes
+ * included, for the finding in the file). A file's findings as a list of runs in file order, each run sorted: the
+ * same run object while its chunk is unchanged, wherever the chunk moves (analysis/inventory.ts, service.ts checkRuns).
+ */
+export interface FindingRun<F = RawFinding> {
+  line: number;
+  findings: readonly F[];
+}
+
 /** A chunk-relative finding moved to the chunk's place in the file (`lines` = the chunk's first line). */
 export function shiftFinding(f: RawFinding, lines: number): RawFinding {
   if (lines === 0) return f;

@@ -8,14 +8,27 @@
  */
 import type { Message } from 'vscode-languageserver/node';
 
-/** The UTF-8 JSON of each diagnostic sent (diagnostics are never mutated once made: server.ts makes each once per finding). */
-const bytesOf = new WeakMap<object, Buffer>();
+/**
+ * The UTF-8 JSON of each diagnostic sent (diagnostics are never mutated once made: server.ts makes each once per finding
+ * and place), in one or two parts (a moved one: its range, then the JSON after it).
+ */
+const bytesOf = new WeakMap<object, Buffer | [Buffer, Buffer]>();
 
-function diagnosticBytes(d: unknown): Buffer {
+function diagnosticBytes(d: unknown): Buffer | [Buffer, Buffer] {
   if (typeof d !== 'object' || d === null) return Buffer.from(JSON.stringify(d) ?? 'null');
   let b = bytesOf.get(d);
   if (b === undefined) bytesOf.set(d, (b = movedBytes(d as Record<string, unknown>) ?? Buffer.from(JSON.stringify(d))));
   return b;
+}
+
+/** JSON.stringify of a range as the core makes them (exactly start and end, each exactly line and character, integers), else undefined. */
+function rangeJson(r: unknown): string | undefined {
+  const x = r as { start?: { line?: unknown; character?: unknown }; end?: { line?: unknown; character?: unknown } } | null;
+  if (typeof x !== 'object' || x === null || typeof x.start !== 'object' || typeof x.end !== 'object' || x.start === null || x.end === null) return undefined;
+  const { start, end } = x;
+  if (!Number.isSafeInteger(start.line) || !Number.isSafeInteger(start.character) || !Number.isSafeInteger(end.line) || !Number.isSafeInteger(end.character)) return undefined;
+  if (Object.keys(x).length !== 2 || Object.keys(start).join() !== 'line,character' || Object.keys(end).join() !== 'line,character') return undefined;
+  return `{"start":{"line":${start.line},"character":${start.character}},"end":{"line":${end.line},"character":${end.character}}}`;
 }
 
 /**
@@ -27,7 +40,7 @@ const tails = new Map<string, { severity: unknown; code: unknown; href: unknown;
 const TAILS_MAX = 100_000;
 const SHAPE = 'range,severity,code,codeDescription,source,message';
 
-function movedBytes(d: Record<string, unknown>): Buffer | undefined {
+function movedBytes(d: Record<string, unknown>): [Buffer, Buffer] | undefined {
   const message = d.message;
   const cd = d.codeDescription as Record<string, unknown> | undefined;
   if (typeof message !== 'string' || typeof cd !== 'object' || cd === null || Object.keys(cd).length !== 1 || Object.keys(d).join() !== SHAPE) return undefined;
@@ -39,7 +52,8 @@ function movedBytes(d: Record<string, unknown>): Buffer | undefined {
     if (tails.size >= TAILS_MAX) tails.clear();
     tails.set(message, (t = { severity, code, href, source, bytes: Buffer.from(`,${json.slice(1)}`) }));
   }
-  return Buffer.concat([Buffer.from(`{"range":${JSON.stringify(d.range)}`), t.bytes]);
+  const range = rangeJson(d.range);
+  return [range ? Buffer.from(`{"range":${range}`, 'latin1') : Buffer.from(`{"range":${JSON.stringify(d.range)}`), t.bytes];
 }
 
 const EMPTY = '"diagnostics":[]';
@@ -55,13 +69,14 @@ export function messageBytes(msg: Message): Buffer {
   // bytes are copied once (Buffer.concat): joining strings and encoding the result is 10-20 times slower.
   const head = JSON.stringify({ ...m, params: { ...m.params, diagnostics: [] } });
   const at = head.lastIndexOf(EMPTY) + EMPTY.length - 1;
-  const parts = new Array<Buffer>(2 * diagnostics.length + 1);
-  parts[0] = Buffer.from(head.slice(0, at));
+  const parts: Buffer[] = [Buffer.from(head.slice(0, at))];
   for (let i = 0; i < diagnostics.length; i++) {
-    if (i) parts[2 * i] = COMMA;
-    parts[2 * i + 1] = diagnosticBytes(diagnostics[i]);
+    if (i) parts.push(COMMA);
+    const b = diagnosticBytes(diagnostics[i]);
+    if (Buffer.isBuffer(b)) parts.push(b);
+    else parts.push(b[0], b[1]);
   }
-  parts[parts.length - 1] = Buffer.from(head.slice(at));
+  parts.push(Buffer.from(head.slice(at)));
   return Buffer.concat(parts);
 }
 

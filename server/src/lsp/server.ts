@@ -39,6 +39,7 @@ import { discoveryReaders, hclLoadError, loadHcl } from '../node/hcl';
 import { dirname, join, relative, resolve, resolve as resolvePath } from 'node:path';
 import { isConfigFile, readConfigText } from '../core/config-file';
 import { IsmsService, type CompletionItem } from '../core/service';
+import { shiftRange, type FindingRun } from '../core/chunks';
 import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
 import { nodeFileHost } from '../node/file-host';
 import type { OutlineSymbol } from '../core/editor/outline';
@@ -91,9 +92,37 @@ function cachedDiagnostic(f: Finding): Diagnostic {
   return d;
 }
 
-export function toDiagnostic(f: Finding): Diagnostic {
+/** A finding's diagnostic where its run is (line `line`: service checkRuns), kept while the run stays there. */
+const placedOf = new WeakMap<Finding, { line: number; d: Diagnostic }>();
+
+function placedDiagnostic(f: Finding, line: number): Diagnostic {
+  if (line === 0) return cachedDiagnostic(f);
+  let p = placedOf.get(f);
+  if (!p || p.line !== line) placedOf.set(f, (p = { line, d: toDiagnostic(f, line) }));
+  return p.d;
+}
+
+/** The diagnostics of each run (the same array while its chunk is unchanged, wherever it moves), where it last was. */
+const runDiagnostics = new WeakMap<readonly Finding[], { line: number; diagnostics: Diagnostic[] }>();
+
+/** The diagnostics of a file's runs of findings (service checkRuns), in order: a run that did not move costs a lookup. */
+export function diagnosticsOfRuns(runs: readonly FindingRun<Finding>[]): Diagnostic[] {
+  if (runs.length === 1) return runs[0].line === 0 ? runs[0].findings.map(cachedDiagnostic) : runs[0].findings.map((f) => placedDiagnostic(f, runs[0].line));
+  const out: Diagnostic[] = [];
+  for (const run of runs) {
+    let kept = runDiagnostics.get(run.findings);
+    // (A run that moved: its findings are the same, only placed elsewhere, so none of their diagnostics is kept there.)
+    if (!kept) runDiagnostics.set(run.findings, (kept = { line: run.line, diagnostics: run.findings.map((f) => placedDiagnostic(f, run.line)) }));
+    else if (kept.line !== run.line) runDiagnostics.set(run.findings, (kept = { line: run.line, diagnostics: run.findings.map((f) => toDiagnostic(f, run.line)) }));
+    for (const d of kept.diagnostics) out.push(d);
+  }
+  return out;
+}
+
+/** The diagnostic of a finding (its range `line` lines down: a finding relative to its run, service checkRuns). */
+export function toDiagnostic(f: Finding, line = 0): Diagnostic {
   return {
-    range: f.range,
+    range: shiftRange(f.range, line),
     severity: SEVERITY[f.severity],
     code: f.ruleId,
     codeDescription: { href: ruleDocsUrl(f.ruleId) },
@@ -442,7 +471,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     }
     if (!terraformReady && isTerraform(d.uri)) void needTerraform(); // (checked again once the grammar is loaded)
     try {
-      diagnostics = service.check(file(d)).filter((f) => !f.suppressed).map(cachedDiagnostic); // (accepted with a reason: not shown)
+      diagnostics = diagnosticsOfRuns(service.checkRuns(file(d))); // (accepted with a reason: not shown)
     } catch (e) {
       connection.console.error(`isms: check failed for ${d.uri}: ${(e as Error).stack ?? e}`);
       diagnostics = [];
@@ -601,7 +630,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
         title: a.title,
         kind,
         isPreferred: a.isPreferred,
-        diagnostics: a.findings.map(toDiagnostic),
+        diagnostics: a.findings.map((f) => toDiagnostic(f)),
         edit: a.create ? createEdit(d, a.create, a.edits) : a.elsewhere ? elsewhereEdit(d, a.edits, a.elsewhere) : { changes: { [d.uri]: a.edits } },
       });
     }

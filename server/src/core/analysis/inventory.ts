@@ -19,7 +19,7 @@ import type { FileHost, Range } from '../types';
 import { partsOf, splitAfterChange, splitInventory, splitWithIndent, WHOLE, type InventoryChunk, type PreviousCut } from '../lang/inventory';
 import { YamlMapping } from '../lang/yaml-mapping';
 import { recordedHistory, type RecordedHistory } from '../lang/history';
-import { detach, LruCache, shiftFinding, shiftRange, WOULD_BLOCK } from '../chunks';
+import { detach, LruCache, shiftFinding, shiftRange, WOULD_BLOCK, type FindingRun } from '../chunks';
 import { IdentityContext, type IdentityInput, type IdentityLinkAt } from '../rules/nhi/context';
 import type { IdentityLink, InventoryContext } from '../rules/context';
 import { linkResolver } from '../lang/evidence';
@@ -27,7 +27,8 @@ import { identityOwners } from '../rules/ownership/ownership';
 import { unitsReading } from '../rules/registry';
 import { analyzeYaml, runTextRules } from './yaml';
 import { maskMessages } from './mask';
-import { clearWide, internWide } from './intern';
+import { secretInline } from '../rules/secrets/secret-inline';
+import { clearWide, internWide, sameValue } from './intern';
 
 /** What the editor knows of one identity (hover, document symbols, workspace-wide id and owner lists). */
 export interface IdentitySummary {
@@ -59,8 +60,16 @@ interface ChunkResult {
   findings: RawFinding[];
   refs: ControlRef[];
   identities: IdentitySummary[];
-  /** The same results shifted to where the chunk last was (reused while it does not move). */
-  last?: { line: number; findings: RawFinding[]; identities: IdentitySummary[] };
+  /** The identities shifted to where the chunk last was (reused while it does not move). */
+  last?: { line: number; identities: IdentitySummary[] };
+  /** The findings shifted to where the chunk last was (made only when the file's findings are asked for in file coordinates). */
+  lastFindings?: { line: number; findings: RawFinding[] };
+  /**
+   * The inventory-wide units' findings on this chunk's lines at the last analysis that placed it (`abs`, as the units
+   * reported them), relative to the chunk (`rel`: the same objects while they are equal, wherever the chunk moves), and
+   * the chunk's run with them (`run`: its own findings and `rel` in order).
+   */
+  wide?: { line: number; abs: RawFinding[]; rel: RawFinding[]; run: RawFinding[] };
 }
 
 /**
@@ -100,6 +109,12 @@ export interface InventoryAnalysis {
   /** The same, per chunk (built on first use: a keystroke needs none of them). */
   readonly sections: RefSection[];
   identities: IdentitySummary[];
+  /**
+   * With options.runs, when the file was cut: every finding as runs in the order of the service's sort (position, then
+   * rule ID; equal ones in the order reported), undefined when the runs would not be in that order (the caller sorts the
+   * whole list then); and the whole list as the reporter would have it (header, items, trailing part, the wide units').
+   */
+  lazy?: { runs: FindingRun[] | undefined; findings(): RawFinding[] };
 }
 
 export interface InventoryOptions {
@@ -111,6 +126,11 @@ export interface InventoryOptions {
   inlineLimit?: number;
   /** Answers whether the paths identities name exist; without it, none is checked. */
   host?: FileHost;
+  /**
+   * Report the findings as runs (InventoryAnalysis.runs): the items' and the trailing part's findings are not pushed
+   * into the reporter, and the whole list in file coordinates is made only when InventoryAnalysis.findings is called.
+   */
+  runs?: boolean;
 }
 
 /**
@@ -146,6 +166,12 @@ export function analyzeInventory(
   const sections: RefSection[] = [];
   let itemSections: (() => RefSection[]) | undefined;
   const identities: IdentitySummary[] = [];
+  /** With options.runs: the header's and the trailing part's runs, the items' (with their results), and where the header's findings end in r. */
+  const outsideRuns: { kind: InventoryChunk['kind']; run: FindingRun }[] = [];
+  const itemRuns: { line: number; res: ChunkResult }[] = [];
+  let headerEnd = 0;
+  let after: RawFinding[] = []; // (the trailing part's, pushed after the items': the findings stay in file order)
+  let lazy: InventoryAnalysis['lazy'];
 
   if (chunks[0].kind === 'whole') {
     if (text.length >= (options.inlineLimit ?? Infinity)) throw WOULD_BLOCK;
@@ -162,12 +188,12 @@ export function analyzeInventory(
     maskMessages(r.findings, r.lines, first);
   } else {
     let defaults: Record<string, unknown> = {};
-    let after: RawFinding[] = []; // (the trailing part's, pushed after the items': the findings stay in file order)
     for (const chunk of chunks) {
       if (chunk.kind === 'item') continue;
       const res = checkOutside(text.slice(chunk.start, chunk.end), chunk.kind === 'header', config, options.inlineLimit);
       if (chunk.kind === 'header') for (const f of res.findings) r.findings.push(shiftFinding(f, chunk.line));
       else after = after.concat(res.findings.map((f) => shiftFinding(f, chunk.line)));
+      if (options.runs) outsideRuns.push({ kind: chunk.kind, run: { line: chunk.line, findings: res.findings } });
       if (res.refs.length) sections.push({ base: chunk.start, refs: res.refs });
       if (chunk.kind === 'header') defaults = res.defaults;
     }
@@ -203,13 +229,14 @@ export function analyzeInventory(
       k++;
       const dl = chunk.line;
       const last = res.last;
-      const moved = !last || last.line !== dl;
-      const out = moved ? { line: dl, findings: res.findings.map((f) => shiftFinding(f, dl)), identities: res.identities.map((x) => shiftSummary(x, dl)) } : last;
+      const out = !last || last.line !== dl ? { line: dl, identities: res.identities.length ? res.identities.map((x) => shiftSummary(x, dl)) : res.identities } : last;
       res.last = out;
-      for (const f of out.findings) r.findings.push(f);
       for (const x of out.identities) identities.push(x);
+      if (options.runs) itemRuns.push({ line: dl, res });
+      else for (const f of placedFindings(res, dl)) r.findings.push(f);
     }
-    for (const f of after) r.findings.push(f);
+    if (options.runs) headerEnd = r.findings.length;
+    else for (const f of after) r.findings.push(f);
     itemSections = () => {
       const out = sections.slice();
       let i = 0;
@@ -226,12 +253,40 @@ export function analyzeInventory(
   const inventory: InventoryContext = { identities, r, uri, ...linkResolver(options.host, uri) };
   const wide = r.findings.length;
   for (const u of unitsReading('inventory')) u.inventory!(inventory);
-  maskMessages(r.findings, r.lines, wide);
+  const secrets: RawFinding[] = [];
+  if (options.runs) {
+    // (The items' and the trailing part's findings are not in r: masking reads the secrets they found.)
+    for (const { line, res } of itemRuns) for (const f of res.findings) if (f.ruleId === secretInline.id) secrets.push(shiftFinding(f, line));
+    for (const f of after) if (f.ruleId === secretInline.id) secrets.push(f);
+  }
+  if (secrets.length) {
+    const list = secrets.concat(r.findings);
+    maskMessages(list, r.lines, secrets.length + wide);
+    for (let i = wide; i < r.findings.length; i++) r.findings[i] = list[secrets.length + i];
+  } else maskMessages(r.findings, r.lines, wide);
   if (uri && !options.whole) internWide(`inventory:${uri}`, r.findings, wide);
+  if (options.runs && chunks[0].kind !== 'whole') {
+    const all = r.findings;
+    const wideFindings = all.slice(wide);
+    const trailing = after;
+    let flat: RawFinding[] | undefined;
+    lazy = {
+      runs: findingRuns(outsideRuns, itemRuns, wideFindings),
+      findings: () => {
+        if (flat) return flat;
+        flat = all.slice(0, headerEnd);
+        for (const { line, res } of itemRuns) for (const f of placedFindings(res, line)) flat.push(f);
+        for (const f of trailing) flat.push(f);
+        for (const f of wideFindings) flat.push(f);
+        return flat;
+      },
+    };
+  }
   let refs: ControlRef[] | undefined;
   let all: RefSection[] | undefined;
   return {
     identities,
+    lazy,
     get sections() {
       return (all ??= itemSections ? itemSections() : sections);
     },
@@ -240,6 +295,139 @@ export function analyzeInventory(
     },
   };
 }
+
+/** A chunk's findings where it is (line `dl`): its own objects at line 0, else copies, kept while it stays there. */
+function placedFindings(res: ChunkResult, dl: number): RawFinding[] {
+  if (dl === 0) return res.findings;
+  const last = res.lastFindings;
+  if (last && last.line === dl) return last.findings;
+  const findings = res.findings.map((f) => shiftFinding(f, dl));
+  res.lastFindings = { line: dl, findings };
+  return findings;
+}
+
+/** x before y in the service's order, x relative to line lx and y to ly (compareFindings of the placed findings). */
+function before(x: RawFinding, lx: number, y: RawFinding, ly: number): boolean {
+  const a = x.range.start;
+  const b = y.range.start;
+  const d = a.line + lx - (b.line + ly) || a.character - b.character;
+  return d < 0 || (d === 0 && x.ruleId < y.ruleId);
+}
+
+/** Stable merge of two lists each in compareFindings order (ties: `a`'s first). */
+export function mergeSorted<F extends { range: Range; ruleId: string }>(a: readonly F[], b: readonly F[]): F[] {
+  const out: F[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(compareFindings(b[j], a[i]) < 0 ? b[j++] : a[i++]);
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
+}
+
+/**
+ * The runs of an inventory's findings: the header's, each identity's (its own findings and the wide units' on its
+ * lines, relative to its first line: the same objects wherever it moves), the trailing part's. The order is that of a
+ * stable sort of the reporter's whole list (header, items, trailing part, wide units) by compareFindings, or undefined
+ * where the runs cannot give it (a finding sorting before the end of the run before it).
+ */
+function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: FindingRun }[], items: readonly { line: number; res: ChunkResult }[], wide: readonly RawFinding[]): FindingRun[] | undefined {
+  const header = outside.find((o) => o.kind === 'header')?.run;
+  const trailing = outside.find((o) => o.kind === 'trailing')?.run;
+  // Regions by first line: [header or line 0], items, [trailing].
+  const lines: number[] = [];
+  const own: (readonly RawFinding[])[] = [];
+  const res: (ChunkResult | undefined)[] = [];
+  const first = header?.line ?? items[0]?.line ?? trailing?.line ?? 0;
+  if (first > 0) {
+    lines.push(0);
+    own.push([]);
+    res.push(undefined);
+  }
+  if (header) {
+    lines.push(header.line);
+    own.push(header.findings);
+    res.push(undefined);
+  }
+  for (const it of items) {
+    if (lines.length && it.line <= lines[lines.length - 1]) return undefined;
+    lines.push(it.line);
+    own.push(it.res.findings);
+    res.push(it.res);
+  }
+  if (trailing) {
+    if (lines.length && trailing.line <= lines[lines.length - 1]) return undefined;
+    lines.push(trailing.line);
+    own.push(trailing.findings);
+    res.push(undefined);
+  }
+  if (!lines.length) {
+    lines.push(0);
+    own.push([]);
+    res.push(undefined);
+  }
+  // The wide findings of each region, in the order reported.
+  const byRegion = new Map<number, RawFinding[]>();
+  for (const f of wide) {
+    const line = f.range.start.line;
+    let lo = 0;
+    let hi = lines.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lines[mid] <= line) lo = mid;
+      else hi = mid - 1;
+    }
+    let list = byRegion.get(lo);
+    if (!list) byRegion.set(lo, (list = []));
+    list.push(f);
+  }
+  const runs: FindingRun[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const abs = byRegion.get(i);
+    let findings = own[i];
+    if (abs) {
+      const c = res[i];
+      const kept = c?.wide;
+      if (kept && kept.line === line && sameList(kept.abs, abs)) findings = kept.run;
+      else {
+        const rel = abs.map((f, k) => {
+          const old = kept?.rel[k];
+          return old !== undefined && samePlaced(old, f, line) ? old : shiftFinding(f, -line);
+        });
+        const relSorted = rel.slice().sort(compareFindings);
+        const run = kept && sameList(kept.rel, rel) ? kept.run : mergeSorted(own[i], relSorted);
+        if (c) c.wide = { line, abs, rel, run };
+        findings = run;
+      }
+    } else if (res[i]?.wide) res[i]!.wide = undefined;
+    if (!findings.length) continue;
+    const prev = runs[runs.length - 1];
+    if (prev && !before(prev.findings[prev.findings.length - 1], prev.line, findings[0], line)) return undefined;
+    runs.push({ line, findings });
+  }
+  return runs;
+}
+
+/** Is `f` (in file coordinates) the finding `rel` (relative to line `line`) placed there? (intern.ts sameFinding, shifted.) */
+function samePlaced(rel: RawFinding, f: RawFinding, line: number): boolean {
+  const x = rel.range;
+  const y = f.range;
+  return (
+    rel.ruleId === f.ruleId &&
+    x.start.line + line === y.start.line &&
+    x.start.character === y.start.character &&
+    x.end.line + line === y.end.line &&
+    x.end.character === y.end.character &&
+    rel.message === f.message &&
+    sameValue(rel.data, f.data) &&
+    sameValue(rel.suppressed, f.suppressed) &&
+    Object.keys(rel).length === Object.keys(f).length &&
+    (rel.fixes.length === 0 && f.fixes.length === 0 ? true : sameValue(rel.fixes, shiftFinding(f, -line).fixes))
+  );
+}
+
+const sameList = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * Checks and caches the identities of an inventory a few at a time, until `stop()` says so; returns
