@@ -70,6 +70,8 @@ interface ChunkResult {
    * the chunk's run with them (`run`: its own findings and `rel` in order).
    */
   wide?: { line: number; abs: RawFinding[]; rel: RawFinding[]; run: RawFinding[] };
+  /** Its run where it last was (findingRuns): the same object while it neither changes nor moves. */
+  run?: FindingRun;
 }
 
 /**
@@ -168,7 +170,8 @@ export function analyzeInventory(
   const identities: IdentitySummary[] = [];
   /** With options.runs: the header's and the trailing part's runs, the items' (with their results), and where the header's findings end in r. */
   const outsideRuns: { kind: InventoryChunk['kind']; run: FindingRun }[] = [];
-  const itemRuns: { line: number; res: ChunkResult }[] = [];
+  const itemLines: number[] = [];
+  const itemResults: ChunkResult[] = [];
   let headerEnd = 0;
   let after: RawFinding[] = []; // (the trailing part's, pushed after the items': the findings stay in file order)
   let lazy: InventoryAnalysis['lazy'];
@@ -232,7 +235,10 @@ export function analyzeInventory(
       const out = !last || last.line !== dl ? { line: dl, identities: res.identities.length ? res.identities.map((x) => shiftSummary(x, dl)) : res.identities } : last;
       res.last = out;
       for (const x of out.identities) identities.push(x);
-      if (options.runs) itemRuns.push({ line: dl, res });
+      if (options.runs) {
+        itemLines.push(dl);
+        itemResults.push(res);
+      }
       else for (const f of placedFindings(res, dl)) r.findings.push(f);
     }
     if (options.runs) headerEnd = r.findings.length;
@@ -256,7 +262,9 @@ export function analyzeInventory(
   const secrets: RawFinding[] = [];
   if (options.runs) {
     // (The items' and the trailing part's findings are not in r: masking reads the secrets they found.)
-    for (const { line, res } of itemRuns) for (const f of res.findings) if (f.ruleId === secretInline.id) secrets.push(shiftFinding(f, line));
+    itemResults.forEach((res, k) => {
+      for (const f of res.findings) if (f.ruleId === secretInline.id) secrets.push(shiftFinding(f, itemLines[k]));
+    });
     for (const f of after) if (f.ruleId === secretInline.id) secrets.push(f);
   }
   if (secrets.length) {
@@ -271,14 +279,16 @@ export function analyzeInventory(
     const trailing = after;
     let flat: RawFinding[] | undefined;
     lazy = {
-      runs: findingRuns(outsideRuns, itemRuns, wideFindings),
+      runs: findingRuns(outsideRuns, itemLines, itemResults, wideFindings),
       findings: () => {
         if (flat) return flat;
-        flat = all.slice(0, headerEnd);
-        for (const { line, res } of itemRuns) for (const f of placedFindings(res, line)) flat.push(f);
-        for (const f of trailing) flat.push(f);
-        for (const f of wideFindings) flat.push(f);
-        return flat;
+        const out = all.slice(0, headerEnd);
+        itemResults.forEach((res, k) => {
+          for (const f of placedFindings(res, itemLines[k])) out.push(f);
+        });
+        for (const f of trailing) out.push(f);
+        for (const f of wideFindings) out.push(f);
+        return (flat = out);
       },
     };
   }
@@ -329,82 +339,82 @@ export function mergeSorted<F extends { range: Range; ruleId: string }>(a: reado
  * The runs of an inventory's findings: the header's, each identity's (its own findings and the wide units' on its
  * lines, relative to its first line: the same objects wherever it moves), the trailing part's. The order is that of a
  * stable sort of the reporter's whole list (header, items, trailing part, wide units) by compareFindings, or undefined
- * where the runs cannot give it (a finding sorting before the end of the run before it).
+ * where the runs cannot give it (a finding sorting before the end of the run before it). An identity's run is the same
+ * object while its findings are and it stays on its line; nothing is allocated for an identity that did not change.
  */
-function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: FindingRun }[], items: readonly { line: number; res: ChunkResult }[], wide: readonly RawFinding[]): FindingRun[] | undefined {
+function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: FindingRun }[], itemLines: readonly number[], itemResults: readonly ChunkResult[], wide: readonly RawFinding[]): FindingRun[] | undefined {
   const header = outside.find((o) => o.kind === 'header')?.run;
   const trailing = outside.find((o) => o.kind === 'trailing')?.run;
-  // Regions by first line: [header or line 0], items, [trailing].
-  const lines: number[] = [];
-  const own: (readonly RawFinding[])[] = [];
-  const res: (ChunkResult | undefined)[] = [];
-  const first = header?.line ?? items[0]?.line ?? trailing?.line ?? 0;
-  if (first > 0) {
-    lines.push(0);
-    own.push([]);
-    res.push(undefined);
-  }
-  if (header) {
-    lines.push(header.line);
-    own.push(header.findings);
-    res.push(undefined);
-  }
-  for (const it of items) {
-    if (lines.length && it.line <= lines[lines.length - 1]) return undefined;
-    lines.push(it.line);
-    own.push(it.res.findings);
-    res.push(it.res);
-  }
-  if (trailing) {
-    if (lines.length && trailing.line <= lines[lines.length - 1]) return undefined;
-    lines.push(trailing.line);
-    own.push(trailing.findings);
-    res.push(undefined);
-  }
-  if (!lines.length) {
-    lines.push(0);
-    own.push([]);
-    res.push(undefined);
-  }
-  // The wide findings of each region, in the order reported.
-  const byRegion = new Map<number, RawFinding[]>();
-  for (const f of wide) {
-    const line = f.range.start.line;
-    let lo = 0;
-    let hi = lines.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lines[mid] <= line) lo = mid;
-      else hi = mid - 1;
+  // Regions by first line: [line 0 before anything], [header], items, [trailing]; region r of the items is r - first.
+  const lead: FindingRun[] = [];
+  const firstLine = header?.line ?? itemLines[0] ?? trailing?.line ?? 0;
+  if (firstLine > 0 || (!header && !itemLines.length && !trailing)) lead.push({ line: 0, findings: [] });
+  if (header) lead.push(header);
+  const first = lead.length;
+  const count = first + itemLines.length + (trailing ? 1 : 0);
+  const lineOf = (r: number): number => (r < first ? lead[r].line : r < first + itemLines.length ? itemLines[r - first] : trailing!.line);
+  for (let r = 1; r < count; r++) if (lineOf(r) <= lineOf(r - 1)) return undefined;
+  // The wide findings of each region, in the order reported (a counting sort: `order` lists them region by region).
+  const regionOf = new Int32Array(wide.length);
+  const starts = new Int32Array(count + 1);
+  let r = 0;
+  for (let k = 0; k < wide.length; k++) {
+    const line = wide[k].range.start.line;
+    // (Mostly in order: the units go through the identities in order.)
+    if (!(lineOf(r) <= line && (r + 1 >= count || line < lineOf(r + 1)))) {
+      let lo = 0;
+      let hi = count - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (lineOf(mid) <= line) lo = mid;
+        else hi = mid - 1;
+      }
+      r = lo;
     }
-    let list = byRegion.get(lo);
-    if (!list) byRegion.set(lo, (list = []));
-    list.push(f);
+    regionOf[k] = r;
+    starts[r + 1]++;
   }
+  for (let k = 0; k < count; k++) starts[k + 1] += starts[k];
+  const order = new Int32Array(wide.length);
+  const next = starts.slice(0, count);
+  for (let k = 0; k < wide.length; k++) order[next[regionOf[k]]++] = k;
   const runs: FindingRun[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const abs = byRegion.get(i);
-    let findings = own[i];
-    if (abs) {
-      const c = res[i];
+  for (let i = 0; i < count; i++) {
+    const line = lineOf(i);
+    const c = i >= first && i < first + itemLines.length ? itemResults[i - first] : undefined;
+    const own = c ? c.findings : i < first ? lead[i].findings : trailing!.findings;
+    const from = starts[i];
+    const n = starts[i + 1] - from;
+    let findings = own;
+    if (n) {
       const kept = c?.wide;
-      if (kept && kept.line === line && sameList(kept.abs, abs)) findings = kept.run;
+      let same = !!kept && kept.line === line && kept.abs.length === n;
+      for (let k = 0; same && k < n; k++) same = kept!.abs[k] === wide[order[from + k]];
+      if (same) findings = kept!.run;
       else {
-        const rel = abs.map((f, k) => {
+        const abs: RawFinding[] = new Array(n);
+        const rel: RawFinding[] = new Array(n);
+        let sameRel = !!kept && kept.rel.length === n;
+        for (let k = 0; k < n; k++) {
+          const f = (abs[k] = wide[order[from + k]]);
           const old = kept?.rel[k];
-          return old !== undefined && samePlaced(old, f, line) ? old : shiftFinding(f, -line);
-        });
-        const relSorted = rel.slice().sort(compareFindings);
-        const run = kept && sameList(kept.rel, rel) ? kept.run : mergeSorted(own[i], relSorted);
-        if (c) c.wide = { line, abs, rel, run };
+          rel[k] = old !== undefined && samePlaced(old, f, line) ? old : shiftFinding(f, -line);
+          if (rel[k] !== old) sameRel = false;
+        }
+        const run = sameRel ? kept!.run : mergeSorted(own, rel.slice().sort(compareFindings));
+        if (c) c.wide = { line, abs, rel: sameRel ? kept!.rel : rel, run };
         findings = run;
       }
-    } else if (res[i]?.wide) res[i]!.wide = undefined;
+    } else if (c?.wide) c.wide = undefined;
     if (!findings.length) continue;
     const prev = runs[runs.length - 1];
     if (prev && !before(prev.findings[prev.findings.length - 1], prev.line, findings[0], line)) return undefined;
-    runs.push({ line, findings });
+    let run: FindingRun;
+    if (c) {
+      const kept = c.run;
+      run = kept && kept.line === line && kept.findings === findings ? kept : (c.run = { line, findings });
+    } else run = i < first && findings === lead[i].findings ? lead[i] : { line, findings };
+    runs.push(run);
   }
   return runs;
 }
