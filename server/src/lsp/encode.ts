@@ -27,7 +27,7 @@ function rangeJson(r: unknown): string | undefined {
   if (typeof x !== 'object' || x === null || typeof x.start !== 'object' || typeof x.end !== 'object' || x.start === null || x.end === null) return undefined;
   const { start, end } = x;
   if (!Number.isSafeInteger(start.line) || !Number.isSafeInteger(start.character) || !Number.isSafeInteger(end.line) || !Number.isSafeInteger(end.character)) return undefined;
-  if (Object.keys(x).length !== 2 || Object.keys(start).join() !== 'line,character' || Object.keys(end).join() !== 'line,character') return undefined;
+  if (!keysAre(x, RANGE_KEYS) || !keysAre(start, POSITION_KEYS) || !keysAre(end, POSITION_KEYS)) return undefined;
   return `{"start":{"line":${start.line},"character":${start.character}},"end":{"line":${end.line},"character":${end.character}}}`;
 }
 
@@ -38,12 +38,28 @@ function rangeJson(r: unknown): string | undefined {
  */
 const tails = new Map<string, { severity: unknown; code: unknown; href: unknown; source: unknown; bytes: Buffer }>();
 const TAILS_MAX = 100_000;
-const SHAPE = 'range,severity,code,codeDescription,source,message';
+const SHAPE_KEYS = ['range', 'severity', 'code', 'codeDescription', 'source', 'message'];
+const RANGE_KEYS = ['start', 'end'];
+const POSITION_KEYS = ['line', 'character'];
+const HREF_KEYS = ['href'];
+
+/** Are `keys` the enumerable keys of `o`, in that order (without allocating: this runs per diagnostic)? */
+function keysAre(o: object, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const k in o) if (k !== keys[i++]) return false;
+  return i === keys.length;
+}
 
 function movedBytes(d: Record<string, unknown>): [Buffer, Buffer] | undefined {
+  const p = movedParts(d);
+  return p && [Buffer.from(p.head, 'latin1'), p.tail];
+}
+
+/** A diagnostic of server.ts's shape as the JSON up to its range's end (ASCII) and the kept rest; undefined for other shapes. */
+function movedParts(d: Record<string, unknown>): { head: string; tail: Buffer } | undefined {
   const message = d.message;
   const cd = d.codeDescription as Record<string, unknown> | undefined;
-  if (typeof message !== 'string' || typeof cd !== 'object' || cd === null || Object.keys(cd).length !== 1 || Object.keys(d).join() !== SHAPE) return undefined;
+  if (typeof message !== 'string' || typeof cd !== 'object' || cd === null || !keysAre(cd, HREF_KEYS) || !keysAre(d, SHAPE_KEYS)) return undefined;
   const { severity, code, source } = d;
   const href = cd.href;
   let t = tails.get(message);
@@ -53,7 +69,54 @@ function movedBytes(d: Record<string, unknown>): [Buffer, Buffer] | undefined {
     tails.set(message, (t = { severity, code, href, source, bytes: Buffer.from(`,${json.slice(1)}`) }));
   }
   const range = rangeJson(d.range);
-  return [range ? Buffer.from(`{"range":${range}`, 'latin1') : Buffer.from(`{"range":${JSON.stringify(d.range)}`), t.bytes];
+  return range ? { head: `{"range":${range}`, tail: t.bytes } : undefined;
+}
+
+/**
+ * The runs a list of diagnostics was made of (server.ts diagnosticsOfRuns: each run the same array while its findings
+ * neither change nor move), noted by the server before it sends the list: the JSON of a run is kept with its array, and
+ * a publish copies one piece per run.
+ */
+const runsOfList = new WeakMap<readonly unknown[], readonly (readonly unknown[])[]>();
+const runBytes = new WeakMap<readonly unknown[], Buffer>();
+
+/** Notes that `list` is the concatenation of `runs`, in order (each run non-empty, never mutated). */
+export function noteRuns(list: readonly unknown[], runs: readonly (readonly unknown[])[]): void {
+  runsOfList.set(list, runs);
+}
+
+/** The JSON of a run's diagnostics, joined by commas, in one buffer. */
+function runBytesOf(run: readonly unknown[]): Buffer {
+  let b = runBytes.get(run);
+  if (b !== undefined) return b;
+  const heads: (string | undefined)[] = new Array(run.length);
+  const bodies: Buffer[] = new Array(run.length);
+  let total = run.length - 1;
+  run.forEach((d, i) => {
+    const kept = typeof d === 'object' && d !== null ? bytesOf.get(d) : undefined;
+    if (Buffer.isBuffer(kept)) bodies[i] = kept;
+    else if (kept) {
+      heads[i] = kept[0].toString('latin1');
+      bodies[i] = kept[1];
+    } else {
+      const moved = typeof d === 'object' && d !== null ? movedParts(d as Record<string, unknown>) : undefined;
+      if (moved) {
+        heads[i] = moved.head;
+        bodies[i] = moved.tail;
+      } else bodies[i] = Buffer.from(JSON.stringify(d) ?? 'null');
+    }
+    total += (heads[i]?.length ?? 0) + bodies[i].length;
+  });
+  b = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (let i = 0; i < run.length; i++) {
+    if (i) b[at++] = 44; // ,
+    const h = heads[i];
+    if (h !== undefined) at += b.write(h, at, 'latin1');
+    at += bodies[i].copy(b, at);
+  }
+  runBytes.set(run, b);
+  return b;
 }
 
 const EMPTY = '"diagnostics":[]';
@@ -70,6 +133,15 @@ export function messageBytes(msg: Message): Buffer {
   const head = JSON.stringify({ ...m, params: { ...m.params, diagnostics: [] } });
   const at = head.lastIndexOf(EMPTY) + EMPTY.length - 1;
   const parts: Buffer[] = [Buffer.from(head.slice(0, at))];
+  const runs = runsOfList.get(diagnostics);
+  if (runs) {
+    runs.forEach((run, i) => {
+      if (i) parts.push(COMMA);
+      parts.push(runBytesOf(run));
+    });
+    parts.push(Buffer.from(head.slice(at)));
+    return Buffer.concat(parts);
+  }
   for (let i = 0; i < diagnostics.length; i++) {
     if (i) parts.push(COMMA);
     const b = diagnosticBytes(diagnostics[i]);

@@ -29,7 +29,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { IndexedDocument } from './document';
-import { jsonEncoder } from './encode';
+import { jsonEncoder, noteRuns } from './encode';
 import { Offloader } from './offload';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync, statSync } from 'node:fs';
@@ -109,14 +109,25 @@ const runDiagnostics = new WeakMap<readonly Finding[], { line: number; diagnosti
 export function diagnosticsOfRuns(runs: readonly FindingRun<Finding>[]): Diagnostic[] {
   if (runs.length === 1) return runs[0].line === 0 ? runs[0].findings.map(cachedDiagnostic) : runs[0].findings.map((f) => placedDiagnostic(f, runs[0].line));
   const out: Diagnostic[] = [];
+  const lists: Diagnostic[][] = [];
   for (const run of runs) {
     let kept = runDiagnostics.get(run.findings);
     // (A run that moved: its findings are the same, only placed elsewhere, so none of their diagnostics is kept there.)
     if (!kept) runDiagnostics.set(run.findings, (kept = { line: run.line, diagnostics: run.findings.map((f) => placedDiagnostic(f, run.line)) }));
     else if (kept.line !== run.line) runDiagnostics.set(run.findings, (kept = { line: run.line, diagnostics: run.findings.map((f) => toDiagnostic(f, run.line)) }));
     for (const d of kept.diagnostics) out.push(d);
+    if (kept.diagnostics.length) lists.push(kept.diagnostics);
   }
+  noteRuns(out, lists); // (the --stdio encoder keeps each run's JSON with its list)
   return out;
+}
+
+/** The codeDescription of each rule's diagnostics (one object per rule: diagnostics are never mutated). */
+const descriptions = new Map<string, { href: string }>();
+function descriptionOf(ruleId: string): { href: string } {
+  let d = descriptions.get(ruleId);
+  if (!d) descriptions.set(ruleId, (d = { href: ruleDocsUrl(ruleId) }));
+  return d;
 }
 
 /** The diagnostic of a finding (its range `line` lines down: a finding relative to its run, service checkRuns). */
@@ -125,7 +136,7 @@ export function toDiagnostic(f: Finding, line = 0): Diagnostic {
     range: shiftRange(f.range, line),
     severity: SEVERITY[f.severity],
     code: f.ruleId,
-    codeDescription: { href: ruleDocsUrl(f.ruleId) },
+    codeDescription: descriptionOf(f.ruleId),
     source: 'isms',
     message: f.message,
   };

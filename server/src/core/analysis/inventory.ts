@@ -432,7 +432,8 @@ function samePlaced(rel: RawFinding, f: RawFinding, line: number): boolean {
     rel.message === f.message &&
     sameValue(rel.data, f.data) &&
     sameValue(rel.suppressed, f.suppressed) &&
-    Object.keys(rel).length === Object.keys(f).length &&
+    'data' in rel === 'data' in f &&
+    'suppressed' in rel === 'suppressed' in f &&
     (rel.fixes.length === 0 && f.fixes.length === 0 ? true : sameValue(rel.fixes, shiftFinding(f, -line).fixes))
   );
 }
