@@ -21,7 +21,7 @@ import { YamlMapping } from '../lang/yaml-mapping';
 import { recordedHistory, type RecordedHistory } from '../lang/history';
 import { detach, LruCache, shiftFinding, shiftRange, WOULD_BLOCK, type FindingRun } from '../chunks';
 import { IdentityContext, type IdentityInput, type IdentityLinkAt } from '../rules/nhi/context';
-import type { IdentityLink, InventoryContext } from '../rules/context';
+import { LINK_ORIGIN, type IdentityLink, type InventoryContext } from '../rules/context';
 import { linkResolver } from '../lang/evidence';
 import { identityOwners } from '../rules/ownership/ownership';
 import { unitsReading } from '../rules/registry';
@@ -578,7 +578,9 @@ function shiftSummary(s: IdentitySummary, dl: number): IdentitySummary {
   if (dl === 0) return s;
   const out = { ...s, range: shiftRange(s.range, dl) };
   if (s.idRange) out.idRange = shiftRange(s.idRange, dl);
-  if (s.links) out.links = s.links.map((l) => ({ ...l, range: shiftRange(l.range, dl) }));
+  // (Each link knows the chunk's own link it was shifted from: rules/context.ts LINK_ORIGIN; not enumerable, so that no
+  // comparison or copy sees it.)
+  if (s.links) out.links = s.links.map((l) => Object.defineProperty({ ...l, range: shiftRange(l.range, dl) }, LINK_ORIGIN, { value: { link: l, line: dl } }));
   if (s.sources) out.sources = s.sources.map((x) => ({ ...x, range: shiftRange(x.range, dl) }));
   return out;
 }

@@ -75,7 +75,16 @@ export interface IdentityLink {
   /** The value written, or the identity's id when the value is inherited from `defaults:`. */
   range: Range;
   inherited?: boolean;
+  /**
+   * The link this one was shifted from, and by how many lines (analysis/inventory.ts: an identity moved by a line break
+   * above it keeps its chunk's link objects as origins): a unit may keep what it made per origin and shift it. A symbol
+   * key, not enumerable: no output, copy, clone or comparison sees it.
+   */
+  [LINK_ORIGIN]?: { link: IdentityLink; line: number };
 }
+
+/** The key of IdentityLink's origin. */
+export const LINK_ORIGIN = Symbol('link origin');
 
 /** What an inventory-wide rule knows of each identity (offsets of the reporter's document). */
 export interface IdentityRecord {

@@ -11,7 +11,8 @@ import { offboardingRunbook } from '../../templates';
 import type { Fix } from '../../types';
 import { scalarText } from '../../lang/yaml-mapping';
 import { defineRule } from '../meta';
-import type { IdentityLink } from '../context';
+import { LINK_ORIGIN, type IdentityLink } from '../context';
+import { shiftFinding } from '../../chunks';
 import type { RuleUnit } from '../rule';
 import type { RawFinding } from '../../report';
 import { citation } from './context';
@@ -68,9 +69,13 @@ export const offboardingMissing: RuleUnit = {
         // (The finding of a link seen at the last analysis, resolving as then, is that finding again: an unchanged
         // identity costs no new text or object, and what is kept per finding downstream is reused. A link object
         // belongs to one identity summary, made once per place: its range, value and identity are fixed.)
-        const kept = said.get(l);
+        // (Kept per origin: an identity moved by a line break above it gets its finding shifted, not made again.)
+        const origin = l[LINK_ORIGIN];
+        const key = origin?.link ?? l;
+        const line = origin?.line ?? 0;
+        const kept = said.get(key);
         if (kept && kept.res === res && kept.type === type) {
-          c.r.findings.push(kept.finding);
+          c.r.findings.push(kept.line === line ? kept.finding : shiftFinding(kept.finding, line - kept.line));
           continue;
         }
         const message = offboardingMessage(x.id, l, res, type);
@@ -79,7 +84,7 @@ export const offboardingMissing: RuleUnit = {
         const data = { ...(x.id !== undefined ? { identity: x.id } : {}), target: l.value };
         if (res === 'missing' || res === 'no-anchor') c.r.add(nhiOffboardingMissing.id, s, e, message, [], data);
         else c.r.add(nhiOffboardingMissing.id, s, e, message, [], { ...data, severity: 'info', notRunbook: true });
-        said.set(l, { res, type, finding: c.r.findings[c.r.findings.length - 1] });
+        said.set(key, { res, type, line, finding: c.r.findings[c.r.findings.length - 1] });
       }
     }
   },
@@ -89,7 +94,7 @@ export const offboardingMissing: RuleUnit = {
  * The finding of each link at its last analysis (a link object belongs to one identity summary, made once per place).
  * Shared between analyses, so never changed: analysis/mask.ts replaces a finding it masks by a copy.
  */
-const said = new WeakMap<IdentityLink, { res: string; type: string | undefined; finding: RawFinding }>();
+const said = new WeakMap<IdentityLink, { res: string; type: string | undefined; line: number; finding: RawFinding }>();
 
 function offboardingMessage(id: string | undefined, l: IdentityLink, res: string, type: string | undefined): string {
   const subject = id !== undefined ? `Identity '${id}'` : 'This identity';
