@@ -273,6 +273,13 @@ export function factsOf(a: Analysis, prev?: Analysis): FileFacts {
     const kept = before ? idsMemo.get(before) : undefined;
     const byIndex: (FileFacts['ids'][number] | undefined)[] = new Array(identities.length);
     identities.forEach((i, k) => {
+      if (kept && before![k] === i) {
+        // (The same summary: its entry, if any, as it was.)
+        const e = kept[k];
+        byIndex[k] = e;
+        if (e) ids.push(e);
+        return;
+      }
       if (i.id === undefined || !i.idRange) return;
       const line = i.idRange.start.line;
       const retired = !!i.status && RETIRED_STATUSES.includes(i.status);
