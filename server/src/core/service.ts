@@ -125,6 +125,7 @@ export class IsmsService {
   private withSeverity = new WeakMap<object, Finding | null>();
   /** Each run of findings (analysis runs: the same array while its chunk is unchanged) with the configured severities. */
   private severedRuns = new WeakMap<readonly RawFinding[], Finding[]>();
+  private severedRun = new WeakMap<FindingRun, FindingRun<Finding> | null>();
   /** checkRuns of each analysis, with the cross-file findings it merged. */
   private runsMemo = new WeakMap<Analysis, { extra: Finding[]; runs: FindingRun<Finding>[] }>();
   /** A cross-file finding relative to the run it joined (while it joins a run at the same line). */
@@ -213,6 +214,7 @@ export class IsmsService {
     if (!same) this.evidenceIndex.markAllStale();
     this.withSeverity = new WeakMap();
     this.severedRuns = new WeakMap();
+    this.severedRun = new WeakMap();
   }
 
   getConfig(): Config {
@@ -527,8 +529,13 @@ export class IsmsService {
     if (memo && memo.extra.length === extra.length && memo.extra.every((f, i) => f === extra[i])) return memo.runs;
     const runs: FindingRun<Finding>[] = [];
     for (const run of a.runs) {
-      const findings = this.severed(run.findings);
-      if (findings.length) runs.push({ line: run.line, findings });
+      // (The analysis hands back a run object while it neither changes nor moves: so does this.)
+      let out = this.severedRun.get(run);
+      if (out === undefined) {
+        const findings = this.severed(run.findings);
+        this.severedRun.set(run, (out = findings.length ? { line: run.line, findings } : null));
+      }
+      if (out) runs.push(out);
     }
     const out = extra.length ? this.withExtra(runs, extra) : runs;
     if (!out) return [{ line: 0, findings: this.check(file).filter((f) => !f.suppressed) }];

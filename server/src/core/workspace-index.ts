@@ -118,7 +118,8 @@ export function entriesOf(identities: readonly EntrySource[], prev?: readonly En
   const kept = prev ? entriesMemo.get(prev) : undefined;
   const out = identities.map((i, k) => {
     const p = kept ? prev![k] : undefined;
-    if (p !== undefined && kept && (p === i || movedOnly(p, i))) {
+    if (p === i) return kept![k];
+    if (p !== undefined && kept && movedOnly(p, i)) {
       const e = kept[k];
       return e.line === i.range.start.line ? e : { ...e, line: i.range.start.line };
     }

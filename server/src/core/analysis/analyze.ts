@@ -301,7 +301,7 @@ function analyzeKnown(file: SourceFile, config: Config, rel: string, host: FileH
       // diagnostics are made from the runs (service.ts checkRuns).
       let findings: RawFinding[] | undefined;
       Object.defineProperty(result, 'findings', { enumerable: true, configurable: true, get: () => (findings ??= explainOverflows(lazy.findings().slice())) });
-      if (lazy.runs && !lazy.runs.some((run) => run.findings.some(overflowed))) result.runs = lazy.runs;
+      if (lazy.runs && !(lazy.syntax && lazy.runs.some((run) => run.findings.some(overflowed)))) result.runs = lazy.runs;
     }
     if (shallow) {
       reportDeep(shallow.deep, 0, r);

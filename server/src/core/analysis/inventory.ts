@@ -28,6 +28,7 @@ import { unitsReading } from '../rules/registry';
 import { analyzeYaml, runTextRules } from './yaml';
 import { maskMessages } from './mask';
 import { secretInline } from '../rules/secrets/secret-inline';
+import { syntaxError } from '../rules/file/syntax-error';
 import { clearWide, internWide, sameValue } from './intern';
 
 /** What the editor knows of one identity (hover, document symbols, workspace-wide id and owner lists). */
@@ -72,7 +73,13 @@ interface ChunkResult {
   wide?: { line: number; abs: RawFinding[]; rel: RawFinding[]; run: RawFinding[] };
   /** Its run where it last was (findingRuns): the same object while it neither changes nor moves. */
   run?: FindingRun;
+  /** Its secret-inline findings (masking the wide units' messages reads them; most chunks have none: NONE). */
+  secrets: readonly RawFinding[];
+  /** Whether it has a syntax-error finding (analyze.ts explains the YAML library's stack overflows: it looks only then). */
+  syntax: boolean;
 }
+
+const NONE: readonly RawFinding[] = [];
 
 /**
  * Chunk results: context key (defaults, frameworks, nhi settings, today, line break, audit period) -> chunk text ->
@@ -116,7 +123,7 @@ export interface InventoryAnalysis {
    * rule ID; equal ones in the order reported), undefined when the runs would not be in that order (the caller sorts the
    * whole list then); and the whole list as the reporter would have it (header, items, trailing part, the wide units').
    */
-  lazy?: { runs: FindingRun[] | undefined; findings(): RawFinding[] };
+  lazy?: { runs: FindingRun[] | undefined; findings(): RawFinding[]; syntax: boolean };
 }
 
 export interface InventoryOptions {
@@ -262,9 +269,7 @@ export function analyzeInventory(
   const secrets: RawFinding[] = [];
   if (options.runs) {
     // (The items' and the trailing part's findings are not in r: masking reads the secrets they found.)
-    itemResults.forEach((res, k) => {
-      for (const f of res.findings) if (f.ruleId === secretInline.id) secrets.push(shiftFinding(f, itemLines[k]));
-    });
+    for (let k = 0; k < itemResults.length; k++) for (const f of itemResults[k].secrets) secrets.push(shiftFinding(f, itemLines[k]));
     for (const f of after) if (f.ruleId === secretInline.id) secrets.push(f);
   }
   if (secrets.length) {
@@ -280,6 +285,7 @@ export function analyzeInventory(
     let flat: RawFinding[] | undefined;
     lazy = {
       runs: findingRuns(outsideRuns, itemLines, itemResults, wideFindings),
+      syntax: itemResults.some((res) => res.syntax) || outsideRuns.some((o) => o.run.findings.some((f) => f.ruleId === syntaxError.id)) || wideFindings.some((f) => f.ruleId === syntaxError.id),
       findings: () => {
         if (flat) return flat;
         const out = all.slice(0, headerEnd);
@@ -352,21 +358,25 @@ function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: Find
   if (header) lead.push(header);
   const first = lead.length;
   const count = first + itemLines.length + (trailing ? 1 : 0);
-  const lineOf = (r: number): number => (r < first ? lead[r].line : r < first + itemLines.length ? itemLines[r - first] : trailing!.line);
-  for (let r = 1; r < count; r++) if (lineOf(r) <= lineOf(r - 1)) return undefined;
+  // (Plain arrays of small integers: typed arrays would allocate a backing store outside the heap per keystroke.)
+  const regionLines: number[] = new Array(count);
+  for (let r = 0; r < count; r++) {
+    regionLines[r] = r < first ? lead[r].line : r < first + itemLines.length ? itemLines[r - first] : trailing!.line;
+    if (r && regionLines[r] <= regionLines[r - 1]) return undefined;
+  }
   // The wide findings of each region, in the order reported (a counting sort: `order` lists them region by region).
-  const regionOf = new Int32Array(wide.length);
-  const starts = new Int32Array(count + 1);
+  const regionOf: number[] = new Array(wide.length);
+  const starts: number[] = new Array(count + 1).fill(0);
   let r = 0;
   for (let k = 0; k < wide.length; k++) {
     const line = wide[k].range.start.line;
     // (Mostly in order: the units go through the identities in order.)
-    if (!(lineOf(r) <= line && (r + 1 >= count || line < lineOf(r + 1)))) {
+    if (!(regionLines[r] <= line && (r + 1 >= count || line < regionLines[r + 1]))) {
       let lo = 0;
       let hi = count - 1;
       while (lo < hi) {
         const mid = (lo + hi + 1) >> 1;
-        if (lineOf(mid) <= line) lo = mid;
+        if (regionLines[mid] <= line) lo = mid;
         else hi = mid - 1;
       }
       r = lo;
@@ -375,12 +385,12 @@ function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: Find
     starts[r + 1]++;
   }
   for (let k = 0; k < count; k++) starts[k + 1] += starts[k];
-  const order = new Int32Array(wide.length);
+  const order: number[] = new Array(wide.length);
   const next = starts.slice(0, count);
   for (let k = 0; k < wide.length; k++) order[next[regionOf[k]]++] = k;
   const runs: FindingRun[] = [];
   for (let i = 0; i < count; i++) {
-    const line = lineOf(i);
+    const line = regionLines[i];
     const c = i >= first && i < first + itemLines.length ? itemResults[i - first] : undefined;
     const own = c ? c.findings : i < first ? lead[i].findings : trailing!.findings;
     const from = starts[i];
@@ -551,7 +561,8 @@ function checkChunk(chunkText: string, defaults: Record<string, unknown>, config
   }
   maskMessages(r.findings, r.lines);
   r.findings.sort(compareFindings); // (in the order the service gives them: a file's findings are then runs already sorted)
-  return { text: chunkText, findings: r.findings, refs, identities, last: undefined };
+  const secrets = r.findings.filter((f) => f.ruleId === secretInline.id);
+  return { text: chunkText, findings: r.findings, refs, identities, last: undefined, secrets: secrets.length ? secrets : NONE, syntax: r.findings.some((f) => f.ruleId === syntaxError.id) };
 }
 
 function summary(f: IdentityFacts, item: YAMLMap, text: string, lines: LineIndex): IdentitySummary {
