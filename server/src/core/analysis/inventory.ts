@@ -21,7 +21,7 @@ import { YamlMapping } from '../lang/yaml-mapping';
 import { recordedHistory, type RecordedHistory } from '../lang/history';
 import { detach, LruCache, shiftFinding, shiftRange, WOULD_BLOCK, type FindingRun } from '../chunks';
 import { IdentityContext, type IdentityInput, type IdentityLinkAt } from '../rules/nhi/context';
-import { LINK_ORIGIN, type IdentityLink, type InventoryContext } from '../rules/context';
+import type { IdentityLink, InventoryContext } from '../rules/context';
 import { linkResolver } from '../lang/evidence';
 import { identityOwners } from '../rules/ownership/ownership';
 import { unitsReading } from '../rules/registry';
@@ -180,6 +180,9 @@ export function analyzeInventory(
   const itemLines: number[] = [];
   const itemResults: ChunkResult[] = [];
   let headerEnd = 0;
+  /** When cut: each identity as its chunk reported it (relative to the chunk) and the chunk's line (InventoryContext.placed). */
+  let placedIdentities: IdentitySummary[] | undefined;
+  const placedLines: number[] = [];
   let after: RawFinding[] = []; // (the trailing part's, pushed after the items': the findings stay in file order)
   let lazy: InventoryAnalysis['lazy'];
 
@@ -208,6 +211,7 @@ export function analyzeInventory(
       if (chunk.kind === 'header') defaults = res.defaults;
     }
     const { key: ctxKey, ctx } = contextCache(defaults, config, today, eol);
+    placedIdentities = [];
     // This file's chunks of the last analysis, matched by index from the front and from the back: an
     // edit leaves all but one chunk as they were, found with one string comparison (slice + ===; no
     // hashing of the whole file as a Map lookup per chunk would do). After a known change the index
@@ -242,6 +246,10 @@ export function analyzeInventory(
       const out = !last || last.line !== dl ? { line: dl, identities: res.identities.length ? res.identities.map((x) => shiftSummary(x, dl)) : res.identities } : last;
       res.last = out;
       for (const x of out.identities) identities.push(x);
+      for (const x of res.identities) {
+        placedIdentities!.push(x);
+        placedLines.push(dl);
+      }
       if (options.runs) {
         itemLines.push(dl);
         itemResults.push(res);
@@ -263,7 +271,7 @@ export function analyzeInventory(
     }
   }
 
-  const inventory: InventoryContext = { identities, r, uri, ...linkResolver(options.host, uri) };
+  const inventory: InventoryContext = { identities, r, uri, ...linkResolver(options.host, uri), ...(placedIdentities ? { placed: { identities: placedIdentities, lines: placedLines } } : {}) };
   const wide = r.findings.length;
   for (const u of unitsReading('inventory')) u.inventory!(inventory);
   const secrets: RawFinding[] = [];
@@ -589,9 +597,7 @@ function shiftSummary(s: IdentitySummary, dl: number): IdentitySummary {
   if (dl === 0) return s;
   const out = { ...s, range: shiftRange(s.range, dl) };
   if (s.idRange) out.idRange = shiftRange(s.idRange, dl);
-  // (Each link knows the chunk's own link it was shifted from: rules/context.ts LINK_ORIGIN; not enumerable, so that no
-  // comparison or copy sees it.)
-  if (s.links) out.links = s.links.map((l) => Object.defineProperty({ ...l, range: shiftRange(l.range, dl) }, LINK_ORIGIN, { value: { link: l, line: dl } }));
+  if (s.links) out.links = s.links.map((l) => ({ ...l, range: shiftRange(l.range, dl) }));
   if (s.sources) out.sources = s.sources.map((x) => ({ ...x, range: shiftRange(x.range, dl) }));
   return out;
 }

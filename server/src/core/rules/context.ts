@@ -75,16 +75,7 @@ export interface IdentityLink {
   /** The value written, or the identity's id when the value is inherited from `defaults:`. */
   range: Range;
   inherited?: boolean;
-  /**
-   * The link this one was shifted from, and by how many lines (analysis/inventory.ts: an identity moved by a line break
-   * above it keeps its chunk's link objects as origins): a unit may keep what it made per origin and shift it. A symbol
-   * key, not enumerable: no output, copy, clone or comparison sees it.
-   */
-  [LINK_ORIGIN]?: { link: IdentityLink; line: number };
 }
-
-/** The key of IdentityLink's origin. */
-export const LINK_ORIGIN = Symbol('link origin');
 
 /** What an inventory-wide rule knows of each identity (offsets of the reporter's document). */
 export interface IdentityRecord {
@@ -106,6 +97,12 @@ export interface InventoryContext {
   resolve(path: string, anchor?: string): Resolution | undefined;
   /** The front matter `type` of a Markdown file the inventory links to (undefined when unreadable or none). */
   typeOf(path: string): string | undefined;
+  /**
+   * When the inventory was cut into identities: each identity as its chunk reported it, relative to the chunk's first
+   * line (the same objects wherever the chunk moves), and that line, by index of `identities`. A unit may keep what it
+   * made per relative identity (or link) and shift it by the line (nhi-offboarding-missing).
+   */
+  placed?: { identities: readonly IdentityRecord[]; lines: readonly number[] };
 }
 
 /** One section of a Markdown body; offsets relative to the section's text. */

@@ -11,7 +11,7 @@ import { offboardingRunbook } from '../../templates';
 import type { Fix } from '../../types';
 import { scalarText } from '../../lang/yaml-mapping';
 import { defineRule } from '../meta';
-import { LINK_ORIGIN, type IdentityLink } from '../context';
+import type { IdentityLink } from '../context';
 import { shiftFinding } from '../../chunks';
 import type { RuleUnit } from '../rule';
 import type { RawFinding } from '../../report';
@@ -59,24 +59,26 @@ export const offboardingMissing: RuleUnit = {
     );
   },
   inventory(c) {
-    for (const x of c.identities) {
-      for (const l of x.links ?? []) {
-        if (l.of !== 'offboarding') continue;
+    c.identities.forEach((x, k) => {
+      const links = x.links ?? [];
+      // (Kept per link of the identity as its chunk reported it: an identity moved by a line break above it gets its
+      // finding shifted, not made again.)
+      const rel = c.placed?.identities[k].links;
+      const line = c.placed?.lines[k] ?? 0;
+      links.forEach((l, m) => {
+        if (l.of !== 'offboarding') return;
         const res = c.resolve(l.path, l.anchor);
-        if (res === undefined) continue;
+        if (res === undefined) return;
         const type = res === 'missing' || res === 'no-anchor' || res === 'dir' ? undefined : c.typeOf(l.path);
-        if (type === 'runbook' || type === 'procedure') continue;
+        if (type === 'runbook' || type === 'procedure') return;
         // (The finding of a link seen at the last analysis, resolving as then, is that finding again: an unchanged
         // identity costs no new text or object, and what is kept per finding downstream is reused. A link object
         // belongs to one identity summary, made once per place: its range, value and identity are fixed.)
-        // (Kept per origin: an identity moved by a line break above it gets its finding shifted, not made again.)
-        const origin = l[LINK_ORIGIN];
-        const key = origin?.link ?? l;
-        const line = origin?.line ?? 0;
+        const key = rel?.[m] ?? l;
         const kept = said.get(key);
         if (kept && kept.res === res && kept.type === type) {
           c.r.findings.push(kept.line === line ? kept.finding : shiftFinding(kept.finding, line - kept.line));
-          continue;
+          return;
         }
         const message = offboardingMessage(x.id, l, res, type);
         const s = c.r.lines.offsetAt(l.range.start);
@@ -84,9 +86,9 @@ export const offboardingMissing: RuleUnit = {
         const data = { ...(x.id !== undefined ? { identity: x.id } : {}), target: l.value };
         if (res === 'missing' || res === 'no-anchor') c.r.add(nhiOffboardingMissing.id, s, e, message, [], data);
         else c.r.add(nhiOffboardingMissing.id, s, e, message, [], { ...data, severity: 'info', notRunbook: true });
-        said.set(key, { res, type, line, finding: c.r.findings[c.r.findings.length - 1] });
-      }
-    }
+        said.set(key, { res, type, line: rel ? line : 0, finding: c.r.findings[c.r.findings.length - 1] });
+      });
+    });
   },
 };
 
