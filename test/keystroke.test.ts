@@ -260,7 +260,7 @@ describe('keystroke cost: findings as runs (line breaks)', () => {
         text = text.slice(0, start) + ins + text.slice(end);
         const runs = svc.checkRuns({ uri, text });
         if (runs.length > 1) withRuns++;
-        const got = diagnosticsOfRuns(runs);
+        const got = diagnosticsOfRuns(runs, uri);
         const want = fresh();
         want.check({ uri: 'file:///w/b.nhi.yaml', text: 'identities:\n  - id: svc-dup\n    owner: a@x.example\n' });
         const expected = want.check({ uri, text }).filter((f: any) => !f.suppressed).map((f: any) => toDiagnostic(f));

@@ -6,7 +6,7 @@ import { catalog, type Control } from './catalog/catalog';
 import { FRAMEWORKS } from './catalog/frameworks';
 import { defaultConfig, type Config, type FrameworkId } from './config';
 import { analyze, attachAnalysis, classify, forgetGuards, isBinary, warm, type Analysis, type DetachedAnalysis } from './analysis/analyze';
-import { shiftFinding, WOULD_BLOCK, type FindingRun } from './chunks';
+import { KeptInOrder, shiftFinding, WOULD_BLOCK, type FindingRun } from './chunks';
 
 /** Files smaller than this are analysed in one go (a few milliseconds). */
 const WARM_MIN_CHARS = 64 * 1024;
@@ -124,8 +124,8 @@ export class IsmsService {
   private checked = new WeakMap<Analysis, Finding[]>();
   private withSeverity = new WeakMap<object, Finding | null>();
   /** Each run of findings (analysis runs: the same array while its chunk is unchanged) with the configured severities. */
-  private severedRuns = new WeakMap<readonly RawFinding[], Finding[]>();
-  private severedRun = new WeakMap<FindingRun, FindingRun<Finding> | null>();
+  /** Each open file's runs at its last checkRuns, with the configured severities. */
+  private keptRuns = new Map<string, KeptInOrder<readonly RawFinding[], FindingRun<Finding>>>();
   /** checkRuns of each analysis, with the cross-file findings it merged. */
   private runsMemo = new WeakMap<Analysis, { extra: Finding[]; runs: FindingRun<Finding>[] }>();
   /** A cross-file finding relative to the run it joined (while it joins a run at the same line). */
@@ -213,8 +213,7 @@ export class IsmsService {
     this.infraMemo.clear();
     if (!same) this.evidenceIndex.markAllStale();
     this.withSeverity = new WeakMap();
-    this.severedRuns = new WeakMap();
-    this.severedRun = new WeakMap();
+    this.keptRuns.clear();
   }
 
   getConfig(): Config {
@@ -223,6 +222,7 @@ export class IsmsService {
 
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.keptRuns.delete(uri);
     this.discoveries.delete(uri);
     this.infraMemo.delete(uri);
     this.duplicates.delete(uri);
@@ -527,37 +527,30 @@ export class IsmsService {
     const extra = this.workspaceFindings(file.uri, a.identities ?? []);
     const memo = this.runsMemo.get(a);
     if (memo && memo.extra.length === extra.length && memo.extra.every((f, i) => f === extra[i])) return memo.runs;
+    // (Per run of the file's last check: a run that neither changed nor moved is the same object; one that moved keeps
+    // its findings with the configured severities.)
+    let kept = this.keptRuns.get(file.uri);
+    if (!kept) this.keptRuns.set(file.uri, (kept = new KeptInOrder()));
+    const src = a.runs;
+    const placed = kept.map(
+      src.map((run) => run.findings),
+      (raw, old, i) => (old && old.line === src[i].line ? old : { line: src[i].line, findings: old?.findings ?? this.severed(raw) }),
+    );
     const runs: FindingRun<Finding>[] = [];
-    for (const run of a.runs) {
-      // (The analysis hands back a run object while it neither changes nor moves: so does this.)
-      let out = this.severedRun.get(run);
-      if (out === undefined) {
-        const findings = this.severed(run.findings);
-        this.severedRun.set(run, (out = findings.length ? { line: run.line, findings } : null));
-      }
-      if (out) runs.push(out);
-    }
+    for (const run of placed) if (run.findings.length) runs.push(run);
     const out = extra.length ? this.withExtra(runs, extra) : runs;
     if (!out) return [{ line: 0, findings: this.check(file).filter((f) => !f.suppressed) }];
     this.runsMemo.set(a, { extra, runs: out });
     return out;
   }
 
-  /** A run's findings with the configured severities (the same objects as ownFindings makes), kept per run. */
+  /** A run's findings with the configured severities (rules set to 'off' left out). */
   private severed(findings: readonly RawFinding[]): Finding[] {
-    let out = this.severedRuns.get(findings);
-    if (out) return out;
-    out = [];
+    const out: Finding[] = [];
     for (const f of findings) {
-      let c = this.withSeverity.get(f);
-      if (c === undefined) {
-        const sev = this.severity(f.ruleId, f.data?.severity);
-        c = sev ? { ...f, severity: sev } : null;
-        this.withSeverity.set(f, c);
-      }
-      if (c) out.push(c);
+      const sev = this.severity(f.ruleId, f.data?.severity);
+      if (sev) out.push({ ...f, severity: sev });
     }
-    this.severedRuns.set(findings, out);
     return out;
   }
 

@@ -7,6 +7,7 @@
  * default transport) serialises messages itself and does not use this.
  */
 import type { Message } from 'vscode-languageserver/node';
+import { KeptInOrder } from '../core/chunks';
 
 /**
  * The UTF-8 JSON of each diagnostic sent (diagnostics are never mutated once made: server.ts makes each once per finding
@@ -78,7 +79,8 @@ function movedParts(d: Record<string, unknown>): { head: string; tail: Buffer } 
  * a publish copies one piece per run.
  */
 const runsOfList = new WeakMap<readonly unknown[], readonly (readonly unknown[])[]>();
-const runBytes = new WeakMap<readonly unknown[], Buffer>();
+/** Each document's runs at its last publish with their JSON (by URI; dropped at a publish without runs). */
+const keptBytes = new Map<string, KeptInOrder<readonly unknown[], Buffer>>();
 
 /** Notes that `list` is the concatenation of `runs`, in order (each run non-empty, never mutated). */
 export function noteRuns(list: readonly unknown[], runs: readonly (readonly unknown[])[]): void {
@@ -87,8 +89,6 @@ export function noteRuns(list: readonly unknown[], runs: readonly (readonly unkn
 
 /** The JSON of a run's diagnostics, joined by commas, in one buffer. */
 function runBytesOf(run: readonly unknown[]): Buffer {
-  let b = runBytes.get(run);
-  if (b !== undefined) return b;
   const heads: (string | undefined)[] = new Array(run.length);
   const bodies: Buffer[] = new Array(run.length);
   let total = run.length - 1;
@@ -107,7 +107,7 @@ function runBytesOf(run: readonly unknown[]): Buffer {
     }
     total += (heads[i]?.length ?? 0) + bodies[i].length;
   });
-  b = Buffer.allocUnsafe(total);
+  const b = Buffer.allocUnsafe(total);
   let at = 0;
   for (let i = 0; i < run.length; i++) {
     if (i) b[at++] = 44; // ,
@@ -115,7 +115,6 @@ function runBytesOf(run: readonly unknown[]): Buffer {
     if (h !== undefined) at += b.write(h, at, 'latin1');
     at += bodies[i].copy(b, at);
   }
-  runBytes.set(run, b);
   return b;
 }
 
@@ -124,8 +123,11 @@ const COMMA = Buffer.from(',');
 
 /** The UTF-8 bytes of JSON.stringify(msg). */
 export function messageBytes(msg: Message): Buffer {
-  const m = msg as { method?: unknown; params?: { diagnostics?: unknown } };
+  const m = msg as { method?: unknown; params?: { diagnostics?: unknown; uri?: unknown } };
   const diagnostics = m.params?.diagnostics;
+  const uri = typeof m.params?.uri === 'string' ? m.params.uri : '';
+  const runs = Array.isArray(diagnostics) ? runsOfList.get(diagnostics) : undefined;
+  if (m.method === 'textDocument/publishDiagnostics' && !runs) keptBytes.delete(uri);
   if (m.method !== 'textDocument/publishDiagnostics' || !Array.isArray(diagnostics) || diagnostics.length === 0) return Buffer.from(JSON.stringify(msg));
   // The message with an empty list, then the list put in its place: a key "diagnostics" followed by [] cannot occur
   // inside a JSON string (its quotes would be escaped), and params' own key is the last one of that text. The kept
@@ -133,11 +135,12 @@ export function messageBytes(msg: Message): Buffer {
   const head = JSON.stringify({ ...m, params: { ...m.params, diagnostics: [] } });
   const at = head.lastIndexOf(EMPTY) + EMPTY.length - 1;
   const parts: Buffer[] = [Buffer.from(head.slice(0, at))];
-  const runs = runsOfList.get(diagnostics);
   if (runs) {
-    runs.forEach((run, i) => {
+    let kept = keptBytes.get(uri);
+    if (!kept) keptBytes.set(uri, (kept = new KeptInOrder()));
+    kept.map(runs, (run, old) => old ?? runBytesOf(run)).forEach((b, i) => {
       if (i) parts.push(COMMA);
-      parts.push(runBytesOf(run));
+      parts.push(b);
     });
     parts.push(Buffer.from(head.slice(at)));
     return Buffer.concat(parts);

@@ -39,7 +39,7 @@ import { discoveryReaders, hclLoadError, loadHcl } from '../node/hcl';
 import { dirname, join, relative, resolve, resolve as resolvePath } from 'node:path';
 import { isConfigFile, readConfigText } from '../core/config-file';
 import { IsmsService, type CompletionItem } from '../core/service';
-import { shiftRange, type FindingRun } from '../core/chunks';
+import { KeptInOrder, shiftRange, type FindingRun } from '../core/chunks';
 import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
 import { nodeFileHost } from '../node/file-host';
 import type { OutlineSymbol } from '../core/editor/outline';
@@ -92,34 +92,41 @@ function cachedDiagnostic(f: Finding): Diagnostic {
   return d;
 }
 
-/** A finding's diagnostic where its run is (line `line`: service checkRuns), kept while the run stays there. */
-const placedOf = new WeakMap<Finding, { line: number; d: Diagnostic }>();
+/** Each open document's runs of diagnostics at its last publish (diagnosticsOfRuns), by the service's runs. */
+const keptDiagnostics = new Map<string, KeptInOrder<readonly Finding[], { line: number; diagnostics: Diagnostic[] }>>();
 
-function placedDiagnostic(f: Finding, line: number): Diagnostic {
-  if (line === 0) return cachedDiagnostic(f);
-  let p = placedOf.get(f);
-  if (!p || p.line !== line) placedOf.set(f, (p = { line, d: toDiagnostic(f, line) }));
-  return p.d;
-}
-
-/** The diagnostics of each run (the same array while its chunk is unchanged, wherever it moves), where it last was. */
-const runDiagnostics = new WeakMap<readonly Finding[], { line: number; diagnostics: Diagnostic[] }>();
-
-/** The diagnostics of a file's runs of findings (service checkRuns), in order: a run that did not move costs a lookup. */
-export function diagnosticsOfRuns(runs: readonly FindingRun<Finding>[]): Diagnostic[] {
-  if (runs.length === 1) return runs[0].line === 0 ? runs[0].findings.map(cachedDiagnostic) : runs[0].findings.map((f) => placedDiagnostic(f, runs[0].line));
+/**
+ * The diagnostics of a file's runs of findings (service checkRuns), in order. A run is the same findings array while its
+ * chunk is unchanged, wherever it moves: its diagnostics are kept (per document `uri`, from its last publish) while it
+ * stays on its line, and made where it is when it moved. One run at line 0 (check()'s list): a diagnostic per finding.
+ */
+export function diagnosticsOfRuns(runs: readonly FindingRun<Finding>[], uri?: string): Diagnostic[] {
+  if (runs.length === 1 && runs[0].line === 0) {
+    if (uri) keptDiagnostics.delete(uri);
+    return runs[0].findings.map(cachedDiagnostic);
+  }
+  let kept = uri ? keptDiagnostics.get(uri) : undefined;
+  if (!kept) {
+    kept = new KeptInOrder();
+    if (uri) keptDiagnostics.set(uri, kept);
+  }
+  const placed = kept.map(
+    runs.map((run) => run.findings),
+    (findings, old, i) => (old && old.line === runs[i].line ? old : { line: runs[i].line, diagnostics: findings.map((f) => toDiagnostic(f, runs[i].line)) }),
+  );
   const out: Diagnostic[] = [];
   const lists: Diagnostic[][] = [];
-  for (const run of runs) {
-    let kept = runDiagnostics.get(run.findings);
-    // (A run that moved: its findings are the same, only placed elsewhere, so none of their diagnostics is kept there.)
-    if (!kept) runDiagnostics.set(run.findings, (kept = { line: run.line, diagnostics: run.findings.map((f) => placedDiagnostic(f, run.line)) }));
-    else if (kept.line !== run.line) runDiagnostics.set(run.findings, (kept = { line: run.line, diagnostics: run.findings.map((f) => toDiagnostic(f, run.line)) }));
-    for (const d of kept.diagnostics) out.push(d);
-    if (kept.diagnostics.length) lists.push(kept.diagnostics);
+  for (const p of placed) {
+    for (const d of p.diagnostics) out.push(d);
+    if (p.diagnostics.length) lists.push(p.diagnostics);
   }
   noteRuns(out, lists); // (the --stdio encoder keeps each run's JSON with its list)
   return out;
+}
+
+/** Drops what is kept of a document's diagnostics (it was closed). */
+export function forgetDiagnostics(uri: string): void {
+  keptDiagnostics.delete(uri);
 }
 
 /** The codeDescription of each rule's diagnostics (one object per rule: diagnostics are never mutated). */
@@ -482,7 +489,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     }
     if (!terraformReady && isTerraform(d.uri)) void needTerraform(); // (checked again once the grammar is loaded)
     try {
-      diagnostics = diagnosticsOfRuns(service.checkRuns(file(d))); // (accepted with a reason: not shown)
+      diagnostics = diagnosticsOfRuns(service.checkRuns(file(d)), d.uri); // (accepted with a reason: not shown)
     } catch (e) {
       connection.console.error(`isms: check failed for ${d.uri}: ${(e as Error).stack ?? e}`);
       diagnostics = [];
@@ -567,6 +574,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     else if (evidence.delete(e.document.uri)) evidenceChanged();
     if (live) readEvidenceSoon();
     offloader.forget(e.document.uri);
+    forgetDiagnostics(e.document.uri);
     queued.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
