@@ -200,3 +200,100 @@ describe('keystroke cost: equal results', () => {
     }
   });
 });
+
+describe('keystroke cost: findings as runs (line breaks)', () => {
+  const { diagnosticsOfRuns, toDiagnostic } = server('lsp/server.js');
+  const host = { relativePath: (u: string) => u.replace('file:///w/', ''), files: { stat: () => 'missing', readText: () => undefined } };
+  const fresh = () => {
+    const s = new IsmsService(host);
+    s.setConfig({ ...defaultConfig(), today: '2026-12-01' });
+    return s;
+  };
+  const token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+  const identity = (i: number, dup = true) =>
+    [
+      `  - id: svc-${dup && i % 7 === 3 ? 'dup' : i}`,
+      `    name: service-${i}`,
+      `    type: ${i % 5 === 0 ? 'robot' : 'service-account'}`,
+      `    owner: team-${i % 3}@x.example`,
+      ...(i % 4 === 1 ? [`    notes: ${token}`] : []),
+      `    credential: static-secret`,
+      `    rotation: P90D`,
+      `    last_rotated: 2026-0${1 + (i % 9)}-01`,
+      ...(i % 3 ? [`    offboarding: runbooks/gone-${i}.md`] : []),
+      `    controls: [CSF:PR.AA-01${i % 6 === 0 ? ', XX:1' : ''}]`,
+      '',
+    ].join('\n');
+  const inventory = (n: number, dup = true) => `kind: nhi-inventory\ndefaults: { review_cadence: quarterly }\nidentities:\n${Array.from({ length: n }, (_, i) => identity(i, dup)).join('')}# trailing comment\n`;
+  /** Offsets of every line end of `text`. */
+  const lineEnds = (text: string) => [...text.matchAll(/\n/g)].map((m) => m.index!);
+
+  it('diagnostics from the runs after random line breaks, their removal and typed characters equal a fresh check of the text', () => {
+    for (const seed of [1, 2, 3, 4]) {
+      const r = rng(seed);
+      const svc = fresh();
+      const uri = 'file:///w/a.nhi.yaml';
+      // Another inventory declaring svc-dup: cross-file findings join the runs.
+      svc.check({ uri: 'file:///w/b.nhi.yaml', text: 'identities:\n  - id: svc-dup\n    owner: a@x.example\n' });
+      let text = inventory(40);
+      svc.check({ uri, text });
+      let withRuns = 0;
+      for (let step = 0; step < 60; step++) {
+        const kind = r();
+        // (Characters go at the end of an identity's value lines: typed after `identities:` they would break the file's cut
+        // for the rest of the run, and the whole file is then one run.)
+        const ends = kind < 0.6 ? lineEnds(text) : lineEnds(text).filter((e) => /\n    [a-z_]+: [^\n]*$/.test(text.slice(Math.max(0, e - 80), e)));
+        const at = ends[Math.floor(r() * ends.length)];
+        let start = at;
+        let end = at;
+        let ins = '';
+        if (kind < 0.35) ins = '\n'.repeat(1 + Math.floor(r() * 3));
+        else if (kind < 0.6) {
+          // remove a blank line if there is one near, else the line break before a blank line
+          const blank = text.indexOf('\n\n', Math.max(0, at - 200));
+          if (blank < 0) continue;
+          start = blank;
+          end = blank + 1;
+        } else if (kind < 0.85) ins = 'x';
+        else ins = '\n    purpose: runs a job';
+        svc.noteChange(uri, start, end, ins);
+        text = text.slice(0, start) + ins + text.slice(end);
+        const runs = svc.checkRuns({ uri, text });
+        if (runs.length > 1) withRuns++;
+        const got = diagnosticsOfRuns(runs, uri);
+        const want = fresh();
+        want.check({ uri: 'file:///w/b.nhi.yaml', text: 'identities:\n  - id: svc-dup\n    owner: a@x.example\n' });
+        const expected = want.check({ uri, text }).filter((f: any) => !f.suppressed).map((f: any) => toDiagnostic(f));
+        assert.equal(JSON.stringify(got), JSON.stringify(expected), `seed ${seed} step ${step}`);
+        assert.ok(!JSON.stringify(got).includes(token), 'a secret shows unmasked');
+        // check() of the same analysis gives the same list in file coordinates.
+        assert.equal(JSON.stringify(svc.check({ uri, text }).filter((f: any) => !f.suppressed).map((f: any) => toDiagnostic(f))), JSON.stringify(expected));
+        // The --stdio encoder writes JSON.stringify's bytes for moved diagnostics (range and the kept rest).
+        const msg = { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri, version: step, diagnostics: got } };
+        assert.equal(messageBytes(msg).toString('utf8'), JSON.stringify(msg));
+      }
+      assert.ok(withRuns > 40, `runs used in ${withRuns} of 60 steps`);
+    }
+  });
+
+  it('a line break moves the runs below it without making new findings', () => {
+    const svc = fresh();
+    const uri = 'file:///w/a.nhi.yaml';
+    let text = inventory(20, false); // (no repeated id: the in-file duplicate's message names a line)
+    const before = svc.checkRuns({ uri, text });
+    const at = text.indexOf('\n', text.indexOf('svc-2\n'));
+    svc.noteChange(uri, at, at, '\n');
+    text = text.slice(0, at) + '\n' + text.slice(at);
+    const after = svc.checkRuns({ uri, text });
+    assert.equal(after.length, before.length);
+    const line = text.slice(0, at).split('\n').length - 1;
+    let moved = 0;
+    before.forEach((run: any, i: number) => {
+      if (run.line <= line) return;
+      assert.equal(after[i].line, run.line + 1);
+      assert.equal(after[i].findings, run.findings, `run ${i} is the same array`);
+      moved++;
+    });
+    assert.ok(moved > 10);
+  });
+});

@@ -54,6 +54,16 @@ export function shiftRange(r: Range, lines: number): Range {
   return lines === 0 ? r : { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
 }
 
+/**
+ * Findings of one part of a file with ranges relative to its first line `line` (add `line` to every range, fixes
+ * included, for the finding in the file). A file's findings as a list of runs in file order, each run sorted: the
+ * same run object while its chunk is unchanged, wherever the chunk moves (analysis/inventory.ts, service.ts checkRuns).
+ */
+export interface FindingRun<F = RawFinding> {
+  line: number;
+  findings: readonly F[];
+}
+
 /** A chunk-relative finding moved to the chunk's place in the file (`lines` = the chunk's first line). */
 export function shiftFinding(f: RawFinding, lines: number): RawFinding {
   if (lines === 0) return f;
@@ -74,4 +84,47 @@ export function detach(s: string): string {
   // (s + x).slice() is not enough: V8 turns a slice of a concatenation back into a slice of `s`. A JSON
   // round trip makes a real copy, natively, and keeps lone surrogates (they are escaped and restored).
   return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+/**
+ * What was derived from each item of a list at the last call, given again for the items of the next list that are the
+ * same objects. Lists of runs keep their order (an edit adds or drops a few): both are walked side by side, with a map
+ * of the last list only after a long gap. No WeakMap: one entry per run of a large file, made and dropped per keystroke,
+ * is what the garbage collector would pay for.
+ */
+export class KeptInOrder<K, V> {
+  private keys: readonly K[] = [];
+  private values: V[] = [];
+
+  map(keys: readonly K[], derive: (key: K, old: V | undefined, i: number) => V): V[] {
+    const lastKeys = this.keys;
+    const lastValues = this.values;
+    const out = new Array<V>(keys.length);
+    let j = 0;
+    let index: Map<K, number> | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      let old: V | undefined;
+      let d = 0;
+      while (d < 4 && j + d < lastKeys.length && lastKeys[j + d] !== k) d++;
+      if (d < 4 && j + d < lastKeys.length) {
+        old = lastValues[j + d];
+        j += d + 1;
+      } else if (lastKeys.length) {
+        if (!index) {
+          index = new Map();
+          lastKeys.forEach((x, n) => index!.set(x, n));
+        }
+        const n = index.get(k);
+        if (n !== undefined) {
+          old = lastValues[n];
+          j = n + 1;
+        }
+      }
+      out[i] = derive(k, old, i);
+    }
+    this.keys = keys;
+    this.values = out;
+    return out;
+  }
 }

@@ -6,20 +6,20 @@ import { catalog, type Control } from './catalog/catalog';
 import { FRAMEWORKS } from './catalog/frameworks';
 import { DEFAULT_OWNERS_FILE, defaultConfig, type Config, type FrameworkId } from './config';
 import { analyze, attachAnalysis, classify, forgetGuards, isBinary, warm, type Analysis, type DetachedAnalysis } from './analysis/analyze';
-import { WOULD_BLOCK } from './chunks';
+import { KeptInOrder, shiftFinding, WOULD_BLOCK, type FindingRun } from './chunks';
 
 /** Files smaller than this are analysed in one go (a few milliseconds). */
 const WARM_MIN_CHARS = 64 * 1024;
 /** A part of an inventory parsed at once from this size up is worth parsing on another thread (see needsWorker). */
 export const OFFLOAD_MIN_CHARS = 128 * 1024;
-import { forgetInventory, type IdentitySummary } from './analysis/inventory';
+import { forgetInventory, mergeSorted, type IdentitySummary } from './analysis/inventory';
 import { forgetBody } from './analysis/body';
 import { factsOf, scanFacts, WorkspaceIndex } from './workspace-index';
 import { compareRuleIds, ruleMeta } from './rules/registry';
 import type { FileHost, Finding, Fix, Position, Range, Severity, TextEdit } from './types';
 import type { ControlRef } from './refs/scan';
 import { comparePos, LineIndex, rangeContains, rangesOverlap, type SourceFile, type TextChange } from './text';
-import { compareFindings } from './report';
+import { compareFindings, type RawFinding } from './report';
 import { unmatchedGlobs, type ConfigDiagnostic } from './config-file';
 import { completeConfig, configDiagnostics, hoverConfig, isConfigFile } from './editor/config-assist';
 import { completeOwners, hoverOwners, ownersDiagnostics, type OwnersDiagnostic } from './editor/owners-assist';
@@ -123,6 +123,13 @@ export class IsmsService {
   readonly names = new NameIndex();
   private checked = new WeakMap<Analysis, Finding[]>();
   private withSeverity = new WeakMap<object, Finding | null>();
+  /** Each run of findings (analysis runs: the same array while its chunk is unchanged) with the configured severities. */
+  /** Each open file's runs at its last checkRuns, with the configured severities. */
+  private keptRuns = new Map<string, KeptInOrder<readonly RawFinding[], FindingRun<Finding>>>();
+  /** checkRuns of each analysis, with the cross-file findings it merged. */
+  private runsMemo = new WeakMap<Analysis, { extra: Finding[]; runs: FindingRun<Finding>[] }>();
+  /** A cross-file finding relative to the run it joined (while it joins a run at the same line). */
+  private extraPlaced = new WeakMap<Finding, { line: number; finding: Finding }>();
   private idChange = false;
   /** nhi-id-duplicate findings per file and identity summary, valid while other files' IDs are unchanged. */
   private duplicates = new Map<string, { version: number; byIdentity: WeakMap<IdentitySummary, Finding | null> }>();
@@ -206,6 +213,7 @@ export class IsmsService {
     this.infraMemo.clear();
     if (!same) this.evidenceIndex.markAllStale();
     this.withSeverity = new WeakMap();
+    this.keptRuns.clear();
   }
 
   getConfig(): Config {
@@ -214,6 +222,7 @@ export class IsmsService {
 
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.keptRuns.delete(uri);
     this.discoveries.delete(uri);
     this.infraMemo.delete(uri);
     this.duplicates.delete(uri);
@@ -503,6 +512,91 @@ export class IsmsService {
     if (options.workspace === false) return own.slice();
     const extra = a.kind === 'inventory' ? this.workspaceFindings(file.uri, a.identities ?? []) : [];
     return this.suppressedOf(a, own, extra).findings;
+  }
+
+  /**
+   * The findings check() gives that an editor shows (not suppressed), as runs (chunks.ts FindingRun: ranges relative to
+   * each run's line), in check()'s order. An inventory's identity keeps its run, and the findings in it, wherever a line
+   * break moves it: the LSP adapter adds the line where it makes diagnostics, and a line break makes no new finding
+   * object for the identities below it. Without runs (other files; a file with suppression directives): one run at
+   * line 0, check()'s list. Shared, not to be mutated.
+   */
+  checkRuns(file: SourceFile): FindingRun<Finding>[] {
+    const a = this.analysis(file);
+    if (!a.runs || a.kind !== 'inventory' || this.directivesOf(a).length) return [{ line: 0, findings: this.check(file).filter((f) => !f.suppressed) }];
+    const extra = this.workspaceFindings(file.uri, a.identities ?? []);
+    const memo = this.runsMemo.get(a);
+    if (memo && memo.extra.length === extra.length && memo.extra.every((f, i) => f === extra[i])) return memo.runs;
+    // (Per run of the file's last check: a run that neither changed nor moved is the same object; one that moved keeps
+    // its findings with the configured severities.)
+    let kept = this.keptRuns.get(file.uri);
+    if (!kept) this.keptRuns.set(file.uri, (kept = new KeptInOrder()));
+    const src = a.runs;
+    const placed = kept.map(
+      src.map((run) => run.findings),
+      (raw, old, i) => (old && old.line === src[i].line ? old : { line: src[i].line, findings: old?.findings ?? this.severed(raw) }),
+    );
+    const runs: FindingRun<Finding>[] = [];
+    for (const run of placed) if (run.findings.length) runs.push(run);
+    const out = extra.length ? this.withExtra(runs, extra) : runs;
+    if (!out) return [{ line: 0, findings: this.check(file).filter((f) => !f.suppressed) }];
+    this.runsMemo.set(a, { extra, runs: out });
+    return out;
+  }
+
+  /** A run's findings with the configured severities (rules set to 'off' left out). */
+  private severed(findings: readonly RawFinding[]): Finding[] {
+    const out: Finding[] = [];
+    for (const f of findings) {
+      const sev = this.severity(f.ruleId, f.data?.severity);
+      if (sev) out.push({ ...f, severity: sev });
+    }
+    return out;
+  }
+
+  /**
+   * `runs` with the cross-file findings (sorted, in file coordinates) merged in, each into the last run starting at or
+   * before its line (equal ones after the run's own, as check()'s stable sort puts them); undefined when the runs would
+   * then be out of order.
+   */
+  private withExtra(runs: FindingRun<Finding>[], extra: readonly Finding[]): FindingRun<Finding>[] | undefined {
+    const out = runs.slice();
+    const joining = new Map<number, Finding[]>();
+    for (const e of extra) {
+      const line = e.range.start.line;
+      let lo = -1;
+      let hi = out.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (out[mid].line <= line) lo = mid;
+        else hi = mid - 1;
+      }
+      if (lo < 0) {
+        out.unshift({ line: 0, findings: [] });
+        for (const [k, list] of [...joining].reverse()) {
+          joining.delete(k);
+          joining.set(k + 1, list);
+        }
+        lo = 0;
+      }
+      const at = out[lo].line;
+      let p = this.extraPlaced.get(e);
+      if (!p || p.line !== at) this.extraPlaced.set(e, (p = { line: at, finding: at === 0 ? e : (shiftFinding(e, -at) as Finding) }));
+      let list = joining.get(lo);
+      if (!list) joining.set(lo, (list = []));
+      list.push(p.finding);
+    }
+    for (const [k, list] of joining) out[k] = { line: out[k].line, findings: mergeSorted(out[k].findings, list) };
+    for (let k = 1; k < out.length; k++) {
+      const x = out[k - 1];
+      const y = out[k];
+      if (!x.findings.length || !y.findings.length) continue;
+      const a = x.findings[x.findings.length - 1].range.start;
+      const b = y.findings[0].range.start;
+      const d = a.line + x.line - (b.line + y.line) || a.character - b.character;
+      if (d > 0 || (d === 0 && x.findings[x.findings.length - 1].ruleId >= y.findings[0].ruleId)) return undefined;
+    }
+    return out.filter((r) => r.findings.length);
   }
 
   /** The findings of one analysis (no cross-file ones) with the configured severities, sorted; shared, not to be mutated. */
@@ -1382,3 +1476,4 @@ function textHash(text: string): string {
   }
   return `${text.length}:${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}`;
 }
+

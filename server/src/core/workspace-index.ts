@@ -107,8 +107,22 @@ type EntrySource = { id?: string; name?: string; owners: string[]; range: { star
 /** Each identity summary's entry (the same object while the summary is: its chunk unchanged and unmoved). */
 const entryOfSummary = new WeakMap<object, EntryFact>();
 
-export function entriesOf(identities: readonly EntrySource[]): EntryFact[] {
-  return identities.map((i) => {
+/** The entries of each identity list (the next analysis of the file reuses them by index: entriesOf's `prev`). */
+const entriesMemo = new WeakMap<readonly EntrySource[], EntryFact[]>();
+
+/**
+ * The entries of `identities`; `prev`, the file's identities at its last analysis: an identity that is the one at its
+ * index there, or the same but on other lines (a line break above it), reuses that entry (or a copy with its line).
+ */
+export function entriesOf(identities: readonly EntrySource[], prev?: readonly EntrySource[]): EntryFact[] {
+  const kept = prev ? entriesMemo.get(prev) : undefined;
+  const out = identities.map((i, k) => {
+    const p = kept ? prev![k] : undefined;
+    if (p === i) return kept![k];
+    if (p !== undefined && kept && movedOnly(p, i)) {
+      const e = kept[k];
+      return e.line === i.range.start.line ? e : { ...e, line: i.range.start.line };
+    }
     let e = entryOfSummary.get(i);
     if (!e) {
       // (Literals, not spreads of optional parts: kept per identity, and a spread at a site that meets many shapes
@@ -119,9 +133,21 @@ export function entriesOf(identities: readonly EntrySource[]): EntryFact[] {
     }
     return e;
   });
+  entriesMemo.set(identities, out);
+  return out;
 }
 
-const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** The same identity facts on other lines (shifted summaries share their owners list). */
+function movedOnly(p: EntrySource, i: EntrySource): boolean {
+  if (p.id !== i.id || p.name !== i.name || p.owners !== i.owners) return false;
+  const a = p.sources ?? [];
+  const b = i.sources ?? [];
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k].value !== b[k].value) return false;
+  return true;
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 /** Entries equal in what decides findings (`lines` too unless told otherwise); the same objects compare at once. */
 function sameEntries(a: readonly EntryFact[] | undefined, b: readonly EntryFact[] | undefined, lines = true): boolean {
   if (!a || !b) return a === b;
@@ -202,6 +228,8 @@ function retiredIdLines(text: string): Set<number> {
 }
 
 const idEntries = new WeakMap<object, FileFacts['ids'][number]>();
+/** The id entry of each identity of a list, by index (undefined: no id), for factsOf's next analysis of the file. */
+const idsMemo = new WeakMap<readonly IdentitySummary[], (FileFacts['ids'][number] | undefined)[]>();
 
 /** The owners of each identity list (in first-named order), kept with the list. */
 const ownersMemo = new WeakMap<readonly IdentitySummary[], string[]>();
@@ -237,14 +265,35 @@ export function factsOf(a: Analysis, prev?: Analysis): FileFacts {
   if (a.kind === 'inventory') {
     const ids: FileFacts['ids'] = [];
     const identities = a.identities ?? [];
-    for (const i of identities) {
-      if (i.id === undefined || !i.idRange) continue;
-      // (An identity summary is the same object while its chunk is unchanged and unmoved: so is its entry.)
-      let e = idEntries.get(i);
-      if (!e) idEntries.set(i, (e = i.status && RETIRED_STATUSES.includes(i.status) ? { id: i.id, line: i.idRange.start.line, retired: true } : { id: i.id, line: i.idRange.start.line }));
+    // (The entries of the file's last identities, by index: an identity on other lines only, after a line break above it,
+    // gets a copy of its entry with the line, not a new entry kept per summary.)
+    const before = prev?.identities;
+    const kept = before ? idsMemo.get(before) : undefined;
+    const byIndex: (FileFacts['ids'][number] | undefined)[] = new Array(identities.length);
+    identities.forEach((i, k) => {
+      if (kept && before![k] === i) {
+        // (The same summary: its entry, if any, as it was.)
+        const e = kept[k];
+        byIndex[k] = e;
+        if (e) ids.push(e);
+        return;
+      }
+      if (i.id === undefined || !i.idRange) return;
+      const line = i.idRange.start.line;
+      const retired = !!i.status && RETIRED_STATUSES.includes(i.status);
+      const old = kept?.[k];
+      let e: FileFacts['ids'][number] | undefined;
+      if (old && old.id === i.id && !!old.retired === retired) e = old.line === line ? old : { ...old, line };
+      else {
+        // (An identity summary is the same object while its chunk is unchanged and unmoved: so is its entry.)
+        e = idEntries.get(i);
+        if (!e) idEntries.set(i, (e = retired ? { id: i.id, line, retired: true } : { id: i.id, line }));
+      }
+      byIndex[k] = e;
       ids.push(e);
-    }
-    return { owners: ownersOf(identities, prev?.identities), ids, entries: entriesOf(identities) };
+    });
+    idsMemo.set(identities, byIndex);
+    return { owners: ownersOf(identities, prev?.identities), ids, entries: entriesOf(identities, before) };
   }
   if (a.kind === 'process-document') {
     // (Asked twice of one analysis in a check: by the service as it keeps it, by the CLI for the main thread.)

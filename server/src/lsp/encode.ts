@@ -7,15 +7,29 @@
  * default transport) serialises messages itself and does not use this.
  */
 import type { Message } from 'vscode-languageserver/node';
+import { KeptInOrder } from '../core/chunks';
 
-/** The UTF-8 JSON of each diagnostic sent (diagnostics are never mutated once made: server.ts makes each once per finding). */
-const bytesOf = new WeakMap<object, Buffer>();
+/**
+ * The UTF-8 JSON of each diagnostic sent (diagnostics are never mutated once made: server.ts makes each once per finding
+ * and place), in one or two parts (a moved one: its range, then the JSON after it).
+ */
+const bytesOf = new WeakMap<object, Buffer | [Buffer, Buffer]>();
 
-function diagnosticBytes(d: unknown): Buffer {
+function diagnosticBytes(d: unknown): Buffer | [Buffer, Buffer] {
   if (typeof d !== 'object' || d === null) return Buffer.from(JSON.stringify(d) ?? 'null');
   let b = bytesOf.get(d);
   if (b === undefined) bytesOf.set(d, (b = movedBytes(d as Record<string, unknown>) ?? Buffer.from(JSON.stringify(d))));
   return b;
+}
+
+/** JSON.stringify of a range as the core makes them (exactly start and end, each exactly line and character, integers), else undefined. */
+function rangeJson(r: unknown): string | undefined {
+  const x = r as { start?: { line?: unknown; character?: unknown }; end?: { line?: unknown; character?: unknown } } | null;
+  if (typeof x !== 'object' || x === null || typeof x.start !== 'object' || typeof x.end !== 'object' || x.start === null || x.end === null) return undefined;
+  const { start, end } = x;
+  if (!Number.isSafeInteger(start.line) || !Number.isSafeInteger(start.character) || !Number.isSafeInteger(end.line) || !Number.isSafeInteger(end.character)) return undefined;
+  if (!keysAre(x, RANGE_KEYS) || !keysAre(start, POSITION_KEYS) || !keysAre(end, POSITION_KEYS)) return undefined;
+  return `{"start":{"line":${start.line},"character":${start.character}},"end":{"line":${end.line},"character":${end.character}}}`;
 }
 
 /**
@@ -25,12 +39,28 @@ function diagnosticBytes(d: unknown): Buffer {
  */
 const tails = new Map<string, { severity: unknown; code: unknown; href: unknown; source: unknown; bytes: Buffer }>();
 const TAILS_MAX = 100_000;
-const SHAPE = 'range,severity,code,codeDescription,source,message';
+const SHAPE_KEYS = ['range', 'severity', 'code', 'codeDescription', 'source', 'message'];
+const RANGE_KEYS = ['start', 'end'];
+const POSITION_KEYS = ['line', 'character'];
+const HREF_KEYS = ['href'];
 
-function movedBytes(d: Record<string, unknown>): Buffer | undefined {
+/** Are `keys` the enumerable keys of `o`, in that order (without allocating: this runs per diagnostic)? */
+function keysAre(o: object, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const k in o) if (k !== keys[i++]) return false;
+  return i === keys.length;
+}
+
+function movedBytes(d: Record<string, unknown>): [Buffer, Buffer] | undefined {
+  const p = movedParts(d);
+  return p && [Buffer.from(p.head, 'latin1'), p.tail];
+}
+
+/** A diagnostic of server.ts's shape as the JSON up to its range's end (ASCII) and the kept rest; undefined for other shapes. */
+function movedParts(d: Record<string, unknown>): { head: string; tail: Buffer } | undefined {
   const message = d.message;
   const cd = d.codeDescription as Record<string, unknown> | undefined;
-  if (typeof message !== 'string' || typeof cd !== 'object' || cd === null || Object.keys(cd).length !== 1 || Object.keys(d).join() !== SHAPE) return undefined;
+  if (typeof message !== 'string' || typeof cd !== 'object' || cd === null || !keysAre(cd, HREF_KEYS) || !keysAre(d, SHAPE_KEYS)) return undefined;
   const { severity, code, source } = d;
   const href = cd.href;
   let t = tails.get(message);
@@ -39,7 +69,53 @@ function movedBytes(d: Record<string, unknown>): Buffer | undefined {
     if (tails.size >= TAILS_MAX) tails.clear();
     tails.set(message, (t = { severity, code, href, source, bytes: Buffer.from(`,${json.slice(1)}`) }));
   }
-  return Buffer.concat([Buffer.from(`{"range":${JSON.stringify(d.range)}`), t.bytes]);
+  const range = rangeJson(d.range);
+  return range ? { head: `{"range":${range}`, tail: t.bytes } : undefined;
+}
+
+/**
+ * The runs a list of diagnostics was made of (server.ts diagnosticsOfRuns: each run the same array while its findings
+ * neither change nor move), noted by the server before it sends the list: the JSON of a run is kept with its array, and
+ * a publish copies one piece per run.
+ */
+const runsOfList = new WeakMap<readonly unknown[], readonly (readonly unknown[])[]>();
+/** Each document's runs at its last publish with their JSON (by URI; dropped at a publish without runs). */
+const keptBytes = new Map<string, KeptInOrder<readonly unknown[], Buffer>>();
+
+/** Notes that `list` is the concatenation of `runs`, in order (each run non-empty, never mutated). */
+export function noteRuns(list: readonly unknown[], runs: readonly (readonly unknown[])[]): void {
+  runsOfList.set(list, runs);
+}
+
+/** The JSON of a run's diagnostics, joined by commas, in one buffer. */
+function runBytesOf(run: readonly unknown[]): Buffer {
+  const heads: (string | undefined)[] = new Array(run.length);
+  const bodies: Buffer[] = new Array(run.length);
+  let total = run.length - 1;
+  run.forEach((d, i) => {
+    const kept = typeof d === 'object' && d !== null ? bytesOf.get(d) : undefined;
+    if (Buffer.isBuffer(kept)) bodies[i] = kept;
+    else if (kept) {
+      heads[i] = kept[0].toString('latin1');
+      bodies[i] = kept[1];
+    } else {
+      const moved = typeof d === 'object' && d !== null ? movedParts(d as Record<string, unknown>) : undefined;
+      if (moved) {
+        heads[i] = moved.head;
+        bodies[i] = moved.tail;
+      } else bodies[i] = Buffer.from(JSON.stringify(d) ?? 'null');
+    }
+    total += (heads[i]?.length ?? 0) + bodies[i].length;
+  });
+  const b = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (let i = 0; i < run.length; i++) {
+    if (i) b[at++] = 44; // ,
+    const h = heads[i];
+    if (h !== undefined) at += b.write(h, at, 'latin1');
+    at += bodies[i].copy(b, at);
+  }
+  return b;
 }
 
 const EMPTY = '"diagnostics":[]';
@@ -47,21 +123,35 @@ const COMMA = Buffer.from(',');
 
 /** The UTF-8 bytes of JSON.stringify(msg). */
 export function messageBytes(msg: Message): Buffer {
-  const m = msg as { method?: unknown; params?: { diagnostics?: unknown } };
+  const m = msg as { method?: unknown; params?: { diagnostics?: unknown; uri?: unknown } };
   const diagnostics = m.params?.diagnostics;
+  const uri = typeof m.params?.uri === 'string' ? m.params.uri : '';
+  const runs = Array.isArray(diagnostics) ? runsOfList.get(diagnostics) : undefined;
+  if (m.method === 'textDocument/publishDiagnostics' && !runs) keptBytes.delete(uri);
   if (m.method !== 'textDocument/publishDiagnostics' || !Array.isArray(diagnostics) || diagnostics.length === 0) return Buffer.from(JSON.stringify(msg));
   // The message with an empty list, then the list put in its place: a key "diagnostics" followed by [] cannot occur
   // inside a JSON string (its quotes would be escaped), and params' own key is the last one of that text. The kept
   // bytes are copied once (Buffer.concat): joining strings and encoding the result is 10-20 times slower.
   const head = JSON.stringify({ ...m, params: { ...m.params, diagnostics: [] } });
   const at = head.lastIndexOf(EMPTY) + EMPTY.length - 1;
-  const parts = new Array<Buffer>(2 * diagnostics.length + 1);
-  parts[0] = Buffer.from(head.slice(0, at));
-  for (let i = 0; i < diagnostics.length; i++) {
-    if (i) parts[2 * i] = COMMA;
-    parts[2 * i + 1] = diagnosticBytes(diagnostics[i]);
+  const parts: Buffer[] = [Buffer.from(head.slice(0, at))];
+  if (runs) {
+    let kept = keptBytes.get(uri);
+    if (!kept) keptBytes.set(uri, (kept = new KeptInOrder()));
+    kept.map(runs, (run, old) => old ?? runBytesOf(run)).forEach((b, i) => {
+      if (i) parts.push(COMMA);
+      parts.push(b);
+    });
+    parts.push(Buffer.from(head.slice(at)));
+    return Buffer.concat(parts);
   }
-  parts[parts.length - 1] = Buffer.from(head.slice(at));
+  for (let i = 0; i < diagnostics.length; i++) {
+    if (i) parts.push(COMMA);
+    const b = diagnosticBytes(diagnostics[i]);
+    if (Buffer.isBuffer(b)) parts.push(b);
+    else parts.push(b[0], b[1]);
+  }
+  parts.push(Buffer.from(head.slice(at)));
   return Buffer.concat(parts);
 }
 

@@ -29,7 +29,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { IndexedDocument } from './document';
-import { jsonEncoder } from './encode';
+import { jsonEncoder, noteRuns } from './encode';
 import { Offloader } from './offload';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync, statSync } from 'node:fs';
@@ -39,6 +39,7 @@ import { discoveryReaders, hclLoadError, loadHcl } from '../node/hcl';
 import { dirname, join, relative, resolve, resolve as resolvePath } from 'node:path';
 import { isConfigFile, readConfigText } from '../core/config-file';
 import { IsmsService, type CompletionItem } from '../core/service';
+import { KeptInOrder, shiftRange, type FindingRun } from '../core/chunks';
 import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
 import { nodeFileHost } from '../node/file-host';
 import type { OutlineSymbol } from '../core/editor/outline';
@@ -91,12 +92,58 @@ function cachedDiagnostic(f: Finding): Diagnostic {
   return d;
 }
 
-export function toDiagnostic(f: Finding): Diagnostic {
+/** Each open document's runs of diagnostics at its last publish (diagnosticsOfRuns), by the service's runs. */
+const keptDiagnostics = new Map<string, KeptInOrder<readonly Finding[], { line: number; diagnostics: Diagnostic[] }>>();
+
+/**
+ * The diagnostics of a file's runs of findings (service checkRuns), in order. A run is the same findings array while its
+ * chunk is unchanged, wherever it moves: its diagnostics are kept (per document `uri`, from its last publish) while it
+ * stays on its line, and made where it is when it moved. One run at line 0 (check()'s list): a diagnostic per finding.
+ */
+export function diagnosticsOfRuns(runs: readonly FindingRun<Finding>[], uri?: string): Diagnostic[] {
+  if (runs.length === 1 && runs[0].line === 0) {
+    if (uri) keptDiagnostics.delete(uri);
+    return runs[0].findings.map(cachedDiagnostic);
+  }
+  let kept = uri ? keptDiagnostics.get(uri) : undefined;
+  if (!kept) {
+    kept = new KeptInOrder();
+    if (uri) keptDiagnostics.set(uri, kept);
+  }
+  const placed = kept.map(
+    runs.map((run) => run.findings),
+    (findings, old, i) => (old && old.line === runs[i].line ? old : { line: runs[i].line, diagnostics: findings.map((f) => toDiagnostic(f, runs[i].line)) }),
+  );
+  const out: Diagnostic[] = [];
+  const lists: Diagnostic[][] = [];
+  for (const p of placed) {
+    for (const d of p.diagnostics) out.push(d);
+    if (p.diagnostics.length) lists.push(p.diagnostics);
+  }
+  noteRuns(out, lists); // (the --stdio encoder keeps each run's JSON with its list)
+  return out;
+}
+
+/** Drops what is kept of a document's diagnostics (it was closed). */
+export function forgetDiagnostics(uri: string): void {
+  keptDiagnostics.delete(uri);
+}
+
+/** The codeDescription of each rule's diagnostics (one object per rule: diagnostics are never mutated). */
+const descriptions = new Map<string, { href: string }>();
+function descriptionOf(ruleId: string): { href: string } {
+  let d = descriptions.get(ruleId);
+  if (!d) descriptions.set(ruleId, (d = { href: ruleDocsUrl(ruleId) }));
+  return d;
+}
+
+/** The diagnostic of a finding (its range `line` lines down: a finding relative to its run, service checkRuns). */
+export function toDiagnostic(f: Finding, line = 0): Diagnostic {
   return {
-    range: f.range,
+    range: shiftRange(f.range, line),
     severity: SEVERITY[f.severity],
     code: f.ruleId,
-    codeDescription: { href: ruleDocsUrl(f.ruleId) },
+    codeDescription: descriptionOf(f.ruleId),
     source: 'isms',
     message: f.message,
   };
@@ -442,7 +489,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     }
     if (!terraformReady && isTerraform(d.uri)) void needTerraform(); // (checked again once the grammar is loaded)
     try {
-      diagnostics = service.check(file(d)).filter((f) => !f.suppressed).map(cachedDiagnostic); // (accepted with a reason: not shown)
+      diagnostics = diagnosticsOfRuns(service.checkRuns(file(d)), d.uri); // (accepted with a reason: not shown)
     } catch (e) {
       connection.console.error(`isms: check failed for ${d.uri}: ${(e as Error).stack ?? e}`);
       diagnostics = [];
@@ -527,6 +574,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     else if (evidence.delete(e.document.uri)) evidenceChanged();
     if (live) readEvidenceSoon();
     offloader.forget(e.document.uri);
+    forgetDiagnostics(e.document.uri);
     queued.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
@@ -601,7 +649,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
         title: a.title,
         kind,
         isPreferred: a.isPreferred,
-        diagnostics: a.findings.map(toDiagnostic),
+        diagnostics: a.findings.map((f) => toDiagnostic(f)),
         edit: a.create ? createEdit(d, a.create, a.edits) : a.elsewhere ? elsewhereEdit(d, a.edits, a.elsewhere) : { changes: { [d.uri]: a.edits } },
       });
     }

@@ -15,7 +15,7 @@ import { fileUnreadable } from '../rules/file/file-unreadable';
 import { DocumentContext } from '../rules/document/context';
 import { unitsReading } from '../rules/registry';
 import { analyzeBody, bodyRefs, errorName, warmBody, type BodyOptions } from './body';
-import { WOULD_BLOCK } from '../chunks';
+import { WOULD_BLOCK, type FindingRun } from '../chunks';
 import { analyzeInventory, warmInventory, type IdentitySummary } from './inventory';
 import { analyzeYaml, runTextRules } from './yaml';
 import { maskMessages } from './mask';
@@ -33,6 +33,13 @@ export interface Analysis {
   kind: DocumentKind;
   lines: LineIndex;
   findings: RawFinding[];
+  /**
+   * The same findings as runs (chunks.ts FindingRun: ranges relative to each run's line), in the order the service
+   * sorts `findings` into (position, then rule ID; equal ones as in `findings`); when present. An inventory cut into
+   * identities has them: a run is the same object while its identity is unchanged, wherever a line break moves it, and
+   * `findings` is then made only when asked for.
+   */
+  runs?: FindingRun[];
   /** Every control reference, offsets in the document. */
   refs: ControlRef[];
   /** The first of `refs` that spans `offset` (without materialising them all: hover asks once per version). */
@@ -180,7 +187,7 @@ export function analyze(file: SourceFile, config: Config, rel: string = file.uri
     // but should one, this file gets one finding saying so; the others are checked as usual.
     r.add(fileUnreadable.id, 0, 0, `This file could not be checked to the end (${errorName(e)}): findings from that point on are missing.`);
   }
-  explainOverflows(r);
+  explainOverflows(r.findings);
   return result;
 }
 
@@ -206,13 +213,15 @@ function reportDeep(deep: readonly DeepValue[], base: number, r: Reporter): void
  * than it can compose (which the guard above keeps from it, unless its count erred) and reports the raw
  * error, which syntax-error then repeats. Findings are shared with caches: replaced, never changed.
  */
-function explainOverflows(r: Reporter): void {
-  const f = r.findings;
+function explainOverflows(f: RawFinding[]): RawFinding[] {
   for (let i = 0; i < f.length; i++) {
-    if (f[i].ruleId !== syntaxError.id || !f[i].message.includes('call stack')) continue;
+    if (!overflowed(f[i])) continue;
     f[i] = { ...f[i], ruleId: fileUnreadable.id, message: 'This value is nested too deep for the YAML parser (it ran out of stack): it was not parsed, so nothing in it was checked but for literal secrets.' };
   }
+  return f;
 }
+
+const overflowed = (f: RawFinding): boolean => f.ruleId === syntaxError.id && f.message.includes('call stack');
 
 function count(n: number): string {
   return n.toLocaleString('en-US');
@@ -284,7 +293,16 @@ function analyzeKnown(file: SourceFile, config: Config, rel: string, host: FileH
     // without the previous cut: the text it reads is not the text the editor changed).
     const shallow = guardYaml(file.uri, file.text, options.prev);
     const text = shallow ? shallow.text : file.text;
-    const inv = analyzeInventory(text, shallow ? new LineIndex(text) : lines, config, r, { whole: options.whole, prev: shallow ? undefined : options.prev, inlineLimit: options.inlineLimit, host }, file.uri);
+    const runs = !shallow && !options.whole;
+    const inv = analyzeInventory(text, shallow ? new LineIndex(text) : lines, config, r, { whole: options.whole, prev: shallow ? undefined : options.prev, inlineLimit: options.inlineLimit, host, runs }, file.uri);
+    const lazy = inv.lazy;
+    if (lazy) {
+      // The whole list in file coordinates only when asked for (code actions, evidence, the CLI): a keystroke's
+      // diagnostics are made from the runs (service.ts checkRuns).
+      let findings: RawFinding[] | undefined;
+      Object.defineProperty(result, 'findings', { enumerable: true, configurable: true, get: () => (findings ??= explainOverflows(lazy.findings().slice())) });
+      if (lazy.runs && !(lazy.syntax && lazy.runs.some((run) => run.findings.some(overflowed)))) result.runs = lazy.runs;
+    }
     if (shallow) {
       reportDeep(shallow.deep, 0, r);
       for (const d of shallow.deep) runTextRules(file.text.slice(d.start, d.end), d.start, r); // (secrets in them are still found)

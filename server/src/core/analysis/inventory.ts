@@ -19,7 +19,7 @@ import type { FileHost, Range } from '../types';
 import { partsOf, splitAfterChange, splitInventory, splitWithIndent, WHOLE, type InventoryChunk, type PreviousCut } from '../lang/inventory';
 import { YamlMapping } from '../lang/yaml-mapping';
 import { recordedHistory, type RecordedHistory } from '../lang/history';
-import { detach, LruCache, shiftFinding, shiftRange, WOULD_BLOCK } from '../chunks';
+import { detach, LruCache, shiftFinding, shiftRange, WOULD_BLOCK, type FindingRun } from '../chunks';
 import { IdentityContext, type IdentityInput, type IdentityLinkAt } from '../rules/nhi/context';
 import type { IdentityLink, InventoryContext } from '../rules/context';
 import { linkResolver } from '../lang/evidence';
@@ -27,7 +27,9 @@ import { identityOwners } from '../rules/ownership/ownership';
 import { unitsReading } from '../rules/registry';
 import { analyzeYaml, runTextRules } from './yaml';
 import { maskMessages } from './mask';
-import { clearWide, internWide } from './intern';
+import { secretInline } from '../rules/secrets/secret-inline';
+import { syntaxError } from '../rules/file/syntax-error';
+import { clearWide, internWide, sameValue } from './intern';
 
 /** What the editor knows of one identity (hover, document symbols, workspace-wide id and owner lists). */
 export interface IdentitySummary {
@@ -59,9 +61,25 @@ interface ChunkResult {
   findings: RawFinding[];
   refs: ControlRef[];
   identities: IdentitySummary[];
-  /** The same results shifted to where the chunk last was (reused while it does not move). */
-  last?: { line: number; findings: RawFinding[]; identities: IdentitySummary[] };
+  /** The identities shifted to where the chunk last was (reused while it does not move). */
+  last?: { line: number; identities: IdentitySummary[] };
+  /** The findings shifted to where the chunk last was (made only when the file's findings are asked for in file coordinates). */
+  lastFindings?: { line: number; findings: RawFinding[] };
+  /**
+   * The inventory-wide units' findings on this chunk's lines at the last analysis that placed it (`abs`, as the units
+   * reported them), relative to the chunk (`rel`: the same objects while they are equal, wherever the chunk moves), and
+   * the chunk's run with them (`run`: its own findings and `rel` in order).
+   */
+  wide?: { line: number; abs: RawFinding[]; rel: RawFinding[]; run: RawFinding[] };
+  /** Its run where it last was (findingRuns): the same object while it neither changes nor moves. */
+  run?: FindingRun;
+  /** Its secret-inline findings (masking the wide units' messages reads them; most chunks have none: NONE). */
+  secrets: readonly RawFinding[];
+  /** Whether it has a syntax-error finding (analyze.ts explains the YAML library's stack overflows: it looks only then). */
+  syntax: boolean;
 }
+
+const NONE: readonly RawFinding[] = [];
 
 /**
  * Chunk results: context key (defaults, frameworks, nhi settings, today, line break, audit period) -> chunk text ->
@@ -100,6 +118,12 @@ export interface InventoryAnalysis {
   /** The same, per chunk (built on first use: a keystroke needs none of them). */
   readonly sections: RefSection[];
   identities: IdentitySummary[];
+  /**
+   * With options.runs, when the file was cut: every finding as runs in the order of the service's sort (position, then
+   * rule ID; equal ones in the order reported), undefined when the runs would not be in that order (the caller sorts the
+   * whole list then); and the whole list as the reporter would have it (header, items, trailing part, the wide units').
+   */
+  lazy?: { runs: FindingRun[] | undefined; findings(): RawFinding[]; syntax: boolean };
 }
 
 export interface InventoryOptions {
@@ -111,6 +135,11 @@ export interface InventoryOptions {
   inlineLimit?: number;
   /** Answers whether the paths identities name exist; without it, none is checked. */
   host?: FileHost;
+  /**
+   * Report the findings as runs (InventoryAnalysis.runs): the items' and the trailing part's findings are not pushed
+   * into the reporter, and the whole list in file coordinates is made only when InventoryAnalysis.findings is called.
+   */
+  runs?: boolean;
 }
 
 /**
@@ -146,6 +175,16 @@ export function analyzeInventory(
   const sections: RefSection[] = [];
   let itemSections: (() => RefSection[]) | undefined;
   const identities: IdentitySummary[] = [];
+  /** With options.runs: the header's and the trailing part's runs, the items' (with their results), and where the header's findings end in r. */
+  const outsideRuns: { kind: InventoryChunk['kind']; run: FindingRun }[] = [];
+  const itemLines: number[] = [];
+  const itemResults: ChunkResult[] = [];
+  let headerEnd = 0;
+  /** When cut: each identity as its chunk reported it (relative to the chunk) and the chunk's line (InventoryContext.placed). */
+  let placedIdentities: IdentitySummary[] | undefined;
+  const placedLines: number[] = [];
+  let after: RawFinding[] = []; // (the trailing part's, pushed after the items': the findings stay in file order)
+  let lazy: InventoryAnalysis['lazy'];
 
   if (chunks[0].kind === 'whole') {
     if (text.length >= (options.inlineLimit ?? Infinity)) throw WOULD_BLOCK;
@@ -162,16 +201,17 @@ export function analyzeInventory(
     maskMessages(r.findings, r.lines, first);
   } else {
     let defaults: Record<string, unknown> = {};
-    let after: RawFinding[] = []; // (the trailing part's, pushed after the items': the findings stay in file order)
     for (const chunk of chunks) {
       if (chunk.kind === 'item') continue;
       const res = checkOutside(text.slice(chunk.start, chunk.end), chunk.kind === 'header', config, options.inlineLimit);
       if (chunk.kind === 'header') for (const f of res.findings) r.findings.push(shiftFinding(f, chunk.line));
       else after = after.concat(res.findings.map((f) => shiftFinding(f, chunk.line)));
+      if (options.runs) outsideRuns.push({ kind: chunk.kind, run: { line: chunk.line, findings: res.findings } });
       if (res.refs.length) sections.push({ base: chunk.start, refs: res.refs });
       if (chunk.kind === 'header') defaults = res.defaults;
     }
     const { key: ctxKey, ctx } = contextCache(defaults, config, today, eol);
+    placedIdentities = [];
     // This file's chunks of the last analysis, matched by index from the front and from the back: an
     // edit leaves all but one chunk as they were, found with one string comparison (slice + ===; no
     // hashing of the whole file as a Map lookup per chunk would do). After a known change the index
@@ -204,13 +244,21 @@ export function analyzeInventory(
       k++;
       const dl = chunk.line;
       const last = res.last;
-      const moved = !last || last.line !== dl;
-      const out = moved ? { line: dl, findings: res.findings.map((f) => shiftFinding(f, dl)), identities: res.identities.map((x) => shiftSummary(x, dl)) } : last;
+      const out = !last || last.line !== dl ? { line: dl, identities: res.identities.length ? res.identities.map((x) => shiftSummary(x, dl)) : res.identities } : last;
       res.last = out;
-      for (const f of out.findings) r.findings.push(f);
       for (const x of out.identities) identities.push(x);
+      for (const x of res.identities) {
+        placedIdentities!.push(x);
+        placedLines.push(dl);
+      }
+      if (options.runs) {
+        itemLines.push(dl);
+        itemResults.push(res);
+      }
+      else for (const f of placedFindings(res, dl)) r.findings.push(f);
     }
-    for (const f of after) r.findings.push(f);
+    if (options.runs) headerEnd = r.findings.length;
+    else for (const f of after) r.findings.push(f);
     itemSections = () => {
       const out = sections.slice();
       let i = 0;
@@ -224,15 +272,46 @@ export function analyzeInventory(
     }
   }
 
-  const inventory: InventoryContext = { identities, r, uri, ...linkResolver(options.host, uri) };
+  const inventory: InventoryContext = { identities, r, uri, ...linkResolver(options.host, uri), ...(placedIdentities ? { placed: { identities: placedIdentities, lines: placedLines } } : {}) };
   const wide = r.findings.length;
   for (const u of unitsReading('inventory')) u.inventory!(inventory);
-  maskMessages(r.findings, r.lines, wide);
+  const secrets: RawFinding[] = [];
+  if (options.runs) {
+    // (The items' and the trailing part's findings are not in r: masking reads the secrets they found.)
+    for (let k = 0; k < itemResults.length; k++) for (const f of itemResults[k].secrets) secrets.push(shiftFinding(f, itemLines[k]));
+    for (const f of after) if (f.ruleId === secretInline.id) secrets.push(f);
+  }
+  if (secrets.length) {
+    const list = secrets.concat(r.findings);
+    maskMessages(list, r.lines, secrets.length + wide);
+    for (let i = wide; i < r.findings.length; i++) r.findings[i] = list[secrets.length + i];
+  } else maskMessages(r.findings, r.lines, wide);
   if (uri && !options.whole) internWide(`inventory:${uri}`, r.findings, wide);
+  if (options.runs && chunks[0].kind !== 'whole') {
+    const all = r.findings;
+    const wideFindings = all.slice(wide);
+    const trailing = after;
+    let flat: RawFinding[] | undefined;
+    lazy = {
+      runs: findingRuns(outsideRuns, itemLines, itemResults, wideFindings),
+      syntax: itemResults.some((res) => res.syntax) || outsideRuns.some((o) => o.run.findings.some((f) => f.ruleId === syntaxError.id)) || wideFindings.some((f) => f.ruleId === syntaxError.id),
+      findings: () => {
+        if (flat) return flat;
+        const out = all.slice(0, headerEnd);
+        itemResults.forEach((res, k) => {
+          for (const f of placedFindings(res, itemLines[k])) out.push(f);
+        });
+        for (const f of trailing) out.push(f);
+        for (const f of wideFindings) out.push(f);
+        return (flat = out);
+      },
+    };
+  }
   let refs: ControlRef[] | undefined;
   let all: RefSection[] | undefined;
   return {
     identities,
+    lazy,
     get sections() {
       return (all ??= itemSections ? itemSections() : sections);
     },
@@ -241,6 +320,144 @@ export function analyzeInventory(
     },
   };
 }
+
+/** A chunk's findings where it is (line `dl`): its own objects at line 0, else copies, kept while it stays there. */
+function placedFindings(res: ChunkResult, dl: number): RawFinding[] {
+  if (dl === 0) return res.findings;
+  const last = res.lastFindings;
+  if (last && last.line === dl) return last.findings;
+  const findings = res.findings.map((f) => shiftFinding(f, dl));
+  res.lastFindings = { line: dl, findings };
+  return findings;
+}
+
+/** x before y in the service's order, x relative to line lx and y to ly (compareFindings of the placed findings). */
+function before(x: RawFinding, lx: number, y: RawFinding, ly: number): boolean {
+  const a = x.range.start;
+  const b = y.range.start;
+  const d = a.line + lx - (b.line + ly) || a.character - b.character;
+  return d < 0 || (d === 0 && x.ruleId < y.ruleId);
+}
+
+/** Stable merge of two lists each in compareFindings order (ties: `a`'s first). */
+export function mergeSorted<F extends { range: Range; ruleId: string }>(a: readonly F[], b: readonly F[]): F[] {
+  const out: F[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(compareFindings(b[j], a[i]) < 0 ? b[j++] : a[i++]);
+  while (i < a.length) out.push(a[i++]);
+  while (j < b.length) out.push(b[j++]);
+  return out;
+}
+
+/**
+ * The runs of an inventory's findings: the header's, each identity's (its own findings and the wide units' on its
+ * lines, relative to its first line: the same objects wherever it moves), the trailing part's. The order is that of a
+ * stable sort of the reporter's whole list (header, items, trailing part, wide units) by compareFindings, or undefined
+ * where the runs cannot give it (a finding sorting before the end of the run before it). An identity's run is the same
+ * object while its findings are and it stays on its line; nothing is allocated for an identity that did not change.
+ */
+function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: FindingRun }[], itemLines: readonly number[], itemResults: readonly ChunkResult[], wide: readonly RawFinding[]): FindingRun[] | undefined {
+  const header = outside.find((o) => o.kind === 'header')?.run;
+  const trailing = outside.find((o) => o.kind === 'trailing')?.run;
+  // Regions by first line: [line 0 before anything], [header], items, [trailing]; region r of the items is r - first.
+  const lead: FindingRun[] = [];
+  const firstLine = header?.line ?? itemLines[0] ?? trailing?.line ?? 0;
+  if (firstLine > 0 || (!header && !itemLines.length && !trailing)) lead.push({ line: 0, findings: [] });
+  if (header) lead.push(header);
+  const first = lead.length;
+  const count = first + itemLines.length + (trailing ? 1 : 0);
+  // (Plain arrays of small integers: typed arrays would allocate a backing store outside the heap per keystroke.)
+  const regionLines: number[] = new Array(count);
+  for (let r = 0; r < count; r++) {
+    regionLines[r] = r < first ? lead[r].line : r < first + itemLines.length ? itemLines[r - first] : trailing!.line;
+    if (r && regionLines[r] <= regionLines[r - 1]) return undefined;
+  }
+  // The wide findings of each region, in the order reported (a counting sort: `order` lists them region by region).
+  const regionOf: number[] = new Array(wide.length);
+  const starts: number[] = new Array(count + 1).fill(0);
+  let r = 0;
+  for (let k = 0; k < wide.length; k++) {
+    const line = wide[k].range.start.line;
+    // (Mostly in order: the units go through the identities in order.)
+    if (!(regionLines[r] <= line && (r + 1 >= count || line < regionLines[r + 1]))) {
+      let lo = 0;
+      let hi = count - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (regionLines[mid] <= line) lo = mid;
+        else hi = mid - 1;
+      }
+      r = lo;
+    }
+    regionOf[k] = r;
+    starts[r + 1]++;
+  }
+  for (let k = 0; k < count; k++) starts[k + 1] += starts[k];
+  const order: number[] = new Array(wide.length);
+  const next = starts.slice(0, count);
+  for (let k = 0; k < wide.length; k++) order[next[regionOf[k]]++] = k;
+  const runs: FindingRun[] = [];
+  for (let i = 0; i < count; i++) {
+    const line = regionLines[i];
+    const c = i >= first && i < first + itemLines.length ? itemResults[i - first] : undefined;
+    const own = c ? c.findings : i < first ? lead[i].findings : trailing!.findings;
+    const from = starts[i];
+    const n = starts[i + 1] - from;
+    let findings = own;
+    if (n) {
+      const kept = c?.wide;
+      let same = !!kept && kept.line === line && kept.abs.length === n;
+      for (let k = 0; same && k < n; k++) same = kept!.abs[k] === wide[order[from + k]];
+      if (same) findings = kept!.run;
+      else {
+        const abs: RawFinding[] = new Array(n);
+        const rel: RawFinding[] = new Array(n);
+        let sameRel = !!kept && kept.rel.length === n;
+        for (let k = 0; k < n; k++) {
+          const f = (abs[k] = wide[order[from + k]]);
+          const old = kept?.rel[k];
+          rel[k] = old !== undefined && samePlaced(old, f, line) ? old : shiftFinding(f, -line);
+          if (rel[k] !== old) sameRel = false;
+        }
+        const run = sameRel ? kept!.run : mergeSorted(own, rel.slice().sort(compareFindings));
+        if (c) c.wide = { line, abs, rel: sameRel ? kept!.rel : rel, run };
+        findings = run;
+      }
+    } else if (c?.wide) c.wide = undefined;
+    if (!findings.length) continue;
+    const prev = runs[runs.length - 1];
+    if (prev && !before(prev.findings[prev.findings.length - 1], prev.line, findings[0], line)) return undefined;
+    let run: FindingRun;
+    if (c) {
+      const kept = c.run;
+      run = kept && kept.line === line && kept.findings === findings ? kept : (c.run = { line, findings });
+    } else run = i < first && findings === lead[i].findings ? lead[i] : { line, findings };
+    runs.push(run);
+  }
+  return runs;
+}
+
+/** Is `f` (in file coordinates) the finding `rel` (relative to line `line`) placed there? (intern.ts sameFinding, shifted.) */
+function samePlaced(rel: RawFinding, f: RawFinding, line: number): boolean {
+  const x = rel.range;
+  const y = f.range;
+  return (
+    rel.ruleId === f.ruleId &&
+    x.start.line + line === y.start.line &&
+    x.start.character === y.start.character &&
+    x.end.line + line === y.end.line &&
+    x.end.character === y.end.character &&
+    rel.message === f.message &&
+    sameValue(rel.data, f.data) &&
+    sameValue(rel.suppressed, f.suppressed) &&
+    'data' in rel === 'data' in f &&
+    'suppressed' in rel === 'suppressed' in f &&
+    (rel.fixes.length === 0 && f.fixes.length === 0 ? true : sameValue(rel.fixes, shiftFinding(f, -line).fixes))
+  );
+}
+
+const sameList = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * Checks and caches the identities of an inventory a few at a time, until `stop()` says so; returns
@@ -355,7 +572,8 @@ function checkChunk(chunkText: string, defaults: Record<string, unknown>, config
   r.findings.sort(compareFindings); // (in the order the service gives them: a file's findings are then runs already sorted)
   // (Kept for as long as the chunk is cached: lists cut to their length. A list grown by push keeps room for 17
   // entries, ~150 bytes, where one or two are used: ~12 MiB at 20,000 identities over these and the summaries' lists.)
-  return { text: chunkText, findings: r.findings.slice(), refs: refs.slice(), identities: identities.slice(), last: undefined };
+  const secrets = r.findings.filter((f) => f.ruleId === secretInline.id);
+  return { text: chunkText, findings: r.findings.slice(), refs: refs.slice(), identities: identities.slice(), last: undefined, secrets: secrets.length ? secrets : NONE, syntax: r.findings.some((f) => f.ruleId === syntaxError.id) };
 }
 
 function summary(f: IdentityFacts, item: YAMLMap, text: string, lines: LineIndex): IdentitySummary {

@@ -97,6 +97,12 @@ export interface InventoryContext {
   resolve(path: string, anchor?: string): Resolution | undefined;
   /** The front matter `type` of a Markdown file the inventory links to (undefined when unreadable or none). */
   typeOf(path: string): string | undefined;
+  /**
+   * When the inventory was cut into identities: each identity as its chunk reported it, relative to the chunk's first
+   * line (the same objects wherever the chunk moves), and that line, by index of `identities`. A unit may keep what it
+   * made per relative identity (or link) and shift it by the line (nhi-offboarding-missing).
+   */
+  placed?: { identities: readonly IdentityRecord[]; lines: readonly number[] };
 }
 
 /** One section of a Markdown body; offsets relative to the section's text. */

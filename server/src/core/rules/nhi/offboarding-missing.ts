@@ -12,6 +12,7 @@ import type { Fix } from '../../types';
 import { scalarText } from '../../lang/yaml-mapping';
 import { defineRule } from '../meta';
 import type { IdentityLink } from '../context';
+import { shiftFinding } from '../../chunks';
 import type { RuleUnit } from '../rule';
 import type { RawFinding } from '../../report';
 import { citation } from './context';
@@ -58,20 +59,26 @@ export const offboardingMissing: RuleUnit = {
     );
   },
   inventory(c) {
-    for (const x of c.identities) {
-      for (const l of x.links ?? []) {
-        if (l.of !== 'offboarding') continue;
+    c.identities.forEach((x, k) => {
+      const links = x.links ?? [];
+      // (Kept per link of the identity as its chunk reported it: an identity moved by a line break above it gets its
+      // finding shifted, not made again.)
+      const rel = c.placed?.identities[k].links;
+      const line = c.placed?.lines[k] ?? 0;
+      links.forEach((l, m) => {
+        if (l.of !== 'offboarding') return;
         const res = c.resolve(l.path, l.anchor);
-        if (res === undefined) continue;
+        if (res === undefined) return;
         const type = res === 'missing' || res === 'no-anchor' || res === 'dir' ? undefined : c.typeOf(l.path);
-        if (type === 'runbook' || type === 'procedure') continue;
+        if (type === 'runbook' || type === 'procedure') return;
         // (The finding of a link seen at the last analysis, resolving as then, is that finding again: an unchanged
         // identity costs no new text or object, and what is kept per finding downstream is reused. A link object
         // belongs to one identity summary, made once per place: its range, value and identity are fixed.)
-        const kept = said.get(l);
+        const key = rel?.[m] ?? l;
+        const kept = said.get(key);
         if (kept && kept.res === res && kept.type === type) {
-          c.r.findings.push(kept.finding);
-          continue;
+          c.r.findings.push(kept.line === line ? kept.finding : shiftFinding(kept.finding, line - kept.line));
+          return;
         }
         const message = offboardingMessage(x.id, l, res, type);
         const s = c.r.lines.offsetAt(l.range.start);
@@ -79,9 +86,9 @@ export const offboardingMissing: RuleUnit = {
         const data = { ...(x.id !== undefined ? { identity: x.id } : {}), target: l.value };
         if (res === 'missing' || res === 'no-anchor') c.r.add(nhiOffboardingMissing.id, s, e, message, [], data);
         else c.r.add(nhiOffboardingMissing.id, s, e, message, [], { ...data, severity: 'info', notRunbook: true });
-        said.set(l, { res, type, finding: c.r.findings[c.r.findings.length - 1] });
-      }
-    }
+        said.set(key, { res, type, line: rel ? line : 0, finding: c.r.findings[c.r.findings.length - 1] });
+      });
+    });
   },
 };
 
@@ -89,7 +96,7 @@ export const offboardingMissing: RuleUnit = {
  * The finding of each link at its last analysis (a link object belongs to one identity summary, made once per place).
  * Shared between analyses, so never changed: analysis/mask.ts replaces a finding it masks by a copy.
  */
-const said = new WeakMap<IdentityLink, { res: string; type: string | undefined; finding: RawFinding }>();
+const said = new WeakMap<IdentityLink, { res: string; type: string | undefined; line: number; finding: RawFinding }>();
 
 function offboardingMessage(id: string | undefined, l: IdentityLink, res: string, type: string | undefined): string {
   const subject = id !== undefined ? `Identity '${id}'` : 'This identity';
