@@ -64,6 +64,14 @@ export interface FindingRun<F = RawFinding> {
   findings: readonly F[];
 }
 
+/** Is x before y in compareFindings' order (report.ts), x relative to line lx and y to line ly (FindingRun)? */
+export function placedBefore(x: RawFinding, lx: number, y: RawFinding, ly: number): boolean {
+  const a = x.range.start;
+  const b = y.range.start;
+  const d = a.line + lx - (b.line + ly) || a.character - b.character;
+  return d < 0 || (d === 0 && x.ruleId < y.ruleId);
+}
+
 /** A chunk-relative finding moved to the chunk's place in the file (`lines` = the chunk's first line). */
 export function shiftFinding(f: RawFinding, lines: number): RawFinding {
   if (lines === 0) return f;

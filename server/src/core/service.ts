@@ -6,7 +6,7 @@ import { catalog, type Control } from './catalog/catalog';
 import { FRAMEWORKS } from './catalog/frameworks';
 import { DEFAULT_OWNERS_FILE, defaultConfig, type Config, type FrameworkId } from './config';
 import { analyze, attachAnalysis, classify, forgetGuards, isBinary, warm, type Analysis, type DetachedAnalysis } from './analysis/analyze';
-import { KeptInOrder, shiftFinding, WOULD_BLOCK, type FindingRun } from './chunks';
+import { KeptInOrder, placedBefore, shiftFinding, WOULD_BLOCK, type FindingRun } from './chunks';
 
 /** Files smaller than this are analysed in one go (a few milliseconds). */
 const WARM_MIN_CHARS = 64 * 1024;
@@ -123,7 +123,6 @@ export class IsmsService {
   readonly names = new NameIndex();
   private checked = new WeakMap<Analysis, Finding[]>();
   private withSeverity = new WeakMap<object, Finding | null>();
-  /** Each run of findings (analysis runs: the same array while its chunk is unchanged) with the configured severities. */
   /** Each open file's runs at its last checkRuns, with the configured severities. */
   private keptRuns = new Map<string, KeptInOrder<readonly RawFinding[], FindingRun<Finding>>>();
   /** checkRuns of each analysis, with the cross-file findings it merged. */
@@ -549,7 +548,7 @@ export class IsmsService {
     const out: Finding[] = [];
     for (const f of findings) {
       const sev = this.severity(f.ruleId, f.data?.severity);
-      if (sev) out.push(withSeverity(f, sev));
+      if (sev) out.push(severityApplied(f, sev));
     }
     return out;
   }
@@ -590,11 +589,7 @@ export class IsmsService {
     for (let k = 1; k < out.length; k++) {
       const x = out[k - 1];
       const y = out[k];
-      if (!x.findings.length || !y.findings.length) continue;
-      const a = x.findings[x.findings.length - 1].range.start;
-      const b = y.findings[0].range.start;
-      const d = a.line + x.line - (b.line + y.line) || a.character - b.character;
-      if (d > 0 || (d === 0 && x.findings[x.findings.length - 1].ruleId >= y.findings[0].ruleId)) return undefined;
+      if (x.findings.length && y.findings.length && !placedBefore(x.findings[x.findings.length - 1], x.line, y.findings[0], y.line)) return undefined;
     }
     return out.filter((r) => r.findings.length);
   }
@@ -614,7 +609,7 @@ export class IsmsService {
         if (c === undefined) {
           const sev = this.severity(f.ruleId, f.data?.severity);
           // (Messages, fix titles and data come masked from the drivers: analysis/mask.ts.)
-          c = sev ? withSeverity(f, sev) : null;
+          c = sev ? severityApplied(f, sev) : null;
           if (reuse) this.withSeverity.set(f, c);
         }
         if (c) own.push(c);
@@ -1373,19 +1368,19 @@ export class IsmsService {
   }
 }
 
-/** The path of `to` relative to the folder of `from` (both workspace-relative, `/`-separated). */
 /**
  * A finding with its configured severity: the keys of `{ ...f, severity }` in the same order, built from one literal
  * (a spread at a site that meets findings of many shapes gives each copy a hidden class of its own on Node 20's V8:
  * thousands of maps kept with the findings of a large inventory).
  */
-function withSeverity(f: RawFinding, severity: Severity): Finding {
+function severityApplied(f: RawFinding, severity: Severity): Finding {
   if (f.data === undefined && f.suppressed === undefined) return { ruleId: f.ruleId, message: f.message, range: f.range, fixes: f.fixes, severity };
   if (f.suppressed === undefined) return { ruleId: f.ruleId, message: f.message, range: f.range, fixes: f.fixes, data: f.data, severity };
   if (f.data === undefined) return { ruleId: f.ruleId, message: f.message, range: f.range, fixes: f.fixes, suppressed: f.suppressed, severity };
   return { ruleId: f.ruleId, message: f.message, range: f.range, fixes: f.fixes, data: f.data, suppressed: f.suppressed, severity };
 }
 
+/** The path of `to` relative to the folder of `from` (both workspace-relative, `/`-separated). */
 export function relativePath(from: string, to: string): string {
   const a = from.split('/').slice(0, -1).filter((x) => x !== '' && x !== '.');
   const b = to.split('/').filter((x) => x !== '' && x !== '.');
@@ -1488,4 +1483,3 @@ function textHash(text: string): string {
   }
   return `${text.length}:${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}`;
 }
-

@@ -19,7 +19,7 @@ import type { FileHost, Range } from '../types';
 import { partsOf, splitAfterChange, splitInventory, splitWithIndent, WHOLE, type InventoryChunk, type PreviousCut } from '../lang/inventory';
 import { YamlMapping } from '../lang/yaml-mapping';
 import { recordedHistory, type RecordedHistory } from '../lang/history';
-import { detach, LruCache, shiftFinding, shiftRange, WOULD_BLOCK, type FindingRun } from '../chunks';
+import { detach, LruCache, placedBefore, shiftFinding, shiftRange, WOULD_BLOCK, type FindingRun } from '../chunks';
 import { IdentityContext, type IdentityInput, type IdentityLinkAt } from '../rules/nhi/context';
 import type { IdentityLink, InventoryContext } from '../rules/context';
 import { linkResolver } from '../lang/evidence';
@@ -331,14 +331,6 @@ function placedFindings(res: ChunkResult, dl: number): RawFinding[] {
   return findings;
 }
 
-/** x before y in the service's order, x relative to line lx and y to ly (compareFindings of the placed findings). */
-function before(x: RawFinding, lx: number, y: RawFinding, ly: number): boolean {
-  const a = x.range.start;
-  const b = y.range.start;
-  const d = a.line + lx - (b.line + ly) || a.character - b.character;
-  return d < 0 || (d === 0 && x.ruleId < y.ruleId);
-}
-
 /** Stable merge of two lists each in compareFindings order (ties: `a`'s first). */
 export function mergeSorted<F extends { range: Range; ruleId: string }>(a: readonly F[], b: readonly F[]): F[] {
   const out: F[] = [];
@@ -427,7 +419,7 @@ function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: Find
     } else if (c?.wide) c.wide = undefined;
     if (!findings.length) continue;
     const prev = runs[runs.length - 1];
-    if (prev && !before(prev.findings[prev.findings.length - 1], prev.line, findings[0], line)) return undefined;
+    if (prev && !placedBefore(prev.findings[prev.findings.length - 1], prev.line, findings[0], line)) return undefined;
     let run: FindingRun;
     if (c) {
       const kept = c.run;
@@ -456,8 +448,6 @@ function samePlaced(rel: RawFinding, f: RawFinding, line: number): boolean {
     (rel.fixes.length === 0 && f.fixes.length === 0 ? true : sameValue(rel.fixes, shiftFinding(f, -line).fixes))
   );
 }
-
-const sameList = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * Checks and caches the identities of an inventory a few at a time, until `stop()` says so; returns
