@@ -9,17 +9,24 @@
 import type { Message } from 'vscode-languageserver/node';
 import { KeptInOrder } from '../core/chunks';
 
-/**
- * The UTF-8 JSON of each diagnostic sent (diagnostics are never mutated once made: server.ts makes each once per finding
- * and place), in one or two parts (a moved one: its range, then the JSON after it).
- */
-const bytesOf = new WeakMap<object, Buffer | [Buffer, Buffer]>();
+/** A diagnostic's JSON: its bytes, or (one moved by a line break: movedParts) the text up to its range's end and the kept rest. */
+type Parts = Buffer | { head: string; tail: Buffer };
 
-function diagnosticBytes(d: unknown): Buffer | [Buffer, Buffer] {
+/** The JSON of each diagnostic sent outside runs (diagnostics are never mutated once made: server.ts makes each once per finding). */
+const bytesOf = new WeakMap<object, Parts>();
+
+/**
+ * The JSON of a diagnostic: kept, or made (movedParts, else JSON.stringify) and kept per diagnostic when `keep` (a
+ * diagnostic of a run is not kept: its run's bytes are, runBytesOf).
+ */
+function diagnosticParts(d: unknown, keep: boolean): Parts {
   if (typeof d !== 'object' || d === null) return Buffer.from(JSON.stringify(d) ?? 'null');
-  let b = bytesOf.get(d);
-  if (b === undefined) bytesOf.set(d, (b = movedBytes(d as Record<string, unknown>) ?? Buffer.from(JSON.stringify(d))));
-  return b;
+  let p = bytesOf.get(d);
+  if (p === undefined) {
+    p = movedParts(d as Record<string, unknown>) ?? Buffer.from(JSON.stringify(d));
+    if (keep) bytesOf.set(d, p);
+  }
+  return p;
 }
 
 /** JSON.stringify of a range as the core makes them (exactly start and end, each exactly line and character, integers), else undefined. */
@@ -49,11 +56,6 @@ function keysAre(o: object, keys: readonly string[]): boolean {
   let i = 0;
   for (const k in o) if (k !== keys[i++]) return false;
   return i === keys.length;
-}
-
-function movedBytes(d: Record<string, unknown>): [Buffer, Buffer] | undefined {
-  const p = movedParts(d);
-  return p && [Buffer.from(p.head, 'latin1'), p.tail];
 }
 
 /** A diagnostic of server.ts's shape as the JSON up to its range's end (ASCII) and the kept rest; undefined for other shapes. */
@@ -89,32 +91,19 @@ export function noteRuns(list: readonly unknown[], runs: readonly (readonly unkn
 
 /** The JSON of a run's diagnostics, joined by commas, in one buffer. */
 function runBytesOf(run: readonly unknown[]): Buffer {
-  const heads: (string | undefined)[] = new Array(run.length);
-  const bodies: Buffer[] = new Array(run.length);
+  const parts = run.map((d) => diagnosticParts(d, false));
   let total = run.length - 1;
-  run.forEach((d, i) => {
-    const kept = typeof d === 'object' && d !== null ? bytesOf.get(d) : undefined;
-    if (Buffer.isBuffer(kept)) bodies[i] = kept;
-    else if (kept) {
-      heads[i] = kept[0].toString('latin1');
-      bodies[i] = kept[1];
-    } else {
-      const moved = typeof d === 'object' && d !== null ? movedParts(d as Record<string, unknown>) : undefined;
-      if (moved) {
-        heads[i] = moved.head;
-        bodies[i] = moved.tail;
-      } else bodies[i] = Buffer.from(JSON.stringify(d) ?? 'null');
-    }
-    total += (heads[i]?.length ?? 0) + bodies[i].length;
-  });
+  for (const p of parts) total += Buffer.isBuffer(p) ? p.length : p.head.length + p.tail.length;
   const b = Buffer.allocUnsafe(total);
   let at = 0;
-  for (let i = 0; i < run.length; i++) {
+  parts.forEach((p, i) => {
     if (i) b[at++] = 44; // ,
-    const h = heads[i];
-    if (h !== undefined) at += b.write(h, at, 'latin1');
-    at += bodies[i].copy(b, at);
-  }
+    if (Buffer.isBuffer(p)) at += p.copy(b, at);
+    else {
+      at += b.write(p.head, at, 'latin1');
+      at += p.tail.copy(b, at);
+    }
+  });
   return b;
 }
 
@@ -147,9 +136,9 @@ export function messageBytes(msg: Message): Buffer {
   }
   for (let i = 0; i < diagnostics.length; i++) {
     if (i) parts.push(COMMA);
-    const b = diagnosticBytes(diagnostics[i]);
-    if (Buffer.isBuffer(b)) parts.push(b);
-    else parts.push(b[0], b[1]);
+    const p = diagnosticParts(diagnostics[i], true);
+    if (Buffer.isBuffer(p)) parts.push(p);
+    else parts.push(Buffer.from(p.head, 'latin1'), p.tail);
   }
   parts.push(Buffer.from(head.slice(at)));
   return Buffer.concat(parts);
