@@ -38,20 +38,11 @@ export function writeResults(format: Format, results: FileResult[], covered: Map
 export function summarize(results: readonly FileResult[]): { files: number; errors: number; warnings: number; infos: number; suppressed: number } {
   const out = { files: results.length, errors: 0, warnings: 0, infos: 0, suppressed: 0 };
   for (const r of results) {
-    const c = renderedOf(r)?.counts;
-    if (c) {
-      out.errors += c.error;
-      out.warnings += c.warning;
-      out.infos += c.info + c.hint;
-      out.suppressed += c.suppressed;
-      continue;
-    }
-    for (const f of r.findings) {
-      if (f.suppressed) out.suppressed++;
-      else if (f.severity === 'error') out.errors++;
-      else if (f.severity === 'warning') out.warnings++;
-      else out.infos++;
-    }
+    const c = countsOf(r);
+    out.errors += c.error;
+    out.warnings += c.warning;
+    out.infos += c.info + c.hint;
+    out.suppressed += c.suppressed;
   }
   return out;
 }
@@ -75,11 +66,12 @@ export interface FindingCounts {
   suppressed: number;
 }
 
-export function countFindings(findings: readonly Finding[]): FindingCounts {
+/** The counts of `findings`; of those not suppressed, only the ones `counted` says (default: all). */
+export function countFindings(findings: readonly Finding[], counted?: (f: Finding) => boolean): FindingCounts {
   const c: FindingCounts = { error: 0, warning: 0, info: 0, hint: 0, suppressed: 0 };
   for (const f of findings) {
     if (f.suppressed) c.suppressed++;
-    else c[f.severity]++;
+    else if (!counted || counted(f)) c[f.severity]++;
   }
   return c;
 }
@@ -101,6 +93,8 @@ export function renderResult(r: FileResult): string {
 /** Results whose JSON text was rendered where they were checked (a worker thread), with their counts. */
 const rendered = new WeakMap<FileResult, { text: string; counts: FindingCounts }>();
 const renderedOf = (r: FileResult) => rendered.get(r);
+/** A result's counts: as rendered where it was checked, else counted from its findings (countFindings' `counted`). */
+const countsOf = (r: FileResult, counted?: (f: Finding) => boolean): FindingCounts => renderedOf(r)?.counts ?? countFindings(r.findings, counted);
 
 /**
  * A file's result from its JSON text (renderResult) and counts, rendered where it was checked: written and counted as
@@ -127,14 +121,12 @@ export function renderedResult(path: string, kind: string, text: string, counts:
 export function openCounts(results: readonly FileResult[], isNew: (f: FileResult['findings'][number]) => boolean): { error: number; warning: number; info: number; hint: number } {
   const c = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const r of results) {
-    const k = renderedOf(r)?.counts;
-    if (k) {
-      // (A rendered result's findings came straight from the check: no baseline has marked them.)
-      c.error += k.error;
-      c.warning += k.warning;
-      c.info += k.info;
-      c.hint += k.hint;
-    } else for (const f of r.findings) if (!f.suppressed && isNew(f)) c[f.severity]++;
+    // (A rendered result's findings came straight from the check: no baseline has marked them.)
+    const k = countsOf(r, isNew);
+    c.error += k.error;
+    c.warning += k.warning;
+    c.info += k.info;
+    c.hint += k.hint;
   }
   return c;
 }
