@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT, server } from './helpers/root';
 import { runIsms } from './helpers/cli';
+import { yamlExpectations } from './helpers/markers';
 
 const { readKubernetes } = server('core/discovery/kubernetes.js');
 const { readWorkflow } = server('core/discovery/workflows.js');
@@ -51,14 +52,7 @@ function walk(dir: string): string[] {
 }
 
 /** `line:rule` of every `# expect: rule` marker of the discovery rules in a file. */
-function expected(text: string): string[] {
-  const out: string[] = [];
-  text.split(/\r?\n/).forEach((l, i) => {
-    const m = /#\s*expect:\s*(.+)$/.exec(l);
-    if (m) for (const id of m[1].split(/[,\s]+/).filter(Boolean)) if (DISCOVERY_RULES.includes(id)) out.push(`${i + 1}:${id}`);
-  });
-  return out.sort();
-}
+const expected = (text: string): string[] => yamlExpectations(text, (id) => DISCOVERY_RULES.includes(id));
 
 /** A service over a fixture project as the server has it after its walk: every file indexed, discovery complete. */
 function workspaceService(root: string, readers?: unknown) {

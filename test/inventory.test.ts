@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { server, ROOT } from './helpers/root';
 import { prng as rng } from './helpers/prng';
 import { ruleTester } from './helpers/rule-tester';
+import { yamlExpectations } from './helpers/markers';
 
 const { IsmsService } = server('core/service.js');
 const { defaultConfig } = server('core/config.js');
@@ -42,14 +43,7 @@ function check(text: string, uri = 'inv.nhi.yaml', cfg = config()): any[] {
   return new IsmsService({ relativePath: (p: string) => p }, cfg).check({ uri, text });
 }
 
-function expected(text: string): string[] {
-  const out: string[] = [];
-  text.split(/\r?\n/).forEach((l, i) => {
-    const m = /#\s*expect:\s*(.+)$/.exec(l);
-    if (m) for (const id of m[1].split(/[,\s]+/).filter(Boolean)) out.push(`${i + 1}:${id}`);
-  });
-  return out.sort();
-}
+const expected = (text: string): string[] => yamlExpectations(text);
 
 function applyEdits(text: string, edits: any[]): string {
   const lines = new LineIndex(text);

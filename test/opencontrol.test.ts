@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { server, ROOT } from './helpers/root';
 import { runIsms } from './helpers/cli';
+import { yamlExpectations } from './helpers/markers';
 
 const { IsmsService } = server('core/service.js');
 const { defaultConfig } = server('core/config.js');
@@ -27,14 +28,7 @@ function* walk(d: string): Generator<string> {
   }
 }
 
-function expected(text: string): string[] {
-  const out: string[] = [];
-  text.split(/\r?\n/).forEach((l, i) => {
-    const m = /#\s*expect:\s*(.+)$/.exec(l);
-    if (m) for (const id of m[1].split(/[,\s]+/).filter(Boolean)) out.push(`${i + 1}:${id}`);
-  });
-  return out.sort();
-}
+const expected = (text: string): string[] => yamlExpectations(text);
 
 const config = (frameworks = ALL) => Object.assign(defaultConfig(), { today: '2026-11-23', frameworks });
 const service = (frameworks = ALL) => new IsmsService({ relativePath: (p: string) => path.relative(DIR, p).split(path.sep).join('/') }, config(frameworks));
