@@ -1,0 +1,147 @@
+/**
+ * The server's rehearsal of the keystroke path (server.ts REHEARSAL): after the first large document of a kind is
+ * checked, a typed space and its removal go through the change path with nothing sent. It must leave no trace a user
+ * can see: no publish, and every later publish equal to what the CLI finds in the same text, whether the user's
+ * change comes after the rehearsal or in the middle of it.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT } from './helpers/root';
+import { LspClient } from './helpers/lsp-client';
+
+const TODAY = '2026-11-23';
+
+/** An inventory of `n` identities with findings of several rules (rotation overdue, admin privilege, unknown control). */
+function inventory(n: number): string {
+  const out = ['kind: nhi-inventory', 'identities:'];
+  for (let i = 0; i < n; i++) {
+    out.push(
+      `  - id: svc-${i}`,
+      `    type: service-account`,
+      `    owner: team-${i % 5}@example.com`,
+      `    purpose: runs the nightly job ${i} of the billing pipeline`,
+      `    privileges: [${i % 9 === 0 ? 'admin' : 'read'}]`,
+      `    secret_store: vault`,
+      `    rotation: P90D`,
+      `    last_rotated: 2026-0${1 + (i % 9)}-05`,
+      `    review_cadence: quarterly`,
+      `    last_reviewed: 2026-10-01`,
+      `    controls: [CSF:PR.AA-01${i % 13 === 0 ? ', CSF:PR.AA-99' : ''}]`,
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+/** A runbook of `n` sections citing controls, with a fragment link to the previous section. */
+function runbook(n: number): string {
+  const out = ['---', 'type: runbook', 'owner: sre@example.com', 'review_cadence: annual', 'last_reviewed: 2026-06-01', 'controls: [CSF:PR.AA-01]', '---', '# Operations', ''];
+  for (let i = 0; i < n; i++) {
+    out.push(`## Step ${i}`, '', `Rotate the credential set ${i} as CSF PR.AA-01 asks${i % 11 === 0 ? ' and CSF:PR.AA-77' : ''}.`, '', i ? `See [the step before](#step-${i - 1}).` : '', '');
+  }
+  return out.join('\n');
+}
+
+/** What the CLI finds in `text` saved as `file`: [rule, range, message] per finding. */
+function cliFindings(file: string, text: string): unknown[] {
+  fs.writeFileSync(file, text);
+  const cli = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'check', file, '--format', 'json', '--today', TODAY], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return JSON.parse(cli.stdout).files[0].findings.map((x: any) => [x.ruleId, x.range, x.message]);
+}
+const fromServer = (d: any) => d.diagnostics.map((x: any) => [x.code, x.range, x.message]);
+
+/** The next "keystroke path rehearsed" log line of the server (its kind), within `ms`. */
+async function rehearsed(logs: any[], from: number, ms = 20_000): Promise<string> {
+  const t0 = Date.now();
+  for (;;) {
+    const hit = logs.slice(from).find((l) => /keystroke path rehearsed/.test(l.message));
+    if (hit) return /\((\S+):/.exec(hit.message)![1];
+    if (Date.now() - t0 > ms) throw new Error('no rehearsal within ' + ms + ' ms');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('rehearsal of the keystroke path (server)', function () {
+  this.timeout(90_000);
+  let client: LspClient;
+  let dir: string;
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-rehearsal-'));
+    fs.writeFileSync(path.join(dir, '.isms.yaml'), '{}\n');
+    client = new LspClient();
+    await client.start(dir, { today: TODAY });
+  });
+  afterEach(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Types `ins` at the end of line `line` of `text` (version `version`) and returns the new text with its publish. */
+  async function type(uri: string, text: string, line: number, ins: string, version: number): Promise<{ text: string; d: any }> {
+    const lines = text.split('\n');
+    const published = client.diagnostics(uri, version);
+    client.notify('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line, character: lines[line].length }, end: { line, character: lines[line].length } }, text: ins }],
+    });
+    lines[line] += ins;
+    return { text: lines.join('\n'), d: await published };
+  }
+
+  it('rehearses once per kind of large document, sends nothing, and later publishes equal the CLI', async () => {
+    const logs = client.record('window/logMessage');
+    const publishes = client.record('textDocument/publishDiagnostics');
+    const file = path.join(dir, 'identities.nhi.yaml');
+    const uri = pathToFileURL(file).href;
+    let text = inventory(300);
+    assert.ok(text.length > 64 * 1024);
+    const opened = await client.open(uri, 'yaml', text);
+    assert.deepEqual(fromServer(opened), cliFindings(file, text));
+    assert.equal(await rehearsed(logs, 0), 'inventory');
+    // (the server checks the open document again when the workspace walk ends: the same findings each time)
+    const before = publishes.filter((p) => p.uri === uri);
+    assert.ok(before.length >= 1);
+    for (const p of before) assert.deepEqual([p.version, fromServer(p)], [1, fromServer(opened)]);
+    // A control ID typed wrong, then a character in a purpose: each publish is what the CLI finds.
+    let v = 2;
+    for (const [line, ins] of [[10 + 12 * 150, '9'], [5 + 12 * 77, 'x'], [10 + 12 * 150, ']']] as const) {
+      const r = await type(uri, text, line, ins, v++);
+      text = r.text;
+      assert.deepEqual(fromServer(r.d), cliFindings(file, text), `after typing ${JSON.stringify(ins)} on line ${line}`);
+    }
+    // A second large inventory is not rehearsed again; the first large process document is.
+    const other = pathToFileURL(path.join(dir, 'more.nhi.yaml')).href;
+    await client.open(other, 'yaml', inventory(250).replace(/svc-/g, 'app-'));
+    const md = path.join(dir, 'operations.md');
+    const mdText = runbook(1000);
+    assert.ok(mdText.length > 64 * 1024);
+    const mdOpened = await client.open(pathToFileURL(md).href, 'markdown', mdText);
+    assert.deepEqual(fromServer(mdOpened), cliFindings(md, mdText));
+    const from = logs.findIndex((l) => /keystroke path rehearsed/.test(l.message)) + 1;
+    assert.equal(await rehearsed(logs, from), 'process-document');
+    assert.equal(logs.filter((l) => /keystroke path rehearsed \(inventory/.test(l.message)).length, 1);
+  });
+
+  it('a change that comes while it rehearses is checked as the CLI checks it', async () => {
+    const logs = client.record('window/logMessage');
+    const file = path.join(dir, 'identities.nhi.yaml');
+    const uri = pathToFileURL(file).href;
+    let text = inventory(400);
+    await client.open(uri, 'yaml', text);
+    // Changes every 40 ms from the open on: some land before the first round, some between rounds.
+    let v = 2;
+    for (let k = 0; k < 12; k++) {
+      await new Promise((r) => setTimeout(r, 40));
+      const r = await type(uri, text, 3 + 12 * ((k * 37) % 400), k % 2 ? 'y' : ' z', v++);
+      text = r.text;
+      if (k % 4 === 3) assert.deepEqual(fromServer(r.d), cliFindings(file, text), `after change ${k}`);
+    }
+    assert.equal(await rehearsed(logs, 0), 'inventory');
+    const r = await type(uri, text, 7, ' ', v++);
+    assert.deepEqual(fromServer(r.d), cliFindings(file, r.text));
+  });
+});
