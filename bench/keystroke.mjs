@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Keystroke -> diagnostics latency of our server (issue 19), several builds side by side in one run:
-//   node bench/keystroke.mjs [--server name=path/to/server.js ...] [--docs inv2000,rb500,...] [--rounds 2]
+//   node bench/keystroke.mjs [--server name=path/to/server.js[,maxPerFile=N] ...] [--docs inv2000,rb500,...] [--rounds 2]
 // Each round runs every document with every server in turn (alternating, so a load spike hits both), and the
 // figures are p50/p95/max over all rounds. `today` is fixed (settings), so findings do not drift with the calendar.
 // Documents (bench/generate.mjs): inv2000 (the bench's inventory), rb500 (its runbook), inv20000,
@@ -21,8 +21,11 @@ const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] 
 const servers = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] !== '--server') continue;
-  const [name, path] = args[i + 1].split('=');
-  servers.push({ name, path: resolve(path) });
+  // name=path[,maxPerFile=N]: N is the server's isms.diagnostics.maxPerFile (default: the server's own, 1,000)
+  const [spec, ...opts] = args[i + 1].split(',');
+  const [name, path] = spec.split('=');
+  const o = Object.fromEntries(opts.map((x) => x.split('=')));
+  servers.push({ name, path: resolve(path), maxPerFile: o.maxPerFile === undefined ? undefined : Number(o.maxPerFile) });
 }
 if (!servers.length) servers.push({ name: 'ours', path: join(root, 'dist/server.js') });
 const docNames = opt('--docs', 'inv2000,rb500,invMany,rbBroken,inv20000').split(',');
@@ -68,7 +71,7 @@ async function session(server, doc) {
   const s = await startServer({
     command: [process.execPath, ...nodeArgs, server.path, '--stdio'],
     root: dir,
-    settings: (section) => (section === 'isms' ? { today: doc.today } : null),
+    settings: (section) => (section === 'isms' ? { today: doc.today, ...(server.maxPerFile === undefined ? {} : { diagnostics: { maxPerFile: server.maxPerFile } }) } : null),
     log: join(work, `${doc.dir}-${server.name}.log`),
     timeoutMs: 120_000,
   });

@@ -57,7 +57,8 @@ describe('language server over stdio', function () {
       workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'ws' }],
       capabilities: { workspace: { configuration: true } },
     });
-    client.settings = { today: '2026-11-23' };
+    // (no limit per file: these tests compare whole publishes with the CLI's findings; publish.test.ts tests the limit)
+    client.settings = { today: '2026-11-23', diagnostics: { maxPerFile: 0 } };
     assert.equal(init.serverInfo.name, 'isms-author');
     assert.ok(init.capabilities.hoverProvider);
     client.notify('initialized', {});

@@ -15,6 +15,7 @@ export const SETTING_KEYS = [
   'nhi.maxRotationDays',
   'documents.requiredSections',
   'documents.keyAliases',
+  'diagnostics.maxPerFile',
 ] as const;
 
 export function explicitSettings(scope?: vscode.Uri): Record<string, unknown> {

@@ -151,6 +151,53 @@ export function toDiagnostic(f: Finding, line = 0): Diagnostic {
   };
 }
 
+/** `isms.diagnostics.maxPerFile` from the client's settings: a whole number >= 0, else the default. */
+function editorLimit(settings: unknown): number {
+  const v = (settings as { diagnostics?: { maxPerFile?: unknown } } | undefined)?.diagnostics?.maxPerFile;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : MAX_DIAGNOSTICS_PER_FILE;
+}
+
+/** How many diagnostics of one file the server publishes by default (`isms.diagnostics.maxPerFile`): what VS Code shows. */
+export const MAX_DIAGNOSTICS_PER_FILE = 1000;
+
+/**
+ * A file's diagnostics as published when there are more than `max` (0: no limit). VS Code shows at most 1,000 per file
+ * (its extension host drops the rest: errors first, then warnings, information, hints, each in the order given, and a
+ * note of how many it left out); the server makes the same choice before sending, so that a keystroke in a file with
+ * 11,000 findings does not encode, send and convert 10,000 diagnostics no editor shows. The first `max - 1` by that
+ * order, in document order, and one more at the start of the file saying how many are not shown.
+ */
+export function limitDiagnostics(diagnostics: Diagnostic[], max: number): Diagnostic[] {
+  if (!(max > 0) || diagnostics.length <= max) return diagnostics;
+  const keep = max - 1;
+  const count = [0, 0, 0, 0, 0];
+  for (const d of diagnostics) count[d.severity ?? 1]++;
+  // Every diagnostic more severe than `last` is kept, and the first `lastKept` of severity `last`.
+  let last = 4;
+  let lastKept = keep;
+  for (let s = 1, left = keep; s <= 4; s++) {
+    if (count[s] >= left) {
+      last = s;
+      lastKept = left;
+      break;
+    }
+    left -= count[s];
+  }
+  const out: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const s = d.severity ?? 1;
+    if (s < last || (s === last && lastKept-- > 0)) out.push(d);
+  }
+  const more = diagnostics.length - out.length;
+  out.push({
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: 'isms',
+    message: `${more.toLocaleString('en-US')} more findings in this file are not shown: the editor shows ${max.toLocaleString('en-US')} per file (isms.diagnostics.maxPerFile), errors first. \`isms check\` lists them all.`,
+  });
+  return out;
+}
+
 /**
  * With --stdio, makes stdout writes synchronous, as language servers in other runtimes write (rust-analyzer,
  * gopls, clangd). Node makes pipe writes asynchronous on POSIX: the rest of a large message (the diagnostics
@@ -225,6 +272,8 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
   });
   const evidence = service.evidenceIndex;
   let pullConfig = false;
+  /** isms.diagnostics.maxPerFile (an editor setting: not in .isms.yaml, the CLI reports every finding). */
+  let maxPerFile = MAX_DIAGNOSTICS_PER_FILE;
   /** The client applies workspace edits that create files (an action that creates one is offered only then). */
   let createFiles = false;
   let registerWatchers = false;
@@ -261,6 +310,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
 
   function loadConfig(settings: unknown): void {
     let config = defaultConfig();
+    maxPerFile = editorLimit(settings);
     if (root) {
       try {
         const text = readFileSync(join(root, '.isms.yaml'), 'utf8');
@@ -506,7 +556,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     }
     if (!terraformReady && isTerraform(d.uri)) void needTerraform(); // (checked again once the grammar is loaded)
     try {
-      diagnostics = diagnosticsOfRuns(service.checkRuns(file(d)), d.uri); // (accepted with a reason: not shown)
+      diagnostics = limitDiagnostics(diagnosticsOfRuns(service.checkRuns(file(d)), d.uri), maxPerFile); // (accepted with a reason: not shown)
     } catch (e) {
       connection.console.error(`isms: check failed for ${d.uri}: ${(e as Error).stack ?? e}`);
       diagnostics = [];
@@ -589,7 +639,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     const at = lines.lineEnd(Math.floor(lines.lineCount * ((0.5 + k * 0.618034) % 1)));
     const edited = text.slice(0, at) + ' ' + text.slice(at);
     const pass = (t: string, l: LineIndex) => {
-      const diagnostics = diagnosticsOfRuns(service.checkRuns({ uri: d.uri, text: t, lines: l }), d.uri);
+      const diagnostics = limitDiagnostics(diagnosticsOfRuns(service.checkRuns({ uri: d.uri, text: t, lines: l }), d.uri), maxPerFile);
       if (encodesMessages) messageBytes({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: d.uri, version: d.version, diagnostics } } as Message);
     };
     service.noteChange(d.uri, at, at, ' ');

@@ -1,8 +1,10 @@
 /**
- * The server's rehearsal of the keystroke path (server.ts REHEARSAL): after the first large document of a kind is
- * checked, a typed space and its removal go through the change path with nothing sent. It must leave no trace a user
- * can see: no publish, and every later publish equal to what the CLI finds in the same text, whether the user's
- * change comes after the rehearsal or in the middle of it.
+ * What the server publishes, beyond the rules:
+ * - the rehearsal of the keystroke path (server.ts REHEARSAL): after the first large document of a kind is checked, a
+ *   typed space and its removal go through the change path with nothing sent. It must leave no trace a user can see:
+ *   no publish of its own, and every later publish equal to what the CLI finds in the same text, whether the user's
+ *   change comes after the rehearsal or in the middle of it;
+ * - the limit per file (isms.diagnostics.maxPerFile, server.ts limitDiagnostics): what VS Code would show of them.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -143,5 +145,66 @@ describe('rehearsal of the keystroke path (server)', function () {
     assert.equal(await rehearsed(logs, 0), 'inventory');
     const r = await type(uri, text, 7, ' ', v++);
     assert.deepEqual(fromServer(r.d), cliFindings(file, r.text));
+  });
+});
+
+describe('diagnostics per file (isms.diagnostics.maxPerFile)', function () {
+  this.timeout(60_000);
+  const { limitDiagnostics, MAX_DIAGNOSTICS_PER_FILE } = require('./helpers/root').server('lsp/server.js');
+  const diag = (line: number, severity: number) => ({ range: { start: { line, character: 0 }, end: { line, character: 1 } }, severity, source: 'isms', message: `m${line}` });
+
+  it('keeps what VS Code shows: errors first, then warnings, information, hints, in document order, and a note', () => {
+    // 20 diagnostics with severities in a fixed shuffle; VS Code's choice of `max` is reproduced by its own loop.
+    const sev = [2, 1, 4, 3, 2, 2, 1, 3, 4, 2, 1, 2, 3, 4, 2, 1, 3, 2, 4, 1];
+    const ds = sev.map((s, i) => diag(i, s));
+    for (let max = 1; max <= 21; max++) {
+      const out = limitDiagnostics(ds, max);
+      if (max >= ds.length) {
+        assert.equal(out, ds, 'at or under the limit: the same list');
+        continue;
+      }
+      const expected: any[] = [];
+      order: for (const s of [1, 2, 3, 4]) for (const d of ds) if (d.severity === s) { if (expected.length === max - 1) break order; expected.push(d); }
+      const shown = out.slice(0, -1);
+      assert.deepEqual(new Set(shown), new Set(expected), `max ${max}`);
+      assert.deepEqual(shown.map((d: any) => d.range.start.line), [...shown.map((d: any) => d.range.start.line)].sort((a, b) => a - b), 'document order');
+      const note = out.at(-1);
+      assert.equal(note.severity, 3);
+      assert.deepEqual(note.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+      assert.match(note.message, new RegExp(`^${ds.length - (max - 1)} more findings in this file are not shown`));
+    }
+    assert.equal(limitDiagnostics(ds, 0), ds, '0: no limit');
+    assert.equal(MAX_DIAGNOSTICS_PER_FILE, 1000);
+  });
+
+  it('the server publishes at most maxPerFile, errors first; 0 sends them all', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-limit-'));
+    fs.writeFileSync(path.join(dir, '.isms.yaml'), '{}\n');
+    const file = path.join(dir, 'identities.nhi.yaml');
+    const text = inventory(60);
+    const all = cliFindings(file, text) as [string, unknown, string][];
+    assert.ok(all.length > 40, `${all.length} findings`);
+    const errors = JSON.parse(spawnSync(process.execPath, [path.join(ROOT, 'bin', 'isms.js'), 'check', file, '--format', 'json', '--today', TODAY], { encoding: 'utf8' }).stdout).files[0].findings.filter((f: any) => f.severity === 'error').length;
+    assert.ok(errors > 0 && errors < 39, `${errors} errors`);
+    for (const [max, expect] of [[40, 40], [0, all.length]] as const) {
+      const client = new LspClient();
+      try {
+        await client.start(dir, { today: TODAY, diagnostics: { maxPerFile: max } });
+        const publishes = client.record('textDocument/publishDiagnostics');
+        await client.open(pathToFileURL(file).href, 'yaml', text);
+        // (the open may be checked before the settings are pulled; the server checks it again with them)
+        const t0 = Date.now();
+        while (!publishes.some((p) => p.diagnostics.length === expect) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
+        const d = publishes.find((p) => p.diagnostics.length === expect);
+        assert.ok(d, `a publish of ${expect} diagnostics (got ${publishes.map((p) => p.diagnostics.length)})`);
+        if (max) {
+          assert.equal(d.diagnostics.filter((x: any) => x.severity === 1).length, errors, 'every error is kept');
+          assert.match(d.diagnostics.at(-1).message, new RegExp(`^${all.length - 39} more findings`));
+        } else assert.deepEqual(fromServer(d), all);
+      } finally {
+        await client.stop();
+      }
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
