@@ -631,12 +631,14 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
   }
   /**
    * Round `k`: a space at the end of a line, checked, removed, checked (as a user's change: noteChange, checkRuns,
-   * diagnostics, encoding). The rounds' lines are spread through the document (golden-ratio steps).
+   * diagnostics, encoding); then a completion and a hover on that line. The rounds' lines are spread through the
+   * document (golden-ratio steps).
    */
   function rehearse(d: IndexedDocument, k: number): void {
     const text = d.getText();
     const lines = d.lines;
-    const at = lines.lineEnd(Math.floor(lines.lineCount * ((0.5 + k * 0.618034) % 1)));
+    const line = Math.floor(lines.lineCount * ((0.5 + k * 0.618034) % 1));
+    const at = lines.lineEnd(line);
     const edited = text.slice(0, at) + ' ' + text.slice(at);
     const pass = (t: string, l: LineIndex) => {
       const diagnostics = limitDiagnostics(diagnosticsOfRuns(service.checkRuns({ uri: d.uri, text: t, lines: l }), d.uri), maxPerFile);
@@ -647,6 +649,10 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     service.noteChange(d.uri, at, at + 1, '');
     pass(text, lines);
     service.takeIdChange(); // (none: the text is the document's again)
+    // Completion and hover at that line's end and start (what they answer is not used).
+    const position = { line, character: at - lines.lineStarts[line] };
+    service.complete(file(d), position);
+    service.hover(file(d), { line, character: Math.min(position.character, 6) });
   }
 
   /**
