@@ -70,9 +70,12 @@ export interface ReadFailure {
   reason: string;
 }
 
-/** A service for one-shot checks of files under `root`. */
-export function checker(root: string, config: Config): IsmsService {
-  const service = new IsmsService({ relativePath: (p) => relative(root, p).split('\\').join('/'), files: nodeFileHost(() => root, undefined, true), oneShot: true }, config);
+/**
+ * A service for one-shot checks of files under `root`; `unindexed`: it keeps no facts of the files it analyses (a
+ * thread of a parallel check: the main thread indexes the outcomes' facts).
+ */
+export function checker(root: string, config: Config, unindexed = false): IsmsService {
+  const service = new IsmsService({ relativePath: (p) => relative(root, p).split('\\').join('/'), files: nodeFileHost(() => root, undefined, true), oneShot: true, unindexed }, config);
   // The Terraform reader, when the grammar is loaded (prepareReaders); .tf files are skipped otherwise.
   service.setDiscoveryReaders(discoveryReaders());
   return service;
@@ -210,7 +213,7 @@ async function checkInParallel(files: readonly string[], threads: number, root: 
         w.once('exit', (code) => (code !== 0 ? reject(new Error(`worker exited with code ${code}`)) : resolveWorker()));
       }),
   );
-  const service = checker(root, config);
+  const service = checker(root, config, true);
   for (let b = Atomics.add(next, 0, 1); b < batches; b = Atomics.add(next, 0, 1)) {
     outcomes[b] = checkShard(files.slice(b * size, (b + 1) * size), service, (m) => warnings[b].push(m), options);
     // (Lets the workers' outcomes in as they come, rather than all at the end.)
@@ -225,7 +228,7 @@ async function checkInParallel(files: readonly string[], threads: number, root: 
 if (!isMainThread && (workerData as { ismsBatches?: boolean } | null)?.ismsBatches) {
   const { files, size, next, root, config, options } = workerData as { files: string[]; size: number; next: Int32Array; root: string; config: Config; options: CheckOptions };
   void prepareReaders(files, config).then(() => {
-    const service = checker(root, config);
+    const service = checker(root, config, true);
     for (let b = Atomics.add(next, 0, 1); b * size < files.length; b = Atomics.add(next, 0, 1)) {
       const warnings: string[] = [];
       const outcomes = checkShard(files.slice(b * size, (b + 1) * size), service, (m) => warnings.push(m), options);
