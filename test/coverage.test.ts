@@ -172,6 +172,28 @@ describe('isms coverage', function () {
     assert.match(r.err, /soa\.excluded\.A\.7\.4: an exclusion from the Statement of Applicability needs its justification/);
   });
 
+  it('writes the sources of a report from coverage() as of any report: places shared, equal sources once, others by their text', () => {
+    const cfg = defaultConfig();
+    cfg.frameworks = ['csf', 'iso27001', 'sp800-53'];
+    const src = (uri: string, line: number, name: string, listed: string[], problems: string[] = []) => ({ kind: 'document', uri, line, name, owners: ['o'], problems, listed, cited: [] });
+    const sources = [
+      src('b.md', 4, 'b', ['csf:PR.AA-01', 'iso27001:A.5.15']),
+      src('a.md', 0, 'z', ['csf:GV.OC-01']),
+      src('a.md', 0, 'z', ['iso27001:A.5.1', 'csf:GV.OC-01']), // (equal to the one before: one source)
+      src('a.md', 0, 'm', ['csf:GV.OC-01'], ['draft']), // (at the same place, different: ordered by its text)
+      src('a.md', 2, 'y', ['sp800-53:AC-2']),
+      src('c.md', 0, 'c', ['nhi:NHI1']), // (a framework not reported: no source)
+    ];
+    const report = coverage(sources, cfg);
+    // The report's own placement, and the same report without it (a copy: written as any report is).
+    const text = prettyJson(reportJson(report, 'd', 'v'), new Set(['sources']));
+    assert.equal(text, prettyJson(reportJson({ ...report }, 'd', 'v'), new Set(['sources'])));
+    assert.deepEqual(JSON.parse(text).sources.map((s: any) => `${s.uri}:${s.line}:${s.name}`), ['a.md:0:m', 'a.md:0:z', 'a.md:2:y', 'b.md:4:b']);
+    // (Nothing of the placement shows in the report: compared, copied or written as before.)
+    assert.deepEqual(Object.keys(report), ['frameworks', 'problems']);
+    assert.equal(prettyJson([1, -0, 1e21, 0.5, 2.5e-7, -3]), '[1, 0, 1e+21, 0.5, 2.5e-7, -3]');
+  });
+
   it('decides states in order: excluded, evidenced, stale, mentioned, gap', () => {
     const cfg = defaultConfig();
     cfg.soa.excluded = { 'A.5.1': 'not applicable' };

@@ -328,6 +328,27 @@ function withEvidence(fw: FrameworkId, c: Control, evidence: EvidenceItem[], cit
 }
 
 /**
+ * What coverage() knows of its report's sources, for the JSON writer (json.ts): the sources in file and line order, the
+ * rank of each one's place (equal for sources at one place), and on each evidence item (SOURCE_OF) the index of its
+ * source there. Hidden properties: written by no renderer, compared by no test, copied by no spread; read by json.ts only where
+ * consistent.
+ */
+export const PLACED = Symbol('coverage.placed');
+export const SOURCE_OF = Symbol('coverage.sourceOf');
+export interface Placed {
+  byPlace: readonly EvidenceSource[];
+  rank: Int32Array;
+}
+export type PlacedReport = CoverageReport & { [PLACED]?: Placed };
+export type PlacedItem = EvidenceItem & { [SOURCE_OF]?: number };
+
+/** `x` with a hidden (non-enumerable: not compared, copied or written) property. */
+function placed<T extends object>(x: T, key: symbol, value: unknown): T {
+  Object.defineProperty(x, key, { value });
+  return x;
+}
+
+/**
  * The evidence of one control as coverage() collects it: indexes of the sources (in file and line order) that list it,
  * and of those reaching it through the crosswalk with the item each brings (reached from the control it lists); both
  * in that order.
@@ -362,7 +383,7 @@ export function coverage(sources: readonly EvidenceSource[], config: Config, fra
       if (!r) reach.set(key, (r = { self: inputsOf(key), targets: crosswalkOf(key).map(inputsOf) }));
       r.self.direct.push(i);
       if (!r.targets.length) continue;
-      const item = newItem(s, 'crosswalk', key);
+      const item = placed(newItem(s, 'crosswalk', key), SOURCE_OF, i);
       for (const t of r.targets) {
         t.cross.push(i);
         t.crossItem.push(item);
@@ -387,7 +408,7 @@ export function coverage(sources: readonly EvidenceSource[], config: Config, fra
     control++;
     const direct = x.direct.map((i) => {
       seenBy[rank[i]] = control;
-      return (listedItem[i] ??= newItem(byPlace[i], 'listed'));
+      return (listedItem[i] ??= placed(newItem(byPlace[i], 'listed'), SOURCE_OF, i));
     });
     if (!x.cross.length) return direct;
     const cross: number[] = [];
@@ -420,7 +441,7 @@ export function coverage(sources: readonly EvidenceSource[], config: Config, fra
         }),
       ),
     );
-  return { frameworks: out, problems: configProblems(config) };
+  return placed({ frameworks: out, problems: configProblems(config) }, PLACED, { byPlace, rank });
 }
 
 /**
