@@ -5,7 +5,7 @@
  * identity listing a control is evidence for a dozen more through the crosswalk: written out per control, those
  * copies were seven tenths of a 139 MiB report. docs/coverage.md describes the format. Pure: a report in, text out.
  */
-import { PLACED, SOURCE_OF, type CoverageReport, type ControlCoverage, type EvidenceItem, type FrameworkCoverage, type PlacedItem, type PlacedReport } from './model';
+import { newItem, PLACED, type CoverageReport, type ControlCoverage, type EvidenceItem, type FrameworkCoverage, type PlacedControl, type PlacedReport } from './model';
 
 /** A document or identity as the JSON report writes it once: what every evidence item of it shares. */
 export type JsonSource = Omit<EvidenceItem, 'via' | 'from'>;
@@ -59,22 +59,38 @@ const sameList = (a: readonly string[], b: readonly string[]) => a === b || (a.l
 
 /** The report as JSON data: sources once, in file and line order; controls referring to them by index. */
 export function reportJson(report: CoverageReport, today: string, version: string): JsonReport {
-  const { sources, at } = placedSources(report) ?? sourcesByPlace(report);
+  // A report from coverage() says which source each control's evidence is; any other is read item by item.
+  const placed = placedSources(report);
+  const byItem = placed ? undefined : sourcesByPlace(report);
+  const sources = placed ? placed.sources : byItem!.sources;
   return {
     version,
     today,
     sources,
     frameworks: report.frameworks.map(({ controls, ...f }) => ({
       ...f,
-      controls: controls.map(({ framework: _fw, evidence, mentions, exclusion, ...c }) => {
+      controls: controls.map((control) => {
+        const { framework: _fw, evidence, mentions, exclusion, ...c } = control;
         const listed: number[] = [];
         const crosswalk = new Map<string, number[]>();
-        for (const e of evidence) {
-          if (e.via !== 'crosswalk') listed.push(at(e));
-          else {
-            let list = crosswalk.get(e.from!);
-            if (!list) crosswalk.set(e.from!, (list = []));
-            list.push(at(e));
+        if (placed) {
+          const p = (control as PlacedControl)[PLACED]!;
+          const index = placed.index;
+          for (const i of p.listed) listed.push(index[i]);
+          for (let j = 0; j < p.crosswalk.length; j++) {
+            let list = crosswalk.get(p.from[j]);
+            if (!list) crosswalk.set(p.from[j], (list = []));
+            list.push(index[p.crosswalk[j]]);
+          }
+        } else {
+          const at = byItem!.at;
+          for (const e of evidence) {
+            if (e.via !== 'crosswalk') listed.push(at(e));
+            else {
+              let list = crosswalk.get(e.from!);
+              if (!list) crosswalk.set(e.from!, (list = []));
+              list.push(at(e));
+            }
           }
         }
         return {
@@ -97,40 +113,40 @@ interface Sources {
 }
 
 /**
- * sourcesByPlace's answer for a report from coverage(), from what it knows (model.ts PLACED): its sources in file and
- * line order and each item's source, so no item is looked up by identity and no place is sorted again. Items of one
- * source are the same source (equal in every field written). Undefined when an item is not one of those sources.
+ * sourcesByPlace's sources for a report from coverage(), from what it recorded (model.ts PLACED): its sources in file
+ * and line order, and the sources of each control's evidence (`index`: a source's place among the report's). Items of
+ * one source are the same source (equal in every field written). Undefined when a control has no such record, or one
+ * that does not agree with its evidence.
  */
-function placedSources(report: CoverageReport): Sources | undefined {
+function placedSources(report: CoverageReport): { sources: JsonSource[]; index: Int32Array } | undefined {
   const placed = (report as PlacedReport)[PLACED];
   if (!placed) return undefined;
   const { byPlace, rank } = placed;
   const n = byPlace.length;
-  // The first item reached of each source (in the order sourcesByPlace meets them).
-  const first: (EvidenceItem | undefined)[] = new Array(n);
+  const reached = new Uint8Array(n);
   for (const f of report.frameworks)
-    for (const c of f.controls)
-      for (const e of c.evidence) {
-        const i = (e as PlacedItem)[SOURCE_OF];
-        if (i === undefined || i >= n || byPlace[i].uri !== e.uri || byPlace[i].line !== e.line) return undefined;
-        first[i] ??= e;
-      }
+    for (const c of f.controls) {
+      const p = (c as PlacedControl)[PLACED];
+      if (!p || p.listed.length + p.crosswalk.length !== c.evidence.length) return undefined;
+      for (const i of p.listed) reached[i] = 1;
+      for (const i of p.crosswalk) reached[i] = 1;
+    }
   const index = new Int32Array(n);
   const sources: JsonSource[] = [];
   for (let i = 0; i < n; ) {
     let j = i + 1;
     while (j < n && rank[j] === rank[i]) j++;
     if (j === i + 1) {
-      if (first[i]) {
+      if (reached[i]) {
         index[i] = sources.length;
-        sources.push(sourceOf(first[i]!));
+        sources.push(sourceOf(newItem(byPlace[i], 'listed')));
       }
     } else {
       // Several sources at one place (rare): as sourcesByPlace orders them.
       const distinct: { s: JsonSource; item: EvidenceItem; members: number[]; text?: string }[] = [];
       for (let k = i; k < j; k++) {
-        const e = first[k];
-        if (!e) continue;
+        if (!reached[k]) continue;
+        const e = newItem(byPlace[k], 'listed');
         const d = distinct.find((x) => sameSource(x.item, e));
         if (d) d.members.push(k);
         else distinct.push({ s: sourceOf(e), item: e, members: [k] });
@@ -146,7 +162,7 @@ function placedSources(report: CoverageReport): Sources | undefined {
     }
     i = j;
   }
-  return { sources, at: (e) => index[(e as PlacedItem)[SOURCE_OF]!] };
+  return { sources, index };
 }
 
 /**
