@@ -13,7 +13,7 @@ import { golden, isms } from './helpers/cli';
 const { coverage, coverageControls } = server('core/coverage/model.js');
 const { defaultConfig } = server('core/config.js');
 const { catalog } = server('core/catalog/catalog.js');
-const { readReportJson, reportJson, prettyJson } = server('core/coverage/json.js');
+const { readReportJson, reportJson, prettyJson, REPORT_NATIVE_KEYS } = server('core/coverage/json.js');
 
 const FIXTURE = path.join('test', 'fixtures', 'coverage');
 
@@ -63,6 +63,8 @@ describe('isms coverage', function () {
     const sources = odd.map((name, i) => ({ kind: 'document', uri: `d/${name}.md`, line: i, name, owners: i % 2 ? [] : [name, 'x'], fresh: i % 3 === 0, problems: i % 2 ? [name] : [] }));
     const value = { version: '1', sources, more: [[1, -0, 1e21, 0.5], [], [[]], [{ a: [] }], { sources: [{ deep: [1, [2]] }] }], problems: odd };
     assert.equal(prettyJson(value, new Set(['sources'])), prettyJson(value));
+    assert.equal(prettyJson({ ...value, mentions: sources.map(({ uri, line, name }) => ({ uri, line, name })) }, REPORT_NATIVE_KEYS), prettyJson({ ...value, mentions: sources.map(({ uri, line, name }) => ({ uri, line, name })) }));
+    assert.equal(prettyJson(value, new Set(['sources', 'more', 'problems'])), prettyJson(value));
     assert.match(prettyJson(value, new Set(['sources'])), /"owners": \["a,\\n  b", "x"\]/);
   });
 

@@ -294,8 +294,8 @@ function nativeText(value: unknown, indent: string): string {
     .replaceAll('\n', '\n' + indent);
 }
 
-/** The keys whose arrays the report's JSON writes natively (nativeText). */
-export const REPORT_NATIVE_KEYS: ReadonlySet<string> = new Set(['sources']);
+/** The keys whose arrays the report's JSON writes natively (nativeText): its sources, each control's mentions. */
+export const REPORT_NATIVE_KEYS: ReadonlySet<string> = new Set(['sources', 'mentions']);
 
 /**
  * A report read back from its JSON (`--merge`): this format, or the one before it, which wrote every evidence item
