@@ -13,7 +13,7 @@ import { golden, isms } from './helpers/cli';
 const { coverage, coverageControls } = server('core/coverage/model.js');
 const { defaultConfig } = server('core/config.js');
 const { catalog } = server('core/catalog/catalog.js');
-const { readReportJson, reportJson, prettyJson } = server('core/coverage/json.js');
+const { readReportJson, reportJson, prettyJson, REPORT_NATIVE_KEYS } = server('core/coverage/json.js');
 
 const FIXTURE = path.join('test', 'fixtures', 'coverage');
 
@@ -63,6 +63,8 @@ describe('isms coverage', function () {
     const sources = odd.map((name, i) => ({ kind: 'document', uri: `d/${name}.md`, line: i, name, owners: i % 2 ? [] : [name, 'x'], fresh: i % 3 === 0, problems: i % 2 ? [name] : [] }));
     const value = { version: '1', sources, more: [[1, -0, 1e21, 0.5], [], [[]], [{ a: [] }], { sources: [{ deep: [1, [2]] }] }], problems: odd };
     assert.equal(prettyJson(value, new Set(['sources'])), prettyJson(value));
+    assert.equal(prettyJson({ ...value, mentions: sources.map(({ uri, line, name }) => ({ uri, line, name })) }, REPORT_NATIVE_KEYS), prettyJson({ ...value, mentions: sources.map(({ uri, line, name }) => ({ uri, line, name })) }));
+    assert.equal(prettyJson(value, new Set(['sources', 'more', 'problems'])), prettyJson(value));
     assert.match(prettyJson(value, new Set(['sources'])), /"owners": \["a,\\n  b", "x"\]/);
   });
 
@@ -170,6 +172,28 @@ describe('isms coverage', function () {
     const r = isms(['coverage', dir]);
     assert.equal(r.code, 2);
     assert.match(r.err, /soa\.excluded\.A\.7\.4: an exclusion from the Statement of Applicability needs its justification/);
+  });
+
+  it('writes the sources of a report from coverage() as of any report: places shared, equal sources once, others by their text', () => {
+    const cfg = defaultConfig();
+    cfg.frameworks = ['csf', 'iso27001', 'sp800-53'];
+    const src = (uri: string, line: number, name: string, listed: string[], problems: string[] = []) => ({ kind: 'document', uri, line, name, owners: ['o'], problems, listed, cited: [] });
+    const sources = [
+      src('b.md', 4, 'b', ['csf:PR.AA-01', 'iso27001:A.5.15']),
+      src('a.md', 0, 'z', ['csf:GV.OC-01']),
+      src('a.md', 0, 'z', ['iso27001:A.5.1', 'csf:GV.OC-01']), // (equal to the one before: one source)
+      src('a.md', 0, 'm', ['csf:GV.OC-01'], ['draft']), // (at the same place, different: ordered by its text)
+      src('a.md', 2, 'y', ['sp800-53:AC-2']),
+      src('c.md', 0, 'c', ['nhi:NHI1']), // (a framework not reported: no source)
+    ];
+    const report = coverage(sources, cfg);
+    // The report's own placement, and the same report without it (a copy: written as any report is).
+    const text = prettyJson(reportJson(report, 'd', 'v'), new Set(['sources']));
+    assert.equal(text, prettyJson(reportJson({ ...report }, 'd', 'v'), new Set(['sources'])));
+    assert.deepEqual(JSON.parse(text).sources.map((s: any) => `${s.uri}:${s.line}:${s.name}`), ['a.md:0:m', 'a.md:0:z', 'a.md:2:y', 'b.md:4:b']);
+    // (Nothing of the placement shows in the report: compared, copied or written as before.)
+    assert.deepEqual(Object.keys(report), ['frameworks', 'problems']);
+    assert.equal(prettyJson([1, -0, 1e21, 0.5, 2.5e-7, -3]), '[1, 0, 1e+21, 0.5, 2.5e-7, -3]');
   });
 
   it('decides states in order: excluded, evidenced, stale, mentioned, gap', () => {

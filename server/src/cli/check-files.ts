@@ -70,9 +70,12 @@ export interface ReadFailure {
   reason: string;
 }
 
-/** A service for one-shot checks of files under `root`. */
-export function checker(root: string, config: Config): IsmsService {
-  const service = new IsmsService({ relativePath: (p) => relative(root, p).split('\\').join('/'), files: nodeFileHost(() => root, undefined, true), oneShot: true }, config);
+/**
+ * A service for one-shot checks of files under `root`; `unindexed`: it keeps no facts of the files it analyses (a
+ * thread of a parallel check: the main thread indexes the outcomes' facts).
+ */
+export function checker(root: string, config: Config, unindexed = false): IsmsService {
+  const service = new IsmsService({ relativePath: (p) => relative(root, p).split('\\').join('/'), files: nodeFileHost(() => root, undefined, true), oneShot: true, unindexed }, config);
   // The Terraform reader, when the grammar is loaded (prepareReaders); .tf files are skipped otherwise.
   service.setDiscoveryReaders(discoveryReaders());
   return service;
@@ -93,8 +96,51 @@ export async function prepareReaders(files: readonly string[], config: Config): 
 export async function checkFiles(files: readonly string[], service: IsmsService, root: string, config: Config, warn: (m: string) => void, options: CheckOptions = {}): Promise<(FileOutcome | ReadFailure | undefined)[]> {
   // YAML parsing dominates and is CPU bound.
   const forced = Number(process.env.ISMS_WORKERS);
-  const workers = forced >= 1 ? Math.min(Math.floor(forced), 16, Math.max(1, files.length)) : files.length >= PARALLEL_MIN_FILES ? Math.min(availableParallelism(), MAX_WORKERS) : 1;
+  const workers = forced >= 1 ? Math.min(Math.floor(forced), 16, Math.max(1, files.length)) : files.length >= PARALLEL_MIN_FILES ? defaultThreads() : 1;
   return workers > 1 ? checkInParallel(files, workers, root, config, warn, options) : checkShard(files, service, warn, options);
+}
+
+/** Threads of a parallel check unless ISMS_WORKERS says otherwise: one per core, up to MAX_WORKERS. */
+const defaultThreads = () => Math.min(availableParallelism(), MAX_WORKERS);
+
+/** A worker thread of a parallel check, started before its files are known (it loads meanwhile); `done` when it exits. */
+interface PendingWorker {
+  worker: Worker;
+  done: Promise<void>;
+}
+
+function startWorker(root: string, config: Config, options: CheckOptions): PendingWorker {
+  const worker = new Worker(__filename, { workerData: { ismsBatches: true, root, config, options } });
+  // (Until it is given files: a run that never gives it any ends without waiting for it.)
+  worker.unref();
+  const done = new Promise<void>((resolveWorker, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code !== 0 ? reject(new Error(`worker exited with code ${code}`)) : resolveWorker()));
+  });
+  done.catch(() => undefined); // (awaited once it has files; one never given any is not waited for)
+  return { worker, done };
+}
+
+/** Workers started by startWorkers, for the check of the same root, config and options. */
+let started: { root: string; config: Config; options: CheckOptions; workers: PendingWorker[] } | undefined;
+
+/**
+ * Starts the worker threads of a parallel check early, while the walk is still listing the files (collect's `many`,
+ * once PARALLEL_MIN_FILES are found): each loads the engine (~0.2 s) meanwhile, and checkFiles gives them the files.
+ * Nothing when ISMS_WORKERS sets the number of threads (checkFiles starts them).
+ */
+export function startWorkers(root: string, config: Config, options: CheckOptions = {}): void {
+  if (started || Number(process.env.ISMS_WORKERS) >= 1 || defaultThreads() < 2) return;
+  started = { root, config, options, workers: Array.from({ length: defaultThreads() - 1 }, () => startWorker(root, config, options)) };
+}
+
+/** `n` workers for this check: those started early for it, else new ones. */
+function workersFor(n: number, root: string, config: Config, options: CheckOptions): PendingWorker[] {
+  const early = started;
+  started = undefined;
+  if (early && early.root === root && early.config === config && early.options === options && early.workers.length === n) return early.workers;
+  if (early) for (const w of early.workers) void w.worker.terminate();
+  return Array.from({ length: n }, () => startWorker(root, config, options));
 }
 
 /**
@@ -197,20 +243,16 @@ async function checkInParallel(files: readonly string[], threads: number, root: 
   const next = new Int32Array(new SharedArrayBuffer(4));
   const outcomes: (FileOutcome | ReadFailure | undefined)[][] = new Array(batches);
   const warnings: string[][] = Array.from({ length: batches }, () => []);
-  const pending = Array.from(
-    { length: threads - 1 },
-    () =>
-      new Promise<void>((resolveWorker, reject) => {
-        const w = new Worker(__filename, { workerData: { ismsBatches: true, files, size, next, root, config, options } });
-        w.on('message', (m: { batch: number; outcomes: (FileOutcome | ReadFailure | undefined)[]; warnings: string[] }) => {
-          outcomes[m.batch] = m.outcomes;
-          warnings[m.batch] = m.warnings;
-        });
-        w.once('error', reject);
-        w.once('exit', (code) => (code !== 0 ? reject(new Error(`worker exited with code ${code}`)) : resolveWorker()));
-      }),
-  );
-  const service = checker(root, config);
+  const pending = workersFor(threads - 1, root, config, options).map(({ worker, done }) => {
+    worker.on('message', (m: { batch: number; outcomes: (FileOutcome | ReadFailure | undefined)[]; warnings: string[] }) => {
+      outcomes[m.batch] = m.outcomes;
+      warnings[m.batch] = m.warnings;
+    });
+    worker.ref();
+    worker.postMessage({ files, size, next });
+    return done;
+  });
+  const service = checker(root, config, true);
   for (let b = Atomics.add(next, 0, 1); b < batches; b = Atomics.add(next, 0, 1)) {
     outcomes[b] = checkShard(files.slice(b * size, (b + 1) * size), service, (m) => warnings[b].push(m), options);
     // (Lets the workers' outcomes in as they come, rather than all at the end.)
@@ -223,13 +265,18 @@ async function checkInParallel(files: readonly string[], threads: number, root: 
 
 // A worker thread started by checkInParallel: check batch after batch, sending each one's outcomes back.
 if (!isMainThread && (workerData as { ismsBatches?: boolean } | null)?.ismsBatches) {
-  const { files, size, next, root, config, options } = workerData as { files: string[]; size: number; next: Int32Array; root: string; config: Config; options: CheckOptions };
-  void prepareReaders(files, config).then(() => {
-    const service = checker(root, config);
-    for (let b = Atomics.add(next, 0, 1); b * size < files.length; b = Atomics.add(next, 0, 1)) {
-      const warnings: string[] = [];
-      const outcomes = checkShard(files.slice(b * size, (b + 1) * size), service, (m) => warnings.push(m), options);
-      parentPort!.postMessage({ batch: b, outcomes, warnings });
-    }
+  const { root, config, options } = workerData as { root: string; config: Config; options: CheckOptions };
+  // (The engine's service is made while the walk goes on; the files come in the first message.)
+  const service = checker(root, config, true);
+  parentPort!.once('message', ({ files, size, next }: { files: string[]; size: number; next: Int32Array }) => {
+    void prepareReaders(files, config).then(() => {
+      // (With the Terraform grammar just loaded, the readers are set again.)
+      service.setDiscoveryReaders(discoveryReaders());
+      for (let b = Atomics.add(next, 0, 1); b * size < files.length; b = Atomics.add(next, 0, 1)) {
+        const warnings: string[] = [];
+        const outcomes = checkShard(files.slice(b * size, (b + 1) * size), service, (m) => warnings.push(m), options);
+        parentPort!.postMessage({ batch: b, outcomes, warnings });
+      }
+    });
   });
 }

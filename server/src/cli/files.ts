@@ -20,8 +20,15 @@ export interface Skipped {
  * Symbolic links are followed only within `root` (a link out of the project is not read), each real folder is
  * walked once (a link loop ends there) and each real file read once; what is not a regular file (a FIFO, a
  * socket, a device) is never opened. Such paths are returned in `skipped`, with the reason.
+ * `many`: a callback once the walk has found that many files (the CLI starts its worker threads then).
  */
-export function collect(paths: readonly string[], root: string, config: Config): { files: string[]; skipped: Skipped[]; ignored: string[] } {
+export function collect(
+  paths: readonly string[],
+  root: string,
+  config: Config,
+  /** Called once, as soon as the walk has found this many files (the walk goes on). */
+  many?: { files: number; then: () => void },
+): { files: string[]; skipped: Skipped[]; ignored: string[] } {
   const out: string[] = [];
   /** What ignoreGlobs left out, root-relative (a folder with a trailing /): the unmatched-glob check reads it. */
   const ignored: string[] = [];
@@ -89,6 +96,7 @@ export function collect(paths: readonly string[], root: string, config: Config):
     if (seenFiles.has(target)) return;
     seenFiles.add(target);
     out.push(resolve(p));
+    if (many && out.length === many.files) many.then();
   };
   for (const p of paths) visit(resolve(p), true);
   return { files: out, skipped, ignored };

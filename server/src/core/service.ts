@@ -65,6 +65,11 @@ export interface Workspace {
    * needs for keystrokes. Same findings (tested), less memory.
    */
   oneShot?: boolean;
+  /**
+   * Analyses are not indexed (no facts kept per file): the CLI's parallel check, whose threads only check files and
+   * whose main thread indexes the facts of every outcome.
+   */
+  unindexed?: boolean;
 }
 
 export interface CompletionItem {
@@ -264,6 +269,7 @@ export class IsmsService {
   private keep(file: SourceFile, a: Analysis): Analysis {
     const prev = this.cache.get(file.uri)?.analysis;
     this.cache.set(file.uri, { text: file.text, analysis: a });
+    if (this.workspace.unindexed) return a;
     const facts = factsOf(a, prev);
     if (a.kind === 'other') {
       const d = this.discovery(file);

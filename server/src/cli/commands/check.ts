@@ -13,7 +13,7 @@ import { unmatchedGlobs } from '../../core/config-file';
 import { collect, decode, firstInvalidUtf8 } from '../files';
 import { BaselineError, DEFAULT_BASELINE, makeBaseline, matchBaseline, parseBaseline, serializeBaseline, type FileFindings } from '../baseline';
 import { discoveryReaders, hclParseIfLoaded } from '../../node/hcl';
-import { checker, checkFiles, prepareReaders, MAX_WORKERS, PARALLEL_MIN_FILES, type CheckOptions, type FileOutcome } from '../check-files';
+import { checker, checkFiles, prepareReaders, startWorkers, MAX_WORKERS, PARALLEL_MIN_FILES, type CheckOptions, type FileOutcome } from '../check-files';
 import type { Config } from '../../core/config';
 import { FORMATS, keepFindings, openCounts, printText, renderedResult, unsuppressed, writeResults, type AbsentResult, type FileResult, type Format } from '../output';
 import { githubSummary } from '../ci-formats';
@@ -349,7 +349,8 @@ export async function checkProject(values: Record<string, string | boolean | und
   const { root, config } = project;
   for (const w of project.warnings) io.err(w);
 
-  const { files, skipped, ignored } = collect(paths, root, config);
+  // (A large project: the worker threads start loading while the walk goes on.)
+  const { files, skipped, ignored } = collect(paths, root, config, { files: PARALLEL_MIN_FILES, then: () => startWorkers(root, config, options) });
   // Globs of .isms.yaml that match nothing (warnings: the exit code stays), when the whole project was walked.
   if (project.configFile && project.configText !== undefined && paths.some((p) => resolve(p) === root)) {
     const rels = files.map((f) => relative(root, f).split('\\').join('/')).concat(ignored);

@@ -5,7 +5,7 @@
  * identity listing a control is evidence for a dozen more through the crosswalk: written out per control, those
  * copies were seven tenths of a 139 MiB report. docs/coverage.md describes the format. Pure: a report in, text out.
  */
-import type { CoverageReport, ControlCoverage, EvidenceItem, FrameworkCoverage } from './model';
+import { newItem, PLACED, type CoverageReport, type ControlCoverage, type EvidenceItem, type FrameworkCoverage, type PlacedControl, type PlacedReport } from './model';
 
 /** A document or identity as the JSON report writes it once: what every evidence item of it shares. */
 export type JsonSource = Omit<EvidenceItem, 'via' | 'from'>;
@@ -59,9 +59,118 @@ const sameList = (a: readonly string[], b: readonly string[]) => a === b || (a.l
 
 /** The report as JSON data: sources once, in file and line order; controls referring to them by index. */
 export function reportJson(report: CoverageReport, today: string, version: string): JsonReport {
-  // Items are shared objects (one per source and way it is reached). Sources are written once each, in file and line
-  // order, an item equal to another in every field (a source reached several ways) being the same source; sources at
-  // one place that differ are in the order of their JSON text, so the output is stable.
+  // A report from coverage() says which source each control's evidence is; any other is read item by item.
+  const placed = placedSources(report);
+  const byItem = placed ? undefined : sourcesByPlace(report);
+  const sources = placed ? placed.sources : byItem!.sources;
+  return {
+    version,
+    today,
+    sources,
+    frameworks: report.frameworks.map(({ controls, ...f }) => ({
+      ...f,
+      controls: controls.map((control) => {
+        const { framework: _fw, evidence, mentions, exclusion, ...c } = control;
+        const listed: number[] = [];
+        const crosswalk = new Map<string, number[]>();
+        if (placed) {
+          const p = (control as PlacedControl)[PLACED]!;
+          const index = placed.index;
+          for (const i of p.listed) listed.push(index[i]);
+          for (let j = 0; j < p.crosswalk.length; j++) {
+            let list = crosswalk.get(p.from[j]);
+            if (!list) crosswalk.set(p.from[j], (list = []));
+            list.push(index[p.crosswalk[j]]);
+          }
+        } else {
+          const at = byItem!.at;
+          for (const e of evidence) {
+            if (e.via !== 'crosswalk') listed.push(at(e));
+            else {
+              let list = crosswalk.get(e.from!);
+              if (!list) crosswalk.set(e.from!, (list = []));
+              list.push(at(e));
+            }
+          }
+        }
+        return {
+          ...c,
+          evidence: listed,
+          crosswalk: [...crosswalk].map(([from, sources]) => ({ from, sources })),
+          mentions,
+          ...(exclusion !== undefined ? { exclusion } : {}),
+        };
+      }),
+    })),
+    problems: report.problems,
+  };
+}
+
+/** The report's sources, once each and in order, and the index of each evidence item's source among them. */
+interface Sources {
+  sources: JsonSource[];
+  at: (e: EvidenceItem) => number;
+}
+
+/**
+ * sourcesByPlace's sources for a report from coverage(), from what it recorded (model.ts PLACED): its sources in file
+ * and line order, and the sources of each control's evidence (`index`: a source's place among the report's). Items of
+ * one source are the same source (equal in every field written). Undefined when a control has no such record, or one
+ * that does not agree with its evidence.
+ */
+function placedSources(report: CoverageReport): { sources: JsonSource[]; index: Int32Array } | undefined {
+  const placed = (report as PlacedReport)[PLACED];
+  if (!placed) return undefined;
+  const { byPlace, rank } = placed;
+  const n = byPlace.length;
+  const reached = new Uint8Array(n);
+  for (const f of report.frameworks)
+    for (const c of f.controls) {
+      const p = (c as PlacedControl)[PLACED];
+      if (!p || p.listed.length + p.crosswalk.length !== c.evidence.length) return undefined;
+      for (const i of p.listed) reached[i] = 1;
+      for (const i of p.crosswalk) reached[i] = 1;
+    }
+  const index = new Int32Array(n);
+  const sources: JsonSource[] = [];
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && rank[j] === rank[i]) j++;
+    if (j === i + 1) {
+      if (reached[i]) {
+        index[i] = sources.length;
+        sources.push(sourceOf(newItem(byPlace[i], 'listed')));
+      }
+    } else {
+      // Several sources at one place (rare): as sourcesByPlace orders them.
+      const distinct: { s: JsonSource; item: EvidenceItem; members: number[]; text?: string }[] = [];
+      for (let k = i; k < j; k++) {
+        if (!reached[k]) continue;
+        const e = newItem(byPlace[k], 'listed');
+        const d = distinct.find((x) => sameSource(x.item, e));
+        if (d) d.members.push(k);
+        else distinct.push({ s: sourceOf(e), item: e, members: [k] });
+      }
+      if (distinct.length > 1) {
+        for (const d of distinct) d.text = JSON.stringify(d.s);
+        distinct.sort((a, b) => (a.text! < b.text! ? -1 : a.text! > b.text! ? 1 : 0));
+      }
+      for (const d of distinct) {
+        for (const k of d.members) index[k] = sources.length;
+        sources.push(d.s);
+      }
+    }
+    i = j;
+  }
+  return { sources, index };
+}
+
+/**
+ * Items are shared objects (one per source and way it is reached). Sources are written once each, in file and line
+ * order, an item equal to another in every field (a source reached several ways) being the same source; sources at
+ * one place that differ are in the order of their JSON text, so the output is stable.
+ */
+function sourcesByPlace(report: CoverageReport): Sources {
   const places = new Map<string, Map<number, EvidenceItem[]>>();
   const indexOf = new Map<EvidenceItem, number>();
   for (const f of report.frameworks)
@@ -97,35 +206,7 @@ export function reportJson(report: CoverageReport, today: string, version: strin
       }
     }
   }
-  const at = (e: EvidenceItem) => indexOf.get(e)!;
-  return {
-    version,
-    today,
-    sources,
-    frameworks: report.frameworks.map(({ controls, ...f }) => ({
-      ...f,
-      controls: controls.map(({ framework: _fw, evidence, mentions, exclusion, ...c }) => {
-        const listed: number[] = [];
-        const crosswalk = new Map<string, number[]>();
-        for (const e of evidence) {
-          if (e.via !== 'crosswalk') listed.push(at(e));
-          else {
-            let list = crosswalk.get(e.from!);
-            if (!list) crosswalk.set(e.from!, (list = []));
-            list.push(at(e));
-          }
-        }
-        return {
-          ...c,
-          evidence: listed,
-          crosswalk: [...crosswalk].map(([from, sources]) => ({ from, sources })),
-          mentions,
-          ...(exclusion !== undefined ? { exclusion } : {}),
-        };
-      }),
-    })),
-    problems: report.problems,
-  };
+  return { sources, at: (e) => indexOf.get(e)! };
 }
 
 /**
@@ -151,7 +232,17 @@ export function prettyJson(value: unknown, nativeKeys: ReadonlySet<string> = NO_
         return;
       }
       let flat = true;
-      for (let i = 0; i < n && flat; i++) flat = v[i] === null || typeof v[i] !== 'object';
+      let numbers = true;
+      for (let i = 0; i < n && flat; i++) {
+        const x = v[i];
+        flat = x === null || typeof x !== 'object';
+        numbers &&= typeof x === 'number' && Number.isFinite(x);
+      }
+      if (numbers) {
+        // (Index lists: join writes a finite number as String does.)
+        out += '[' + v.join(', ') + ']';
+        return;
+      }
       if (flat) {
         out += '[' + scalar(v[0]);
         for (let i = 1; i < n; i++) out += ', ' + scalar(v[i]);
@@ -203,8 +294,8 @@ function nativeText(value: unknown, indent: string): string {
     .replaceAll('\n', '\n' + indent);
 }
 
-/** The keys whose arrays the report's JSON writes natively (nativeText). */
-export const REPORT_NATIVE_KEYS: ReadonlySet<string> = new Set(['sources']);
+/** The keys whose arrays the report's JSON writes natively (nativeText): its sources, each control's mentions. */
+export const REPORT_NATIVE_KEYS: ReadonlySet<string> = new Set(['sources', 'mentions']);
 
 /**
  * A report read back from its JSON (`--merge`): this format, or the one before it, which wrote every evidence item

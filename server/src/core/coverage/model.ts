@@ -270,7 +270,7 @@ function placeOf(s: EvidenceSource): string {
 }
 
 /** An evidence item of `s`, reached `via` (from the listed control `from`). */
-function newItem(s: EvidenceSource, via: 'listed' | 'crosswalk', from?: string): EvidenceItem {
+export function newItem(s: EvidenceSource, via: 'listed' | 'crosswalk', from?: string): EvidenceItem {
   // (Fields assigned in order, the optional ones only when set: the same object as a literal with spreads, built faster.)
   const e = { kind: s.kind, uri: s.uri, line: s.line, name: s.name } as EvidenceItem;
   if (s.type) e.type = s.type;
@@ -328,6 +328,32 @@ function withEvidence(fw: FrameworkId, c: Control, evidence: EvidenceItem[], cit
 }
 
 /**
+ * What coverage() knows of its report's sources, for the JSON writer (json.ts): on the report, the sources in file and
+ * line order and the rank of each one's place (equal for sources at one place); on each control, the sources (their
+ * index there) of its evidence: those listing it, and those reaching it through the crosswalk with the control each
+ * lists. Hidden properties: written by no renderer, compared by no test, copied by no spread; read by json.ts only
+ * where they agree with the evidence.
+ */
+export const PLACED = Symbol('coverage.placed');
+export interface Placed {
+  byPlace: readonly EvidenceSource[];
+  rank: Int32Array;
+}
+export type PlacedReport = CoverageReport & { [PLACED]?: Placed };
+export interface PlacedEvidence {
+  listed: readonly number[];
+  crosswalk: readonly number[];
+  from: readonly string[];
+}
+export type PlacedControl = ControlCoverage & { [PLACED]?: PlacedEvidence };
+
+/** `x` with a hidden (non-enumerable: not compared, copied or written) property. */
+function placed<T extends object>(x: T, key: symbol, value: unknown): T {
+  Object.defineProperty(x, key, { value });
+  return x;
+}
+
+/**
  * The evidence of one control as coverage() collects it: indexes of the sources (in file and line order) that list it,
  * and of those reaching it through the crosswalk with the item each brings (reached from the control it lists); both
  * in that order.
@@ -382,23 +408,35 @@ export function coverage(sources: readonly EvidenceSource[], config: Config, fra
   // The last control (its number) whose evidence has a place: one item per place among the crosswalk's.
   const seenBy = new Int32Array(byPlace.length ? rank[byPlace.length - 1] + 1 : 0);
   let control = 0;
+  const NONE: PlacedEvidence = { listed: [], crosswalk: [], from: [] };
+  /** A control's evidence, and (`placedOf`) the sources of it, by index in byPlace. */
+  let placedOf = NONE;
   const evidenceOf = (x: RankedInputs | undefined): EvidenceItem[] => {
+    placedOf = NONE;
     if (!x) return [];
     control++;
     const direct = x.direct.map((i) => {
       seenBy[rank[i]] = control;
       return (listedItem[i] ??= newItem(byPlace[i], 'listed'));
     });
-    if (!x.cross.length) return direct;
+    if (!x.cross.length) {
+      placedOf = { listed: x.direct, crosswalk: [], from: [] };
+      return direct;
+    }
     const cross: number[] = [];
     const items: EvidenceItem[] = [];
+    const sources: number[] = [];
+    const from: string[] = [];
     for (let j = 0; j < x.cross.length; j++) {
       const r = rank[x.cross[j]];
       if (seenBy[r] === control) continue;
       seenBy[r] = control;
       cross.push(r);
       items.push(x.crossItem[j]);
+      sources.push(x.cross[j]);
+      from.push(x.crossItem[j].from!);
     }
+    placedOf = { listed: x.direct, crosswalk: sources, from };
     // (A stable sort of the two runs by place: no place is in both, so their merge.)
     const out: EvidenceItem[] = new Array(direct.length + items.length);
     let a = 0;
@@ -416,11 +454,12 @@ export function coverage(sources: readonly EvidenceSource[], config: Config, fra
         fw,
         coverageControls(fw).map((c) => {
           const key = `${fw}:${c.id}`;
-          return withEvidence(fw, c, evidenceOf(ranked.get(key)), mentions.get(key) ?? [], config);
+          const evidence = evidenceOf(ranked.get(key));
+          return placed(withEvidence(fw, c, evidence, mentions.get(key) ?? [], config), PLACED, placedOf);
         }),
       ),
     );
-  return { frameworks: out, problems: configProblems(config) };
+  return placed({ frameworks: out, problems: configProblems(config) }, PLACED, { byPlace, rank });
 }
 
 /**

@@ -6,10 +6,11 @@
  *
  * It reads a strict subset and returns undefined for anything else, and the caller parses with the
  * library: block maps and sequences, single-line plain, single-quoted and double-quoted scalars (the
- * library's one-character and \x \u \U escapes), single-line flow sequences of such scalars, empty
- * values, comments and blank lines, LF or CRLF. Not: anchors, aliases, tags, block scalars, multi-line
- * scalars, flow maps, nested flow collections, `?` keys, document markers, directives, tabs, duplicate
- * keys, nor anything the library reports as an error or a warning. test/fast-yaml.test.ts compares
+ * library's one-character and \x \u \U escapes), single-line flow sequences of such scalars, single-line
+ * flow maps of plain keys to such scalars (`{ review_cadence: quarterly }`), empty values, comments and
+ * blank lines, LF or CRLF. Not: anchors, aliases, tags, block scalars, multi-line scalars, other flow maps,
+ * nested flow collections, `?` keys, document markers, directives, tabs, duplicate keys, nor anything the
+ * library reports as an error or a warning. test/fast-yaml.test.ts compares
  * both on generated and mutated documents.
  *
  * Comments are not attached (`comment`, `commentBefore`, `spaceBefore` stay unset: nothing in the engine
@@ -321,18 +322,21 @@ class Reader {
     return end;
   }
 
-  /** A scalar or flow sequence from `q` to the end of line `li`, in a collection at column `col`. */
-  private inline(li: number, q: number, col: number): Scalar | YAMLSeq | undefined {
+  /** A scalar, flow sequence or flow map from `q` to the end of line `li`, in a collection at column `col`. */
+  private inline(li: number, q: number, col: number): Scalar | YAMLSeq | YAMLMap | undefined {
     const text = this.text;
     const e = this.le[li];
     const c = text.charCodeAt(q);
-    let node: Scalar | YAMLSeq | undefined;
+    let node: Scalar | YAMLSeq | YAMLMap | undefined;
     let ve: number;
     if (c === 34 || c === 39) {
       node = this.quoted(q, e);
       ve = this.close;
     } else if (c === 91) {
       node = this.flowSeq(q, e);
+      ve = this.close;
+    } else if (c === 123) {
+      node = this.flowMap(q, e);
       ve = this.close;
     } else {
       if (!plainStart(text, q, e, false)) return undefined;
@@ -488,6 +492,90 @@ class Reader {
         // A trailing comma: no item, no error.
         this.close = i + 1;
         return seq;
+      }
+    }
+  }
+
+  /**
+   * A flow map at `q` closed on its line (its end in `close`), or undefined: `{ key: value, ... }` with plain keys
+   * (each followed at once by `: `, none twice) and values that are plain or quoted scalars, as a flow sequence's items
+   * are; no empty value, no nested collection, no comment inside.
+   */
+  private flowMap(q: number, e: number): YAMLMap | undefined {
+    const text = this.text;
+    const map = newCollection(YAMLMap, this.schema);
+    map.flow = true;
+    let i = q + 1;
+    while (i < e && text.charCodeAt(i) === 32) i++;
+    if (text.charCodeAt(i) === 125 && i < e) {
+      this.close = i + 1;
+      return map;
+    }
+    const keys: unknown[] = [];
+    for (;;) {
+      if (i >= e || !plainStart(text, i, e, true)) return undefined;
+      // The key: plain, up to a `:` followed by a space.
+      let colon = -1;
+      for (let j = i + 1; j < e; j++) {
+        const ch = text.charCodeAt(j);
+        if (ch === 58) {
+          if (text.charCodeAt(j + 1) !== 32 || text.charCodeAt(j - 1) === 32) return undefined;
+          colon = j;
+          break;
+        }
+        if (ch === 44 || ch === 91 || ch === 93 || ch === 123 || ch === 125 || ch === 35) return undefined;
+      }
+      if (colon < 0 || colon - i > 1000) return undefined;
+      const src = text.slice(i, colon);
+      if (src === '<<') return undefined; // (a merge key in some schemas)
+      const key = this.plain(src);
+      if (keys.includes(key.value) || key.value !== key.value) return undefined; // (a duplicate, or NaN: the library's)
+      keys.push(key.value);
+      key.range = [i, colon, colon];
+      // The value: a scalar as a flow sequence's item is.
+      i = colon + 1;
+      while (i < e && text.charCodeAt(i) === 32) i++;
+      if (i >= e) return undefined;
+      const c = text.charCodeAt(i);
+      let value: Scalar | undefined;
+      let ve: number;
+      if (c === 34 || c === 39) {
+        value = this.quoted(i, e);
+        ve = this.close;
+      } else {
+        if (!plainStart(text, i, e, true)) return undefined;
+        let last = i;
+        let j = i + 1;
+        for (; j < e; j++) {
+          const ch = text.charCodeAt(j);
+          if (ch === 44 || ch === 91 || ch === 93 || ch === 123 || ch === 125) break;
+          if (ch === 32) {
+            if (text.charCodeAt(j + 1) === 35) return undefined;
+            continue;
+          }
+          if (ch === 58 && (j + 1 === e || isFlowBreak(text.charCodeAt(j + 1)))) return undefined; // a pair
+          last = j;
+        }
+        ve = last + 1;
+        value = this.plain(text.slice(i, ve));
+      }
+      if (!value) return undefined;
+      let k = ve;
+      while (k < e && text.charCodeAt(k) === 32) k++;
+      value.range = [i, ve, k];
+      map.items.push(newPair(key, value));
+      const d = k < e ? text.charCodeAt(k) : -1;
+      if (d === 125) {
+        this.close = k + 1;
+        return map;
+      }
+      if (d !== 44) return undefined;
+      i = k + 1;
+      while (i < e && text.charCodeAt(i) === 32) i++;
+      if (i < e && text.charCodeAt(i) === 125) {
+        // A trailing comma: no pair, no error.
+        this.close = i + 1;
+        return map;
       }
     }
   }
