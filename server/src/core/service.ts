@@ -531,12 +531,13 @@ export class IsmsService {
     let kept = this.keptRuns.get(file.uri);
     if (!kept) this.keptRuns.set(file.uri, (kept = new KeptInOrder()));
     const src = a.runs;
-    const placed = kept.map(
-      src.map((run) => run.findings),
-      (raw, old, i) => (old && old.line === src[i].line ? old : { line: src[i].line, findings: old?.findings ?? this.severed(raw) }),
-    );
-    const runs: FindingRun<Finding>[] = [];
-    for (const run of placed) if (run.findings.length) runs.push(run);
+    const keys: (readonly RawFinding[])[] = new Array(src.length);
+    for (let i = 0; i < src.length; i++) keys[i] = src[i].findings;
+    const placed = kept.map(keys, (raw, old, i) => (old && old.line === src[i].line ? old : { line: src[i].line, findings: old?.findings ?? this.severed(raw) }));
+    let nonEmpty = 0;
+    for (let i = 0; i < placed.length; i++) if (placed[i].findings.length) nonEmpty++;
+    const runs: FindingRun<Finding>[] = nonEmpty === placed.length ? placed : new Array(nonEmpty);
+    if (runs !== placed) for (let i = 0, at = 0; i < placed.length; i++) if (placed[i].findings.length) runs[at++] = placed[i];
     const out = extra.length ? this.withExtra(runs, extra) : runs;
     if (!out) return [{ line: 0, findings: this.check(file).filter((f) => !f.suppressed) }];
     this.runsMemo.set(a, { extra, runs: out });

@@ -177,8 +177,8 @@ export function analyzeInventory(
   const identities: IdentitySummary[] = [];
   /** With options.runs: the header's and the trailing part's runs, the items' (with their results), and where the header's findings end in r. */
   const outsideRuns: { kind: InventoryChunk['kind']; run: FindingRun }[] = [];
-  const itemLines: number[] = [];
-  const itemResults: ChunkResult[] = [];
+  let itemLines: number[] = [];
+  let itemResults: ChunkResult[] = [];
   let headerEnd = 0;
   /** When cut: each identity as its chunk reported it (relative to the chunk) and the chunk's line (InventoryContext.placed). */
   let placedIdentities: IdentitySummary[] | undefined;
@@ -217,11 +217,19 @@ export function analyzeInventory(
     // hashing of the whole file as a Map lookup per chunk would do). After a known change the index
     // alone says which chunks are unchanged.
     const prev = prevRun && prevRun.ctxKey === ctxKey ? prevRun : undefined;
-    const itemCount = chunks.length - chunks.filter((c) => c.kind !== 'item').length;
+    // (Indexed loops and lists of their final length: a keystroke walks every identity, and what it allocates per
+    // identity is what the garbage collector pays for.)
+    let itemCount = 0;
+    for (let c = 0; c < chunks.length; c++) if (chunks[c].kind === 'item') itemCount++;
     const known = prev && cut ? cut : undefined;
-    const results: ChunkResult[] = [];
+    const results: ChunkResult[] = new Array(itemCount);
+    if (options.runs) {
+      itemLines = new Array(itemCount);
+      itemResults = new Array(itemCount);
+    }
     let k = 0;
-    for (const chunk of chunks) {
+    for (let c = 0; c < chunks.length; c++) {
+      const chunk = chunks[c];
       if (chunk.kind !== 'item') continue;
       let res: ChunkResult | undefined;
       if (known && (k < known.from || k >= known.to)) res = prev!.results[k < known.from ? k : k + known.shift];
@@ -240,22 +248,25 @@ export function analyzeInventory(
           if (!options.whole) ctx.set(own, res);
         }
       }
-      results.push(res);
-      k++;
+      results[k] = res;
       const dl = chunk.line;
       const last = res.last;
       const out = !last || last.line !== dl ? { line: dl, identities: res.identities.length ? res.identities.map((x) => shiftSummary(x, dl)) : res.identities } : last;
       res.last = out;
-      for (const x of out.identities) identities.push(x);
-      for (const x of res.identities) {
-        placedIdentities!.push(x);
+      const placed = out.identities;
+      for (let i = 0; i < placed.length; i++) {
+        identities.push(placed[i]);
+        placedIdentities.push(res.identities[i]);
         placedLines.push(dl);
       }
       if (options.runs) {
-        itemLines.push(dl);
-        itemResults.push(res);
+        itemLines[k] = dl;
+        itemResults[k] = res;
+      } else {
+        const fs = placedFindings(res, dl);
+        for (let i = 0; i < fs.length; i++) r.findings.push(fs[i]);
       }
-      else for (const f of placedFindings(res, dl)) r.findings.push(f);
+      k++;
     }
     if (options.runs) headerEnd = r.findings.length;
     else for (const f of after) r.findings.push(f);
@@ -278,7 +289,10 @@ export function analyzeInventory(
   const secrets: RawFinding[] = [];
   if (options.runs) {
     // (The items' and the trailing part's findings are not in r: masking reads the secrets they found.)
-    for (let k = 0; k < itemResults.length; k++) for (const f of itemResults[k].secrets) secrets.push(shiftFinding(f, itemLines[k]));
+    for (let k = 0; k < itemResults.length; k++) {
+      const own = itemResults[k].secrets;
+      for (let i = 0; i < own.length; i++) secrets.push(shiftFinding(own[i], itemLines[k]));
+    }
     for (const f of after) if (f.ruleId === secretInline.id) secrets.push(f);
   }
   if (secrets.length) {
