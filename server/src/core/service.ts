@@ -695,6 +695,8 @@ export class IsmsService {
     // Per identity summary (the same object while its chunk is unchanged and unmoved), until another
     // file's IDs change (or the configuration: setConfig clears them): a keystroke then recomputes none
     // of a large inventory's cross-file findings.
+    // (No other file declares an ID: none is a duplicate, and a keystroke looks at no identity.)
+    if (!this.index.idsElsewhere(uri)) return (undeployed.length ? out.concat(undeployed) : out).sort(compareFindings);
     const version = this.index.othersVersion(uri);
     let memo = this.duplicates.get(uri);
     if (memo?.version !== version) this.duplicates.set(uri, (memo = { version, byIdentity: new WeakMap() }));
@@ -714,7 +716,7 @@ export class IsmsService {
    */
   private revokedInUseAcross(uri: string, identities: readonly IdentitySummary[], out: Finding[]): void {
     const severity = this.severity(nhiRevokedInUse.id);
-    if (!severity || !identities.some((i) => i.consumers.length)) return;
+    if (!severity || !this.index.hasRetired || !identities.some((i) => i.consumers.length)) return;
     let local: Set<string> | undefined;
     for (const x of identities) {
       if (!x.idRange || !x.consumers.length || (x.status && x.status !== 'active')) continue;

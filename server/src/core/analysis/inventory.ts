@@ -174,7 +174,7 @@ export function analyzeInventory(
   /** Sections of the parts outside the identities (or of the whole file); those of the items are added on demand. */
   const sections: RefSection[] = [];
   let itemSections: (() => RefSection[]) | undefined;
-  const identities: IdentitySummary[] = [];
+  let identities: IdentitySummary[] = [];
   /** With options.runs: the header's and the trailing part's runs, the items' (with their results), and where the header's findings end in r. */
   const outsideRuns: { kind: InventoryChunk['kind']; run: FindingRun }[] = [];
   let itemLines: number[] = [];
@@ -182,7 +182,7 @@ export function analyzeInventory(
   let headerEnd = 0;
   /** When cut: each identity as its chunk reported it (relative to the chunk) and the chunk's line (InventoryContext.placed). */
   let placedIdentities: IdentitySummary[] | undefined;
-  const placedLines: number[] = [];
+  let placedLines: number[] = [];
   let after: RawFinding[] = []; // (the trailing part's, pushed after the items': the findings stay in file order)
   let lazy: InventoryAnalysis['lazy'];
 
@@ -211,7 +211,6 @@ export function analyzeInventory(
       if (chunk.kind === 'header') defaults = res.defaults;
     }
     const { key: ctxKey, ctx } = contextCache(defaults, config, today, eol);
-    placedIdentities = [];
     // This file's chunks of the last analysis, matched by index from the front and from the back: an
     // edit leaves all but one chunk as they were, found with one string comparison (slice + ===; no
     // hashing of the whole file as a Map lookup per chunk would do). After a known change the index
@@ -223,10 +222,11 @@ export function analyzeInventory(
     for (let c = 0; c < chunks.length; c++) if (chunks[c].kind === 'item') itemCount++;
     const known = prev && cut ? cut : undefined;
     const results: ChunkResult[] = new Array(itemCount);
-    if (options.runs) {
-      itemLines = new Array(itemCount);
-      itemResults = new Array(itemCount);
-    }
+    itemLines = new Array(itemCount);
+    if (options.runs) itemResults = results;
+    /** Each chunk's identities where it is (res.last: a chunk text that occurs twice has one result, placed twice). */
+    const placedOf: IdentitySummary[][] = new Array(itemCount);
+    let identityCount = 0;
     let k = 0;
     for (let c = 0; c < chunks.length; c++) {
       const chunk = chunks[c];
@@ -253,20 +253,27 @@ export function analyzeInventory(
       const last = res.last;
       const out = !last || last.line !== dl ? { line: dl, identities: res.identities.length ? res.identities.map((x) => shiftSummary(x, dl)) : res.identities } : last;
       res.last = out;
-      const placed = out.identities;
-      for (let i = 0; i < placed.length; i++) {
-        identities.push(placed[i]);
-        placedIdentities.push(res.identities[i]);
-        placedLines.push(dl);
-      }
-      if (options.runs) {
-        itemLines[k] = dl;
-        itemResults[k] = res;
-      } else {
+      placedOf[k] = out.identities;
+      identityCount += out.identities.length;
+      itemLines[k] = dl;
+      if (!options.runs) {
         const fs = placedFindings(res, dl);
         for (let i = 0; i < fs.length; i++) r.findings.push(fs[i]);
       }
       k++;
+    }
+    // Each identity where it is, as its chunk reported it, and its chunk's line.
+    identities = new Array(identityCount);
+    placedIdentities = new Array(identityCount);
+    placedLines = new Array(identityCount);
+    for (let k = 0, at = 0; k < itemCount; k++) {
+      const placed = placedOf[k];
+      const own = results[k].identities;
+      for (let i = 0; i < placed.length; i++, at++) {
+        identities[at] = placed[i];
+        placedIdentities[at] = own[i];
+        placedLines[at] = itemLines[k];
+      }
     }
     if (options.runs) headerEnd = r.findings.length;
     else for (const f of after) r.findings.push(f);
@@ -403,7 +410,8 @@ function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: Find
   const order: number[] = new Array(wide.length);
   const next = starts.slice(0, count);
   for (let k = 0; k < wide.length; k++) order[next[regionOf[k]]++] = k;
-  const runs: FindingRun[] = [];
+  const runs: FindingRun[] = new Array(count); // (cut to its length at the end)
+  let made = 0;
   for (let i = 0; i < count; i++) {
     const line = regionLines[i];
     const c = i >= first && i < first + itemLines.length ? itemResults[i - first] : undefined;
@@ -432,15 +440,16 @@ function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: Find
       }
     } else if (c?.wide) c.wide = undefined;
     if (!findings.length) continue;
-    const prev = runs[runs.length - 1];
+    const prev = made ? runs[made - 1] : undefined;
     if (prev && !placedBefore(prev.findings[prev.findings.length - 1], prev.line, findings[0], line)) return undefined;
     let run: FindingRun;
     if (c) {
       const kept = c.run;
       run = kept && kept.line === line && kept.findings === findings ? kept : (c.run = { line, findings });
     } else run = i < first && findings === lead[i].findings ? lead[i] : { line, findings };
-    runs.push(run);
+    runs[made++] = run;
   }
+  runs.length = made;
   return runs;
 }
 
