@@ -265,6 +265,8 @@ describe('keystroke cost: findings as runs (line breaks)', () => {
         want.check({ uri: 'file:///w/b.nhi.yaml', text: 'identities:\n  - id: svc-dup\n    owner: a@x.example\n' });
         const expected = want.check({ uri, text }).filter((f: any) => !f.suppressed).map((f: any) => toDiagnostic(f));
         assert.equal(JSON.stringify(got), JSON.stringify(expected), `seed ${seed} step ${step}`);
+        // The identities (hover, outline, the workspace index), also when a typed character left the others in place.
+        assert.equal(JSON.stringify(svc.analysis({ uri, text }).identities), JSON.stringify(want.analysis({ uri, text }).identities), `seed ${seed} step ${step}: identities`);
         assert.ok(!JSON.stringify(got).includes(token), 'a secret shows unmasked');
         // check() of the same analysis gives the same list in file coordinates.
         assert.equal(JSON.stringify(svc.check({ uri, text }).filter((f: any) => !f.suppressed).map((f: any) => toDiagnostic(f))), JSON.stringify(expected));

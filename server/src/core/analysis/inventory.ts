@@ -221,14 +221,22 @@ export function analyzeInventory(
     let itemCount = 0;
     for (let c = 0; c < chunks.length; c++) if (chunks[c].kind === 'item') itemCount++;
     const known = prev && cut ? cut : undefined;
-    const results: ChunkResult[] = new Array(itemCount);
-    itemLines = new Array(itemCount);
+    // A change within lines (a typed character): the items outside the re-cut ones are where they were, on the same
+    // lines; their results, places and identities are the last analysis's (copied lists), and only the re-cut items are
+    // looked at.
+    const last = prevRun?.placed;
+    const inPlace = !!(options.runs && known && last && known.shift === 0 && lines.lineCount === prevRun!.cut.lineCount && last.itemLines.length === itemCount && prev!.results.length === itemCount);
+    const results: ChunkResult[] = inPlace ? prev!.results.slice() : new Array(itemCount);
     if (options.runs) itemResults = results;
+    itemLines = inPlace ? last!.itemLines.slice() : new Array(itemCount);
     /** Each chunk's identities where it is (res.last: a chunk text that occurs twice has one result, placed twice). */
-    const placedOf: IdentitySummary[][] = new Array(itemCount);
+    const placedOf: IdentitySummary[][] = inPlace ? last!.placedOf.slice() : new Array(itemCount);
     let identityCount = 0;
-    let k = 0;
-    for (let c = 0; c < chunks.length; c++) {
+    let firstItem = 0;
+    while (firstItem < chunks.length && chunks[firstItem].kind !== 'item') firstItem++;
+    let k = inPlace ? known!.from : 0;
+    const end = inPlace ? firstItem + known!.to : chunks.length;
+    for (let c = inPlace ? firstItem + known!.from : 0; c < end; c++) {
       const chunk = chunks[c];
       if (chunk.kind !== 'item') continue;
       let res: ChunkResult | undefined;
@@ -263,17 +271,45 @@ export function analyzeInventory(
       k++;
     }
     // Each identity where it is, as its chunk reported it, and its chunk's line.
-    identities = new Array(identityCount);
-    placedIdentities = new Array(identityCount);
-    placedLines = new Array(identityCount);
-    for (let k = 0, at = 0; k < itemCount; k++) {
-      const placed = placedOf[k];
-      const own = results[k].identities;
-      for (let i = 0; i < placed.length; i++, at++) {
-        identities[at] = placed[i];
-        placedIdentities[at] = own[i];
-        placedLines[at] = itemLines[k];
+    let placedNow: Placed | undefined;
+    if (inPlace) {
+      // (The re-cut items have as many identities as before, at the same indices: the last lists with those replaced.)
+      let same = true;
+      for (let k = known!.from; same && k < known!.to; k++) same = placedOf[k].length === last!.placedOf[k].length && itemLines[k] === last!.itemLines[k];
+      if (same) {
+        identities = last!.identities.slice();
+        placedIdentities = last!.placedIdentities.slice();
+        placedLines = last!.placedLines;
+        for (let k = known!.from; k < known!.to; k++) {
+          const own = results[k].identities;
+          for (let i = 0, at = last!.at[k]; i < placedOf[k].length; i++, at++) {
+            identities[at] = placedOf[k][i];
+            placedIdentities[at] = own[i];
+          }
+        }
+        placedNow = { itemLines, placedOf, at: last!.at, identities, placedIdentities, placedLines };
+      } else {
+        // (Not the same count: every place again, as below.)
+        identityCount = 0;
+        for (let k = 0; k < itemCount; k++) identityCount += placedOf[k].length;
       }
+    }
+    if (!placedNow) {
+      identities = new Array(identityCount);
+      placedIdentities = new Array(identityCount);
+      placedLines = new Array(identityCount);
+      const at: number[] = new Array(itemCount);
+      for (let k = 0, n = 0; k < itemCount; k++) {
+        const placed = placedOf[k];
+        const own = results[k].identities;
+        at[k] = n;
+        for (let i = 0; i < placed.length; i++, n++) {
+          identities[n] = placed[i];
+          placedIdentities[n] = own[i];
+          placedLines[n] = itemLines[k];
+        }
+      }
+      if (options.runs) placedNow = { itemLines, placedOf, at, identities, placedIdentities, placedLines };
     }
     if (options.runs) headerEnd = r.findings.length;
     else for (const f of after) r.findings.push(f);
@@ -285,7 +321,7 @@ export function analyzeInventory(
     };
     if (uri && !options.whole) {
       lastRun.delete(uri);
-      lastRun.set(uri, { ctxKey, results, text, cut: { chunks, indent, lineCount: lines.lineCount } });
+      lastRun.set(uri, { ctxKey, results, text, cut: { chunks, indent, lineCount: lines.lineCount }, placed: placedNow });
       if (lastRun.size > 64) lastRun.delete(lastRun.keys().next().value!);
     }
   }
@@ -520,7 +556,21 @@ function materialize(sections: readonly RefSection[]): ControlRef[] {
 }
 
 /** The chunks of each file's last analysis (by URI), for reuse by position. */
-const lastRun = new Map<string, { ctxKey: string; results: ChunkResult[]; text: string; cut: PreviousCut }>();
+const lastRun = new Map<string, { ctxKey: string; results: ChunkResult[]; text: string; cut: PreviousCut; placed?: Placed }>();
+
+/**
+ * Where a file's last analysis placed its items (with options.runs): each item's line and identities where it was, and
+ * the identity lists the driver made from them (`at[k]`: the index of item k's first identity in them). Never mutated:
+ * the next analysis copies what it changes.
+ */
+interface Placed {
+  itemLines: number[];
+  placedOf: IdentitySummary[][];
+  at: number[];
+  identities: IdentitySummary[];
+  placedIdentities: IdentitySummary[];
+  placedLines: number[];
+}
 
 /** Drops what is kept of a file's last analysis (it was closed). */
 export function forgetInventory(uri: string): void {
