@@ -21,7 +21,7 @@ import { YamlMapping } from '../lang/yaml-mapping';
 import { recordedHistory, type RecordedHistory } from '../lang/history';
 import { detach, LruCache, placedBefore, shiftFinding, shiftRange, WOULD_BLOCK, type FindingRun } from '../chunks';
 import { IdentityContext, type IdentityInput, type IdentityLinkAt } from '../rules/nhi/context';
-import type { IdentityLink, InventoryContext } from '../rules/context';
+import type { IdentityLink, IdentityRecord, InventoryContext } from '../rules/context';
 import { linkResolver } from '../lang/evidence';
 import { identityOwners } from '../rules/ownership/ownership';
 import { unitsReading } from '../rules/registry';
@@ -60,7 +60,16 @@ interface ChunkResult {
   /** Ranges relative to the chunk's first line; offsets relative to its start. */
   findings: RawFinding[];
   refs: ControlRef[];
-  identities: IdentitySummary[];
+  /**
+   * Its identities as the chunk reported them (relative to it), until it is first placed: from then on its identities
+   * where it last was (`last`) are shifted to any new place, and this copy is dropped (at 20,000 identities a second copy
+   * of every summary and its ranges is ~7 MB kept).
+   */
+  identities?: IdentitySummary[];
+  /** How many identities it has. */
+  count: number;
+  /** Each identity's links as the chunk reported them (InventoryContext.placed: the same objects wherever it moves). */
+  rel: readonly IdentityRecord[];
   /** The identities shifted to where the chunk last was (reused while it does not move). */
   last?: { line: number; identities: IdentitySummary[] };
   /** The findings shifted to where the chunk last was (made only when the file's findings are asked for in file coordinates). */
@@ -181,7 +190,7 @@ export function analyzeInventory(
   let itemResults: ChunkResult[] = [];
   let headerEnd = 0;
   /** When cut: each identity as its chunk reported it (relative to the chunk) and the chunk's line (InventoryContext.placed). */
-  let placedIdentities: IdentitySummary[] | undefined;
+  let placedIdentities: IdentityRecord[] | undefined;
   let placedLines: number[] = [];
   let after: RawFinding[] = []; // (the trailing part's, pushed after the items': the findings stay in file order)
   let lazy: InventoryAnalysis['lazy'];
@@ -259,8 +268,9 @@ export function analyzeInventory(
       results[k] = res;
       const dl = chunk.line;
       const last = res.last;
-      const out = !last || last.line !== dl ? { line: dl, identities: res.identities.length ? res.identities.map((x) => shiftSummary(x, dl)) : res.identities } : last;
+      const out = !last || last.line !== dl ? { line: dl, identities: placedSummaries(res, dl) } : last;
       res.last = out;
+      res.identities = undefined;
       placedOf[k] = out.identities;
       identityCount += out.identities.length;
       itemLines[k] = dl;
@@ -281,7 +291,7 @@ export function analyzeInventory(
         placedIdentities = last!.placedIdentities.slice();
         placedLines = last!.placedLines;
         for (let k = known!.from; k < known!.to; k++) {
-          const own = results[k].identities;
+          const own = results[k].rel;
           for (let i = 0, at = last!.at[k]; i < placedOf[k].length; i++, at++) {
             identities[at] = placedOf[k][i];
             placedIdentities[at] = own[i];
@@ -301,7 +311,7 @@ export function analyzeInventory(
       const at: number[] = new Array(itemCount);
       for (let k = 0, n = 0; k < itemCount; k++) {
         const placed = placedOf[k];
-        const own = results[k].identities;
+        const own = results[k].rel;
         at[k] = n;
         for (let i = 0; i < placed.length; i++, n++) {
           identities[n] = placed[i];
@@ -376,6 +386,17 @@ export function analyzeInventory(
       return (refs ??= materialize(this.sections));
     },
   };
+}
+
+const NO_SUMMARIES: IdentitySummary[] = [];
+const NO_LINKS: IdentityRecord = {};
+
+/** A chunk's identities at line `dl`: shifted from where it last was, else from where its chunk reported them. */
+function placedSummaries(res: ChunkResult, dl: number): IdentitySummary[] {
+  if (!res.count) return NO_SUMMARIES;
+  const last = res.last;
+  if (last) return last.identities.map((x) => shiftSummary(x, dl - last.line));
+  return res.identities!.map((x) => shiftSummary(x, dl));
 }
 
 /** A chunk's findings where it is (line `dl`): its own objects at line 0, else copies, kept while it stays there. */
@@ -568,7 +589,7 @@ interface Placed {
   placedOf: IdentitySummary[][];
   at: number[];
   identities: IdentitySummary[];
-  placedIdentities: IdentitySummary[];
+  placedIdentities: IdentityRecord[];
   placedLines: number[];
 }
 
@@ -636,7 +657,7 @@ function checkChunk(chunkText: string, defaults: Record<string, unknown>, config
   // (Kept for as long as the chunk is cached: lists cut to their length. A list grown by push keeps room for 17
   // entries, ~150 bytes, where one or two are used: ~12 MiB at 20,000 identities over these and the summaries' lists.)
   const secrets = r.findings.filter((f) => f.ruleId === secretInline.id);
-  return { text: chunkText, findings: r.findings.slice(), refs: refs.slice(), identities: identities.slice(), last: undefined, secrets: secrets.length ? secrets : NONE, syntax: r.findings.some((f) => f.ruleId === syntaxError.id) };
+  return { text: chunkText, findings: r.findings.slice(), refs: refs.slice(), identities: identities.slice(), count: identities.length, rel: identities.map((x) => (x.links ? { links: x.links } : NO_LINKS)), last: undefined, secrets: secrets.length ? secrets : NONE, syntax: r.findings.some((f) => f.ruleId === syntaxError.id) };
 }
 
 function summary(f: IdentityFacts, item: YAMLMap, text: string, lines: LineIndex): IdentitySummary {
