@@ -278,6 +278,33 @@ describe('keystroke cost: findings as runs (line breaks)', () => {
     }
   });
 
+  it('a suppression directive typed a character at a time takes effect at the character that completes it (no directive is known from the change alone)', () => {
+    const svc = fresh();
+    const uri = 'file:///w/s.nhi.yaml';
+    let text = inventory(6, false);
+    const diags = () => JSON.stringify(diagnosticsOfRuns(svc.checkRuns({ uri, text }), uri));
+    const expected = () => {
+      const want = fresh();
+      return JSON.stringify(want.check({ uri, text }).filter((f: any) => !f.suppressed).map((f: any) => toDiagnostic(f)));
+    };
+    assert.equal(diags(), expected());
+    // A comment line above the third identity, then the directive typed into it: "isms-" is completed in the middle.
+    const at = text.indexOf('  - id: svc-2');
+    const type = (s: string, where: number) => {
+      svc.noteChange(uri, where, where, s);
+      text = text.slice(0, where) + s + text.slice(where);
+    };
+    type('  # ism\n', at);
+    assert.equal(diags(), expected());
+    const before = JSON.parse(diags()).length;
+    let where = at + '  # ism'.length;
+    for (const ch of 's-disable-next-line nhi-secret-storage -- The vendor API has no OIDC, SEC-44') {
+      type(ch, where++);
+      assert.equal(diags(), expected(), `after typing ${JSON.stringify(ch)}`);
+    }
+    assert.ok(JSON.parse(diags()).length < before, 'the directive suppresses a finding');
+  });
+
   it('a line break moves the runs below it without making new findings', () => {
     const svc = fresh();
     const uri = 'file:///w/a.nhi.yaml';

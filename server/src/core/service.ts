@@ -136,6 +136,8 @@ export class IsmsService {
   private secrets = new WeakMap<Analysis, { line: number; value: string }[]>();
   /** The suppression directives of each analysis, and its findings after them (with the cross-file findings they saw). */
   private directiveMemo = new WeakMap<Analysis, SuppressionDirective[]>();
+  /** Analyses whose text has no "isms-" (so no suppression directive), known without reading it when only a change was new. */
+  private noMarker = new WeakSet<Analysis>();
   private suppressedMemo = new WeakMap<Analysis, { extra: Finding[]; result: { findings: Finding[]; records: SuppressionRecord[] } }>();
 
   /** The discovery readers the host provides (the Terraform reader when its grammar is loaded). */
@@ -257,7 +259,11 @@ export class IsmsService {
     const hit = this.cache.get(file.uri);
     if (hit && hit.text === file.text) return hit.analysis;
     const prev = hit?.change && changeHolds(hit.text, file.text, hit.change) ? { text: hit.text, lines: hit.analysis.lines, change: hit.change } : undefined;
-    return this.keep(file, analyze(file, this.config, this.workspace.relativePath(file.uri), this.workspace.files, { whole: this.workspace.oneShot, prev, inlineLimit }));
+    const a = this.keep(file, analyze(file, this.config, this.workspace.relativePath(file.uri), this.workspace.files, { whole: this.workspace.oneShot, prev, inlineLimit }));
+    // (No "isms-" in the last text and none where it changed - the rest is the same text: no directive now, without
+    // reading the whole text again on every keystroke.)
+    if (prev && hit && this.noMarker.has(hit.analysis) && file.text.slice(Math.max(0, prev.change.start - 4), prev.change.newEnd + 4).indexOf('isms-') < 0) this.noMarker.add(a);
+    return a;
   }
 
   /** Keeps `a` as the analysis of this text and indexes its facts. */
@@ -657,6 +663,12 @@ export class IsmsService {
   private directivesOf(a: Analysis): SuppressionDirective[] {
     let out = this.directiveMemo.get(a);
     if (out) return out;
+    if (this.noMarker.has(a) || a.lines.text.indexOf('isms-') < 0) {
+      // (No directive without its marker: readDirectives' own first test.)
+      this.noMarker.add(a);
+      this.directiveMemo.set(a, (out = []));
+      return out;
+    }
     // (An infrastructure file's directives are YAML or HCL `#` comments, read as an inventory's.)
     out = readDirectives(a.kind === 'other' ? { lines: a.lines, kind: 'inventory' } : a);
     if (out.length) {
