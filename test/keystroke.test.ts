@@ -265,6 +265,8 @@ describe('keystroke cost: findings as runs (line breaks)', () => {
         want.check({ uri: 'file:///w/b.nhi.yaml', text: 'identities:\n  - id: svc-dup\n    owner: a@x.example\n' });
         const expected = want.check({ uri, text }).filter((f: any) => !f.suppressed).map((f: any) => toDiagnostic(f));
         assert.equal(JSON.stringify(got), JSON.stringify(expected), `seed ${seed} step ${step}`);
+        // The identities (hover, outline, the workspace index), also when a typed character left the others in place.
+        assert.equal(JSON.stringify(svc.analysis({ uri, text }).identities), JSON.stringify(want.analysis({ uri, text }).identities), `seed ${seed} step ${step}: identities`);
         assert.ok(!JSON.stringify(got).includes(token), 'a secret shows unmasked');
         // check() of the same analysis gives the same list in file coordinates.
         assert.equal(JSON.stringify(svc.check({ uri, text }).filter((f: any) => !f.suppressed).map((f: any) => toDiagnostic(f))), JSON.stringify(expected));
@@ -274,6 +276,33 @@ describe('keystroke cost: findings as runs (line breaks)', () => {
       }
       assert.ok(withRuns > 40, `runs used in ${withRuns} of 60 steps`);
     }
+  });
+
+  it('a suppression directive typed a character at a time takes effect at the character that completes it (no directive is known from the change alone)', () => {
+    const svc = fresh();
+    const uri = 'file:///w/s.nhi.yaml';
+    let text = inventory(6, false);
+    const diags = () => JSON.stringify(diagnosticsOfRuns(svc.checkRuns({ uri, text }), uri));
+    const expected = () => {
+      const want = fresh();
+      return JSON.stringify(want.check({ uri, text }).filter((f: any) => !f.suppressed).map((f: any) => toDiagnostic(f)));
+    };
+    assert.equal(diags(), expected());
+    // A comment line above the third identity, then the directive typed into it: "isms-" is completed in the middle.
+    const at = text.indexOf('  - id: svc-2');
+    const type = (s: string, where: number) => {
+      svc.noteChange(uri, where, where, s);
+      text = text.slice(0, where) + s + text.slice(where);
+    };
+    type('  # ism\n', at);
+    assert.equal(diags(), expected());
+    const before = JSON.parse(diags()).length;
+    let where = at + '  # ism'.length;
+    for (const ch of 's-disable-next-line nhi-secret-storage -- The vendor API has no OIDC, SEC-44') {
+      type(ch, where++);
+      assert.equal(diags(), expected(), `after typing ${JSON.stringify(ch)}`);
+    }
+    assert.ok(JSON.parse(diags()).length < before, 'the directive suppresses a finding');
   });
 
   it('a line break moves the runs below it without making new findings', () => {

@@ -85,7 +85,7 @@ describe('workspace index', () => {
  * an ID, files in the order they were (last) recorded. The index keeps one entry per ID now; its answers must not change.
  */
 class ReferenceIndex {
-  private files = new Map<string, { id: string; line: number; retired?: true }[]>();
+  readonly files = new Map<string, { id: string; line: number; retired?: true }[]>();
   set(uri: string, ids: { id: string; line: number; retired?: true }[]): void {
     const old = this.files.get(uri);
     const same = old && old.length === ids.length && old.every((x, i) => x.id === ids[i].id && !!x.retired === !!ids[i].retired);
@@ -154,6 +154,9 @@ describe('workspace index: identity IDs', () => {
         ref.delete(uri);
         current.delete(uri);
       }
+      // (The service's shortcuts: no other file declares an ID, no file a retired one.)
+      assert.equal(index.hasRetired, [...ref.files.values()].some((ids) => ids.some((x) => x.retired)), `step ${step}: hasRetired`);
+      for (const u of [...uris, 'file:///other.yaml']) assert.equal(index.idsElsewhere(u), [...ref.files].some(([f, ids]) => f !== u && ids.length > 0), `step ${step}: idsElsewhere ${u}`);
       for (const id of [...names, 'svc-x']) {
         assert.equal(index.hasId(id), ref.hasId(id), `step ${step}: hasId ${id}`);
         for (const u of [...uris, 'file:///other.yaml']) {

@@ -96,8 +96,8 @@ export function detach(s: string): string {
 
 /**
  * What was derived from each item of a list at the last call, given again for the items of the next list that are the
- * same objects. Lists of runs keep their order (an edit adds or drops a few): both are walked side by side, with a map
- * of the last list only after a long gap. No WeakMap: one entry per run of a large file, made and dropped per keystroke,
+ * same objects. Lists of runs keep their order (an edit adds or drops a few): both are walked side by side (a new key is
+ * a miss, derived afresh), with a map of the last list only after a few misses. No WeakMap: one entry per run of a large file, made and dropped per keystroke,
  * is what the garbage collector would pay for.
  */
 export class KeptInOrder<K, V> {
@@ -109,25 +109,28 @@ export class KeptInOrder<K, V> {
     const lastValues = this.values;
     const out = new Array<V>(keys.length);
     let j = 0;
+    let misses = 0;
     let index: Map<K, number> | undefined;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
       let old: V | undefined;
-      let d = 0;
-      while (d < 4 && j + d < lastKeys.length && lastKeys[j + d] !== k) d++;
-      if (d < 4 && j + d < lastKeys.length) {
-        old = lastValues[j + d];
-        j += d + 1;
-      } else if (lastKeys.length) {
-        if (!index) {
+      if (!index) {
+        let d = 0;
+        const reach = Math.min(lastKeys.length - j, 32);
+        while (d < reach && lastKeys[j + d] !== k) d++;
+        if (d < reach) {
+          old = lastValues[j + d];
+          j += d + 1;
+        } else if (lastKeys.length && ++misses > 4) {
+          // (A new key - the edited run - is one miss: it is derived afresh and the walk goes on where it was. Many
+          // misses: a block of runs went away or a line break moved the rest; a map of the last list from then on.)
           index = new Map();
-          lastKeys.forEach((x, n) => index!.set(x, n));
+          for (let n = 0; n < lastKeys.length; n++) index.set(lastKeys[n], n);
         }
+      }
+      if (index) {
         const n = index.get(k);
-        if (n !== undefined) {
-          old = lastValues[n];
-          j = n + 1;
-        }
+        if (n !== undefined) old = lastValues[n];
       }
       out[i] = derive(k, old, i);
     }

@@ -141,6 +141,8 @@ export class IsmsService {
   private secrets = new WeakMap<Analysis, { line: number; value: string }[]>();
   /** The suppression directives of each analysis, and its findings after them (with the cross-file findings they saw). */
   private directiveMemo = new WeakMap<Analysis, SuppressionDirective[]>();
+  /** Analyses whose text has no "isms-" (so no suppression directive), known without reading it when only a change was new. */
+  private noMarker = new WeakSet<Analysis>();
   private suppressedMemo = new WeakMap<Analysis, { extra: Finding[]; result: { findings: Finding[]; records: SuppressionRecord[] } }>();
 
   /** The discovery readers the host provides (the Terraform reader when its grammar is loaded). */
@@ -262,7 +264,11 @@ export class IsmsService {
     const hit = this.cache.get(file.uri);
     if (hit && hit.text === file.text) return hit.analysis;
     const prev = hit?.change && changeHolds(hit.text, file.text, hit.change) ? { text: hit.text, lines: hit.analysis.lines, change: hit.change } : undefined;
-    return this.keep(file, analyze(file, this.config, this.workspace.relativePath(file.uri), this.workspace.files, { whole: this.workspace.oneShot, prev, inlineLimit }));
+    const a = this.keep(file, analyze(file, this.config, this.workspace.relativePath(file.uri), this.workspace.files, { whole: this.workspace.oneShot, prev, inlineLimit }));
+    // (No "isms-" in the last text and none where it changed - the rest is the same text: no directive now, without
+    // reading the whole text again on every keystroke.)
+    if (prev && hit && this.noMarker.has(hit.analysis) && file.text.slice(Math.max(0, prev.change.start - 4), prev.change.newEnd + 4).indexOf('isms-') < 0) this.noMarker.add(a);
+    return a;
   }
 
   /** Keeps `a` as the analysis of this text and indexes its facts. */
@@ -537,12 +543,13 @@ export class IsmsService {
     let kept = this.keptRuns.get(file.uri);
     if (!kept) this.keptRuns.set(file.uri, (kept = new KeptInOrder()));
     const src = a.runs;
-    const placed = kept.map(
-      src.map((run) => run.findings),
-      (raw, old, i) => (old && old.line === src[i].line ? old : { line: src[i].line, findings: old?.findings ?? this.severed(raw) }),
-    );
-    const runs: FindingRun<Finding>[] = [];
-    for (const run of placed) if (run.findings.length) runs.push(run);
+    const keys: (readonly RawFinding[])[] = new Array(src.length);
+    for (let i = 0; i < src.length; i++) keys[i] = src[i].findings;
+    const placed = kept.map(keys, (raw, old, i) => (old && old.line === src[i].line ? old : { line: src[i].line, findings: old?.findings ?? this.severed(raw) }));
+    let nonEmpty = 0;
+    for (let i = 0; i < placed.length; i++) if (placed[i].findings.length) nonEmpty++;
+    const runs: FindingRun<Finding>[] = nonEmpty === placed.length ? placed : new Array(nonEmpty);
+    if (runs !== placed) for (let i = 0, at = 0; i < placed.length; i++) if (placed[i].findings.length) runs[at++] = placed[i];
     const out = extra.length ? this.withExtra(runs, extra) : runs;
     if (!out) return [{ line: 0, findings: this.check(file).filter((f) => !f.suppressed) }];
     this.runsMemo.set(a, { extra, runs: out });
@@ -662,6 +669,12 @@ export class IsmsService {
   private directivesOf(a: Analysis): SuppressionDirective[] {
     let out = this.directiveMemo.get(a);
     if (out) return out;
+    if (this.noMarker.has(a) || a.lines.text.indexOf('isms-') < 0) {
+      // (No directive without its marker: readDirectives' own first test.)
+      this.noMarker.add(a);
+      this.directiveMemo.set(a, (out = []));
+      return out;
+    }
     // (An infrastructure file's directives are YAML or HCL `#` comments, read as an inventory's.)
     out = readDirectives(a.kind === 'other' ? { lines: a.lines, kind: 'inventory' } : a);
     if (out.length) {
@@ -700,6 +713,8 @@ export class IsmsService {
     // Per identity summary (the same object while its chunk is unchanged and unmoved), until another
     // file's IDs change (or the configuration: setConfig clears them): a keystroke then recomputes none
     // of a large inventory's cross-file findings.
+    // (No other file declares an ID: none is a duplicate, and a keystroke looks at no identity.)
+    if (!this.index.idsElsewhere(uri)) return (undeployed.length ? out.concat(undeployed) : out).sort(compareFindings);
     const version = this.index.othersVersion(uri);
     let memo = this.duplicates.get(uri);
     if (memo?.version !== version) this.duplicates.set(uri, (memo = { version, byIdentity: new WeakMap() }));
@@ -719,7 +734,7 @@ export class IsmsService {
    */
   private revokedInUseAcross(uri: string, identities: readonly IdentitySummary[], out: Finding[]): void {
     const severity = this.severity(nhiRevokedInUse.id);
-    if (!severity || !identities.some((i) => i.consumers.length)) return;
+    if (!severity || !this.index.hasRetired || !identities.some((i) => i.consumers.length)) return;
     let local: Set<string> | undefined;
     for (const x of identities) {
       if (!x.idRange || !x.consumers.length || (x.status && x.status !== 'active')) continue;

@@ -263,22 +263,24 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
 /** Facts of an analysed file. */
 export function factsOf(a: Analysis, prev?: Analysis): FileFacts {
   if (a.kind === 'inventory') {
-    const ids: FileFacts['ids'] = [];
     const identities = a.identities ?? [];
     // (The entries of the file's last identities, by index: an identity on other lines only, after a line break above it,
-    // gets a copy of its entry with the line, not a new entry kept per summary.)
+    // gets a copy of its entry with the line, not a new entry kept per summary. An indexed loop and lists of their final
+    // length: this runs over every identity on every keystroke.)
     const before = prev?.identities;
     const kept = before ? idsMemo.get(before) : undefined;
     const byIndex: (FileFacts['ids'][number] | undefined)[] = new Array(identities.length);
-    identities.forEach((i, k) => {
+    let count = 0;
+    for (let k = 0; k < identities.length; k++) {
+      const i = identities[k];
       if (kept && before![k] === i) {
         // (The same summary: its entry, if any, as it was.)
         const e = kept[k];
         byIndex[k] = e;
-        if (e) ids.push(e);
-        return;
+        if (e) count++;
+        continue;
       }
-      if (i.id === undefined || !i.idRange) return;
+      if (i.id === undefined || !i.idRange) continue;
       const line = i.idRange.start.line;
       const retired = !!i.status && RETIRED_STATUSES.includes(i.status);
       const old = kept?.[k];
@@ -290,8 +292,10 @@ export function factsOf(a: Analysis, prev?: Analysis): FileFacts {
         if (!e) idEntries.set(i, (e = retired ? { id: i.id, line, retired: true } : { id: i.id, line }));
       }
       byIndex[k] = e;
-      ids.push(e);
-    });
+      count++;
+    }
+    const ids: FileFacts['ids'] = new Array(count);
+    for (let k = 0, at = 0; at < count; k++) if (byIndex[k]) ids[at++] = byIndex[k]!;
     idsMemo.set(identities, byIndex);
     return { owners: ownersOf(identities, prev?.identities), ids, entries: entriesOf(identities, before) };
   }
@@ -344,6 +348,8 @@ export class WorkspaceIndex {
   private readonly byLower = new Map<string, Declarations>();
   /** How many declarations are retired (none: nhi-revoked-in-use has nothing to look up across files). */
   private retiredCount = 0;
+  /** Declarations in byLower, all files. */
+  private idCount = 0;
   /** Changes of the IDs and their lines, in all files and per file (see othersVersion). */
   private changes = 0;
   private readonly changesBy = new Map<string, number>();
@@ -384,6 +390,7 @@ export class WorkspaceIndex {
       const lc = d.id.toLowerCase();
       const l = this.byLower.get(lc);
       this.byLower.set(lc, l === undefined ? d : Array.isArray(l) ? (l.push(d), l) : [l, d]);
+      this.idCount++;
       if (d.retired) this.retiredCount++;
     }
     return discovery || (changed && (facts.ids.length > 0 || (old?.ids.length ?? 0) > 0));
@@ -512,7 +519,10 @@ export class WorkspaceIndex {
       const keep: Declaration[] = [];
       for (const d of each(l)) {
         if (d.uri !== uri) keep.push(d);
-        else if (d.retired) this.retiredCount--;
+        else {
+          this.idCount--;
+          if (d.retired) this.retiredCount--;
+        }
       }
       if (!keep.length) this.byLower.delete(lc);
       else this.byLower.set(lc, keep.length === 1 ? keep[0] : keep);
@@ -523,6 +533,16 @@ export class WorkspaceIndex {
    * Where other files than `uri` declare identity `id` (case-insensitive) as revoked or decommissioned, when every
    * other declaration of it is (an id active somewhere else is nhi-id-duplicate's business, not a revoked one in use).
    */
+  /** Whether any file declares a revoked or decommissioned identity (else retiredElsewhere is empty for every ID). */
+  get hasRetired(): boolean {
+    return this.retiredCount > 0;
+  }
+
+  /** Whether files other than `uri` declare any identity ID (else `elsewhere` is empty for every ID). */
+  idsElsewhere(uri: string): boolean {
+    return this.idCount > (this.files.get(uri)?.ids.length ?? 0);
+  }
+
   retiredElsewhere(id: string, uri: string): { uri: string; line: number }[] {
     if (!this.retiredCount) return [];
     const out: { uri: string; line: number }[] = [];

@@ -112,15 +112,23 @@ export function diagnosticsOfRuns(runs: readonly FindingRun<Finding>[], uri?: st
     kept = new KeptInOrder();
     if (uri) keptDiagnostics.set(uri, kept);
   }
-  const placed = kept.map(
-    runs.map((run) => run.findings),
-    (findings, old, i) => (old && old.line === runs[i].line ? old : { line: runs[i].line, diagnostics: findings.map((f) => toDiagnostic(f, runs[i].line)) }),
-  );
-  const out: Diagnostic[] = [];
-  const lists: Diagnostic[][] = [];
-  for (const p of placed) {
-    for (const d of p.diagnostics) out.push(d);
-    if (p.diagnostics.length) lists.push(p.diagnostics);
+  const keys: (readonly Finding[])[] = new Array(runs.length);
+  for (let i = 0; i < runs.length; i++) keys[i] = runs[i].findings;
+  const placed = kept.map(keys, (findings, old, i) => (old && old.line === runs[i].line ? old : { line: runs[i].line, diagnostics: findings.map((f) => toDiagnostic(f, runs[i].line)) }));
+  // (Lists of their final length: one push per diagnostic would grow and copy them on every keystroke.)
+  let total = 0;
+  let nonEmpty = 0;
+  for (let i = 0; i < placed.length; i++) {
+    total += placed[i].diagnostics.length;
+    if (placed[i].diagnostics.length) nonEmpty++;
+  }
+  const out: Diagnostic[] = new Array(total);
+  const lists: Diagnostic[][] = new Array(nonEmpty);
+  for (let i = 0, at = 0, l = 0; i < placed.length; i++) {
+    const ds = placed[i].diagnostics;
+    if (!ds.length) continue;
+    for (let k = 0; k < ds.length; k++) out[at++] = ds[k];
+    lists[l++] = ds;
   }
   noteRuns(out, lists); // (the --stdio encoder keeps each run's JSON with its list)
   return out;

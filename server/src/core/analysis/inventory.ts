@@ -21,7 +21,7 @@ import { YamlMapping } from '../lang/yaml-mapping';
 import { recordedHistory, type RecordedHistory } from '../lang/history';
 import { detach, LruCache, placedBefore, shiftFinding, shiftRange, WOULD_BLOCK, type FindingRun } from '../chunks';
 import { IdentityContext, type IdentityInput, type IdentityLinkAt } from '../rules/nhi/context';
-import type { IdentityLink, InventoryContext } from '../rules/context';
+import type { IdentityLink, IdentityRecord, InventoryContext } from '../rules/context';
 import { linkResolver } from '../lang/evidence';
 import { identityOwners } from '../rules/ownership/ownership';
 import { unitsReading } from '../rules/registry';
@@ -60,7 +60,16 @@ interface ChunkResult {
   /** Ranges relative to the chunk's first line; offsets relative to its start. */
   findings: RawFinding[];
   refs: ControlRef[];
-  identities: IdentitySummary[];
+  /**
+   * Its identities as the chunk reported them (relative to it), until it is first placed: from then on its identities
+   * where it last was (`last`) are shifted to any new place, and this copy is dropped (at 20,000 identities a second copy
+   * of every summary and its ranges is ~7 MB kept).
+   */
+  identities?: IdentitySummary[];
+  /** How many identities it has. */
+  count: number;
+  /** Each identity's links as the chunk reported them (InventoryContext.placed: the same objects wherever it moves). */
+  rel: readonly IdentityRecord[];
   /** The identities shifted to where the chunk last was (reused while it does not move). */
   last?: { line: number; identities: IdentitySummary[] };
   /** The findings shifted to where the chunk last was (made only when the file's findings are asked for in file coordinates). */
@@ -179,15 +188,15 @@ export function analyzeInventory(
   /** Sections of the parts outside the identities (or of the whole file); those of the items are added on demand. */
   const sections: RefSection[] = [];
   let itemSections: (() => RefSection[]) | undefined;
-  const identities: IdentitySummary[] = [];
+  let identities: IdentitySummary[] = [];
   /** With options.runs: the header's and the trailing part's runs, the items' (with their results), and where the header's findings end in r. */
   const outsideRuns: { kind: InventoryChunk['kind']; run: FindingRun }[] = [];
-  const itemLines: number[] = [];
-  const itemResults: ChunkResult[] = [];
+  let itemLines: number[] = [];
+  let itemResults: ChunkResult[] = [];
   let headerEnd = 0;
   /** When cut: each identity as its chunk reported it (relative to the chunk) and the chunk's line (InventoryContext.placed). */
-  let placedIdentities: IdentitySummary[] | undefined;
-  const placedLines: number[] = [];
+  let placedIdentities: IdentityRecord[] | undefined;
+  let placedLines: number[] = [];
   let after: RawFinding[] = []; // (the trailing part's, pushed after the items': the findings stay in file order)
   let lazy: InventoryAnalysis['lazy'];
 
@@ -216,17 +225,33 @@ export function analyzeInventory(
       if (chunk.kind === 'header') defaults = res.defaults;
     }
     const { key: ctxKey, ctx } = contextCache(defaults, config, today, eol);
-    placedIdentities = [];
     // This file's chunks of the last analysis, matched by index from the front and from the back: an
     // edit leaves all but one chunk as they were, found with one string comparison (slice + ===; no
     // hashing of the whole file as a Map lookup per chunk would do). After a known change the index
     // alone says which chunks are unchanged.
     const prev = prevRun && prevRun.ctxKey === ctxKey ? prevRun : undefined;
-    const itemCount = chunks.length - chunks.filter((c) => c.kind !== 'item').length;
+    // (Indexed loops and lists of their final length: a keystroke walks every identity, and what it allocates per
+    // identity is what the garbage collector pays for.)
+    let itemCount = 0;
+    for (let c = 0; c < chunks.length; c++) if (chunks[c].kind === 'item') itemCount++;
     const known = prev && cut ? cut : undefined;
-    const results: ChunkResult[] = [];
-    let k = 0;
-    for (const chunk of chunks) {
+    // A change within lines (a typed character): the items outside the re-cut ones are where they were, on the same
+    // lines; their results, places and identities are the last analysis's (copied lists), and only the re-cut items are
+    // looked at.
+    const last = prevRun?.placed;
+    const inPlace = !!(options.runs && known && last && known.shift === 0 && lines.lineCount === prevRun!.cut.lineCount && last.itemLines.length === itemCount && prev!.results.length === itemCount);
+    const results: ChunkResult[] = inPlace ? prev!.results.slice() : new Array(itemCount);
+    if (options.runs) itemResults = results;
+    itemLines = inPlace ? last!.itemLines.slice() : new Array(itemCount);
+    /** Each chunk's identities where it is (res.last: a chunk text that occurs twice has one result, placed twice). */
+    const placedOf: IdentitySummary[][] = inPlace ? last!.placedOf.slice() : new Array(itemCount);
+    let identityCount = 0;
+    let firstItem = 0;
+    while (firstItem < chunks.length && chunks[firstItem].kind !== 'item') firstItem++;
+    let k = inPlace ? known!.from : 0;
+    const end = inPlace ? firstItem + known!.to : chunks.length;
+    for (let c = inPlace ? firstItem + known!.from : 0; c < end; c++) {
+      const chunk = chunks[c];
       if (chunk.kind !== 'item') continue;
       let res: ChunkResult | undefined;
       if (known && (k < known.from || k >= known.to)) res = prev!.results[k < known.from ? k : k + known.shift];
@@ -245,22 +270,61 @@ export function analyzeInventory(
           if (!options.whole) ctx.set(own, res);
         }
       }
-      results.push(res);
-      k++;
+      results[k] = res;
       const dl = chunk.line;
       const last = res.last;
-      const out = !last || last.line !== dl ? { line: dl, identities: res.identities.length ? res.identities.map((x) => shiftSummary(x, dl)) : res.identities } : last;
+      const out = !last || last.line !== dl ? { line: dl, identities: placedSummaries(res, dl) } : last;
       res.last = out;
-      for (const x of out.identities) identities.push(x);
-      for (const x of res.identities) {
-        placedIdentities!.push(x);
-        placedLines.push(dl);
+      res.identities = undefined;
+      placedOf[k] = out.identities;
+      identityCount += out.identities.length;
+      itemLines[k] = dl;
+      if (!options.runs) {
+        const fs = placedFindings(res, dl);
+        for (let i = 0; i < fs.length; i++) r.findings.push(fs[i]);
       }
-      if (options.runs) {
-        itemLines.push(dl);
-        itemResults.push(res);
+      k++;
+    }
+    // Each identity where it is, as its chunk reported it, and its chunk's line.
+    let placedNow: Placed | undefined;
+    if (inPlace) {
+      // (The re-cut items have as many identities as before, at the same indices: the last lists with those replaced.)
+      let same = true;
+      for (let k = known!.from; same && k < known!.to; k++) same = placedOf[k].length === last!.placedOf[k].length && itemLines[k] === last!.itemLines[k];
+      if (same) {
+        identities = last!.identities.slice();
+        placedIdentities = last!.placedIdentities.slice();
+        placedLines = last!.placedLines;
+        for (let k = known!.from; k < known!.to; k++) {
+          const own = results[k].rel;
+          for (let i = 0, at = last!.at[k]; i < placedOf[k].length; i++, at++) {
+            identities[at] = placedOf[k][i];
+            placedIdentities[at] = own[i];
+          }
+        }
+        placedNow = { itemLines, placedOf, at: last!.at, identities, placedIdentities, placedLines };
+      } else {
+        // (Not the same count: every place again, as below.)
+        identityCount = 0;
+        for (let k = 0; k < itemCount; k++) identityCount += placedOf[k].length;
       }
-      else for (const f of placedFindings(res, dl)) r.findings.push(f);
+    }
+    if (!placedNow) {
+      identities = new Array(identityCount);
+      placedIdentities = new Array(identityCount);
+      placedLines = new Array(identityCount);
+      const at: number[] = new Array(itemCount);
+      for (let k = 0, n = 0; k < itemCount; k++) {
+        const placed = placedOf[k];
+        const own = results[k].rel;
+        at[k] = n;
+        for (let i = 0; i < placed.length; i++, n++) {
+          identities[n] = placed[i];
+          placedIdentities[n] = own[i];
+          placedLines[n] = itemLines[k];
+        }
+      }
+      if (options.runs) placedNow = { itemLines, placedOf, at, identities, placedIdentities, placedLines };
     }
     if (options.runs) headerEnd = r.findings.length;
     else for (const f of after) r.findings.push(f);
@@ -272,7 +336,7 @@ export function analyzeInventory(
     };
     if (uri && !options.whole) {
       lastRun.delete(uri);
-      lastRun.set(uri, { ctxKey, results, text, cut: { chunks, indent, lineCount: lines.lineCount } });
+      lastRun.set(uri, { ctxKey, results, text, cut: { chunks, indent, lineCount: lines.lineCount }, placed: placedNow });
       if (lastRun.size > 64) lastRun.delete(lastRun.keys().next().value!);
     }
   }
@@ -283,7 +347,10 @@ export function analyzeInventory(
   const secrets: RawFinding[] = [];
   if (options.runs) {
     // (The items' and the trailing part's findings are not in r: masking reads the secrets they found.)
-    for (let k = 0; k < itemResults.length; k++) for (const f of itemResults[k].secrets) secrets.push(shiftFinding(f, itemLines[k]));
+    for (let k = 0; k < itemResults.length; k++) {
+      const own = itemResults[k].secrets;
+      for (let i = 0; i < own.length; i++) secrets.push(shiftFinding(own[i], itemLines[k]));
+    }
     for (const f of after) if (f.ruleId === secretInline.id) secrets.push(f);
   }
   if (secrets.length) {
@@ -324,6 +391,17 @@ export function analyzeInventory(
       return (refs ??= materialize(this.sections));
     },
   };
+}
+
+const NO_SUMMARIES: IdentitySummary[] = [];
+const NO_LINKS: IdentityRecord = {};
+
+/** A chunk's identities at line `dl`: shifted from where it last was, else from where its chunk reported them. */
+function placedSummaries(res: ChunkResult, dl: number): IdentitySummary[] {
+  if (!res.count) return NO_SUMMARIES;
+  const last = res.last;
+  if (last) return last.identities.map((x) => shiftSummary(x, dl - last.line));
+  return res.identities!.map((x) => shiftSummary(x, dl));
 }
 
 /** A chunk's findings where it is (line `dl`): its own objects at line 0, else copies, kept while it stays there. */
@@ -394,7 +472,8 @@ function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: Find
   const order: number[] = new Array(wide.length);
   const next = starts.slice(0, count);
   for (let k = 0; k < wide.length; k++) order[next[regionOf[k]]++] = k;
-  const runs: FindingRun[] = [];
+  const runs: FindingRun[] = new Array(count); // (cut to its length at the end)
+  let made = 0;
   for (let i = 0; i < count; i++) {
     const line = regionLines[i];
     const c = i >= first && i < first + itemLines.length ? itemResults[i - first] : undefined;
@@ -423,15 +502,16 @@ function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: Find
       }
     } else if (c?.wide) c.wide = undefined;
     if (!findings.length) continue;
-    const prev = runs[runs.length - 1];
+    const prev = made ? runs[made - 1] : undefined;
     if (prev && !placedBefore(prev.findings[prev.findings.length - 1], prev.line, findings[0], line)) return undefined;
     let run: FindingRun;
     if (c) {
       const kept = c.run;
       run = kept && kept.line === line && kept.findings === findings ? kept : (c.run = { line, findings });
     } else run = i < first && findings === lead[i].findings ? lead[i] : { line, findings };
-    runs.push(run);
+    runs[made++] = run;
   }
+  runs.length = made;
   return runs;
 }
 
@@ -502,7 +582,21 @@ function materialize(sections: readonly RefSection[]): ControlRef[] {
 }
 
 /** The chunks of each file's last analysis (by URI), for reuse by position. */
-const lastRun = new Map<string, { ctxKey: string; results: ChunkResult[]; text: string; cut: PreviousCut }>();
+const lastRun = new Map<string, { ctxKey: string; results: ChunkResult[]; text: string; cut: PreviousCut; placed?: Placed }>();
+
+/**
+ * Where a file's last analysis placed its items (with options.runs): each item's line and identities where it was, and
+ * the identity lists the driver made from them (`at[k]`: the index of item k's first identity in them). Never mutated:
+ * the next analysis copies what it changes.
+ */
+interface Placed {
+  itemLines: number[];
+  placedOf: IdentitySummary[][];
+  at: number[];
+  identities: IdentitySummary[];
+  placedIdentities: IdentityRecord[];
+  placedLines: number[];
+}
 
 /** Drops what is kept of a file's last analysis (it was closed). */
 export function forgetInventory(uri: string): void {
@@ -568,7 +662,7 @@ function checkChunk(chunkText: string, defaults: Record<string, unknown>, config
   // (Kept for as long as the chunk is cached: lists cut to their length. A list grown by push keeps room for 17
   // entries, ~150 bytes, where one or two are used: ~12 MiB at 20,000 identities over these and the summaries' lists.)
   const secrets = r.findings.filter((f) => f.ruleId === secretInline.id);
-  return { text: chunkText, findings: r.findings.slice(), refs: refs.slice(), identities: identities.slice(), last: undefined, secrets: secrets.length ? secrets : NONE, syntax: r.findings.some((f) => f.ruleId === syntaxError.id) };
+  return { text: chunkText, findings: r.findings.slice(), refs: refs.slice(), identities: identities.slice(), count: identities.length, rel: identities.map((x) => (x.links ? { links: x.links } : NO_LINKS)), last: undefined, secrets: secrets.length ? secrets : NONE, syntax: r.findings.some((f) => f.ruleId === syntaxError.id) };
 }
 
 function summary(f: IdentityFacts, item: YAMLMap, text: string, lines: LineIndex): IdentitySummary {

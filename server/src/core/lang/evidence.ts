@@ -218,14 +218,19 @@ export const OFFBOARDING_WORDS = /\b(?:off-?board\w*|revok\w*|revocation\w*|deco
  * and analysis (many identities name the same runbook). Without a host (or a URI), nothing resolves.
  */
 export function linkResolver(host: FileHost | undefined, uri: string): { resolve(path: string, anchor?: string): Resolution | undefined; typeOf(path: string): string | undefined } {
+  // (By path, and by path and anchor for the links with one: the inventory-wide units ask once per link per analysis,
+  // and most links have no anchor; no key string is made for them.)
   const seen = new Map<string, Resolution | undefined>();
+  const anchored = new Map<string, Resolution | undefined>();
   const types = new Map<string, string | undefined>();
   return {
     resolve(path, anchor) {
       if (!host || !uri) return undefined;
-      const key = `${path}#${anchor ?? ''}`;
-      if (!seen.has(key)) seen.set(key, resolveTarget(host, uri, path, anchor));
-      return seen.get(key);
+      const map = anchor ? anchored : seen;
+      const key = anchor ? `${path}#${anchor}` : path;
+      let res = map.get(key);
+      if (res === undefined && !map.has(key)) map.set(key, (res = resolveTarget(host, uri, path, anchor)));
+      return res;
     },
     typeOf(path) {
       if (!host || !uri || !/\.(md|markdown)$/i.test(path)) return undefined;

@@ -98,7 +98,7 @@ export interface InventoryContext {
   /** The front matter `type` of a Markdown file the inventory links to (undefined when unreadable or none). */
   typeOf(path: string): string | undefined;
   /**
-   * When the inventory was cut into identities: each identity as its chunk reported it, relative to the chunk's first
+   * When the inventory was cut into identities: each identity's links as its chunk reported them, relative to the chunk's first
    * line (the same objects wherever the chunk moves), and that line, by index of `identities`. A unit may keep what it
    * made per relative identity (or link) and shift it by the line (nhi-offboarding-missing).
    */

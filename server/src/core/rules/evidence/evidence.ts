@@ -107,8 +107,13 @@ export const evidence: RuleUnit = {
   },
 
   inventory(c) {
-    for (const x of c.identities) {
-      for (const l of x.links ?? []) {
+    const identities = c.identities;
+    for (let k = 0; k < identities.length; k++) {
+      const x = identities[k];
+      const links = x.links;
+      if (!links) continue;
+      for (let m = 0; m < links.length; m++) {
+        const l = links[m];
         if (l.of !== 'evidence') continue;
         const res = c.resolve(l.path, l.anchor);
         if (res !== 'missing' && res !== 'no-anchor') continue;

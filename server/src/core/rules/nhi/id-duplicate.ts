@@ -21,9 +21,14 @@ export const idDuplicate: RuleUnit = {
   inventory(c) {
     // An inventory whose ids are those of its last analysis, which had no duplicate, has none (a keystroke costs a
     // comparison per identity, not a map of 20,000 ids).
-    const ids = c.identities.map((x) => (x.idRange ? x.id : undefined));
+    const identities = c.identities;
     const last = c.uri ? unique.get(c.uri) : undefined;
-    if (last && last.length === ids.length && ids.every((id, i) => id === last[i])) return;
+    if (last && last.length === identities.length) {
+      let same = true;
+      for (let i = 0; same && i < identities.length; i++) same = (identities[i].idRange ? identities[i].id : undefined) === last[i];
+      if (same) return;
+    }
+    const ids = identities.map((x) => (x.idRange ? x.id : undefined));
     if (c.uri) unique.delete(c.uri);
     const first = new Map<string, number>();
     let dup = false;

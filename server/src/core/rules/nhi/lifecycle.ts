@@ -63,10 +63,16 @@ export const lifecycle: RuleUnit = {
     }
   },
   inventory(c) {
-    const retired = new Map<string, number>();
-    for (const x of c.identities) if (x.id !== undefined && x.status && RETIRED_STATUSES.includes(x.status) && x.idRange) retired.set(x.id.toLowerCase(), x.idRange.start.line);
-    if (!retired.size) return;
-    for (const x of c.identities) {
+    // (Indexed loops: this runs over every identity on every keystroke.)
+    const identities = c.identities;
+    let retired: Map<string, number> | undefined;
+    for (let k = 0; k < identities.length; k++) {
+      const x = identities[k];
+      if (x.id !== undefined && x.status && RETIRED_STATUSES.includes(x.status) && x.idRange) (retired ??= new Map()).set(x.id.toLowerCase(), x.idRange.start.line);
+    }
+    if (!retired) return;
+    for (let k = 0; k < identities.length; k++) {
+      const x = identities[k];
       if (!x.idRange || (x.status && x.status !== 'active')) continue;
       for (const used of x.consumers ?? []) {
         const line = retired.get(used.toLowerCase());

@@ -59,18 +59,24 @@ export const offboardingMissing: RuleUnit = {
     );
   },
   inventory(c) {
-    c.identities.forEach((x, k) => {
-      const links = x.links ?? [];
+    // (Indexed loops, no closure per identity: this runs over every identity on every keystroke.)
+    const identities = c.identities;
+    const placed = c.placed;
+    for (let k = 0; k < identities.length; k++) {
+      const x = identities[k];
+      const links = x.links;
+      if (!links) continue;
       // (Kept per link of the identity as its chunk reported it: an identity moved by a line break above it gets its
       // finding shifted, not made again.)
-      const rel = c.placed?.identities[k].links;
-      const line = c.placed?.lines[k] ?? 0;
-      links.forEach((l, m) => {
-        if (l.of !== 'offboarding') return;
+      const rel = placed?.identities[k].links;
+      const line = placed?.lines[k] ?? 0;
+      for (let m = 0; m < links.length; m++) {
+        const l = links[m];
+        if (l.of !== 'offboarding') continue;
         const res = c.resolve(l.path, l.anchor);
-        if (res === undefined) return;
+        if (res === undefined) continue;
         const type = res === 'missing' || res === 'no-anchor' || res === 'dir' ? undefined : c.typeOf(l.path);
-        if (type === 'runbook' || type === 'procedure') return;
+        if (type === 'runbook' || type === 'procedure') continue;
         // (The finding of a link seen at the last analysis, resolving as then, is that finding again: an unchanged
         // identity costs no new text or object, and what is kept per finding downstream is reused. A link object
         // belongs to one identity summary, made once per place: its range, value and identity are fixed.)
@@ -78,7 +84,7 @@ export const offboardingMissing: RuleUnit = {
         const kept = said.get(key);
         if (kept && kept.res === res && kept.type === type) {
           c.r.findings.push(kept.line === line ? kept.finding : shiftFinding(kept.finding, line - kept.line));
-          return;
+          continue;
         }
         const message = offboardingMessage(x.id, l, res, type);
         const s = c.r.lines.offsetAt(l.range.start);
@@ -87,8 +93,8 @@ export const offboardingMissing: RuleUnit = {
         if (res === 'missing' || res === 'no-anchor') c.r.add(nhiOffboardingMissing.id, s, e, message, [], data);
         else c.r.add(nhiOffboardingMissing.id, s, e, message, [], { ...data, severity: 'info', notRunbook: true });
         said.set(key, { res, type, line: rel ? line : 0, finding: c.r.findings[c.r.findings.length - 1] });
-      });
-    });
+      }
+    }
   },
 };
 
