@@ -26,7 +26,7 @@ function inventory(n: number): string {
       `    type: service-account`,
       `    owner: team-${i % 5}@example.com`,
       `    purpose: runs the nightly job ${i} of the billing pipeline`,
-      `    privileges: [${i % 9 === 0 ? 'admin' : 'read'}]`,
+      `    privilege: ${i % 9 === 0 ? 'admin' : 'scoped'}`,
       `    secret_store: vault`,
       `    rotation: P90D`,
       `    last_rotated: 2026-0${1 + (i % 9)}-05`,
@@ -126,6 +126,27 @@ describe('rehearsal of the keystroke path (server)', function () {
     const from = logs.findIndex((l) => /keystroke path rehearsed/.test(l.message)) + 1;
     assert.equal(await rehearsed(logs, from), 'process-document');
     assert.equal(logs.filter((l) => /keystroke path rehearsed \(inventory/.test(l.message)).length, 1);
+  });
+
+  it('does not rehearse in an inventory a change would parse whole (YAML anchors), and another inventory is rehearsed', async () => {
+    const logs = client.record('window/logMessage');
+    const file = path.join(dir, 'anchored.nhi.yaml');
+    const uri = pathToFileURL(file).href;
+    // An anchor and its aliases: the file cannot be cut per identity, each version is parsed whole (on the worker).
+    let text = inventory(700).replace('identities:', 'x-owner: &team team-0@example.com\nidentities:').replace(/owner: team-0@example.com/g, 'owner: *team');
+    assert.ok(text.length > 128 * 1024);
+    const opened = await client.open(uri, 'yaml', text);
+    assert.deepEqual(fromServer(opened), cliFindings(file, text));
+    const t0 = Date.now();
+    while (!logs.some((l) => /keystroke path (not )?rehearsed/.test(l.message)) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 50));
+    assert.match(logs.find((l) => /keystroke path/.test(l.message))?.message ?? '', /not rehearsed \(inventory: a change would parse the whole file/);
+    const r = await type(uri, text, 5, 'x', 2);
+    text = r.text;
+    assert.deepEqual(fromServer(r.d), cliFindings(file, text));
+    const other = path.join(dir, 'plain.nhi.yaml');
+    const otherText = inventory(300).replace(/svc-/g, 'app-');
+    await client.open(pathToFileURL(other).href, 'yaml', otherText);
+    assert.equal(await rehearsed(logs, 0), 'inventory');
   });
 
   it('a change that comes while it rehearses is checked as the CLI checks it', async () => {

@@ -626,7 +626,10 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
       if (queued.size || !service.ready(file(d))) return void setTimeout(round, REHEARSAL.delayMs);
       const t0 = Date.now();
       try {
-        rehearse(d, rounds);
+        if (!rehearse(d, rounds)) {
+          rehearsedKinds.delete(kind); // (another document of the kind may be rehearsed)
+          return connection.console.log(`isms: keystroke path not rehearsed (${kind}: a change would parse the whole file, on the worker)`);
+        }
       } catch (e) {
         connection.console.error(`isms: rehearsal failed for ${d.uri}: ${(e as Error).stack ?? e}`);
         return;
@@ -640,9 +643,10 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
   /**
    * Round `k`: a space at the end of a line, checked, removed, checked (as a user's change: noteChange, checkRuns,
    * diagnostics, encoding); then a completion and a hover on that line. The rounds' lines are spread through the
-   * document (golden-ratio steps).
+   * document (golden-ratio steps). False (nothing done) when the change would parse the whole file (needsWorker: an
+   * inventory that cannot be cut), which would block the server.
    */
-  function rehearse(d: IndexedDocument, k: number): void {
+  function rehearse(d: IndexedDocument, k: number): boolean {
     const text = d.getText();
     const lines = d.lines;
     const line = Math.floor(lines.lineCount * ((0.5 + k * 0.618034) % 1));
@@ -653,7 +657,12 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
       if (encodesMessages) messageBytes({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: d.uri, version: d.version, diagnostics } } as Message);
     };
     service.noteChange(d.uri, at, at, ' ');
-    pass(edited, LineIndex.afterChange(lines, edited, { start: at, oldEnd: at, newEnd: at + 1 }));
+    const editedLines = LineIndex.afterChange(lines, edited, { start: at, oldEnd: at, newEnd: at + 1 });
+    if (service.needsWorker({ uri: d.uri, text: edited, lines: editedLines })) {
+      service.noteChange(d.uri, at, at + 1, ''); // (the change and its undo: nothing changed)
+      return false;
+    }
+    pass(edited, editedLines);
     service.noteChange(d.uri, at, at + 1, '');
     pass(text, lines);
     service.takeIdChange(); // (none: the text is the document's again)
@@ -661,6 +670,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     const position = { line, character: at - lines.lineStarts[line] };
     service.complete(file(d), position);
     service.hover(file(d), { line, character: Math.min(position.character, 6) });
+    return true;
   }
 
   /**
