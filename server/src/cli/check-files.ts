@@ -263,7 +263,7 @@ async function checkInParallel(files: readonly string[], threads: number, root: 
   return outcomes.flat();
 }
 
-// A worker thread started by checkInParallel: check batch after batch, sending each one's outcomes back.
+// A worker thread (startWorker): once given its files, check batch after batch, sending each one's outcomes back.
 if (!isMainThread && (workerData as { ismsBatches?: boolean } | null)?.ismsBatches) {
   const { root, config, options } = workerData as { root: string; config: Config; options: CheckOptions };
   // (The engine's service is made while the walk goes on; the files come in the first message.)

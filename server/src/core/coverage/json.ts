@@ -286,12 +286,18 @@ const FLAT_ARRAY = new RegExp(String.raw`\[\n *((?:${SCALAR})(?:,\n *(?:${SCALAR
 /**
  * prettyJson's text of a value written at `indent`, made by JSON.stringify (natively, several times faster on an array
  * of many small records: the report's sources) with each array of scalars put back on one line. The same text for JSON
- * data: JSON.stringify breaks no string across lines, so the one-element-a-line arrays it writes are found exactly.
+ * data: JSON.stringify breaks no string across lines, so the one-element-a-line arrays it writes are found exactly. The
+ * value is written at its depth (inside as many arrays as `indent` has levels, which are then cut off), so that no line
+ * needs indenting again.
  */
 function nativeText(value: unknown, indent: string): string {
-  return JSON.stringify(value, null, 2)
-    .replace(FLAT_ARRAY, (_, items: string) => `[${items.replace(/,\n */g, ', ')}]`)
-    .replaceAll('\n', '\n' + indent);
+  const depth = indent.length / 2;
+  if (!Number.isInteger(depth) || indent !== '  '.repeat(depth)) return nativeText(value, '').replaceAll('\n', '\n' + indent);
+  let wrapped = value;
+  for (let l = 0; l < depth; l++) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2).replace(FLAT_ARRAY, (_, items: string) => `[${items.replace(/,\n */g, ', ')}]`);
+  // (Each level opens with `[` and a line break and closes with a line break and `]`, both indented as the level.)
+  return text.slice(depth * (depth + 3), text.length - depth * (depth + 1));
 }
 
 /** The keys whose arrays the report's JSON writes natively (nativeText): its sources, each control's mentions. */
