@@ -155,7 +155,7 @@ describe('rehearsal of the keystroke path (server)', function () {
     const uri = pathToFileURL(file).href;
     let text = inventory(400);
     await client.open(uri, 'yaml', text);
-    // Changes every 40 ms from the open on: some land before the first round, some between rounds.
+    // Changes every 40 ms from the open on, before the first round (100 ms after the open).
     let v = 2;
     for (let k = 0; k < 12; k++) {
       await new Promise((r) => setTimeout(r, 40));
@@ -163,9 +163,32 @@ describe('rehearsal of the keystroke path (server)', function () {
       text = r.text;
       if (k % 4 === 3) assert.deepEqual(fromServer(r.d), cliFindings(file, text), `after change ${k}`);
     }
-    assert.equal(await rehearsed(logs, 0), 'inventory');
+    // The user typed from the start: the rehearsal stopped rather than make them wait.
+    const t0 = Date.now();
+    while (!logs.some((l) => /keystroke path rehearsal stopped \(inventory: the document changed after 0 rounds\)/.test(l.message)) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(logs.some((l) => /rehearsal stopped \(inventory/.test(l.message)), logs.map((l) => l.message).join('; '));
+    assert.ok(!logs.some((l) => /keystroke path rehearsed/.test(l.message)));
     const r = await type(uri, text, 7, ' ', v++);
     assert.deepEqual(fromServer(r.d), cliFindings(file, r.text));
+  });
+
+  it('a change after some rounds stops the rehearsal, and what is published equals the CLI', async () => {
+    const logs = client.record('window/logMessage');
+    const file = path.join(dir, 'identities.nhi.yaml');
+    const uri = pathToFileURL(file).href;
+    let text = inventory(600);
+    await client.open(uri, 'yaml', text);
+    // (the first round starts 100 ms after the open; a change at about 250 ms lands after a few rounds or during one)
+    await new Promise((r) => setTimeout(r, 250));
+    let v = 2;
+    for (let k = 0; k < 4; k++) {
+      const r = await type(uri, text, 3 + 12 * ((k * 131) % 600), 'q', v++);
+      text = r.text;
+      assert.deepEqual(fromServer(r.d), cliFindings(file, text), `after change ${k}`);
+    }
+    const t0 = Date.now();
+    while (!logs.some((l) => /keystroke path (rehearsed|rehearsal stopped)/.test(l.message)) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(logs.some((l) => /keystroke path (rehearsed|rehearsal stopped) \(inventory/.test(l.message)));
   });
 });
 

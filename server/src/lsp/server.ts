@@ -619,10 +619,13 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     rehearsedKinds.add(kind);
     let rounds = 0;
     let spent = 0;
+    const version = d.version;
     const round = () => {
       if (documents.get(d.uri) !== d) return;
+      // (the user is typing: their own changes warm that path now, and a round would only make them wait)
+      if (d.version !== version) return connection.console.log(`isms: keystroke path rehearsal stopped (${kind}: the document changed after ${rounds} rounds)`);
       if (rounds >= REHEARSAL.rounds || spent >= REHEARSAL.budgetMs) return connection.console.log(`isms: keystroke path rehearsed (${kind}: ${rounds} rounds, ${spent} ms)`);
-      // (a change is waiting, or its check is on the worker: it goes first)
+      // (another document's change is waiting, or this one's check is on the worker: it goes first)
       if (queued.size || !service.ready(file(d))) return void setTimeout(round, REHEARSAL.delayMs);
       const t0 = Date.now();
       try {
