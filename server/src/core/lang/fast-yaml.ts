@@ -439,6 +439,30 @@ class Reader {
     return s;
   }
 
+  /**
+   * A flow collection's scalar at `i`, its end in `close`: quoted, or plain up to `,` `[` `]` `{` `}` (trailing spaces
+   * left out); undefined where it is not one the reader takes (a comment after it, a `key: value` pair).
+   */
+  private flowScalar(i: number, e: number): Scalar | undefined {
+    const text = this.text;
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 39) return this.quoted(i, e);
+    if (!plainStart(text, i, e, true)) return undefined;
+    let last = i;
+    for (let j = i + 1; j < e; j++) {
+      const ch = text.charCodeAt(j);
+      if (ch === 44 || ch === 91 || ch === 93 || ch === 123 || ch === 125) break;
+      if (ch === 32) {
+        if (text.charCodeAt(j + 1) === 35) return undefined;
+        continue;
+      }
+      if (ch === 58 && (j + 1 === e || isFlowBreak(text.charCodeAt(j + 1)))) return undefined; // a pair
+      last = j;
+    }
+    this.close = last + 1;
+    return this.plain(text.slice(i, last + 1));
+  }
+
   /** A flow sequence of scalars at `q`, closed on its line (its end in `close`), or undefined. */
   private flowSeq(q: number, e: number): YAMLSeq | undefined {
     const text = this.text;
@@ -452,30 +476,9 @@ class Reader {
     }
     for (;;) {
       if (i >= e) return undefined;
-      const c = text.charCodeAt(i);
-      let item: Scalar | undefined;
-      let ve: number;
-      if (c === 34 || c === 39) {
-        item = this.quoted(i, e);
-        ve = this.close;
-      } else {
-        if (!plainStart(text, i, e, true)) return undefined;
-        let last = i;
-        let j = i + 1;
-        for (; j < e; j++) {
-          const ch = text.charCodeAt(j);
-          if (ch === 44 || ch === 91 || ch === 93 || ch === 123 || ch === 125) break;
-          if (ch === 32) {
-            if (text.charCodeAt(j + 1) === 35) return undefined;
-            continue;
-          }
-          if (ch === 58 && (j + 1 === e || isFlowBreak(text.charCodeAt(j + 1)))) return undefined; // a pair
-          last = j;
-        }
-        ve = last + 1;
-        item = this.plain(text.slice(i, ve));
-      }
+      const item = this.flowScalar(i, e);
       if (!item) return undefined;
+      const ve = this.close;
       let k = ve;
       while (k < e && text.charCodeAt(k) === 32) k++;
       item.range = [i, ve, k];
@@ -536,30 +539,9 @@ class Reader {
       i = colon + 1;
       while (i < e && text.charCodeAt(i) === 32) i++;
       if (i >= e) return undefined;
-      const c = text.charCodeAt(i);
-      let value: Scalar | undefined;
-      let ve: number;
-      if (c === 34 || c === 39) {
-        value = this.quoted(i, e);
-        ve = this.close;
-      } else {
-        if (!plainStart(text, i, e, true)) return undefined;
-        let last = i;
-        let j = i + 1;
-        for (; j < e; j++) {
-          const ch = text.charCodeAt(j);
-          if (ch === 44 || ch === 91 || ch === 93 || ch === 123 || ch === 125) break;
-          if (ch === 32) {
-            if (text.charCodeAt(j + 1) === 35) return undefined;
-            continue;
-          }
-          if (ch === 58 && (j + 1 === e || isFlowBreak(text.charCodeAt(j + 1)))) return undefined; // a pair
-          last = j;
-        }
-        ve = last + 1;
-        value = this.plain(text.slice(i, ve));
-      }
+      const value = this.flowScalar(i, e);
       if (!value) return undefined;
+      const ve = this.close;
       let k = ve;
       while (k < e && text.charCodeAt(k) === 32) k++;
       value.range = [i, ve, k];
