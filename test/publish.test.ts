@@ -56,15 +56,21 @@ function cliFindings(file: string, text: string): unknown[] {
 }
 const fromServer = (d: any) => d.diagnostics.map((x: any) => [x.code, x.range, x.message]);
 
-/** The next "keystroke path rehearsed" log line of the server (its kind), within `ms`. */
-async function rehearsed(logs: any[], from: number, ms = 20_000): Promise<string> {
+/** The first of `items` (from index `from`) that `ok` accepts, once it has come (within `ms`), else undefined. */
+async function eventually<T>(items: T[], ok: (x: T) => boolean, ms = 20_000, from = 0): Promise<T | undefined> {
   const t0 = Date.now();
   for (;;) {
-    const hit = logs.slice(from).find((l) => /keystroke path rehearsed/.test(l.message));
-    if (hit) return /\((\S+):/.exec(hit.message)![1];
-    if (Date.now() - t0 > ms) throw new Error('no rehearsal within ' + ms + ' ms');
+    const hit = items.slice(from).find(ok);
+    if (hit || Date.now() - t0 > ms) return hit;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The kind named by the next "keystroke path rehearsed" log line of the server (from index `from`). */
+async function rehearsed(logs: any[], from: number): Promise<string> {
+  const hit = await eventually(logs, (l) => /keystroke path rehearsed/.test(l.message), 20_000, from);
+  if (!hit) throw new Error('no rehearsal within 20 s');
+  return /\((\S+):/.exec(hit.message)![1];
 }
 
 describe('rehearsal of the keystroke path (server)', function () {
@@ -137,9 +143,7 @@ describe('rehearsal of the keystroke path (server)', function () {
     assert.ok(text.length > 128 * 1024);
     const opened = await client.open(uri, 'yaml', text);
     assert.deepEqual(fromServer(opened), cliFindings(file, text));
-    const t0 = Date.now();
-    while (!logs.some((l) => /keystroke path (not )?rehearsed/.test(l.message)) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 50));
-    assert.match(logs.find((l) => /keystroke path/.test(l.message))?.message ?? '', /not rehearsed \(inventory: a change would parse the whole file/);
+    assert.match((await eventually(logs, (l) => /keystroke path (not )?rehearsed/.test(l.message)))?.message ?? '', /not rehearsed \(inventory: a change would parse the whole file/);
     const r = await type(uri, text, 5, 'x', 2);
     text = r.text;
     assert.deepEqual(fromServer(r.d), cliFindings(file, text));
@@ -164,9 +168,7 @@ describe('rehearsal of the keystroke path (server)', function () {
       if (k % 4 === 3) assert.deepEqual(fromServer(r.d), cliFindings(file, text), `after change ${k}`);
     }
     // The user typed from the start: the rehearsal stopped rather than make them wait.
-    const t0 = Date.now();
-    while (!logs.some((l) => /keystroke path rehearsal stopped \(inventory: the document changed after 0 rounds\)/.test(l.message)) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(logs.some((l) => /rehearsal stopped \(inventory/.test(l.message)), logs.map((l) => l.message).join('; '));
+    assert.ok(await eventually(logs, (l) => /keystroke path rehearsal stopped \(inventory: the document changed after 0 rounds\)/.test(l.message)), logs.map((l) => l.message).join('; '));
     assert.ok(!logs.some((l) => /keystroke path rehearsed/.test(l.message)));
     const r = await type(uri, text, 7, ' ', v++);
     assert.deepEqual(fromServer(r.d), cliFindings(file, r.text));
@@ -186,9 +188,7 @@ describe('rehearsal of the keystroke path (server)', function () {
       text = r.text;
       assert.deepEqual(fromServer(r.d), cliFindings(file, text), `after change ${k}`);
     }
-    const t0 = Date.now();
-    while (!logs.some((l) => /keystroke path (rehearsed|rehearsal stopped)/.test(l.message)) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(logs.some((l) => /keystroke path (rehearsed|rehearsal stopped) \(inventory/.test(l.message)));
+    assert.ok(await eventually(logs, (l) => /keystroke path (rehearsed|rehearsal stopped) \(inventory/.test(l.message)));
   });
 });
 
@@ -237,9 +237,7 @@ describe('diagnostics per file (isms.diagnostics.maxPerFile)', function () {
         const publishes = client.record('textDocument/publishDiagnostics');
         await client.open(pathToFileURL(file).href, 'yaml', text);
         // (the open may be checked before the settings are pulled; the server checks it again with them)
-        const t0 = Date.now();
-        while (!publishes.some((p) => p.diagnostics.length === expect) && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
-        const d = publishes.find((p) => p.diagnostics.length === expect);
+        const d = await eventually(publishes, (p) => p.diagnostics.length === expect, 10_000);
         assert.ok(d, `a publish of ${expect} diagnostics (got ${publishes.map((p) => p.diagnostics.length)})`);
         if (max) {
           assert.equal(d.diagnostics.filter((x: any) => x.severity === 1).length, errors, 'every error is kept');
