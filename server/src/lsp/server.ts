@@ -242,8 +242,8 @@ let encodesMessages = false;
 
 /**
  * After the first large document of a kind (an inventory, a process document) is checked, the server rehearses a
- * keystroke in it while the editor is idle: a space typed at the end of its middle line and removed again, checked
- * through the same path as a user's change, nothing sent. A fresh process runs that path in V8's interpreter and
+ * keystroke in it while the editor is idle: a space typed at the end of a line and removed again, at lines spread
+ * through it, checked through the same path as a user's change, nothing sent. A fresh process runs that path in V8's interpreter and
  * baseline code at first: the first keystrokes in a 2,000-identity inventory cost 5-10 times what later ones do, and
  * a user meets them right after the open. Rounds run one at a time between messages and stop when the document
  * changes, closes or the budget is spent; every round ends at the document's own text, so what the service keeps
@@ -548,6 +548,11 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
 
   const file = (d: IndexedDocument) => ({ uri: d.uri, text: d.getText(), lines: d.lines });
 
+  /** What a publish of `f` carries: its findings as diagnostics (those accepted with a reason are not shown), limited per file. */
+  function published(f: { uri: string; text: string; lines: LineIndex }): Diagnostic[] {
+    return limitDiagnostics(diagnosticsOfRuns(service.checkRuns(f), f.uri), maxPerFile);
+  }
+
   function validate(d: IndexedDocument): void {
     let diagnostics: Diagnostic[];
     if (isConfigFile(d.uri)) {
@@ -564,7 +569,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     }
     if (!terraformReady && isTerraform(d.uri)) void needTerraform(); // (checked again once the grammar is loaded)
     try {
-      diagnostics = limitDiagnostics(diagnosticsOfRuns(service.checkRuns(file(d)), d.uri), maxPerFile); // (accepted with a reason: not shown)
+      diagnostics = published(file(d));
     } catch (e) {
       connection.console.error(`isms: check failed for ${d.uri}: ${(e as Error).stack ?? e}`);
       diagnostics = [];
@@ -656,7 +661,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     const at = lines.lineEnd(line);
     const edited = text.slice(0, at) + ' ' + text.slice(at);
     const pass = (t: string, l: LineIndex) => {
-      const diagnostics = limitDiagnostics(diagnosticsOfRuns(service.checkRuns({ uri: d.uri, text: t, lines: l }), d.uri), maxPerFile);
+      const diagnostics = published({ uri: d.uri, text: t, lines: l });
       if (encodesMessages) messageBytes({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: d.uri, version: d.version, diagnostics } } as Message);
     };
     service.noteChange(d.uri, at, at, ' ');
