@@ -529,10 +529,6 @@ export class WorkspaceIndex {
     }
   }
 
-  /**
-   * Where other files than `uri` declare identity `id` (case-insensitive) as revoked or decommissioned, when every
-   * other declaration of it is (an id active somewhere else is nhi-id-duplicate's business, not a revoked one in use).
-   */
   /** Whether any file declares a revoked or decommissioned identity (else retiredElsewhere is empty for every ID). */
   get hasRetired(): boolean {
     return this.retiredCount > 0;
@@ -543,6 +539,10 @@ export class WorkspaceIndex {
     return this.idCount > (this.files.get(uri)?.ids.length ?? 0);
   }
 
+  /**
+   * Where other files than `uri` declare identity `id` (case-insensitive) as revoked or decommissioned, when every
+   * other declaration of it is (an id active somewhere else is nhi-id-duplicate's business, not a revoked one in use).
+   */
   retiredElsewhere(id: string, uri: string): { uri: string; line: number }[] {
     if (!this.retiredCount) return [];
     const out: { uri: string; line: number }[] = [];
