@@ -143,19 +143,9 @@ function placedSources(report: CoverageReport): { sources: JsonSource[]; index: 
       }
     } else {
       // Several sources at one place (rare): as sourcesByPlace orders them.
-      const distinct: { s: JsonSource; item: EvidenceItem; members: number[]; text?: string }[] = [];
-      for (let k = i; k < j; k++) {
-        if (!reached[k]) continue;
-        const e = newItem(byPlace[k], 'listed');
-        const d = distinct.find((x) => sameSource(x.item, e));
-        if (d) d.members.push(k);
-        else distinct.push({ s: sourceOf(e), item: e, members: [k] });
-      }
-      if (distinct.length > 1) {
-        for (const d of distinct) d.text = JSON.stringify(d.s);
-        distinct.sort((a, b) => (a.text! < b.text! ? -1 : a.text! > b.text! ? 1 : 0));
-      }
-      for (const d of distinct) {
+      const here: number[] = [];
+      for (let k = i; k < j; k++) if (reached[k]) here.push(k);
+      for (const d of distinctSources(here, (k) => newItem(byPlace[k], 'listed'))) {
         for (const k of d.members) index[k] = sources.length;
         sources.push(d.s);
       }
@@ -163,6 +153,26 @@ function placedSources(report: CoverageReport): { sources: JsonSource[]; index: 
     i = j;
   }
   return { sources, index };
+}
+
+/**
+ * The distinct sources among `members` at one place (each read as an evidence item by `itemOf`; items equal in every
+ * field written are one source), each with the members that are it, in the order the report writes them: by their JSON
+ * text when there are several.
+ */
+function distinctSources<M>(members: readonly M[], itemOf: (m: M) => EvidenceItem): { s: JsonSource; members: M[] }[] {
+  const distinct: { s: JsonSource; item: EvidenceItem; members: M[]; text?: string }[] = [];
+  for (const m of members) {
+    const e = itemOf(m);
+    const d = distinct.find((x) => sameSource(x.item, e));
+    if (d) d.members.push(m);
+    else distinct.push({ s: sourceOf(e), item: e, members: [m] });
+  }
+  if (distinct.length > 1) {
+    for (const d of distinct) d.text = JSON.stringify(d.s);
+    distinct.sort((a, b) => (a.text! < b.text! ? -1 : a.text! > b.text! ? 1 : 0));
+  }
+  return distinct;
 }
 
 /**
@@ -188,20 +198,8 @@ function sourcesByPlace(report: CoverageReport): Sources {
   for (const uri of [...places.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
     const lines = places.get(uri)!;
     for (const line of [...lines.keys()].sort((a, b) => a - b)) {
-      const items = lines.get(line)!;
-      // The distinct sources at this place, each with the items that are it.
-      const distinct: { s: JsonSource; items: EvidenceItem[]; text?: string }[] = [];
-      for (const e of items) {
-        const d = distinct.find((x) => sameSource(x.items[0], e));
-        if (d) d.items.push(e);
-        else distinct.push({ s: sourceOf(e), items: [e] });
-      }
-      if (distinct.length > 1) {
-        for (const d of distinct) d.text = JSON.stringify(d.s);
-        distinct.sort((a, b) => (a.text! < b.text! ? -1 : a.text! > b.text! ? 1 : 0));
-      }
-      for (const d of distinct) {
-        for (const e of d.items) indexOf.set(e, sources.length);
+      for (const d of distinctSources(lines.get(line)!, (e) => e)) {
+        for (const e of d.members) indexOf.set(e, sources.length);
         sources.push(d.s);
       }
     }
