@@ -440,13 +440,14 @@ class Reader {
   }
 
   /**
-   * A flow collection's scalar at `i`, its end in `close`: quoted, or plain up to `,` `[` `]` `{` `}` (trailing spaces
-   * left out); undefined where it is not one the reader takes (a comment after it, a `key: value` pair).
+   * A flow collection's scalar at `i`, with its range, `close` past it and the spaces after it: quoted, or plain up to
+   * `,` `[` `]` `{` `}` (trailing spaces left out of its value); undefined where it is not one the reader takes (a
+   * comment after it, a `key: value` pair).
    */
   private flowScalar(i: number, e: number): Scalar | undefined {
     const text = this.text;
     const c = text.charCodeAt(i);
-    if (c === 34 || c === 39) return this.quoted(i, e);
+    if (c === 34 || c === 39) return this.placed(this.quoted(i, e), i, e);
     if (!plainStart(text, i, e, true)) return undefined;
     let last = i;
     for (let j = i + 1; j < e; j++) {
@@ -460,7 +461,40 @@ class Reader {
       last = j;
     }
     this.close = last + 1;
-    return this.plain(text.slice(i, last + 1));
+    return this.placed(this.plain(text.slice(i, last + 1)), i, e);
+  }
+
+  /** `s` (from `i` to `close`) with its range, the spaces after it included; `close` moves past them. */
+  private placed(s: Scalar | undefined, i: number, e: number): Scalar | undefined {
+    if (!s) return undefined;
+    const ve = this.close;
+    let k = ve;
+    while (k < e && this.text.charCodeAt(k) === 32) k++;
+    s.range = [i, ve, k];
+    this.close = k;
+    return s;
+  }
+
+  /**
+   * After a flow collection's entry (at `k`, past its spaces): -1 when the collection ends there with `end` (`]` or
+   * `}`; after a trailing comma too: no entry, no error), its end in `close`; the next entry's start after a comma; else
+   * undefined.
+   */
+  private afterEntry(k: number, e: number, end: number): number | undefined {
+    const text = this.text;
+    const d = k < e ? text.charCodeAt(k) : -1;
+    if (d === end) {
+      this.close = k + 1;
+      return -1;
+    }
+    if (d !== 44) return undefined;
+    let i = k + 1;
+    while (i < e && text.charCodeAt(i) === 32) i++;
+    if (i < e && text.charCodeAt(i) === end) {
+      this.close = i + 1;
+      return -1;
+    }
+    return i;
   }
 
   /** A flow sequence of scalars at `q`, closed on its line (its end in `close`), or undefined. */
@@ -478,24 +512,11 @@ class Reader {
       if (i >= e) return undefined;
       const item = this.flowScalar(i, e);
       if (!item) return undefined;
-      const ve = this.close;
-      let k = ve;
-      while (k < e && text.charCodeAt(k) === 32) k++;
-      item.range = [i, ve, k];
       seq.items.push(item);
-      const d = k < e ? text.charCodeAt(k) : -1;
-      if (d === 93) {
-        this.close = k + 1;
-        return seq;
-      }
-      if (d !== 44) return undefined;
-      i = k + 1;
-      while (i < e && text.charCodeAt(i) === 32) i++;
-      if (i < e && text.charCodeAt(i) === 93) {
-        // A trailing comma: no item, no error.
-        this.close = i + 1;
-        return seq;
-      }
+      const next = this.afterEntry(this.close, e, 93);
+      if (next === undefined) return undefined;
+      if (next < 0) return seq;
+      i = next;
     }
   }
 
@@ -541,24 +562,11 @@ class Reader {
       if (i >= e) return undefined;
       const value = this.flowScalar(i, e);
       if (!value) return undefined;
-      const ve = this.close;
-      let k = ve;
-      while (k < e && text.charCodeAt(k) === 32) k++;
-      value.range = [i, ve, k];
       map.items.push(newPair(key, value));
-      const d = k < e ? text.charCodeAt(k) : -1;
-      if (d === 125) {
-        this.close = k + 1;
-        return map;
-      }
-      if (d !== 44) return undefined;
-      i = k + 1;
-      while (i < e && text.charCodeAt(i) === 32) i++;
-      if (i < e && text.charCodeAt(i) === 125) {
-        // A trailing comma: no pair, no error.
-        this.close = i + 1;
-        return map;
-      }
+      const next = this.afterEntry(this.close, e, 125);
+      if (next === undefined) return undefined;
+      if (next < 0) return map;
+      i = next;
     }
   }
 
