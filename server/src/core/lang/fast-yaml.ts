@@ -475,6 +475,18 @@ class Reader {
     return s;
   }
 
+  /** The first entry's start in a flow collection opened at `q`, or -1 when it ends at once with `end` (its end in `close`). */
+  private firstEntry(q: number, e: number, end: number): number {
+    const text = this.text;
+    let i = q + 1;
+    while (i < e && text.charCodeAt(i) === 32) i++;
+    if (text.charCodeAt(i) === end && i < e) {
+      this.close = i + 1;
+      return -1;
+    }
+    return i;
+  }
+
   /**
    * After a flow collection's entry (at `k`, past its spaces): -1 when the collection ends there with `end` (`]` or
    * `}`; after a trailing comma too: no entry, no error), its end in `close`; the next entry's start after a comma; else
@@ -499,15 +511,10 @@ class Reader {
 
   /** A flow sequence of scalars at `q`, closed on its line (its end in `close`), or undefined. */
   private flowSeq(q: number, e: number): YAMLSeq | undefined {
-    const text = this.text;
     const seq = newCollection(YAMLSeq, this.schema);
     seq.flow = true;
-    let i = q + 1;
-    while (i < e && text.charCodeAt(i) === 32) i++;
-    if (text.charCodeAt(i) === 93 && i < e) {
-      this.close = i + 1;
-      return seq;
-    }
+    let i = this.firstEntry(q, e, 93);
+    if (i < 0) return seq;
     for (;;) {
       if (i >= e) return undefined;
       const item = this.flowScalar(i, e);
@@ -529,12 +536,8 @@ class Reader {
     const text = this.text;
     const map = newCollection(YAMLMap, this.schema);
     map.flow = true;
-    let i = q + 1;
-    while (i < e && text.charCodeAt(i) === 32) i++;
-    if (text.charCodeAt(i) === 125 && i < e) {
-      this.close = i + 1;
-      return map;
-    }
+    let i = this.firstEntry(q, e, 125);
+    if (i < 0) return map;
     const keys: unknown[] = [];
     for (;;) {
       if (i >= e || !plainStart(text, i, e, true)) return undefined;
