@@ -64,6 +64,13 @@ export interface FindingRun<F = RawFinding> {
   findings: readonly F[];
 }
 
+/** The findings lists of `runs`, in order (what KeptInOrder keys them by: a run's list is the same while its chunk is). */
+export function runLists<F>(runs: readonly FindingRun<F>[]): (readonly F[])[] {
+  const out: (readonly F[])[] = new Array(runs.length);
+  for (let i = 0; i < runs.length; i++) out[i] = runs[i].findings;
+  return out;
+}
+
 /** Is x before y in compareFindings' order (report.ts), x relative to line lx and y to line ly (FindingRun)? */
 export function placedBefore(x: RawFinding, lx: number, y: RawFinding, ly: number): boolean {
   const a = x.range.start;

@@ -6,7 +6,7 @@ import { catalog, type Control } from './catalog/catalog';
 import { FRAMEWORKS } from './catalog/frameworks';
 import { DEFAULT_OWNERS_FILE, defaultConfig, type Config, type FrameworkId } from './config';
 import { analyze, attachAnalysis, classify, forgetGuards, isBinary, warm, type Analysis, type DetachedAnalysis } from './analysis/analyze';
-import { KeptInOrder, placedBefore, shiftFinding, WOULD_BLOCK, type FindingRun } from './chunks';
+import { KeptInOrder, placedBefore, runLists, shiftFinding, WOULD_BLOCK, type FindingRun } from './chunks';
 
 /** Files smaller than this are analysed in one go (a few milliseconds). */
 const WARM_MIN_CHARS = 64 * 1024;
@@ -543,9 +543,7 @@ export class IsmsService {
     let kept = this.keptRuns.get(file.uri);
     if (!kept) this.keptRuns.set(file.uri, (kept = new KeptInOrder()));
     const src = a.runs;
-    const keys: (readonly RawFinding[])[] = new Array(src.length);
-    for (let i = 0; i < src.length; i++) keys[i] = src[i].findings;
-    const placed = kept.map(keys, (raw, old, i) => (old && old.line === src[i].line ? old : { line: src[i].line, findings: old?.findings ?? this.severed(raw) }));
+    const placed = kept.map(runLists(src), (raw, old, i) => (old && old.line === src[i].line ? old : { line: src[i].line, findings: old?.findings ?? this.severed(raw) }));
     let nonEmpty = 0;
     for (let i = 0; i < placed.length; i++) if (placed[i].findings.length) nonEmpty++;
     const runs: FindingRun<Finding>[] = nonEmpty === placed.length ? placed : new Array(nonEmpty);

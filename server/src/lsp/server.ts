@@ -40,7 +40,7 @@ import { discoveryReaders, hclLoadError, loadHcl } from '../node/hcl';
 import { dirname, join, relative, resolve, resolve as resolvePath } from 'node:path';
 import { isConfigFile, readConfigText } from '../core/config-file';
 import { IsmsService, type CompletionItem } from '../core/service';
-import { KeptInOrder, shiftRange, type FindingRun } from '../core/chunks';
+import { KeptInOrder, runLists, shiftRange, type FindingRun } from '../core/chunks';
 import { LineIndex } from '../core/text';
 import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
 import { nodeFileHost } from '../node/file-host';
@@ -112,9 +112,7 @@ export function diagnosticsOfRuns(runs: readonly FindingRun<Finding>[], uri?: st
     kept = new KeptInOrder();
     if (uri) keptDiagnostics.set(uri, kept);
   }
-  const keys: (readonly Finding[])[] = new Array(runs.length);
-  for (let i = 0; i < runs.length; i++) keys[i] = runs[i].findings;
-  const placed = kept.map(keys, (findings, old, i) => (old && old.line === runs[i].line ? old : { line: runs[i].line, diagnostics: findings.map((f) => toDiagnostic(f, runs[i].line)) }));
+  const placed = kept.map(runLists(runs), (findings, old, i) => (old && old.line === runs[i].line ? old : { line: runs[i].line, diagnostics: findings.map((f) => toDiagnostic(f, runs[i].line)) }));
   // (Lists of their final length: one push per diagnostic would grow and copy them on every keystroke.)
   let total = 0;
   let nonEmpty = 0;
