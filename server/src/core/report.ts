@@ -31,7 +31,7 @@ export class Reporter {
 
   /** An offset between the CR and the LF of a line break is no position (LSP has none there): its line's end. */
   private at(offset: number): number {
-    const t = this.lines.text;
+    const t = this.lines.source;
     return offset > 0 && t.charCodeAt(offset) === 10 && t.charCodeAt(offset - 1) === 13 ? offset - 1 : offset;
   }
 }

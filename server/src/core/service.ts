@@ -18,7 +18,7 @@ import { factsOf, scanFacts, WorkspaceIndex } from './workspace-index';
 import { compareRuleIds, ruleMeta } from './rules/registry';
 import type { FileHost, Finding, Fix, Position, Range, Severity, TextEdit } from './types';
 import type { ControlRef } from './refs/scan';
-import { comparePos, LineIndex, rangeContains, rangesOverlap, type SourceFile, type TextChange } from './text';
+import { comparePos, LineIndex, PieceText, rangeContains, rangesOverlap, sourceOf, type SourceFile, type TextChange, type TextSource } from './text';
 import { compareFindings, type RawFinding } from './report';
 import { unmatchedGlobs, type ConfigDiagnostic } from './config-file';
 import { completeConfig, configDiagnostics, hoverConfig, isConfigFile } from './editor/config-assist';
@@ -118,7 +118,7 @@ export interface CatalogItem {
 
 export class IsmsService {
   /** The last analysis of each file, and where the file has changed since (noteChange). */
-  private cache = new Map<string, { text: string; analysis: Analysis; change?: TextChange }>();
+  private cache = new Map<string, { text: TextSource; analysis: Analysis; change?: TextChange }>();
   private generation = 0;
   /** The last outline of each document. */
   private outlines = new Map<string, { text: string; symbols: OutlineSymbol[] }>();
@@ -262,19 +262,29 @@ export class IsmsService {
 
   analysis(file: SourceFile, inlineLimit?: number): Analysis {
     const hit = this.cache.get(file.uri);
-    if (hit && hit.text === file.text) return hit.analysis;
-    const prev = hit?.change && changeHolds(hit.text, file.text, hit.change) ? { text: hit.text, lines: hit.analysis.lines, change: hit.change } : undefined;
+    const src = sourceOf(file);
+    if (hit && hit.text === src) return hit.analysis;
+    // Where the text changed since: from the pieces of two versions of an editor's document (exact by construction),
+    // else the change the host noted, checked against both texts (a wrong note costs a whole analysis, never a wrong one).
+    let change: TextChange | undefined;
+    if (hit && hit.text instanceof PieceText && src instanceof PieceText) change = PieceText.changeBetween(hit.text, src);
+    if (change && change.start === change.oldEnd && change.start === change.newEnd) {
+      hit!.text = src; // (the same text, another version)
+      return hit!.analysis;
+    }
+    if (!change && hit?.change && changeHolds(hit.text.toString(), file.text, hit.change)) change = hit.change;
+    const prev = hit && change ? { text: hit.text, lines: hit.analysis.lines, change } : undefined;
     const a = this.keep(file, analyze(file, this.config, this.workspace.relativePath(file.uri), this.workspace.files, { whole: this.workspace.oneShot, prev, inlineLimit }));
     // (No "isms-" in the last text and none where it changed - the rest is the same text: no directive now, without
     // reading the whole text again on every keystroke.)
-    if (prev && hit && this.noMarker.has(hit.analysis) && file.text.slice(Math.max(0, prev.change.start - 4), prev.change.newEnd + 4).indexOf('isms-') < 0) this.noMarker.add(a);
+    if (prev && hit && this.noMarker.has(hit.analysis) && src.slice(Math.max(0, prev.change.start - 4), prev.change.newEnd + 4).indexOf('isms-') < 0) this.noMarker.add(a);
     return a;
   }
 
   /** Keeps `a` as the analysis of this text and indexes its facts. */
   private keep(file: SourceFile, a: Analysis): Analysis {
     const prev = this.cache.get(file.uri)?.analysis;
-    this.cache.set(file.uri, { text: file.text, analysis: a });
+    this.cache.set(file.uri, { text: sourceOf(file), analysis: a });
     if (this.workspace.unindexed) return a;
     const facts = factsOf(a, prev);
     if (a.kind === 'other') {
@@ -379,7 +389,7 @@ export class IsmsService {
   /** The text of an inventory: as analysed (an open document), else from the host. */
   inventoryText(uri: string): string | undefined {
     const hit = this.cache.get(uri);
-    if (hit) return hit.text;
+    if (hit) return hit.text.toString();
     const name = uri.split(/[\\/]/).pop() ?? '';
     let base = name;
     try {
@@ -430,7 +440,7 @@ export class IsmsService {
 
   /** Is the analysis of this very text at hand (check, hover and code actions answer without analysing)? */
   ready(file: SourceFile): boolean {
-    return this.cache.get(file.uri)?.text === file.text;
+    return this.cache.get(file.uri)?.text === sourceOf(file);
   }
 
   /**
@@ -441,7 +451,7 @@ export class IsmsService {
    * Cheap when the analysis is at hand or incremental.
    */
   needsWorker(file: SourceFile): boolean {
-    if (this.ready(file) || file.text.length < OFFLOAD_MIN_CHARS) return false;
+    if (this.ready(file) || sourceOf(file).length < OFFLOAD_MIN_CHARS) return false;
     try {
       this.analysis(file, OFFLOAD_MIN_CHARS);
       return false;
@@ -478,10 +488,11 @@ export class IsmsService {
    */
   warm(file: SourceFile, stop: () => boolean): boolean {
     const hit = this.cache.get(file.uri);
-    if ((hit && hit.text === file.text) || file.text.length < WARM_MIN_CHARS) return true;
+    const src = sourceOf(file);
+    if ((hit && hit.text === src) || src.length < WARM_MIN_CHARS) return true;
     // A keystroke or a small paste changes a chunk or two: analyse at once. Opening a file or pasting a
     // large block is what warming is for.
-    if (hit && Math.abs(hit.text.length - file.text.length) < WARM_MIN_CHARS) return true;
+    if (hit && Math.abs(hit.text.length - src.length) < WARM_MIN_CHARS) return true;
     return warm(file, this.config, this.workspace.relativePath(file.uri), stop);
   }
 
@@ -899,7 +910,7 @@ export class IsmsService {
   private ownerHover(a: Analysis, pos: Position, region: { first: number; last: number }): Hover | undefined {
     if (pos.line < region.first || pos.line > region.last) return undefined;
     const start = a.lines.lineStarts[pos.line];
-    const lineText = a.lines.text.slice(start, a.lines.lineEnd(pos.line));
+    const lineText = a.lines.lineText(pos.line);
     // (`- { owner: bob, until: 2026-03-31 }`, a previous_owners entry in flow form, too: its other keys are no name.)
     const m = /^([ \t]*(?:-[ \t]+)?(?:\{[ \t]*)?(owners?|owner_team|owner_email|maintainers?|approvers?|approved_by|revoked_by)[ \t]*:[ \t]*)(.*?)[ \t]*(?:#.*)?$/.exec(lineText);
     if (!m || pos.character < m[1].length || pos.character > m[1].length + m[3].length || !m[3]) return undefined;
@@ -1035,7 +1046,7 @@ export class IsmsService {
     if (a.kind === 'other') return [];
     const offset = a.lines.offsetAt(pos);
     const lineStart = a.lines.lineStarts[pos.line];
-    const before = file.text.slice(lineStart, offset);
+    const before = sourceOf(file).slice(lineStart, offset);
     const token = /[A-Za-z0-9.:()\-]*$/.exec(before)![0];
     const inYaml = a.kind === 'inventory' || (a.frontMatter !== undefined && offset >= a.frontMatter.start && offset <= a.frontMatter.end);
     const inList = inYaml && inControlsList(a, pos.line, before);
@@ -1186,7 +1197,7 @@ export class IsmsService {
     let sources = this.evidenceOfAnalysis.get(a);
     if (!sources) {
       const path = this.workspace.relativePath(file.uri);
-      sources = a.kind === 'other' ? [] : evidenceOf(a, this.check(file, { workspace: false }), file.text, this.config).map((e) => ({ ...e, uri: path }));
+      sources = a.kind === 'other' ? [] : evidenceOf(a, this.check(file, { workspace: false }), sourceOf(file), this.config).map((e) => ({ ...e, uri: path }));
       this.evidenceOfAnalysis.set(a, sources);
     }
     return sources;

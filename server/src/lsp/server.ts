@@ -41,7 +41,7 @@ import { dirname, join, relative, resolve, resolve as resolvePath } from 'node:p
 import { isConfigFile, readConfigText } from '../core/config-file';
 import { IsmsService, type CompletionItem } from '../core/service';
 import { KeptInOrder, runLists, shiftRange, type FindingRun } from '../core/chunks';
-import { LineIndex } from '../core/text';
+import { LineIndex, PieceText, type SourceFile } from '../core/text';
 import { deepValues, MAX_YAML_DEPTH } from '../core/lang/fast-yaml';
 import { nodeFileHost } from '../node/file-host';
 import type { OutlineSymbol } from '../core/editor/outline';
@@ -173,6 +173,18 @@ export const MAX_DIAGNOSTICS_PER_FILE = 1000;
  * 11,000 findings does not encode, send and convert 10,000 diagnostics no editor shows. The first `max - 1` by that
  * order, in document order, and one more at the start of the file saying how many are not shown.
  */
+/** A file of pieces for the engine (`text` built from them only when the engine asks for the whole string). */
+function pieceFile(uri: string, source: PieceText, lines: LineIndex): SourceFile {
+  return {
+    uri,
+    source,
+    lines,
+    get text() {
+      return source.toString();
+    },
+  };
+}
+
 export function limitDiagnostics(diagnostics: Diagnostic[], max: number): Diagnostic[] {
   if (!(max > 0) || diagnostics.length <= max) return diagnostics;
   const keep = max - 1;
@@ -544,10 +556,11 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     }
   });
 
-  const file = (d: IndexedDocument) => ({ uri: d.uri, text: d.getText(), lines: d.lines });
+  /** The file the engine reads: this version's pieces and line index; its whole text built only when the engine asks. */
+  const file = (d: IndexedDocument): SourceFile => pieceFile(d.uri, d.source, d.lines);
 
   /** What a publish of `f` carries: its findings as diagnostics (those accepted with a reason are not shown), limited per file. */
-  function published(f: { uri: string; text: string; lines: LineIndex }): Diagnostic[] {
+  function published(f: SourceFile): Diagnostic[] {
     return limitDiagnostics(diagnosticsOfRuns(service.checkRuns(f), f.uri), maxPerFile);
   }
 
@@ -615,7 +628,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
   const rehearsedKinds = new Set<string>();
   /** Rehearses a keystroke in `d` (REHEARSAL) if it is the first large document of its kind. */
   function rehearseSoon(d: IndexedDocument): void {
-    if (REHEARSAL.rounds <= 0 || d.getText().length < REHEARSAL.minBytes) return;
+    if (REHEARSAL.rounds <= 0 || d.source.length < REHEARSAL.minBytes) return;
     const kind = service.analysis(file(d)).kind;
     if (kind !== 'inventory' && kind !== 'process-document') return;
     if (rehearsedKinds.has(kind)) return;
@@ -653,18 +666,18 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
    * inventory that cannot be cut), which would block the server.
    */
   function rehearse(d: IndexedDocument, k: number): boolean {
-    const text = d.getText();
+    const text = d.source;
     const lines = d.lines;
     const line = Math.floor(lines.lineCount * ((0.5 + k * 0.618034) % 1));
     const at = lines.lineEnd(line);
-    const edited = text.slice(0, at) + ' ' + text.slice(at);
-    const pass = (t: string, l: LineIndex) => {
-      const diagnostics = published({ uri: d.uri, text: t, lines: l });
+    const edited = text.edit(at, at, ' ');
+    const pass = (t: PieceText, l: LineIndex) => {
+      const diagnostics = published(pieceFile(d.uri, t, l));
       if (encodesMessages) messageBytes({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: d.uri, version: d.version, diagnostics } } as Message);
     };
     service.noteChange(d.uri, at, at, ' ');
     const editedLines = LineIndex.afterChange(lines, edited, { start: at, oldEnd: at, newEnd: at + 1 });
-    if (service.needsWorker({ uri: d.uri, text: edited, lines: editedLines })) {
+    if (service.needsWorker(pieceFile(d.uri, edited, editedLines))) {
       service.noteChange(d.uri, at, at + 1, ''); // (the change and its undo: nothing changed)
       return false;
     }

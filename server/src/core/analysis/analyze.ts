@@ -6,7 +6,7 @@
 import type { Document } from 'yaml';
 import type { Config } from '../config';
 import { matchesAny } from '../glob';
-import { LineIndex, type SourceFile, type TextChange } from '../text';
+import { LineIndex, sourceOf, type SourceFile, type TextChange, type TextSource } from '../text';
 import { Reporter, type RawFinding } from '../report';
 import type { DocumentKind, FileHost } from '../types';
 import { bodyStartLine, frontMatterRange, type Heading } from '../lang/document';
@@ -70,19 +70,21 @@ export function isCandidate(rel: string, config: Config): boolean {
   return CANDIDATE.test(rel) || matchesAny(rel, config.documentGlobs) || matchesAny(rel, config.inventoryGlobs) || infraOrigin(rel, config) !== undefined;
 }
 
-export function classify(uri: string, text: string, config: Config, rel: string = uri): DocumentKind {
+export function classify(uri: string, source: TextSource, config: Config, rel: string = uri): DocumentKind {
   const lower = uri.toLowerCase();
   // A configured glob brings a file in whatever its extension (`*.md.erb`, `*.mdx`, `inventory/*.yml.tmpl`).
   if (matchesAny(rel, config.inventoryGlobs) && !/\.(md|markdown)$/.test(lower)) return 'inventory';
   if (/\.ya?ml$/.test(lower)) {
     if (/\.nhi\.ya?ml$/.test(lower)) return 'inventory';
-    if (/^kind:\s*["']?nhi-inventory["']?\s*$/m.test(text.slice(0, 4096))) return 'inventory';
+    if (/^kind:\s*["']?nhi-inventory["']?\s*$/m.test(source.slice(0, 4096))) return 'inventory';
+    const text = source.toString();
     // An OpenControl component (`satisfies: [{control_key, standard_key}]`): its own kind, checked for its controls only.
     if (looksLikeComponent(text)) return 'component';
     return 'other';
   }
   if (matchesAny(rel, config.documentGlobs)) return 'process-document';
   if (/\.(md|markdown)$/.test(lower)) {
+    const text = source.toString();
     const fm = frontMatterRange(text);
     if (fm && ISMS_KEYS.test(text.slice(fm.start, fm.end))) return 'process-document';
     return 'other';
@@ -117,13 +119,13 @@ export function warm(file: SourceFile, config: Config, rel: string, stop: () => 
 
 /** The host's LineIndex of the file, when it indexes this very text. */
 function hostLines(file: SourceFile): LineIndex | undefined {
-  return file.lines?.text === file.text ? file.lines : undefined;
+  return file.lines && file.lines.source === sourceOf(file) ? file.lines : undefined;
 }
 
 /** The LineIndex of the file being warmed (a slice must not re-index a large file). */
 let warmLines: LineIndex | undefined;
 
-export function isBinary(text: string): boolean {
+export function isBinary(text: TextSource): boolean {
   return text.slice(0, 8192).includes('\u0000');
 }
 
@@ -131,7 +133,7 @@ export interface AnalyzeOptions extends BodyOptions {
   /** Throw WOULD_BLOCK (chunks.ts) rather than parse one part of an inventory this long or longer at once. */
   inlineLimit?: number;
   /** This file's text and lines at its previous analysis, and where the text changed since (checked by the caller). */
-  prev?: { text: string; lines: LineIndex; change: TextChange };
+  prev?: { text: TextSource; lines: LineIndex; change: TextChange };
 }
 
 /** The first reference spanning `offset` among references relative to their sections' bases, in document offsets. */
@@ -169,13 +171,14 @@ export function attachAnalysis(file: SourceFile, d: DetachedAnalysis): Analysis 
 }
 
 export function analyze(file: SourceFile, config: Config, rel: string = file.uri, host?: FileHost, options: AnalyzeOptions = {}): Analysis {
-  const lines = hostLines(file) ?? (options.prev ? LineIndex.afterChange(options.prev.lines, file.text, options.prev.change) : new LineIndex(file.text));
-  const kind = classify(file.uri, file.text, config, rel);
+  const src = sourceOf(file);
+  const lines = hostLines(file) ?? (options.prev ? LineIndex.afterChange(options.prev.lines, src, options.prev.change) : new LineIndex(src));
+  const kind = classify(file.uri, src, config, rel);
   const r = new Reporter(lines);
   const result: Analysis = { uri: file.uri, kind, lines, findings: r.findings, refs: [] };
   if (kind === 'other') return result;
-  if (isBinary(file.text) || file.text.length > MAX_FILE_CHARS) {
-    const why = isBinary(file.text) ? 'it looks binary (it contains NUL bytes)' : `it is larger than ${MAX_FILE_CHARS / 1024 / 1024} MB`;
+  if (isBinary(src) || src.length > MAX_FILE_CHARS) {
+    const why = isBinary(src) ? 'it looks binary (it contains NUL bytes)' : `it is larger than ${MAX_FILE_CHARS / 1024 / 1024} MB`;
     r.add(fileUnreadable.id, 0, 0, `This file was not checked: ${why}.`);
     return result;
   }
@@ -228,7 +231,7 @@ function count(n: number): string {
 }
 
 /** Per file, the last text the YAML guard read (the service's own copy), whether it passed the cheap look, and what it found. */
-const yamlGuards = new Map<string, { text: string; passed: boolean; shallow: { text: string; deep: DeepValue[] } | undefined }>();
+const yamlGuards = new Map<string, { text: TextSource; passed: boolean; shallow: { text: string; deep: DeepValue[] } | undefined }>();
 
 /** Drops what the guards keep of a file (it was closed). */
 export function forgetGuards(uri: string): void {
@@ -243,15 +246,15 @@ export function forgetGuards(uri: string): void {
  * are looked at (every condition of the look is about one line); the same text is not looked at twice
  * (warming, then analysing).
  */
-function guardYaml(uri: string, text: string, prev?: { text: string; change: TextChange }): { text: string; deep: DeepValue[] } | undefined {
+function guardYaml(uri: string, text: TextSource, prev?: { text: TextSource; change: TextChange }): { text: string; deep: DeepValue[] } | undefined {
   const last = uri ? yamlGuards.get(uri) : undefined;
   if (last && last.text === text) return last.shallow;
   let passed: boolean;
   if (last?.passed && prev && last.text === prev.text && withinLine(prev.text, text, prev.change)) passed = !lineMayNestDeep(text, prev.change.start);
   // After an edit of several lines, only the lines it left behind are looked at (the rest passed before).
   else if (last?.passed && prev && last.text === prev.text) passed = !linesMayNestDeep(text, prev.change.start, prev.change.newEnd);
-  else passed = !mayNestDeep(text);
-  const shallow = passed ? undefined : shallowYaml(text, MAX_YAML_DEPTH, scanDeepValues(text));
+  else passed = !mayNestDeep(text.toString());
+  const shallow = passed ? undefined : shallowYaml(text.toString(), MAX_YAML_DEPTH, scanDeepValues(text.toString()));
   if (uri) {
     yamlGuards.delete(uri);
     yamlGuards.set(uri, { text, passed, shallow });
@@ -261,9 +264,9 @@ function guardYaml(uri: string, text: string, prev?: { text: string; change: Tex
 }
 
 /** Did `change` turn `before` into `after` within one line (no line break removed, added, split or joined)? */
-function withinLine(before: string, after: string, change: TextChange): boolean {
+function withinLine(before: TextSource, after: TextSource, change: TextChange): boolean {
   const { start, oldEnd, newEnd } = change;
-  if (start > 0 && (before[start - 1] === '\r' || after[start - 1] === '\r')) return false;
+  if (start > 0 && (before.charCodeAt(start - 1) === 13 || after.charCodeAt(start - 1) === 13)) return false;
   return !/[\r\n]/.test(before.slice(start, oldEnd)) && !/[\r\n]/.test(after.slice(start, newEnd));
 }
 
@@ -291,8 +294,8 @@ function analyzeKnown(file: SourceFile, config: Config, rel: string, host: FileH
   if (kind === 'inventory') {
     // Values nested deeper than the YAML library survives are blanked before it reads the file (then
     // without the previous cut: the text it reads is not the text the editor changed).
-    const shallow = guardYaml(file.uri, file.text, options.prev);
-    const text = shallow ? shallow.text : file.text;
+    const shallow = guardYaml(file.uri, sourceOf(file), options.prev);
+    const text = shallow ? shallow.text : sourceOf(file);
     const runs = !shallow && !options.whole;
     const inv = analyzeInventory(text, shallow ? new LineIndex(text) : lines, config, r, { whole: options.whole, prev: shallow ? undefined : options.prev, inlineLimit: options.inlineLimit, host, runs }, file.uri);
     const lazy = inv.lazy;

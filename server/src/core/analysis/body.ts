@@ -18,7 +18,7 @@
  * each give one file-unreadable finding for that section.
  */
 import type { Config, FrameworkId } from '../config';
-import { LineIndex, type TextChange } from '../text';
+import { LineIndex, type TextChange, type TextSource } from '../text';
 import { compareFindings, Reporter, type RawFinding } from '../report';
 import { frameworksNamed, refIds, scanReferences, shiftRef, type ControlRef } from '../refs/scan';
 import { detach, LruCache, shiftFinding } from '../chunks';
@@ -65,7 +65,7 @@ function sectionCache(config: Config): { key: string; cache: LruCache<SectionRes
 }
 
 /** The sections of the last analysis of each document (by URI), for reuse without hashing. */
-const lastSections = new Map<string, { ctx: string; texts: (string | undefined)[]; results: (SectionResult | undefined)[]; count: number; cut?: { text: string; starts: number[]; lineCount: number } }>();
+const lastSections = new Map<string, { ctx: string; texts: (string | undefined)[]; results: (SectionResult | undefined)[]; count: number; cut?: { text: TextSource; starts: number[]; lineCount: number } }>();
 
 /** Drops what is kept of a document's last analysis (it was closed). */
 export function forgetBody(uri: string): void {
@@ -220,7 +220,7 @@ export interface BodyOptions {
   /** One section, no cache: the reference result the sectioned one must equal. */
   whole?: boolean;
   /** The text at this file's last analysis and where it changed since (checked by the caller): the cut is made again around the change only. */
-  prev?: { text: string; change: TextChange };
+  prev?: { text: TextSource; change: TextChange };
 }
 
 /**
@@ -240,7 +240,8 @@ function headingNames(text: string): { norm: string; slug: string } {
 }
 
 export function analyzeBody(lines: LineIndex, fromLine: number, config: Config, r: Reporter, options: BodyOptions = {}, uri = ''): BodyFacts {
-  const text = lines.text;
+  // (The sections are read as slices of the text as the host keeps it: an editor's document is not made one string here.)
+  const text = lines.source;
   const facts: BodyFacts = { headings: [], htmlAnchors: new Set(), mentionsRecords: false, sections: [], links: [] };
   if (fromLine >= lines.lineCount) return facts;
   // (A large body is cut even for a whole check: a section beyond MAX_SECTION_CHARS is not parsed.)

@@ -14,7 +14,7 @@ import { todayOf } from '../dates';
 import type { ControlRef } from '../refs/scan';
 import { shiftRef } from '../refs/scan';
 import { compareFindings, Reporter, type RawFinding } from '../report';
-import { LineIndex, type TextChange } from '../text';
+import { LineIndex, type TextChange, type TextSource } from '../text';
 import type { FileHost, Range } from '../types';
 import { partsOf, splitAfterChange, splitInventory, splitWithIndent, WHOLE, type InventoryChunk, type PreviousCut } from '../lang/inventory';
 import { YamlMapping } from '../lang/yaml-mapping';
@@ -139,7 +139,7 @@ export interface InventoryOptions {
   /** Parse and check the file as one document, without chunks or cache (tests compare both). */
   whole?: boolean;
   /** The text this file had at its last analysis, and where it changed since: only the items around the change are cut again. */
-  prev?: { text: string; change: TextChange };
+  prev?: { text: TextSource; change: TextChange };
   /** Throw WOULD_BLOCK rather than parse a part this long or longer at once (the whole file, a long trailing part). */
   inlineLimit?: number;
   /** Answers whether the paths identities name exist; without it, none is checked. */
@@ -172,7 +172,7 @@ function flowHeader(text: string): boolean {
  * (whose LineIndex is `lines`). Returns the control references and a summary per identity.
  */
 export function analyzeInventory(
-  text: string,
+  text: TextSource,
   lines: LineIndex,
   config: Config,
   r: Reporter,
@@ -184,7 +184,8 @@ export function analyzeInventory(
   const prevRun = uri && !options.whole ? lastRun.get(uri) : undefined;
   // After a known change, re-cut only around it (and reuse the other chunks' results by index).
   const cut = prevRun && options.prev && prevRun.text === options.prev.text ? splitAfterChange(prevRun.cut, text, lines.lineStarts, options.prev.change) : undefined;
-  const { chunks, indent } = options.whole && !flowHeader(text) ? WHOLE(text.length) : cut ? { chunks: cut.chunks, indent: prevRun!.cut.indent } : splitWithIndent(text, lines.lineStarts);
+  // (`text` is read whole only where the file is cut afresh or parsed whole; a keystroke reads the change's items.)
+  const { chunks, indent } = options.whole && !flowHeader(text.toString()) ? WHOLE(text.length) : cut ? { chunks: cut.chunks, indent: prevRun!.cut.indent } : splitWithIndent(text.toString(), lines.lineStarts);
   /** Sections of the parts outside the identities (or of the whole file); those of the items are added on demand. */
   const sections: RefSection[] = [];
   let itemSections: (() => RefSection[]) | undefined;
@@ -202,15 +203,16 @@ export function analyzeInventory(
 
   if (chunks[0].kind === 'whole') {
     if (text.length >= (options.inlineLimit ?? Infinity)) throw WOULD_BLOCK;
+    const all = text.toString();
     const first = r.findings.length;
-    const { doc, refs: found } = analyzeYaml(text, 0, config, r);
+    const { doc, refs: found } = analyzeYaml(all, 0, config, r);
     sections.push({ base: 0, refs: found });
-    runTextRules(text, 0, r);
+    runTextRules(all, 0, r);
     const { defaults, items, defaultsNode } = partsOf(doc);
     if (defaultsNode) checkDefaults(defaultsNode, 0, r);
     for (const item of items) {
       if (!isMap(item) || !item.range) continue;
-      identities.push(summary(checkIdentity({ map: item, base: 0, defaults, config, today, eol }, r), item, text, lines));
+      identities.push(summary(checkIdentity({ map: item, base: 0, defaults, config, today, eol }, r), item, all, lines));
     }
     maskMessages(r.findings, r.lines, first);
   } else {
@@ -582,7 +584,7 @@ function materialize(sections: readonly RefSection[]): ControlRef[] {
 }
 
 /** The chunks of each file's last analysis (by URI), for reuse by position. */
-const lastRun = new Map<string, { ctxKey: string; results: ChunkResult[]; text: string; cut: PreviousCut; placed?: Placed }>();
+const lastRun = new Map<string, { ctxKey: string; results: ChunkResult[]; text: TextSource; cut: PreviousCut; placed?: Placed }>();
 
 /**
  * Where a file's last analysis placed its items (with options.runs): each item's line and identities where it was, and

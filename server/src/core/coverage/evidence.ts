@@ -4,6 +4,7 @@
  * Plain data (it crosses from the CLI's worker threads), computed from an analysis and its findings: the rules have
  * already judged ownership, reviews and rotation, so this reads their verdicts instead of judging again.
  */
+import type { TextSource } from '../text';
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import type { Analysis } from '../analysis/analyze';
 import type { FrameworkId } from '../config';
@@ -94,10 +95,11 @@ function keysOf(refs: readonly ControlRef[]): string[] {
   return [...out];
 }
 
-export function evidenceOf(a: Analysis, findings: readonly Finding[], text: string, config: Config): EvidenceSource[] {
+export function evidenceOf(a: Analysis, findings: readonly Finding[], source: TextSource, config: Config): EvidenceSource[] {
+  // (An inventory's evidence is read from its analysis: its text is made one string only for the other kinds.)
   if (a.kind === 'inventory') return identityEvidence(a, findings, config);
-  if (a.kind === 'process-document') return [documentEvidence(a, findings, text, todayOf(config))];
-  if (a.kind === 'component') return [componentEvidence(a, findings, text, config)];
+  if (a.kind === 'process-document') return [documentEvidence(a, findings, source.toString(), todayOf(config))];
+  if (a.kind === 'component') return [componentEvidence(a, findings, source.toString(), config)];
   return [];
 }
 

@@ -236,7 +236,7 @@ export function hoverField(lines: LineIndex, offset: number, firstLine: number, 
 /** Heading completion: at "## |" offer the sections the document type still lacks. */
 export function completeSections(lines: LineIndex, offset: number, missing: readonly string[]): AssistItem[] {
   const pos = lines.positionAt(offset);
-  const before = lines.text.slice(lines.lineStarts[pos.line], offset);
+  const before = lines.source.slice(lines.lineStarts[pos.line], offset);
   const m = /^ {0,3}(#{1,6})[ \t]+([^#]*)$/.exec(before);
   if (!m && !/^ {0,3}#{0,6}$/.test(before)) return [];
   const hashes = m ? m[1] : before.trim() || '';

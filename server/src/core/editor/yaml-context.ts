@@ -94,7 +94,7 @@ export function yamlContext(lines: LineIndex, offset: number, firstLine = 0, las
   const pos = lines.positionAt(offset);
   if (pos.line < firstLine || pos.line > lastLine) return undefined;
   const lineStart = lines.lineStarts[pos.line];
-  const before = lines.text.slice(lineStart, offset);
+  const before = lines.source.slice(lineStart, offset);
   if (/(^|\s)#/.test(before.replace(/"[^"]*"|'[^']*'/g, ''))) return undefined; // in a comment
 
   // "  - key" or "  key" being typed at the start of an entry.

@@ -17,6 +17,7 @@
  * reads them), though they count in ranges exactly as in the library. The documents are for reading:
  * do not stringify them.
  */
+import type { TextSource } from '../text';
 import { Document, isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq, type Schema } from 'yaml';
 
 /**
@@ -802,9 +803,12 @@ export function mayNestDeep(text: string, limit = MAX_YAML_DEPTH): boolean {
  * only this line (no line break removed or added), the text passes it iff this passes (every condition is
  * about one line).
  */
-export function lineMayNestDeep(text: string, p: number, limit = MAX_YAML_DEPTH): boolean {
-  const s = lineStart(text, p);
-  const e = lineEnd(text, p);
+export function lineMayNestDeep(source: TextSource, p: number, limit = MAX_YAML_DEPTH): boolean {
+  // (The line, and what follows it, read alone: a document's text is not read whole for a keystroke.)
+  const from = lineStart(source, p);
+  const text = source.slice(from, Math.min(lineEnd(source, p) + 2, source.length));
+  const s = 0;
+  const e = lineEnd(text, 0);
   let q = s;
   while (q < e && q - s < limit >> 2 && PREFIX_CHARS.has(text.charCodeAt(q))) q++;
   if (q - s >= limit >> 2) return true;
@@ -814,7 +818,7 @@ export function lineMayNestDeep(text: string, p: number, limit = MAX_YAML_DEPTH)
 }
 
 /** mayNestDeep of the lines that hold offsets [start, end] of `text`: every condition of the look is about one line. */
-export function linesMayNestDeep(text: string, start: number, end: number, limit = MAX_YAML_DEPTH): boolean {
+export function linesMayNestDeep(text: TextSource, start: number, end: number, limit = MAX_YAML_DEPTH): boolean {
   return mayNestDeep(text.slice(lineStart(text, Math.min(start, text.length)), lineEnd(text, Math.min(end, text.length))), limit);
 }
 
@@ -830,7 +834,7 @@ function prefixAtLeast(n: number): RegExp {
 }
 
 /** The start of the line holding offset `p`. */
-function lineStart(text: string, p: number): number {
+function lineStart(text: TextSource, p: number): number {
   while (p > 0) {
     const c = text.charCodeAt(p - 1);
     if (c === LF || c === CR) break;
@@ -1093,7 +1097,7 @@ function skipQuoted(text: string, p: number): number {
 }
 
 /** The end of the line at `p` (before its line break). */
-function lineEnd(text: string, p: number): number {
+function lineEnd(text: TextSource, p: number): number {
   const n = text.length;
   while (p < n) {
     const c = text.charCodeAt(p);

@@ -6,7 +6,7 @@
  * identities. A reader: analysis/inventory.ts parses, checks and caches each chunk.
  */
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from 'yaml';
-import { LineIndex, type TextChange } from '../text';
+import { LineIndex, type TextChange, type TextSource } from '../text';
 import { plainValue } from './yaml-mapping';
 
 export interface InventoryChunk {
@@ -90,7 +90,7 @@ function hasLoneCr(text: string): boolean {
 /** Line-by-line questions the cut asks of a text. */
 class LineScan {
   constructor(
-    readonly text: string,
+    readonly text: TextSource,
     readonly starts: ArrayLike<number>,
   ) {}
 
@@ -168,7 +168,7 @@ export function splitInventoryAfterChange(before: string, text: string, change: 
  * caller then cuts the whole text. Also returns the item indices: items [0, from) are the previous
  * ones, and item k >= to is the previous item k + shift.
  */
-export function splitAfterChange(prev: PreviousCut, text: string, starts: ArrayLike<number>, change: TextChange): { chunks: InventoryChunk[]; from: number; to: number; shift: number } | undefined {
+export function splitAfterChange(prev: PreviousCut, text: TextSource, starts: ArrayLike<number>, change: TextChange): { chunks: InventoryChunk[]; from: number; to: number; shift: number } | undefined {
   const old = prev.chunks;
   if (old[0].kind === 'whole') return undefined;
   // Items i..j (chunk indices) are the ones the change touches or borders.
