@@ -193,6 +193,7 @@ describe('known changes: incremental line index and inventory cut', function () 
     for (const start of [inventory(rand, 12), '', 'x']) {
       const versions: { p: any; s: string }[] = [{ p: PieceText.of(start), s: start }];
       let checked = 0;
+      let whole = 0;
       for (let step = 0; step < 600; step++) {
         // Edit the newest version mostly, an older one sometimes (an undo, the rehearsal's sibling versions).
         const from = rand() < 0.85 ? versions[versions.length - 1] : versions[Math.floor(rand() * versions.length)];
@@ -209,9 +210,11 @@ describe('known changes: incremental line index and inventory cut', function () 
           assert.equal(v.p.slice(a), v.s.slice(a));
           assert.ok(Object.is(v.p.charCodeAt(a), v.s.charCodeAt(a)), `charCodeAt(${a}) at step ${step}`);
         }
-        const x = versions[Math.floor(rand() * versions.length)];
-        const y = rand() < 0.5 ? versions[versions.length - 2] : versions[Math.floor(rand() * versions.length)];
-        const c = PieceText.changeBetween(y.p, p.length >= 0 ? x.p : x.p);
+        // (The last edit half the time: the change a keystroke makes, also where an edit made the text whole again.)
+        const last = rand() < 0.5;
+        const x = last ? versions[versions.length - 1] : versions[Math.floor(rand() * versions.length)];
+        const y = last ? from : versions[Math.floor(rand() * versions.length)];
+        const c = PieceText.changeBetween(y.p, x.p);
         if (c) {
           // (outside the region, the same text; the region within both)
           assert.ok(c.start <= c.oldEnd && c.start <= c.newEnd && c.oldEnd <= y.s.length && c.newEnd <= x.s.length, JSON.stringify(c));
@@ -220,9 +223,11 @@ describe('known changes: incremental line index and inventory cut', function () 
           checked++;
         }
         assert.ok(p.pieceCount <= 97, `${p.pieceCount} pieces`);
+        if (from.p.pieceCount > 1 && p.pieceCount === 1) whole++;
       }
       for (const v of versions) assert.equal(v.p.toString(), v.s);
       if (start.length > 100) assert.ok(checked > 300, `${checked} changes known from pieces`);
+      if (start.length > 100) assert.ok(whole > 0, 'no edit made the text whole again (more pieces than kept)');
     }
     // A change and its undo: versions of the same text, and the typed character's place exactly.
     const base = PieceText.of('abc\ndef\n');
@@ -230,6 +235,19 @@ describe('known changes: incremental line index and inventory cut', function () 
     assert.deepEqual(PieceText.changeBetween(base, typed), { start: 5, oldEnd: 5, newEnd: 6 });
     assert.deepEqual(PieceText.changeBetween(typed, typed.edit(5, 6, '')), { start: 5, oldEnd: 6, newEnd: 5 });
     assert.deepEqual(PieceText.changeBetween(base, typed.edit(5, 6, '')), { start: 8, oldEnd: 8, newEnd: 8 });
+    // Characters typed at many places: past the pieces kept, an edit makes the text whole, and still says its change.
+    let v = PieceText.of('x'.repeat(1000));
+    let model = 'x'.repeat(1000);
+    let at = 0;
+    while (v.pieceCount > 1 || at === 0) {
+      const before = v;
+      at += 7;
+      v = v.edit(at, at, 'y');
+      model = model.slice(0, at) + 'y' + model.slice(at);
+      if (v.pieceCount === 1) assert.deepEqual(PieceText.changeBetween(before, v), { start: at, oldEnd: at, newEnd: at + 1 });
+    }
+    assert.ok(at > 7 * 40, `made whole after ${at / 7} edits`);
+    assert.equal(v.toString(), model);
   });
 
   for (const kind of ['inventory', 'document'] as const) {

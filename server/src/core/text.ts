@@ -49,8 +49,11 @@ export class PieceText implements TextSource {
   /** The offset of each piece in this text. */
   private starts: number[];
   private flat: string | undefined;
-  /** The version this one was made from when it was made whole by an edit of it (one step only), and that edit. */
-  private origin: { from: PieceText; change: TextChange } | undefined;
+  /**
+   * The version this one was made from when it was made whole by an edit of it (one step only), and that edit. Weakly:
+   * the document's current version must not keep the text it replaced alive.
+   */
+  private origin: { from: WeakRef<PieceText>; change: TextChange } | undefined;
 
   private constructor(
     pieces: Piece[],
@@ -162,7 +165,7 @@ export class PieceText implements TextSource {
     const next = new PieceText(out, length);
     if (out.length > MAX_PIECES) {
       next.toString();
-      next.origin = { from: this, change: { start, oldEnd: end, newEnd: start + text.length } };
+      next.origin = { from: new WeakRef(this), change: { start, oldEnd: end, newEnd: start + text.length } };
     }
     return next;
   }
@@ -174,7 +177,7 @@ export class PieceText implements TextSource {
    */
   static changeBetween(a: PieceText, b: PieceText): TextChange | undefined {
     if (a === b) return { start: 0, oldEnd: 0, newEnd: 0 };
-    if (b.origin?.from === a) return b.origin.change;
+    if (b.origin && b.origin.from.deref() === a) return b.origin.change;
     const pa = a.pieces;
     const pb = b.pieces;
     if (!pa.length || !pb.length) return undefined;
