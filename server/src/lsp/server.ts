@@ -166,13 +166,6 @@ function editorLimit(settings: unknown): number {
 /** How many diagnostics of one file the server publishes by default (`isms.diagnostics.maxPerFile`): what VS Code shows. */
 export const MAX_DIAGNOSTICS_PER_FILE = 1000;
 
-/**
- * A file's diagnostics as published when there are more than `max` (0: no limit). VS Code shows at most 1,000 per file
- * (its extension host drops the rest: errors first, then warnings, information, hints, each in the order given, and a
- * note of how many it left out); the server makes the same choice before sending, so that a keystroke in a file with
- * 11,000 findings does not encode, send and convert 10,000 diagnostics no editor shows. The first `max - 1` by that
- * order, in document order, and one more at the start of the file saying how many are not shown.
- */
 /** A file of pieces for the engine (`text` built from them only when the engine asks for the whole string). */
 function pieceFile(uri: string, source: PieceText, lines: LineIndex): SourceFile {
   return {
@@ -185,6 +178,13 @@ function pieceFile(uri: string, source: PieceText, lines: LineIndex): SourceFile
   };
 }
 
+/**
+ * A file's diagnostics as published when there are more than `max` (0: no limit). VS Code shows at most 1,000 per file
+ * (its extension host drops the rest: errors first, then warnings, information, hints, each in the order given, and a
+ * note of how many it left out); the server makes the same choice before sending, so that a keystroke in a file with
+ * 11,000 findings does not encode, send and convert 10,000 diagnostics no editor shows. The first `max - 1` by that
+ * order, in document order, and one more at the start of the file saying how many are not shown.
+ */
 export function limitDiagnostics(diagnostics: Diagnostic[], max: number): Diagnostic[] {
   if (!(max > 0) || diagnostics.length <= max) return diagnostics;
   const keep = max - 1;
