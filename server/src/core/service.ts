@@ -27,7 +27,7 @@ import { nameAt, nameOccurrences, NameIndex, renameEdits, scanNames, type NameKi
 import { templateFor, type TemplateKind } from './templates';
 import { yamlValue } from './lang/yaml-mapping';
 import { completeFields, completeSections, frontMatterTable, hoverField, inventoryTable, type AssistItem, type FieldTable } from './editor/assist';
-import { foldingFromOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
+import { foldingFromOutline, inventoryOutline, markdownOutline, yamlOutline, type FoldingRange, type OutlineSymbol } from './editor/outline';
 import { sectionMissing, evidenceMissing } from './rules/document/sections';
 import { nhiOffboardingMissing, offboardingFixes } from './rules/nhi/offboarding-missing';
 import { nhiRevokedInUse } from './rules/nhi/lifecycle';
@@ -121,7 +121,7 @@ export class IsmsService {
   private cache = new Map<string, { text: TextSource; analysis: Analysis; change?: TextChange }>();
   private generation = 0;
   /** The last outline of each document. */
-  private outlines = new Map<string, { text: string; symbols: OutlineSymbol[] }>();
+  private outlines = new Map<string, { text: TextSource; symbols: OutlineSymbol[] }>();
   /** Cross-file facts: owners and identity IDs of every file analysed or indexed. */
   readonly index = new WorkspaceIndex();
   /** Owners and identity IDs named by each file indexed from disk (editor/names.ts scanNames): navigation's index. */
@@ -1026,12 +1026,14 @@ export class IsmsService {
   symbols(file: SourceFile): OutlineSymbol[] {
     // (The editor asks for symbols and folding ranges of each version: one outline serves both.)
     const memo = this.outlines.get(file.uri);
-    if (memo?.text === file.text) return memo.symbols;
+    const src = sourceOf(file);
+    if (memo?.text === src) return memo.symbols;
     const a = this.view(file);
     let symbols: OutlineSymbol[] = [];
     if (a.kind === 'process-document') symbols = markdownOutline(a.lines, a.frontMatter, a.headings ?? []);
-    else if (a.kind === 'inventory' || a.kind === 'component') symbols = yamlOutline(a.lines);
-    this.outlines.set(file.uri, { text: file.text, symbols });
+    // (An inventory cut into identities: from its items, each symbol made once per item text.)
+    else if (a.kind === 'inventory' || a.kind === 'component') symbols = (a.items && inventoryOutline(a.lines, a.items)) || yamlOutline(a.lines);
+    this.outlines.set(file.uri, { text: src, symbols });
     return symbols;
   }
 

@@ -16,7 +16,7 @@ import { DocumentContext } from '../rules/document/context';
 import { unitsReading } from '../rules/registry';
 import { analyzeBody, bodyRefs, errorName, warmBody, type BodyOptions } from './body';
 import { WOULD_BLOCK, type FindingRun } from '../chunks';
-import { analyzeInventory, warmInventory, type IdentitySummary } from './inventory';
+import { analyzeInventory, warmInventory, type IdentitySummary, type InventoryItems } from './inventory';
 import { analyzeYaml, runTextRules } from './yaml';
 import { maskMessages } from './mask';
 import { forgetWide, internWide } from './intern';
@@ -48,6 +48,8 @@ export interface Analysis {
   frontMatter?: { start: number; end: number };
   /** One summary per identity (inventories only). */
   identities?: IdentitySummary[];
+  /** Where the identity items are, when the inventory was cut into them (the outline reads them). */
+  items?: InventoryItems;
   /** The headings of the body (process documents only). */
   headings?: Heading[];
 }
@@ -313,6 +315,7 @@ function analyzeKnown(file: SourceFile, config: Config, rel: string, host: FileH
     Object.defineProperty(result, 'refs', { enumerable: true, get: () => inv.refs });
     result.refAt = (offset) => refIn(inv.sections, offset);
     result.identities = inv.identities;
+    if (inv.items) result.items = inv.items;
     return;
   }
   if (kind === 'component') {

@@ -133,6 +133,20 @@ export interface InventoryAnalysis {
    * whole list then); and the whole list as the reporter would have it (header, items, trailing part, the wide units').
    */
   lazy?: { runs: FindingRun[] | undefined; findings(): RawFinding[]; syntax: boolean };
+  /** When the file was cut into identities: where (Analysis.items). */
+  items?: InventoryItems;
+}
+
+/**
+ * The identity items of a cut inventory (the outline reads them instead of scanning every line): the line of each
+ * item's first line and its text (each item object is shared while its text is the same, wherever it moves), the line
+ * of the first item and the line where the items end (the part after them, or the end of the file).
+ */
+export interface InventoryItems {
+  lines: readonly number[];
+  texts: readonly { readonly text: string }[];
+  first: number;
+  end: number;
 }
 
 export interface InventoryOptions {
@@ -383,9 +397,18 @@ export function analyzeInventory(
   }
   let refs: ControlRef[] | undefined;
   let all: RefSection[] | undefined;
+  let items: InventoryItems | undefined;
+  if (chunks[0].kind !== 'whole' && itemResults.length) {
+    // (The header comes first, the part after the items last: no walk over the chunks.)
+    let c = 0;
+    while (chunks[c].kind !== 'item') c++;
+    const tail = chunks[chunks.length - 1];
+    items = { lines: itemLines, texts: itemResults, first: chunks[c].line, end: tail.kind === 'trailing' ? tail.line : lines.lineCount };
+  }
   return {
     identities,
     lazy,
+    items,
     get sections() {
       return (all ??= itemSections ? itemSections() : sections);
     },

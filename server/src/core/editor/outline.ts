@@ -5,7 +5,7 @@
  * Names and details never show a secret: what findSecrets detects in them, or on the line they were
  * read from, is masked as the secret-inline finding masks it (`ghp_… (40 chars)`).
  */
-import type { LineIndex } from '../text';
+import { LineIndex } from '../text';
 import type { Range } from '../types';
 import type { Heading } from '../lang/document';
 import { findSecrets } from '../rules/secrets/secret-inline';
@@ -88,7 +88,6 @@ export function markdownOutline(lines: LineIndex, fm: { start: number; end: numb
 }
 
 const ENTRY = /^(\s*)(-\s+)?([A-Za-z_][\w.-]*)\s*:(?:\s+(.*?))?\s*(?:#.*)?$/;
-const KEY_START = /[A-Za-z_]/;
 /** The keys an item's symbol is made of, at the item's key column. */
 const ITEM_KEY = /(?:id|name|type)\s*:/y;
 
@@ -97,14 +96,77 @@ const ITEM_KEY = /(?:id|name|type)\s*:/y;
  * mappings one symbol per item named by its `id` (else `name`).
  */
 export function yamlOutline(lines: LineIndex, first = 0, last = lines.lineCount - 1): OutlineSymbol[] {
+  return keysOutline(lines, topKeys(lines, first, last, []), last, (t, end) => listItems(lines, t.line + 1, end));
+}
+
+/**
+ * yamlOutline of an inventory cut into identity items (analysis/inventory.ts InventoryItems), without reading every
+ * line: the top-level keys are before and after the items (the cut ends the items at a top-level key), the key before
+ * them holds them, and each item's symbol is made once per item text, relative to it, and placed at its line (the same
+ * object while it does not move). Undefined when the lines between that key and the first item hold a list item, or
+ * the items end at a line that is no top-level key (yamlOutline then decides).
+ */
+export function inventoryOutline(lines: LineIndex, items: { lines: readonly number[]; texts: readonly { readonly text: string }[]; first: number; end: number }): OutlineSymbol[] | undefined {
+  const last = lines.lineCount - 1;
+  const top = topKeys(lines, 0, items.first - 1, []);
+  const holder = top[top.length - 1];
+  const before = top.length;
+  topKeys(lines, items.end, last, top);
+  if (holder && listItems(lines, holder.line + 1, items.first - 1).length) return undefined;
+  // (The cut also ends the items at a line it cannot read as one, such as an indented `---`: only a top-level key
+  // ends the holder's list as a scan of the lines does.)
+  if (items.end <= last && top[before]?.line !== items.end) return undefined;
+  return keysOutline(lines, top, last, (t, end) => (t === holder ? placedItems(items) : listItems(lines, t.line + 1, end)));
+}
+
+/** The symbol of an item text (relative to its first line; null: it has none), by the item object. */
+const itemSymbols = new WeakMap<object, OutlineSymbol | null>();
+/** The symbol of an item object where it last was placed. */
+const placedSymbols = new WeakMap<object, { line: number; symbol: OutlineSymbol }>();
+
+function placedItems(items: { lines: readonly number[]; texts: readonly { readonly text: string }[] }): OutlineSymbol[] {
   const out: OutlineSymbol[] = [];
-  const top: { line: number; key: string; value?: string }[] = [];
-  const text = lines.text;
-  for (let l = first; l <= last; l++) {
-    if (!KEY_START.test(text[lines.lineStarts[l]] ?? '')) continue; // (a top-level key starts the line)
-    const m = ENTRY.exec(lines.lineText(l));
-    if (m && m[1] === '' && !m[2]) top.push({ line: l, key: m[3], value: m[4] });
+  for (let k = 0; k < items.texts.length; k++) {
+    const item = items.texts[k];
+    let rel = itemSymbols.get(item);
+    if (rel === undefined) {
+      const own = new LineIndex(item.text);
+      rel = listItems(own, 0, own.lineCount - 1)[0] ?? null;
+      itemSymbols.set(item, rel);
+    }
+    if (!rel) continue;
+    const line = items.lines[k];
+    const kept = placedSymbols.get(item);
+    if (kept && kept.line === line) {
+      out.push(kept.symbol);
+      continue;
+    }
+    const symbol: OutlineSymbol = { ...rel, range: shiftRange(rel.range, line), selectionRange: shiftRange(rel.selectionRange, line), children: [] };
+    placedSymbols.set(item, { line, symbol });
+    out.push(symbol);
   }
+  return out;
+}
+
+function shiftRange(r: Range, line: number): Range {
+  return { start: { line: r.start.line + line, character: r.start.character }, end: { line: r.end.line + line, character: r.end.character } };
+}
+
+/** The top-level keys of lines [first, last] (a key starting its line), pushed to `out`. */
+function topKeys(lines: LineIndex, first: number, last: number, out: { line: number; key: string; value?: string }[]): { line: number; key: string; value?: string }[] {
+  const src = lines.source;
+  for (let l = first; l <= last; l++) {
+    const c = src.charCodeAt(lines.lineStarts[l]);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) continue; // (a top-level key starts the line: [A-Za-z_])
+    const m = ENTRY.exec(lines.lineText(l));
+    if (m && m[1] === '' && !m[2]) out.push({ line: l, key: m[3], value: m[4] });
+  }
+  return out;
+}
+
+/** One symbol per top-level key, each running to the line before the next, with the children `childrenOf` gives. */
+function keysOutline(lines: LineIndex, top: readonly { line: number; key: string; value?: string }[], last: number, childrenOf: (t: { line: number; key: string }, end: number) => OutlineSymbol[]): OutlineSymbol[] {
+  const out: OutlineSymbol[] = [];
   top.forEach((t, i) => {
     const end = lastContentLine(lines, t.line, i + 1 < top.length ? top[i + 1].line : last + 1);
     const keyStart = lines.lineStarts[t.line] + lines.lineText(t.line).indexOf(t.key);
@@ -115,7 +177,7 @@ export function yamlOutline(lines: LineIndex, first = 0, last = lines.lineCount 
       kind: 'key',
       range: lineRange(lines, t.line, end),
       selectionRange: lines.range(keyStart, keyStart + t.key.length),
-      children: listItems(lines, t.line + 1, end),
+      children: childrenOf(t, end),
     });
   });
   return out;
