@@ -282,6 +282,13 @@ describe('known changes: incremental line index and inventory cut', function () 
         assert.deepEqual(svc.analysis(file()).lines.lineStarts, new LineIndex(text).lineStarts);
         // The outline (of an inventory: from its items, kept per item) is a whole scan's.
         if (kind === 'inventory') assert.deepEqual(svc.symbols(file()), yamlOutline(new LineIndex(text)), `outline, step ${step}`);
+        // The reference a hover finds at an offset (by halving, in an inventory) is the first of all the references there.
+        const a = svc.analysis(file());
+        for (let k = 0; k < 5; k++) {
+          const ref = a.refs[Math.floor(rand() * a.refs.length)];
+          const o = ref && rand() < 0.8 ? ref.start + Math.floor(rand() * (ref.end - ref.start + 1)) : Math.floor(rand() * (text.length + 1));
+          if (a.refAt) assert.deepEqual(a.refAt(o), a.refs.find((r: any) => r.start <= o && o <= r.end), `refAt(${o}), step ${step}`);
+        }
         if (kind === 'inventory' && splitInventory(text)[0].kind === 'whole' && rand() < 0.3) {
           text = inventory(rand, 30);
           source = PieceText.of(text);

@@ -313,7 +313,7 @@ function analyzeKnown(file: SourceFile, config: Config, rel: string, host: FileH
       for (const d of shallow.deep) runTextRules(file.text.slice(d.start, d.end), d.start, r); // (secrets in them are still found)
     }
     Object.defineProperty(result, 'refs', { enumerable: true, get: () => inv.refs });
-    result.refAt = (offset) => refIn(inv.sections, offset);
+    result.refAt = (offset) => refIn(inv.sectionsNear(offset), offset);
     result.identities = inv.identities;
     if (inv.items) result.items = inv.items;
     return;

@@ -135,6 +135,8 @@ export interface InventoryAnalysis {
   lazy?: { runs: FindingRun[] | undefined; findings(): RawFinding[]; syntax: boolean };
   /** When the file was cut into identities: where (Analysis.items). */
   items?: InventoryItems;
+  /** The sections that may hold a reference at `offset`, in the order of `sections` (all of them when not cut). */
+  sectionsNear(offset: number): RefSection[];
 }
 
 /**
@@ -203,6 +205,7 @@ export function analyzeInventory(
   /** Sections of the parts outside the identities (or of the whole file); those of the items are added on demand. */
   const sections: RefSection[] = [];
   let itemSections: (() => RefSection[]) | undefined;
+  let sectionsNear: ((offset: number) => RefSection[]) | undefined;
   let identities: IdentitySummary[] = [];
   /** With options.runs: the header's and the trailing part's runs, the items' (with their results), and where the header's findings end in r. */
   const outsideRuns: { kind: InventoryChunk['kind']; run: FindingRun }[] = [];
@@ -350,6 +353,22 @@ export function analyzeInventory(
       for (const chunk of chunks) if (chunk.kind === 'item' && results[i++].refs.length) out.push({ base: chunk.start, refs: results[i - 1].refs });
       return out;
     };
+    // (A hover asks for the reference at one offset: the parts outside the items and the item there, found by halving.)
+    sectionsNear = (offset) => {
+      let lo = 0;
+      let hi = chunks.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (chunks[mid].start <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      const out = sections.slice();
+      for (let c = Math.max(0, lo - 1); c <= lo; c++) {
+        const k = c - firstItem;
+        if (chunks[c].kind === 'item' && results[k].refs.length) out.push({ base: chunks[c].start, refs: results[k].refs });
+      }
+      return out;
+    };
     if (uri && !options.whole) {
       lastRun.delete(uri);
       lastRun.set(uri, { ctxKey, results, text, cut: { chunks, indent, lineCount: lines.lineCount }, placed: placedNow });
@@ -409,6 +428,9 @@ export function analyzeInventory(
     identities,
     lazy,
     items,
+    sectionsNear(offset) {
+      return sectionsNear ? sectionsNear(offset) : this.sections;
+    },
     get sections() {
       return (all ??= itemSections ? itemSections() : sections);
     },
