@@ -1096,7 +1096,11 @@ export class IsmsService {
     }));
   }
 
-  codeActions(file: SourceFile, range: Range): CodeAction[] {
+  /**
+   * The quick fixes of the findings overlapping `range` (and for each a "Suppress … with a reason…"), then the fix-all
+   * of the file's safe fixes unless `options.fixAll` is false (the server asks for it only when the editor does).
+   */
+  codeActions(file: SourceFile, range: Range, options: { fixAll?: boolean } = {}): CodeAction[] {
     const findings = this.check(file).filter((f) => !f.suppressed);
     const out: CodeAction[] = [];
     const suppressible: Finding[] = [];
@@ -1123,6 +1127,8 @@ export class IsmsService {
         if (edits) out.push({ title: `Suppress ${f.ruleId} with a reason…`, kind: 'quickfix', edits, findings: [f] });
       }
     }
+    // (The editor asks for actions at the cursor after every change; the fix-all, over every finding, only when it asks for it.)
+    if (options.fixAll === false) return out;
     const fixAll = this.fixAll(findings);
     if (fixAll.edits.length) out.push(fixAll);
     return out;

@@ -803,7 +803,8 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     if (!d || onWorker(d)) return [];
     const only = p.context.only;
     const out: LspCodeAction[] = [];
-    for (const a of service.codeActions(file(d), p.range)) {
+    const fixAll = `${CodeActionKind.SourceFixAll}.isms`;
+    for (const a of service.codeActions(file(d), p.range, { fixAll: !!only && only.some((o) => fixAll === o || fixAll.startsWith(o + '.')) })) {
       const kind = a.kind === 'quickfix' ? CodeActionKind.QuickFix : `${CodeActionKind.SourceFixAll}.isms`;
       if (only && !only.some((o) => kind === o || kind.startsWith(o + '.'))) continue;
       if (!only && a.kind === 'source.fixAll') continue;
