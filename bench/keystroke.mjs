@@ -8,6 +8,9 @@
 // overdue for half), rbBroken (the runbook with every section's fragment link broken: 500 broken links, each with
 // a near slug). Prints a Markdown table to stdout, progress to stderr. No assertions.
 // BENCH_OURS_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/p' adds Node options (profiling); BENCH_RAW=1 prints every time.
+// --follow: after each keystroke's diagnostics, the requests VS Code makes when typing pauses (a code action at the
+// cursor, document symbols, folding ranges, code lenses, document links) are sent at once and the next keystroke right
+// after them, so its time includes whatever they cost the server (a worst case: VS Code debounces all but the first).
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -30,6 +33,7 @@ for (let i = 0; i < args.length; i++) {
 if (!servers.length) servers.push({ name: 'ours', path: join(root, 'dist/server.js') });
 const docNames = opt('--docs', 'inv2000,rb500,invMany,rbBroken,inv20000').split(',');
 const rounds = Number(opt('--rounds', '1'));
+const follow = args.includes('--follow');
 const TODAY = '2026-12-01';
 const work = join(tmpdir(), 'isms-keystroke');
 const progress = (s) => process.stderr.write(`[keystroke ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
@@ -98,6 +102,7 @@ async function session(server, doc) {
     });
     return v;
   };
+  const pending = [];
   try {
     const [, diags] = await timed(() => s.open(uri, doc.languageId, doc.text));
     out.findings = diags.length;
@@ -110,7 +115,19 @@ async function session(server, doc) {
         return change(e.line, start, e.line, end, e.text);
       });
       out.keystroke.push(ms);
+      if (follow) {
+        const at = { line: e.line, character: 0 };
+        const textDocument = { uri };
+        pending.push(
+          s.request('textDocument/codeAction', { textDocument, range: { start: at, end: at }, context: { diagnostics: [], triggerKind: 2 } }),
+          s.request('textDocument/documentSymbol', { textDocument }),
+          s.request('textDocument/foldingRange', { textDocument }),
+          s.request('textDocument/codeLens', { textDocument }),
+          s.request('textDocument/documentLink', { textDocument }),
+        );
+      }
     }
+    await Promise.allSettled(pending);
   } finally {
     out.memory = s.memory()?.hwm ?? NaN;
     out.load = loadavg()[0];

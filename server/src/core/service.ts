@@ -1264,6 +1264,14 @@ export class IsmsService {
   // ---- Navigation across files (editor/navigation.ts): over the kept evidence, open documents exactly. ----
 
   /** The kept evidence of every file read (stale files: their last evidence, if any). */
+  /** referenceCounter over the kept evidence, made again only when some file's evidence changed (one per version). */
+  private referenceCounts(): (key: string, except: string) => { documents: number; identities: number } {
+    const version = this.evidenceIndex.version;
+    if (this.countsMemo?.version !== version) this.countsMemo = { version, counts: referenceCounter(this.keptFiles()) };
+    return this.countsMemo.counts;
+  }
+  private countsMemo?: { version: number; counts: (key: string, except: string) => { documents: number; identities: number } };
+
   private keptFiles(): FileEvidence[] {
     const out: FileEvidence[] = [];
     for (const uri of this.evidenceIndex.uris()) {
@@ -1313,7 +1321,7 @@ export class IsmsService {
     const fm = a.frontMatter;
     const refs = a.kind === 'inventory' ? a.refs : fm ? a.refs.filter((r) => r.start >= fm.start && r.end <= fm.end) : [];
     if (!refs.length) return [];
-    const counts = referenceCounter(this.keptFiles());
+    const counts = this.referenceCounts();
     const out: { range: Range; key: string; title: string }[] = [];
     for (const r of refs) {
       const key = refKey(r);

@@ -941,9 +941,10 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
    * state of the files. (A document whose analysis is on the worker counts as last read: its evidence follows when
    * the analysis is back.)
    */
-  async function currentEvidence(): Promise<void> {
+  /** Brings the kept evidence up to date: the workspace's first reading, open documents as edited (but `except`), stale files. */
+  async function currentEvidence(except?: string): Promise<void> {
     await (firstModel ??= readWorkspaceEvidence());
-    for (const d of documents.all()) if (!onWorker(d)) keepOpenEvidence(d);
+    for (const d of documents.all()) if (!onWorker(d) && d.uri !== except) keepOpenEvidence(d);
     if (evidence.staleCount) await readStaleEvidence();
   }
 
@@ -1088,7 +1089,9 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
   connection.onCodeLens(async (p) => {
     const d = documents.get(p.textDocument.uri);
     if (!d || onWorker(d)) return [];
-    await currentEvidence();
+    // (A lens counts the references of the other files: this document's own evidence, read anew after every change of
+    // a large inventory, does not change them.)
+    await currentEvidence(d.uri);
     const now = documents.get(p.textDocument.uri);
     if (!now || onWorker(now)) return [];
     return service.controlLenses(file(now)).map((l) => ({ range: l.range, data: { uri: now.uri, key: l.key, title: l.title } }));

@@ -181,7 +181,13 @@ const PATH_KEYS = new Set(['offboarding', 'runbook', 'procedure', 'policy', 'evi
  */
 export function pathLinks(a: Analysis, host: FileHost | undefined): PathLink[] {
   const out: PathLink[] = [];
-  const exists = (path: string) => !host || host.stat(a.uri, path) === 'file';
+  // (Once per path: an inventory's identities name the same runbooks again and again, and each answer is a stat.)
+  const seen = new Map<string, boolean>();
+  const exists = (path: string) => {
+    let e = seen.get(path);
+    if (e === undefined) seen.set(path, (e = !host || host.stat(a.uri, path) === 'file'));
+    return e;
+  };
   if (a.kind === 'inventory') {
     for (const i of a.identities ?? []) for (const l of i.links ?? []) if (!l.inherited && l.path && exists(l.path)) out.push({ range: l.range, path: l.path });
     return out;
