@@ -1323,9 +1323,14 @@ export class IsmsService {
     if (!refs.length) return [];
     const counts = this.referenceCounts();
     const out: { range: Range; key: string; title: string }[] = [];
+    // (One count per control: an inventory lists the same few controls on every identity, and a count walks the key's references.)
+    const titles = new Map<string, string>();
     for (const r of refs) {
       const key = refKey(r);
-      if (key) out.push({ range: a.lines.range(r.start, r.end), key, title: countsTitle(counts(key, file.uri)) });
+      if (!key) continue;
+      let title = titles.get(key);
+      if (title === undefined) titles.set(key, (title = countsTitle(counts(key, file.uri))));
+      out.push({ range: a.lines.range(r.start, r.end), key, title });
     }
     return out;
   }

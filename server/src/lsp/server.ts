@@ -589,7 +589,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     }
     void connection.sendDiagnostics({ uri: d.uri, version: d.version, diagnostics });
     if (service.takeIdChange()) revalidateInventories(d.uri);
-    if (live) keepOpenEvidence(d);
+    if (live) keepOpenEvidenceSoon(d);
   }
 
   // Validation is queued, not run inside the change notification: a burst of keystrokes is checked
@@ -852,6 +852,31 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
   let live = false;
 
   /** An open document's evidence from its current text (its analysis is at hand after a check). */
+  /**
+   * An open document's evidence is read again once its edits pause (OPEN_EVIDENCE_QUIET_MS of quiet, at least every
+   * OPEN_EVIDENCE_MAX_MS while they go on), not after every keystroke: it reads every identity of an inventory. Whatever
+   * needs it current (coverage, references, code lenses) reads the open documents first (currentEvidence).
+   */
+  const OPEN_EVIDENCE_QUIET_MS = 300;
+  const OPEN_EVIDENCE_MAX_MS = 3000;
+  const openEvidence = new Set<string>();
+  let openEvidenceTimer: NodeJS.Timeout | undefined;
+  let openEvidenceFirst = 0;
+  function keepOpenEvidenceSoon(d: IndexedDocument): void {
+    openEvidence.add(d.uri);
+    const now = Date.now();
+    if (openEvidenceTimer) clearTimeout(openEvidenceTimer);
+    else openEvidenceFirst = now;
+    openEvidenceTimer = setTimeout(() => {
+      openEvidenceTimer = undefined;
+      for (const uri of openEvidence) {
+        const doc = documents.get(uri);
+        if (doc && !onWorker(doc)) keepOpenEvidence(doc);
+      }
+      openEvidence.clear();
+    }, Math.max(0, Math.min(OPEN_EVIDENCE_QUIET_MS, openEvidenceFirst + OPEN_EVIDENCE_MAX_MS - now)));
+  }
+
   function keepOpenEvidence(d: IndexedDocument): void {
     try {
       if (service.keepEvidence(file(d), true)) evidenceChanged();
