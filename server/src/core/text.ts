@@ -260,7 +260,11 @@ export class LineIndex {
     }
     // (a start at change.start itself can go: "\r" + an inserted "\n" is one line break)
     if (first > 0 && old[first] === change.start) first--;
-    const scanned = lineBreaks(text, old[first], Math.min(change.newEnd + 1, text.length), []);
+    const scanFrom = old[first];
+    const scanTo = Math.min(change.newEnd + 1, text.length);
+    // (A document of pieces is read as one slice of the changed lines: a paste is not read a character at a time.)
+    const scanned =
+      typeof text === 'string' ? lineBreaks(text, scanFrom, scanTo, []) : lineBreaks(text.slice(scanFrom, scanTo + 1), 0, scanTo - scanFrom, []).map((x) => x + scanFrom);
     // (a \r\n straddling scanEnd pushed scanEnd + 1, which the tail below would push again)
     const from = scanned.length ? scanned[scanned.length - 1] : old[first];
     let k = first + 1;
