@@ -69,7 +69,7 @@ async function eventually<T>(items: T[], ok: (x: T) => boolean, ms = 20_000, fro
 /** The kind named by the next "keystroke path rehearsed" log line of the server (from index `from`). */
 async function rehearsed(logs: any[], from: number): Promise<string> {
   const hit = await eventually(logs, (l) => /keystroke path rehearsed/.test(l.message), 20_000, from);
-  if (!hit) throw new Error('no rehearsal within 20 s');
+  if (!hit) throw new Error(`no rehearsal within 20 s; the server said: ${logs.slice(from).map((l) => l.message).join(' | ')}`);
   return /\((\S+):/.exec(hit.message)![1];
 }
 

@@ -640,8 +640,12 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     const version = d.version;
     const round = () => {
       if (documents.get(d.uri) !== d) return;
-      // (the user is typing: their own changes warm that path now, and a round would only make them wait)
-      if (d.version !== version) return connection.console.log(`isms: keystroke path rehearsal stopped (${kind}: the document changed after ${rounds} rounds)`);
+      // (the user is typing: their own changes warm that path now, and a round would only make them wait; before any
+      // round, the kind is not taken: a document whose changes go to the worker warms nothing)
+      if (d.version !== version) {
+        if (!rounds) rehearsedKinds.delete(kind);
+        return connection.console.log(`isms: keystroke path rehearsal stopped (${kind}: the document changed after ${rounds} rounds)`);
+      }
       if (rounds >= REHEARSAL.rounds || spent >= REHEARSAL.budgetMs) return connection.console.log(`isms: keystroke path rehearsed (${kind}: ${rounds} rounds, ${spent} ms)`);
       // (another document's change is waiting, or this one's check is on the worker: it goes first)
       if (queued.size || !service.ready(file(d))) return void setTimeout(round, REHEARSAL.delayMs);
