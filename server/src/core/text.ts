@@ -22,6 +22,18 @@ export interface TextSource {
   toString(): string;
 }
 
+/** The index of the last of `sorted` (ascending, its first at most `at`) that is at most `at`: a line or piece by its start. */
+export function lastAtMost(sorted: ArrayLike<number>, at: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid] <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** One piece of a PieceText: `s.slice(from, to)`; `id` names the string `s` (compared instead of its characters). */
 interface Piece {
   s: string;
@@ -81,15 +93,7 @@ export class PieceText implements TextSource {
 
   /** The index of the piece holding offset `at` (the last piece for `at` = length). */
   private pieceAt(at: number): number {
-    const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastAtMost(this.starts, at);
   }
 
   charCodeAt(index: number): number {
@@ -251,13 +255,7 @@ export class LineIndex {
     const delta = change.newEnd - change.oldEnd;
     // Starts before the change's start are unchanged (a start depends on the characters around it);
     // those at or past oldEnd + 2 depend only on unchanged text; the lines between are scanned.
-    let first = 0;
-    let hi = old.length - 1;
-    while (first < hi) {
-      const mid = (first + hi + 1) >> 1;
-      if (old[mid] <= change.start) first = mid;
-      else hi = mid - 1;
-    }
+    let first = lastAtMost(old, change.start);
     // (a start at change.start itself can go: "\r" + an inserted "\n" is one line break)
     if (first > 0 && old[first] === change.start) first--;
     const scanFrom = old[first];
@@ -318,14 +316,8 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     offset = Math.max(0, Math.min(offset, this.source.length));
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, character: offset - this.lineStarts[lo] };
+    const line = lastAtMost(this.lineStarts, offset);
+    return { line, character: offset - this.lineStarts[line] };
   }
 
   offsetAt(pos: Position): number {

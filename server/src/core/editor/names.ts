@@ -12,6 +12,7 @@ import { splitInventory } from '../lang/inventory';
 import { deepValues, fastParseDocument, PARSE_OPTIONS } from '../lang/fast-yaml';
 import { detach } from '../chunks';
 import type { Range } from '../types';
+import { lastAtMost } from '../text';
 
 export type NameKind = 'owner' | 'identity';
 
@@ -303,16 +304,7 @@ function parsedNames(text: string, kind: 'inventory' | 'process-document'): Scan
   if (!occ.clean) return undefined;
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  const lineOf = (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const lineOf = (offset: number) => lastAtMost(starts, offset);
   return occ.items.map((o) => {
     const line = lineOf(o.start);
     return { kind: o.kind, value: detach(o.value), line, start: o.start - starts[line], end: o.end - starts[line], definition: o.definition };
