@@ -21,10 +21,10 @@ import { YamlMapping } from '../lang/yaml-mapping';
 import { recordedHistory, type RecordedHistory } from '../lang/history';
 import { detach, LruCache, placedBefore, shiftFinding, shiftRange, WOULD_BLOCK, type FindingRun } from '../chunks';
 import { IdentityContext, type IdentityInput, type IdentityLinkAt } from '../rules/nhi/context';
-import type { IdentityLink, IdentityRecord, InventoryContext } from '../rules/context';
-import { linkResolver } from '../lang/evidence';
+import type { IdentityLink, IdentityRecord, InventoryContext, InventoryIdentityContext } from '../rules/context';
+import { LinkResolver } from '../lang/evidence';
 import { identityOwners } from '../rules/ownership/ownership';
-import { unitsReading } from '../rules/registry';
+import { unitsReading, unitsReadingAny } from '../rules/registry';
 import { analyzeYaml, runTextRules } from './yaml';
 import { maskMessages } from './mask';
 import { secretInline } from '../rules/secrets/secret-inline';
@@ -68,7 +68,10 @@ interface ChunkResult {
   identities?: IdentitySummary[];
   /** How many identities it has. */
   count: number;
-  /** Each identity's links as the chunk reported them (InventoryContext.placed: the same objects wherever it moves). */
+  /**
+   * One object per identity, the same wherever the chunk moves (empty: a key). The inventory-wide units' findings on an
+   * identity are kept under it with its line (runWide), so an identity moved by a line break gets them shifted.
+   */
   rel: readonly IdentityRecord[];
   /** The identities shifted to where the chunk last was (reused while it does not move). */
   last?: { line: number; identities: IdentitySummary[] };
@@ -111,6 +114,7 @@ export function clearInventoryCache(): void {
   cache.clear();
   outsideCache.clear();
   lastRun.clear();
+  wideKept.clear();
   clearWide();
 }
 
@@ -199,6 +203,8 @@ export function analyzeInventory(
   let placedLines: number[] = [];
   let after: RawFinding[] = []; // (the trailing part's, pushed after the items': the findings stay in file order)
   let lazy: InventoryAnalysis['lazy'];
+  /** A change within lines: the identities outside [from, to) are those of the last analysis (`last`), at the same indices. */
+  let since: { last: Placed; from: number; to: number } | undefined;
 
   if (chunks[0].kind === 'whole') {
     if (text.length >= (options.inlineLimit ?? Infinity)) throw WOULD_BLOCK;
@@ -303,6 +309,7 @@ export function analyzeInventory(
           }
         }
         placedNow = { itemLines, placedOf, at: last!.at, identities, placedIdentities, placedLines };
+        since = { last: last!, from: last!.at[known!.from], to: known!.to < itemCount ? last!.at[known!.to] : identities.length };
       } else {
         // (Not the same count: every place again, as below.)
         identityCount = 0;
@@ -341,9 +348,9 @@ export function analyzeInventory(
     }
   }
 
-  const inventory: InventoryContext = { identities, r, uri, ...linkResolver(options.host, uri), ...(placedIdentities ? { placed: { identities: placedIdentities, lines: placedLines } } : {}) };
   const wide = r.findings.length;
-  for (const u of unitsReading('inventory')) u.inventory!(inventory);
+  const keep = !!uri && !options.whole;
+  runWide(identities, r, uri, options.host, keep, placedIdentities && keep ? { keys: placedIdentities, lines: placedLines, placed: lastRun.get(uri)?.placed } : undefined, since);
   const secrets: RawFinding[] = [];
   if (options.runs) {
     // (The items' and the trailing part's findings are not in r: masking reads the secrets they found.)
@@ -393,8 +400,120 @@ export function analyzeInventory(
   };
 }
 
+/**
+ * What the inventory-wide units concluded at a file's last analysis (by URI), for the next one (runWide): the identities
+ * handed to them, the key and line of each (when cut), the Placed of that analysis, the questions asked of the host and
+ * their answers, and each `inventoryIdentity` unit's findings, identity by identity (`offs[k]` to `offs[k + 1]` in `flat`).
+ */
+interface WideKept {
+  keys: readonly IdentityRecord[] | undefined;
+  lines: readonly number[] | undefined;
+  placed: Placed | undefined;
+  resolver: LinkResolver;
+  /** How many questions the last analysis that reused nothing asked (bounds those carried forward: see runWide). */
+  asked: number;
+  out: { flat: RawFinding[]; offs: number[] }[];
+}
+
+const wideKept = new Map<string, WideKept>();
+
+/**
+ * Runs the inventory-wide units (`inventory`: every identity at once; `inventoryIdentity`: one identity at a time) in
+ * registry order, their findings pushed into `r`. An `inventoryIdentity` unit's findings on an identity depend on that
+ * identity and the host's answers only (rules/context.ts InventoryIdentityContext): while every question the file's
+ * last analysis asked the host gets the same answer, an identity with the key and line it had there (same index, or as
+ * far from the end) gets its last findings again, one moved by a line break gets them shifted, and after a change within
+ * lines (`since`) only the identities in the changed window are looked at (the others' findings are copied as a block).
+ */
+function runWide(
+  identities: readonly IdentitySummary[],
+  r: Reporter,
+  uri: string,
+  host: FileHost | undefined,
+  keep: boolean,
+  placed: { keys: readonly IdentityRecord[]; lines: readonly number[]; placed: Placed | undefined } | undefined,
+  since: { last: Placed; from: number; to: number } | undefined,
+): void {
+  const prev = keep ? wideKept.get(uri) : undefined;
+  let resolver = new LinkResolver(host, uri);
+  // (The questions carried forward include those of identities since changed: when they outgrow what a fresh analysis
+  // asked, one analysis reuses nothing and asks afresh.)
+  const reuse = !!prev && prev.resolver.questions <= 2 * prev.asked + 64 && resolver.answersAsBefore(prev.resolver);
+  if (prev && !reuse) resolver = new LinkResolver(host, uri);
+  const inventory: InventoryContext = { identities, r, uri, resolve: resolver.resolve, typeOf: resolver.typeOf, ...(since ? { since: { last: since.last.identities, from: since.from, to: since.to } } : {}) };
+  const one: InventoryIdentityContext = { identity: identities[0], r, uri, resolve: resolver.resolve, typeOf: resolver.typeOf };
+  const out: WideKept['out'] = [];
+  const f = r.findings;
+  const n = identities.length;
+  const units = unitsReadingAny('inventory', 'inventoryIdentity');
+  for (let u = 0; u < units.length; u++) {
+    const unit = units[u];
+    if (unit.inventory) unit.inventory(inventory);
+    const visit = unit.inventoryIdentity;
+    if (!visit) continue;
+    const last = reuse ? prev!.out[out.length] : undefined;
+    const start = f.length;
+    let offs: number[];
+    if (last && since && placed && since.last === prev!.placed && last.offs.length === n + 1) {
+      // A change within lines: the identities before and after the window are where they were, the same.
+      const lf = last.flat;
+      const lo = last.offs;
+      const { from, to } = since;
+      for (let i = 0, e = lo[from]; i < e; i++) f.push(lf[i]);
+      let same = true;
+      const counts: number[] = new Array(to - from);
+      for (let k = from; k < to; k++) {
+        const before = f.length;
+        one.identity = identities[k];
+        visit(one);
+        counts[k - from] = f.length - before;
+        if (counts[k - from] !== lo[k + 1] - lo[k]) same = false;
+      }
+      for (let i = lo[to], e = lf.length; i < e; i++) f.push(lf[i]);
+      if (same) offs = lo;
+      else {
+        offs = new Array(n + 1);
+        for (let k = 0; k <= from; k++) offs[k] = lo[k];
+        for (let k = from; k < to; k++) offs[k + 1] = offs[k] + counts[k - from];
+        for (let k = to + 1, d = offs[to] - lo[to]; k <= n; k++) offs[k] = lo[k] + d;
+      }
+    } else {
+      offs = new Array(n + 1);
+      offs[0] = 0;
+      const keys = placed?.keys;
+      const lines = placed?.lines;
+      const pk = last ? prev!.keys : undefined;
+      const pl = prev?.lines;
+      for (let k = 0; k < n; k++) {
+        let p = -1;
+        if (pk && keys && lines && pl) {
+          const key = keys[k];
+          if (pk[k] === key) p = k;
+          else {
+            const b = k - n + pk.length;
+            if (b >= 0 && pk[b] === key) p = b;
+          }
+        }
+        if (p >= 0) {
+          const dl = lines![k] - pl![p];
+          const lf = last!.flat;
+          for (let i = last!.offs[p], e = last!.offs[p + 1]; i < e; i++) f.push(dl === 0 ? lf[i] : shiftFinding(lf[i], dl));
+        } else {
+          one.identity = identities[k];
+          visit(one);
+        }
+        offs[k + 1] = f.length - start;
+      }
+    }
+    out.push({ flat: f.slice(start), offs });
+  }
+  if (!keep) return;
+  wideKept.delete(uri);
+  wideKept.set(uri, { keys: placed?.keys, lines: placed?.lines, placed: placed?.placed, resolver, asked: reuse ? prev!.asked : resolver.questions, out });
+  if (wideKept.size > 64) wideKept.delete(wideKept.keys().next().value!);
+}
+
 const NO_SUMMARIES: IdentitySummary[] = [];
-const NO_LINKS: IdentityRecord = {};
 
 /** A chunk's identities at line `dl`: shifted from where it last was, else from where its chunk reported them. */
 function placedSummaries(res: ChunkResult, dl: number): IdentitySummary[] {
@@ -601,6 +720,7 @@ interface Placed {
 /** Drops what is kept of a file's last analysis (it was closed). */
 export function forgetInventory(uri: string): void {
   lastRun.delete(uri);
+  wideKept.delete(uri);
 }
 
 /** The result of a part outside the identities (header, trailing part); relative to the part, as ChunkResult. */
@@ -662,7 +782,7 @@ function checkChunk(chunkText: string, defaults: Record<string, unknown>, config
   // (Kept for as long as the chunk is cached: lists cut to their length. A list grown by push keeps room for 17
   // entries, ~150 bytes, where one or two are used: ~12 MiB at 20,000 identities over these and the summaries' lists.)
   const secrets = r.findings.filter((f) => f.ruleId === secretInline.id);
-  return { text: chunkText, findings: r.findings.slice(), refs: refs.slice(), identities: identities.slice(), count: identities.length, rel: identities.map((x) => (x.links ? { links: x.links } : NO_LINKS)), last: undefined, secrets: secrets.length ? secrets : NONE, syntax: r.findings.some((f) => f.ruleId === syntaxError.id) };
+  return { text: chunkText, findings: r.findings.slice(), refs: refs.slice(), identities: identities.slice(), count: identities.length, rel: identities.map(() => ({})), last: undefined, secrets: secrets.length ? secrets : NONE, syntax: r.findings.some((f) => f.ruleId === syntaxError.id) };
 }
 
 function summary(f: IdentityFacts, item: YAMLMap, text: string, lines: LineIndex): IdentitySummary {
