@@ -115,6 +115,7 @@ export function clearInventoryCache(): void {
   outsideCache.clear();
   lastRun.clear();
   wideKept.clear();
+  runsKept.clear();
   clearWide();
 }
 
@@ -350,7 +351,9 @@ export function analyzeInventory(
 
   const wide = r.findings.length;
   const keep = !!uri && !options.whole;
-  runWide(identities, r, uri, options.host, keep, placedIdentities && keep ? { keys: placedIdentities, lines: placedLines, placed: lastRun.get(uri)?.placed } : undefined, since);
+  /** This analysis's Placed (with options.runs, when cut): the `since.last` of the next one. */
+  const thisPlaced = placedIdentities && keep ? lastRun.get(uri)?.placed : undefined;
+  runWide(identities, r, uri, options.host, keep, placedIdentities && keep ? { keys: placedIdentities, lines: placedLines, placed: thisPlaced } : undefined, since);
   const secrets: RawFinding[] = [];
   if (options.runs) {
     // (The items' and the trailing part's findings are not in r: masking reads the secrets they found.)
@@ -372,7 +375,7 @@ export function analyzeInventory(
     const trailing = after;
     let flat: RawFinding[] | undefined;
     lazy = {
-      runs: findingRuns(outsideRuns, itemLines, itemResults, wideFindings),
+      runs: findingRuns(outsideRuns, itemLines, itemResults, wideFindings, keep ? { uri, placed: thisPlaced, since: since?.last } : undefined),
       syntax: itemResults.some((res) => res.syntax) || outsideRuns.some((o) => o.run.findings.some((f) => f.ruleId === syntaxError.id)) || wideFindings.some((f) => f.ruleId === syntaxError.id),
       findings: () => {
         if (flat) return flat;
@@ -545,13 +548,58 @@ export function mergeSorted<F extends { range: Range; ruleId: string }>(a: reado
 }
 
 /**
+ * What findingRuns made at a file's last analysis (by URI), for the next one after a change within lines: the regions
+ * (their first lines, the wide findings of each: `order` from `starts[r]` to `starts[r + 1]`), what they were made of
+ * (the header's and trailing part's runs, the item results, the wide list) and the runs (`runAt[r]`: the index in `runs`
+ * of the first run of region r or after it).
+ */
+interface RunsKept {
+  placed: Placed;
+  header: FindingRun | undefined;
+  trailing: FindingRun | undefined;
+  first: number;
+  count: number;
+  itemResults: readonly ChunkResult[];
+  wide: readonly RawFinding[];
+  regionLines: number[];
+  starts: number[];
+  order: number[];
+  runs: FindingRun[];
+  runAt: number[];
+}
+
+const runsKept = new Map<string, RunsKept>();
+
+/** What findingRuns reads to make the run of one region. */
+interface Regions {
+  first: number;
+  lead: FindingRun[];
+  trailing: FindingRun | undefined;
+  itemCount: number;
+  itemResults: readonly ChunkResult[];
+  regionLines: number[];
+  starts: number[];
+  order: number[];
+  wide: readonly RawFinding[];
+}
+
+/**
  * The runs of an inventory's findings: the header's, each identity's (its own findings and the wide units' on its
  * lines, relative to its first line: the same objects wherever it moves), the trailing part's. The order is that of a
  * stable sort of the reporter's whole list (header, items, trailing part, wide units) by compareFindings, or undefined
  * where the runs cannot give it (a finding sorting before the end of the run before it). An identity's run is the same
  * object while its findings are and it stays on its line; nothing is allocated for an identity that did not change.
+ * With `keep` (a file's analysis with runs): after a change within lines (`keep.since`, the Placed of the last analysis,
+ * whose runs were kept) with as many wide findings, each changed one in the region it was in, only the regions whose
+ * item result or wide findings changed are made again and the last runs are copied around them.
  */
-function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: FindingRun }[], itemLines: readonly number[], itemResults: readonly ChunkResult[], wide: readonly RawFinding[]): FindingRun[] | undefined {
+function findingRuns(
+  outside: readonly { kind: InventoryChunk['kind']; run: FindingRun }[],
+  itemLines: readonly number[],
+  itemResults: readonly ChunkResult[],
+  wide: readonly RawFinding[],
+  keep?: { uri: string; placed: Placed | undefined; since: Placed | undefined },
+): FindingRun[] | undefined {
   const header = outside.find((o) => o.kind === 'header')?.run;
   const trailing = outside.find((o) => o.kind === 'trailing')?.run;
   // Regions by first line: [line 0 before anything], [header], items, [trailing]; region r of the items is r - first.
@@ -561,6 +609,24 @@ function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: Find
   if (header) lead.push(header);
   const first = lead.length;
   const count = first + itemLines.length + (trailing ? 1 : 0);
+  const prior = keep ? runsKept.get(keep.uri) : undefined;
+  if (keep) runsKept.delete(keep.uri);
+  if (
+    prior &&
+    keep!.placed &&
+    keep!.since === prior.placed &&
+    prior.count === count &&
+    prior.first === first &&
+    sameRun(header, prior.header) &&
+    sameRun(trailing, prior.trailing) &&
+    prior.wide.length === wide.length
+  ) {
+    const runs = patchRuns(prior, itemResults, wide);
+    if (runs !== null) {
+      if (runs) runsKept.set(keep!.uri, { ...prior, placed: keep!.placed, header, trailing, itemResults, wide, runs });
+      return runs;
+    }
+  }
   // (Plain arrays of small integers: typed arrays would allocate a backing store outside the heap per keystroke.)
   const regionLines: number[] = new Array(count);
   for (let r = 0; r < count; r++) {
@@ -574,16 +640,7 @@ function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: Find
   for (let k = 0; k < wide.length; k++) {
     const line = wide[k].range.start.line;
     // (Mostly in order: the units go through the identities in order.)
-    if (!(regionLines[r] <= line && (r + 1 >= count || line < regionLines[r + 1]))) {
-      let lo = 0;
-      let hi = count - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (regionLines[mid] <= line) lo = mid;
-        else hi = mid - 1;
-      }
-      r = lo;
-    }
+    if (!(regionLines[r] <= line && (r + 1 >= count || line < regionLines[r + 1]))) r = regionAt(regionLines, line);
     regionOf[k] = r;
     starts[r + 1]++;
   }
@@ -591,47 +648,128 @@ function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: Find
   const order: number[] = new Array(wide.length);
   const next = starts.slice(0, count);
   for (let k = 0; k < wide.length; k++) order[next[regionOf[k]]++] = k;
+  const g: Regions = { first, lead, trailing, itemCount: itemLines.length, itemResults, regionLines, starts, order, wide };
   const runs: FindingRun[] = new Array(count); // (cut to its length at the end)
+  const runAt: number[] = new Array(count + 1);
   let made = 0;
   for (let i = 0; i < count; i++) {
-    const line = regionLines[i];
-    const c = i >= first && i < first + itemLines.length ? itemResults[i - first] : undefined;
-    const own = c ? c.findings : i < first ? lead[i].findings : trailing!.findings;
-    const from = starts[i];
-    const n = starts[i + 1] - from;
-    let findings = own;
-    if (n) {
-      const kept = c?.wide;
-      let same = !!kept && kept.line === line && kept.abs.length === n;
-      for (let k = 0; same && k < n; k++) same = kept!.abs[k] === wide[order[from + k]];
-      if (same) findings = kept!.run;
-      else {
-        const abs: RawFinding[] = new Array(n);
-        const rel: RawFinding[] = new Array(n);
-        let sameRel = !!kept && kept.rel.length === n;
-        for (let k = 0; k < n; k++) {
-          const f = (abs[k] = wide[order[from + k]]);
-          const old = kept?.rel[k];
-          rel[k] = old !== undefined && samePlaced(old, f, line) ? old : shiftFinding(f, -line);
-          if (rel[k] !== old) sameRel = false;
-        }
-        const run = sameRel ? kept!.run : mergeSorted(own, rel.slice().sort(compareFindings));
-        if (c) c.wide = { line, abs, rel: sameRel ? kept!.rel : rel, run };
-        findings = run;
-      }
-    } else if (c?.wide) c.wide = undefined;
-    if (!findings.length) continue;
+    runAt[i] = made;
+    const run = regionRun(g, i);
+    if (!run) continue;
     const prev = made ? runs[made - 1] : undefined;
-    if (prev && !placedBefore(prev.findings[prev.findings.length - 1], prev.line, findings[0], line)) return undefined;
-    let run: FindingRun;
-    if (c) {
-      const kept = c.run;
-      run = kept && kept.line === line && kept.findings === findings ? kept : (c.run = { line, findings });
-    } else run = i < first && findings === lead[i].findings ? lead[i] : { line, findings };
+    if (prev && !placedBefore(prev.findings[prev.findings.length - 1], prev.line, run.findings[0], run.line)) return undefined;
     runs[made++] = run;
   }
+  runAt[count] = made;
   runs.length = made;
+  if (keep?.placed) runsKept.set(keep.uri, { placed: keep.placed, header, trailing, first, count, itemResults, wide, regionLines, starts, order, runs, runAt });
+  if (runsKept.size > 64) runsKept.delete(runsKept.keys().next().value!);
   return runs;
+}
+
+/** The same header or trailing run: at the same line with the same findings (or neither there). */
+function sameRun(a: FindingRun | undefined, b: FindingRun | undefined): boolean {
+  return a === b || (!!a && !!b && a.line === b.line && a.findings === b.findings);
+}
+
+/** The region whose lines hold `line` (the last region starting at or before it; 0 when none does). */
+function regionAt(regionLines: readonly number[], line: number): number {
+  let lo = 0;
+  let hi = regionLines.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (regionLines[mid] <= line) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * findingRuns after a change within lines, from the runs it kept: the regions are those of the last analysis (same lines);
+ * the regions whose item result changed, or holding a wide finding that is not the object at its index in the last list,
+ * are made again, the other runs copied. Null when the kept regions do not hold (a changed wide finding in another region
+ * than the one at its index before): findingRuns makes them all again. Undefined when the runs are out of order.
+ */
+function patchRuns(prior: RunsKept, itemResults: readonly ChunkResult[], wide: readonly RawFinding[]): FindingRun[] | undefined | null {
+  const { regionLines, first, count } = prior;
+  const changed: number[] = [];
+  const lastWide = prior.wide;
+  for (let k = 0; k < wide.length; k++) {
+    if (wide[k] === lastWide[k]) continue;
+    const r = regionAt(regionLines, wide[k].range.start.line);
+    if (r !== regionAt(regionLines, lastWide[k].range.start.line)) return null;
+    changed.push(r);
+  }
+  const lastResults = prior.itemResults;
+  for (let k = 0; k < itemResults.length; k++) if (itemResults[k] !== lastResults[k]) changed.push(first + k);
+  if (!changed.length) return prior.runs.slice();
+  changed.sort((a, b) => a - b);
+  const g: Regions = { first, lead: [], trailing: prior.trailing, itemCount: itemResults.length, itemResults, regionLines, starts: prior.starts, order: prior.order, wide };
+  const runs = prior.runs.slice();
+  let runAt = prior.runAt;
+  for (let c = 0; c < changed.length; c++) {
+    const i = changed[c];
+    if (c && changed[c - 1] === i) continue;
+    if (i < first) return null; // (a region before the items: no item or wide finding of the patch reaches there)
+    const run = regionRun(g, i);
+    const at = runAt[i];
+    const had = runAt[i + 1] > at;
+    const d = (run ? 1 : 0) - (had ? 1 : 0);
+    if (run && had) runs[at] = run;
+    else if (run) runs.splice(at, 0, run);
+    else if (had) runs.splice(at, 1);
+    if (d) {
+      if (runAt === prior.runAt) runAt = runAt.slice();
+      for (let j = i + 1; j <= count; j++) runAt[j] += d;
+    }
+  }
+  for (let c = 0; c < changed.length; c++) {
+    const p = runAt[changed[c]];
+    for (let q = Math.max(1, p); q <= p + 1 && q < runs.length; q++) {
+      const x = runs[q - 1];
+      const y = runs[q];
+      if (!placedBefore(x.findings[x.findings.length - 1], x.line, y.findings[0], y.line)) return undefined;
+    }
+  }
+  prior.runAt = runAt;
+  return runs;
+}
+
+/** The run of region `i` (undefined: no findings there); an item's run is the same object while its findings are and it stays on its line. */
+function regionRun(g: Regions, i: number): FindingRun | undefined {
+  const { first, lead, wide, order } = g;
+  const line = g.regionLines[i];
+  const c = i >= first && i < first + g.itemCount ? g.itemResults[i - first] : undefined;
+  const own = c ? c.findings : i < first ? lead[i].findings : g.trailing!.findings;
+  const from = g.starts[i];
+  const n = g.starts[i + 1] - from;
+  let findings = own;
+  if (n) {
+    const kept = c?.wide;
+    let same = !!kept && kept.line === line && kept.abs.length === n;
+    for (let k = 0; same && k < n; k++) same = kept!.abs[k] === wide[order[from + k]];
+    if (same) findings = kept!.run;
+    else {
+      const abs: RawFinding[] = new Array(n);
+      const rel: RawFinding[] = new Array(n);
+      let sameRel = !!kept && kept.rel.length === n;
+      for (let k = 0; k < n; k++) {
+        const f = (abs[k] = wide[order[from + k]]);
+        const old = kept?.rel[k];
+        rel[k] = old !== undefined && samePlaced(old, f, line) ? old : shiftFinding(f, -line);
+        if (rel[k] !== old) sameRel = false;
+      }
+      const run = sameRel ? kept!.run : mergeSorted(own, rel.slice().sort(compareFindings));
+      if (c) c.wide = { line, abs, rel: sameRel ? kept!.rel : rel, run };
+      findings = run;
+    }
+  } else if (c?.wide) c.wide = undefined;
+  if (!findings.length) return undefined;
+  if (c) {
+    const kept = c.run;
+    return kept && kept.line === line && kept.findings === findings ? kept : (c.run = { line, findings });
+  }
+  return i < first && findings === lead[i].findings ? lead[i] : { line, findings };
 }
 
 /** Is `f` (in file coordinates) the finding `rel` (relative to line `line`) placed there? (intern.ts sameFinding, shifted.) */
@@ -721,6 +859,7 @@ interface Placed {
 export function forgetInventory(uri: string): void {
   lastRun.delete(uri);
   wideKept.delete(uri);
+  runsKept.delete(uri);
 }
 
 /** The result of a part outside the identities (header, trailing part); relative to the part, as ChunkResult. */
