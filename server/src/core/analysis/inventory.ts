@@ -349,6 +349,7 @@ export function analyzeInventory(
     }
   }
 
+  if (since) identitiesSinceMemo.set(identities, { last: since.last.identities, from: since.from, to: since.to });
   const wide = r.findings.length;
   const keep = !!uri && !options.whole;
   /** This analysis's Placed (with options.runs, when cut): the `since.last` of the next one. */
@@ -514,6 +515,18 @@ function runWide(
   wideKept.delete(uri);
   wideKept.set(uri, { keys: placed?.keys, lines: placed?.lines, placed: placed?.placed, resolver, asked: reuse ? prev!.asked : resolver.questions, out });
   if (wideKept.size > 64) wideKept.delete(wideKept.keys().next().value!);
+}
+
+/** Identity lists made after a change within lines: from which list, and which of its identities may differ. */
+const identitiesSinceMemo = new WeakMap<readonly IdentitySummary[], { last: readonly IdentitySummary[]; from: number; to: number }>();
+
+/**
+ * When `identities` (an InventoryAnalysis's) was made after a change within lines: every identity outside [from, to)
+ * is the object at the same index of `last` (the file's identities at its last analysis). What is derived per identity
+ * from `last` holds for them (workspace-index.ts factsOf).
+ */
+export function identitiesSince(identities: readonly IdentitySummary[]): { last: readonly IdentitySummary[]; from: number; to: number } | undefined {
+  return identitiesSinceMemo.get(identities);
 }
 
 const NO_SUMMARIES: IdentitySummary[] = [];
