@@ -416,7 +416,19 @@ interface WideKept {
   resolver: LinkResolver;
   /** How many questions the last analysis that reused nothing asked (bounds those carried forward: see runWide). */
   asked: number;
-  out: { flat: RawFinding[]; offs: number[] }[];
+  out: WideOut[];
+}
+
+/**
+ * One `inventoryIdentity` unit's findings at an analysis: identity k's are `flat[offs[k]]` to `flat[offs[k + 1]]`; `home`,
+ * by identity key, the findings it made for that identity and the line it made them at (a line break and its removal
+ * give the identities below their own findings back, not shifted copies of shifted copies). Dropped with the file's
+ * kept state when the host's answers change.
+ */
+interface WideOut {
+  flat: RawFinding[];
+  offs: number[];
+  home: WeakMap<IdentityRecord, { line: number; findings: RawFinding[] }>;
 }
 
 const wideKept = new Map<string, WideKept>();
@@ -456,6 +468,7 @@ function runWide(
     const visit = unit.inventoryIdentity;
     if (!visit) continue;
     const last = reuse ? prev!.out[out.length] : undefined;
+    const home: WideOut['home'] = last ? last.home : new WeakMap();
     const start = f.length;
     let offs: number[];
     if (last && since && placed && since.last === prev!.placed && last.offs.length === n + 1) {
@@ -470,6 +483,7 @@ function runWide(
         const before = f.length;
         one.identity = identities[k];
         visit(one);
+        if (f.length > before) home.set(placed.keys[k], { line: placed.lines[k], findings: f.slice(before) });
         counts[k - from] = f.length - before;
         if (counts[k - from] !== lo[k + 1] - lo[k]) same = false;
       }
@@ -499,17 +513,24 @@ function runWide(
           }
         }
         if (p >= 0) {
-          const dl = lines![k] - pl![p];
+          const line = lines![k];
+          const dl = line - pl![p];
           const lf = last!.flat;
-          for (let i = last!.offs[p], e = last!.offs[p + 1]; i < e; i++) f.push(dl === 0 ? lf[i] : shiftFinding(lf[i], dl));
+          const at = last!.offs[p];
+          const e = last!.offs[p + 1];
+          const h = dl !== 0 && e > at ? home.get(keys![k]) : undefined;
+          if (h && h.line === line) for (let i = 0; i < h.findings.length; i++) f.push(h.findings[i]);
+          else for (let i = at; i < e; i++) f.push(dl === 0 ? lf[i] : shiftFinding(lf[i], dl));
         } else {
+          const before = f.length;
           one.identity = identities[k];
           visit(one);
+          if (keys && f.length > before) home.set(keys[k], { line: lines![k], findings: f.slice(before) });
         }
         offs[k + 1] = f.length - start;
       }
     }
-    out.push({ flat: f.slice(start), offs });
+    out.push({ flat: f.slice(start), offs, home });
   }
   if (!keep) return;
   wideKept.delete(uri);
