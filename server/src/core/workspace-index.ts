@@ -427,6 +427,9 @@ export class WorkspaceIndex {
     const old = this.files.get(uri);
     if (old && sameFacts(old, facts)) {
       if (reusedIds.has(facts.ids)) givenIds.set(old.ids, facts.ids);
+      // (The entries list given, equal to the kept one: kept instead, so the next keystroke's, the same list again after a
+      // typed character (factsOf), compares at once.)
+      if (facts.entries && old.entries !== facts.entries) this.files.set(uri, { ...old, entries: facts.entries });
       return false;
     }
     if (old?.ids.length || facts.ids.length) this.bump(uri);
