@@ -279,9 +279,3 @@ export class LinkResolver {
     return true;
   }
 }
-
-/** A LinkResolver's `resolve` and `typeOf` (memoised per call of this function). */
-export function linkResolver(host: FileHost | undefined, uri: string): { resolve(path: string, anchor?: string): Resolution | undefined; typeOf(path: string): string | undefined } {
-  const r = new LinkResolver(host, uri);
-  return { resolve: r.resolve, typeOf: r.typeOf };
-}
