@@ -736,11 +736,17 @@ function patchRuns(prior: RunsKept, itemResults: readonly ChunkResult[], wide: r
   }
   const lastResults = prior.itemResults;
   for (let k = 0; k < itemResults.length; k++) if (itemResults[k] !== lastResults[k]) changed.push(first + k);
-  if (!changed.length) return prior.runs.slice();
+  if (!changed.length) {
+    const same = prior.runs.slice();
+    runsPatches.set(same, { last: prior.runs, at: [] });
+    return same;
+  }
   changed.sort((a, b) => a - b);
   const g: Regions = { first, lead: [], trailing: prior.trailing, itemCount: itemResults.length, itemResults, regionLines, starts: prior.starts, order: prior.order, wide };
   const runs = prior.runs.slice();
   let runAt = prior.runAt;
+  /** The places of the runs replaced (none inserted or dropped: the runs are then the last ones with these replaced). */
+  let replaced: number[] | undefined = [];
   for (let c = 0; c < changed.length; c++) {
     const i = changed[c];
     if (c && changed[c - 1] === i) continue;
@@ -749,9 +755,12 @@ function patchRuns(prior: RunsKept, itemResults: readonly ChunkResult[], wide: r
     const at = runAt[i];
     const had = runAt[i + 1] > at;
     const d = (run ? 1 : 0) - (had ? 1 : 0);
-    if (run && had) runs[at] = run;
-    else if (run) runs.splice(at, 0, run);
+    if (run && had) {
+      runs[at] = run;
+      replaced?.push(at);
+    } else if (run) runs.splice(at, 0, run);
     else if (had) runs.splice(at, 1);
+    if (run ? !had : had) replaced = undefined;
     if (d) {
       if (runAt === prior.runAt) runAt = runAt.slice();
       for (let j = i + 1; j <= count; j++) runAt[j] += d;
@@ -766,7 +775,20 @@ function patchRuns(prior: RunsKept, itemResults: readonly ChunkResult[], wide: r
     }
   }
   prior.runAt = runAt;
+  if (replaced) runsPatches.set(runs, { last: prior.runs, at: replaced });
   return runs;
+}
+
+/** Runs lists patchRuns made: the list they were made from, and the places replaced (every other run is the same object). */
+const runsPatches = new WeakMap<readonly FindingRun[], { last: readonly FindingRun[]; at: readonly number[] }>();
+
+/**
+ * When `runs` (an InventoryAnalysis's) is the file's last runs list with the runs at `at` replaced (a typed character):
+ * every other run is the object at the same place of `last`, so what was derived per run from `last` holds for them
+ * (service.ts checkRuns).
+ */
+export function runsPatchOf(runs: readonly FindingRun[]): { last: readonly FindingRun[]; at: readonly number[] } | undefined {
+  return runsPatches.get(runs);
 }
 
 /** The run of region `i` (undefined: no findings there); an item's run is the same object while its findings are and it stays on its line. */
