@@ -349,7 +349,7 @@ export function analyzeInventory(
     }
   }
 
-  if (since) identitiesSinceMemo.set(identities, { last: since.last.identities, from: since.from, to: since.to });
+  if (since) identitiesSinceMemo.set(identities, { last: new WeakRef(since.last.identities), from: since.from, to: since.to });
   const wide = r.findings.length;
   const keep = !!uri && !options.whole;
   /** This analysis's Placed (with options.runs, when cut): the `since.last` of the next one. */
@@ -421,9 +421,9 @@ interface WideKept {
 
 /**
  * One `inventoryIdentity` unit's findings at an analysis: identity k's are `flat[offs[k]]` to `flat[offs[k + 1]]`; `home`,
- * by identity key, the findings it made for that identity and the line it made them at (a line break and its removal
- * give the identities below their own findings back, not shifted copies of shifted copies). Dropped with the file's
- * kept state when the host's answers change.
+ * by identity key, the findings of an identity that moved, at the line it first moved from (a line break and its removal
+ * give the identities below their own findings back, not shifted copies of shifted copies; moved again, they are shifted
+ * from there). Dropped with the file's kept state when the host's answers change.
  */
 interface WideOut {
   flat: RawFinding[];
@@ -432,6 +432,18 @@ interface WideOut {
 }
 
 const wideKept = new Map<string, WideKept>();
+
+const NO_FINDINGS: RawFinding[] = [];
+/** Arrays of zeros by length, shared (never changed), the last few lengths asked. */
+const zeroArrays = new Map<number, number[]>();
+function zeros(length: number): number[] {
+  let z = zeroArrays.get(length);
+  if (!z) {
+    if (zeroArrays.size >= 8) zeroArrays.delete(zeroArrays.keys().next().value!);
+    zeroArrays.set(length, (z = new Array<number>(length).fill(0)));
+  }
+  return z;
+}
 
 /**
  * Runs the inventory-wide units (`inventory`: every identity at once; `inventoryIdentity`: one identity at a time) in
@@ -483,7 +495,6 @@ function runWide(
         const before = f.length;
         one.identity = identities[k];
         visit(one);
-        if (f.length > before) home.set(placed.keys[k], { line: placed.lines[k], findings: f.slice(before) });
         counts[k - from] = f.length - before;
         if (counts[k - from] !== lo[k + 1] - lo[k]) same = false;
       }
@@ -518,19 +529,23 @@ function runWide(
           const lf = last!.flat;
           const at = last!.offs[p];
           const e = last!.offs[p + 1];
-          const h = dl !== 0 && e > at ? home.get(keys![k]) : undefined;
-          if (h && h.line === line) for (let i = 0; i < h.findings.length; i++) f.push(h.findings[i]);
-          else for (let i = at; i < e; i++) f.push(dl === 0 ? lf[i] : shiftFinding(lf[i], dl));
+          if (dl === 0 || e === at) for (let i = at; i < e; i++) f.push(lf[i]);
+          else {
+            // (Moved: its findings where it was first seen moving from, kept for the way back.)
+            let h = home.get(keys![k]);
+            if (!h) home.set(keys![k], (h = { line: pl![p], findings: lf.slice(at, e) }));
+            if (h.line === line) for (let i = 0; i < h.findings.length; i++) f.push(h.findings[i]);
+            else for (let i = 0, d = line - h.line; i < h.findings.length; i++) f.push(shiftFinding(h.findings[i], d));
+          }
         } else {
-          const before = f.length;
           one.identity = identities[k];
           visit(one);
-          if (keys && f.length > before) home.set(keys[k], { line: lines![k], findings: f.slice(before) });
         }
         offs[k + 1] = f.length - start;
       }
     }
-    out.push({ flat: f.slice(start), offs, home });
+    // (A unit that found nothing keeps no list of its own: at 20,000 identities an array of zeros is 160 KB kept per unit.)
+    out.push(f.length === start ? { flat: NO_FINDINGS, offs: zeros(n + 1), home } : { flat: f.slice(start), offs, home });
   }
   if (!keep) return;
   wideKept.delete(uri);
@@ -538,8 +553,11 @@ function runWide(
   if (wideKept.size > 64) wideKept.delete(wideKept.keys().next().value!);
 }
 
-/** Identity lists made after a change within lines: from which list, and which of its identities may differ. */
-const identitiesSinceMemo = new WeakMap<readonly IdentitySummary[], { last: readonly IdentitySummary[]; from: number; to: number }>();
+/**
+ * Identity lists made after a change within lines: from which list, and which of its identities may differ. (The list
+ * it was made from is held weakly: a hint must not keep every earlier list of a file alive, one from the next.)
+ */
+const identitiesSinceMemo = new WeakMap<readonly IdentitySummary[], { last: WeakRef<readonly IdentitySummary[]>; from: number; to: number }>();
 
 /**
  * When `identities` (an InventoryAnalysis's) was made after a change within lines: every identity outside [from, to)
@@ -547,7 +565,9 @@ const identitiesSinceMemo = new WeakMap<readonly IdentitySummary[], { last: read
  * from `last` holds for them (workspace-index.ts factsOf).
  */
 export function identitiesSince(identities: readonly IdentitySummary[]): { last: readonly IdentitySummary[]; from: number; to: number } | undefined {
-  return identitiesSinceMemo.get(identities);
+  const m = identitiesSinceMemo.get(identities);
+  const last = m?.last.deref();
+  return last ? { last, from: m!.from, to: m!.to } : undefined;
 }
 
 const NO_SUMMARIES: IdentitySummary[] = [];
@@ -738,7 +758,7 @@ function patchRuns(prior: RunsKept, itemResults: readonly ChunkResult[], wide: r
   for (let k = 0; k < itemResults.length; k++) if (itemResults[k] !== lastResults[k]) changed.push(first + k);
   if (!changed.length) {
     const same = prior.runs.slice();
-    runsPatches.set(same, { last: prior.runs, at: [] });
+    runsPatches.set(same, { last: new WeakRef(prior.runs), at: [] });
     return same;
   }
   changed.sort((a, b) => a - b);
@@ -775,12 +795,15 @@ function patchRuns(prior: RunsKept, itemResults: readonly ChunkResult[], wide: r
     }
   }
   prior.runAt = runAt;
-  if (replaced) runsPatches.set(runs, { last: prior.runs, at: replaced });
+  if (replaced) runsPatches.set(runs, { last: new WeakRef(prior.runs), at: replaced });
   return runs;
 }
 
-/** Runs lists patchRuns made: the list they were made from, and the places replaced (every other run is the same object). */
-const runsPatches = new WeakMap<readonly FindingRun[], { last: readonly FindingRun[]; at: readonly number[] }>();
+/**
+ * Runs lists patchRuns made: the list they were made from (held weakly: see identitiesSinceMemo), and the places replaced
+ * (every other run is the same object).
+ */
+const runsPatches = new WeakMap<readonly FindingRun[], { last: WeakRef<readonly FindingRun[]>; at: readonly number[] }>();
 
 /**
  * When `runs` (an InventoryAnalysis's) is the file's last runs list with the runs at `at` replaced (a typed character):
@@ -788,7 +811,9 @@ const runsPatches = new WeakMap<readonly FindingRun[], { last: readonly FindingR
  * (service.ts checkRuns).
  */
 export function runsPatchOf(runs: readonly FindingRun[]): { last: readonly FindingRun[]; at: readonly number[] } | undefined {
-  return runsPatches.get(runs);
+  const m = runsPatches.get(runs);
+  const last = m?.last.deref();
+  return last ? { last, at: m!.at } : undefined;
 }
 
 /** The run of region `i` (undefined: no findings there); an item's run is the same object while its findings are and it stays on its line. */
