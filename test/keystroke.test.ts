@@ -263,10 +263,12 @@ describe('keystroke cost: findings as runs (line breaks)', () => {
         const got = diagnosticsOfRuns(runs, uri);
         const want = fresh();
         want.check({ uri: 'file:///w/b.nhi.yaml', text: 'identities:\n  - id: svc-dup\n    owner: a@x.example\n' });
-        const expected = want.check({ uri, text }).filter((f: any) => !f.suppressed).map((f: any) => toDiagnostic(f));
+        // (A URI of its own: what the drivers keep per URI is shared by the services of a process.)
+        const freshUri = `file:///w/fresh-${seed}-${step}.nhi.yaml`;
+        const expected = want.check({ uri: freshUri, text }).filter((f: any) => !f.suppressed).map((f: any) => toDiagnostic(f));
         assert.equal(JSON.stringify(got), JSON.stringify(expected), `seed ${seed} step ${step}`);
         // The identities (hover, outline, the workspace index), also when a typed character left the others in place.
-        assert.equal(JSON.stringify(svc.analysis({ uri, text }).identities), JSON.stringify(want.analysis({ uri, text }).identities), `seed ${seed} step ${step}: identities`);
+        assert.equal(JSON.stringify(svc.analysis({ uri, text }).identities), JSON.stringify(want.analysis({ uri: freshUri, text }).identities), `seed ${seed} step ${step}: identities`);
         assert.ok(!JSON.stringify(got).includes(token), 'a secret shows unmasked');
         // check() of the same analysis gives the same list in file coordinates.
         assert.equal(JSON.stringify(svc.check({ uri, text }).filter((f: any) => !f.suppressed).map((f: any) => toDiagnostic(f))), JSON.stringify(expected));
@@ -276,6 +278,88 @@ describe('keystroke cost: findings as runs (line breaks)', () => {
       }
       assert.ok(withRuns > 40, `runs used in ${withRuns} of 60 steps`);
     }
+  });
+
+  it('inventory-wide findings reused between keystrokes equal a fresh check: ids, offboarding and evidence paths typed, files appearing, going away and changing on disk, line breaks', () => {
+    // An in-memory disk the host answers from, changed between keystrokes (no file event tells the service).
+    const disk = new Map<string, string>();
+    const diskHost = {
+      relativePath: (u: string) => u.replace('file:///w/', ''),
+      files: {
+        stat: (_from: string, target: string) => (disk.has(target) ? 'file' : [...disk.keys()].some((k) => k.startsWith(`${target}/`)) ? 'dir' : 'missing'),
+        readText: (_from: string, target: string) => disk.get(target),
+      },
+    };
+    const freshOn = () => {
+      const s = new IsmsService(diskHost);
+      s.setConfig({ ...defaultConfig(), today: '2026-12-01' });
+      return s;
+    };
+    const doc = (type: string, heading: string) => `---\ntitle: Offboarding\ntype: ${type}\nowner: a@x.example\n---\n\n# Offboarding\n\n## ${heading}\n\nRevoke the key.\n`;
+    const identityOf = (i: number) =>
+      [
+        `  - id: svc-${i}`, // (no two alike at first: a digit typed after svc-1 makes svc-12, a duplicate)
+        `    name: service-${i}`,
+        `    type: service-account`,
+        `    owner: team-${i % 3}@x.example`,
+        ...(i % 5 === 2 ? ['    status: revoked'] : []),
+        `    credential: static-secret`,
+        `    rotation: P90D`,
+        `    last_rotated: 2026-0${1 + (i % 9)}-01`,
+        ...(i % 4 ? [`    offboarding: runbooks/off-${i % 6}.md${i % 3 === 0 ? '#steps' : ''}`] : []),
+        ...(i % 3 === 1 ? [`    evidence: [evidence/ev-${i % 4}.md, evidence/ev-${i % 5}.csv]`] : []),
+        `    controls: [CSF:PR.AA-01]`,
+        '',
+      ].join('\n');
+    const files = [0, 1, 2, 3, 4, 5].map((k) => `runbooks/off-${k}.md`).concat([0, 1, 2, 3].map((k) => `evidence/ev-${k}.md`), [0, 1, 2, 3, 4].map((k) => `evidence/ev-${k}.csv`));
+    let kept = 0;
+    for (const seed of [11, 12, 13]) {
+      const r = rng(seed);
+      disk.clear();
+      for (const f of files) if (r() < 0.5) disk.set(f, f.endsWith('.md') ? doc(r() < 0.5 ? 'runbook' : 'policy', r() < 0.5 ? 'Steps' : 'Other') : 'a,b\n');
+      const svc = freshOn();
+      const uri = 'file:///w/a.nhi.yaml';
+      let text = `kind: nhi-inventory\nidentities:\n${Array.from({ length: 30 }, (_, i) => identityOf(i)).join('')}`;
+      let last = svc.checkRuns({ uri, text });
+      for (let step = 0; step < 80; step++) {
+        const kind = r();
+        if (kind < 0.25) {
+          // The disk changes between keystrokes: a file appears, goes away, or its type or headings change.
+          const f = files[Math.floor(r() * files.length)];
+          if (disk.has(f) && r() < 0.5) disk.delete(f);
+          else disk.set(f, f.endsWith('.md') ? doc(r() < 0.5 ? 'runbook' : 'procedure-x', r() < 0.5 ? 'Steps' : 'Else') : 'c\n');
+        }
+        const ends = lineEnds(text).filter((e) => /\n    (id|offboarding|evidence|status|name): [^\n]*$/.test(text.slice(Math.max(0, e - 120), e)) || /\n  - id: [^\n]*$/.test(text.slice(Math.max(0, e - 60), e)));
+        const at = ends[Math.floor(r() * ends.length)];
+        let start = at;
+        let end = at;
+        let ins = '';
+        const what = r();
+        if (what < 0.35) ins = String(Math.floor(r() * 10)); // an id becomes another's (a duplicate) or unique; a path changes
+        else if (what < 0.55) start = at - 1; // the last character removed
+        else if (what < 0.65) ins = '#steps';
+        else if (what < 0.8) ins = '\n';
+        else if (what < 0.9) {
+          const blank = text.indexOf('\n\n', Math.max(0, at - 200));
+          if (blank < 0) continue;
+          start = blank;
+          end = blank + 1;
+        } else ins = 'x';
+        if (text.slice(start, end).includes(':') || text.slice(start, end) === ' ') continue;
+        svc.noteChange(uri, start, end, ins);
+        text = text.slice(0, start) + ins + text.slice(end);
+        const runs = svc.checkRuns({ uri, text });
+        // (A URI of its own: what the drivers keep per URI is shared by every service of the process, and a fresh check of
+        // the same URI could reuse what this test is to check.)
+        const expected = freshOn().check({ uri: `file:///w/fresh-${seed}-${step}.nhi.yaml`, text }).filter((f: any) => !f.suppressed);
+        assert.equal(JSON.stringify(diagnosticsOfRuns(runs, uri)), JSON.stringify(expected.map((f: any) => toDiagnostic(f))), `seed ${seed} step ${step}`);
+        assert.equal(JSON.stringify(svc.check({ uri, text }).filter((f: any) => !f.suppressed)), JSON.stringify(expected), `seed ${seed} step ${step}: check()`);
+        const before = new Set(last.flatMap((x: any) => x.findings));
+        kept += runs.flatMap((x: any) => x.findings).filter((f: any) => before.has(f)).length;
+        last = runs;
+      }
+    }
+    assert.ok(kept > 1000, `findings kept between keystrokes: ${kept}`);
   });
 
   it('a suppression directive typed a character at a time takes effect at the character that completes it (no directive is known from the change alone)', () => {

@@ -145,4 +145,10 @@ export class KeptInOrder<K, V> {
     this.values = out;
     return out;
   }
+
+  /** Takes `values` as what was derived from `keys` (made elsewhere, as map would have made them): the next map walks them. */
+  reset(keys: readonly K[], values: V[]): void {
+    this.keys = keys;
+    this.values = values;
+  }
 }

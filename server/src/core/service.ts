@@ -12,7 +12,7 @@ import { KeptInOrder, placedBefore, runLists, shiftFinding, WOULD_BLOCK, type Fi
 const WARM_MIN_CHARS = 64 * 1024;
 /** A part of an inventory parsed at once from this size up is worth parsing on another thread (see needsWorker). */
 export const OFFLOAD_MIN_CHARS = 128 * 1024;
-import { forgetInventory, mergeSorted, type IdentitySummary } from './analysis/inventory';
+import { forgetInventory, mergeSorted, runsPatchOf, type IdentitySummary } from './analysis/inventory';
 import { forgetBody } from './analysis/body';
 import { factsOf, scanFacts, WorkspaceIndex } from './workspace-index';
 import { compareRuleIds, ruleMeta } from './rules/registry';
@@ -132,6 +132,8 @@ export class IsmsService {
   private keptRuns = new Map<string, KeptInOrder<readonly RawFinding[], FindingRun<Finding>>>();
   /** checkRuns of each analysis, with the cross-file findings it merged. */
   private runsMemo = new WeakMap<Analysis, { extra: Finding[]; runs: FindingRun<Finding>[] }>();
+  /** Each file's runs at its last checkRuns (`src`, the analysis's) and what was made of them (`placed`, `nonEmpty`). */
+  private lastPlaced = new Map<string, { src: readonly FindingRun[]; placed: FindingRun<Finding>[]; nonEmpty: number; patched: boolean }>();
   /** A cross-file finding relative to the run it joined (while it joins a run at the same line). */
   private extraPlaced = new WeakMap<Finding, { line: number; finding: Finding }>();
   private idChange = false;
@@ -220,6 +222,7 @@ export class IsmsService {
     if (!same) this.evidenceIndex.markAllStale();
     this.withSeverity = new WeakMap();
     this.keptRuns.clear();
+    this.lastPlaced.clear();
   }
 
   getConfig(): Config {
@@ -229,6 +232,7 @@ export class IsmsService {
   forget(uri: string): void {
     this.cache.delete(uri);
     this.keptRuns.delete(uri);
+    this.lastPlaced.delete(uri);
     this.discoveries.delete(uri);
     this.infraMemo.delete(uri);
     this.duplicates.delete(uri);
@@ -554,9 +558,30 @@ export class IsmsService {
     let kept = this.keptRuns.get(file.uri);
     if (!kept) this.keptRuns.set(file.uri, (kept = new KeptInOrder()));
     const src = a.runs;
-    const placed = kept.map(runLists(src), (raw, old, i) => (old && old.line === src[i].line ? old : { line: src[i].line, findings: old?.findings ?? this.severed(raw) }));
+    // After a typed character the runs are the last ones with a few replaced (runsPatchOf): only those are looked at.
+    const patch = runsPatchOf(src);
+    const last = this.lastPlaced.get(file.uri);
+    let placed: FindingRun<Finding>[];
     let nonEmpty = 0;
-    for (let i = 0; i < placed.length; i++) if (placed[i].findings.length) nonEmpty++;
+    const patched = !!patch && !!last && patch.last === last.src && last.placed.length === src.length;
+    if (patched) {
+      placed = last!.placed.slice();
+      nonEmpty = last!.nonEmpty;
+      for (let k = 0; k < patch!.at.length; k++) {
+        const i = patch!.at[k];
+        const raw = src[i].findings;
+        const old = last!.src[i].findings === raw ? last!.placed[i] : undefined;
+        const run = old && old.line === src[i].line ? old : { line: src[i].line, findings: old?.findings ?? this.severed(raw) };
+        nonEmpty += (run.findings.length ? 1 : 0) - (placed[i].findings.length ? 1 : 0);
+        placed[i] = run;
+      }
+    } else {
+      // (After patched checks, the kept runs are those of the last check: walked from there.)
+      if (last?.patched) kept.reset(runLists(last.src), last.placed);
+      placed = kept.map(runLists(src), (raw, old, i) => (old && old.line === src[i].line ? old : { line: src[i].line, findings: old?.findings ?? this.severed(raw) }));
+      for (let i = 0; i < placed.length; i++) if (placed[i].findings.length) nonEmpty++;
+    }
+    this.lastPlaced.set(file.uri, { src, placed, nonEmpty, patched });
     const runs: FindingRun<Finding>[] = nonEmpty === placed.length ? placed : new Array(nonEmpty);
     if (runs !== placed) for (let i = 0, at = 0; i < placed.length; i++) if (placed[i].findings.length) runs[at++] = placed[i];
     const out = extra.length ? this.withExtra(runs, extra) : runs;

@@ -5,7 +5,7 @@
  */
 import { detach } from './chunks';
 import type { Analysis } from './analysis/analyze';
-import type { IdentitySummary } from './analysis/inventory';
+import { identitiesSince, type IdentitySummary } from './analysis/inventory';
 import { frontMatterType, OFFBOARDING_WORDS } from './lang/evidence';
 import { splitInventory } from './lang/inventory';
 import { RETIRED_STATUSES } from './lang/inventory-schema';
@@ -116,24 +116,23 @@ const entriesMemo = new WeakMap<readonly EntrySource[], EntryFact[]>();
  */
 export function entriesOf(identities: readonly EntrySource[], prev?: readonly EntrySource[]): EntryFact[] {
   const kept = prev ? entriesMemo.get(prev) : undefined;
-  const out = identities.map((i, k) => {
-    const p = kept ? prev![k] : undefined;
-    if (p === i) return kept![k];
-    if (p !== undefined && kept && movedOnly(p, i)) {
-      const e = kept[k];
-      return e.line === i.range.start.line ? e : { ...e, line: i.range.start.line };
-    }
-    let e = entryOfSummary.get(i);
-    if (!e) {
-      // (Literals, not spreads of optional parts: kept per identity, and a spread at a site that meets many shapes
-      // gives each object a hidden class of its own on Node 20's V8, ~200 bytes more an object.)
-      const [id, name, sources, owners, line] = [i.id, i.name, (i.sources ?? []).map((x) => x.value), i.owners.slice(), i.range.start.line];
-      e = id !== undefined ? (name !== undefined ? { id, name, sources, owners, line } : { id, sources, owners, line }) : name !== undefined ? { name, sources, owners, line } : { sources, owners, line };
-      entryOfSummary.set(i, e);
-    }
-    return e;
-  });
+  const out = identities.map((i, k) => entryAt(i, kept ? prev![k] : undefined, kept?.[k]));
   entriesMemo.set(identities, out);
+  return out;
+}
+
+/** The entry of identity `i`; `p`, the identity at its index at the file's last analysis, and `e` its entry (or none). */
+function entryAt(i: EntrySource, p: EntrySource | undefined, e: EntryFact | undefined): EntryFact {
+  if (p === i && e) return e;
+  if (p !== undefined && e && movedOnly(p, i)) return e.line === i.range.start.line ? e : { ...e, line: i.range.start.line };
+  let out = entryOfSummary.get(i);
+  if (!out) {
+    // (Literals, not spreads of optional parts: kept per identity, and a spread at a site that meets many shapes
+    // gives each object a hidden class of its own on Node 20's V8, ~200 bytes more an object.)
+    const [id, name, sources, owners, line] = [i.id, i.name, (i.sources ?? []).map((x) => x.value), i.owners.slice(), i.range.start.line];
+    out = id !== undefined ? (name !== undefined ? { id, name, sources, owners, line } : { id, sources, owners, line }) : name !== undefined ? { name, sources, owners, line } : { sources, owners, line };
+    entryOfSummary.set(i, out);
+  }
   return out;
 }
 
@@ -264,39 +263,26 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
 export function factsOf(a: Analysis, prev?: Analysis): FileFacts {
   if (a.kind === 'inventory') {
     const identities = a.identities ?? [];
+    const before = prev?.identities;
+    // After a change within lines, only the identities that may differ are looked at (the others are the same objects).
+    const since = before ? identitiesSince(identities) : undefined;
+    const fast = since && since.last === before ? factsSince(identities, before, since.from, since.to) : undefined;
+    if (fast) return fast;
     // (The entries of the file's last identities, by index: an identity on other lines only, after a line break above it,
     // gets a copy of its entry with the line, not a new entry kept per summary. An indexed loop and lists of their final
     // length: this runs over every identity on every keystroke.)
-    const before = prev?.identities;
     const kept = before ? idsMemo.get(before) : undefined;
     const byIndex: (FileFacts['ids'][number] | undefined)[] = new Array(identities.length);
     let count = 0;
     for (let k = 0; k < identities.length; k++) {
       const i = identities[k];
-      if (kept && before![k] === i) {
-        // (The same summary: its entry, if any, as it was.)
-        const e = kept[k];
-        byIndex[k] = e;
-        if (e) count++;
-        continue;
-      }
-      if (i.id === undefined || !i.idRange) continue;
-      const line = i.idRange.start.line;
-      const retired = !!i.status && RETIRED_STATUSES.includes(i.status);
-      const old = kept?.[k];
-      let e: FileFacts['ids'][number] | undefined;
-      if (old && old.id === i.id && !!old.retired === retired) e = old.line === line ? old : { ...old, line };
-      else {
-        // (An identity summary is the same object while its chunk is unchanged and unmoved: so is its entry.)
-        e = idEntries.get(i);
-        if (!e) idEntries.set(i, (e = retired ? { id: i.id, line, retired: true } : { id: i.id, line }));
-      }
+      const e = kept && before![k] === i ? kept[k] : idEntryOf(i, kept?.[k]);
       byIndex[k] = e;
-      count++;
+      if (e) count++;
     }
-    const ids: FileFacts['ids'] = new Array(count);
-    for (let k = 0, at = 0; at < count; k++) if (byIndex[k]) ids[at++] = byIndex[k]!;
+    const ids = compactIds(byIndex, count);
     idsMemo.set(identities, byIndex);
+    idsListMemo.set(identities, ids);
     return { owners: ownersOf(identities, prev?.identities), ids, entries: entriesOf(identities, before) };
   }
   if (a.kind === 'process-document') {
@@ -306,6 +292,68 @@ export function factsOf(a: Analysis, prev?: Analysis): FileFacts {
     return f;
   }
   return { owners: [], ids: [] };
+}
+
+/** The id entry of identity `i` (undefined: no id); `old`, the entry at its index at the file's last analysis. */
+function idEntryOf(i: IdentitySummary, old: FileFacts['ids'][number] | undefined): FileFacts['ids'][number] | undefined {
+  if (i.id === undefined || !i.idRange) return undefined;
+  const line = i.idRange.start.line;
+  const retired = !!i.status && RETIRED_STATUSES.includes(i.status);
+  if (old && old.id === i.id && !!old.retired === retired) return old.line === line ? old : { ...old, line };
+  // (An identity summary is the same object while its chunk is unchanged and unmoved: so is its entry.)
+  let e = idEntries.get(i);
+  if (!e) idEntries.set(i, (e = retired ? { id: i.id, line, retired: true } : { id: i.id, line }));
+  return e;
+}
+
+function compactIds(byIndex: readonly (FileFacts['ids'][number] | undefined)[], count: number): FileFacts['ids'] {
+  const ids: FileFacts['ids'] = new Array(count);
+  for (let k = 0, at = 0; at < count; k++) if (byIndex[k]) ids[at++] = byIndex[k]!;
+  reusedIds.add(ids);
+  return ids;
+}
+
+/** The ids list made from each identity list (factsSince returns it again when no id entry changed). */
+const idsListMemo = new WeakMap<readonly IdentitySummary[], FileFacts['ids']>();
+
+/**
+ * The facts of `identities`, made from `before` (the file's last identities) when only [from, to) may differ: the last
+ * lists again (the same arrays: WorkspaceIndex.set compares them at once) unless an id entry, an entry or an owner list
+ * there changed; undefined when the last facts are not kept.
+ */
+function factsSince(identities: readonly IdentitySummary[], before: readonly IdentitySummary[], from: number, to: number): FileFacts | undefined {
+  const kept = idsMemo.get(before);
+  const keptIds = idsListMemo.get(before);
+  const keptEntries = entriesMemo.get(before);
+  const keptOwners = ownersMemo.get(before);
+  if (!kept || !keptIds || !keptEntries || !keptOwners || kept.length !== identities.length || keptEntries.length !== identities.length) return undefined;
+  let byIndex = kept;
+  let count = keptIds.length;
+  let entries = keptEntries;
+  let owners: string[] | undefined = keptOwners;
+  for (let k = from; k < to; k++) {
+    const i = identities[k];
+    const p = before[k];
+    if (i === p) continue;
+    const e = idEntryOf(i, kept[k]);
+    if (e !== kept[k]) {
+      if (byIndex === kept) byIndex = kept.slice();
+      byIndex[k] = e;
+      count += (e ? 1 : 0) - (kept[k] ? 1 : 0);
+    }
+    const x = entryAt(i, p, keptEntries[k]);
+    if (x !== keptEntries[k] && !sameEntries([x], [keptEntries[k]])) {
+      if (entries === keptEntries) entries = keptEntries.slice();
+      entries[k] = x;
+    }
+    if (owners && !sameStrings(i.owners, p.owners)) owners = undefined;
+  }
+  const ids = byIndex === kept ? keptIds : compactIds(byIndex, count);
+  idsMemo.set(identities, byIndex);
+  idsListMemo.set(identities, ids);
+  entriesMemo.set(identities, entries);
+  if (owners) ownersMemo.set(identities, owners);
+  return { owners: owners ?? ownersOf(identities), ids, entries };
 }
 
 /** A process document's facts, by analysis (read-only: WorkspaceIndex.set keeps its own copy). */
@@ -321,10 +369,17 @@ function sameFacts(a: FileFacts, b: FileFacts): boolean {
   if (a.ids.length !== b.ids.length || a.owners.length !== b.owners.length) return false;
   if (a.doc?.type !== b.doc?.type || a.doc?.offboarding !== b.doc?.offboarding) return false;
   if (!sameEntries(a.entries, b.entries) || JSON.stringify(a.infra ?? null) !== JSON.stringify(b.infra ?? null)) return false;
+  if (a.owners !== b.owners) for (let i = 0; i < a.owners.length; i++) if (a.owners[i] !== b.owners[i]) return false;
+  // (The index keeps its own copy of the ids: the list it was last given for them, when factsOf made it, is equal to it.)
+  if (givenIds.get(a.ids) === b.ids) return true;
   for (let i = 0; i < a.ids.length; i++) if (a.ids[i] !== b.ids[i] && (a.ids[i].id !== b.ids[i].id || a.ids[i].line !== b.ids[i].line || a.ids[i].retired !== b.ids[i].retired)) return false;
-  for (let i = 0; i < a.owners.length; i++) if (a.owners[i] !== b.owners[i]) return false;
   return true;
 }
+
+/** The ids lists factsOf made (never changed: WorkspaceIndex.set may remember one as equal to its own copy, givenIds). */
+const reusedIds = new WeakSet<FileFacts['ids']>();
+/** A file's ids as the index keeps them -> the list factsOf made that they were last set from (equal to them). */
+const givenIds = new WeakMap<FileFacts['ids'], FileFacts['ids']>();
 
 /** One declaration of an identity ID: the file, the ID as written, its 0-based line, whether it is retired. */
 interface Declaration {
@@ -370,19 +425,27 @@ export class WorkspaceIndex {
   /** Records the facts of a file; returns true when its identity IDs (or which are retired) changed (other files' findings may change). */
   set(uri: string, facts: FileFacts): boolean {
     const old = this.files.get(uri);
-    if (old && sameFacts(old, facts)) return false;
+    if (old && sameFacts(old, facts)) {
+      if (reusedIds.has(facts.ids)) givenIds.set(old.ids, facts.ids);
+      // (The entries list given, equal to the kept one: kept instead, so the next keystroke's, the same list again after a
+      // typed character (factsOf), compares at once.)
+      if (facts.entries && old.entries !== facts.entries) this.files.set(uri, { ...old, entries: facts.entries });
+      return false;
+    }
     if (old?.ids.length || facts.ids.length) this.bump(uri);
     const changed = !old || old.ids.length !== facts.ids.length || old.ids.some((x, i) => x.id !== facts.ids[i].id || x.retired !== facts.ids[i].retired);
     const discovery = this.noteDiscovery(uri, old, facts);
     if (old && !changed && sameOwnersAndDoc(old, facts)) {
       // The same IDs in the same order, some on other lines (a line break above them): move those, not all.
       this.moveLines(old, facts);
+      if (reusedIds.has(facts.ids)) givenIds.set(old.ids, facts.ids);
       this.files.set(uri, { ...facts, owners: old.owners, ids: old.ids });
       return discovery;
     }
     if (old) this.unlinkIds(uri, old);
     // (Kept until the file changes: own copies, not slices that would keep a version of the whole text alive.)
     const ids = facts.ids.map((x): Declaration => (x.retired ? { uri, id: detach(x.id), line: x.line, retired: true } : { uri, id: detach(x.id), line: x.line }));
+    if (reusedIds.has(facts.ids)) givenIds.set(ids, facts.ids);
     facts = { ...facts, owners: facts.owners.map(detach), ids };
     if (facts.owners.length || facts.ids.length || facts.doc || facts.entries?.length || facts.infra) this.files.set(uri, facts);
     else this.files.delete(uri);

@@ -21,10 +21,10 @@ import { YamlMapping } from '../lang/yaml-mapping';
 import { recordedHistory, type RecordedHistory } from '../lang/history';
 import { detach, LruCache, placedBefore, shiftFinding, shiftRange, WOULD_BLOCK, type FindingRun } from '../chunks';
 import { IdentityContext, type IdentityInput, type IdentityLinkAt } from '../rules/nhi/context';
-import type { IdentityLink, IdentityRecord, InventoryContext } from '../rules/context';
-import { linkResolver } from '../lang/evidence';
+import type { IdentityLink, IdentityRecord, InventoryContext, InventoryIdentityContext } from '../rules/context';
+import { LinkResolver } from '../lang/evidence';
 import { identityOwners } from '../rules/ownership/ownership';
-import { unitsReading } from '../rules/registry';
+import { unitsReading, unitsReadingAny } from '../rules/registry';
 import { analyzeYaml, runTextRules } from './yaml';
 import { maskMessages } from './mask';
 import { secretInline } from '../rules/secrets/secret-inline';
@@ -68,7 +68,10 @@ interface ChunkResult {
   identities?: IdentitySummary[];
   /** How many identities it has. */
   count: number;
-  /** Each identity's links as the chunk reported them (InventoryContext.placed: the same objects wherever it moves). */
+  /**
+   * One object per identity, the same wherever the chunk moves (empty: a key). The inventory-wide units' findings on an
+   * identity are kept under it with its line (runWide), so an identity moved by a line break gets them shifted.
+   */
   rel: readonly IdentityRecord[];
   /** The identities shifted to where the chunk last was (reused while it does not move). */
   last?: { line: number; identities: IdentitySummary[] };
@@ -111,6 +114,8 @@ export function clearInventoryCache(): void {
   cache.clear();
   outsideCache.clear();
   lastRun.clear();
+  wideKept.clear();
+  runsKept.clear();
   clearWide();
 }
 
@@ -217,6 +222,8 @@ export function analyzeInventory(
   let placedLines: number[] = [];
   let after: RawFinding[] = []; // (the trailing part's, pushed after the items': the findings stay in file order)
   let lazy: InventoryAnalysis['lazy'];
+  /** A change within lines: the identities outside [from, to) are those of the last analysis (`last`), at the same indices. */
+  let since: { last: Placed; from: number; to: number } | undefined;
 
   if (chunks[0].kind === 'whole') {
     if (text.length >= (options.inlineLimit ?? Infinity)) throw WOULD_BLOCK;
@@ -322,6 +329,7 @@ export function analyzeInventory(
           }
         }
         placedNow = { itemLines, placedOf, at: last!.at, identities, placedIdentities, placedLines };
+        since = { last: last!, from: last!.at[known!.from], to: known!.to < itemCount ? last!.at[known!.to] : identities.length };
       } else {
         // (Not the same count: every place again, as below.)
         identityCount = 0;
@@ -376,9 +384,12 @@ export function analyzeInventory(
     }
   }
 
-  const inventory: InventoryContext = { identities, r, uri, ...linkResolver(options.host, uri), ...(placedIdentities ? { placed: { identities: placedIdentities, lines: placedLines } } : {}) };
+  if (since) identitiesSinceMemo.set(identities, { last: new WeakRef(since.last.identities), from: since.from, to: since.to });
   const wide = r.findings.length;
-  for (const u of unitsReading('inventory')) u.inventory!(inventory);
+  const keep = !!uri && !options.whole;
+  /** This analysis's Placed (with options.runs, when cut): the `since.last` of the next one. */
+  const thisPlaced = placedIdentities && keep ? lastRun.get(uri)?.placed : undefined;
+  runWide(identities, r, uri, options.host, keep, placedIdentities && keep ? { keys: placedIdentities, lines: placedLines, placed: thisPlaced } : undefined, since);
   const secrets: RawFinding[] = [];
   if (options.runs) {
     // (The items' and the trailing part's findings are not in r: masking reads the secrets they found.)
@@ -400,7 +411,7 @@ export function analyzeInventory(
     const trailing = after;
     let flat: RawFinding[] | undefined;
     lazy = {
-      runs: findingRuns(outsideRuns, itemLines, itemResults, wideFindings),
+      runs: findingRuns(outsideRuns, itemLines, itemResults, wideFindings, keep ? { uri, placed: thisPlaced, since: since?.last } : undefined),
       syntax: itemResults.some((res) => res.syntax) || outsideRuns.some((o) => o.run.findings.some((f) => f.ruleId === syntaxError.id)) || wideFindings.some((f) => f.ruleId === syntaxError.id),
       findings: () => {
         if (flat) return flat;
@@ -440,8 +451,173 @@ export function analyzeInventory(
   };
 }
 
+/**
+ * What the inventory-wide units concluded at a file's last analysis (by URI), for the next one (runWide): the identities
+ * handed to them, the key and line of each (when cut), the Placed of that analysis, the questions asked of the host and
+ * their answers, and each `inventoryIdentity` unit's findings, identity by identity (`offs[k]` to `offs[k + 1]` in `flat`).
+ */
+interface WideKept {
+  keys: readonly IdentityRecord[] | undefined;
+  lines: readonly number[] | undefined;
+  placed: Placed | undefined;
+  resolver: LinkResolver;
+  /** How many questions the last analysis that reused nothing asked (bounds those carried forward: see runWide). */
+  asked: number;
+  out: WideOut[];
+}
+
+/**
+ * One `inventoryIdentity` unit's findings at an analysis: identity k's are `flat[offs[k]]` to `flat[offs[k + 1]]`; `home`,
+ * by identity key, the findings of an identity that moved, at the line it first moved from (a line break and its removal
+ * give the identities below their own findings back, not shifted copies of shifted copies; moved again, they are shifted
+ * from there). Dropped with the file's kept state when the host's answers change.
+ */
+interface WideOut {
+  flat: RawFinding[];
+  offs: number[];
+  home: WeakMap<IdentityRecord, { line: number; findings: RawFinding[] }>;
+}
+
+const wideKept = new Map<string, WideKept>();
+
+const NO_FINDINGS: RawFinding[] = [];
+/** Arrays of zeros by length, shared (never changed), the last few lengths asked. */
+const zeroArrays = new Map<number, number[]>();
+function zeros(length: number): number[] {
+  let z = zeroArrays.get(length);
+  if (!z) {
+    if (zeroArrays.size >= 8) zeroArrays.delete(zeroArrays.keys().next().value!);
+    zeroArrays.set(length, (z = new Array<number>(length).fill(0)));
+  }
+  return z;
+}
+
+/**
+ * Runs the inventory-wide units (`inventory`: every identity at once; `inventoryIdentity`: one identity at a time) in
+ * registry order, their findings pushed into `r`. An `inventoryIdentity` unit's findings on an identity depend on that
+ * identity and the host's answers only (rules/context.ts InventoryIdentityContext): while every question the file's
+ * last analysis asked the host gets the same answer, an identity with the key and line it had there (same index, or as
+ * far from the end) gets its last findings again, one moved by a line break gets them shifted, and after a change within
+ * lines (`since`) only the identities in the changed window are looked at (the others' findings are copied as a block).
+ */
+function runWide(
+  identities: readonly IdentitySummary[],
+  r: Reporter,
+  uri: string,
+  host: FileHost | undefined,
+  keep: boolean,
+  placed: { keys: readonly IdentityRecord[]; lines: readonly number[]; placed: Placed | undefined } | undefined,
+  since: { last: Placed; from: number; to: number } | undefined,
+): void {
+  const prev = keep ? wideKept.get(uri) : undefined;
+  let resolver = new LinkResolver(host, uri);
+  // (The questions carried forward include those of identities since changed: when they outgrow what a fresh analysis
+  // asked, one analysis reuses nothing and asks afresh.)
+  const reuse = !!prev && prev.resolver.questions <= 2 * prev.asked + 64 && resolver.answersAsBefore(prev.resolver);
+  if (prev && !reuse) resolver = new LinkResolver(host, uri);
+  const inventory: InventoryContext = { identities, r, uri, resolve: resolver.resolve, typeOf: resolver.typeOf, ...(since ? { since: { last: since.last.identities, from: since.from, to: since.to } } : {}) };
+  const one: InventoryIdentityContext = { identity: identities[0], r, uri, resolve: resolver.resolve, typeOf: resolver.typeOf };
+  const out: WideKept['out'] = [];
+  const f = r.findings;
+  const n = identities.length;
+  const units = unitsReadingAny('inventory', 'inventoryIdentity');
+  for (let u = 0; u < units.length; u++) {
+    const unit = units[u];
+    if (unit.inventory) unit.inventory(inventory);
+    const visit = unit.inventoryIdentity;
+    if (!visit) continue;
+    const last = reuse ? prev!.out[out.length] : undefined;
+    const home: WideOut['home'] = last ? last.home : new WeakMap();
+    const start = f.length;
+    let offs: number[];
+    if (last && since && placed && since.last === prev!.placed && last.offs.length === n + 1) {
+      // A change within lines: the identities before and after the window are where they were, the same.
+      const lf = last.flat;
+      const lo = last.offs;
+      const { from, to } = since;
+      for (let i = 0, e = lo[from]; i < e; i++) f.push(lf[i]);
+      let same = true;
+      const counts: number[] = new Array(to - from);
+      for (let k = from; k < to; k++) {
+        const before = f.length;
+        one.identity = identities[k];
+        visit(one);
+        counts[k - from] = f.length - before;
+        if (counts[k - from] !== lo[k + 1] - lo[k]) same = false;
+      }
+      for (let i = lo[to], e = lf.length; i < e; i++) f.push(lf[i]);
+      if (same) offs = lo;
+      else {
+        offs = new Array(n + 1);
+        for (let k = 0; k <= from; k++) offs[k] = lo[k];
+        for (let k = from; k < to; k++) offs[k + 1] = offs[k] + counts[k - from];
+        for (let k = to + 1, d = offs[to] - lo[to]; k <= n; k++) offs[k] = lo[k] + d;
+      }
+    } else {
+      offs = new Array(n + 1);
+      offs[0] = 0;
+      const keys = placed?.keys;
+      const lines = placed?.lines;
+      const pk = last ? prev!.keys : undefined;
+      const pl = prev?.lines;
+      for (let k = 0; k < n; k++) {
+        let p = -1;
+        if (pk && keys && lines && pl) {
+          const key = keys[k];
+          if (pk[k] === key) p = k;
+          else {
+            const b = k - n + pk.length;
+            if (b >= 0 && pk[b] === key) p = b;
+          }
+        }
+        if (p >= 0) {
+          const line = lines![k];
+          const dl = line - pl![p];
+          const lf = last!.flat;
+          const at = last!.offs[p];
+          const e = last!.offs[p + 1];
+          if (dl === 0 || e === at) for (let i = at; i < e; i++) f.push(lf[i]);
+          else {
+            // (Moved: its findings where it was first seen moving from, kept for the way back.)
+            let h = home.get(keys![k]);
+            if (!h) home.set(keys![k], (h = { line: pl![p], findings: lf.slice(at, e) }));
+            if (h.line === line) for (let i = 0; i < h.findings.length; i++) f.push(h.findings[i]);
+            else for (let i = 0, d = line - h.line; i < h.findings.length; i++) f.push(shiftFinding(h.findings[i], d));
+          }
+        } else {
+          one.identity = identities[k];
+          visit(one);
+        }
+        offs[k + 1] = f.length - start;
+      }
+    }
+    // (A unit that found nothing keeps no list of its own: at 20,000 identities an array of zeros is 160 KB kept per unit.)
+    out.push(f.length === start ? { flat: NO_FINDINGS, offs: zeros(n + 1), home } : { flat: f.slice(start), offs, home });
+  }
+  if (!keep) return;
+  wideKept.delete(uri);
+  wideKept.set(uri, { keys: placed?.keys, lines: placed?.lines, placed: placed?.placed, resolver, asked: reuse ? prev!.asked : resolver.questions, out });
+  if (wideKept.size > 64) wideKept.delete(wideKept.keys().next().value!);
+}
+
+/**
+ * Identity lists made after a change within lines: from which list, and which of its identities may differ. (The list
+ * it was made from is held weakly: a hint must not keep every earlier list of a file alive, one from the next.)
+ */
+const identitiesSinceMemo = new WeakMap<readonly IdentitySummary[], { last: WeakRef<readonly IdentitySummary[]>; from: number; to: number }>();
+
+/**
+ * When `identities` (an InventoryAnalysis's) was made after a change within lines: every identity outside [from, to)
+ * is the object at the same index of `last` (the file's identities at its last analysis). What is derived per identity
+ * from `last` holds for them (workspace-index.ts factsOf).
+ */
+export function identitiesSince(identities: readonly IdentitySummary[]): { last: readonly IdentitySummary[]; from: number; to: number } | undefined {
+  const m = identitiesSinceMemo.get(identities);
+  const last = m?.last.deref();
+  return last ? { last, from: m!.from, to: m!.to } : undefined;
+}
+
 const NO_SUMMARIES: IdentitySummary[] = [];
-const NO_LINKS: IdentityRecord = {};
 
 /** A chunk's identities at line `dl`: shifted from where it last was, else from where its chunk reported them. */
 function placedSummaries(res: ChunkResult, dl: number): IdentitySummary[] {
@@ -473,13 +649,58 @@ export function mergeSorted<F extends { range: Range; ruleId: string }>(a: reado
 }
 
 /**
+ * What findingRuns made at a file's last analysis (by URI), for the next one after a change within lines: the regions
+ * (their first lines, the wide findings of each: `order` from `starts[r]` to `starts[r + 1]`), what they were made of
+ * (the header's and trailing part's runs, the item results, the wide list) and the runs (`runAt[r]`: the index in `runs`
+ * of the first run of region r or after it).
+ */
+interface RunsKept {
+  placed: Placed;
+  header: FindingRun | undefined;
+  trailing: FindingRun | undefined;
+  first: number;
+  count: number;
+  itemResults: readonly ChunkResult[];
+  wide: readonly RawFinding[];
+  regionLines: number[];
+  starts: number[];
+  order: number[];
+  runs: FindingRun[];
+  runAt: number[];
+}
+
+const runsKept = new Map<string, RunsKept>();
+
+/** What findingRuns reads to make the run of one region. */
+interface Regions {
+  first: number;
+  lead: FindingRun[];
+  trailing: FindingRun | undefined;
+  itemCount: number;
+  itemResults: readonly ChunkResult[];
+  regionLines: number[];
+  starts: number[];
+  order: number[];
+  wide: readonly RawFinding[];
+}
+
+/**
  * The runs of an inventory's findings: the header's, each identity's (its own findings and the wide units' on its
  * lines, relative to its first line: the same objects wherever it moves), the trailing part's. The order is that of a
  * stable sort of the reporter's whole list (header, items, trailing part, wide units) by compareFindings, or undefined
  * where the runs cannot give it (a finding sorting before the end of the run before it). An identity's run is the same
  * object while its findings are and it stays on its line; nothing is allocated for an identity that did not change.
+ * With `keep` (a file's analysis with runs): after a change within lines (`keep.since`, the Placed of the last analysis,
+ * whose runs were kept) with as many wide findings, each changed one in the region it was in, only the regions whose
+ * item result or wide findings changed are made again and the last runs are copied around them.
  */
-function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: FindingRun }[], itemLines: readonly number[], itemResults: readonly ChunkResult[], wide: readonly RawFinding[]): FindingRun[] | undefined {
+function findingRuns(
+  outside: readonly { kind: InventoryChunk['kind']; run: FindingRun }[],
+  itemLines: readonly number[],
+  itemResults: readonly ChunkResult[],
+  wide: readonly RawFinding[],
+  keep?: { uri: string; placed: Placed | undefined; since: Placed | undefined },
+): FindingRun[] | undefined {
   const header = outside.find((o) => o.kind === 'header')?.run;
   const trailing = outside.find((o) => o.kind === 'trailing')?.run;
   // Regions by first line: [line 0 before anything], [header], items, [trailing]; region r of the items is r - first.
@@ -489,6 +710,24 @@ function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: Find
   if (header) lead.push(header);
   const first = lead.length;
   const count = first + itemLines.length + (trailing ? 1 : 0);
+  const prior = keep ? runsKept.get(keep.uri) : undefined;
+  if (keep) runsKept.delete(keep.uri);
+  if (
+    prior &&
+    keep!.placed &&
+    keep!.since === prior.placed &&
+    prior.count === count &&
+    prior.first === first &&
+    sameRun(header, prior.header) &&
+    sameRun(trailing, prior.trailing) &&
+    prior.wide.length === wide.length
+  ) {
+    const runs = patchRuns(prior, itemResults, wide);
+    if (runs !== null) {
+      if (runs) runsKept.set(keep!.uri, { ...prior, placed: keep!.placed, header, trailing, itemResults, wide, runs });
+      return runs;
+    }
+  }
   // (Plain arrays of small integers: typed arrays would allocate a backing store outside the heap per keystroke.)
   const regionLines: number[] = new Array(count);
   for (let r = 0; r < count; r++) {
@@ -502,16 +741,7 @@ function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: Find
   for (let k = 0; k < wide.length; k++) {
     const line = wide[k].range.start.line;
     // (Mostly in order: the units go through the identities in order.)
-    if (!(regionLines[r] <= line && (r + 1 >= count || line < regionLines[r + 1]))) {
-      let lo = 0;
-      let hi = count - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (regionLines[mid] <= line) lo = mid;
-        else hi = mid - 1;
-      }
-      r = lo;
-    }
+    if (!(regionLines[r] <= line && (r + 1 >= count || line < regionLines[r + 1]))) r = regionAt(regionLines, line);
     regionOf[k] = r;
     starts[r + 1]++;
   }
@@ -519,47 +749,155 @@ function findingRuns(outside: readonly { kind: InventoryChunk['kind']; run: Find
   const order: number[] = new Array(wide.length);
   const next = starts.slice(0, count);
   for (let k = 0; k < wide.length; k++) order[next[regionOf[k]]++] = k;
+  const g: Regions = { first, lead, trailing, itemCount: itemLines.length, itemResults, regionLines, starts, order, wide };
   const runs: FindingRun[] = new Array(count); // (cut to its length at the end)
+  const runAt: number[] = new Array(count + 1);
   let made = 0;
   for (let i = 0; i < count; i++) {
-    const line = regionLines[i];
-    const c = i >= first && i < first + itemLines.length ? itemResults[i - first] : undefined;
-    const own = c ? c.findings : i < first ? lead[i].findings : trailing!.findings;
-    const from = starts[i];
-    const n = starts[i + 1] - from;
-    let findings = own;
-    if (n) {
-      const kept = c?.wide;
-      let same = !!kept && kept.line === line && kept.abs.length === n;
-      for (let k = 0; same && k < n; k++) same = kept!.abs[k] === wide[order[from + k]];
-      if (same) findings = kept!.run;
-      else {
-        const abs: RawFinding[] = new Array(n);
-        const rel: RawFinding[] = new Array(n);
-        let sameRel = !!kept && kept.rel.length === n;
-        for (let k = 0; k < n; k++) {
-          const f = (abs[k] = wide[order[from + k]]);
-          const old = kept?.rel[k];
-          rel[k] = old !== undefined && samePlaced(old, f, line) ? old : shiftFinding(f, -line);
-          if (rel[k] !== old) sameRel = false;
-        }
-        const run = sameRel ? kept!.run : mergeSorted(own, rel.slice().sort(compareFindings));
-        if (c) c.wide = { line, abs, rel: sameRel ? kept!.rel : rel, run };
-        findings = run;
-      }
-    } else if (c?.wide) c.wide = undefined;
-    if (!findings.length) continue;
+    runAt[i] = made;
+    const run = regionRun(g, i);
+    if (!run) continue;
     const prev = made ? runs[made - 1] : undefined;
-    if (prev && !placedBefore(prev.findings[prev.findings.length - 1], prev.line, findings[0], line)) return undefined;
-    let run: FindingRun;
-    if (c) {
-      const kept = c.run;
-      run = kept && kept.line === line && kept.findings === findings ? kept : (c.run = { line, findings });
-    } else run = i < first && findings === lead[i].findings ? lead[i] : { line, findings };
+    if (prev && !placedBefore(prev.findings[prev.findings.length - 1], prev.line, run.findings[0], run.line)) return undefined;
     runs[made++] = run;
   }
+  runAt[count] = made;
   runs.length = made;
+  if (keep?.placed) runsKept.set(keep.uri, { placed: keep.placed, header, trailing, first, count, itemResults, wide, regionLines, starts, order, runs, runAt });
+  if (runsKept.size > 64) runsKept.delete(runsKept.keys().next().value!);
   return runs;
+}
+
+/** The same header or trailing run: at the same line with the same findings (or neither there). */
+function sameRun(a: FindingRun | undefined, b: FindingRun | undefined): boolean {
+  return a === b || (!!a && !!b && a.line === b.line && a.findings === b.findings);
+}
+
+/** The region whose lines hold `line` (the last region starting at or before it; 0 when none does). */
+function regionAt(regionLines: readonly number[], line: number): number {
+  let lo = 0;
+  let hi = regionLines.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (regionLines[mid] <= line) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * findingRuns after a change within lines, from the runs it kept: the regions are those of the last analysis (same lines);
+ * the regions whose item result changed, or holding a wide finding that is not the object at its index in the last list,
+ * are made again, the other runs copied. Null when the kept regions do not hold (a changed wide finding in another region
+ * than the one at its index before): findingRuns makes them all again. Undefined when the runs are out of order.
+ */
+function patchRuns(prior: RunsKept, itemResults: readonly ChunkResult[], wide: readonly RawFinding[]): FindingRun[] | undefined | null {
+  const { regionLines, first, count } = prior;
+  const changed: number[] = [];
+  const lastWide = prior.wide;
+  for (let k = 0; k < wide.length; k++) {
+    if (wide[k] === lastWide[k]) continue;
+    const r = regionAt(regionLines, wide[k].range.start.line);
+    if (r !== regionAt(regionLines, lastWide[k].range.start.line)) return null;
+    changed.push(r);
+  }
+  const lastResults = prior.itemResults;
+  for (let k = 0; k < itemResults.length; k++) if (itemResults[k] !== lastResults[k]) changed.push(first + k);
+  if (!changed.length) {
+    const same = prior.runs.slice();
+    runsPatches.set(same, { last: new WeakRef(prior.runs), at: [] });
+    return same;
+  }
+  changed.sort((a, b) => a - b);
+  const g: Regions = { first, lead: [], trailing: prior.trailing, itemCount: itemResults.length, itemResults, regionLines, starts: prior.starts, order: prior.order, wide };
+  const runs = prior.runs.slice();
+  let runAt = prior.runAt;
+  /** The places of the runs replaced (none inserted or dropped: the runs are then the last ones with these replaced). */
+  let replaced: number[] | undefined = [];
+  for (let c = 0; c < changed.length; c++) {
+    const i = changed[c];
+    if (c && changed[c - 1] === i) continue;
+    if (i < first) return null; // (a region before the items: no item or wide finding of the patch reaches there)
+    const run = regionRun(g, i);
+    const at = runAt[i];
+    const had = runAt[i + 1] > at;
+    const d = (run ? 1 : 0) - (had ? 1 : 0);
+    if (run && had) {
+      runs[at] = run;
+      replaced?.push(at);
+    } else if (run) runs.splice(at, 0, run);
+    else if (had) runs.splice(at, 1);
+    if (run ? !had : had) replaced = undefined;
+    if (d) {
+      if (runAt === prior.runAt) runAt = runAt.slice();
+      for (let j = i + 1; j <= count; j++) runAt[j] += d;
+    }
+  }
+  for (let c = 0; c < changed.length; c++) {
+    const p = runAt[changed[c]];
+    for (let q = Math.max(1, p); q <= p + 1 && q < runs.length; q++) {
+      const x = runs[q - 1];
+      const y = runs[q];
+      if (!placedBefore(x.findings[x.findings.length - 1], x.line, y.findings[0], y.line)) return undefined;
+    }
+  }
+  prior.runAt = runAt;
+  if (replaced) runsPatches.set(runs, { last: new WeakRef(prior.runs), at: replaced });
+  return runs;
+}
+
+/**
+ * Runs lists patchRuns made: the list they were made from (held weakly: see identitiesSinceMemo), and the places replaced
+ * (every other run is the same object).
+ */
+const runsPatches = new WeakMap<readonly FindingRun[], { last: WeakRef<readonly FindingRun[]>; at: readonly number[] }>();
+
+/**
+ * When `runs` (an InventoryAnalysis's) is the file's last runs list with the runs at `at` replaced (a typed character):
+ * every other run is the object at the same place of `last`, so what was derived per run from `last` holds for them
+ * (service.ts checkRuns).
+ */
+export function runsPatchOf(runs: readonly FindingRun[]): { last: readonly FindingRun[]; at: readonly number[] } | undefined {
+  const m = runsPatches.get(runs);
+  const last = m?.last.deref();
+  return last ? { last, at: m!.at } : undefined;
+}
+
+/** The run of region `i` (undefined: no findings there); an item's run is the same object while its findings are and it stays on its line. */
+function regionRun(g: Regions, i: number): FindingRun | undefined {
+  const { first, lead, wide, order } = g;
+  const line = g.regionLines[i];
+  const c = i >= first && i < first + g.itemCount ? g.itemResults[i - first] : undefined;
+  const own = c ? c.findings : i < first ? lead[i].findings : g.trailing!.findings;
+  const from = g.starts[i];
+  const n = g.starts[i + 1] - from;
+  let findings = own;
+  if (n) {
+    const kept = c?.wide;
+    let same = !!kept && kept.line === line && kept.abs.length === n;
+    for (let k = 0; same && k < n; k++) same = kept!.abs[k] === wide[order[from + k]];
+    if (same) findings = kept!.run;
+    else {
+      const abs: RawFinding[] = new Array(n);
+      const rel: RawFinding[] = new Array(n);
+      let sameRel = !!kept && kept.rel.length === n;
+      for (let k = 0; k < n; k++) {
+        const f = (abs[k] = wide[order[from + k]]);
+        const old = kept?.rel[k];
+        rel[k] = old !== undefined && samePlaced(old, f, line) ? old : shiftFinding(f, -line);
+        if (rel[k] !== old) sameRel = false;
+      }
+      const run = sameRel ? kept!.run : mergeSorted(own, rel.slice().sort(compareFindings));
+      if (c) c.wide = { line, abs, rel: sameRel ? kept!.rel : rel, run };
+      findings = run;
+    }
+  } else if (c?.wide) c.wide = undefined;
+  if (!findings.length) return undefined;
+  if (c) {
+    const kept = c.run;
+    return kept && kept.line === line && kept.findings === findings ? kept : (c.run = { line, findings });
+  }
+  return i < first && findings === lead[i].findings ? lead[i] : { line, findings };
 }
 
 /** Is `f` (in file coordinates) the finding `rel` (relative to line `line`) placed there? (intern.ts sameFinding, shifted.) */
@@ -648,6 +986,8 @@ interface Placed {
 /** Drops what is kept of a file's last analysis (it was closed). */
 export function forgetInventory(uri: string): void {
   lastRun.delete(uri);
+  wideKept.delete(uri);
+  runsKept.delete(uri);
 }
 
 /** The result of a part outside the identities (header, trailing part); relative to the part, as ChunkResult. */
@@ -709,7 +1049,7 @@ function checkChunk(chunkText: string, defaults: Record<string, unknown>, config
   // (Kept for as long as the chunk is cached: lists cut to their length. A list grown by push keeps room for 17
   // entries, ~150 bytes, where one or two are used: ~12 MiB at 20,000 identities over these and the summaries' lists.)
   const secrets = r.findings.filter((f) => f.ruleId === secretInline.id);
-  return { text: chunkText, findings: r.findings.slice(), refs: refs.slice(), identities: identities.slice(), count: identities.length, rel: identities.map((x) => (x.links ? { links: x.links } : NO_LINKS)), last: undefined, secrets: secrets.length ? secrets : NONE, syntax: r.findings.some((f) => f.ruleId === syntaxError.id) };
+  return { text: chunkText, findings: r.findings.slice(), refs: refs.slice(), identities: identities.slice(), count: identities.length, rel: identities.map(() => ({})), last: undefined, secrets: secrets.length ? secrets : NONE, syntax: r.findings.some((f) => f.ruleId === syntaxError.id) };
 }
 
 function summary(f: IdentityFacts, item: YAMLMap, text: string, lines: LineIndex): IdentitySummary {

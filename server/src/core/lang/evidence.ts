@@ -216,29 +216,66 @@ export const OFFBOARDING_WORDS = /\b(?:off-?board\w*|revok\w*|revocation\w*|deco
 /**
  * `resolve` and `typeOf` of an inventory-wide context: what the host says of each path, asked once per path
  * and analysis (many identities name the same runbook). Without a host (or a URI), nothing resolves.
+ *
+ * It remembers every question it was asked and its answer: the next analysis of the file asks them all again
+ * (`answersAsBefore`) and, when every answer is the same, may reuse what was concluded from them (analysis/inventory.ts:
+ * the `inventoryIdentity` units). The host is asked as often as without the reuse (once per distinct question and
+ * analysis), so a file that appears, goes away or changes is seen at the next analysis, with or without file events.
  */
-export function linkResolver(host: FileHost | undefined, uri: string): { resolve(path: string, anchor?: string): Resolution | undefined; typeOf(path: string): string | undefined } {
-  // (By path, and by path and anchor for the links with one: the inventory-wide units ask once per link per analysis,
-  // and most links have no anchor; no key string is made for them.)
-  const seen = new Map<string, Resolution | undefined>();
-  const anchored = new Map<string, Resolution | undefined>();
-  const types = new Map<string, string | undefined>();
-  return {
-    resolve(path, anchor) {
-      if (!host || !uri) return undefined;
-      const map = anchor ? anchored : seen;
-      const key = anchor ? `${path}#${anchor}` : path;
-      let res = map.get(key);
-      if (res === undefined && !map.has(key)) map.set(key, (res = resolveTarget(host, uri, path, anchor)));
+export class LinkResolver {
+  // (By path, and by path and anchor for the links with one: most links have no anchor; no key string is made for them.)
+  private readonly seen = new Map<string, Resolution | undefined>();
+  private readonly anchored = new Map<string, Map<string, Resolution | undefined>>();
+  private readonly types = new Map<string, string | undefined>();
+
+  constructor(
+    readonly host: FileHost | undefined,
+    readonly uri: string,
+  ) {}
+
+  /** Whether `path` (and its `#anchor`) resolves; undefined when the host cannot tell (or there is none). */
+  readonly resolve = (path: string, anchor?: string): Resolution | undefined => {
+    const host = this.host;
+    if (!host || !this.uri) return undefined;
+    if (!anchor) {
+      let res = this.seen.get(path);
+      if (res === undefined && !this.seen.has(path)) this.seen.set(path, (res = resolveTarget(host, this.uri, path)));
       return res;
-    },
-    typeOf(path) {
-      if (!host || !uri || !/\.(md|markdown)$/i.test(path)) return undefined;
-      if (!types.has(path)) {
-        const text = host.readText(uri, path);
-        types.set(path, text === undefined ? undefined : frontMatterType(text));
-      }
-      return types.get(path);
-    },
+    }
+    let byAnchor = this.anchored.get(path);
+    if (!byAnchor) this.anchored.set(path, (byAnchor = new Map()));
+    let res = byAnchor.get(anchor);
+    if (res === undefined && !byAnchor.has(anchor)) byAnchor.set(anchor, (res = resolveTarget(host, this.uri, path, anchor)));
+    return res;
   };
+
+  /** The front matter `type` of a Markdown file `path` names (undefined when unreadable or none). */
+  readonly typeOf = (path: string): string | undefined => {
+    const host = this.host;
+    if (!host || !this.uri || !/\.(md|markdown)$/i.test(path)) return undefined;
+    if (!this.types.has(path)) {
+      const text = host.readText(this.uri, path);
+      this.types.set(path, text === undefined ? undefined : frontMatterType(text));
+    }
+    return this.types.get(path);
+  };
+
+  /** How many questions it was asked (distinct paths, paths with anchors, types). */
+  get questions(): number {
+    let n = this.seen.size + this.types.size;
+    for (const m of this.anchored.values()) n += m.size;
+    return n;
+  }
+
+  /**
+   * Asks every question `prev` was asked (remembering the answers, as if asked by this analysis) and says whether each
+   * answer is the one `prev` got, with the same host and URI. Stops at the first different answer.
+   */
+  answersAsBefore(prev: LinkResolver): boolean {
+    if (prev.host !== this.host || prev.uri !== this.uri) return false;
+    for (const [path, res] of prev.seen) if (this.resolve(path) !== res) return false;
+    for (const [path, m] of prev.anchored) for (const [anchor, res] of m) if (this.resolve(path, anchor) !== res) return false;
+    for (const [path, type] of prev.types) if (this.typeOf(path) !== type) return false;
+    return true;
+  }
 }

@@ -11,6 +11,8 @@
  * | defaults     | the `defaults:` mapping of an inventory header      | header text                                 |
  * | identity     | one identity, with `defaults:`, config and today    | identity chunk text + defaults/config/today |
  * | inventory    | every identity summary of one inventory             | nothing (cheap, per analysis)               |
+ * | inventoryIdentity | one identity summary + the FileHost's answers  | the identity's chunk result and line, while |
+ * |              |                                                     | the host answers as before (asked again)    |
  * | section      | one Markdown section's syntax and references        | section text + enabled frameworks           |
  * | document     | front matter, the body facts of all sections, files | nothing (cheap, per analysis)               |
  * | suppressions | a file's directives and its final findings          | nothing (a line scan, per check)            |
@@ -98,11 +100,34 @@ export interface InventoryContext {
   /** The front matter `type` of a Markdown file the inventory links to (undefined when unreadable or none). */
   typeOf(path: string): string | undefined;
   /**
-   * When the inventory was cut into identities: each identity's links as its chunk reported them, relative to the chunk's first
-   * line (the same objects wherever the chunk moves), and that line, by index of `identities`. A unit may keep what it
-   * made per relative identity (or link) and shift it by the line (nhi-offboarding-missing).
+   * What changed since the file's last analysis, when the driver knows (a character typed within a line): every identity
+   * outside [from, to) is the object at the same index of `last` (the `identities` of that analysis, as handed to the
+   * units then). A unit may keep what it concluded from `last` (by the `last` object, never by URI alone) and look again
+   * only at [from, to) (nhi-id-duplicate).
    */
-  placed?: { identities: readonly IdentityRecord[]; lines: readonly number[] };
+  since?: { last: readonly IdentityRecord[]; from: number; to: number };
+}
+
+/**
+ * One identity of an inventory, for a unit whose findings on it are a function of that identity alone (its summary:
+ * id, links, status, consumers and their ranges) and of the FileHost's answers (`resolve`, `typeOf`). The contract
+ * (analysis/inventory.ts relies on it to reuse findings; test/keystroke.test.ts checks the units against fresh analyses):
+ * - read nothing but `identity`, `resolve`, `typeOf` and `r.lines` (offsets <-> positions of the identity's ranges);
+ *   keep no state between calls (no module-level memo: the driver does the reusing);
+ * - report through `r` (`r.add`, or push onto `r.findings`) only findings on this identity, in the order wanted;
+ * - the same identity moved by d lines (a line break above it) gets the same findings moved by d lines: no line number
+ *   in a message, data or fix.
+ * The driver runs the unit for the identities that changed (their chunk re-cut, or moved: then it shifts the kept
+ * findings), and reuses the last findings of the others while every question the file's last analysis asked the host
+ * gets the same answer (lang/evidence.ts LinkResolver.answersAsBefore).
+ */
+export interface InventoryIdentityContext {
+  /** The identity, in the reporter's document (file coordinates). */
+  identity: IdentityRecord;
+  r: Reporter;
+  uri: string;
+  resolve(path: string, anchor?: string): Resolution | undefined;
+  typeOf(path: string): string | undefined;
 }
 
 /** One section of a Markdown body; offsets relative to the section's text. */

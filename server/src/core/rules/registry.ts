@@ -76,6 +76,16 @@ export function unitsReading(input: RuleInput): readonly RuleUnit[] {
   return list;
 }
 
+const byInputs = new Map<string, RuleUnit[]>();
+
+/** The units that read any of `inputs`, in registry order (a driver running the units of several inputs in one pass). */
+export function unitsReadingAny(...inputs: RuleInput[]): readonly RuleUnit[] {
+  const key = inputs.join(',');
+  let list = byInputs.get(key);
+  if (!list) byInputs.set(key, (list = RULE_UNITS.filter((u) => inputs.some((input) => typeof u[input] === 'function'))));
+  return list;
+}
+
 /** Each rule ID's place in localeCompare order (IDs that compare equal share one), made on first use. */
 let ruleRanks: Map<string, number> | undefined;
 

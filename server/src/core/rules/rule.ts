@@ -5,7 +5,7 @@
  * findings with that input (see rules/context.ts). The registry (rules/registry.ts) lists the units.
  */
 import type { RuleMeta } from './meta';
-import type { ControlsListContext, DefaultsContext, InfrastructureContext, InventoryContext, SectionContext, SourcesContext, SuppressionsContext, TextContext, YamlContext } from './context';
+import type { ControlsListContext, DefaultsContext, InfrastructureContext, InventoryContext, InventoryIdentityContext, SectionContext, SourcesContext, SuppressionsContext, TextContext, YamlContext } from './context';
 import type { IdentityContext } from './nhi/context';
 import type { DocumentContext } from './document/context';
 
@@ -24,6 +24,12 @@ export interface RuleUnit {
   identity?(c: IdentityContext): void;
   /** Every identity of an inventory at once. */
   inventory?(c: InventoryContext): void;
+  /**
+   * One identity of an inventory as the inventory-wide units see it (its summary, where it is), with the FileHost's
+   * answers: for a unit whose findings on an identity depend on nothing else (rules/context.ts InventoryIdentityContext
+   * says what that means). The driver runs it only for the identities that changed since the file's last analysis.
+   */
+  inventoryIdentity?(c: InventoryIdentityContext): void;
   /** One section of a Markdown body. */
   section?(c: SectionContext): void;
   /** A process document as a whole: front matter and the facts of every section. */

@@ -6,7 +6,8 @@
  * else its `rotation`. Prose is neither (lang/evidence.ts says what a path and a URL look like).
  *
  * Identities: URLs and dates are judged with the identity (cached with its text); paths by the inventory-wide
- * visitor, which asks the FileHost once per analysis (a file that appears or goes away changes no identity's text).
+ * visitor of each identity (`inventoryIdentity`), which asks the FileHost through the analysis (a file that appears or goes
+ * away changes no identity's text: the driver asks again, and reuses the last findings only while the answers are the same).
  */
 import { parseCadenceDays, parseDate, todayOf } from '../../dates';
 import { headingSlugs, scalarString } from '../../lang/document';
@@ -106,21 +107,18 @@ export const evidence: RuleUnit = {
     }
   },
 
-  inventory(c) {
-    const identities = c.identities;
-    for (let k = 0; k < identities.length; k++) {
-      const x = identities[k];
-      const links = x.links;
-      if (!links) continue;
-      for (let m = 0; m < links.length; m++) {
-        const l = links[m];
-        if (l.of !== 'evidence') continue;
-        const res = c.resolve(l.path, l.anchor);
-        if (res !== 'missing' && res !== 'no-anchor') continue;
-        const s = c.r.lines.offsetAt(l.range.start);
-        const e = c.r.lines.offsetAt(l.range.end);
-        c.r.add(evidenceUnresolved.id, s, e, unresolvedMessage(l.value, res) + (l.inherited ? ' (inherited from defaults)' : ''), [], { ...(x.id !== undefined ? { identity: x.id } : {}), target: l.value });
-      }
+  inventoryIdentity(c) {
+    const x = c.identity;
+    const links = x.links;
+    if (!links) return;
+    for (let m = 0; m < links.length; m++) {
+      const l = links[m];
+      if (l.of !== 'evidence') continue;
+      const res = c.resolve(l.path, l.anchor);
+      if (res !== 'missing' && res !== 'no-anchor') continue;
+      const s = c.r.lines.offsetAt(l.range.start);
+      const e = c.r.lines.offsetAt(l.range.end);
+      c.r.add(evidenceUnresolved.id, s, e, unresolvedMessage(l.value, res) + (l.inherited ? ' (inherited from defaults)' : ''), [], { ...(x.id !== undefined ? { identity: x.id } : {}), target: l.value });
     }
   },
 };

@@ -4,6 +4,7 @@
  */
 import { defineRule } from '../meta';
 import type { RuleUnit } from '../rule';
+import type { IdentityRecord } from '../context';
 import { citation } from './context';
 
 export const nhiIdDuplicate = defineRule({
@@ -20,15 +21,24 @@ export const idDuplicate: RuleUnit = {
   meta: [nhiIdDuplicate],
   inventory(c) {
     // An inventory whose ids are those of its last analysis, which had no duplicate, has none (a keystroke costs a
-    // comparison per identity, not a map of 20,000 ids).
+    // comparison per identity, not a map of 20,000 ids; after a change within lines, `since`, one per changed identity).
     const identities = c.identities;
     const last = c.uri ? unique.get(c.uri) : undefined;
-    if (last && last.length === identities.length) {
-      let same = true;
-      for (let i = 0; same && i < identities.length; i++) same = (identities[i].idRange ? identities[i].id : undefined) === last[i];
-      if (same) return;
+    if (last) {
+      const since = c.since;
+      let same = false;
+      if (since && since.last === last.identities) {
+        same = true;
+        for (let i = since.from; same && i < since.to; i++) same = idOf(identities[i]) === last.ids[i];
+      } else if (last.ids.length === identities.length) {
+        same = true;
+        for (let i = 0; same && i < identities.length; i++) same = idOf(identities[i]) === last.ids[i];
+      }
+      if (same) {
+        last.identities = identities;
+        return;
+      }
     }
-    const ids = identities.map((x) => (x.idRange ? x.id : undefined));
     if (c.uri) unique.delete(c.uri);
     const first = new Map<string, number>();
     let dup = false;
@@ -49,11 +59,14 @@ export const idDuplicate: RuleUnit = {
       });
     }
     if (!dup && c.uri) {
-      unique.set(c.uri, ids);
+      unique.set(c.uri, { identities, ids: identities.map(idOf) });
       if (unique.size > 64) unique.delete(unique.keys().next().value!);
     }
   },
 };
 
-/** The ids (undefined: none, or no place) of each inventory's last analysis, when no two were the same. */
-const unique = new Map<string, (string | undefined)[]>();
+/** An identity's id as this rule reads it (undefined: none, or no place). */
+const idOf = (x: IdentityRecord): string | undefined => (x.idRange ? x.id : undefined);
+
+/** The identities and ids (idOf) of each inventory's last analysis, when no two were the same. */
+const unique = new Map<string, { identities: readonly IdentityRecord[]; ids: (string | undefined)[] }>();

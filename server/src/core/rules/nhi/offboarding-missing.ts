@@ -12,9 +12,7 @@ import type { Fix } from '../../types';
 import { scalarText } from '../../lang/yaml-mapping';
 import { defineRule } from '../meta';
 import type { IdentityLink } from '../context';
-import { shiftFinding } from '../../chunks';
 import type { RuleUnit } from '../rule';
-import type { RawFinding } from '../../report';
 import { citation } from './context';
 
 export const nhiOffboardingMissing = defineRule({
@@ -58,51 +56,26 @@ export const offboardingMissing: RuleUnit = {
       [fix],
     );
   },
-  inventory(c) {
-    // (Indexed loops, no closure per identity: this runs over every identity on every keystroke.)
-    const identities = c.identities;
-    const placed = c.placed;
-    for (let k = 0; k < identities.length; k++) {
-      const x = identities[k];
-      const links = x.links;
-      if (!links) continue;
-      // (Kept per link of the identity as its chunk reported it: an identity moved by a line break above it gets its
-      // finding shifted, not made again.)
-      const rel = placed?.identities[k].links;
-      const line = placed?.lines[k] ?? 0;
-      for (let m = 0; m < links.length; m++) {
-        const l = links[m];
-        if (l.of !== 'offboarding') continue;
-        const res = c.resolve(l.path, l.anchor);
-        if (res === undefined) continue;
-        const type = res === 'missing' || res === 'no-anchor' || res === 'dir' ? undefined : c.typeOf(l.path);
-        if (type === 'runbook' || type === 'procedure') continue;
-        // (The finding of a link seen at the last analysis, resolving as then, is that finding again: an unchanged
-        // identity costs no new text or object, and what is kept per finding downstream is reused. A link object
-        // belongs to one identity summary, made once per place: its range, value and identity are fixed.)
-        const key = rel?.[m] ?? l;
-        const kept = said.get(key);
-        if (kept && kept.res === res && kept.type === type) {
-          c.r.findings.push(kept.line === line ? kept.finding : shiftFinding(kept.finding, line - kept.line));
-          continue;
-        }
-        const message = offboardingMessage(x.id, l, res, type);
-        const s = c.r.lines.offsetAt(l.range.start);
-        const e = c.r.lines.offsetAt(l.range.end);
-        const data = { ...(x.id !== undefined ? { identity: x.id } : {}), target: l.value };
-        if (res === 'missing' || res === 'no-anchor') c.r.add(nhiOffboardingMissing.id, s, e, message, [], data);
-        else c.r.add(nhiOffboardingMissing.id, s, e, message, [], { ...data, severity: 'info', notRunbook: true });
-        said.set(key, { res, type, line: rel ? line : 0, finding: c.r.findings[c.r.findings.length - 1] });
-      }
+  inventoryIdentity(c) {
+    const x = c.identity;
+    const links = x.links;
+    if (!links) return;
+    for (let m = 0; m < links.length; m++) {
+      const l = links[m];
+      if (l.of !== 'offboarding') continue;
+      const res = c.resolve(l.path, l.anchor);
+      if (res === undefined) continue;
+      const type = res === 'missing' || res === 'no-anchor' || res === 'dir' ? undefined : c.typeOf(l.path);
+      if (type === 'runbook' || type === 'procedure') continue;
+      const message = offboardingMessage(x.id, l, res, type);
+      const s = c.r.lines.offsetAt(l.range.start);
+      const e = c.r.lines.offsetAt(l.range.end);
+      const data = { ...(x.id !== undefined ? { identity: x.id } : {}), target: l.value };
+      if (res === 'missing' || res === 'no-anchor') c.r.add(nhiOffboardingMissing.id, s, e, message, [], data);
+      else c.r.add(nhiOffboardingMissing.id, s, e, message, [], { ...data, severity: 'info', notRunbook: true });
     }
   },
 };
-
-/**
- * The finding of each link at its last analysis (a link object belongs to one identity summary, made once per place).
- * Shared between analyses, so never changed: analysis/mask.ts replaces a finding it masks by a copy.
- */
-const said = new WeakMap<IdentityLink, { res: string; type: string | undefined; line: number; finding: RawFinding }>();
 
 function offboardingMessage(id: string | undefined, l: IdentityLink, res: string, type: string | undefined): string {
   const subject = id !== undefined ? `Identity '${id}'` : 'This identity';
