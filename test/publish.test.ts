@@ -221,6 +221,32 @@ describe('diagnostics per file (isms.diagnostics.maxPerFile)', function () {
     assert.equal(MAX_DIAGNOSTICS_PER_FILE, 1000);
   });
 
+  it('from runs of findings, the same list without making the diagnostics left out', () => {
+    const { publishedOfRuns, diagnosticsOfRuns } = require('./helpers/root').server('lsp/server.js');
+    const { prng } = require('./helpers/prng');
+    const rand = prng(7);
+    const SEV = ['error', 'warning', 'info', 'hint'];
+    for (let round = 0; round < 40; round++) {
+      // Runs at increasing lines, findings relative to them, severities mostly warnings, a few errors.
+      const runs: any[] = [];
+      for (let i = 0, line = 2; i < 30 + Math.floor(rand() * 60); i++, line += 1 + Math.floor(rand() * 5)) {
+        const findings = Array.from({ length: Math.floor(rand() * 4) }, (_, k) => ({
+          ruleId: `rule-${k}`,
+          message: `m ${line} ${k}`,
+          range: { start: { line: k, character: 0 }, end: { line: k, character: 3 } },
+          fixes: [],
+          severity: SEV[rand() < 0.1 ? 0 : rand() < 0.8 ? 1 : rand() < 0.5 ? 2 : 3],
+        }));
+        runs.push({ line, findings });
+      }
+      const total = runs.reduce((n, r) => n + r.findings.length, 0);
+      for (const max of [0, 1, 2, 5, Math.floor(total / 2), total - 1, total, total + 3]) {
+        const want = limitDiagnostics(diagnosticsOfRuns(runs), max);
+        assert.deepEqual(publishedOfRuns(runs, undefined, max), want, `round ${round}, max ${max} of ${total}`);
+      }
+    }
+  });
+
   it('the server publishes at most maxPerFile, errors first; 0 sends them all', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isms-limit-'));
     fs.writeFileSync(path.join(dir, '.isms.yaml'), '{}\n');
