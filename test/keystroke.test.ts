@@ -201,6 +201,35 @@ describe('keystroke cost: equal results', () => {
   });
 });
 
+describe('keystroke cost: a secret typed into an identity', () => {
+  it('masks it in the findings of the whole inventory made for that identity, the others reused', () => {
+    const { diagnosticsOfRuns, toDiagnostic } = server('lsp/server.js');
+    const host = { relativePath: (u: string) => u.replace('file:///w/', ''), files: { stat: () => 'missing', readText: () => undefined } };
+    const fresh = () => {
+      const s = new IsmsService(host);
+      s.setConfig({ ...defaultConfig(), today: '2026-12-01' });
+      return s;
+    };
+    // A token one character short of one: identity 7 names it in its offboarding path, which does not exist (a finding
+    // of the whole inventory's, quoting the path). Typing its last character makes it a secret; removing it, none.
+    const token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+    const identity = (i: number) => `  - id: svc-${i}\n    owner: team@x.example\n    offboarding: runbooks/${i === 7 ? token.slice(0, -1) : 'gone'}-${i}.md\n`;
+    let text = 'identities:\n' + Array.from({ length: 12 }, (_, i) => identity(i)).join('');
+    const uri = 'file:///w/typed-secret.nhi.yaml';
+    const svc = fresh();
+    svc.checkRuns({ uri, text });
+    const at = text.indexOf(token.slice(0, -1)) + token.length - 1;
+    for (const [step, edit] of [[0, { start: at, end: at, ins: token.at(-1)! }], [1, { start: at, end: at + 1, ins: '' }], [2, { start: at, end: at, ins: token.at(-1)! }]] as const) {
+      svc.noteChange(uri, edit.start, edit.end, edit.ins);
+      text = text.slice(0, edit.start) + edit.ins + text.slice(edit.end);
+      const got = JSON.stringify(diagnosticsOfRuns(svc.checkRuns({ uri, text }), uri));
+      const want = JSON.stringify(fresh().check({ uri: `file:///w/typed-secret-fresh-${step}.nhi.yaml`, text }).filter((f: any) => !f.suppressed).map((f: any) => toDiagnostic(f)));
+      assert.equal(got, want, `step ${step}`);
+      assert.ok(!got.includes(token), `step ${step}: the secret shows unmasked`);
+    }
+  });
+});
+
 describe('keystroke cost: findings as runs (line breaks)', () => {
   const { diagnosticsOfRuns, toDiagnostic } = server('lsp/server.js');
   const host = { relativePath: (u: string) => u.replace('file:///w/', ''), files: { stat: () => 'missing', readText: () => undefined } };

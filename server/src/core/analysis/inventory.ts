@@ -221,6 +221,9 @@ export function analyzeInventory(
   let placedIdentities: IdentityRecord[] | undefined;
   let placedLines: number[] = [];
   let after: RawFinding[] = []; // (the trailing part's, pushed after the items': the findings stay in file order)
+  /** With options.runs: the items' secret-inline findings where they are, and how many items have a syntax error. */
+  let itemSecrets: readonly RawFinding[] = [];
+  let syntaxItems = 0;
   let lazy: InventoryAnalysis['lazy'];
   /** A change within lines: the identities outside [from, to) are those of the last analysis (`last`), at the same indices. */
   let since: { last: Placed; from: number; to: number } | undefined;
@@ -353,8 +356,40 @@ export function analyzeInventory(
       }
       if (options.runs) placedNow = { itemLines, placedOf, at, identities, placedIdentities, placedLines };
     }
-    if (options.runs) headerEnd = r.findings.length;
-    else for (const f of after) r.findings.push(f);
+    if (options.runs) {
+      // The items' secrets where they are (masking the wide units' messages reads them) and how many items have a
+      // syntax error: after a typed character the last ones, unless a re-cut item has or had a secret (then all again).
+      let again = true;
+      if (inPlace && last!.itemSecrets) {
+        let touched = false;
+        let syntax = last!.syntaxItems ?? 0;
+        for (let k = known!.from; k < known!.to; k++) {
+          const was = prev!.results[k];
+          const now = results[k];
+          if (was.secrets.length || now.secrets.length) touched = true;
+          syntax += (now.syntax ? 1 : 0) - (was.syntax ? 1 : 0);
+        }
+        if (!touched) {
+          itemSecrets = last!.itemSecrets;
+          syntaxItems = syntax;
+          again = false;
+        }
+      }
+      if (again) {
+        const out: RawFinding[] = [];
+        for (let k = 0; k < itemCount; k++) {
+          const own = results[k].secrets;
+          for (let i = 0; i < own.length; i++) out.push(shiftFinding(own[i], itemLines[k]));
+          if (results[k].syntax) syntaxItems++;
+        }
+        itemSecrets = out;
+      }
+      if (placedNow) {
+        placedNow.itemSecrets = itemSecrets;
+        placedNow.syntaxItems = syntaxItems;
+      }
+      headerEnd = r.findings.length;
+    } else for (const f of after) r.findings.push(f);
     itemSections = () => {
       const out = sections.slice();
       let i = 0;
@@ -390,15 +425,8 @@ export function analyzeInventory(
   /** This analysis's Placed (with options.runs, when cut): the `since.last` of the next one. */
   const thisPlaced = placedIdentities && keep ? lastRun.get(uri)?.placed : undefined;
   runWide(identities, r, uri, options.host, keep, placedIdentities && keep ? { keys: placedIdentities, lines: placedLines, placed: thisPlaced } : undefined, since);
-  const secrets: RawFinding[] = [];
-  if (options.runs) {
-    // (The items' and the trailing part's findings are not in r: masking reads the secrets they found.)
-    for (let k = 0; k < itemResults.length; k++) {
-      const own = itemResults[k].secrets;
-      for (let i = 0; i < own.length; i++) secrets.push(shiftFinding(own[i], itemLines[k]));
-    }
-    for (const f of after) if (f.ruleId === secretInline.id) secrets.push(f);
-  }
+  // (The items' and the trailing part's findings are not in r: masking reads the secrets they found.)
+  const secrets: RawFinding[] = options.runs ? itemSecrets.concat(after.filter((f) => f.ruleId === secretInline.id)) : [];
   if (secrets.length) {
     const list = secrets.concat(r.findings);
     maskMessages(list, r.lines, secrets.length + wide);
@@ -412,7 +440,7 @@ export function analyzeInventory(
     let flat: RawFinding[] | undefined;
     lazy = {
       runs: findingRuns(outsideRuns, itemLines, itemResults, wideFindings, keep ? { uri, placed: thisPlaced, since: since?.last } : undefined),
-      syntax: itemResults.some((res) => res.syntax) || outsideRuns.some((o) => o.run.findings.some((f) => f.ruleId === syntaxError.id)) || wideFindings.some((f) => f.ruleId === syntaxError.id),
+      syntax: syntaxItems > 0 || outsideRuns.some((o) => o.run.findings.some((f) => f.ruleId === syntaxError.id)) || wideFindings.some((f) => f.ruleId === syntaxError.id),
       findings: () => {
         if (flat) return flat;
         const out = all.slice(0, headerEnd);
@@ -981,6 +1009,10 @@ interface Placed {
   identities: IdentitySummary[];
   placedIdentities: IdentityRecord[];
   placedLines: number[];
+  /** The items' secret-inline findings where they are (the next typed character reuses them unless it touches one). */
+  itemSecrets?: readonly RawFinding[];
+  /** How many items have a syntax error. */
+  syntaxItems?: number;
 }
 
 /** Drops what is kept of a file's last analysis (it was closed). */
