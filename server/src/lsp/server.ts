@@ -672,11 +672,20 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
   }
 
   const rehearsedKinds = new Set<string>();
+  /** Open documents a change of which was analysed on the worker (needsWorker): not rehearsed (true: said so in the log). */
+  const offloaded = new Map<string, boolean>();
   /** Rehearses a keystroke in `d` (REHEARSAL) if it is the first large document of its kind. */
   function rehearseSoon(d: IndexedDocument): void {
     if (REHEARSAL.rounds <= 0 || d.source.length < REHEARSAL.minBytes) return;
     const kind = service.analysis(file(d)).kind;
     if (kind !== 'inventory' && kind !== 'process-document') return;
+    // (A document whose changes went to the worker is parsed whole there: typing in it warms nothing, and it does not
+    // take its kind's rehearsal from another document.)
+    if (offloaded.has(d.uri)) {
+      if (!offloaded.get(d.uri)) connection.console.log(`isms: keystroke path not rehearsed (${kind}: a change would parse the whole file, on the worker)`);
+      offloaded.set(d.uri, true);
+      return;
+    }
     if (rehearsedKinds.has(kind)) return;
     rehearsedKinds.add(kind);
     let rounds = 0;
@@ -684,12 +693,8 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     const version = d.version;
     const round = () => {
       if (documents.get(d.uri) !== d) return;
-      // (the user is typing: their own changes warm that path now, and a round would only make them wait; before any
-      // round, the kind is not taken: a document whose changes go to the worker warms nothing)
-      if (d.version !== version) {
-        if (!rounds) rehearsedKinds.delete(kind);
-        return connection.console.log(`isms: keystroke path rehearsal stopped (${kind}: the document changed after ${rounds} rounds)`);
-      }
+      // (the user is typing: their own changes warm that path now, and a round would only make them wait)
+      if (d.version !== version) return connection.console.log(`isms: keystroke path rehearsal stopped (${kind}: the document changed after ${rounds} rounds)`);
       if (rounds >= REHEARSAL.rounds || spent >= REHEARSAL.budgetMs) return connection.console.log(`isms: keystroke path rehearsed (${kind}: ${rounds} rounds, ${spent} ms)`);
       // (another document's change is waiting, or this one's check is on the worker: it goes first)
       if (queued.size || !service.ready(file(d))) return void setTimeout(round, REHEARSAL.delayMs);
@@ -750,6 +755,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
    */
   function offload(d: IndexedDocument): void {
     const { uri, version } = d;
+    if (!offloaded.has(uri)) offloaded.set(uri, false);
     const generation = service.configGeneration;
     void offloader.analyze(uri, d.getText(), service.getConfig(), relativePath(uri)).then((result) => {
       const now = documents.get(uri);
@@ -771,6 +777,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
   connection.onShutdown(() => offloader.dispose());
   documents.onDidClose((e) => {
     service.forget(e.document.uri);
+    offloaded.delete(e.document.uri);
     // Its evidence is the saved file's again (or none: an untitled document, a file deleted).
     if (e.document.uri.startsWith('file:')) {
       evidence.markStale(e.document.uri);
