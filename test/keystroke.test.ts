@@ -201,18 +201,19 @@ describe('keystroke cost: equal results', () => {
   });
 });
 
-describe('keystroke cost: a secret typed into an identity', () => {
-  it('masks it in the findings of the whole inventory made for that identity, the others reused', () => {
-    const { diagnosticsOfRuns, toDiagnostic } = server('lsp/server.js');
-    const host = { relativePath: (u: string) => u.replace('file:///w/', ''), files: { stat: () => 'missing', readText: () => undefined } };
-    const fresh = () => {
-      const s = new IsmsService(host);
-      s.setConfig({ ...defaultConfig(), today: '2026-12-01' });
-      return s;
-    };
+describe('keystroke cost: findings as runs (line breaks)', () => {
+  const { diagnosticsOfRuns, toDiagnostic } = server('lsp/server.js');
+  const host = { relativePath: (u: string) => u.replace('file:///w/', ''), files: { stat: () => 'missing', readText: () => undefined } };
+  const fresh = () => {
+    const s = new IsmsService(host);
+    s.setConfig({ ...defaultConfig(), today: '2026-12-01' });
+    return s;
+  };
+  const token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+
+  it('a secret typed into an identity is masked in the findings of the whole inventory made for it, the others reused', () => {
     // A token one character short of one: identity 7 names it in its offboarding path, which does not exist (a finding
     // of the whole inventory's, quoting the path). Typing its last character makes it a secret; removing it, none.
-    const token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
     const identity = (i: number) => `  - id: svc-${i}\n    owner: team@x.example\n    offboarding: runbooks/${i === 7 ? token.slice(0, -1) : 'gone'}-${i}.md\n`;
     let text = 'identities:\n' + Array.from({ length: 12 }, (_, i) => identity(i)).join('');
     const uri = 'file:///w/typed-secret.nhi.yaml';
@@ -228,17 +229,7 @@ describe('keystroke cost: a secret typed into an identity', () => {
       assert.ok(!got.includes(token), `step ${step}: the secret shows unmasked`);
     }
   });
-});
 
-describe('keystroke cost: findings as runs (line breaks)', () => {
-  const { diagnosticsOfRuns, toDiagnostic } = server('lsp/server.js');
-  const host = { relativePath: (u: string) => u.replace('file:///w/', ''), files: { stat: () => 'missing', readText: () => undefined } };
-  const fresh = () => {
-    const s = new IsmsService(host);
-    s.setConfig({ ...defaultConfig(), today: '2026-12-01' });
-    return s;
-  };
-  const token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
   const identity = (i: number, dup = true) =>
     [
       `  - id: svc-${dup && i % 7 === 3 ? 'dup' : i}`,

@@ -14,7 +14,7 @@ import { todayOf } from '../dates';
 import type { ControlRef } from '../refs/scan';
 import { shiftRef } from '../refs/scan';
 import { compareFindings, Reporter, type RawFinding } from '../report';
-import { LineIndex, type TextChange, type TextSource } from '../text';
+import { lastAtMost, LineIndex, type TextChange, type TextSource } from '../text';
 import type { FileHost, Range } from '../types';
 import { partsOf, splitAfterChange, splitInventory, splitWithIndent, WHOLE, type InventoryChunk, type PreviousCut } from '../lang/inventory';
 import { YamlMapping } from '../lang/yaml-mapping';
@@ -803,14 +803,7 @@ function sameRun(a: FindingRun | undefined, b: FindingRun | undefined): boolean 
 
 /** The region whose lines hold `line` (the last region starting at or before it; 0 when none does). */
 function regionAt(regionLines: readonly number[], line: number): number {
-  let lo = 0;
-  let hi = regionLines.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (regionLines[mid] <= line) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return lastAtMost(regionLines, line);
 }
 
 /**

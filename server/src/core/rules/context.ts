@@ -130,6 +130,23 @@ export interface InventoryIdentityContext {
   typeOf(path: string): string | undefined;
 }
 
+/**
+ * The identity's links of one kind the host can answer for, in order, each with how it resolves and its offsets in the
+ * reporter's document (the host is asked once per link, as the driver's record of questions expects).
+ */
+export function resolvedLinks(c: InventoryIdentityContext, of: IdentityLink['of']): { link: IdentityLink; res: Resolution; start: number; end: number }[] {
+  const out: { link: IdentityLink; res: Resolution; start: number; end: number }[] = [];
+  const links = c.identity.links;
+  if (!links) return out;
+  for (let m = 0; m < links.length; m++) {
+    const l = links[m];
+    if (l.of !== of) continue;
+    const res = c.resolve(l.path, l.anchor);
+    if (res !== undefined) out.push({ link: l, res, start: c.r.lines.offsetAt(l.range.start), end: c.r.lines.offsetAt(l.range.end) });
+  }
+  return out;
+}
+
 /** One section of a Markdown body; offsets relative to the section's text. */
 export interface SectionContext {
   text: string;

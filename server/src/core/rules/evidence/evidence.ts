@@ -15,6 +15,7 @@ import { plainEvidence, readEvidence, resolveTarget, type Resolution } from '../
 import { trimEnd } from '../../lang/yaml-mapping';
 import { defineRule } from '../meta';
 import type { RuleUnit } from '../rule';
+import { resolvedLinks } from '../context';
 
 const CONTROLS = ['ISO27001:7.5.3', 'ISO27001:9.1'];
 
@@ -109,16 +110,9 @@ export const evidence: RuleUnit = {
 
   inventoryIdentity(c) {
     const x = c.identity;
-    const links = x.links;
-    if (!links) return;
-    for (let m = 0; m < links.length; m++) {
-      const l = links[m];
-      if (l.of !== 'evidence') continue;
-      const res = c.resolve(l.path, l.anchor);
+    for (const { link: l, res, start, end } of resolvedLinks(c, 'evidence')) {
       if (res !== 'missing' && res !== 'no-anchor') continue;
-      const s = c.r.lines.offsetAt(l.range.start);
-      const e = c.r.lines.offsetAt(l.range.end);
-      c.r.add(evidenceUnresolved.id, s, e, unresolvedMessage(l.value, res) + (l.inherited ? ' (inherited from defaults)' : ''), [], { ...(x.id !== undefined ? { identity: x.id } : {}), target: l.value });
+      c.r.add(evidenceUnresolved.id, start, end, unresolvedMessage(l.value, res) + (l.inherited ? ' (inherited from defaults)' : ''), [], { ...(x.id !== undefined ? { identity: x.id } : {}), target: l.value });
     }
   },
 };

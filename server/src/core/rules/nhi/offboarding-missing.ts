@@ -11,7 +11,7 @@ import { offboardingRunbook } from '../../templates';
 import type { Fix } from '../../types';
 import { scalarText } from '../../lang/yaml-mapping';
 import { defineRule } from '../meta';
-import type { IdentityLink } from '../context';
+import { resolvedLinks, type IdentityLink } from '../context';
 import type { RuleUnit } from '../rule';
 import { citation } from './context';
 
@@ -58,21 +58,13 @@ export const offboardingMissing: RuleUnit = {
   },
   inventoryIdentity(c) {
     const x = c.identity;
-    const links = x.links;
-    if (!links) return;
-    for (let m = 0; m < links.length; m++) {
-      const l = links[m];
-      if (l.of !== 'offboarding') continue;
-      const res = c.resolve(l.path, l.anchor);
-      if (res === undefined) continue;
+    for (const { link: l, res, start, end } of resolvedLinks(c, 'offboarding')) {
       const type = res === 'missing' || res === 'no-anchor' || res === 'dir' ? undefined : c.typeOf(l.path);
       if (type === 'runbook' || type === 'procedure') continue;
       const message = offboardingMessage(x.id, l, res, type);
-      const s = c.r.lines.offsetAt(l.range.start);
-      const e = c.r.lines.offsetAt(l.range.end);
       const data = { ...(x.id !== undefined ? { identity: x.id } : {}), target: l.value };
-      if (res === 'missing' || res === 'no-anchor') c.r.add(nhiOffboardingMissing.id, s, e, message, [], data);
-      else c.r.add(nhiOffboardingMissing.id, s, e, message, [], { ...data, severity: 'info', notRunbook: true });
+      if (res === 'missing' || res === 'no-anchor') c.r.add(nhiOffboardingMissing.id, start, end, message, [], data);
+      else c.r.add(nhiOffboardingMissing.id, start, end, message, [], { ...data, severity: 'info', notRunbook: true });
     }
   },
 };
