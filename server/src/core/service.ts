@@ -1288,7 +1288,6 @@ export class IsmsService {
 
   // ---- Navigation across files (editor/navigation.ts): over the kept evidence, open documents exactly. ----
 
-  /** The kept evidence of every file read (stale files: their last evidence, if any). */
   /** referenceCounter over the kept evidence, made again only when some file's evidence changed (one per version). */
   private referenceCounts(): (key: string, except: string) => { documents: number; identities: number } {
     const version = this.evidenceIndex.version;
@@ -1297,6 +1296,7 @@ export class IsmsService {
   }
   private countsMemo?: { version: number; counts: (key: string, except: string) => { documents: number; identities: number } };
 
+  /** The kept evidence of every file read (stale files: their last evidence, if any). */
   private keptFiles(): FileEvidence[] {
     const out: FileEvidence[] = [];
     for (const uri of this.evidenceIndex.uris()) {

@@ -227,14 +227,14 @@ function push(out: Piece[], p: Piece): void {
 /** Line starts: a typed array, so that a 40,000-line index is one off-heap block, not a large heap object per version. */
 export type LineStarts = Uint32Array;
 
-/** Pushes to `out` the start of each line that a \n, \r\n or \r beginning in [from, to) ends. */
-function lineBreaks(text: TextSource, from: number, to: number, out: number[]): number[] {
+/** Pushes to `out` the start of each line that a \n, \r\n or \r beginning in [from, to) ends (offsets plus `base`). */
+function lineBreaks(text: string, from: number, to: number, out: number[], base = 0): number[] {
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    if (c === 10 /* \n */) out.push(i + 1);
+    if (c === 10 /* \n */) out.push(base + i + 1);
     else if (c === 13 /* \r */) {
       if (text.charCodeAt(i + 1) === 10) i++;
-      out.push(i + 1);
+      out.push(base + i + 1);
     }
   }
   return out;
@@ -260,9 +260,8 @@ export class LineIndex {
     if (first > 0 && old[first] === change.start) first--;
     const scanFrom = old[first];
     const scanTo = Math.min(change.newEnd + 1, text.length);
-    // (A document of pieces is read as one slice of the changed lines: a paste is not read a character at a time.)
-    const scanned =
-      typeof text === 'string' ? lineBreaks(text, scanFrom, scanTo, []) : lineBreaks(text.slice(scanFrom, scanTo + 1), 0, scanTo - scanFrom, []).map((x) => x + scanFrom);
+    // (The changed lines as one slice, and the character after them: a document of pieces is not read a character at a time.)
+    const scanned = lineBreaks(text.slice(scanFrom, scanTo + 1), 0, scanTo - scanFrom, [], scanFrom);
     // (a \r\n straddling scanEnd pushed scanEnd + 1, which the tail below would push again)
     const from = scanned.length ? scanned[scanned.length - 1] : old[first];
     let k = first + 1;

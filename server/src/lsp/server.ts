@@ -675,6 +675,11 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
   const rehearsedKinds = new Set<string>();
   /** Open documents a change of which was analysed on the worker (needsWorker): not rehearsed (true: said so in the log). */
   const offloaded = new Map<string, boolean>();
+  /** Says once that `d` is not rehearsed: its changes are parsed whole, on the worker. */
+  function notRehearsed(d: IndexedDocument, kind: string): void {
+    offloaded.set(d.uri, true);
+    connection.console.log(`isms: keystroke path not rehearsed (${kind}: a change would parse the whole file, on the worker)`);
+  }
   /** Rehearses a keystroke in `d` (REHEARSAL) if it is the first large document of its kind. */
   function rehearseSoon(d: IndexedDocument): void {
     if (REHEARSAL.rounds <= 0 || d.source.length < REHEARSAL.minBytes) return;
@@ -683,8 +688,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
     // (A document whose changes went to the worker is parsed whole there: typing in it warms nothing, and it does not
     // take its kind's rehearsal from another document.)
     if (offloaded.has(d.uri)) {
-      if (!offloaded.get(d.uri)) connection.console.log(`isms: keystroke path not rehearsed (${kind}: a change would parse the whole file, on the worker)`);
-      offloaded.set(d.uri, true);
+      if (!offloaded.get(d.uri)) notRehearsed(d, kind);
       return;
     }
     if (rehearsedKinds.has(kind)) return;
@@ -703,7 +707,7 @@ export function startServer(connection: Connection = connectionFromArgv()): Conn
       try {
         if (!rehearse(d, rounds)) {
           rehearsedKinds.delete(kind); // (another document of the kind may be rehearsed)
-          return connection.console.log(`isms: keystroke path not rehearsed (${kind}: a change would parse the whole file, on the worker)`);
+          return notRehearsed(d, kind);
         }
       } catch (e) {
         connection.console.error(`isms: rehearsal failed for ${d.uri}: ${(e as Error).stack ?? e}`);

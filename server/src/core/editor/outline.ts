@@ -6,6 +6,7 @@
  * read from, is masked as the secret-inline finding masks it (`ghp_… (40 chars)`).
  */
 import { LineIndex } from '../text';
+import { shiftRange } from '../chunks';
 import type { Range } from '../types';
 import type { Heading } from '../lang/document';
 import { findSecrets } from '../rules/secrets/secret-inline';
@@ -146,10 +147,6 @@ function placedItems(items: { lines: readonly number[]; texts: readonly { readon
     out.push(symbol);
   }
   return out;
-}
-
-function shiftRange(r: Range, line: number): Range {
-  return { start: { line: r.start.line + line, character: r.start.character }, end: { line: r.end.line + line, character: r.end.character } };
 }
 
 /** The top-level keys of lines [first, last] (a key starting its line), pushed to `out`. */
